@@ -1,0 +1,51 @@
+# Two commands for a newcomer: `make run` and `make test`. Each installs what is missing first.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+
+.PHONY: run test test-sqlite test-postgres bench setup browser clean
+
+setup: $(VENV)/.installed node_modules/.installed auditapp/static/build/app.css
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+auditapp/static/build/app.css: auditapp/assets/app.scss node_modules/.installed
+	mkdir -p $(@D)
+	npx sass --pkg-importer=node --style=compressed --no-source-map --quiet-deps $< $@
+
+# Playwright drives Debian's Chromium; nothing is downloaded from elsewhere.
+browser:
+	@test -x /usr/bin/chromium || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+run: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: setup browser
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite:
+	$(BIN)/pytest
+
+# The same suite on a throwaway PostgreSQL cluster, started and removed by the script.
+test-postgres:
+	scripts/with-postgres.sh $(BIN)/pytest
+
+bench: setup
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) node_modules auditapp/static/build test-output

@@ -1,0 +1,49 @@
+"""auditapp: the monthly case audit, blind double review and moderation for children's services."""
+
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from . import cli, errors, security
+from .config import ROOT, load_config
+from .extensions import csrf, db, login_manager, migrate
+from .grading import descriptors_version, grade_label, load_descriptors
+from .views import error_summary_items
+from .views import admin, assets, audits, auth, cases, cycles, home, moderation
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(ROOT / "instance"), static_folder="static/build",
+                static_url_path="/static")
+    app.config.update(load_config(Path(app.instance_path)))
+    app.config.update(overrides or {})
+
+    # Loaded once at start-up: a broken descriptor file stops the service rather than an audit.
+    descriptors = load_descriptors(Path(app.config["GRADE_DESCRIPTORS_DIR"]))
+    app.config["DESCRIPTORS"] = descriptors
+    app.config["DESCRIPTOR_VERSION"] = descriptors_version(descriptors)
+
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(ROOT / "templates"),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals["error_summary_items"] = error_summary_items
+    app.jinja_env.filters["grade_label"] = grade_label
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    security.init_app(app)
+
+    for blueprint in (assets, auth, home, admin, cases, cycles, audits, moderation):
+        app.register_blueprint(blueprint.bp)
+    errors.register(app)
+    cli.register(app)
+    return app

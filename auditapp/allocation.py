@@ -1,0 +1,109 @@
+"""Who audits and moderates each sampled case: independence first, then an even share of the work."""
+
+from collections import Counter
+
+from flask import current_app
+from sqlalchemy import select
+
+from . import clock
+from .errors import RuleError
+from .extensions import db
+from .history import record
+from .models import Audit, Case, Cycle, User
+from .workdays import add_working_days
+
+
+def allocation_problems(case: Case, auditor_b: User | None, moderator: User | None) -> dict[str, str]:
+    """The independence rules, as messages keyed by the form field they concern."""
+    problems = {}
+    auditor_a = case.manager
+    if auditor_b is None or not (auditor_b.active and auditor_b.is_auditor):
+        problems["auditor_b"] = "Select an active manager with the auditor role as auditor B"
+    elif auditor_b.id == auditor_a.id:
+        problems["auditor_b"] = "Auditor B cannot be the case-responsible manager"
+    elif auditor_b.team_id == case.team_id:
+        problems["auditor_b"] = f"Auditor B must be from a team other than {case.team.name}"
+    if moderator is None or not (moderator.active and moderator.is_senior_manager):
+        problems["moderator"] = "Select an active senior manager as moderator"
+    elif moderator.id in (auditor_a.id, getattr(auditor_b, "id", None)):
+        problems["moderator"] = "The moderator cannot be one of the case's auditors"
+    return problems
+
+
+def _workload(cycle: Cycle) -> tuple[Counter, Counter]:
+    rows = db.session.execute(
+        select(Audit.auditor_a_id, Audit.auditor_b_id, Audit.moderator_id).where(
+            Audit.cycle_id == cycle.id, Audit.withdrawn_at.is_(None)
+        )
+    )
+    audits, moderations = Counter(), Counter()
+    for a_id, b_id, moderator_id in rows:
+        audits.update([a_id, b_id])
+        moderations[moderator_id] += 1
+    return audits, moderations
+
+
+def _least_loaded(candidates: list[User], load: Counter) -> User | None:
+    # Ties go to the earliest email address, so the same register always allocates the same way.
+    return min(candidates, key=lambda u: (load[u.id], u.email), default=None)
+
+
+def propose(cycle: Cycle, case: Case) -> tuple[User | None, User | None]:
+    audits, moderations = _workload(cycle)
+    people = list(db.session.scalars(select(User).where(User.active.is_(True))))
+    auditor_b = _least_loaded(
+        [u for u in people if u.is_auditor and u.id != case.manager_id and u.team_id != case.team_id],
+        audits,
+    )
+    moderator = _least_loaded(
+        [u for u in people if u.is_senior_manager
+         and u.id not in (case.manager_id, getattr(auditor_b, "id", None))],
+        moderations,
+    )
+    return auditor_b, moderator
+
+
+def allocate(actor: User | None, cycle: Cycle, case: Case, replacement_for: Audit | None = None) -> Audit:
+    auditor_b, moderator = propose(cycle, case)
+    problems = allocation_problems(case, auditor_b, moderator)
+    if problems:
+        raise RuleError(f"Case {case.reference} cannot be allocated: " + "; ".join(problems.values()))
+    audit = Audit(
+        cycle=cycle,
+        case=case,
+        auditor_a=case.manager,
+        auditor_b=auditor_b,
+        moderator=moderator,
+        allocated_at=clock.now(),
+        auditor_due=add_working_days(clock.today(), current_app.config["AUDITOR_DUE_WORKING_DAYS"]),
+        replacement_for_id=replacement_for.id if replacement_for else None,
+    )
+    db.session.add(audit)
+    db.session.flush()
+    record(actor, "Allocated", audit,
+           after=f"A: {case.manager.email}, B: {auditor_b.email}, moderator: {moderator.email}")
+    return audit
+
+
+def change_allocation(actor: User, audit: Audit, auditor_b: User | None, moderator: User | None) -> None:
+    if not audit.is_live:
+        raise RuleError("This audit is signed off or withdrawn, so its allocation cannot change")
+    problems = allocation_problems(audit.case, auditor_b, moderator)
+    if audit.auditor_b_id != getattr(auditor_b, "id", None):
+        review = audit.review("B")
+        if review is not None:
+            problems.setdefault(
+                "auditor_b",
+                "Auditor B has already started this audit, so cannot be replaced",
+            )
+    if audit.moderator_id != getattr(moderator, "id", None) and audit.moderated_grades:
+        problems.setdefault("moderator", "Moderation has started, so the moderator cannot change")
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise RuleError(message, field)
+    for field, person in (("Auditor B", auditor_b), ("Moderator", moderator)):
+        current = audit.auditor_b if field == "Auditor B" else audit.moderator
+        if current.id != person.id:
+            record(actor, "Allocation changed", audit, field=field, before=current.email, after=person.email)
+    audit.auditor_b, audit.moderator = auditor_b, moderator
+    db.session.flush()

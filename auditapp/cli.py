@@ -1,0 +1,101 @@
+"""Console commands: what the QA lead and the server's administrator run with `flask --app wsgi`."""
+
+import csv
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from .errors import RuleError
+from .extensions import db
+from .imports.table import ImportFailed
+from .imports.users import read_people
+from .models import Cycle
+from .people import apply_people, set_password, user_by_email
+from .register import import_cases
+from .sampling import draw_sample, open_cycle
+
+ALLOCATION_HEADER = ["case reference", "team", "case type", "auditor A email", "auditor B email",
+                     "moderator email"]
+
+
+def _fail(messages: list[str]) -> None:
+    db.session.rollback()
+    for message in messages:
+        click.echo(message, err=True)
+    sys.exit(1)
+
+
+def register(app) -> None:
+    @app.cli.command("import-users")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_users_command(path: Path):
+        """Add or update people from a CSV or .xlsx with Name, Email, Team, Roles."""
+        try:
+            with path.open("rb") as stream:
+                added, updated = apply_people(None, read_people(stream, path.name))
+            db.session.commit()
+        except ImportFailed as failure:
+            _fail(["Nothing was imported:", *failure.problems])
+        except RuleError as error:
+            _fail([error.message])
+        click.echo(f"{added} people added, {updated} updated")
+
+    @app.cli.command("set-password")
+    @click.argument("email")
+    def set_password_command(email: str):
+        """Set a person's password, read from standard input (never from the command line)."""
+        user = user_by_email(email)
+        if user is None:
+            _fail([f"No one has the email address {email}"])
+        password = sys.stdin.readline().rstrip("\r\n") if not sys.stdin.isatty() else click.prompt(
+            "Password", hide_input=True, confirmation_prompt=True)
+        try:
+            set_password(None, user, password)
+        except RuleError as error:
+            _fail([error.message])
+        db.session.commit()
+        click.echo(f"Password set for {user.email}")
+
+    @app.cli.command("import-cases")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_cases_command(path: Path):
+        """Load the case-list export (.xlsx or .csv): all rows or none."""
+        try:
+            with path.open("rb") as stream:
+                added, updated = import_cases(None, stream, path.name)
+            db.session.commit()
+        except ImportFailed as failure:
+            _fail([f"Nothing was imported: {len(failure.problems)} problems in {path.name}",
+                   *failure.problems])
+        click.echo(f"{added} cases added, {updated} updated")
+
+    @app.cli.command("draw-sample")
+    @click.argument("month")
+    @click.option("--per-team", type=click.IntRange(min=1), help="Cases per team (default from config).")
+    @click.option("--seed", type=click.IntRange(min=0), help="Repeat a previous draw.")
+    def draw_sample_command(month: str, per_team: int | None, seed: int | None):
+        """Open the month's cycle if needed, draw and allocate the sample, print it as CSV."""
+        try:
+            cycle = db.session.scalar(select(Cycle).where(Cycle.month == month)) or open_cycle(None, month)
+            audits = draw_sample(None, cycle, seed, per_team)
+            db.session.commit()
+        except RuleError as error:
+            _fail([error.message])
+        click.echo(f"Sample for {cycle.month} drawn with seed {cycle.seed}", err=True)
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(ALLOCATION_HEADER)
+        for audit in audits:
+            out.writerow([audit.case.reference, audit.case.team.name, audit.case.case_type_label,
+                          audit.auditor_a.email, audit.auditor_b.email, audit.moderator.email])
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Build the demonstration data: people, 300 cases, three moderated months and this one."""
+        from .demo import seed_demo
+        try:
+            summary = seed_demo()
+        except RuleError as error:
+            _fail([error.message])
+        click.echo(summary)

@@ -1,0 +1,47 @@
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Hosting platforms still hand out postgres:// URLs; SQLAlchemy wants a driver name.
+        return url.replace("postgres://", "postgresql+psycopg://", 1).replace(
+            "postgresql://", "postgresql+psycopg://", 1
+        )
+    return f"sqlite:///{instance_path / 'auditapp.sqlite'}"
+
+
+def load_config(instance_path: Path) -> dict:
+    """Settings from the environment, with defaults that are safe to run locally."""
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _local_secret(instance_path),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "GRADE_DESCRIPTORS_DIR": Path(os.environ.get("GRADE_DESCRIPTORS_DIR", ROOT / "grade_descriptors")),
+        # Long audit forms must survive a long sitting: CSRF tokens last the session.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "REMEMBER_COOKIE_DURATION": 0,
+        "PERMANENT_SESSION_LIFETIME": 8 * 60 * 60,
+        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        # The service's own settings, each with the QAF's usual value.
+        "SAMPLE_PER_TEAM": int(os.environ.get("SAMPLE_PER_TEAM", 2)),
+        "SAMPLE_LOOKBACK_MONTHS": int(os.environ.get("SAMPLE_LOOKBACK_MONTHS", 12)),
+        "SAMPLE_EXCLUDE_CLOSED": os.environ.get("SAMPLE_EXCLUDE_CLOSED", "1") == "1",
+        "AUDITOR_DUE_WORKING_DAYS": int(os.environ.get("AUDITOR_DUE_WORKING_DAYS", 10)),
+        "MODERATION_DUE_WORKING_DAYS": int(os.environ.get("MODERATION_DUE_WORKING_DAYS", 5)),
+    }
+
+
+def _local_secret(instance_path: Path) -> str:
+    """A per-installation secret kept in instance/, so sessions survive restarts."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()

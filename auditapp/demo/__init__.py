@@ -1,0 +1,130 @@
+"""The demonstration data: the sample export's people and cases, three moderated months and this one.
+
+Built only through the service's own rule functions, with the clock set back, so the demo obeys
+every rule the real service does (independence, blind review, rationale, locking).
+"""
+
+import random
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from .. import clock
+from ..concerns import acknowledge_concern
+from ..extensions import db
+from ..grading import DOMAINS, JUDGEMENTS
+from ..imports.users import read_people
+from ..models import Audit, User
+from ..moderation import ModerationEntry, needs_rationale, sign_off
+from ..people import apply_people, save_user, set_password, team_named
+from ..register import import_cases
+from ..reviewing import DomainEntry, ReviewEntry, save_review
+from ..sampling import draw_sample, open_cycle, request_withdrawal
+from ..workdays import add_working_days
+from . import wording
+
+HERE = Path(__file__).parent
+PASSWORD = "demo-password-2026"
+LEADERSHIP_READER = ("Lena Ford", "lena.ford@council.example.org")
+PAST_MONTHS = ["2026-08", "2026-09", "2026-10"]
+CURRENT_MONTH = "2026-11"
+
+
+def seed_demo(current_month: str = CURRENT_MONTH, past_months: list[str] = PAST_MONTHS) -> str:
+    if db.session.scalar(select(func.count(User.id))):
+        return "The database already has people in it: demo data not loaded"
+    rng = random.Random(2026)
+    with clock.frozen_at(datetime(2026, 7, 20, 9)):
+        _people()
+        with (HERE / "case-list.csv").open("rb") as stream:
+            import_cases(None, stream, "case-list.csv")
+    for month in past_months:
+        _month(rng, month, complete=True)
+    _month(rng, current_month, complete=False)
+    db.session.commit()
+    return f"Demo loaded: {len(past_months)} moderated months and {current_month} in progress. " \
+           f"Every demo account's password is {PASSWORD}"
+
+
+def _people() -> None:
+    with (HERE / "managers.csv").open("rb") as stream:
+        apply_people(None, read_people(stream, "managers.csv"))
+    save_user(None, None, name=LEADERSHIP_READER[0], email=LEADERSHIP_READER[1],
+              team=team_named("Service leadership", create=True), roles={"is_leadership"})
+    for user in db.session.scalars(select(User)):
+        set_password(None, user, PASSWORD)
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour))
+
+
+def _month(rng: random.Random, month: str, complete: bool) -> None:
+    year, number = map(int, month.split("-"))
+    start = add_working_days(date(year, number, 1) - timedelta(days=1), 1)
+    with clock.frozen_at(_at(start, 9)):
+        cycle = open_cycle(None, month)
+        audits = draw_sample(None, cycle, seed=rng.randrange(10**6))
+    for index, audit in enumerate(audits):
+        stage = "moderated" if complete else ["moderated", "moderated", "ready", "one", "draft", "none"][index % 6]
+        _work_on(rng, audit, start, stage)
+    if not complete:
+        live = [a for a in audits if not a.reviews]
+        if live:
+            requester = db.session.scalar(select(User).where(User.is_senior_manager).order_by(User.email))
+            with clock.frozen_at(_at(start + timedelta(days=3))):
+                request_withdrawal(requester, live[-1], "court", "Final hearing listed this month.")
+
+
+def _work_on(rng: random.Random, audit: Audit, start: date, stage: str) -> None:
+    if stage == "none":
+        return
+    quality = {key: rng.choices([4, 3, 2, 1], weights=[12, 48, 30, 10])[0] for key in DOMAINS}
+    # Managers grading their own cases tend to be generous; the independent view is nearer the truth.
+    entries = {
+        "A": _entry(rng, {k: min(4, q + (rng.random() < 0.35)) for k, q in quality.items()}),
+        "B": _entry(rng, {k: max(1, min(4, q + rng.choice([0, 0, 0, 0, -1, 1]))) for k, q in quality.items()}),
+    }
+    # Now and then the independent auditor finds an immediate safeguarding concern.
+    concern = rng.random() < {"moderated": 0.06, "ready": 0.3}.get(stage, 0)
+    if concern:
+        entries["B"].safeguarding_concern = "yes"
+        entries["B"].safeguarding_details = wording.CONCERN
+    roles = ["A", "B"] if stage in ("moderated", "ready") else ["A"]
+    for offset, role in enumerate(roles):
+        auditor = audit.auditor(role)
+        with clock.frozen_at(_at(start + timedelta(days=4 + offset * 3 + rng.randrange(3)), 14)):
+            save_review(auditor, audit, role, entries[role], submit=stage != "draft")
+    if stage != "moderated":
+        return
+    moment = _at(start + timedelta(days=13 + rng.randrange(4)), 11)
+    with clock.frozen_at(moment):
+        for open_concern in audit.open_concerns:
+            acknowledge_concern(audit.moderator, open_concern, wording.CONCERN_RESPONSE)
+        sign_off(audit.moderator, audit, _moderation(rng, audit))
+
+
+def _entry(rng: random.Random, grades: dict[str, int]) -> ReviewEntry:
+    entry = ReviewEntry()
+    for key, grade in grades.items():
+        entry.domains[key] = DomainEntry(grade, rng.choice(wording.EVIDENCE[grade]), rng.choice(wording.IMPACT[grade]))
+    entry.overall_grade = round(sum(grades.values()) / len(grades) - 0.1)
+    entry.working_well = rng.choice(wording.WORKING_WELL)
+    entry.needs_to_change = rng.choice(wording.NEEDS_TO_CHANGE)
+    entry.safeguarding_concern = "no"
+    return entry
+
+
+def _moderation(rng: random.Random, audit: Audit) -> ModerationEntry:
+    a, b = audit.review("A"), audit.review("B")
+    entry = ModerationEntry(key_issues_a=rng.choice(["yes", "yes", "partly"]), key_issues_b="yes",
+                            feedback_a=rng.choice(wording.FEEDBACK), feedback_b=rng.choice(wording.FEEDBACK))
+    for key in JUDGEMENTS:
+        grade_a, grade_b = a.grade_value(key), b.grade_value(key)
+        # The moderator usually sides with the independent auditor, sometimes with the manager.
+        final = grade_b if rng.random() < 0.8 else grade_a
+        entry.grades[key] = final
+        if needs_rationale(grade_a, grade_b, final):
+            entry.rationales[key] = rng.choice(wording.RATIONALE)
+    return entry

@@ -1,0 +1,188 @@
+"""Form classes, with GOV.UK wording on every message."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovCheckboxesInput,
+    GovFileInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+
+from .grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
+from .models import ROLE_LABELS
+from .moderation import KEY_ISSUES
+from .sampling import WITHDRAWAL_REASONS
+
+GRADE_CHOICES = [(str(int(g)), g.label) for g in GRADES_BEST_FIRST]
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def tampered_choice(form: FlaskForm) -> bool:
+    """True if a choice field was posted a value the page never offered: a crafted request."""
+    for field in form:
+        if isinstance(field, (RadioField, SelectField)) and field.raw_data:
+            offered = {str(value) for value, _ in field.choices}
+            if any(v not in offered and v != "" for v in field.raw_data):
+                return True
+    return False
+
+
+class SignInForm(FlaskForm):
+    email = StringField("Email address", widget=GovTextInput(),
+                        validators=[InputRequired("Enter your email address")])
+    password = PasswordField("Password", widget=GovPasswordInput(),
+                             validators=[InputRequired("Enter your password")])
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+def _grade_field(label: str, description: str = "") -> RadioField:
+    return RadioField(label, choices=GRADE_CHOICES, widget=GovRadioInput(), validate_choice=False,
+                      validators=[Optional()], description=description)
+
+
+def _text(label: str, description: str = "") -> TextAreaField:
+    return TextAreaField(label, widget=GovTextArea(), description=description)
+
+
+class ReviewForm(FlaskForm):
+    """Six domains (grade, evidence, impact on the child), then the overall judgement."""
+
+    overall_grade = _grade_field("Overall grade")
+    working_well = _text("What is working well for the child")
+    needs_to_change = _text("What needs to change for the child")
+    safeguarding_concern = RadioField(
+        "Is there an immediate safeguarding concern?", choices=YES_NO, widget=GovRadioInput(),
+        validate_choice=False, validators=[Optional()],
+        description="A child may be at immediate risk. Saying yes tells the case-responsible manager, "
+                    "the moderator and the QA lead straight away.",
+    )
+    safeguarding_details = _text("Describe the concern and any action already taken")
+    save = SubmitField("Save draft and come back later", widget=GovSubmitInput())
+    submit = SubmitField("Submit audit", widget=GovSubmitInput())
+
+
+for _key, _name in DOMAINS.items():
+    setattr(ReviewForm, f"{_key}_grade", _grade_field(f"Grade for {_name.lower()}"))
+    setattr(ReviewForm, f"{_key}_evidence", _text("Evidence for this grade",
+            "What in the record supports the grade? Refer to the descriptors."))
+    setattr(ReviewForm, f"{_key}_impact", _text("Impact on the child",
+            "What difference has the practice made, or not made, to the child's life?"))
+
+
+class ModerationForm(FlaskForm):
+    key_issues_a = RadioField("Did auditor A identify the key issues?", choices=list(KEY_ISSUES.items()),
+                              widget=GovRadioInput(), validate_choice=False, validators=[Optional()])
+    key_issues_b = RadioField("Did auditor B identify the key issues?", choices=list(KEY_ISSUES.items()),
+                              widget=GovRadioInput(), validate_choice=False, validators=[Optional()])
+    feedback_a = _text("Feedback to auditor A")
+    feedback_b = _text("Feedback to auditor B")
+    save = SubmitField("Save and come back later", widget=GovSubmitInput())
+    sign_off = SubmitField("Sign off audit", widget=GovSubmitInput())
+
+
+for _key, _name in JUDGEMENTS.items():
+    setattr(ModerationForm, f"{_key}_grade", _grade_field(f"Moderated grade: {_name}"))
+    setattr(ModerationForm, f"{_key}_rationale", _text(
+        "Rationale", "Needed where the auditors disagree or your grade differs from theirs."))
+
+
+class ConcernForm(FlaskForm):
+    details = _text("Describe the immediate safeguarding concern")
+    submit = SubmitField("Raise concern", widget=GovSubmitInput())
+
+
+class AcknowledgeForm(FlaskForm):
+    response = _text("What was done in response", "Who was told, when, and what action was taken to keep the child safe.")
+    submit = SubmitField("Record response", widget=GovSubmitInput())
+
+
+class ReopenForm(FlaskForm):
+    reason = _text("Why is this audit being reopened?")
+    submit = SubmitField("Reopen audit", widget=GovSubmitInput())
+
+
+class OpenCycleForm(FlaskForm):
+    month = StringField("Month", widget=GovTextInput(), description="For example, 2026-11",
+                        validators=[InputRequired("Enter the month as YYYY-MM, for example 2026-11")])
+    per_team = IntegerField("Cases per team", widget=GovTextInput(),
+                            validators=[InputRequired("Enter how many cases to sample per team"),
+                                        NumberRange(1, 50, "Cases per team must be between 1 and 50")])
+    submit = SubmitField("Open cycle", widget=GovSubmitInput())
+
+
+class DrawSampleForm(FlaskForm):
+    seed = IntegerField("Seed (optional)", widget=GovTextInput(), validators=[
+        Optional(), NumberRange(0, 10**12, "The seed must be a whole number from 0 to 1000000000000")],
+        description="Leave empty for a new random draw. Enter a previous seed to repeat a draw.")
+    submit = SubmitField("Draw sample", widget=GovSubmitInput())
+
+
+class AllocationForm(FlaskForm):
+    auditor_b = SelectField("Auditor B (independent manager)", widget=GovSelect(), validate_choice=False)
+    moderator = SelectField("Moderator (senior manager)", widget=GovSelect(), validate_choice=False)
+    submit = SubmitField("Save allocation", widget=GovSubmitInput())
+
+
+class WithdrawalForm(FlaskForm):
+    reason = RadioField("Why should this case be withdrawn?", choices=list(WITHDRAWAL_REASONS.items()),
+                        widget=GovRadioInput(), validate_choice=False,
+                        validators=[InputRequired("Select a reason for withdrawing the case")])
+    note = _text("More detail (optional)")
+    submit = SubmitField("Request withdrawal", widget=GovSubmitInput())
+
+
+class WithdrawalDecisionForm(FlaskForm):
+    decision = RadioField("Do you approve this withdrawal?",
+                          choices=[("approve", "Approve: withdraw the case and draw a replacement"),
+                                   ("refuse", "Refuse: keep the case in the sample")],
+                          widget=GovRadioInput(), validate_choice=False,
+                          validators=[InputRequired("Select whether you approve the withdrawal")])
+    submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+
+class UploadForm(FlaskForm):
+    file = FileField("Upload a file", widget=GovFileInput(), validators=[
+        FileRequired("Select a .xlsx or .csv file"),
+        FileAllowed(["xlsx", "csv"], "The file must be a .xlsx or .csv file")])
+    submit = SubmitField("Import", widget=GovSubmitInput())
+
+
+class PersonForm(FlaskForm):
+    name = StringField("Full name", widget=GovTextInput(),
+                       validators=[InputRequired("Enter the person's name"), Length(max=120)])
+    email = StringField("Email address", widget=GovTextInput(), validators=[
+        InputRequired("Enter the email address"),
+        Email("Enter an email address in the correct format, like name@council.example.org",
+              check_deliverability=False)])
+    team = SelectField("Team", widget=GovSelect(), validate_choice=False,
+                       validators=[InputRequired("Select a team")])
+    roles = SelectMultipleField("Roles", choices=list(ROLE_LABELS.items()), widget=GovCheckboxesInput(),
+                                validate_choice=False, description="Select all that apply")
+    active = BooleanField("Can sign in and be allocated audits", default=True, widget=GovCheckboxInput())
+    password = PasswordField("New password (optional)", widget=GovPasswordInput(), validators=[Optional()],
+                             description="12 characters or more. Leave empty to keep the current password.")
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class TeamForm(FlaskForm):
+    name = StringField("Team name", widget=GovTextInput(),
+                       validators=[InputRequired("Enter the team name"), Length(max=120)])
+    submit = SubmitField("Add team", widget=GovSubmitInput())

@@ -1,0 +1,102 @@
+"""The six practice domains, the four grades, and the service's grade descriptors."""
+
+import tomllib
+from dataclasses import dataclass
+from enum import IntEnum
+from pathlib import Path
+
+
+class Grade(IntEnum):
+    # Ordered so that comparisons and "grade steps" are plain arithmetic.
+    INADEQUATE = 1
+    REQUIRES_IMPROVEMENT = 2
+    GOOD = 3
+    OUTSTANDING = 4
+
+    @property
+    def label(self) -> str:
+        return GRADE_LABELS[self]
+
+    @property
+    def is_good_or_better(self) -> bool:
+        return self >= Grade.GOOD
+
+
+GRADE_LABELS = {
+    Grade.OUTSTANDING: "Outstanding",
+    Grade.GOOD: "Good",
+    Grade.REQUIRES_IMPROVEMENT: "Requires improvement",
+    Grade.INADEQUATE: "Inadequate",
+}
+
+# Best first, the order in which the grades are offered and reported.
+GRADES_BEST_FIRST = sorted(Grade, reverse=True)
+
+DOMAINS = {
+    "voice": "Voice of the child in assessment and planning",
+    "assessment": "Quality of assessment",
+    "plan": "Quality of plan",
+    "partnership": "Quality of partnership working",
+    "oversight": "Supervision and management oversight",
+    "diversity": "Recognition and inclusion of diversity",
+}
+OVERALL = "overall"
+# The six domains and the overall judgement: every place grades are set or counted.
+JUDGEMENTS = {**DOMAINS, OVERALL: "Overall"}
+
+
+def grade_from_value(value) -> Grade | None:
+    """Grade from a stored or posted value; None for empty, ValueError for anything else."""
+    if value in (None, ""):
+        return None
+    return Grade(int(value))
+
+
+def grade_label(value) -> str:
+    grade = grade_from_value(value)
+    return grade.label if grade else ""
+
+
+def crosses_good_line(first: int, second: int) -> bool:
+    """True when one grade is Good or better and the other is below Good."""
+    return (first >= Grade.GOOD) != (second >= Grade.GOOD)
+
+
+@dataclass(frozen=True)
+class Descriptor:
+    key: str
+    name: str
+    version: str
+    indicators: dict[Grade, list[str]]
+
+
+_GRADE_KEYS = {
+    "outstanding": Grade.OUTSTANDING,
+    "good": Grade.GOOD,
+    "requires_improvement": Grade.REQUIRES_IMPROVEMENT,
+    "inadequate": Grade.INADEQUATE,
+}
+
+
+def load_descriptors(folder: Path) -> dict[str, Descriptor]:
+    """Read one TOML file per domain; fail loudly on a missing domain or grade."""
+    descriptors = {}
+    for key, name in DOMAINS.items():
+        path = folder / f"{key}.toml"
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+        if data.get("domain") != name:
+            raise ValueError(f"{path}: domain must be {name!r}")
+        indicators = {}
+        for grade_key, grade in _GRADE_KEYS.items():
+            items = data.get("grades", {}).get(grade_key, [])
+            if not 3 <= len(items) <= 5:
+                raise ValueError(f"{path}: {grade_key} needs 3 to 5 indicators")
+            indicators[grade] = list(items)
+        descriptors[key] = Descriptor(key, name, str(data["version"]), indicators)
+    return descriptors
+
+
+def descriptors_version(descriptors: dict[str, Descriptor]) -> str:
+    """The version of the whole set, as recorded on each audit."""
+    return "; ".join(f"{d.key} {d.version}" for d in descriptors.values())

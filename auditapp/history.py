@@ -1,0 +1,37 @@
+"""Writing to the append-only history. Every rule function that changes state calls record()."""
+
+from sqlalchemy import select
+
+from . import clock
+from .extensions import db
+from .models import Audit, Event, User
+
+
+def record(
+    user: User | None,
+    action: str,
+    audit: Audit | None = None,
+    *,
+    field: str | None = None,
+    before: object = None,
+    after: object = None,
+    review_role: str | None = None,
+) -> Event:
+    entry = Event(
+        at=clock.now(),
+        user_id=user.id if user else None,
+        audit_id=audit.id if audit else None,
+        review_role=review_role,
+        action=action,
+        field=field,
+        before=None if before in (None, "") else str(before),
+        after=None if after in (None, "") else str(after),
+    )
+    db.session.add(entry)
+    return entry
+
+
+def audit_history(audit: Audit) -> list[Event]:
+    return list(
+        db.session.scalars(select(Event).where(Event.audit_id == audit.id).order_by(Event.id))
+    )

@@ -1,0 +1,290 @@
+"""The service's records. Rules about them live in the rule modules, not here."""
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+CASE_TYPES = {
+    "early_help": "Early help",
+    "child_in_need": "Child in need",
+    "child_protection": "Child protection",
+    "child_in_care": "Child in care",
+    "care_leaver": "Care leaver",
+}
+
+ROLE_LABELS = {
+    "is_auditor": "Auditor",
+    "is_senior_manager": "Senior manager",
+    "is_qa_lead": "QA lead",
+    "is_leadership": "Leadership",
+}
+
+
+class Team(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_auditor: Mapped[bool] = mapped_column(default=True)
+    is_senior_manager: Mapped[bool] = mapped_column(default=False)
+    is_qa_lead: Mapped[bool] = mapped_column(default=False)
+    is_leadership: Mapped[bool] = mapped_column(default=False)
+    # Named to avoid UserMixin's is_active property, which reads it.
+    active: Mapped[bool] = mapped_column(default=True)
+
+    team: Mapped[Team] = relationship(lazy="selectin")
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [label for attr, label in ROLE_LABELS.items() if getattr(self, attr)]
+
+
+class Case(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    case_type: Mapped[str] = mapped_column(String(20))
+    manager_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    open_date: Mapped[date]
+    closed_date: Mapped[date | None]
+    # Equality fields, used only for the fairness breakdowns of the monthly summary.
+    age_band: Mapped[str | None] = mapped_column(String(40))
+    gender: Mapped[str | None] = mapped_column(String(40))
+    ethnicity: Mapped[str | None] = mapped_column(String(80))
+    disability: Mapped[str | None] = mapped_column(String(40))
+
+    team: Mapped[Team] = relationship(lazy="selectin")
+    manager: Mapped[User] = relationship(lazy="selectin")
+
+    @property
+    def case_type_label(self) -> str:
+        return CASE_TYPES[self.case_type]
+
+
+class Cycle(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), unique=True)  # YYYY-MM
+    seed: Mapped[int | None] = mapped_column(BigInteger)
+    per_team: Mapped[int] = mapped_column(default=2)
+    lookback_months: Mapped[int] = mapped_column(default=12)
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    opened_at: Mapped[datetime]
+    sampled_at: Mapped[datetime | None]
+
+    audits: Mapped[list["Audit"]] = relationship(
+        back_populates="cycle", lazy="raise", order_by="Audit.id"
+    )
+
+
+class Audit(db.Model):
+    """One sampled case in one month: its allocation, two reviews, moderation and sign-off."""
+
+    __table_args__ = (UniqueConstraint("cycle_id", "case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
+    auditor_a_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    auditor_b_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    allocated_at: Mapped[datetime]
+    auditor_due: Mapped[date]
+    moderation_due: Mapped[date | None]
+    descriptor_version: Mapped[str | None] = mapped_column(String(200))
+
+    withdrawal_reason: Mapped[str | None] = mapped_column(String(40))
+    withdrawal_note: Mapped[str | None] = mapped_column(Text)
+    withdrawal_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    withdrawal_requested_at: Mapped[datetime | None]
+    withdrawal_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    withdrawn_at: Mapped[datetime | None]
+    replacement_for_id: Mapped[int | None] = mapped_column(ForeignKey("audit.id"))
+
+    key_issues_a: Mapped[str | None] = mapped_column(String(10))
+    key_issues_b: Mapped[str | None] = mapped_column(String(10))
+    feedback_a: Mapped[str | None] = mapped_column(Text)
+    feedback_b: Mapped[str | None] = mapped_column(Text)
+    signed_off_at: Mapped[datetime | None]
+    signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    cycle: Mapped[Cycle] = relationship(back_populates="audits", lazy="selectin")
+    case: Mapped[Case] = relationship(lazy="selectin")
+    auditor_a: Mapped[User] = relationship(foreign_keys=[auditor_a_id], lazy="selectin")
+    auditor_b: Mapped[User] = relationship(foreign_keys=[auditor_b_id], lazy="selectin")
+    moderator: Mapped[User] = relationship(foreign_keys=[moderator_id], lazy="selectin")
+    reviews: Mapped[list["Review"]] = relationship(
+        back_populates="audit", lazy="selectin", order_by="Review.role"
+    )
+    moderated_grades: Mapped[list["ModeratedGrade"]] = relationship(lazy="selectin")
+    concerns: Mapped[list["Concern"]] = relationship(
+        back_populates="audit", lazy="selectin", order_by="Concern.id"
+    )
+
+    def review(self, role: str) -> "Review | None":
+        return next((r for r in self.reviews if r.role == role), None)
+
+    def auditor(self, role: str) -> User:
+        return self.auditor_a if role == "A" else self.auditor_b
+
+    def role_of(self, user) -> str | None:
+        if user.id == self.auditor_a_id:
+            return "A"
+        if user.id == self.auditor_b_id:
+            return "B"
+        return None
+
+    @property
+    def both_submitted(self) -> bool:
+        return sum(1 for r in self.reviews if r.submitted_at) == 2
+
+    @property
+    def second_submitted_at(self) -> datetime | None:
+        return max(r.submitted_at for r in self.reviews) if self.both_submitted else None
+
+    @property
+    def open_concerns(self) -> list["Concern"]:
+        return [c for c in self.concerns if c.acknowledged_at is None]
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def is_live(self) -> bool:
+        """Still in the month's sample and not yet signed off."""
+        return not self.is_withdrawn and self.signed_off_at is None
+
+    @property
+    def status(self) -> str:
+        if self.withdrawn_at:
+            return "Withdrawn"
+        if self.withdrawal_requested_at:
+            return "Withdrawal requested"
+        if self.signed_off_at:
+            return "Moderated"
+        if self.both_submitted:
+            return "Ready for moderation"
+        if self.reviews:
+            return "In progress"
+        return "Allocated"
+
+    def moderated_grade(self, domain: str) -> "ModeratedGrade | None":
+        return next((g for g in self.moderated_grades if g.domain == domain), None)
+
+    def is_overdue(self, today: date) -> bool:
+        if not self.is_live:
+            return False
+        if not self.both_submitted:
+            return today > self.auditor_due
+        return self.moderation_due is not None and today > self.moderation_due
+
+
+class Review(db.Model):
+    """One auditor's audit of the case: auditor A's or auditor B's."""
+
+    __table_args__ = (UniqueConstraint("audit_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"))
+    role: Mapped[str] = mapped_column(String(1))  # "A" or "B"
+    overall_grade: Mapped[int | None]
+    working_well: Mapped[str | None] = mapped_column(Text)
+    needs_to_change: Mapped[str | None] = mapped_column(Text)
+    safeguarding_concern: Mapped[str | None] = mapped_column(String(3))  # "yes" / "no"
+    safeguarding_details: Mapped[str | None] = mapped_column(Text)
+    descriptor_version: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+
+    audit: Mapped[Audit] = relationship(back_populates="reviews", lazy="selectin")
+    grades: Mapped[list["ReviewGrade"]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan"
+    )
+
+    def grade_for(self, domain: str) -> "ReviewGrade | None":
+        return next((g for g in self.grades if g.domain == domain), None)
+
+    def grade_value(self, domain: str) -> int | None:
+        """The grade for a domain or for "overall"."""
+        if domain == "overall":
+            return self.overall_grade
+        row = self.grade_for(domain)
+        return row.grade if row else None
+
+
+class ReviewGrade(db.Model):
+    __table_args__ = (UniqueConstraint("review_id", "domain"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id"))
+    domain: Mapped[str] = mapped_column(String(20))
+    grade: Mapped[int | None]
+    evidence: Mapped[str | None] = mapped_column(Text)
+    impact: Mapped[str | None] = mapped_column(Text)
+
+
+class ModeratedGrade(db.Model):
+    __table_args__ = (UniqueConstraint("audit_id", "domain"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"))
+    domain: Mapped[str] = mapped_column(String(20))  # a domain key or "overall"
+    grade: Mapped[int | None]
+    rationale: Mapped[str | None] = mapped_column(Text)
+
+
+class Concern(db.Model):
+    """An immediate safeguarding concern: open until someone records the response."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"))
+    raised_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    raised_at: Mapped[datetime]
+    details: Mapped[str] = mapped_column(Text)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    acknowledged_at: Mapped[datetime | None]
+    response: Mapped[str | None] = mapped_column(Text)
+
+    audit: Mapped[Audit] = relationship(back_populates="concerns", lazy="selectin")
+    raised_by: Mapped[User] = relationship(foreign_keys=[raised_by_id], lazy="selectin")
+    acknowledged_by: Mapped[User | None] = relationship(
+        foreign_keys=[acknowledged_by_id], lazy="selectin"
+    )
+
+
+class Event(db.Model):
+    """Append-only history: who did what, when, with the value before and after."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # None: command line
+    audit_id: Mapped[int | None] = mapped_column(ForeignKey("audit.id"), index=True)
+    # Set for entries about one auditor's review, so blind review covers the history too.
+    review_role: Mapped[str | None] = mapped_column(String(1))
+    action: Mapped[str] = mapped_column(String(120))
+    field: Mapped[str | None] = mapped_column(String(120))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User | None] = relationship(lazy="selectin")
+
+
+@event.listens_for(Event, "before_update")
+@event.listens_for(Event, "before_delete")
+def _history_is_append_only(mapper, connection, target):
+    raise ValueError("The audit history is append-only")
+

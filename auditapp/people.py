@@ -1,0 +1,100 @@
+"""Teams, people and their passwords."""
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+
+from .errors import RuleError
+from .extensions import db
+from .history import record
+from .imports.users import PersonRow
+from .models import ROLE_LABELS, Team, User
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 12
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(user: User | None, password: str) -> bool:
+    if user is None or not user.password_hash:
+        # Spend the same time as a real check, so timing does not reveal who has an account.
+        _hasher.hash(password)
+        return False
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def set_password(actor: User | None, user: User, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise RuleError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more", "password")
+    user.password_hash = hash_password(password)
+    record(actor, f"Password set for {user.email}")
+    db.session.flush()
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def team_named(name: str, create: bool = False) -> Team | None:
+    team = db.session.scalar(select(Team).where(func.lower(Team.name) == name.strip().lower()))
+    if team is None and create:
+        team = Team(name=name.strip())
+        db.session.add(team)
+        db.session.flush()
+    return team
+
+
+def create_team(actor: User, name: str) -> Team:
+    if team_named(name):
+        raise RuleError(f"There is already a team called {name.strip()}", "name")
+    team = team_named(name, create=True)
+    record(actor, "Team created", after=team.name)
+    return team
+
+
+def save_user(actor: User | None, user: User | None, *, name: str, email: str, team: Team,
+              roles: set[str], active: bool = True) -> User:
+    """Create (user=None) or update a person; roles are User attribute names."""
+    email = email.strip().lower()
+    clash = user_by_email(email)
+    if clash is not None and clash is not user:
+        raise RuleError(f"{email} already belongs to {clash.name}", "email")
+    if user is None:
+        user = User(email=email, name=name, team=team)
+        db.session.add(user)
+        action = "Person added"
+    else:
+        action = "Person updated"
+    before = describe_user(user) if user.id else None
+    user.name, user.email, user.team, user.active = name.strip(), email, team, active
+    for attr in ROLE_LABELS:
+        setattr(user, attr, attr in roles)
+    db.session.flush()
+    after = describe_user(user)
+    if before != after:
+        record(actor, action, field=email, before=before, after=after)
+    return user
+
+
+def describe_user(user: User) -> str:
+    roles = ", ".join(user.role_labels) or "no roles"
+    state = "" if user.active else " (inactive)"
+    return f"{user.name}, {user.team.name}, {roles}{state}"
+
+
+def apply_people(actor: User | None, rows: list[PersonRow]) -> tuple[int, int]:
+    """Add or update people by email; teams not yet known are created. Returns (added, updated)."""
+    added = updated = 0
+    for row in rows:
+        existing = user_by_email(row.email)
+        save_user(actor, existing, name=row.name, email=row.email,
+                  team=team_named(row.team, create=True), roles=row.roles,
+                  active=existing.active if existing else True)
+        added, updated = (added + 1, updated) if existing is None else (added, updated + 1)
+    return added, updated

@@ -1,0 +1,84 @@
+"""Who may see or do what: the single source of the service's access rules."""
+
+from flask import abort
+
+from .errors import NotAllowed
+from .extensions import db
+from .models import Audit, User
+
+
+def is_involved(user: User, audit: Audit) -> bool:
+    return user.id in (audit.auditor_a_id, audit.auditor_b_id, audit.moderator_id)
+
+
+def can_view_audit(user: User, audit: Audit) -> bool:
+    return user.is_qa_lead or user.is_senior_manager or is_involved(user, audit)
+
+
+def can_see_review(user: User, audit: Audit, role: str) -> bool:
+    """Blind review: an auditor's grades and words are theirs alone until both are submitted."""
+    if not can_view_audit(user, audit):
+        return False
+    if audit.role_of(user) == role:
+        return True
+    return audit.both_submitted
+
+
+def can_edit_review(user: User, audit: Audit, role: str) -> bool:
+    review = audit.review(role)
+    return (
+        audit.role_of(user) == role
+        and audit.is_live
+        and not audit.withdrawal_requested_at
+        and not (review and review.submitted_at)
+    )
+
+
+def can_moderate(user: User, audit: Audit) -> bool:
+    return user.id == audit.moderator_id and audit.is_live and audit.both_submitted
+
+
+def can_raise_concern(user: User, audit: Audit) -> bool:
+    return not audit.is_withdrawn and (
+        audit.role_of(user) is not None or user.id == audit.moderator_id
+    )
+
+
+def can_acknowledge_concern(user: User, audit: Audit) -> bool:
+    return user.is_qa_lead or user.id == audit.moderator_id
+
+
+def can_see_concern(user: User, audit: Audit) -> bool:
+    # The case-responsible manager (auditor A) must hear of it at once, whoever raised it.
+    return can_view_audit(user, audit)
+
+
+def can_manage(user: User) -> bool:
+    """Run the programme: register, cycles, allocation, people."""
+    return user.is_qa_lead
+
+
+def can_approve_withdrawal(user: User, audit: Audit) -> bool:
+    return user.is_senior_manager and user.id != audit.withdrawal_requested_by_id
+
+
+def can_request_withdrawal(user: User) -> bool:
+    return user.is_qa_lead or user.is_senior_manager
+
+
+def can_read_reports(user: User) -> bool:
+    return user.is_qa_lead or user.is_senior_manager or user.is_leadership
+
+
+def get_audit(audit_id: int, user: User) -> Audit:
+    """The audit, or 404 if it does not exist or this person may not see it."""
+    audit = db.session.get(Audit, audit_id)
+    # 404, not 403, so an id cannot be used to learn which cases are in the sample.
+    if audit is None or not can_view_audit(user, audit):
+        abort(404)
+    return audit
+
+
+def require(allowed: bool, message: str = "You do not have permission to do this.") -> None:
+    if not allowed:
+        raise NotAllowed(message)

@@ -1,0 +1,151 @@
+"""The monthly cycle: opening a month, the reproducible stratified sample, withdrawals and replacements."""
+
+import random
+import re
+import secrets
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from . import clock
+from .allocation import allocate
+from .errors import RuleError
+from .extensions import db
+from .history import record
+from .models import Audit, Case, Cycle, Team, User
+
+WITHDRAWAL_REASONS = {
+    "case_closed": "Case closed",
+    "critical_incident": "Critical incident review",
+    "court": "Sensitive court stage",
+    "conflict": "Conflict of interest",
+}
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def check_month(text: str) -> str:
+    text = (text or "").strip()
+    if not _MONTH.match(text):
+        raise RuleError("Enter the month as YYYY-MM, for example 2026-11", "month")
+    return text
+
+
+def month_start(month: str) -> date:
+    year, number = map(int, month.split("-"))
+    return date(year, number, 1)
+
+
+def months_before(month: str, count: int) -> str:
+    year, number = map(int, month.split("-"))
+    index = year * 12 + number - 1 - count
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def open_cycle(actor: User | None, month: str, per_team: int | None = None) -> Cycle:
+    month = check_month(month)
+    if db.session.scalar(select(Cycle).where(Cycle.month == month)):
+        raise RuleError(f"The cycle for {month} is already open", "month")
+    config = current_app.config
+    cycle = Cycle(
+        month=month,
+        per_team=per_team or config["SAMPLE_PER_TEAM"],
+        lookback_months=config["SAMPLE_LOOKBACK_MONTHS"],
+        opened_by_id=actor.id if actor else None,
+        opened_at=clock.now(),
+    )
+    db.session.add(cycle)
+    db.session.flush()
+    record(actor, f"Cycle {month} opened")
+    return cycle
+
+
+def eligible_cases(cycle: Cycle, team: Team) -> list[Case]:
+    """Open cases of the team not audited in the look-back window nor already in this cycle."""
+    recent = (
+        select(Audit.case_id)
+        .join(Cycle)
+        .where(
+            Audit.withdrawn_at.is_(None),
+            Cycle.month >= months_before(cycle.month, cycle.lookback_months),
+            Cycle.month < cycle.month,
+        )
+    )
+    in_cycle = select(Audit.case_id).where(Audit.cycle_id == cycle.id)
+    query = select(Case).where(
+        Case.team_id == team.id,
+        Case.id.not_in(recent),
+        Case.id.not_in(in_cycle),
+        Case.open_date < month_start(months_before(cycle.month, -1)),
+    )
+    if current_app.config["SAMPLE_EXCLUDE_CLOSED"]:
+        query = query.where(Case.closed_date.is_(None))
+    # Ordered so that the same seed over the same register draws the same cases.
+    return list(db.session.scalars(query.order_by(Case.reference)))
+
+
+def draw_sample(actor: User | None, cycle: Cycle, seed: int | None = None,
+                per_team: int | None = None) -> list[Audit]:
+    if cycle.sampled_at is not None:
+        raise RuleError(f"The sample for {cycle.month} has already been drawn")
+    cycle.seed = seed if seed is not None else secrets.randbelow(10**9)
+    if per_team is not None:
+        if per_team < 1:
+            raise RuleError("Cases per team must be 1 or more", "per_team")
+        cycle.per_team = per_team
+    rng = random.Random(cycle.seed)
+    chosen = []
+    for team in db.session.scalars(select(Team).order_by(Team.name)):
+        candidates = eligible_cases(cycle, team)
+        chosen += rng.sample(candidates, min(cycle.per_team, len(candidates)))
+    if not chosen:
+        raise RuleError("There are no eligible cases in the register to sample")
+    audits = [allocate(actor, cycle, case) for case in chosen]
+    cycle.sampled_at = clock.now()
+    record(actor, f"Sample drawn for {cycle.month}",
+           after=f"seed {cycle.seed}, {cycle.per_team} per team, {len(audits)} cases")
+    return audits
+
+
+def request_withdrawal(actor: User, audit: Audit, reason: str, note: str) -> None:
+    if reason not in WITHDRAWAL_REASONS:
+        raise RuleError("Select a reason for withdrawing the case", "reason")
+    if not audit.is_live or audit.withdrawal_requested_at:
+        raise RuleError("This audit cannot be withdrawn now")
+    audit.withdrawal_reason = reason
+    audit.withdrawal_note = note.strip() or None
+    audit.withdrawal_requested_by_id = actor.id
+    audit.withdrawal_requested_at = clock.now()
+    record(actor, "Withdrawal requested", audit, after=WITHDRAWAL_REASONS[reason])
+    db.session.flush()
+
+
+def decide_withdrawal(actor: User, audit: Audit, approve: bool) -> Audit | None:
+    """Approve (withdraw and draw a replacement from the same team) or refuse. Returns the replacement."""
+    if not audit.withdrawal_requested_at or audit.withdrawn_at:
+        raise RuleError("There is no withdrawal request waiting for a decision")
+    if not approve:
+        record(actor, "Withdrawal refused", audit, before=WITHDRAWAL_REASONS[audit.withdrawal_reason])
+        audit.withdrawal_reason = audit.withdrawal_note = None
+        audit.withdrawal_requested_by_id = audit.withdrawal_requested_at = None
+        db.session.flush()
+        return None
+    audit.withdrawn_at = clock.now()
+    audit.withdrawal_approved_by_id = actor.id
+    record(actor, "Withdrawal approved", audit, after=WITHDRAWAL_REASONS[audit.withdrawal_reason])
+    db.session.flush()
+    return draw_replacement(actor, audit)
+
+
+def draw_replacement(actor: User, withdrawn: Audit) -> Audit | None:
+    cycle, team = withdrawn.cycle, withdrawn.case.team
+    candidates = eligible_cases(cycle, team)
+    if not candidates:
+        record(actor, "No replacement available", withdrawn, field=team.name)
+        return None
+    # Seeded by the cycle and the withdrawn case, so a replacement is reproducible too.
+    case = random.Random(f"{cycle.seed}:{withdrawn.case.reference}").choice(candidates)
+    replacement = allocate(actor, cycle, case, replacement_for=withdrawn)
+    record(actor, "Replacement drawn", withdrawn, after=case.reference)
+    return replacement

@@ -1,0 +1,45 @@
+"""Blueprints, one per journey. Each view: load or 404, check permission, validate, one rule call, commit, redirect."""
+
+from flask import abort
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from ..errors import RuleError
+from ..extensions import db
+from ..forms import tampered_choice
+
+
+def form_posted(form: FlaskForm) -> bool:
+    """validate_on_submit, refusing crafted values for choice fields outright."""
+    if form.is_submitted() and tampered_choice(form):
+        abort(403)
+    return form.validate_on_submit()
+
+
+def show_rule_error(form: FlaskForm, error: RuleError) -> None:
+    """Undo the half-done work and put the rule's message at its field (or the top of the form)."""
+    db.session.rollback()
+    field = form._fields.get(error.field) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def add_field_errors(form: FlaskForm, problems: dict[str, str]) -> None:
+    for name, message in problems.items():
+        form[name].errors = [*form[name].errors, message]
+
+
+def error_summary_items(form: FlaskForm) -> list[dict]:
+    """The GOV.UK error summary's list: each message links to its field."""
+    items = [{"text": message} for message in form.form_errors]
+    for field in form:
+        if field.errors:
+            items.append({"text": field.errors[0], "href": f"#{field.id}"})
+    return items
+
+
+def user_required(check) -> None:
+    if not check(current_user):
+        abort(403)

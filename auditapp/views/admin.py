@@ -1,0 +1,95 @@
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from .. import permissions
+from ..errors import RuleError
+from ..extensions import db
+from ..forms import PersonForm, TeamForm, UploadForm
+from ..imports.table import ImportFailed
+from ..imports.users import read_people
+from ..models import ROLE_LABELS, Team, User
+from ..people import apply_people, create_team, save_user, set_password
+from . import form_posted, show_rule_error, user_required
+
+bp = Blueprint("admin", __name__, url_prefix="/people")
+
+
+@bp.before_request
+@login_required
+def only_the_qa_lead():
+    user_required(permissions.can_manage)
+
+
+@bp.route("/", methods=["GET", "POST"])
+def people():
+    form = UploadForm()
+    problems = []
+    if form_posted(form):
+        try:
+            rows = read_people(form.file.data.stream, form.file.data.filename)
+            added, updated = apply_people(current_user, rows)
+            db.session.commit()
+        except ImportFailed as failure:
+            db.session.rollback()
+            problems = failure.problems
+            form.file.errors = ["The file has problems: nothing was imported. Correct the rows listed."]
+        except RuleError as error:
+            show_rule_error(form, error)
+            form.file.errors = [error.message]
+        else:
+            flash(f"People imported: {added} added, {updated} updated", "success")
+            return redirect(url_for("admin.people"))
+    users = db.session.scalars(select(User).order_by(User.name))
+    return render_template("admin/people.html", users=list(users), form=form, problems=problems)
+
+
+def _person_form(user: User | None) -> PersonForm:
+    form = PersonForm(obj=user)
+    form.team.choices = [("", "Select a team")] + [
+        (str(t.id), t.name) for t in db.session.scalars(select(Team).order_by(Team.name))]
+    if user and not form.is_submitted():
+        form.team.data = str(user.team_id)
+        form.roles.data = [attr for attr in ROLE_LABELS if getattr(user, attr)]
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+def person(user_id: int | None = None):
+    user = db.session.get(User, user_id) if user_id else None
+    if user_id and user is None:
+        abort(404)
+    form = _person_form(user)
+    if form_posted(form):
+        team = db.session.get(Team, int(form.team.data))
+        try:
+            saved = save_user(current_user, user, name=form.name.data, email=form.email.data, team=team,
+                              roles=set(form.roles.data or []), active=form.active.data)
+            if form.password.data:
+                set_password(current_user, saved, form.password.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(f"{saved.name} has been saved", "success")
+            return redirect(url_for("admin.people"))
+    return render_template("admin/person.html", form=form, user=user)
+
+
+@bp.route("/teams", methods=["GET", "POST"])
+def teams():
+    form = TeamForm()
+    if form_posted(form):
+        try:
+            team = create_team(current_user, form.name.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(f"Team {team.name} added", "success")
+            return redirect(url_for("admin.teams"))
+    rows = db.session.execute(
+        select(Team, func.count(User.id)).outerjoin(User, User.team_id == Team.id)
+        .group_by(Team.id).order_by(Team.name))
+    return render_template("admin/teams.html", form=form, teams=list(rows))

@@ -1,0 +1,141 @@
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from .. import clock, permissions
+from ..concerns import acknowledge_concern, raise_concern
+from ..errors import RuleError
+from ..extensions import db
+from ..forms import AcknowledgeForm, ConcernForm, ReviewForm
+from ..grading import DOMAINS, JUDGEMENTS
+from ..history import audit_history
+from ..models import Concern
+from ..sampling import WITHDRAWAL_REASONS
+from ..reviewing import DomainEntry, ReviewEntry, entry_from_review, problems, save_review
+from . import add_field_errors, form_posted, show_rule_error
+
+bp = Blueprint("audits", __name__)
+
+
+@bp.route("/audits/<int:audit_id>")
+@login_required
+def show(audit_id: int):
+    audit = permissions.get_audit(audit_id, current_user)
+    visible = [r for r in audit.reviews if permissions.can_see_review(current_user, audit, r.role)]
+    history = [e for e in audit_history(audit)
+               if e.review_role is None or permissions.can_see_review(current_user, audit, e.review_role)]
+    return render_template("audits/show.html", audit=audit, reviews=visible, history=history,
+                           today=clock.today(), permissions=permissions, domains=DOMAINS,
+                           judgements=JUDGEMENTS, reasons=WITHDRAWAL_REASONS)
+
+
+@bp.route("/audits/<int:audit_id>/review/<role>", methods=["GET", "POST"])
+@login_required
+def review(audit_id: int, role: str):
+    audit = permissions.get_audit(audit_id, current_user)
+    if role not in ("A", "B") or audit.role_of(current_user) != role:
+        abort(404)
+    if not permissions.can_edit_review(current_user, audit, role):
+        if review_is_submitted(audit, role):
+            flash("This audit is submitted and can no longer be changed", "info")
+            return redirect(url_for("audits.show", audit_id=audit.id))
+        abort(403)
+    form = ReviewForm(obj=None)
+    if not form.is_submitted():
+        _fill_form(form, entry_from_review(audit.review(role)))
+    if form_posted(form):
+        entry = _entry_from_form(form)
+        submitting = bool(form.submit.data)
+        found = problems(entry, submitting)
+        if found:
+            add_field_errors(form, found)
+        else:
+            try:
+                save_review(current_user, audit, role, entry, submit=submitting)
+                db.session.commit()
+            except RuleError as error:
+                show_rule_error(form, error)
+            else:
+                flash("Your audit has been submitted" if submitting else "Your draft has been saved", "success")
+                if submitting:
+                    return redirect(url_for("audits.show", audit_id=audit.id))
+                return redirect(url_for("audits.review", audit_id=audit.id, role=role))
+    return render_template("audits/review.html", audit=audit, role=role, form=form, domains=DOMAINS,
+                           descriptors=current_app.config["DESCRIPTORS"])
+
+
+def review_is_submitted(audit, role) -> bool:
+    review = audit.review(role)
+    return bool(review and review.submitted_at)
+
+
+def _fill_form(form: ReviewForm, entry: ReviewEntry) -> None:
+    for key, domain in entry.domains.items():
+        form[f"{key}_grade"].data = str(domain.grade) if domain.grade else None
+        form[f"{key}_evidence"].data = domain.evidence
+        form[f"{key}_impact"].data = domain.impact
+    form.overall_grade.data = str(entry.overall_grade) if entry.overall_grade else None
+    form.working_well.data = entry.working_well
+    form.needs_to_change.data = entry.needs_to_change
+    form.safeguarding_concern.data = entry.safeguarding_concern
+    form.safeguarding_details.data = entry.safeguarding_details
+
+
+def _grade(value) -> int | None:
+    return int(value) if value else None
+
+
+def _entry_from_form(form: ReviewForm) -> ReviewEntry:
+    entry = ReviewEntry(
+        overall_grade=_grade(form.overall_grade.data),
+        working_well=form.working_well.data or "",
+        needs_to_change=form.needs_to_change.data or "",
+        safeguarding_concern=form.safeguarding_concern.data or None,
+        safeguarding_details=form.safeguarding_details.data or "",
+    )
+    for key in DOMAINS:
+        entry.domains[key] = DomainEntry(
+            _grade(form[f"{key}_grade"].data),
+            form[f"{key}_evidence"].data or "",
+            form[f"{key}_impact"].data or "",
+        )
+    return entry
+
+
+@bp.route("/audits/<int:audit_id>/concerns/new", methods=["GET", "POST"])
+@login_required
+def new_concern(audit_id: int):
+    audit = permissions.get_audit(audit_id, current_user)
+    permissions.require(permissions.can_raise_concern(current_user, audit))
+    form = ConcernForm()
+    if form_posted(form):
+        try:
+            raise_concern(current_user, audit, form.details.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash("The concern has been raised. The case-responsible manager, the moderator and the "
+                  "QA lead can see it now.", "success")
+            return redirect(url_for("audits.show", audit_id=audit.id))
+    return render_template("audits/concern.html", audit=audit, form=form)
+
+
+@bp.route("/concerns/<int:concern_id>/acknowledge", methods=["GET", "POST"])
+@login_required
+def acknowledge(concern_id: int):
+    concern = db.session.get(Concern, concern_id)
+    if concern is None:
+        abort(404)
+    audit = permissions.get_audit(concern.audit_id, current_user)
+    permissions.require(permissions.can_acknowledge_concern(current_user, audit))
+    form = AcknowledgeForm()
+    if form_posted(form):
+        try:
+            acknowledge_concern(current_user, concern, form.response.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash("The response to the concern has been recorded", "success")
+            return redirect(url_for("audits.show", audit_id=audit.id))
+    return render_template("audits/acknowledge.html", audit=audit, concern=concern, form=form)

@@ -1,0 +1,144 @@
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import clock, permissions, worklists
+from ..allocation import allocation_problems, change_allocation
+from ..errors import RuleError
+from ..extensions import db
+from ..forms import AllocationForm, DrawSampleForm, OpenCycleForm, WithdrawalDecisionForm, WithdrawalForm
+from ..models import Cycle, User
+from ..sampling import WITHDRAWAL_REASONS, decide_withdrawal, draw_sample, open_cycle, request_withdrawal
+from . import form_posted, show_rule_error, user_required
+
+bp = Blueprint("cycles", __name__)
+
+
+def _cycle(month: str) -> Cycle:
+    cycle = db.session.scalar(select(Cycle).where(Cycle.month == month))
+    if cycle is None:
+        abort(404)
+    return cycle
+
+
+@bp.route("/cycles")
+@login_required
+def index():
+    user_required(permissions.can_manage)
+    cycles = db.session.scalars(select(Cycle).order_by(Cycle.month.desc()))
+    today = clock.today()
+    return render_template("cycles/index.html", overviews=[worklists.cycle_overview(c, today) for c in cycles])
+
+
+@bp.route("/cycles/new", methods=["GET", "POST"])
+@login_required
+def new():
+    user_required(permissions.can_manage)
+    form = OpenCycleForm()
+    if not form.is_submitted():
+        form.month.data = clock.today().strftime("%Y-%m")
+        form.per_team.data = 2
+    if form_posted(form):
+        try:
+            cycle = open_cycle(current_user, form.month.data, form.per_team.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(f"The cycle for {cycle.month} is open. Draw the sample next.", "success")
+            return redirect(url_for("cycles.show", month=cycle.month))
+    return render_template("cycles/new.html", form=form)
+
+
+@bp.route("/cycles/<month>", methods=["GET", "POST"])
+@login_required
+def show(month: str):
+    user_required(permissions.can_manage)
+    cycle = _cycle(month)
+    form = DrawSampleForm()
+    if cycle.sampled_at is None and form_posted(form):
+        try:
+            audits = draw_sample(current_user, cycle, form.seed.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(f"{len(audits)} cases sampled and allocated with seed {cycle.seed}", "success")
+            return redirect(url_for("cycles.show", month=cycle.month))
+    return render_template("cycles/show.html", overview=worklists.cycle_overview(cycle, clock.today()),
+                           form=form, today=clock.today())
+
+
+@bp.route("/audits/<int:audit_id>/allocation", methods=["GET", "POST"])
+@login_required
+def allocation(audit_id: int):
+    user_required(permissions.can_manage)
+    audit = permissions.get_audit(audit_id, current_user)
+    people = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
+    form = AllocationForm()
+    form.auditor_b.choices = [("", "Select a manager")] + [
+        (str(u.id), f"{u.name} ({u.team.name})") for u in people if u.is_auditor]
+    form.moderator.choices = [("", "Select a senior manager")] + [
+        (str(u.id), u.name) for u in people if u.is_senior_manager]
+    if not form.is_submitted():
+        form.auditor_b.data, form.moderator.data = str(audit.auditor_b_id), str(audit.moderator_id)
+    if form_posted(form):
+        chosen = {u.id: u for u in people}
+        auditor_b = chosen.get(int(form.auditor_b.data or 0))
+        moderator = chosen.get(int(form.moderator.data or 0))
+        try:
+            change_allocation(current_user, audit, auditor_b, moderator)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash("The allocation has been saved", "success")
+            return redirect(url_for("audits.show", audit_id=audit.id))
+    return render_template("cycles/allocation.html", audit=audit, form=form,
+                           rules=allocation_problems)
+
+
+@bp.route("/audits/<int:audit_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw(audit_id: int):
+    user_required(permissions.can_request_withdrawal)
+    audit = permissions.get_audit(audit_id, current_user)
+    form = WithdrawalForm()
+    if form_posted(form):
+        try:
+            request_withdrawal(current_user, audit, form.reason.data, form.note.data or "")
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash("Withdrawal requested. Another senior manager must approve it.", "success")
+            return redirect(url_for("audits.show", audit_id=audit.id))
+    return render_template("cycles/withdraw.html", audit=audit, form=form)
+
+
+@bp.route("/audits/<int:audit_id>/withdrawal", methods=["GET", "POST"])
+@login_required
+def decide(audit_id: int):
+    audit = permissions.get_audit(audit_id, current_user)
+    permissions.require(permissions.can_approve_withdrawal(current_user, audit),
+                        "A senior manager other than the one who asked must decide on a withdrawal.")
+    if not audit.withdrawal_requested_at or audit.withdrawn_at:
+        abort(404)
+    form = WithdrawalDecisionForm()
+    if form_posted(form):
+        try:
+            replacement = decide_withdrawal(current_user, audit, form.decision.data == "approve")
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            if form.decision.data == "refuse":
+                flash("Withdrawal refused: the case stays in the sample", "success")
+            elif replacement:
+                flash(f"Case withdrawn. Replacement case {replacement.case.reference} drawn and allocated.",
+                      "success")
+                return redirect(url_for("audits.show", audit_id=replacement.id))
+            else:
+                flash("Case withdrawn. No other eligible case in the team could replace it.", "info")
+            return redirect(url_for("audits.show", audit_id=audit.id))
+    return render_template("cycles/decide.html", audit=audit, form=form, reasons=WITHDRAWAL_REASONS)

@@ -1,0 +1,136 @@
+"""Moderation, sign-off, locking, reopening and the safeguarding block, through HTTP."""
+
+import pytest
+
+from auditapp.grading import DOMAINS, JUDGEMENTS
+from conftest import review_data
+from helpers import events, reload, sample_month
+
+
+def moderation_data(grades: dict[str, int] | int, rationales: dict[str, str] | None = None, sign_off=True):
+    if isinstance(grades, int):
+        grades = dict.fromkeys(JUDGEMENTS, grades)
+    data = {f"{key}_grade": str(grade) for key, grade in grades.items()}
+    data |= {f"{key}_rationale": text for key, text in (rationales or {}).items()}
+    data |= {"key_issues_a": "yes", "key_issues_b": "partly", "feedback_a": "Well evidenced",
+             "feedback_b": "Look harder at impact", ("sign_off" if sign_off else "save"): "x"}
+    return data
+
+
+@pytest.fixture
+def audit(world, as_user):
+    """Both audits submitted: A says Good throughout, B says Requires improvement for voice only."""
+    audit = sample_month(world.qa_lead)[0]
+    as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data=review_data(3))
+    as_user(audit.auditor_b).post(f"/audits/{audit.id}/review/B", data=review_data(3, voice_grade="2"))
+    return reload(audit)
+
+
+def test_moderator_sees_both_side_by_side_with_disagreement_marked(audit, as_user):
+    page = as_user(audit.moderator).get(f"/audits/{audit.id}/moderate").get_data(as_text=True)
+    assert page.count("The auditors agree.") == 6
+    assert "Grades 1 step apart, on different sides of the line between Good and Requires improvement" in page
+
+
+def test_rationale_required_where_auditors_disagree(audit, as_user):
+    moderator = as_user(audit.moderator)
+    response = moderator.post(f"/audits/{audit.id}/moderate", data=moderation_data(3))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<title>Error: " in page
+    assert 'href="#voice_rationale">Enter the rationale for voice of the child' in page
+    assert "assessment_rationale\">" not in page.split("There is a problem")[1].split("</ul>")[0]
+    audit = reload(audit)
+    assert audit.signed_off_at is None
+
+    response = moderator.post(f"/audits/{audit.id}/moderate",
+                              data=moderation_data(3, {"voice": "Direct work is recorded"}))
+    assert response.status_code == 302
+    audit = reload(audit)
+    assert audit.signed_off_at is not None
+    assert audit.moderated_grade("voice").rationale == "Direct work is recorded"
+
+
+def test_rationale_required_where_final_grade_differs_from_both(audit, as_user):
+    grades = dict.fromkeys(JUDGEMENTS, 3) | {"plan": 1}
+    response = as_user(audit.moderator).post(f"/audits/{audit.id}/moderate",
+                                             data=moderation_data(grades, {"voice": "Because"}))
+    assert 'href="#plan_rationale"' in response.get_data(as_text=True)
+    assert reload(audit).signed_off_at is None
+
+
+def test_draft_moderation_saves_without_everything(audit, as_user):
+    response = as_user(audit.moderator).post(f"/audits/{audit.id}/moderate",
+                                             data={"voice_grade": "2", "save": "x"})
+    assert response.status_code == 302
+    audit = reload(audit)
+    assert audit.moderated_grade("voice").grade == 2 and audit.signed_off_at is None
+
+
+def test_auditors_and_others_cannot_post_moderation(audit, as_user, world):
+    for person in (audit.auditor_a, audit.auditor_b, world.qa_lead):
+        response = as_user(person).post(f"/audits/{audit.id}/moderate",
+                                        data=moderation_data(3, {"voice": "x"}))
+        assert response.status_code == 403
+    assert reload(audit).moderated_grades == []
+
+
+def test_no_moderation_before_both_audits_are_in(world, as_user):
+    audit = sample_month(world.qa_lead)[0]
+    as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data=review_data(3))
+    assert as_user(audit.moderator).get(f"/audits/{audit.id}/moderate").status_code == 403
+
+
+def test_sign_off_locks_the_audit(audit, as_user):
+    moderator = as_user(audit.moderator)
+    moderator.post(f"/audits/{audit.id}/moderate", data=moderation_data(3, {"voice": "Agreed"}))
+    response = moderator.post(f"/audits/{audit.id}/moderate", data=moderation_data(1, dict.fromkeys(JUDGEMENTS, "x")))
+    assert response.status_code == 302  # back to the read-only page, nothing changed
+    audit = reload(audit)
+    assert {g.grade for g in audit.moderated_grades} == {3}
+    for role, voice in (("A", 3), ("B", 2)):
+        as_user(audit.auditor(role)).post(f"/audits/{audit.id}/review/{role}", data=review_data(1))
+        assert reload(audit).review(role).grade_value("voice") == voice
+    assert events(audit)[-1].action == "Signed off"
+
+
+def test_only_the_qa_lead_reopens_with_a_reason(audit, as_user, world):
+    as_user(audit.moderator).post(f"/audits/{audit.id}/moderate", data=moderation_data(3, {"voice": "Agreed"}))
+    assert as_user(audit.moderator).post(f"/audits/{audit.id}/reopen", data={"reason": "x"}).status_code == 403
+    qa = as_user(world.qa_lead)
+    response = qa.post(f"/audits/{audit.id}/reopen", data={"reason": "  "})
+    assert "Enter the reason for reopening the audit" in response.get_data(as_text=True)
+    assert reload(audit).signed_off_at is not None
+    assert qa.post(f"/audits/{audit.id}/reopen", data={"reason": "Grade for plan mis-keyed"}).status_code == 302
+    audit = reload(audit)
+    assert audit.signed_off_at is None
+    assert events(audit)[-1].after == "Grade for plan mis-keyed"
+    # The moderator can correct it and sign off again.
+    as_user(audit.moderator).post(f"/audits/{audit.id}/moderate", data=moderation_data(3, {"voice": "Agreed"}))
+    assert reload(audit).signed_off_at is not None
+
+
+def test_open_safeguarding_concern_blocks_sign_off_until_acknowledged(audit, as_user, world):
+    as_user(audit.auditor_b).post(f"/audits/{audit.id}/concerns/new", data={"details": "Bruising seen at visit"})
+    concern = reload(audit).open_concerns[0]
+    moderator = as_user(audit.moderator)
+    data = moderation_data(3, {"voice": "Agreed"})
+    page = moderator.post(f"/audits/{audit.id}/moderate", data=data).get_data(as_text=True)
+    assert "cannot be signed off while an immediate safeguarding concern is open" in page
+    assert reload(audit).signed_off_at is None
+
+    # An auditor cannot record the response; the moderator (or QA lead) can.
+    assert as_user(audit.auditor_a).post(f"/concerns/{concern.id}/acknowledge",
+                                         data={"response": "x"}).status_code == 403
+    response = moderator.post(f"/concerns/{concern.id}/acknowledge", data={"response": ""})
+    assert "Say what was done in response to the concern" in response.get_data(as_text=True)
+    moderator.post(f"/concerns/{concern.id}/acknowledge", data={"response": "Strategy discussion held"})
+    assert moderator.post(f"/audits/{audit.id}/moderate", data=data).status_code == 302
+    audit = reload(audit)
+    assert audit.signed_off_at is not None and audit.concerns[0].response == "Strategy discussion held"
+
+
+def test_moderated_grades_recorded_in_history(audit, as_user):
+    as_user(audit.moderator).post(f"/audits/{audit.id}/moderate", data=moderation_data(3, {"voice": "Agreed"}))
+    saved = [e for e in events(audit) if e.action == "Moderated grade saved"]
+    assert len(saved) == len(JUDGEMENTS) and all(e.user_id == audit.moderator_id for e in saved)
+    assert len(DOMAINS) == 6
