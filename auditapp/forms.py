@@ -24,7 +24,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
 
 from .grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
 from .models import ROLE_LABELS
@@ -121,7 +121,9 @@ class ReopenForm(FlaskForm):
 
 class OpenCycleForm(FlaskForm):
     month = StringField("Month", widget=GovTextInput(), description="For example, 2026-11",
-                        validators=[InputRequired("Enter the month as YYYY-MM, for example 2026-11")])
+                        validators=[InputRequired("Enter the month as YYYY-MM, for example 2026-11"),
+                                    Regexp(r"^\s*\d{4}-(0[1-9]|1[0-2])\s*$",
+                                           message="Enter the month as YYYY-MM, for example 2026-11")])
     per_team = IntegerField("Cases per team", widget=GovTextInput(),
                             validators=[InputRequired("Enter how many cases to sample per team"),
                                         NumberRange(1, 50, "Cases per team must be between 1 and 50")])

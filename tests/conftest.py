@@ -107,6 +107,7 @@ def person(name: str, team: str, roles: set[str]) -> User:
     user = people.save_user(None, None, name=name, email=email, team=people.team_named(team, create=True),
                             roles=roles)
     people.set_password(None, user, PASSWORD)
+    db.session.commit()
     return user
 
 

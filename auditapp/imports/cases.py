@@ -54,17 +54,17 @@ def read_cases(
 
     for row in rows:
         found = _check_row(row, teams_by_key, manager_emails)
-        if isinstance(found, list):
-            problems += [f"Row {row.number}: {p}" for p in found]
-            continue
-        key = found.reference.upper()
-        if key in first_seen:
-            problems.append(
-                f"Row {row.number}: case reference {found.reference} is also on row {first_seen[key]}"
-            )
-            continue
-        first_seen[key] = row.number
-        cases.append(found)
+        row_problems = found if isinstance(found, list) else []
+        reference = row.text("case reference")
+        if reference.upper() in first_seen:
+            row_problems.append(
+                f"case reference {reference} is also on row {first_seen[reference.upper()]}")
+        elif reference:
+            first_seen[reference.upper()] = row.number
+        if row_problems:
+            problems += [f"Row {row.number}: {p}" for p in row_problems]
+        else:
+            cases.append(found)
 
     if not rows:
         problems.append("The file has a header row but no cases")

@@ -1,0 +1,37 @@
+"""The demo data obeys the rules and is realistic; the migrations build exactly the models' schema."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from auditapp.extensions import db
+from auditapp.models import Audit, Case, Cycle, User
+from auditapp.moderation import compare
+
+
+def test_migrations_match_the_models():
+    with db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert differences == []
+
+
+def test_seed_demo_builds_three_moderated_months_and_one_in_progress(app, client):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count(Case.id))) == 300
+    assert {u.email for u in db.session.scalars(select(User).where(User.is_leadership))} == {"lena.ford@council.example.org"}
+    months = {c.month: c for c in db.session.scalars(select(Cycle))}
+    assert sorted(months) == ["2026-08", "2026-09", "2026-10", "2026-11"]
+    audits = list(db.session.scalars(select(Audit)))
+    past = [a for a in audits if a.cycle.month != "2026-11"]
+    assert past and all(a.signed_off_at for a in past)
+    # Disagreements the moderator had to resolve, and varied final grades.
+    assert any(row.steps_apart for a in past for row in compare(a))
+    assert len({g.grade for a in past for g in a.moderated_grades}) == 4
+    current = {a.status for a in audits if a.cycle.month == "2026-11"}
+    assert {"Moderated", "Ready for moderation", "In progress", "Allocated"} <= current
+    # Every demo account signs in with the password the README gives.
+    assert client.post("/sign-in", data={"email": "quinn.ashby@council.example.org",
+                                         "password": "demo-password-2026"}).status_code == 302
+    assert "already" in runner.invoke(args=["seed-demo"]).output

@@ -1,0 +1,155 @@
+"""Importing people and the case list: all or nothing, with row numbers, on the page and the command line."""
+
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from auditapp.demo import HERE as DEMO
+from auditapp.extensions import db
+from auditapp.models import Case, Team, User
+from conftest import PASSWORD, person
+from helpers import fresh
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def people(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import-users", str(DEMO / "managers.csv")])
+    assert result.exit_code == 0, result.output
+    return runner
+
+
+def case_count() -> int:
+    fresh()
+    return db.session.scalar(select(func.count(Case.id)))
+
+
+def test_import_users_creates_teams_and_updates_by_email(app, tmp_path):
+    runner = app.test_cli_runner()
+    assert "29 people added, 0 updated" in runner.invoke(args=["import-users", str(DEMO / "managers.csv")]).output
+    assert db.session.scalar(select(func.count(Team.id))) == 10
+    quinn = db.session.scalar(select(User).where(User.email == "quinn.ashby@council.example.org"))
+    assert quinn.is_qa_lead and not quinn.is_auditor
+    changed = tmp_path / "one.csv"
+    changed.write_text("Name,Email,Team,Roles\nQuinn Ashby,QUINN.ASHBY@council.example.org,New QA Team,QA lead;auditor\n")
+    assert "0 people added, 1 updated" in runner.invoke(args=["import-users", str(changed)]).output
+    fresh()
+    quinn = db.session.scalar(select(User).where(User.email == "quinn.ashby@council.example.org"))
+    assert quinn.team.name == "New QA Team" and quinn.is_auditor and quinn.is_qa_lead
+
+
+def test_import_users_reports_bad_rows_and_imports_nothing(app, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Name,Email,Team,Roles\nA Person,a@council.example.org,T,auditor\n"
+                   ",b@council.example.org,T,chief\n")
+    result = app.test_cli_runner().invoke(args=["import-users", str(bad)])
+    assert result.exit_code == 1
+    assert "Row 3: Name is missing" in result.output
+    assert "Row 3: role 'chief'" in result.output
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_set_password_reads_standard_input(people, client):
+    result = people.invoke(args=["set-password", "quinn.ashby@council.example.org"], input="a long passphrase here\n")
+    assert result.exit_code == 0, result.output
+    response = client.post("/sign-in", data={"email": "quinn.ashby@council.example.org",
+                                             "password": "a long passphrase here"})
+    assert response.status_code == 302
+    short = people.invoke(args=["set-password", "quinn.ashby@council.example.org"], input="short\n")
+    assert short.exit_code == 1 and "12 characters" in short.output
+    assert people.invoke(args=["set-password", "nobody@x.org"], input="a long passphrase here\n").exit_code == 1
+
+
+@pytest.mark.parametrize("filename", ["case-list.csv", "case-list.xlsx"])
+def test_cli_imports_the_sample_export(people, filename):
+    path = DEMO / filename if filename.endswith(".csv") else DATA / filename
+    result = people.invoke(args=["import-cases", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "300 cases added, 0 updated" in result.output
+    case = db.session.scalar(select(Case).where(Case.reference == "LCS-100003"))
+    assert (case.team.name, case.case_type, case.manager.email) == (
+        "Children in Care", "child_in_care", "lowri.lloyd@council.example.org")
+    assert str(case.open_date) == "2022-02-05"
+    assert db.session.scalar(select(func.count(Case.id)).where(Case.closed_date.is_not(None))) == 34
+
+
+BAD_EXPORT = """Open cases - exported 01/11/2026
+Case reference,Team,Case type,Responsible manager email,Open date,Closed date,Notes
+LCS-1,Children in Care ,CIC,lowri.lloyd@council.example.org,05/02/2022,,ok
+LCS-2,Nowhere Team,CIN,lowri.lloyd@council.example.org,05/02/2022,,
+LCS-3,Children in Care,Fostering,lowri.lloyd@council.example.org,31/02/2022,,
+LCS-1,Children in Care,CP,nobody@council.example.org,,,
+"""
+
+
+def test_cli_import_is_all_or_nothing_with_row_numbers(people, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(BAD_EXPORT)
+    result = people.invoke(args=["import-cases", str(path)])
+    assert result.exit_code == 1
+    for expected in ("Row 4: team 'Nowhere Team'", "Row 5: case type 'Fostering'", "Row 5: open date",
+                     "Row 6: case reference LCS-1 is also on row 3", "nobody@council.example.org"):
+        assert expected in result.output
+    assert "Row 3" not in result.output  # the good row is not blamed
+    assert case_count() == 0
+
+
+def test_web_upload_lists_every_bad_row_and_imports_nothing(people, as_user):
+    qa = as_user(person("Qa Person", "Quality Assurance", {"is_qa_lead"}))
+    response = qa.post("/cases", data={"file": (io.BytesIO(BAD_EXPORT.encode()), "export.csv")},
+                       content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<title>Error: " in page
+    assert "Row 4: team" in page and "Row 5: case type" in page and "nothing was imported" in page
+    assert case_count() == 0
+
+
+def test_web_upload_then_reimport_updates_and_keeps_absent_cases(people, as_user):
+    qa = as_user(person("Qa Person", "Quality Assurance", {"is_qa_lead"}))
+    data = (DEMO / "case-list.csv").read_bytes()
+    response = qa.post("/cases", data={"file": (io.BytesIO(data), "case-list.csv")},
+                       content_type="multipart/form-data", follow_redirects=True)
+    assert "300 cases added, 0 updated" in response.get_data(as_text=True)
+    smaller = b"Case reference,Team,Case type,Responsible manager email,Open date,Closed date\n" \
+              b"LCS-100003,Children in Care,CIC,lowri.lloyd@council.example.org,05/02/2022,01/11/2026\n"
+    response = qa.post("/cases", data={"file": (io.BytesIO(smaller), "closed.csv")},
+                       content_type="multipart/form-data", follow_redirects=True)
+    assert "0 cases added, 1 updated" in response.get_data(as_text=True)
+    assert case_count() == 300
+    assert str(db.session.scalar(select(Case.closed_date).where(Case.reference == "LCS-100003"))) == "2026-11-01"
+
+
+def test_wrong_file_type_is_refused_at_the_field(as_user, world):
+    response = as_user(world.qa_lead).post("/cases", data={"file": (io.BytesIO(b"x"), "cases.pdf")},
+                                           content_type="multipart/form-data")
+    assert "The file must be a .xlsx or .csv file" in response.get_data(as_text=True)
+
+
+def test_only_the_qa_lead_manages_the_register_and_people(as_user, world):
+    manager = as_user(world.auditors["Early Help"][0])
+    for url in ("/cases", "/people/", "/people/new", "/people/teams", "/cycles", "/cycles/new"):
+        assert manager.get(url).status_code == 403
+        assert manager.post(url, data={}).status_code in (403, 405)
+
+
+def test_qa_lead_adds_and_edits_a_person_in_the_browser(as_user, world, client):
+    qa = as_user(world.qa_lead)
+    team = world.auditors["Early Help"][0].team
+    form = {"name": "New Manager", "email": "new.manager@council.example.org", "team": str(team.id),
+            "roles": ["is_auditor", "is_senior_manager"], "active": "y", "password": "a long new password"}
+    assert qa.post("/people/new", data=form).status_code == 302
+    fresh()
+    user = db.session.scalar(select(User).where(User.email == "new.manager@council.example.org"))
+    assert user.is_senior_manager and user.team_id == team.id
+    assert client.post("/sign-in", data={"email": user.email, "password": "a long new password"}).status_code == 302
+    clash = qa.post(f"/people/{user.id}", data=form | {"email": world.qa_lead.email})
+    assert "already belongs to Quinn Lead" in clash.get_data(as_text=True)
+    assert qa.post(f"/people/{user.id}", data=form | {"team": "999"}).status_code == 403
+
+
+def test_people_without_a_password_cannot_sign_in(client, world):
+    assert client.post("/sign-in", data={"email": world.qa_lead.email, "password": PASSWORD + "x"}).status_code == 200

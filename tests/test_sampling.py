@@ -1,0 +1,148 @@
+"""The monthly sample and allocation: reproducible, stratified, independent, through HTTP and the CLI."""
+
+import csv
+import io
+from collections import Counter
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from auditapp import clock
+from auditapp.extensions import db
+from auditapp.models import Audit, Case, Cycle
+from conftest import TEAMS, build_world, empty_database, review_data
+from helpers import fresh, reload, sample_month
+
+
+def drawn_by_web(qa, month="2026-11", seed="424242") -> list[str]:
+    assert qa.post("/cycles/new", data={"month": month, "per_team": "2"}).status_code == 302
+    page = qa.post(f"/cycles/{month}", data={"seed": seed}, follow_redirects=True).get_data(as_text=True)
+    assert f"seed {seed}" in page
+    fresh()
+    cycle = db.session.scalar(select(Cycle).where(Cycle.month == month))
+    return sorted(a.case.reference for a in db.session.scalars(select(Audit).where(Audit.cycle_id == cycle.id)))
+
+
+def test_same_seed_same_register_same_sample_in_browser_and_cli(world, as_user, app):
+    in_browser = drawn_by_web(as_user(world.qa_lead))
+    empty_database()
+    build_world()
+    result = app.test_cli_runner().invoke(args=["draw-sample", "2026-11", "--per-team", "2", "--seed", "424242"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["case reference", "team", "case type", "auditor A email", "auditor B email", "moderator email"]
+    assert sorted(r[0] for r in rows[1:]) == in_browser
+    assert len(in_browser) == 2 * len(TEAMS)
+
+
+def test_sample_is_stratified_by_team_and_a_different_seed_differs(world):
+    audits = sample_month(world.qa_lead, seed=1, per_team=2)
+    assert Counter(a.case.team.name for a in audits) == dict.fromkeys(TEAMS, 2)
+    first = sorted(a.case.reference for a in audits)
+    others = []
+    for seed in range(2, 7):
+        empty_database()
+        others.append(sorted(a.case.reference for a in sample_month(build_world().qa_lead, seed=seed, per_team=2)))
+    assert any(refs != first for refs in others)
+
+
+def test_closed_and_recently_audited_cases_are_excluded(world):
+    closed = world.case("C0000")
+    closed.closed_date = date(2026, 10, 1)
+    db.session.commit()
+    with clock.frozen_at(datetime(2025, 12, 1, 9)):
+        recent = sample_month(world.qa_lead, "2025-12", seed=3, per_team=3)
+    audits = sample_month(world.qa_lead, "2026-11", seed=3, per_team=4)
+    sampled = {a.case.reference for a in audits}
+    assert "C0000" not in sampled
+    assert not sampled & {a.case.reference for a in recent}  # audited 11 months ago: excluded
+
+
+def test_cases_audited_over_twelve_months_ago_are_eligible_again(world):
+    with clock.frozen_at(datetime(2025, 10, 1, 9)):
+        old = sample_month(world.qa_lead, "2025-10", seed=3, per_team=4)  # every case in each team
+    audits = sample_month(world.qa_lead, "2026-11", seed=3, per_team=4)
+    assert {a.case.reference for a in audits} == {a.case.reference for a in old}
+
+
+def test_the_seed_and_counts_are_shown_and_a_month_opens_once(world, as_user):
+    qa = as_user(world.qa_lead)
+    drawn_by_web(qa, seed="99")
+    again = qa.post("/cycles/new", data={"month": "2026-11", "per_team": "2"})
+    assert "The cycle for 2026-11 is already open" in again.get_data(as_text=True)
+    bad = qa.post("/cycles/new", data={"month": "November", "per_team": "0"}).get_data(as_text=True)
+    assert "Enter the month as YYYY-MM" in bad and "Cases per team must be between 1 and 50" in bad
+    assert 'value="November"' in bad
+
+
+def test_allocation_is_independent_and_balanced(world):
+    with clock.frozen_at(datetime(2026, 11, 2, 9)):  # a Monday
+        audits = sample_month(world.qa_lead, per_team=4)
+    for audit in audits:
+        assert audit.auditor_a_id == audit.case.manager_id
+        assert audit.auditor_b.team_id != audit.case.team_id and audit.auditor_b.is_auditor
+        assert audit.moderator.is_senior_manager
+        assert audit.moderator_id not in (audit.auditor_a_id, audit.auditor_b_id)
+    b_load = Counter(a.auditor_b_id for a in audits)
+    assert max(b_load.values()) - min(b_load.values()) <= 1
+    moderator_load = Counter(a.moderator_id for a in audits)
+    assert sorted(moderator_load.values()) == [6, 6]
+    assert {a.auditor_due for a in audits} == {date(2026, 11, 16)}  # 10 working days
+
+
+def test_qa_lead_allocation_change_must_keep_the_rules(world, as_user):
+    audit = sample_month(world.qa_lead)[0]
+    qa = as_user(world.qa_lead)
+    same_team = next(u for u in world.auditors[audit.case.team.name] if u.id != audit.auditor_a_id)
+    response = qa.post(f"/audits/{audit.id}/allocation",
+                       data={"auditor_b": str(same_team.id), "moderator": str(audit.moderator_id)})
+    assert f"Auditor B must be from a team other than {audit.case.team.name}" in response.get_data(as_text=True)
+    response = qa.post(f"/audits/{audit.id}/allocation",
+                       data={"auditor_b": str(audit.auditor_a_id), "moderator": str(audit.moderator_id)})
+    assert "Auditor B cannot be the case-responsible manager" in response.get_data(as_text=True)
+    assert reload(audit).auditor_b_id != same_team.id
+
+    other_team = next(t for t in TEAMS if t != audit.case.team.name)
+    new_b = next(u for u in world.auditors[other_team] if u.id != audit.auditor_b_id)
+    other_senior = next(s for s in world.seniors if s.id != audit.moderator_id)
+    assert qa.post(f"/audits/{audit.id}/allocation",
+                   data={"auditor_b": str(new_b.id), "moderator": str(other_senior.id)}).status_code == 302
+    audit = reload(audit)
+    assert (audit.auditor_b_id, audit.moderator_id) == (new_b.id, other_senior.id)
+
+    as_user(new_b).post(f"/audits/{audit.id}/review/B", data=review_data(3, submit=False))
+    colleague = next(u for u in world.auditors[other_team] if u.id != new_b.id)
+    response = qa.post(f"/audits/{audit.id}/allocation",
+                       data={"auditor_b": str(colleague.id), "moderator": str(other_senior.id)})
+    assert "Auditor B has already started this audit" in response.get_data(as_text=True)
+
+
+def test_withdrawal_needs_another_senior_manager_and_draws_from_the_same_team(world, as_user):
+    audit = sample_month(world.qa_lead)[0]
+    first, second = world.seniors
+    response = as_user(first).post(f"/audits/{audit.id}/withdraw", data={"reason": "court", "note": "Final hearing"})
+    assert response.status_code == 302
+    assert as_user(first).post(f"/audits/{audit.id}/withdrawal", data={"decision": "approve"}).status_code == 403
+    response = as_user(second).post(f"/audits/{audit.id}/withdrawal", data={"decision": "approve"})
+    assert response.status_code == 302
+    fresh()
+    withdrawn = db.session.get(Audit, audit.id)
+    replacement = db.session.scalar(select(Audit).where(Audit.replacement_for_id == audit.id))
+    assert withdrawn.is_withdrawn and withdrawn.status == "Withdrawn"
+    assert replacement.case.team_id == withdrawn.case.team_id
+    assert replacement.case_id != withdrawn.case_id
+
+
+def test_auditors_cannot_request_withdrawal(world, as_user):
+    audit = sample_month(world.qa_lead)[0]
+    assert as_user(audit.auditor_a).post(f"/audits/{audit.id}/withdraw", data={"reason": "court"}).status_code == 403
+    assert reload(audit).withdrawal_requested_at is None
+
+
+def test_cases_opened_after_the_month_are_not_sampled(world):
+    late = Case(reference="C9999", team=world.cases[0].team, case_type="early_help",
+                manager=world.cases[0].manager, open_date=date(2026, 12, 5))
+    db.session.add(late)
+    db.session.commit()
+    audits = sample_month(world.qa_lead, per_team=10)
+    assert "C9999" not in {a.case.reference for a in audits}
