@@ -10,7 +10,7 @@ from .config import ROOT, load_config
 from .extensions import csrf, db, login_manager, migrate
 from .grading import descriptors_version, grade_label, load_descriptors
 from .views import error_summary_items
-from .views import admin, assets, audits, auth, cases, cycles, home, moderation
+from .views import admin, assets, audits, auth, cases, cycles, home, moderation, reports
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -42,7 +42,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
 
-    for blueprint in (assets, auth, home, admin, cases, cycles, audits, moderation):
+    for blueprint in (assets, auth, home, admin, cases, cycles, audits, moderation, reports):
         app.register_blueprint(blueprint.bp)
     errors.register(app)
     cli.register(app)

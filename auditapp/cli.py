@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from . import clock
 from .errors import RuleError
 from .extensions import db
 from .imports.table import ImportFailed
@@ -15,6 +16,8 @@ from .models import Cycle
 from .people import apply_people, set_password, user_by_email
 from .register import import_cases
 from .sampling import draw_sample, open_cycle
+from .summary import summarise
+from .workbook import workbook_bytes
 
 ALLOCATION_HEADER = ["case reference", "team", "case type", "auditor A email", "auditor B email",
                      "moderator email"]
@@ -89,6 +92,17 @@ def register(app) -> None:
         for audit in audits:
             out.writerow([audit.case.reference, audit.case.team.name, audit.case.case_type_label,
                           audit.auditor_a.email, audit.auditor_b.email, audit.moderator.email])
+
+    @app.cli.command("export-month")
+    @click.argument("month")
+    @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                  help="Where to write the .xlsx workbook.")
+    def export_month_command(month: str, output: Path):
+        """Write the month's summary workbook, the same file the QA lead downloads."""
+        if db.session.scalar(select(Cycle).where(Cycle.month == month)) is None:
+            _fail([f"There is no cycle for {month}"])
+        output.write_bytes(workbook_bytes(summarise(month, clock.today())))
+        click.echo(f"Monthly summary for {month} written to {output}")
 
     @app.cli.command("seed-demo")
     def seed_demo_command():

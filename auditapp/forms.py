@@ -188,3 +188,15 @@ class TeamForm(FlaskForm):
     name = StringField("Team name", widget=GovTextInput(),
                        validators=[InputRequired("Enter the team name"), Length(max=120)])
     submit = SubmitField("Add team", widget=GovSubmitInput())
+
+
+class ReportFilterForm(FlaskForm):
+    """The dashboard's filters, read from the query string (nothing changes, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    month = SelectField("Month", widget=GovSelect(), validate_choice=False)
+    team = SelectField("Team", widget=GovSelect(), validate_choice=False)
+    case_type = SelectField("Case type", widget=GovSelect(), validate_choice=False)
+    submit = SubmitField("Show figures", widget=GovSubmitInput())

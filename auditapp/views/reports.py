@@ -1,0 +1,69 @@
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import charts, clock, permissions
+from ..extensions import db
+from ..forms import ReportFilterForm
+from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
+from ..history import record
+from ..models import CASE_TYPES, Cycle, Team
+from ..summary import EQUALITY, agreement_by_team, summarise
+from ..workbook import workbook_bytes
+from . import user_required
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.before_request
+@login_required
+def only_report_readers():
+    user_required(permissions.can_read_reports)
+
+
+def _filters() -> ReportFilterForm:
+    form = ReportFilterForm(request.args)
+    months = list(db.session.scalars(select(Cycle.month).order_by(Cycle.month.desc())))
+    form.month.choices = [(m, m) for m in months]
+    form.team.choices = [("", "All teams")] + [
+        (t, t) for t in db.session.scalars(select(Team.name).order_by(Team.name))]
+    form.case_type.choices = [("", "All case types")] + [(label, label) for label in CASE_TYPES.values()]
+    if not months:
+        abort(404)
+    if not form.month.data:
+        form.month.data = months[0]
+    for field in (form.month, form.team, form.case_type):
+        if field.data and field.data not in {value for value, _ in field.choices}:
+            abort(404)
+    return form
+
+
+@bp.route("/")
+def dashboard():
+    form = _filters()
+    summary = summarise(form.month.data, clock.today(), form.team.data or None, form.case_type.data or None)
+    bars, bars_height = charts.stacked_bars(summary.domains)
+    return render_template("reports/dashboard.html", form=None, filters=form, summary=summary, bars=bars,
+                           bars_height=bars_height, line=charts.trend_line(summary.trend),
+                           judgements=JUDGEMENTS, domains=DOMAINS, grades=GRADES_BEST_FIRST,
+                           colours=charts.GRADE_COLOURS, width=charts.WIDTH, equality_labels=EQUALITY)
+
+
+@bp.route("/agreement")
+def agreement():
+    form = _filters()
+    summary = summarise(form.month.data, clock.today(), form.team.data or None, form.case_type.data or None)
+    return render_template("reports/agreement.html", form=None, filters=form, summary=summary,
+                           by_team=agreement_by_team(summary.facts), judgements=JUDGEMENTS)
+
+
+@bp.route("/<month>.xlsx")
+def workbook(month: str):
+    if db.session.scalar(select(Cycle).where(Cycle.month == month)) is None:
+        abort(404)
+    content = workbook_bytes(summarise(month, clock.today()))
+    record(current_user, "Monthly summary downloaded", field=month)
+    db.session.commit()
+    return Response(content, mimetype=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="case-audit-summary-{month}.xlsx"'})

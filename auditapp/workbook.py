@@ -1,0 +1,232 @@
+"""The monthly summary as an Excel workbook for leadership, scrutiny and inspectors (openpyxl)."""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS, grade_label
+from .summary import EQUALITY, GradeCounts, MonthSummary
+
+SHEETS = ["Summary", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality"]
+PERCENT = "0%"
+DECIMAL = "0.00"
+DATE = "dd/mm/yyyy"
+# One colour per grade, the same on every sheet (and as the dashboard's tags).
+GRADE_FILLS = {label: PatternFill("solid", fgColor=colour) for label, colour in {
+    "Outstanding": "B7E1CD", "Good": "D9EAD3", "Requires improvement": "FFF2CC", "Inadequate": "F4CCCC"}.items()}
+KAPPA_UNDEFINED = "Kappa undefined: both auditors gave every case the same grade, or no pairs"
+GRADE_NAMES = [g.label for g in GRADES_BEST_FIRST]
+
+
+def _value(cell, value) -> None:
+    cell.value = value
+    # Free text is never a formula, whatever it starts with.
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif isinstance(value, datetime | date):
+        cell.number_format = DATE
+    elif isinstance(value, float):
+        cell.number_format = DECIMAL
+
+
+class Sheet:
+    """Writes blocks of rows, each as an Excel table with filters, remembering widths."""
+
+    def __init__(self, ws: Worksheet):
+        self.ws = ws
+        self.row = 1
+        self.widths: dict[int, int] = {}
+
+    def title(self, text: str) -> None:
+        self.ws.cell(self.row, 1, text).font = Font(bold=True, size=12)
+        self.row += 1
+
+    def table(self, name: str, header: list[str], rows: Iterable[list], formats: dict[int, str] | None = None,
+              freeze: bool = False) -> tuple[int, int]:
+        """Returns (first data row, last data row)."""
+        top = self.row
+        for col, text in enumerate(header, 1):
+            _value(self.ws.cell(top, col), text)
+            self._fit(col, text)
+        last = top
+        for last, values in enumerate(rows, top + 1):
+            for col, value in enumerate(values, 1):
+                cell = self.ws.cell(last, col)
+                _value(cell, value)
+                if formats and col in formats and value is not None:
+                    cell.number_format = formats[col]
+                if value in GRADE_FILLS:
+                    cell.fill = GRADE_FILLS[value]
+                self._fit(col, value)
+        if last == top:  # a table needs a data row
+            last += 1
+        ref = f"A{top}:{get_column_letter(len(header))}{last}"
+        table = Table(displayName=name, ref=ref)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+        self.ws.add_table(table)
+        if freeze:
+            self.ws.freeze_panes = self.ws.cell(top + 1, 1)
+        self.row = last + 2
+        return top + 1, last
+
+    def _fit(self, col: int, value) -> None:
+        if isinstance(value, datetime | date):
+            length = 10
+        elif isinstance(value, float):
+            length = 6
+        else:
+            length = len(str(value)) if value is not None else 0
+        self.widths[col] = min(max(self.widths.get(col, 8), length + 2), 60)
+
+    def finish(self) -> None:
+        for col, width in self.widths.items():
+            self.ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def _counts_row(counts: GradeCounts) -> list:
+    return [counts.counts[int(g)] for g in GRADES_BEST_FIRST] + [counts.n, counts.pct_good]
+
+
+def build_workbook(summary: MonthSummary) -> Workbook:
+    book = Workbook()
+    sheets = {name: Sheet(book.active if i == 0 else book.create_sheet()) for i, name in enumerate(SHEETS)}
+    for name, sheet in sheets.items():
+        sheet.ws.title = name
+    _domains(sheets["Domains"], summary)
+    _summary(sheets["Summary"], summary)
+    _audits(sheets["Audits"], summary)
+    _teams(sheets["Teams"], summary)
+    _agreement(sheets["Agreement"], summary)
+    _trend(sheets["Trend"], summary)
+    _equality(sheets["Equality"], summary)
+    _charts(book, summary)
+    for sheet in sheets.values():
+        sheet.finish()
+    return book
+
+
+def workbook_bytes(summary: MonthSummary) -> bytes:
+    stream = BytesIO()
+    build_workbook(summary).save(stream)
+    return stream.getvalue()
+
+
+def _summary(sheet: Sheet, summary: MonthSummary) -> None:
+    h = summary.headline
+    rows = [
+        ["Month", summary.month, None],
+        ["Audits sampled", h.sampled, None],
+        ["Audits submitted by auditor A", h.submitted_a, None],
+        ["Audits submitted by auditor B", h.submitted_b, None],
+        ["Audits moderated", h.moderated, None],
+        ["Audits withdrawn", h.withdrawn, None],
+        *[[f"Withdrawn: {reason}", count, None] for reason, count in sorted(h.withdrawal_reasons.items())],
+        ["Audits overdue", h.overdue, None],
+        ["Open immediate safeguarding concerns", h.open_concerns, None],
+        ["% Good or better overall", h.overall.pct_good, h.overall.n],
+        ["% Inadequate overall", h.overall.pct_inadequate, h.overall.n],
+        *[[f"% Good or better: {name}", summary.domains[key].pct_good, summary.domains[key].n]
+          for key, name in DOMAINS.items()],
+    ]
+    sheet.title(f"Case audit monthly summary: {summary.month}")
+    first, last = sheet.table("Headline", ["Measure", "Value", "n"], rows, freeze=True)
+    for row in range(first, last + 1):
+        if str(sheet.ws.cell(row, 1).value).startswith("%"):
+            sheet.ws.cell(row, 2).number_format = PERCENT
+
+
+def _audits(sheet: Sheet, summary: MonthSummary) -> None:
+    header = ["Case reference", "Team", "Case type", "Auditor A", "Auditor B", "Moderator", "Status"]
+    for name in [*DOMAINS.values(), "Overall"]:
+        header += [f"{name} - A", f"{name} - B", f"{name} - Moderated"]
+    header += ["Allocated", "Auditor A submitted", "Auditor B submitted", "Moderated"]
+    rows = []
+    for f in summary.facts:
+        row = [f.reference, f.team, f.case_type, f.auditor_a, f.auditor_b, f.moderator, f.status]
+        for key in JUDGEMENTS:
+            row += [grade_label(f.a[key]) or None, grade_label(f.b[key]) or None, grade_label(f.moderated[key]) or None]
+        row += [f.allocated, f.submitted_a, f.submitted_b, f.signed_off]
+        rows.append(row)
+    sheet.table("Audits", header, rows, freeze=True)
+
+
+def _domains(sheet: Sheet, summary: MonthSummary) -> None:
+    rows = [[JUDGEMENTS[key], *_counts_row(counts)] for key, counts in summary.domains.items()]
+    sheet.table("Domains", ["Domain", *GRADE_NAMES, "n", "% Good or better"], rows, {7: PERCENT}, freeze=True)
+
+
+def _teams(sheet: Sheet, summary: MonthSummary) -> None:
+    rows = []
+    for kind, groups in (("Team", summary.teams), ("Case type", summary.case_types)):
+        for group, judgements in groups.items():
+            rows += [[kind, group, JUDGEMENTS[key], *_counts_row(c)] for key, c in judgements.items()]
+    sheet.table("Teams", ["Breakdown", "Group", "Domain", *GRADE_NAMES, "n", "% Good or better"], rows,
+                {9: PERCENT}, freeze=True)
+
+
+def _agreement(sheet: Sheet, summary: MonthSummary) -> None:
+    rows = [[JUDGEMENTS[key], a.n, a.exact, a.within_one, a.kappa, None if a.kappa is not None else KAPPA_UNDEFINED]
+            for key, a in summary.agreement.items()]
+    sheet.table("Agreement", ["Domain", "n", "% exact agreement", "% within one grade",
+                              "Quadratic-weighted kappa", "Note"], rows, {3: PERCENT, 4: PERCENT}, freeze=True)
+    sheet.title("Moderation shift: how often the moderator raised, kept or lowered each auditor's grade")
+    rows = [[JUDGEMENTS[key], *(getattr(s[role], part) for role in "AB" for part in ("raised", "kept", "lowered"))]
+            for key, s in summary.shift.items()]
+    sheet.table("ModerationShift", ["Domain", "A raised", "A kept", "A lowered", "B raised", "B kept", "B lowered"], rows)
+    sheet.title("Self-assessment gap: case-responsible manager's grade minus moderated grade, in grade steps")
+    rows = [[team, gap.n, gap.mean] for team, gap in summary.gaps.items()]
+    sheet.table("SelfAssessmentGap", ["Team", "Domain grades compared", "Mean gap (grade steps)"], rows, {3: DECIMAL})
+
+
+def _trend(sheet: Sheet, summary: MonthSummary) -> None:
+    names = [*DOMAINS.values()]
+    header = ["Month", "Audits moderated", "Overall % Good or better",
+              *[f"{n} % Good or better" for n in names], *[f"{n} kappa" for n in names]]
+    rows = [[p.month, p.moderated, p.pct_good["overall"], *[p.pct_good[k] for k in DOMAINS],
+             *[p.kappa[k] for k in DOMAINS]] for p in summary.trend]
+    formats = {col: PERCENT for col in range(3, 4 + len(names))}
+    formats |= {col: DECIMAL for col in range(4 + len(names), 4 + 2 * len(names))}
+    sheet.table("Trend", header, rows, formats, freeze=True)
+    sheet.title("Blank kappa: undefined that month (no pairs, or every case given the same grade by both).")
+
+
+def _equality(sheet: Sheet, summary: MonthSummary) -> None:
+    rows = []
+    for attr, label in EQUALITY.items():
+        for row in summary.equality[attr]:
+            if row.suppressed:
+                rows.append([label, row.group, None, None, None, "Suppressed: fewer than 5 audits"])
+            else:
+                rows.append([label, row.group, row.n, row.good, row.pct_good, None])
+    sheet.table("Equality", ["Characteristic", "Group", "n", "Good or better", "% Good or better", "Note"],
+                rows, {5: PERCENT}, freeze=True)
+
+
+def _charts(book: Workbook, summary: MonthSummary) -> None:
+    domains, trend, target = book["Domains"], book["Trend"], book["Summary"]
+    bars = BarChart()
+    bars.type, bars.grouping, bars.overlap = "bar", "stacked", 100
+    bars.title = f"Moderated grades by domain, {summary.month}"
+    bars.y_axis.title = "Audits"
+    last = 1 + len(JUDGEMENTS)
+    bars.add_data(Reference(domains, min_col=2, max_col=5, min_row=1, max_row=last), titles_from_data=True)
+    bars.set_categories(Reference(domains, min_col=1, min_row=2, max_row=last))
+    bars.width, bars.height = 22, 10
+    target.add_chart(bars, "E2")
+
+    line = LineChart()
+    line.title = "% Good or better overall, last 12 months"
+    line.y_axis.number_format = PERCENT
+    line.y_axis.scaling.min, line.y_axis.scaling.max = 0, 1
+    months = 1 + len(summary.trend)
+    line.add_data(Reference(trend, min_col=3, max_col=3, min_row=1, max_row=months), titles_from_data=True)
+    line.set_categories(Reference(trend, min_col=1, min_row=2, max_row=months))
+    line.width, line.height = 22, 10
+    target.add_chart(line, "E24")

@@ -1,0 +1,145 @@
+"""The monthly summary: the workbook's sheets and figures, the dashboard, and blind review in reports."""
+
+import io
+from collections import Counter
+
+import pytest
+from openpyxl import load_workbook
+
+from auditapp import clock
+from auditapp.grading import DOMAINS, JUDGEMENTS
+from auditapp.summary import summarise
+from auditapp.workbook import SHEETS
+from conftest import review_data
+from helpers import fresh, sample_month
+from test_moderation import moderation_data
+
+GRADE_WORDS = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
+
+
+@pytest.fixture
+def month(world, as_user):
+    """Six audits: four moderated with known grades, one with only A submitted, one untouched."""
+    audits = sample_month(world.qa_lead, per_team=2)
+    plans = [(4, 3, 3), (3, 3, 3), (3, 2, 2), (2, 1, 1)]  # (A, B, moderated) for every judgement
+    for audit, (a, b, final) in zip(audits, plans):
+        as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data=review_data(a, overall_grade=str(a)))
+        as_user(audit.auditor_b).post(f"/audits/{audit.id}/review/B", data=review_data(b, overall_grade=str(b)))
+        rationale = dict.fromkeys(JUDGEMENTS, "Reason") if a != b else {}
+        response = as_user(audit.moderator).post(f"/audits/{audit.id}/moderate", data=moderation_data(final, rationale))
+        assert response.status_code == 302
+    as_user(audits[4].auditor_a).post(f"/audits/{audits[4].id}/review/A",
+                                      data=review_data(4, voice_evidence="=HYPERLINK(\"http://x\")"))
+    fresh()
+    return audits
+
+
+def workbook(client, month="2026-11"):
+    response = client.get(f"/reports/{month}.xlsx")
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(response.data))
+
+
+def test_workbook_sheets_headers_tables_and_formats(month, as_user, world):
+    book = workbook(as_user(world.qa_lead))
+    assert book.sheetnames == SHEETS
+    audits = book["Audits"]
+    header = [c.value for c in audits[1]]
+    assert header[:7] == ["Case reference", "Team", "Case type", "Auditor A", "Auditor B", "Moderator", "Status"]
+    assert header[7:10] == ["Voice of the child in assessment and planning - A",
+                            "Voice of the child in assessment and planning - B",
+                            "Voice of the child in assessment and planning - Moderated"]
+    assert header[25:28] == ["Overall - A", "Overall - B", "Overall - Moderated"]
+    assert header[28:] == ["Allocated", "Auditor A submitted", "Auditor B submitted", "Moderated"]
+    for name in SHEETS:
+        sheet = book[name]
+        assert sheet.tables, f"{name} has no Excel table"
+        assert sheet.freeze_panes is not None
+    assert audits.tables["Audits"].ref == f"A1:AF{1 + len(month)}"
+    assert audits["AC2"].is_date and audits["AC2"].number_format == "dd/mm/yyyy"
+    assert book["Domains"]["G2"].number_format == "0%"
+    assert audits["H2"].value in GRADE_WORDS and audits["H2"].fill.fgColor.rgb.endswith(("B7E1CD", "D9EAD3", "FFF2CC", "F4CCCC"))
+    summary = book["Summary"]
+    assert len(summary._charts) == 2
+    assert {type(c).__name__ for c in summary._charts} == {"BarChart", "LineChart"}
+
+
+def test_workbook_figures_equal_figures_recomputed_from_the_audits_sheet(month, as_user, world):
+    book = workbook(as_user(world.qa_lead))
+    rows = list(book["Audits"].iter_rows(min_row=2, values_only=True))
+    header = [c.value for c in book["Audits"][1]]
+    domains = {row[0]: row for row in book["Domains"].iter_rows(min_row=2, values_only=True)}
+    for name in [*DOMAINS.values(), "Overall"]:
+        column = header.index(f"{name} - Moderated")
+        grades = Counter(row[column] for row in rows if row[column])
+        expected = [grades[w] for w in GRADE_WORDS]
+        n = sum(expected)
+        assert list(domains[name][1:6]) == expected + [n]
+        assert domains[name][6] == pytest.approx((expected[0] + expected[1]) / n)
+    assert n == 4 and expected == [0, 2, 1, 1]
+    headline = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=3, values_only=True) if row[0]}
+    assert headline["Audits sampled"] == 6
+    assert headline["Audits moderated"] == 4
+    assert headline["Audits submitted by auditor A"] == 5
+    assert headline["% Good or better overall"] == pytest.approx(0.5)
+
+
+def test_agreement_sheet_kappa_and_shift(month, as_user, world):
+    book = workbook(as_user(world.qa_lead))
+    agreement = {row[0]: row for row in book["Agreement"].iter_rows(min_row=2, max_row=8, values_only=True)}
+    voice = agreement["Voice of the child in assessment and planning"]
+    # Pairs (A, B): (4,3) (3,3) (3,2) (2,1): exact 1/4, all within one.
+    assert voice[1:4] == (4, 0.25, 1.0)
+    assert voice[4] == pytest.approx(summarise("2026-11", clock.today()).agreement["voice"].kappa)
+    shift = summarise("2026-11", clock.today()).shift["voice"]
+    assert (shift["A"].raised, shift["A"].kept, shift["A"].lowered) == (0, 1, 3)
+    assert (shift["B"].raised, shift["B"].kept, shift["B"].lowered) == (0, 4, 0)
+
+
+def test_free_text_is_never_a_formula(month, as_user, world):
+    book = workbook(as_user(world.qa_lead))
+    for sheet in book:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate)
+
+
+def test_blind_review_holds_in_reports(month, as_user, world):
+    # Audit 5 has only auditor A's grades: no report shows them until B submits.
+    book = workbook(as_user(world.qa_lead))
+    row = list(book["Audits"].iter_rows(min_row=6, max_row=6, values_only=True))[0]
+    assert row[6] == "In progress" and set(row[7:28]) == {None}
+
+
+def test_equality_groups_under_five_are_suppressed(month, as_user, world):
+    book = workbook(as_user(world.qa_lead))
+    notes = [row for row in book["Equality"].iter_rows(min_row=2, values_only=True)]
+    assert notes and all(row[5] == "Suppressed: fewer than 5 audits" and row[2] is None for row in notes)
+
+
+def test_export_month_cli_writes_the_same_workbook(month, app, tmp_path, as_user, world):
+    output = tmp_path / "summary.xlsx"
+    result = app.test_cli_runner().invoke(args=["export-month", "2026-11", "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    from_cli = load_workbook(output)
+    from_web = workbook(as_user(world.qa_lead))
+    for name in SHEETS:
+        assert list(from_cli[name].values) == list(from_web[name].values)
+    assert app.test_cli_runner().invoke(args=["export-month", "1999-01", "--output", str(output)]).exit_code == 1
+
+
+def test_dashboard_shows_the_same_figures_with_accessible_charts(month, as_user, world):
+    page = as_user(world.leader).get("/reports/?month=2026-11").get_data(as_text=True)
+    assert 'role="img"' in page and "<desc" in page and "<title id=\"distribution-title\">" in page
+    assert "Good or better overall</dt><dd class=\"govuk-summary-list__value\">50% (n=4)" in page
+    filtered = as_user(world.leader).get(f"/reports/?month=2026-11&team={month[0].case.team.name}")
+    assert filtered.status_code == 200
+    assert as_user(world.leader).get("/reports/?month=2026-11&team=Nope").status_code == 404
+    agreement = as_user(world.leader).get("/reports/agreement?month=2026-11").get_data(as_text=True)
+    assert "What these figures mean" in agreement and "Self-assessment gap by team" in agreement
+
+
+def test_auditors_cannot_read_reports(month, as_user):
+    client = as_user(month[0].auditor_a)
+    assert client.get("/reports/").status_code == 403
+    assert client.get("/reports/2026-11.xlsx").status_code == 403
