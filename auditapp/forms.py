@@ -74,7 +74,8 @@ class ReviewForm(FlaskForm):
         description="A child may be at immediate risk. Saying yes tells the case-responsible manager, "
                     "the moderator and the QA lead straight away.",
     )
-    safeguarding_details = _text("Describe the concern and any action already taken")
+    safeguarding_details = _text("If yes, describe the concern and any action already taken",
+                                 "Leave empty if there is no immediate safeguarding concern.")
     save = SubmitField("Save draft and come back later", widget=GovSubmitInput())
     submit = SubmitField("Submit audit", widget=GovSubmitInput())
 

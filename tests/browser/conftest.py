@@ -1,0 +1,90 @@
+"""Browser tests: Debian's Chromium driven by Playwright against the app on a real local server,
+with axe-core and a 320px reflow check on every page visited, and a screenshot of each."""
+
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect, sync_playwright
+from werkzeug.serving import make_server
+
+from auditapp import create_app
+from conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def server(database_url, app):
+    """The app with CSRF on, as in production, served over HTTP on a free port, on the test database."""
+    live = create_app({"SECRET_KEY": "browser-tests", "SQLALCHEMY_DATABASE_URI": database_url})
+    httpd = make_server("127.0.0.1", 0, live, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """A person's browser session, checking each page it reaches."""
+
+    axe = Axe()
+    checked: list[str] = []
+
+    def __init__(self, browser, server: str):
+        self.context = browser.new_context(base_url=server, viewport={"width": 1024, "height": 800},
+                                           accept_downloads=True)
+        self.page: Page = self.context.new_page()
+
+    def sign_in(self, user) -> "Visit":
+        self.page.goto("/sign-in")
+        self.page.get_by_label("Email address").fill(user.email)
+        self.page.get_by_label("Password", exact=True).fill(PASSWORD)
+        self.page.get_by_role("button", name="Sign in").click()
+        expect(self.page.get_by_text(f"Signed in as {user.name} (")).to_be_visible()
+        return self
+
+    def check(self, name: str) -> None:
+        """axe-core with the WCAG 2.2 A and AA tags, reflow at 320px, and a screenshot."""
+        page = self.page
+        results = self.axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        assert results.violations_count == 0, f"{name} ({page.url}):\n{results.generate_report()}"
+        page.set_viewport_size({"width": 320, "height": 800})
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        page.set_viewport_size({"width": 1024, "height": 800})
+        assert overflow <= 0, f"{name} ({page.url}) scrolls sideways at 320px by {overflow}px"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        page.screenshot(path=str(SCREENSHOTS / f"{len(Visit.checked) + 1:02d}-{slug}.png"), full_page=True)
+        Visit.checked.append(f"{name}: {page.url}")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, server):
+    opened = []
+
+    def open_as(user=None) -> Visit:
+        session = Visit(browser, server)
+        opened.append(session)
+        return session.sign_in(user) if user else session
+
+    yield open_as
+    for session in opened:
+        session.close()
