@@ -4,9 +4,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
+from auditapp import clock
 from auditapp.extensions import db
 from auditapp.models import Audit, Case, Cycle, User
 from auditapp.moderation import compare
+from auditapp.summary import summarise
 
 
 def test_migrations_match_the_models():
@@ -35,3 +37,11 @@ def test_seed_demo_builds_three_moderated_months_and_one_in_progress(app, client
     assert client.post("/sign-in", data={"email": "quinn.ashby@council.example.org",
                                          "password": "demo-password-2026"}).status_code == 302
     assert "already" in runner.invoke(args=["seed-demo"]).output
+
+    # Each past month's summary has realistic, non-trivial figures.
+    for month in ("2026-08", "2026-09", "2026-10"):
+        summary = summarise(month, clock.today())
+        assert summary.headline.moderated == summary.headline.sampled == 16
+        assert 0 < summary.headline.overall.pct_good < 1
+        assert any(a.kappa is not None and a.kappa < 1 for a in summary.agreement.values())
+        assert any(s["A"].lowered for s in summary.shift.values())

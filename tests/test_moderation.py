@@ -84,11 +84,12 @@ def test_sign_off_locks_the_audit(audit, as_user):
     moderator = as_user(audit.moderator)
     moderator.post(f"/audits/{audit.id}/moderate", data=moderation_data(3, {"voice": "Agreed"}))
     response = moderator.post(f"/audits/{audit.id}/moderate", data=moderation_data(1, dict.fromkeys(JUDGEMENTS, "x")))
-    assert response.status_code == 302  # back to the read-only page, nothing changed
+    assert response.status_code == 403
     audit = reload(audit)
     assert {g.grade for g in audit.moderated_grades} == {3}
     for role, voice in (("A", 3), ("B", 2)):
-        as_user(audit.auditor(role)).post(f"/audits/{audit.id}/review/{role}", data=review_data(1))
+        response = as_user(audit.auditor(role)).post(f"/audits/{audit.id}/review/{role}", data=review_data(1))
+        assert response.status_code == 403
         assert reload(audit).review(role).grade_value("voice") == voice
     assert events(audit)[-1].action == "Signed off"
 

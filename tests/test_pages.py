@@ -98,7 +98,8 @@ ROUTES = ["/", "/cycles", "/cycles/new", "/cycles/2026-11", "/cycles/1999-01", "
           "/accessibility", "/audits/{id}", "/audits/{id}/review/A", "/audits/{id}/review/B", "/audits/{id}/review/Z",
           "/audits/{id}/moderate", "/audits/{id}/reopen", "/audits/{id}/allocation", "/audits/{id}/withdraw",
           "/audits/{id}/withdrawal", "/audits/{id}/concerns/new", "/concerns/1/acknowledge", "/audits/99999",
-          "/audits/abc", "/no-such-page", "/assets/../../etc/passwd"]
+          "/audits/abc", "/no-such-page", "/assets/../../etc/passwd", "/reports/", "/reports/agreement",
+          "/reports/?month=2026-11&team=x", "/reports/?month=bad", "/reports/2026-11.xlsx", "/reports/2020-01.xlsx"]
 
 
 def test_no_page_answers_500_for_anyone(world, as_user):
@@ -110,6 +111,11 @@ def test_no_page_answers_500_for_anyone(world, as_user):
             url = route.format(id=audit.id)
             for response in (client.get(url), client.post(url, data={"junk": "1", "voice_grade": "x"})):
                 assert response.status_code < 500, (person.email, url, response.status_code)
+
+
+def test_reports_before_any_month_say_so(world, as_user):
+    page = as_user(world.leader).get("/reports/").get_data(as_text=True)
+    assert "No month has been audited yet" in page
 
 
 def test_error_pages_use_the_service_layout(client):

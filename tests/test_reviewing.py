@@ -44,9 +44,10 @@ def test_submitted_audit_is_read_only_to_everyone(audit, as_user):
     assert a.post(f"/audits/{audit.id}/review/A", data=review_data(3)).status_code == 302
     submitted_at = reload(audit).review("A").submitted_at
     assert submitted_at is not None
-    response = a.post(f"/audits/{audit.id}/review/A", data=review_data(1))
-    assert response.status_code == 302 and response.location.endswith(f"/audits/{audit.id}")
+    assert a.post(f"/audits/{audit.id}/review/A", data=review_data(1)).status_code == 403
     assert reload(audit).review("A").grade_value("voice") == 3
+    response = a.get(f"/audits/{audit.id}/review/A")
+    assert response.status_code == 302 and response.location.endswith(f"/audits/{audit.id}")
     page = a.get(f"/audits/{audit.id}").get_data(as_text=True)
     assert "Continue your audit" not in page and "Start your audit" not in page
 

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import clock, permissions
@@ -35,7 +35,8 @@ def review(audit_id: int, role: str):
     if role not in ("A", "B") or audit.role_of(current_user) != role:
         abort(404)
     if not permissions.can_edit_review(current_user, audit, role):
-        if review_is_submitted(audit, role):
+        # Following an old link is fine; posting to a locked audit is refused and changes nothing.
+        if request.method == "GET" and review_is_submitted(audit, role):
             flash("This audit is submitted and can no longer be changed", "info")
             return redirect(url_for("audits.show", audit_id=audit.id))
         abort(403)

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import permissions
@@ -19,6 +19,8 @@ def moderate(audit_id: int):
     if audit.moderator_id != current_user.id:
         abort(403)
     if audit.signed_off_at:
+        if request.method != "GET":
+            abort(403)
         flash("This audit is signed off. Only the QA lead can reopen it.", "info")
         return redirect(url_for("audits.show", audit_id=audit.id))
     permissions.require(permissions.can_moderate(current_user, audit),

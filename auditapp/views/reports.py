@@ -22,15 +22,16 @@ def only_report_readers():
     user_required(permissions.can_read_reports)
 
 
-def _filters() -> ReportFilterForm:
+def _filters() -> ReportFilterForm | None:
+    """The filters from the query string; None before any month has been opened."""
     form = ReportFilterForm(request.args)
     months = list(db.session.scalars(select(Cycle.month).order_by(Cycle.month.desc())))
+    if not months:
+        return None
     form.month.choices = [(m, m) for m in months]
     form.team.choices = [("", "All teams")] + [
         (t, t) for t in db.session.scalars(select(Team.name).order_by(Team.name))]
     form.case_type.choices = [("", "All case types")] + [(label, label) for label in CASE_TYPES.values()]
-    if not months:
-        abort(404)
     if not form.month.data:
         form.month.data = months[0]
     for field in (form.month, form.team, form.case_type):
@@ -42,6 +43,8 @@ def _filters() -> ReportFilterForm:
 @bp.route("/")
 def dashboard():
     form = _filters()
+    if form is None:
+        return render_template("reports/no_months.html", form=None)
     summary = summarise(form.month.data, clock.today(), form.team.data or None, form.case_type.data or None)
     bars, bars_height = charts.stacked_bars(summary.domains)
     return render_template("reports/dashboard.html", form=None, filters=form, summary=summary, bars=bars,
@@ -53,6 +56,8 @@ def dashboard():
 @bp.route("/agreement")
 def agreement():
     form = _filters()
+    if form is None:
+        return render_template("reports/no_months.html", form=None)
     summary = summarise(form.month.data, clock.today(), form.team.data or None, form.case_type.data or None)
     return render_template("reports/agreement.html", form=None, filters=form, summary=summary,
                            by_team=agreement_by_team(summary.facts), judgements=JUDGEMENTS)

@@ -240,3 +240,41 @@ def test_sign_in_and_error_pages(visit, server):
 
     leader = visit(world.leader)
     leader.check("Leadership home")
+
+
+def test_managing_pages_allocation_withdrawal_and_reports(visit):
+    world = build_world()
+    audit = sample_month(world.qa_lead)[0]
+    qa = visit(world.qa_lead)
+    page = qa.page
+    qa.check("QA lead home with a month's overview")
+    page.get_by_role("link", name="All monthly cycles").click()
+    qa.check("Monthly cycles")
+    page.goto(f"/audits/{audit.id}")
+    qa.check("Audit page for the QA lead")
+    page.get_by_role("link", name="Change the allocation").click()
+    page.get_by_label("Auditor B (independent manager)").select_option(str(audit.auditor_a_id))
+    page.get_by_role("button", name="Save allocation").click()
+    expect(page.get_by_text("Auditor B cannot be the case-responsible manager").first).to_be_visible()
+    qa.check("Change the allocation (error)")
+    page.goto(f"/audits/{audit.id}/withdraw")
+    page.get_by_role("button", name="Request withdrawal").click()
+    qa.check("Request a withdrawal (error)")
+    page.get_by_label("Sensitive court stage").check()
+    page.get_by_role("button", name="Request withdrawal").click()
+    expect(page.get_by_text("Withdrawal requested. Another senior manager must approve it.")).to_be_visible()
+    page.goto("/people/1")
+    qa.check("Edit a person")
+    page.goto("/reports/?month=2026-11&team=Early+Help")
+    qa.check("Monthly summary filtered by team")
+
+    senior = visit(world.seniors[0])
+    page = senior.page
+    senior.check("Senior manager home with a withdrawal to decide")
+    page.get_by_role("link", name=f"Case {audit.case.reference}").click()
+    page.get_by_role("button", name="Save decision").click()
+    senior.check("Decide on a withdrawal (error)")
+    page.get_by_label("Approve: withdraw the case and draw a replacement").check()
+    page.get_by_role("button", name="Save decision").click()
+    expect(page.get_by_text(re.compile("Replacement case .* drawn and allocated"))).to_be_visible()
+    senior.check("Replacement audit")
