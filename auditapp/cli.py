@@ -17,7 +17,7 @@ from .people import apply_people, set_password, user_by_email
 from .register import import_cases
 from .sampling import draw_sample, open_cycle
 from .summary import summarise
-from .workbook import workbook_bytes
+from .exports.workbook import workbook_bytes
 
 ALLOCATION_HEADER = ["case reference", "team", "case type", "auditor A email", "auditor B email",
                      "moderator email"]

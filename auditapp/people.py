@@ -58,6 +58,16 @@ def create_team(actor: User, name: str) -> Team:
     return team
 
 
+def rename_team(actor: User, team: Team, name: str) -> None:
+    """When the case management system renames a team, so the next import still matches."""
+    clash = team_named(name)
+    if clash is not None and clash is not team:
+        raise RuleError(f"There is already a team called {name.strip()}", "name")
+    record(actor, "Team renamed", before=team.name, after=name.strip())
+    team.name = name.strip()
+    db.session.flush()
+
+
 def save_user(actor: User | None, user: User | None, *, name: str, email: str, team: Team,
               roles: set[str], active: bool = True) -> User:
     """Create (user=None) or update a person; roles are User attribute names."""

@@ -24,7 +24,7 @@ from auditapp.people import save_user, team_named
 from auditapp.reviewing import DomainEntry, ReviewEntry, save_review
 from auditapp.sampling import draw_sample, open_cycle
 from auditapp.summary import summarise
-from auditapp.workbook import workbook_bytes
+from auditapp.exports.workbook import workbook_bytes
 
 TEAMS, CASES_PER_TEAM, PER_TEAM, RUNS = 10, 30, 20, 7
 

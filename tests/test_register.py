@@ -153,3 +153,15 @@ def test_qa_lead_adds_and_edits_a_person_in_the_browser(as_user, world, client):
 
 def test_people_without_a_password_cannot_sign_in(client, world):
     assert client.post("/sign-in", data={"email": world.qa_lead.email, "password": PASSWORD + "x"}).status_code == 200
+
+
+def test_qa_lead_adds_and_renames_teams(as_user, world):
+    qa = as_user(world.qa_lead)
+    assert qa.post("/people/teams", data={"name": "Fostering"}).status_code == 302
+    clash = qa.post("/people/teams", data={"name": " early help "}).get_data(as_text=True)
+    assert "There is already a team called early help" in clash
+    team = world.auditors["Early Help"][0].team
+    assert qa.post(f"/people/teams/{team.id}", data={"name": "Fostering"}).status_code == 200
+    assert qa.post(f"/people/teams/{team.id}", data={"name": "Early Help Hub"}).status_code == 302
+    fresh()
+    assert db.session.get(Team, team.id).name == "Early Help Hub"

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from auditapp import clock
 from auditapp.grading import DOMAINS, JUDGEMENTS
 from auditapp.summary import summarise
-from auditapp.workbook import SHEETS
+from auditapp.exports.workbook import SHEETS
 from conftest import review_data
 from helpers import fresh, sample_month
 from test_moderation import moderation_data

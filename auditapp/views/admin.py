@@ -9,7 +9,7 @@ from ..forms import PersonForm, TeamForm, UploadForm
 from ..imports.table import ImportFailed
 from ..imports.users import read_people
 from ..models import ROLE_LABELS, Team, User
-from ..people import apply_people, create_team, save_user, set_password
+from ..people import apply_people, create_team, rename_team, save_user, set_password
 from . import form_posted, show_rule_error, user_required
 
 bp = Blueprint("admin", __name__, url_prefix="/people")
@@ -93,3 +93,22 @@ def teams():
         select(Team, func.count(User.id)).outerjoin(User, User.team_id == Team.id)
         .group_by(Team.id).order_by(Team.name))
     return render_template("admin/teams.html", form=form, teams=list(rows))
+
+
+@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
+def team(team_id: int):
+    team = db.session.get(Team, team_id)
+    if team is None:
+        abort(404)
+    form = TeamForm(obj=team)
+    form.submit.label.text = "Save"
+    if form_posted(form):
+        try:
+            rename_team(current_user, team, form.name.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(f"Team renamed to {team.name}", "success")
+            return redirect(url_for("admin.teams"))
+    return render_template("admin/team.html", form=form, team=team)

@@ -9,7 +9,7 @@ from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
 from ..history import record
 from ..models import CASE_TYPES, Cycle, Team
 from ..summary import EQUALITY, agreement_by_team, summarise
-from ..workbook import workbook_bytes
+from ..exports.workbook import workbook_bytes
 from . import user_required
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")

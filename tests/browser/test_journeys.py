@@ -265,6 +265,10 @@ def test_managing_pages_allocation_withdrawal_and_reports(visit):
     expect(page.get_by_text("Withdrawal requested. Another senior manager must approve it.")).to_be_visible()
     page.goto("/people/1")
     qa.check("Edit a person")
+    page.goto(f"/people/teams/{audit.case.team_id}")
+    page.get_by_label("Team name").fill("")
+    page.get_by_role("button", name="Save").click()
+    qa.check("Rename a team (error)")
     page.goto("/reports/?month=2026-11&team=Early+Help")
     qa.check("Monthly summary filtered by team")
 

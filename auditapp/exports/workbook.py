@@ -11,8 +11,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS, grade_label
-from .summary import EQUALITY, GradeCounts, MonthSummary
+from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS, grade_label
+from ..summary import EQUALITY, GradeCounts, MonthSummary
 
 SHEETS = ["Summary", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality"]
 PERCENT = "0%"
