@@ -35,3 +35,10 @@ def audit_history(audit: Audit) -> list[Event]:
     return list(
         db.session.scalars(select(Event).where(Event.audit_id == audit.id).order_by(Event.id))
     )
+
+
+def recent_activity(page: int, per_page: int = 100) -> list[Event]:
+    """The service-wide log, newest first, without auditors' own entries: those stay blind on the audit."""
+    return list(db.session.scalars(
+        select(Event).where(Event.review_role.is_(None)).order_by(Event.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)))

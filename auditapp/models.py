@@ -281,6 +281,7 @@ class Event(db.Model):
     after: Mapped[str | None] = mapped_column(Text)
 
     user: Mapped[User | None] = relationship(lazy="selectin")
+    audit: Mapped[Audit | None] = relationship(lazy="selectin")
 
 
 @event.listens_for(Event, "before_update")

@@ -82,6 +82,12 @@ def save_user(actor: User | None, user: User | None, *, name: str, email: str, t
     else:
         action = "Person updated"
     before = describe_user(user) if user.id else None
+    if user.id and user.is_qa_lead and user.active and not ("is_qa_lead" in roles and active):
+        others = db.session.scalar(select(func.count(User.id)).where(
+            User.is_qa_lead.is_(True), User.active.is_(True), User.id != user.id))
+        if not others:
+            # Someone must always be able to run the programme and reset passwords from the web.
+            raise RuleError("This is the only active QA lead: make someone else QA lead first", "roles")
     user.name, user.email, user.team, user.active = name.strip(), email, team, active
     for attr in ROLE_LABELS:
         setattr(user, attr, attr in roles)

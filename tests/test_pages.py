@@ -94,7 +94,8 @@ def test_home_page_query_count_does_not_grow_with_the_sample(world, as_user):
 
 
 ROUTES = ["/", "/cycles", "/cycles/new", "/cycles/2026-11", "/cycles/1999-01", "/cases", "/cases?page=abc",
-          "/cases?page=-4", "/people/", "/people/new", "/people/99999", "/people/teams", "/grade-descriptors",
+          "/cases?page=-4", "/people/", "/people/new", "/people/99999", "/people/teams", "/people/teams/999",
+          "/people/activity", "/people/activity?page=x", "/grade-descriptors",
           "/accessibility", "/audits/{id}", "/audits/{id}/review/A", "/audits/{id}/review/B", "/audits/{id}/review/Z",
           "/audits/{id}/moderate", "/audits/{id}/reopen", "/audits/{id}/allocation", "/audits/{id}/withdraw",
           "/audits/{id}/withdrawal", "/audits/{id}/concerns/new", "/concerns/1/acknowledge", "/audits/99999",

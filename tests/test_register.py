@@ -165,3 +165,14 @@ def test_qa_lead_adds_and_renames_teams(as_user, world):
     assert qa.post(f"/people/teams/{team.id}", data={"name": "Early Help Hub"}).status_code == 302
     fresh()
     assert db.session.get(Team, team.id).name == "Early Help Hub"
+
+
+def test_the_last_qa_lead_cannot_be_removed(as_user, world):
+    qa = as_user(world.qa_lead)
+    team = world.qa_lead.team
+    form = {"name": "Quinn Lead", "email": world.qa_lead.email, "team": str(team.id), "roles": ["is_auditor"],
+            "active": "y"}
+    page = qa.post(f"/people/{world.qa_lead.id}", data=form).get_data(as_text=True)
+    assert "This is the only active QA lead" in page
+    fresh()
+    assert db.session.get(User, world.qa_lead.id).is_qa_lead

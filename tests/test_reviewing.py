@@ -130,3 +130,11 @@ def test_review_rows_are_unique_per_role(audit, as_user):
     a.post(f"/audits/{audit.id}/review/A", data=review_data(3, submit=False))
     a.post(f"/audits/{audit.id}/review/A", data=review_data(2, submit=False))
     assert Review.query.filter_by(audit_id=audit.id).count() == 1
+
+
+def test_activity_log_shows_who_did_what_but_not_unsubmitted_grades(audit, as_user, world):
+    as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data=review_data(4, voice_evidence="hidden words"))
+    page = as_user(world.qa_lead).get("/people/activity").get_data(as_text=True)
+    assert "Auditor A submitted" in page and "Allocated" in page and "Signed in" in page
+    assert "hidden words" not in page and "Outstanding" not in page
+    assert as_user(audit.auditor_a).get("/people/activity").status_code == 403

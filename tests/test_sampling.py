@@ -146,3 +146,19 @@ def test_cases_opened_after_the_month_are_not_sampled(world):
     db.session.commit()
     audits = sample_month(world.qa_lead, per_team=10)
     assert "C9999" not in {a.case.reference for a in audits}
+
+
+def test_exclusions_are_configurable(world, app):
+    closed = world.case("C0000")
+    closed.closed_date = date(2026, 10, 1)
+    db.session.commit()
+    with clock.frozen_at(datetime(2026, 3, 2, 9)):
+        earlier = {a.case.reference for a in sample_month(world.qa_lead, "2026-03", seed=3, per_team=2)}
+    app.config.update(SAMPLE_LOOKBACK_MONTHS=6, SAMPLE_EXCLUDE_CLOSED=False)
+    try:
+        audits = sample_month(world.qa_lead, "2026-11", seed=3, per_team=4)
+    finally:
+        app.config.update(SAMPLE_LOOKBACK_MONTHS=12, SAMPLE_EXCLUDE_CLOSED=True)
+    sampled = {a.case.reference for a in audits}
+    assert "C0000" in sampled  # closed cases allowed
+    assert earlier <= sampled  # audited 8 months ago: outside a 6-month look-back

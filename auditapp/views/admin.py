@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -6,6 +6,7 @@ from .. import permissions
 from ..errors import RuleError
 from ..extensions import db
 from ..forms import PersonForm, TeamForm, UploadForm
+from ..history import recent_activity
 from ..imports.table import ImportFailed
 from ..imports.users import read_people
 from ..models import ROLE_LABELS, Team, User
@@ -112,3 +113,9 @@ def team(team_id: int):
             flash(f"Team renamed to {team.name}", "success")
             return redirect(url_for("admin.teams"))
     return render_template("admin/team.html", form=form, team=team)
+
+
+@bp.route("/activity")
+def activity():
+    page = max(request.args.get("page", 1, type=int), 1)
+    return render_template("admin/activity.html", events=recent_activity(page), page=page)

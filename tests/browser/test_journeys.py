@@ -265,6 +265,8 @@ def test_managing_pages_allocation_withdrawal_and_reports(visit):
     expect(page.get_by_text("Withdrawal requested. Another senior manager must approve it.")).to_be_visible()
     page.goto("/people/1")
     qa.check("Edit a person")
+    page.goto("/people/activity")
+    qa.check("Activity log")
     page.goto(f"/people/teams/{audit.case.team_id}")
     page.get_by_label("Team name").fill("")
     page.get_by_role("button", name="Save").click()
