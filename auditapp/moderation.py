@@ -75,10 +75,12 @@ def problems(audit: Audit, entry: ModerationEntry) -> dict[str, str]:
                 f"Enter the rationale for {row.name.lower()}: the auditors' grades differ "
                 "or the moderated grade differs from theirs"
             )
-    if not entry.feedback_a.strip():
-        found["feedback_a"] = "Enter feedback for auditor A"
-    if not entry.feedback_b.strip():
-        found["feedback_b"] = "Enter feedback for auditor B"
+    for role in ("a", "b"):
+        # Whether each audit found the key issues is how missed deficits come to light.
+        if getattr(entry, f"key_issues_{role}") not in KEY_ISSUES:
+            found[f"key_issues_{role}"] = f"Select whether auditor {role.upper()} identified the key issues"
+        if not getattr(entry, f"feedback_{role}").strip():
+            found[f"feedback_{role}"] = f"Enter feedback for auditor {role.upper()}"
     return found
 
 

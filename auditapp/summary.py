@@ -10,6 +10,7 @@ from . import stats
 from .extensions import db
 from .grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS, Grade
 from .models import Audit, Cycle
+from .moderation import KEY_ISSUES
 from .sampling import WITHDRAWAL_REASONS, months_before
 
 SMALL_GROUP = 5  # equality groups smaller than this are suppressed, so no child can be identified
@@ -38,6 +39,7 @@ class AuditFacts:
     overdue: bool
     open_concerns: int
     equality: dict[str, str]
+    key_issues: dict[str, str | None]  # "A"/"B" -> the moderator's yes / partly / no, once signed off
 
     @property
     def withdrawn(self) -> bool:
@@ -66,6 +68,7 @@ def facts_for(audit: Audit, today: date) -> AuditFacts:
         withdrawal_reason=WITHDRAWAL_REASONS.get(audit.withdrawal_reason) if audit.withdrawn_at else None,
         overdue=audit.is_overdue(today), open_concerns=len(audit.open_concerns),
         equality={attr: getattr(audit.case, attr) or "Not recorded" for attr in EQUALITY},
+        key_issues={"A": audit.key_issues_a if signed else None, "B": audit.key_issues_b if signed else None},
     )
 
 
@@ -188,6 +191,12 @@ def moderation_shift(facts: list[AuditFacts]) -> dict[str, dict[str, Shift]]:
             for key in JUDGEMENTS}
 
 
+def key_issues_found(facts: list[AuditFacts]) -> dict[str, dict[str, int]]:
+    """Per auditor role, how often the moderator judged the key issues found: yes, partly, no."""
+    return {role: {answer: sum(1 for f in facts if f.key_issues[role] == answer) for answer in KEY_ISSUES}
+            for role in "AB"}
+
+
 @dataclass
 class Gap:
     n: int  # domain grades compared
@@ -265,6 +274,7 @@ class MonthSummary:
     agreement: dict[str, Agreement] = field(init=False)
     shift: dict[str, dict[str, Shift]] = field(init=False)
     gaps: dict[str, Gap] = field(init=False)
+    key_issues: dict[str, dict[str, int]] = field(init=False)
     equality: dict[str, list[EqualityRow]] = field(init=False)
     trend: list[TrendPoint] = field(default_factory=list)
 
@@ -276,6 +286,7 @@ class MonthSummary:
         self.agreement = agreement(self.facts)
         self.shift = moderation_shift(self.facts)
         self.gaps = self_assessment_gap(self.facts)
+        self.key_issues = key_issues_found(self.facts)
         self.equality = equality(self.facts)
 
 

@@ -51,7 +51,7 @@ def build_month(rng: random.Random) -> None:
                                     safeguarding_concern="no")
                 entry.domains = {k: DomainEntry(rng.randint(1, 4), "e", "i") for k in DOMAINS}
                 save_review(audit.auditor(role), audit, role, entry, submit=True)
-            moderation = ModerationEntry(feedback_a="f", feedback_b="f")
+            moderation = ModerationEntry(key_issues_a="yes", key_issues_b="partly", feedback_a="f", feedback_b="f")
             moderation.grades = {k: audit.review("B").grade_value(k) for k in JUDGEMENTS}
             moderation.rationales = dict.fromkeys(JUDGEMENTS, "r")
             sign_off(audit.moderator, audit, moderation)

@@ -50,6 +50,16 @@ def test_rationale_required_where_auditors_disagree(audit, as_user):
     assert audit.moderated_grade("voice").rationale == "Direct work is recorded"
 
 
+def test_key_issues_and_feedback_needed_for_sign_off(audit, as_user):
+    data = moderation_data(3, {"voice": "Agreed"})
+    del data["key_issues_b"]
+    data["feedback_a"] = " "
+    page = as_user(audit.moderator).post(f"/audits/{audit.id}/moderate", data=data).get_data(as_text=True)
+    assert 'href="#key_issues_b">Select whether auditor B identified the key issues' in page
+    assert 'href="#feedback_a">Enter feedback for auditor A' in page
+    assert reload(audit).signed_off_at is None
+
+
 def test_rationale_required_where_final_grade_differs_from_both(audit, as_user):
     grades = dict.fromkeys(JUDGEMENTS, 3) | {"plan": 1}
     response = as_user(audit.moderator).post(f"/audits/{audit.id}/moderate",

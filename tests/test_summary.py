@@ -91,6 +91,8 @@ def test_agreement_sheet_kappa_and_shift(month, as_user, world):
     # Pairs (A, B): (4,3) (3,3) (3,2) (2,1): exact 1/4, all within one.
     assert voice[1:4] == (4, 0.25, 1.0)
     assert voice[4] == pytest.approx(summarise("2026-11", clock.today()).agreement["voice"].kappa)
+    key_issues = {row[0]: row[1:4] for row in book["Agreement"].iter_rows(values_only=True) if row[0] in ("Auditor A", "Auditor B")}
+    assert key_issues == {"Auditor A": (4, 0, 0), "Auditor B": (0, 4, 0)}
     shift = summarise("2026-11", clock.today()).shift["voice"]
     assert (shift["A"].raised, shift["A"].kept, shift["A"].lowered) == (0, 1, 3)
     assert (shift["B"].raised, shift["B"].kept, shift["B"].lowered) == (0, 4, 0)

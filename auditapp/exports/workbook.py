@@ -12,6 +12,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS, grade_label
+from ..moderation import KEY_ISSUES
 from ..summary import EQUALITY, GradeCounts, MonthSummary
 
 SHEETS = ["Summary", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality"]
@@ -180,6 +181,9 @@ def _agreement(sheet: Sheet, summary: MonthSummary) -> None:
     rows = [[JUDGEMENTS[key], *(getattr(s[role], part) for role in "AB" for part in ("raised", "kept", "lowered"))]
             for key, s in summary.shift.items()]
     sheet.table("ModerationShift", ["Domain", "A raised", "A kept", "A lowered", "B raised", "B kept", "B lowered"], rows)
+    sheet.title("Did the audit identify the key issues? The moderator's judgement, per auditor")
+    rows = [[f"Auditor {role}", *counts.values()] for role, counts in summary.key_issues.items()]
+    sheet.table("KeyIssues", ["Auditor", *KEY_ISSUES.values()], rows)
     sheet.title("Self-assessment gap: case-responsible manager's grade minus moderated grade, in grade steps")
     rows = [[team, gap.n, gap.mean] for team, gap in summary.gaps.items()]
     sheet.table("SelfAssessmentGap", ["Team", "Domain grades compared", "Mean gap (grade steps)"], rows, {3: DECIMAL})

@@ -117,6 +117,8 @@ def test_whole_month_two_blind_auditors_moderator_and_the_workbook(visit, tmp_pa
     expect(rationales).to_have_count(7)
     for field in rationales.all():
         field.fill("Plan drift evidenced in the record")
+    page.get_by_role("group", name="Did auditor A identify the key issues?").get_by_label("Partly").check()
+    page.get_by_role("group", name="Did auditor B identify the key issues?").get_by_label("Yes").check()
     page.get_by_label("Feedback to auditor A").fill("Grades were generous")
     page.get_by_label("Feedback to auditor B").fill("Well evidenced")
     page.get_by_role("button", name="Sign off audit").click()
