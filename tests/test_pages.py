@@ -119,6 +119,17 @@ def test_reports_before_any_month_say_so(world, as_user):
     assert "No month has been audited yet" in page
 
 
+def test_an_unexpected_failure_gets_the_service_error_page(world, as_user, monkeypatch):
+    def broken(user):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("auditapp.views.home.worklists.audits_to_do", broken)
+    response = as_user(world.qa_lead).get("/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in page and "database went away" not in page
+
+
 def test_error_pages_use_the_service_layout(client):
     page = client.get("/no-such-page").get_data(as_text=True)
     assert "Page not found" in page and "Accessibility statement" in page

@@ -242,6 +242,8 @@ def test_sign_in_and_error_pages(visit, server):
 
     leader = visit(world.leader)
     leader.check("Leadership home")
+    leader.page.get_by_role("link", name="Read the monthly summary reports").click()
+    leader.check("Reports before any month")
 
 
 def test_managing_pages_allocation_withdrawal_and_reports(visit):
