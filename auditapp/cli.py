@@ -1,6 +1,5 @@
 """Console commands: what the QA lead and the server's administrator run with `flask --app wsgi`."""
 
-import csv
 import sys
 from pathlib import Path
 
@@ -17,11 +16,8 @@ from .people import apply_people, set_password, user_by_email
 from .register import import_cases
 from .sampling import draw_sample, open_cycle
 from .summary import summarise
+from .exports.allocation import allocation_csv
 from .exports.workbook import workbook_bytes
-
-ALLOCATION_HEADER = ["case reference", "team", "case type", "auditor A email", "auditor B email",
-                     "moderator email"]
-
 
 def _fail(messages: list[str]) -> None:
     db.session.rollback()
@@ -87,11 +83,7 @@ def register(app) -> None:
         except RuleError as error:
             _fail([error.message])
         click.echo(f"Sample for {cycle.month} drawn with seed {cycle.seed}", err=True)
-        out = csv.writer(sys.stdout, lineterminator="\n")
-        out.writerow(ALLOCATION_HEADER)
-        for audit in audits:
-            out.writerow([audit.case.reference, audit.case.team.name, audit.case.case_type_label,
-                          audit.auditor_a.email, audit.auditor_b.email, audit.moderator.email])
+        click.echo(allocation_csv(audits), nl=False)
 
     @app.cli.command("export-month")
     @click.argument("month")

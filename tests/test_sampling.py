@@ -35,6 +35,16 @@ def test_same_seed_same_register_same_sample_in_browser_and_cli(world, as_user, 
     assert len(in_browser) == 2 * len(TEAMS)
 
 
+def test_allocation_csv_download_matches_the_sample(world, as_user):
+    audits = sample_month(world.qa_lead, per_team=2)
+    response = as_user(world.qa_lead).get("/cycles/2026-11/allocation.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0][0] == "case reference" and len(rows) == 1 + len(audits)
+    assert {(r[0], r[3], r[4]) for r in rows[1:]} == {
+        (a.case.reference, a.auditor_a.email, a.auditor_b.email) for a in audits}
+    assert as_user(audits[0].auditor_a).get("/cycles/2026-11/allocation.csv").status_code == 403
+
+
 def test_sample_is_stratified_by_team_and_a_different_seed_differs(world):
     audits = sample_month(world.qa_lead, seed=1, per_team=2)
     assert Counter(a.case.team.name for a in audits) == dict.fromkeys(TEAMS, 2)

@@ -1,10 +1,11 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import clock, permissions, worklists
 from ..allocation import allocation_problems, change_allocation
 from ..errors import RuleError
+from ..exports.allocation import allocation_csv
 from ..extensions import db
 from ..forms import AllocationForm, DrawSampleForm, OpenCycleForm, WithdrawalDecisionForm, WithdrawalForm
 from ..models import Cycle, User
@@ -67,6 +68,15 @@ def show(month: str):
             return redirect(url_for("cycles.show", month=cycle.month))
     return render_template("cycles/show.html", overview=worklists.cycle_overview(cycle, clock.today()),
                            form=form, today=clock.today())
+
+
+@bp.route("/cycles/<month>/allocation.csv")
+@login_required
+def allocation_download(month: str):
+    user_required(permissions.can_manage)
+    audits = [a for a in worklists.cycle_overview(_cycle(month), clock.today()).audits if not a.is_withdrawn]
+    return Response(allocation_csv(audits), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="allocation-{month}.csv"'})
 
 
 @bp.route("/audits/<int:audit_id>/allocation", methods=["GET", "POST"])
