@@ -37,6 +37,7 @@ class AuditFacts:
     signed_off: datetime | None
     withdrawal_reason: str | None
     overdue: bool
+    late_roles: frozenset[str]  # "A"/"B": auditors past their due date without submitting
     open_concerns: int
     equality: dict[str, str]
     key_issues: dict[str, str | None]  # "A"/"B" -> the moderator's yes / partly / no, once signed off
@@ -67,6 +68,9 @@ def facts_for(audit: Audit, today: date) -> AuditFacts:
         signed_off=audit.signed_off_at,
         withdrawal_reason=WITHDRAWAL_REASONS.get(audit.withdrawal_reason) if audit.withdrawn_at else None,
         overdue=audit.is_overdue(today), open_concerns=len(audit.open_concerns),
+        late_roles=frozenset(role for role, review in (("A", a), ("B", b))
+                             if audit.is_live and today > audit.auditor_due
+                             and not (review and review.submitted_at)),
         equality={attr: getattr(audit.case, attr) or "Not recorded" for attr in EQUALITY},
         key_issues={"A": audit.key_issues_a if signed else None, "B": audit.key_issues_b if signed else None},
     )
@@ -141,6 +145,28 @@ def headline(facts: list[AuditFacts]) -> Headline:
         open_concerns=sum(f.open_concerns for f in live),
         overall=grade_counts(facts, "overall"),
     )
+
+
+@dataclass
+class AuditorProgress:
+    name: str
+    allocated: int
+    submitted: int
+    overdue: int
+
+
+def auditor_progress(facts: list[AuditFacts]) -> list[AuditorProgress]:
+    """Each manager's audits this month, as auditor A or B: allocated, submitted, overdue."""
+    rows: dict[str, AuditorProgress] = {}
+    for f in facts:
+        if f.withdrawn:
+            continue
+        for role, name, submitted in (("A", f.auditor_a, f.submitted_a), ("B", f.auditor_b, f.submitted_b)):
+            row = rows.setdefault(name, AuditorProgress(name, 0, 0, 0))
+            row.allocated += 1
+            row.submitted += submitted is not None
+            row.overdue += role in f.late_roles
+    return sorted(rows.values(), key=lambda r: r.name)
 
 
 @dataclass
@@ -268,6 +294,7 @@ class MonthSummary:
     month: str
     facts: list[AuditFacts]
     headline: Headline = field(init=False)
+    auditors: list[AuditorProgress] = field(init=False)
     domains: dict[str, GradeCounts] = field(init=False)
     teams: dict[str, dict[str, GradeCounts]] = field(init=False)
     case_types: dict[str, dict[str, GradeCounts]] = field(init=False)
@@ -280,6 +307,7 @@ class MonthSummary:
 
     def __post_init__(self):
         self.headline = headline(self.facts)
+        self.auditors = auditor_progress(self.facts)
         self.domains = by_judgement(self.facts)
         self.teams = by_group(self.facts, "team")
         self.case_types = by_group(self.facts, "case_type")

@@ -2,6 +2,7 @@
 
 import io
 from collections import Counter
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -82,6 +83,22 @@ def test_workbook_figures_equal_figures_recomputed_from_the_audits_sheet(month, 
     assert headline["Audits moderated"] == 4
     assert headline["Audits submitted by auditor A"] == 5
     assert headline["% Good or better overall"] == pytest.approx(0.5)
+
+
+def test_audits_by_auditor(month, as_user, world):
+    book = workbook(as_user(world.qa_lead))
+    sheet = book["Summary"]
+    table = sheet[sheet.tables["Auditors"].ref]
+    rows = {cells[0].value: tuple(c.value for c in cells[1:]) for cells in table[1:]}
+    # Auditor A submitted on the first five audits, auditor B on the first four.
+    expected = {}
+    for i, audit in enumerate(month):
+        for person, done in ((audit.auditor_a, i < 5), (audit.auditor_b, i < 4)):
+            allocated, submitted, overdue = expected.get(person.name, (0, 0, 0))
+            expected[person.name] = (allocated + 1, submitted + done, 0)
+    assert rows == expected
+    late = summarise("2026-11", date(2027, 1, 4)).auditors
+    assert sum(a.overdue for a in late) == 3  # B on audit 5; A and B on audit 6
 
 
 def test_agreement_sheet_kappa_and_shift(month, as_user, world):

@@ -141,6 +141,9 @@ def _summary(sheet: Sheet, summary: MonthSummary) -> None:
     for row in range(first, last + 1):
         if str(sheet.ws.cell(row, 1).value).startswith("%"):
             sheet.ws.cell(row, 2).number_format = PERCENT
+    sheet.title("Audits by auditor (as auditor A or B)")
+    sheet.table("Auditors", ["Auditor", "Allocated", "Submitted", "Overdue"],
+                [[a.name, a.allocated, a.submitted, a.overdue] for a in summary.auditors])
 
 
 def _audits(sheet: Sheet, summary: MonthSummary) -> None:
