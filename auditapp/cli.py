@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from . import clock
 from .errors import RuleError
+from .exports.allocation import allocation_csv
+from .exports.workbook import workbook_bytes
 from .extensions import db
 from .imports.table import ImportFailed
 from .imports.users import read_people
@@ -16,8 +18,7 @@ from .people import apply_people, set_password, user_by_email
 from .register import import_cases
 from .sampling import draw_sample, open_cycle
 from .summary import summarise
-from .exports.allocation import allocation_csv
-from .exports.workbook import workbook_bytes
+
 
 def _fail(messages: list[str]) -> None:
     db.session.rollback()

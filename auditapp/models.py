@@ -185,11 +185,16 @@ class Audit(db.Model):
     def moderated_grade(self, domain: str) -> "ModeratedGrade | None":
         return next((g for g in self.moderated_grades if g.domain == domain), None)
 
+    def is_late(self, role: str, today: date) -> bool:
+        """This auditor is past the due date without submitting."""
+        review = self.review(role)
+        return self.is_live and today > self.auditor_due and not (review and review.submitted_at)
+
     def is_overdue(self, today: date) -> bool:
         if not self.is_live:
             return False
         if not self.both_submitted:
-            return today > self.auditor_due
+            return any(self.is_late(role, today) for role in "AB")
         return self.moderation_due is not None and today > self.moderation_due
 
 

@@ -50,9 +50,14 @@ def team_named(name: str, create: bool = False) -> Team | None:
     return team
 
 
-def create_team(actor: User, name: str) -> Team:
-    if team_named(name):
+def _check_team_name_free(name: str, team: Team | None = None) -> None:
+    clash = team_named(name)
+    if clash is not None and clash is not team:
         raise RuleError(f"There is already a team called {name.strip()}", "name")
+
+
+def create_team(actor: User, name: str) -> Team:
+    _check_team_name_free(name)
     team = team_named(name, create=True)
     record(actor, "Team created", after=team.name)
     return team
@@ -60,9 +65,7 @@ def create_team(actor: User, name: str) -> Team:
 
 def rename_team(actor: User, team: Team, name: str) -> None:
     """When the case management system renames a team, so the next import still matches."""
-    clash = team_named(name)
-    if clash is not None and clash is not team:
-        raise RuleError(f"There is already a team called {name.strip()}", "name")
+    _check_team_name_free(name, team)
     record(actor, "Team renamed", before=team.name, after=name.strip())
     team.name = name.strip()
     db.session.flush()

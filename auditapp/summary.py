@@ -68,9 +68,7 @@ def facts_for(audit: Audit, today: date) -> AuditFacts:
         signed_off=audit.signed_off_at,
         withdrawal_reason=WITHDRAWAL_REASONS.get(audit.withdrawal_reason) if audit.withdrawn_at else None,
         overdue=audit.is_overdue(today), open_concerns=len(audit.open_concerns),
-        late_roles=frozenset(role for role, review in (("A", a), ("B", b))
-                             if audit.is_live and today > audit.auditor_due
-                             and not (review and review.submitted_at)),
+        late_roles=frozenset(role for role in "AB" if audit.is_late(role, today)),
         equality={attr: getattr(audit.case, attr) or "Not recorded" for attr in EQUALITY},
         key_issues={"A": audit.key_issues_a if signed else None, "B": audit.key_issues_b if signed else None},
     )
@@ -114,9 +112,20 @@ def by_judgement(facts: list[AuditFacts]) -> dict[str, GradeCounts]:
     return {key: grade_counts(facts, key) for key in JUDGEMENTS}
 
 
+def split(facts: list[AuditFacts], attr: str) -> dict[str, list[AuditFacts]]:
+    """Facts grouped by an attribute such as team or case type, groups in name order."""
+    groups: dict[str, list[AuditFacts]] = {}
+    for f in facts:
+        groups.setdefault(getattr(f, attr), []).append(f)
+    return dict(sorted(groups.items()))
+
+
+def by_team(facts: list[AuditFacts]) -> dict[str, list[AuditFacts]]:
+    return split(facts, "team")
+
+
 def by_group(facts: list[AuditFacts], attr: str) -> dict[str, dict[str, GradeCounts]]:
-    groups = sorted({getattr(f, attr) for f in facts})
-    return {group: by_judgement([f for f in facts if getattr(f, attr) == group]) for group in groups}
+    return {group: by_judgement(group_facts) for group, group_facts in split(facts, attr).items()}
 
 
 @dataclass
@@ -197,7 +206,7 @@ def agreement(facts: list[AuditFacts]) -> dict[str, Agreement]:
 
 
 def agreement_by_team(facts: list[AuditFacts]) -> dict[str, dict[str, Agreement]]:
-    return {team: agreement([f for f in facts if f.team == team]) for team in sorted({f.team for f in facts})}
+    return {team: agreement(team_facts) for team, team_facts in by_team(facts).items()}
 
 
 @dataclass
@@ -232,8 +241,8 @@ class Gap:
 def self_assessment_gap(facts: list[AuditFacts]) -> dict[str, Gap]:
     """Per team: the case-responsible manager's domain grades against the moderated grades."""
     gaps = {}
-    for team in sorted({f.team for f in facts}):
-        pairs = [p for key in DOMAINS for p in _pairs([f for f in facts if f.team == team], key, "a", "moderated")]
+    for team, team_facts in by_team(facts).items():
+        pairs = [p for key in DOMAINS for p in _pairs(team_facts, key, "a", "moderated")]
         gaps[team] = Gap(len(pairs), stats.mean_gap(pairs))
     return gaps
 
@@ -318,14 +327,17 @@ class MonthSummary:
         self.equality = equality(self.facts)
 
 
-def summarise(month: str, today: date, team: str | None = None, case_type: str | None = None) -> MonthSummary:
+def summarise(month: str, today: date, team: str | None = None, case_type: str | None = None,
+              with_trend: bool = True) -> MonthSummary:
     """The month's summary (optionally for one team or case type), with the 12 months to it."""
 
     def keep(facts: list[AuditFacts]) -> list[AuditFacts]:
         return [f for f in facts if (team is None or f.team == team)
                 and (case_type is None or f.case_type == case_type)]
 
-    by_month = {m: keep(f) for m, f in load_facts(trend_months(month), today).items()}
+    months = trend_months(month) if with_trend else [month]
+    by_month = {m: keep(f) for m, f in load_facts(months, today).items()}
     summary = MonthSummary(month, by_month[month])
-    summary.trend = trend(by_month)
+    if with_trend:
+        summary.trend = trend(by_month)
     return summary

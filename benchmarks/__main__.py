@@ -16,6 +16,7 @@ from pathlib import Path
 from flask_migrate import upgrade
 
 from auditapp import clock, create_app
+from auditapp.exports.workbook import workbook_bytes
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS
 from auditapp.models import Case
@@ -24,7 +25,6 @@ from auditapp.people import save_user, team_named
 from auditapp.reviewing import DomainEntry, ReviewEntry, save_review
 from auditapp.sampling import draw_sample, open_cycle
 from auditapp.summary import summarise
-from auditapp.exports.workbook import workbook_bytes
 
 TEAMS, CASES_PER_TEAM, PER_TEAM, RUNS = 10, 30, 20, 7
 

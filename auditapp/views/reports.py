@@ -3,13 +3,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import charts, clock, permissions
+from ..exports.workbook import workbook_bytes
 from ..extensions import db
 from ..forms import ReportFilterForm
 from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
 from ..history import record
 from ..models import CASE_TYPES, Cycle, Team
-from ..summary import EQUALITY, agreement_by_team, summarise
-from ..exports.workbook import workbook_bytes
+from ..summary import EQUALITY, MonthSummary, agreement_by_team, summarise
 from . import user_required
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -40,25 +40,34 @@ def _filters() -> ReportFilterForm | None:
     return form
 
 
-@bp.route("/")
-def dashboard():
+def _filtered_summary(with_trend: bool) -> tuple[ReportFilterForm, MonthSummary] | None:
     form = _filters()
     if form is None:
+        return None
+    return form, summarise(form.month.data, clock.today(), form.team.data or None, form.case_type.data or None,
+                           with_trend)
+
+
+@bp.route("/")
+def dashboard():
+    found = _filtered_summary(with_trend=True)
+    if found is None:
         return render_template("reports/no_months.html", form=None)
-    summary = summarise(form.month.data, clock.today(), form.team.data or None, form.case_type.data or None)
+    form, summary = found
     bars, bars_height = charts.stacked_bars(summary.domains)
     return render_template("reports/dashboard.html", form=None, filters=form, summary=summary, bars=bars,
                            bars_height=bars_height, line=charts.trend_line(summary.trend),
                            judgements=JUDGEMENTS, domains=DOMAINS, grades=GRADES_BEST_FIRST,
-                           colours=charts.GRADE_COLOURS, width=charts.WIDTH, equality_labels=EQUALITY)
+                           colours=charts.GRADE_COLOURS, width=charts.WIDTH, label_x=charts.LABEL_WIDTH - 10,
+                           equality_labels=EQUALITY)
 
 
 @bp.route("/agreement")
 def agreement():
-    form = _filters()
-    if form is None:
+    found = _filtered_summary(with_trend=False)
+    if found is None:
         return render_template("reports/no_months.html", form=None)
-    summary = summarise(form.month.data, clock.today(), form.team.data or None, form.case_type.data or None)
+    form, summary = found
     return render_template("reports/agreement.html", form=None, filters=form, summary=summary,
                            by_team=agreement_by_team(summary.facts), judgements=JUDGEMENTS)
 
