@@ -1,6 +1,7 @@
 """Who audits and moderates each sampled case: independence first, then an even share of the work."""
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import select
@@ -30,17 +31,28 @@ def allocation_problems(case: Case, auditor_b: User | None, moderator: User | No
     return problems
 
 
-def _workload(cycle: Cycle) -> tuple[Counter, Counter]:
-    rows = db.session.execute(
-        select(Audit.auditor_a_id, Audit.auditor_b_id, Audit.moderator_id).where(
-            Audit.cycle_id == cycle.id, Audit.withdrawn_at.is_(None)
-        )
-    )
-    audits, moderations = Counter(), Counter()
-    for a_id, b_id, moderator_id in rows:
-        audits.update([a_id, b_id])
-        moderations[moderator_id] += 1
-    return audits, moderations
+@dataclass
+class Pool:
+    """The month's active people and how many audits and moderations each already has: read once
+    per draw, then kept up to date as each case is allocated."""
+
+    people: list[User]
+    audits: Counter = field(default_factory=Counter)
+    moderations: Counter = field(default_factory=Counter)
+
+    @classmethod
+    def for_cycle(cls, cycle: Cycle) -> "Pool":
+        pool = cls(list(db.session.scalars(select(User).where(User.active.is_(True)))))
+        rows = db.session.execute(
+            select(Audit.auditor_a_id, Audit.auditor_b_id, Audit.moderator_id).where(
+                Audit.cycle_id == cycle.id, Audit.withdrawn_at.is_(None)))
+        for a_id, b_id, moderator_id in rows:
+            pool.take(a_id, b_id, moderator_id)
+        return pool
+
+    def take(self, a_id: int, b_id: int, moderator_id: int) -> None:
+        self.audits.update([a_id, b_id])
+        self.moderations[moderator_id] += 1
 
 
 def _least_loaded(candidates: list[User], load: Counter) -> User | None:
@@ -48,23 +60,24 @@ def _least_loaded(candidates: list[User], load: Counter) -> User | None:
     return min(candidates, key=lambda u: (load[u.id], u.email), default=None)
 
 
-def propose(cycle: Cycle, case: Case) -> tuple[User | None, User | None]:
-    audits, moderations = _workload(cycle)
-    people = list(db.session.scalars(select(User).where(User.active.is_(True))))
+def propose(pool: Pool, case: Case) -> tuple[User | None, User | None]:
     auditor_b = _least_loaded(
-        [u for u in people if u.is_auditor and u.id != case.manager_id and u.team_id != case.team_id],
-        audits,
+        [u for u in pool.people if u.is_auditor and u.id != case.manager_id and u.team_id != case.team_id],
+        pool.audits,
     )
     moderator = _least_loaded(
-        [u for u in people if u.is_senior_manager
+        [u for u in pool.people if u.is_senior_manager
          and u.id not in (case.manager_id, getattr(auditor_b, "id", None))],
-        moderations,
+        pool.moderations,
     )
     return auditor_b, moderator
 
 
-def allocate(actor: User | None, cycle: Cycle, case: Case, replacement_for: Audit | None = None) -> Audit:
-    auditor_b, moderator = propose(cycle, case)
+def allocate(actor: User | None, cycle: Cycle, case: Case, replacement_for: Audit | None = None,
+             pool: Pool | None = None) -> Audit:
+    """Allocate one case; the case must come with its team and manager loaded (loading.CASE_ROW)."""
+    pool = pool or Pool.for_cycle(cycle)
+    auditor_b, moderator = propose(pool, case)
     problems = allocation_problems(case, auditor_b, moderator)
     if problems:
         raise RuleError(f"Case {case.reference} cannot be allocated: " + "; ".join(problems.values()))
@@ -77,9 +90,12 @@ def allocate(actor: User | None, cycle: Cycle, case: Case, replacement_for: Audi
         allocated_at=clock.now(),
         auditor_due=add_working_days(clock.today(), current_app.config["AUDITOR_DUE_WORKING_DAYS"]),
         replacement_for_id=replacement_for.id if replacement_for else None,
+        # A new audit has none of these yet: saying so lets its pages read them without a query.
+        reviews=[], moderated_grades=[], concerns=[],
     )
     db.session.add(audit)
     db.session.flush()
+    pool.take(case.manager_id, auditor_b.id, moderator.id)
     record(actor, "Allocated", audit,
            after=f"A: {case.manager.email}, B: {auditor_b.email}, moderator: {moderator.email}")
     return audit

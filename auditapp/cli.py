@@ -79,12 +79,13 @@ def register(app) -> None:
         """Open the month's cycle if needed, draw and allocate the sample, print it as CSV."""
         try:
             cycle = db.session.scalar(select(Cycle).where(Cycle.month == month)) or open_cycle(None, month)
-            audits = draw_sample(None, cycle, seed, per_team)
+            allocation = allocation_csv(draw_sample(None, cycle, seed, per_team))
+            month, seed = cycle.month, cycle.seed
             db.session.commit()
         except RuleError as error:
             _fail([error.message])
-        click.echo(f"Sample for {cycle.month} drawn with seed {cycle.seed}", err=True)
-        click.echo(allocation_csv(audits), nl=False)
+        click.echo(f"Sample for {month} drawn with seed {seed}", err=True)
+        click.echo(allocation, nl=False)
 
     @app.cli.command("export-month")
     @click.argument("month")

@@ -1,9 +1,11 @@
 """Writing to the append-only history. Every rule function that changes state calls record()."""
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
 
 from . import clock
 from .extensions import db
+from .loading import EVENT_ROW
 from .models import Audit, Event, User
 
 
@@ -33,12 +35,11 @@ def record(
 
 def audit_history(audit: Audit) -> list[Event]:
     return list(
-        db.session.scalars(select(Event).where(Event.audit_id == audit.id).order_by(Event.id))
+        db.session.scalars(select(Event).options(joinedload(Event.user))
+                           .where(Event.audit_id == audit.id).order_by(Event.id))
     )
 
 
-def recent_activity(page: int, per_page: int = 100) -> list[Event]:
+def recent_activity() -> Select:
     """The service-wide log, newest first, without auditors' own entries: those stay blind on the audit."""
-    return list(db.session.scalars(
-        select(Event).where(Event.review_role.is_(None)).order_by(Event.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)))
+    return select(Event).options(*EVENT_ROW).where(Event.review_role.is_(None)).order_by(Event.id.desc())

@@ -8,6 +8,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
 
+# Nothing loads behind the code's back: a relationship not loaded by the query that fetched its
+# object raises instead of issuing SQL (an N+1 caught in tests, not in production). "raise_on_sql"
+# rather than "raise" so a parent already in the session (its row needs no query) can be read.
+# Queries say what they need with the option sets in `loading.py`.
+NO_SQL = "raise_on_sql"
+
 CASE_TYPES = {
     "early_help": "Early help",
     "child_in_need": "Child in need",
@@ -42,7 +48,7 @@ class User(UserMixin, db.Model):
     # Named to avoid UserMixin's is_active property, which reads it.
     active: Mapped[bool] = mapped_column(default=True)
 
-    team: Mapped[Team] = relationship(lazy="selectin")
+    team: Mapped[Team] = relationship(lazy=NO_SQL)
 
     @property
     def is_active(self) -> bool:
@@ -67,8 +73,8 @@ class Case(db.Model):
     ethnicity: Mapped[str | None] = mapped_column(String(80))
     disability: Mapped[str | None] = mapped_column(String(40))
 
-    team: Mapped[Team] = relationship(lazy="selectin")
-    manager: Mapped[User] = relationship(lazy="selectin")
+    team: Mapped[Team] = relationship(lazy=NO_SQL)
+    manager: Mapped[User] = relationship(lazy=NO_SQL)
 
     @property
     def case_type_label(self) -> str:
@@ -84,10 +90,6 @@ class Cycle(db.Model):
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     opened_at: Mapped[datetime]
     sampled_at: Mapped[datetime | None]
-
-    audits: Mapped[list["Audit"]] = relationship(
-        back_populates="cycle", lazy="raise", order_by="Audit.id"
-    )
 
 
 class Audit(db.Model):
@@ -121,17 +123,17 @@ class Audit(db.Model):
     signed_off_at: Mapped[datetime | None]
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
-    cycle: Mapped[Cycle] = relationship(back_populates="audits", lazy="selectin")
-    case: Mapped[Case] = relationship(lazy="selectin")
-    auditor_a: Mapped[User] = relationship(foreign_keys=[auditor_a_id], lazy="selectin")
-    auditor_b: Mapped[User] = relationship(foreign_keys=[auditor_b_id], lazy="selectin")
-    moderator: Mapped[User] = relationship(foreign_keys=[moderator_id], lazy="selectin")
+    cycle: Mapped[Cycle] = relationship(lazy=NO_SQL)
+    case: Mapped[Case] = relationship(lazy=NO_SQL)
+    auditor_a: Mapped[User] = relationship(foreign_keys=[auditor_a_id], lazy=NO_SQL)
+    auditor_b: Mapped[User] = relationship(foreign_keys=[auditor_b_id], lazy=NO_SQL)
+    moderator: Mapped[User] = relationship(foreign_keys=[moderator_id], lazy=NO_SQL)
     reviews: Mapped[list["Review"]] = relationship(
-        back_populates="audit", lazy="selectin", order_by="Review.role"
+        back_populates="audit", lazy=NO_SQL, order_by="Review.role"
     )
-    moderated_grades: Mapped[list["ModeratedGrade"]] = relationship(lazy="selectin")
+    moderated_grades: Mapped[list["ModeratedGrade"]] = relationship(lazy=NO_SQL)
     concerns: Mapped[list["Concern"]] = relationship(
-        back_populates="audit", lazy="selectin", order_by="Concern.id"
+        back_populates="audit", lazy=NO_SQL, order_by="Concern.id"
     )
 
     def review(self, role: str) -> "Review | None":
@@ -170,17 +172,8 @@ class Audit(db.Model):
 
     @property
     def status(self) -> str:
-        if self.withdrawn_at:
-            return "Withdrawn"
-        if self.withdrawal_requested_at:
-            return "Withdrawal requested"
-        if self.signed_off_at:
-            return "Moderated"
-        if self.both_submitted:
-            return "Ready for moderation"
-        if self.reviews:
-            return "In progress"
-        return "Allocated"
+        return status_of(self.withdrawn_at, self.withdrawal_requested_at, self.signed_off_at,
+                         started=len(self.reviews), submitted=sum(1 for r in self.reviews if r.submitted_at))
 
     def moderated_grade(self, domain: str) -> "ModeratedGrade | None":
         return next((g for g in self.moderated_grades if g.domain == domain), None)
@@ -188,14 +181,40 @@ class Audit(db.Model):
     def is_late(self, role: str, today: date) -> bool:
         """This auditor is past the due date without submitting."""
         review = self.review(role)
-        return self.is_live and today > self.auditor_due and not (review and review.submitted_at)
+        return is_late(self.is_live, self.auditor_due, bool(review and review.submitted_at), today)
 
     def is_overdue(self, today: date) -> bool:
-        if not self.is_live:
-            return False
-        if not self.both_submitted:
-            return any(self.is_late(role, today) for role in "AB")
-        return self.moderation_due is not None and today > self.moderation_due
+        submitted = {r.role for r in self.reviews if r.submitted_at}
+        return is_overdue(self.is_live, self.auditor_due, self.moderation_due, submitted, today)
+
+
+# An audit's state as plain functions of its columns, so the monthly figures (which read columns,
+# not objects) and the audit's own pages agree. `worklists.status_columns` says the same in SQL.
+def status_of(withdrawn_at, withdrawal_requested_at, signed_off_at, started: int, submitted: int) -> str:
+    if withdrawn_at:
+        return "Withdrawn"
+    if withdrawal_requested_at:
+        return "Withdrawal requested"
+    if signed_off_at:
+        return "Moderated"
+    if submitted == 2:
+        return "Ready for moderation"
+    if started:
+        return "In progress"
+    return "Allocated"
+
+
+def is_late(live: bool, auditor_due: date, submitted: bool, today: date) -> bool:
+    return live and today > auditor_due and not submitted
+
+
+def is_overdue(live: bool, auditor_due: date, moderation_due: date | None, submitted_roles: set[str],
+               today: date) -> bool:
+    if not live:
+        return False
+    if len(submitted_roles) < 2:
+        return any(is_late(live, auditor_due, role in submitted_roles, today) for role in "AB")
+    return moderation_due is not None and today > moderation_due
 
 
 class Review(db.Model):
@@ -215,9 +234,9 @@ class Review(db.Model):
     updated_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
 
-    audit: Mapped[Audit] = relationship(back_populates="reviews", lazy="selectin")
+    audit: Mapped[Audit] = relationship(back_populates="reviews", lazy=NO_SQL)
     grades: Mapped[list["ReviewGrade"]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan"
+        lazy=NO_SQL, cascade="all, delete-orphan"
     )
 
     def grade_for(self, domain: str) -> "ReviewGrade | None":
@@ -264,10 +283,10 @@ class Concern(db.Model):
     acknowledged_at: Mapped[datetime | None]
     response: Mapped[str | None] = mapped_column(Text)
 
-    audit: Mapped[Audit] = relationship(back_populates="concerns", lazy="selectin")
-    raised_by: Mapped[User] = relationship(foreign_keys=[raised_by_id], lazy="selectin")
+    audit: Mapped[Audit] = relationship(back_populates="concerns", lazy=NO_SQL)
+    raised_by: Mapped[User] = relationship(foreign_keys=[raised_by_id], lazy=NO_SQL)
     acknowledged_by: Mapped[User | None] = relationship(
-        foreign_keys=[acknowledged_by_id], lazy="selectin"
+        foreign_keys=[acknowledged_by_id], lazy=NO_SQL
     )
 
 
@@ -285,8 +304,8 @@ class Event(db.Model):
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
 
-    user: Mapped[User | None] = relationship(lazy="selectin")
-    audit: Mapped[Audit | None] = relationship(lazy="selectin")
+    user: Mapped[User | None] = relationship(lazy=NO_SQL)
+    audit: Mapped[Audit | None] = relationship(lazy=NO_SQL)
 
 
 @event.listens_for(Event, "before_update")

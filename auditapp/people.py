@@ -8,6 +8,7 @@ from .errors import RuleError
 from .extensions import db
 from .history import record
 from .imports.users import PersonRow
+from .loading import PERSON_ROW
 from .models import ROLE_LABELS, Team, User
 
 _hasher = PasswordHasher()
@@ -38,7 +39,7 @@ def set_password(actor: User | None, user: User, password: str) -> None:
 
 
 def user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    return db.session.scalar(select(User).options(*PERSON_ROW).where(func.lower(User.email) == email.strip().lower()))
 
 
 def team_named(name: str, create: bool = False) -> Team | None:

@@ -9,10 +9,11 @@ from flask import current_app
 from sqlalchemy import select
 
 from . import clock
-from .allocation import allocate
+from .allocation import Pool, allocate
 from .errors import RuleError
 from .extensions import db
 from .history import record
+from .loading import CASE_ROW
 from .models import Audit, Case, Cycle, Team, User
 
 WITHDRAWAL_REASONS = {
@@ -61,8 +62,9 @@ def open_cycle(actor: User | None, month: str, per_team: int | None = None) -> C
     return cycle
 
 
-def eligible_cases(cycle: Cycle, team: Team) -> list[Case]:
-    """Open cases of the team not audited in the look-back window nor already in this cycle."""
+def eligible_case_ids(cycle: Cycle, team_id: int | None = None) -> dict[int, list[int]]:
+    """Per team, the ids of open cases not audited in the look-back window nor already in this cycle,
+    in case-reference order (so that the same seed over the same register draws the same cases)."""
     recent = (
         select(Audit.case_id)
         .join(Cycle)
@@ -73,16 +75,26 @@ def eligible_cases(cycle: Cycle, team: Team) -> list[Case]:
         )
     )
     in_cycle = select(Audit.case_id).where(Audit.cycle_id == cycle.id)
-    query = select(Case).where(
-        Case.team_id == team.id,
+    # Ids only: the register can hold tens of thousands of cases, and only the chosen few are loaded.
+    query = select(Case.team_id, Case.id).where(
         Case.id.not_in(recent),
         Case.id.not_in(in_cycle),
         Case.open_date < month_start(months_before(cycle.month, -1)),
     )
+    if team_id is not None:
+        query = query.where(Case.team_id == team_id)
     if current_app.config["SAMPLE_EXCLUDE_CLOSED"]:
         query = query.where(Case.closed_date.is_(None))
-    # Ordered so that the same seed over the same register draws the same cases.
-    return list(db.session.scalars(query.order_by(Case.reference)))
+    by_team: dict[int, list[int]] = {}
+    for team, case_id in db.session.execute(query.order_by(Case.reference)):
+        by_team.setdefault(team, []).append(case_id)
+    return by_team
+
+
+def _cases(ids: list[int]) -> list[Case]:
+    """The cases with these ids, in the same order, with what allocation reads."""
+    found = {c.id: c for c in db.session.scalars(select(Case).options(*CASE_ROW).where(Case.id.in_(ids)))}
+    return [found[i] for i in ids]
 
 
 def draw_sample(actor: User | None, cycle: Cycle, seed: int | None = None,
@@ -95,13 +107,15 @@ def draw_sample(actor: User | None, cycle: Cycle, seed: int | None = None,
             raise RuleError("Cases per team must be 1 or more", "per_team")
         cycle.per_team = per_team
     rng = random.Random(cycle.seed)
-    chosen = []
-    for team in db.session.scalars(select(Team).order_by(Team.name)):
-        candidates = eligible_cases(cycle, team)
-        chosen += rng.sample(candidates, min(cycle.per_team, len(candidates)))
+    candidates = eligible_case_ids(cycle)
+    chosen: list[int] = []
+    for team_id in db.session.scalars(select(Team.id).order_by(Team.name)):
+        team_cases = candidates.get(team_id, [])
+        chosen += rng.sample(team_cases, min(cycle.per_team, len(team_cases)))
     if not chosen:
         raise RuleError("There are no eligible cases in the register to sample")
-    audits = [allocate(actor, cycle, case) for case in chosen]
+    pool = Pool.for_cycle(cycle)
+    audits = [allocate(actor, cycle, case, pool=pool) for case in _cases(chosen)]
     cycle.sampled_at = clock.now()
     record(actor, f"Sample drawn for {cycle.month}",
            after=f"seed {cycle.seed}, {cycle.per_team} per team, {len(audits)} cases")
@@ -140,12 +154,12 @@ def decide_withdrawal(actor: User, audit: Audit, approve: bool) -> Audit | None:
 
 def draw_replacement(actor: User, withdrawn: Audit) -> Audit | None:
     cycle, team = withdrawn.cycle, withdrawn.case.team
-    candidates = eligible_cases(cycle, team)
+    candidates = eligible_case_ids(cycle, team.id).get(team.id, [])
     if not candidates:
         record(actor, "No replacement available", withdrawn, field=team.name)
         return None
     # Seeded by the cycle and the withdrawn case, so a replacement is reproducible too.
-    case = random.Random(f"{cycle.seed}:{withdrawn.case.reference}").choice(candidates)
+    case = _cases([random.Random(f"{cycle.seed}:{withdrawn.case.reference}").choice(candidates)])[0]
     replacement = allocate(actor, cycle, case, replacement_for=withdrawn)
     record(actor, "Replacement drawn", withdrawn, after=case.reference)
     return replacement

@@ -2,86 +2,15 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
-
-from sqlalchemy import select
+from datetime import date
 
 from . import stats
-from .extensions import db
+from .facts import EQUALITY, AuditFacts, MonthCounts, Scope, load_facts, trend_counts
 from .grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS, Grade
-from .models import Audit, Cycle
 from .moderation import KEY_ISSUES
-from .sampling import WITHDRAWAL_REASONS, months_before
+from .sampling import months_before
 
 SMALL_GROUP = 5  # equality groups smaller than this are suppressed, so no child can be identified
-EQUALITY = {"age_band": "Age band", "gender": "Gender", "ethnicity": "Ethnicity", "disability": "Disability"}
-
-
-@dataclass(frozen=True)
-class AuditFacts:
-    """One sampled case's figures as plain values: grades keyed by judgement (domains and "overall")."""
-
-    reference: str
-    team: str
-    case_type: str
-    auditor_a: str
-    auditor_b: str
-    moderator: str
-    status: str
-    a: dict[str, int | None]  # only once both auditors have submitted
-    b: dict[str, int | None]
-    moderated: dict[str, int | None]  # only once signed off
-    allocated: datetime
-    submitted_a: datetime | None
-    submitted_b: datetime | None
-    signed_off: datetime | None
-    withdrawal_reason: str | None
-    overdue: bool
-    late_roles: frozenset[str]  # "A"/"B": auditors past their due date without submitting
-    open_concerns: int
-    equality: dict[str, str]
-    key_issues: dict[str, str | None]  # "A"/"B" -> the moderator's yes / partly / no, once signed off
-
-    @property
-    def withdrawn(self) -> bool:
-        return self.status == "Withdrawn"
-
-
-def _grades(audit: Audit, role: str) -> dict[str, int | None]:
-    # Blind review holds in reports too: no auditor's grades appear until both are submitted.
-    if not audit.both_submitted:
-        return dict.fromkeys(JUDGEMENTS)
-    return {key: audit.review(role).grade_value(key) for key in JUDGEMENTS}
-
-
-def facts_for(audit: Audit, today: date) -> AuditFacts:
-    a, b = audit.review("A"), audit.review("B")
-    signed = audit.signed_off_at is not None
-    return AuditFacts(
-        reference=audit.case.reference, team=audit.case.team.name, case_type=audit.case.case_type_label,
-        auditor_a=audit.auditor_a.name, auditor_b=audit.auditor_b.name, moderator=audit.moderator.name,
-        status=audit.status, a=_grades(audit, "A"), b=_grades(audit, "B"),
-        moderated={key: (audit.moderated_grade(key).grade if signed and audit.moderated_grade(key) else None)
-                   for key in JUDGEMENTS},
-        allocated=audit.allocated_at,
-        submitted_a=a and a.submitted_at, submitted_b=b and b.submitted_at,
-        signed_off=audit.signed_off_at,
-        withdrawal_reason=WITHDRAWAL_REASONS.get(audit.withdrawal_reason) if audit.withdrawn_at else None,
-        overdue=audit.is_overdue(today), open_concerns=len(audit.open_concerns),
-        late_roles=frozenset(role for role in "AB" if audit.is_late(role, today)),
-        equality={attr: getattr(audit.case, attr) or "Not recorded" for attr in EQUALITY},
-        key_issues={"A": audit.key_issues_a if signed else None, "B": audit.key_issues_b if signed else None},
-    )
-
-
-def load_facts(months: list[str], today: date) -> dict[str, list[AuditFacts]]:
-    """Every sampled case of the given months, in one query per relationship, by month."""
-    audits = db.session.scalars(
-        select(Audit).join(Cycle).where(Cycle.month.in_(months)).order_by(Cycle.month, Audit.id))
-    by_month: dict[str, list[AuditFacts]] = {month: [] for month in months}
-    for audit in audits:
-        by_month[audit.cycle.month].append(facts_for(audit, today))
-    return by_month
 
 
 @dataclass
@@ -286,15 +215,15 @@ def trend_months(month: str, count: int = 12) -> list[str]:
     return [months_before(month, back) for back in range(count - 1, -1, -1)]
 
 
-def trend(by_month: dict[str, list[AuditFacts]]) -> list[TrendPoint]:
+def trend(by_month: dict[str, MonthCounts]) -> list[TrendPoint]:
     points = []
-    for month, facts in by_month.items():
-        counts, agreed = by_judgement(facts), agreement(facts)
-        points.append(TrendPoint(
-            month, counts["overall"].n,
-            {k: c.pct_good for k, c in counts.items()}, {k: c.n for k, c in counts.items()},
-            {k: a.kappa for k, a in agreed.items()},
-        ))
+    for month, counts in by_month.items():
+        graded = {key: GradeCounts({int(g): counts.grades[key].get(int(g), 0) for g in GRADES_BEST_FIRST},
+                                   sum(counts.grades[key].values())) for key in JUDGEMENTS}
+        kappas = {key: stats.quadratic_weighted_kappa(
+            [pair for pair, n in counts.pairs[key].items() for _ in range(n)]) for key in JUDGEMENTS}
+        points.append(TrendPoint(month, graded["overall"].n, {k: c.pct_good for k, c in graded.items()},
+                                 {k: c.n for k, c in graded.items()}, kappas))
     return points
 
 
@@ -327,17 +256,15 @@ class MonthSummary:
         self.equality = equality(self.facts)
 
 
+PERIODS = {1: "The month", 12: "The 12 months to the month"}
+
+
 def summarise(month: str, today: date, team: str | None = None, case_type: str | None = None,
-              with_trend: bool = True) -> MonthSummary:
-    """The month's summary (optionally for one team or case type), with the 12 months to it."""
-
-    def keep(facts: list[AuditFacts]) -> list[AuditFacts]:
-        return [f for f in facts if (team is None or f.team == team)
-                and (case_type is None or f.case_type == case_type)]
-
-    months = trend_months(month) if with_trend else [month]
-    by_month = {m: keep(f) for m, f in load_facts(months, today).items()}
-    summary = MonthSummary(month, by_month[month])
+              with_trend: bool = True, period: int = 1) -> MonthSummary:
+    """The summary of the month (or the `period` months to it), optionally for one team or case type,
+    with the 12-month trend."""
+    facts = load_facts(Scope(tuple(trend_months(month, period)), team, case_type), today)
+    summary = MonthSummary(month, facts)
     if with_trend:
-        summary.trend = trend(by_month)
+        summary.trend = trend(trend_counts(Scope(tuple(trend_months(month)), team, case_type)))
     return summary

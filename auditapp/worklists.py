@@ -1,81 +1,115 @@
-"""What each person has to do, and the QA lead's view of a month."""
+"""What each person has to do, and the QA lead's view of each month, as SQL (never loops over rows)."""
 
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 
 from .extensions import db
-from .models import Audit, Concern, Cycle, User
+from .loading import AUDIT_HEADING, AUDIT_PROGRESS, CONCERN_ROW
+from .models import Audit, Concern, Cycle, Review, User
 
 
-def audits_to_do(user: User) -> list[tuple[Audit, str]]:
-    """(audit, role) for each live audit where this person's own review is not yet submitted."""
-    audits = db.session.scalars(
-        select(Audit)
-        .where(or_(Audit.auditor_a_id == user.id, Audit.auditor_b_id == user.id),
-               Audit.withdrawn_at.is_(None), Audit.signed_off_at.is_(None))
+def _submitted_by(role: str):
+    return exists().where(Review.audit_id == Audit.id, Review.role == role, Review.submitted_at.is_not(None))
+
+
+def _live():
+    return and_(Audit.withdrawn_at.is_(None), Audit.signed_off_at.is_(None))
+
+
+def audits_to_do(user: User) -> Select:
+    """Live audits where this person's own review is not yet submitted, soonest due first."""
+    return (
+        select(Audit).options(*AUDIT_HEADING, *AUDIT_PROGRESS)
+        .where(_live(), or_(and_(Audit.auditor_a_id == user.id, ~_submitted_by("A")),
+                            and_(Audit.auditor_b_id == user.id, ~_submitted_by("B"))))
         .order_by(Audit.auditor_due, Audit.id)
     )
-    to_do = []
-    for audit in audits:
-        role = audit.role_of(user)
-        review = audit.review(role)
-        if not (review and review.submitted_at):
-            to_do.append((audit, role))
-    return to_do
 
 
-def moderation_queue(user: User) -> list[Audit]:
-    audits = db.session.scalars(
-        select(Audit)
-        .where(Audit.moderator_id == user.id, Audit.withdrawn_at.is_(None), Audit.signed_off_at.is_(None))
-        .order_by(Audit.id)
+def moderation_queue(user: User) -> Select:
+    return (
+        select(Audit).options(*AUDIT_HEADING, *AUDIT_PROGRESS)
+        .where(Audit.moderator_id == user.id, _live(), _submitted_by("A"), _submitted_by("B"))
+        .order_by(Audit.moderation_due, Audit.id)
     )
-    return [a for a in audits if a.both_submitted]
 
 
-def open_concerns_for(user: User) -> list[Concern]:
+def open_concerns_for(user: User) -> Select:
     """Open safeguarding concerns this person must know of: all of them for the QA lead."""
-    query = select(Concern).join(Audit).where(Concern.acknowledged_at.is_(None)).order_by(Concern.raised_at)
+    query = (select(Concern).options(*CONCERN_ROW).join(Audit).where(Concern.acknowledged_at.is_(None))
+             .order_by(Concern.raised_at, Concern.id))
     if not user.is_qa_lead:
         query = query.where(or_(Audit.auditor_a_id == user.id, Audit.moderator_id == user.id,
                                 Concern.raised_by_id == user.id))
-    return list(db.session.scalars(query))
+    return query
 
 
-def withdrawals_awaiting(user: User) -> list[Audit]:
-    if not user.is_senior_manager:
-        return []
-    return list(db.session.scalars(
-        select(Audit).where(Audit.withdrawal_requested_at.is_not(None), Audit.withdrawn_at.is_(None),
-                            Audit.withdrawal_requested_by_id != user.id)
-    ))
+def withdrawals_awaiting(user: User) -> Select:
+    query = (select(Audit).options(*AUDIT_HEADING)
+             .where(Audit.withdrawal_requested_at.is_not(None), Audit.withdrawn_at.is_(None),
+                    Audit.withdrawal_requested_by_id != user.id)
+             .order_by(Audit.withdrawal_requested_at, Audit.id))
+    return query if user.is_senior_manager else query.where(False)
 
 
-@dataclass
-class CycleOverview:
-    cycle: Cycle
-    audits: list[Audit]
-    counts: Counter
-
-    @property
-    def sampled(self) -> int:
-        return len(self.audits)
+def cycle_audits(cycle: Cycle) -> Select:
+    return select(Audit).options(*AUDIT_HEADING, *AUDIT_PROGRESS).where(Audit.cycle_id == cycle.id).order_by(Audit.id)
 
 
 OVERVIEW_STATUSES = ["Allocated", "In progress", "Ready for moderation", "Moderated",
                      "Withdrawal requested", "Withdrawn"]
 
 
-def cycle_overview(cycle: Cycle, today: date) -> CycleOverview:
-    audits = list(db.session.scalars(select(Audit).where(Audit.cycle_id == cycle.id).order_by(Audit.id)))
-    counts = Counter(a.status for a in audits)
-    counts["Overdue"] = sum(1 for a in audits if a.is_overdue(today))
-    counts["Submitted"] = sum(1 for a in audits for r in a.reviews if r.submitted_at and not a.is_withdrawn)
-    return CycleOverview(cycle, audits, counts)
+@dataclass
+class CycleOverview:
+    cycle: Cycle
+    counts: dict[str, int] = field(default_factory=dict)  # by status, plus "Overdue" and "Submitted"
+
+    @property
+    def sampled(self) -> int:
+        return sum(self.counts.get(status, 0) for status in OVERVIEW_STATUSES)
 
 
-def recent_cycles(limit: int = 3) -> list[Cycle]:
-    return list(db.session.scalars(select(Cycle).order_by(Cycle.month.desc()).limit(limit)))
+def status_columns(today: date):
+    """Audit.status, Audit.is_overdue and the submitted reviews of a live audit, as SQL expressions
+    over Audit outer-joined to the returned per-audit review counts."""
+    reviews = (select(Review.audit_id, func.count().label("started"),
+                      func.count(Review.submitted_at).label("submitted"))
+               .group_by(Review.audit_id).subquery())
+    started, submitted = func.coalesce(reviews.c.started, 0), func.coalesce(reviews.c.submitted, 0)
+    status = case(
+        (Audit.withdrawn_at.is_not(None), "Withdrawn"),
+        (Audit.withdrawal_requested_at.is_not(None), "Withdrawal requested"),
+        (Audit.signed_off_at.is_not(None), "Moderated"),
+        (submitted == 2, "Ready for moderation"),
+        (started > 0, "In progress"),
+        else_="Allocated",
+    )
+    overdue = case((and_(_live(), or_(and_(submitted < 2, Audit.auditor_due < today),
+                                      and_(submitted == 2, Audit.moderation_due < today))), 1), else_=0)
+    live_submitted = case((Audit.withdrawn_at.is_(None), submitted), else_=0)
+    return reviews, status, overdue, live_submitted
+
+
+def cycle_overviews(cycles: list[Cycle], today: date) -> list[CycleOverview]:
+    """Each cycle's counts by status, overdue and submitted, in one grouped query for them all."""
+    overviews = {c.id: CycleOverview(c) for c in cycles}
+    reviews, status, overdue, live_submitted = status_columns(today)
+    rows = db.session.execute(
+        select(Audit.cycle_id, status, func.count(), func.sum(overdue), func.sum(live_submitted))
+        .outerjoin(reviews, reviews.c.audit_id == Audit.id)
+        .where(Audit.cycle_id.in_(list(overviews)))
+        .group_by(Audit.cycle_id, status)
+    )
+    for cycle_id, state, count, late, submitted in rows:
+        counts = overviews[cycle_id].counts
+        counts[state] = count
+        counts["Overdue"] = counts.get("Overdue", 0) + int(late or 0)
+        counts["Submitted"] = counts.get("Submitted", 0) + int(submitted or 0)
+    return list(overviews.values())
+
+
+def cycles_newest_first() -> Select:
+    return select(Cycle).order_by(Cycle.month.desc())

@@ -123,8 +123,8 @@ def build_world(cases_per_team: int = 4) -> World:
     for t, team in enumerate(TEAMS):
         for n in range(cases_per_team):
             manager = auditors[team][n % 2]
-            case = Case(reference=f"C{t}{n:03d}", team=manager.team, case_type="child_in_need",
-                        manager=manager, open_date=date(2025, 1, 1))
+            case = Case(reference=f"C{t}{n:03d}", team_id=manager.team_id, case_type="child_in_need",
+                        manager_id=manager.id, open_date=date(2025, 1, 1))
             db.session.add(case)
             world.cases.append(case)
     db.session.commit()

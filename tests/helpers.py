@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from auditapp.extensions import db
+from auditapp.loading import AUDIT_IN_FULL
 from auditapp.models import Audit, Event
 from auditapp.sampling import draw_sample, open_cycle
 
@@ -11,7 +12,7 @@ def sample_month(actor, month: str = "2026-11", seed: int = 7, per_team: int = 1
     cycle = open_cycle(actor, month)
     audits = draw_sample(actor, cycle, seed=seed, per_team=per_team)
     db.session.commit()
-    return audits
+    return [reload(audit) for audit in audits]
 
 
 def fresh() -> None:
@@ -21,7 +22,7 @@ def fresh() -> None:
 
 def reload(audit: Audit) -> Audit:
     fresh()
-    return db.session.get(Audit, audit.id)
+    return db.session.get(Audit, audit.id, options=AUDIT_IN_FULL, populate_existing=True)
 
 
 def events(audit: Audit) -> list[Event]:

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from auditapp import clock
 from auditapp.extensions import db
+from auditapp.loading import AUDIT_IN_FULL
 from auditapp.models import Audit, Case, Cycle, User
 from auditapp.moderation import compare
 from auditapp.summary import summarise
@@ -25,7 +26,7 @@ def test_seed_demo_builds_three_moderated_months_and_one_in_progress(app, client
     assert {u.email for u in db.session.scalars(select(User).where(User.is_leadership))} == {"lena.ford@council.example.org"}
     months = {c.month: c for c in db.session.scalars(select(Cycle))}
     assert sorted(months) == ["2026-08", "2026-09", "2026-10", "2026-11"]
-    audits = list(db.session.scalars(select(Audit)))
+    audits = list(db.session.scalars(select(Audit).options(*AUDIT_IN_FULL)))
     past = [a for a in audits if a.cycle.month != "2026-11"]
     assert past and all(a.signed_off_at for a in past)
     # Disagreements the moderator had to resolve, and varied final grades.

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from auditapp import clock
 from auditapp.extensions import db
+from auditapp.loading import AUDIT_IN_FULL
 from auditapp.models import Audit, Case, Cycle
 from conftest import TEAMS, build_world, empty_database, review_data
 from helpers import fresh, reload, sample_month
@@ -136,8 +137,8 @@ def test_withdrawal_needs_another_senior_manager_and_draws_from_the_same_team(wo
     response = as_user(second).post(f"/audits/{audit.id}/withdrawal", data={"decision": "approve"})
     assert response.status_code == 302
     fresh()
-    withdrawn = db.session.get(Audit, audit.id)
-    replacement = db.session.scalar(select(Audit).where(Audit.replacement_for_id == audit.id))
+    withdrawn = db.session.get(Audit, audit.id, options=AUDIT_IN_FULL)
+    replacement = db.session.scalar(select(Audit).options(*AUDIT_IN_FULL).where(Audit.replacement_for_id == audit.id))
     assert withdrawn.is_withdrawn and withdrawn.status == "Withdrawn"
     assert replacement.case.team_id == withdrawn.case.team_id
     assert replacement.case_id != withdrawn.case_id
@@ -150,8 +151,8 @@ def test_auditors_cannot_request_withdrawal(world, as_user):
 
 
 def test_cases_opened_after_the_month_are_not_sampled(world):
-    late = Case(reference="C9999", team=world.cases[0].team, case_type="early_help",
-                manager=world.cases[0].manager, open_date=date(2026, 12, 5))
+    late = Case(reference="C9999", team_id=world.cases[0].team_id, case_type="early_help",
+                manager_id=world.cases[0].manager_id, open_date=date(2026, 12, 5))
     db.session.add(late)
     db.session.commit()
     audits = sample_month(world.qa_lead, per_team=10)

@@ -1,6 +1,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from .. import permissions
 from ..errors import RuleError
@@ -9,11 +9,15 @@ from ..forms import PersonForm, TeamForm, UploadForm
 from ..history import recent_activity
 from ..imports.table import ImportFailed
 from ..imports.users import read_people
+from ..loading import PERSON_ROW
 from ..models import ROLE_LABELS, Team, User
+from ..paging import paginate, requested_page
 from ..people import apply_people, create_team, rename_team, save_user, set_password
 from . import form_posted, show_rule_error, user_required
 
 bp = Blueprint("admin", __name__, url_prefix="/people")
+PEOPLE_PAGE = 50
+ACTIVITY_PAGE = 100
 
 
 @bp.before_request
@@ -41,8 +45,13 @@ def people():
         else:
             flash(f"People imported: {added} added, {updated} updated", "success")
             return redirect(url_for("admin.people"))
-    users = db.session.scalars(select(User).order_by(User.name))
-    return render_template("admin/people.html", users=list(users), form=form, problems=problems)
+    search = (request.args.get("q") or "").strip()
+    query = select(User).options(*PERSON_ROW).order_by(User.name, User.id)
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(or_(func.lower(User.name).like(pattern), func.lower(User.email).like(pattern)))
+    return render_template("admin/people.html", page=paginate(query, PEOPLE_PAGE), search=search, form=form,
+                           problems=problems)
 
 
 def _person_form(user: User | None) -> PersonForm:
@@ -58,7 +67,8 @@ def _person_form(user: User | None) -> PersonForm:
 @bp.route("/new", methods=["GET", "POST"])
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
 def person(user_id: int | None = None):
-    user = db.session.get(User, user_id) if user_id else None
+    # populate_existing: the person may be the one signed in, already loaded without their team.
+    user = db.session.get(User, user_id, options=PERSON_ROW, populate_existing=True) if user_id else None
     if user_id and user is None:
         abort(404)
     form = _person_form(user)
@@ -117,5 +127,11 @@ def team(team_id: int):
 
 @bp.route("/activity")
 def activity():
-    page = max(request.args.get("page", 1, type=int), 1)
-    return render_template("admin/activity.html", events=recent_activity(page), page=page)
+    # Newer / older pages without a total: counting the whole history on every view would cost
+    # more than the page. One row past the page says whether an older page exists.
+    page = requested_page()
+    rows = list(db.session.scalars(recent_activity().limit(ACTIVITY_PAGE + 1).offset((page - 1) * ACTIVITY_PAGE)))
+    if not rows and page > 1:
+        abort(404)
+    return render_template("admin/activity.html", events=rows[:ACTIVITY_PAGE], page=page,
+                           older=len(rows) > ACTIVITY_PAGE)

@@ -8,6 +8,7 @@ from ..extensions import db
 from ..forms import AcknowledgeForm, ConcernForm, ReviewForm
 from ..grading import DOMAINS, JUDGEMENTS
 from ..history import audit_history
+from ..loading import CONCERN_ROW
 from ..models import Concern
 from ..sampling import WITHDRAWAL_REASONS
 from ..reviewing import DomainEntry, ReviewEntry, entry_from_review, problems, save_review
@@ -124,7 +125,7 @@ def new_concern(audit_id: int):
 @bp.route("/concerns/<int:concern_id>/acknowledge", methods=["GET", "POST"])
 @login_required
 def acknowledge(concern_id: int):
-    concern = db.session.get(Concern, concern_id)
+    concern = db.session.get(Concern, concern_id, options=CONCERN_ROW)
     if concern is None:
         abort(404)
     audit = permissions.get_audit(concern.audit_id, current_user)

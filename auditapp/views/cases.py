@@ -6,7 +6,9 @@ from .. import permissions
 from ..extensions import db
 from ..forms import UploadForm
 from ..imports.table import ImportFailed
+from ..loading import CASE_ROW
 from ..models import Case
+from ..paging import paginate
 from ..register import import_cases
 from . import form_posted, user_required
 
@@ -36,9 +38,9 @@ def index():
         else:
             flash(f"Case list imported: {added} cases added, {updated} updated", "success")
             return redirect(url_for("cases.index"))
-    page = max(request.args.get("page", 1, type=int), 1)
-    total = db.session.scalar(select(func.count(Case.id)))
-    cases = db.session.scalars(select(Case).order_by(Case.reference)
-                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
-    return render_template("cases/index.html", form=form, problems=problems, cases=list(cases),
-                           total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)))
+    search = (request.args.get("q") or "").strip()
+    query = select(Case).options(*CASE_ROW).order_by(Case.reference)
+    if search:
+        query = query.where(func.upper(Case.reference).contains(search.upper(), autoescape=True))
+    return render_template("cases/index.html", form=form, problems=problems, search=search,
+                           page=paginate(query, PAGE_SIZE), registered=db.session.scalar(select(func.count(Case.id))))

@@ -8,11 +8,15 @@ from ..errors import RuleError
 from ..exports.allocation import allocation_csv
 from ..extensions import db
 from ..forms import AllocationForm, DrawSampleForm, OpenCycleForm, WithdrawalDecisionForm, WithdrawalForm
-from ..models import Cycle, User
+from ..loading import PERSON_ROW
+from ..models import Audit, Cycle, User
+from ..paging import paginate
 from ..sampling import WITHDRAWAL_REASONS, decide_withdrawal, draw_sample, open_cycle, request_withdrawal
 from . import form_posted, show_rule_error, user_required
 
 bp = Blueprint("cycles", __name__)
+CYCLES_PER_PAGE = 12
+AUDITS_PER_PAGE = 50
 
 
 def _cycle(month: str) -> Cycle:
@@ -26,9 +30,9 @@ def _cycle(month: str) -> Cycle:
 @login_required
 def index():
     user_required(permissions.can_manage)
-    cycles = db.session.scalars(select(Cycle).order_by(Cycle.month.desc()))
-    today = clock.today()
-    return render_template("cycles/index.html", overviews=[worklists.cycle_overview(c, today) for c in cycles])
+    page = paginate(worklists.cycles_newest_first(), CYCLES_PER_PAGE)
+    return render_template("cycles/index.html", page=page,
+                           overviews=worklists.cycle_overviews(page.items, clock.today()))
 
 
 @bp.route("/cycles/new", methods=["GET", "POST"])
@@ -66,15 +70,16 @@ def show(month: str):
         else:
             flash(f"{len(audits)} cases sampled and allocated with seed {cycle.seed}", "success")
             return redirect(url_for("cycles.show", month=cycle.month))
-    return render_template("cycles/show.html", overview=worklists.cycle_overview(cycle, clock.today()),
-                           form=form, today=clock.today())
+    today = clock.today()
+    return render_template("cycles/show.html", overview=worklists.cycle_overviews([cycle], today)[0],
+                           page=paginate(worklists.cycle_audits(cycle), AUDITS_PER_PAGE), form=form, today=today)
 
 
 @bp.route("/cycles/<month>/allocation.csv")
 @login_required
 def allocation_download(month: str):
     user_required(permissions.can_manage)
-    audits = [a for a in worklists.cycle_overview(_cycle(month), clock.today()).audits if not a.is_withdrawn]
+    audits = db.session.scalars(worklists.cycle_audits(_cycle(month)).where(Audit.withdrawn_at.is_(None)))
     return Response(allocation_csv(audits), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="allocation-{month}.csv"'})
 
@@ -84,7 +89,8 @@ def allocation_download(month: str):
 def allocation(audit_id: int):
     user_required(permissions.can_manage)
     audit = permissions.get_audit(audit_id, current_user)
-    people = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
+    people = list(db.session.scalars(
+        select(User).options(*PERSON_ROW).where(User.active.is_(True)).order_by(User.name)))
     form = AllocationForm()
     form.auditor_b.choices = [("", "Select a manager")] + [
         (str(u.id), f"{u.name} ({u.team.name})") for u in people if u.is_auditor]
@@ -138,17 +144,18 @@ def decide(audit_id: int):
     if form_posted(form):
         try:
             replacement = decide_withdrawal(current_user, audit, form.decision.data == "approve")
+            if form.decision.data == "refuse":
+                message, category = "Withdrawal refused: the case stays in the sample", "success"
+            elif replacement:
+                message, category = (f"Case withdrawn. Replacement case {replacement.case.reference} drawn "
+                                     "and allocated.", "success")
+            else:
+                message, category = "Case withdrawn. No other eligible case in the team could replace it.", "info"
+            target = replacement.id if replacement else audit.id
             db.session.commit()
         except RuleError as error:
             show_rule_error(form, error)
         else:
-            if form.decision.data == "refuse":
-                flash("Withdrawal refused: the case stays in the sample", "success")
-            elif replacement:
-                flash(f"Case withdrawn. Replacement case {replacement.case.reference} drawn and allocated.",
-                      "success")
-                return redirect(url_for("audits.show", audit_id=replacement.id))
-            else:
-                flash("Case withdrawn. No other eligible case in the team could replace it.", "info")
-            return redirect(url_for("audits.show", audit_id=audit.id))
+            flash(message, category)
+            return redirect(url_for("audits.show", audit_id=target))
     return render_template("cycles/decide.html", audit=audit, form=form, reasons=WITHDRAWAL_REASONS)

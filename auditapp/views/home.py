@@ -1,27 +1,48 @@
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user, login_required
 
 from .. import clock, worklists
+from ..paging import paginate
 
 bp = Blueprint("home", __name__)
+
+HOME_LIST_SIZE = 10  # the start page shows the first few of each list, and links to the rest
+LIST_SIZE = 25
+
+# Each of a person's lists: its title and the `worklists` function with the query behind it.
+WORK_LISTS = {
+    "to-do": ("Audits to do", "audits_to_do"),
+    "moderation": ("Moderation queue", "moderation_queue"),
+    "concerns": ("Open immediate safeguarding concerns", "open_concerns_for"),
+    "withdrawals": ("Withdrawals waiting for your decision", "withdrawals_awaiting"),
+}
+
+
+def _work_list(kind: str):
+    return getattr(worklists, WORK_LISTS[kind][1])(current_user)
 
 
 @bp.route("/")
 @login_required
 def index():
     today = clock.today()
+    lists = {kind: paginate(_work_list(kind), HOME_LIST_SIZE, 1) for kind in WORK_LISTS}
     overviews = []
     if current_user.is_qa_lead:
-        overviews = [worklists.cycle_overview(c, today) for c in worklists.recent_cycles()]
-    return render_template(
-        "home/index.html",
-        today=today,
-        to_do=worklists.audits_to_do(current_user),
-        queue=worklists.moderation_queue(current_user),
-        concerns=worklists.open_concerns_for(current_user),
-        withdrawals=worklists.withdrawals_awaiting(current_user),
-        overviews=overviews,
-    )
+        recent = paginate(worklists.cycles_newest_first(), 3, 1).items
+        overviews = worklists.cycle_overviews(recent, today)
+    return render_template("home/index.html", today=today, lists=lists, to_do=lists["to-do"],
+                           queue=lists["moderation"], concerns=lists["concerns"],
+                           withdrawals=lists["withdrawals"], overviews=overviews)
+
+
+@bp.route("/my/<kind>")
+@login_required
+def work_list(kind: str):
+    if kind not in WORK_LISTS:
+        abort(404)
+    return render_template("home/list.html", kind=kind, title=WORK_LISTS[kind][0], today=clock.today(),
+                           page=paginate(_work_list(kind), LIST_SIZE))
 
 
 @bp.route("/grade-descriptors")

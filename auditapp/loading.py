@@ -1,0 +1,39 @@
+"""What each kind of page loads with its records, stated once (relationships never load lazily).
+
+Many-to-one parents are joined into the same statement; collections come in one extra statement
+each (selectin), so a page's statement count does not grow with its rows.
+"""
+
+from sqlalchemy.orm import joinedload, selectinload
+
+from .models import Audit, Case, Concern, Event, Review, User
+
+# Who and what an audit is about: enough for a row in a list.
+AUDIT_HEADING = (
+    joinedload(Audit.case).joinedload(Case.team),
+    joinedload(Audit.cycle),
+    joinedload(Audit.auditor_a),
+    joinedload(Audit.auditor_b),
+    joinedload(Audit.moderator),
+)
+
+# The two reviews without their grades: enough for an audit's status and due date.
+AUDIT_PROGRESS = (selectinload(Audit.reviews),)
+
+# Everything one audit's own pages show and its rules read.
+AUDIT_IN_FULL = (
+    *AUDIT_HEADING,
+    joinedload(Audit.case).joinedload(Case.manager),
+    joinedload(Audit.auditor_b).joinedload(User.team),
+    selectinload(Audit.reviews).selectinload(Review.grades),
+    selectinload(Audit.moderated_grades),
+    selectinload(Audit.concerns).options(joinedload(Concern.raised_by), joinedload(Concern.acknowledged_by)),
+)
+
+CASE_ROW = (joinedload(Case.team), joinedload(Case.manager))
+PERSON_ROW = (joinedload(User.team),)
+EVENT_ROW = (joinedload(Event.user), joinedload(Event.audit).joinedload(Audit.case))
+CONCERN_ROW = (
+    joinedload(Concern.audit).joinedload(Audit.case),
+    joinedload(Concern.raised_by),
+)

@@ -1,0 +1,45 @@
+"""Every list is paged: one count and one page of rows, whatever the size of the table."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import request
+from sqlalchemy import Select, func, select
+
+from .extensions import db
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    number: int
+    size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def first(self) -> int:
+        """The position of the first row shown, counting from 1 (0 when there are none)."""
+        return (self.number - 1) * self.size + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.number * self.size, self.total)
+
+
+def requested_page() -> int:
+    """The ?page= number; anything that is not a positive whole number means the first page."""
+    text = request.args.get("page", "1")
+    return int(text) if text.isdigit() and len(text) < 10 and int(text) > 0 else 1
+
+
+def paginate(query: Select, size: int, number: int | None = None, *, scalars: bool = True) -> Page:
+    """A page of the query's rows. A page past the end shows the last page, never an error."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    number = min(number or requested_page(), max(1, -(-total // size)))
+    rows = query.limit(size).offset((number - 1) * size)
+    items = list(db.session.scalars(rows) if scalars else db.session.execute(rows))
+    return Page(items, number, size, total)
