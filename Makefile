@@ -42,7 +42,7 @@ test-sqlite:
 
 # The same suite on a throwaway PostgreSQL cluster, started and removed by the script.
 test-postgres:
-	scripts/with-postgres.sh $(BIN)/pytest
+	scripts/with-postgres.sh $(BIN)/pytest -m "not slow"
 
 bench: setup
 	$(BIN)/python -m benchmarks

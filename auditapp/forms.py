@@ -200,4 +200,5 @@ class ReportFilterForm(FlaskForm):
     month = SelectField("Month", widget=GovSelect(), validate_choice=False)
     team = SelectField("Team", widget=GovSelect(), validate_choice=False)
     case_type = SelectField("Case type", widget=GovSelect(), validate_choice=False)
+    period = SelectField("Period", widget=GovSelect(), validate_choice=False)
     submit = SubmitField("Show figures", widget=GovSubmitInput())

@@ -231,6 +231,7 @@ def trend(by_month: dict[str, MonthCounts]) -> list[TrendPoint]:
 class MonthSummary:
     month: str
     facts: list[AuditFacts]
+    period: int = 1  # months covered, ending with `month`
     headline: Headline = field(init=False)
     auditors: list[AuditorProgress] = field(init=False)
     domains: dict[str, GradeCounts] = field(init=False)
@@ -264,7 +265,7 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
     """The summary of the month (or the `period` months to it), optionally for one team or case type,
     with the 12-month trend."""
     facts = load_facts(Scope(tuple(trend_months(month, period)), team, case_type), today)
-    summary = MonthSummary(month, facts)
+    summary = MonthSummary(month, facts, period)
     if with_trend:
         summary.trend = trend(trend_counts(Scope(tuple(trend_months(month)), team, case_type)))
     return summary

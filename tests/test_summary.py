@@ -2,7 +2,7 @@
 
 import io
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -162,3 +162,17 @@ def test_auditors_cannot_read_reports(month, as_user):
     client = as_user(month[0].auditor_a)
     assert client.get("/reports/").status_code == 403
     assert client.get("/reports/2026-11.xlsx").status_code == 403
+
+
+def test_the_twelve_month_period_counts_every_month_in_it(month, as_user, world):
+    """The dashboard's 12-month view adds the months up; the month view shows only the month."""
+    with clock.frozen_at(datetime(2026, 12, 1, 9)):
+        december = sample_month(world.qa_lead, "2026-12", seed=3, per_team=1)
+    one = summarise("2026-12", clock.today())
+    year = summarise("2026-12", clock.today(), period=12)
+    assert one.headline.sampled == len(december)
+    assert year.headline.sampled == len(december) + len(month)
+    assert year.domains["overall"].n == summarise("2026-11", clock.today()).domains["overall"].n == 4
+    page = as_user(world.leader).get("/reports/?month=2026-12&period=12").get_data(as_text=True)
+    assert "Summary of the 12 months to 2026-12" in page
+    assert as_user(world.leader).get("/reports/?month=2026-12&period=7").status_code == 404

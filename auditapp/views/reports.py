@@ -9,7 +9,7 @@ from ..forms import ReportFilterForm
 from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
 from ..history import record
 from ..models import CASE_TYPES, Cycle, Team
-from ..summary import EQUALITY, MonthSummary, agreement_by_team, summarise
+from ..summary import EQUALITY, PERIODS, MonthSummary, agreement_by_team, summarise
 from . import user_required
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -32,9 +32,12 @@ def _filters() -> ReportFilterForm | None:
     form.team.choices = [("", "All teams")] + [
         (t, t) for t in db.session.scalars(select(Team.name).order_by(Team.name))]
     form.case_type.choices = [("", "All case types")] + [(label, label) for label in CASE_TYPES.values()]
+    form.period.choices = [(str(months), label) for months, label in PERIODS.items()]
     if not form.month.data:
         form.month.data = months[0]
-    for field in (form.month, form.team, form.case_type):
+    if not form.period.data:
+        form.period.data = "1"
+    for field in (form.month, form.team, form.case_type, form.period):
         if field.data and field.data not in {value for value, _ in field.choices}:
             abort(404)
     return form
@@ -45,7 +48,7 @@ def _filtered_summary(with_trend: bool) -> tuple[ReportFilterForm, MonthSummary]
     if form is None:
         return None
     return form, summarise(form.month.data, clock.today(), form.team.data or None, form.case_type.data or None,
-                           with_trend)
+                           with_trend, period=int(form.period.data))
 
 
 @bp.route("/")

@@ -1,0 +1,110 @@
+"""No page's statement count grows with the data: every page is requested over a small history and
+over one several times larger, with the same shape, and must issue exactly as many statements."""
+
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from auditapp.extensions import db
+from auditapp.models import Concern
+from builders import months_of_work
+from conftest import build_world, count_queries, empty_database, sign_in
+
+# Routes that read no data of the service's own, so have nothing to grow with.
+NOT_DATA_PAGES = {"static", "assets.asset", "assets.frontend_js", "assets.app_js", "auth.sign_in",
+                  "home.accessibility"}
+
+
+@dataclass
+class History:
+    world: object
+    current: list  # the current month's audits: moderated, ready, draft, not started, ..., withdrawal, concern
+
+    @property
+    def moderated(self):
+        return self.current[0]
+
+    @property
+    def ready(self):
+        return self.current[1]
+
+    @property
+    def draft(self):
+        return self.current[2]
+
+
+def build_history(scale: int) -> History:
+    world = build_world(cases_per_team=10 * scale)
+    past = [f"2026-{m:02d}" for m in range(11 - 2 * scale, 11)]
+    current = months_of_work(past, "2026-11", per_team=2 * scale, senior=world.seniors[0])
+    return History(world, current)
+
+
+def pages(h: History) -> dict[str, tuple]:
+    """endpoint -> (who asks, URL). Every GET page of the app is here; a test checks that."""
+    w, concern_audit = h.world, h.current[-1]
+    concern_id = db.session.scalar(select(Concern.id).where(Concern.audit_id == concern_audit.id))
+    return {
+        "home.index": [(w.qa_lead, "/"), (h.draft.auditor_a, "/"), (h.ready.moderator, "/"), (w.leader, "/")],
+        "home.work_list": [(h.draft.auditor_a, "/my/to-do"), (h.ready.moderator, "/my/moderation")],
+        "home.descriptors": [(w.leader, "/grade-descriptors")],
+        "admin.people": [(w.qa_lead, "/people/"), (w.qa_lead, "/people/?q=manager")],
+        "admin.person": [(w.qa_lead, f"/people/{h.draft.auditor_b_id}"), (w.qa_lead, "/people/new")],
+        "admin.teams": [(w.qa_lead, "/people/teams")],
+        "admin.team": [(w.qa_lead, f"/people/teams/{w.qa_lead.team_id}")],
+        "admin.activity": [(w.qa_lead, "/people/activity")],
+        "cases.index": [(w.qa_lead, "/cases"), (w.qa_lead, "/cases?q=C0")],
+        "cycles.index": [(w.qa_lead, "/cycles")],
+        "cycles.new": [(w.qa_lead, "/cycles/new")],
+        "cycles.show": [(w.qa_lead, "/cycles/2026-11")],
+        "cycles.allocation_download": [(w.qa_lead, "/cycles/2026-11/allocation.csv")],
+        "cycles.allocation": [(w.qa_lead, f"/audits/{h.draft.id}/allocation")],
+        "cycles.withdraw": [(w.seniors[0], f"/audits/{h.draft.id}/withdraw")],
+        "cycles.decide": [(w.seniors[1], f"/audits/{h.current[-2].id}/withdrawal")],
+        "audits.show": [(w.qa_lead, f"/audits/{h.moderated.id}"), (h.draft.auditor_a, f"/audits/{h.draft.id}")],
+        "audits.review": [(h.draft.auditor_a, f"/audits/{h.draft.id}/review/A")],
+        "audits.new_concern": [(h.draft.auditor_a, f"/audits/{h.draft.id}/concerns/new")],
+        "audits.acknowledge": [(concern_audit.moderator, f"/concerns/{concern_id}/acknowledge")],
+        "moderation.moderate": [(h.ready.moderator, f"/audits/{h.ready.id}/moderate")],
+        "moderation.reopen_audit": [(w.qa_lead, f"/audits/{h.moderated.id}/reopen")],
+        "reports.dashboard": [(w.leader, "/reports/"), (w.leader, "/reports/?period=12"),
+                              (w.leader, "/reports/?team=Early+Help&case_type=Child+in+need")],
+        "reports.agreement": [(w.leader, "/reports/agreement")],
+        "reports.workbook": [(w.qa_lead, "/reports/2026-11.xlsx")],
+    }
+
+
+def statement_counts(app, h: History) -> dict[str, int]:
+    counts = {}
+    for endpoint, requests in pages(h).items():
+        for number, (user, url) in enumerate(requests, 1):
+            client = sign_in(app.test_client(), user)
+            with count_queries() as statements:
+                response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            counts[f"{endpoint} #{number}"] = len(statements)
+    return counts
+
+
+@pytest.mark.slow
+def test_no_page_issues_more_statements_as_the_data_grows(app):
+    small = statement_counts(app, build_history(1))
+    empty_database()
+    large = statement_counts(app, build_history(3))
+    grew = {page: (small[page], large[page]) for page in small if small[page] != large[page]}
+    assert grew == {}, f"statements (small, large) per page: {grew}"
+    assert max(small.values()) <= 25, small
+
+
+def test_every_page_is_in_the_statement_count_test(app, world):
+    listed = set(pages(History(world, [_Stub()] * 6)))
+    routes = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+    assert routes - NOT_DATA_PAGES - listed == set()
+
+
+class _Stub:
+    id = auditor_b_id = 0
+
+    def __getattr__(self, name):
+        return _Stub()
