@@ -99,11 +99,15 @@ def register(app) -> None:
         click.echo(f"Monthly summary for {month} written to {output}")
 
     @app.cli.command("seed-demo")
-    def seed_demo_command():
-        """Build the demonstration data: people, 300 cases, three moderated months and this one."""
+    @click.option("--scale", type=click.Choice(["small", "large"]), default="small", show_default=True,
+                  help="small: the sample export's 300 cases and four months; "
+                       "large: a county, 60,000 cases and ten years of audits.")
+    def seed_demo_command(scale: str):
+        """Build the demonstration data: people, cases, moderated months and this one in progress."""
         from .demo import seed_demo
+        from .demo.large import seed_large
         try:
-            summary = seed_demo()
+            summary = seed_demo() if scale == "small" else seed_large(lambda m: click.echo(m, err=True))
         except RuleError as error:
             _fail([error.message])
         click.echo(summary)

@@ -1,0 +1,290 @@
+"""A county-sized demo (`seed-demo --scale large`): 40 teams, 400 managers, 20 senior managers,
+60,000 cases, 120 moderated months of 100 audits and the current month part-way through.
+
+Written straight into the migrated tables in batches, because a decade of work through the rule
+functions would take hours; every row is what those functions would have written (two blind reviews
+with evidence and impact, moderation with rationale where grades differ, history entries for each
+saved value and change of state), and independence holds (B from another team, a moderator who is
+neither auditor). The demo's named people (the README's sign-ins) are among them.
+"""
+
+import random
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy import func, insert, select, text, update
+
+from ..extensions import db
+from ..grading import DOMAINS, JUDGEMENTS, grade_label
+from ..imports.users import read_people
+from ..models import (Audit, Case, Concern, Cycle, Event, ModeratedGrade, Review, ReviewGrade, Team, User)
+from ..moderation import needs_rationale
+from ..people import apply_people, hash_password, save_user, team_named
+from ..workdays import add_working_days
+from . import HERE, LEADERSHIP_READER, PASSWORD, wording
+
+# Generated teams beside the sample export's eight, so 40 teams and about 400 managers in all.
+TEAMS, MANAGERS_PER_TEAM, SENIORS, CASES, PAST_MONTHS, PER_MONTH = 32, 12, 20, 60_000, 120, 100
+CURRENT_MONTH = "2026-11"
+CASE_TYPES = ["early_help", "child_in_need", "child_protection", "child_in_care", "care_leaver"]
+AGE_BANDS = ["Under 1", "1-4", "5-9", "10-15", "16-17", "18-21"]
+ETHNICITIES = ["White British", "White other", "Mixed", "Asian or Asian British", "Black or Black British",
+               "Other", None]
+REVIEW_FIELDS = [("overall_grade", "Overall grade"), ("working_well", "What is working well"),
+                 ("needs_to_change", "What needs to change"),
+                 ("safeguarding_concern", "Immediate safeguarding concern")]
+
+
+def month_list(last: str, count: int) -> list[str]:
+    year, number = map(int, last.split("-"))
+    index = year * 12 + number - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]
+
+
+class Ids:
+    """Ids handed out here, so that rows can refer to each other before they are inserted."""
+
+    def __init__(self):
+        self.next: dict[type, int] = {}
+
+    def start(self, model) -> None:
+        self.next[model] = (db.session.scalar(select(func.max(model.id))) or 0) + 1
+
+    def take(self, model) -> int:
+        value = self.next[model]
+        self.next[model] = value + 1
+        return value
+
+
+class Batch:
+    """Rows per table, written every few thousand so memory stays flat."""
+
+    def __init__(self, limit: int = 20_000):
+        self.rows: dict[type, list[dict]] = {}
+        self.limit = limit
+
+    def add(self, model, **row) -> None:
+        rows = self.rows.setdefault(model, [])
+        rows.append(row)
+        if len(rows) >= self.limit:
+            self.flush()
+
+    def flush(self) -> None:
+        # Parents before children, as the foreign keys need.
+        for model in (Team, User, Case, Cycle, Audit, Review, ReviewGrade, ModeratedGrade, Concern, Event):
+            rows = self.rows.pop(model, None)
+            if rows:
+                db.session.execute(insert(model), rows)
+
+
+def seed_large(progress: Callable[[str], None] = lambda message: None) -> str:
+    if db.session.scalar(select(func.count(User.id))):
+        return "The database already has people in it: demo data not loaded"
+    rng = random.Random(2026)
+    teams, managers, seniors = _people(rng)
+    progress(f"{len(managers)} managers in {len(teams)} teams, {len(seniors)} senior managers")
+    ids = Ids()
+    for model in (Case, Cycle, Audit, Review, ReviewGrade, ModeratedGrade, Concern, Event):
+        ids.start(model)
+    batch = Batch()
+    cases = _cases(rng, ids, batch, teams, managers)
+    batch.flush()
+    progress(f"{len(cases):,} cases")
+    by_team = {t: [m for m in managers if m[1] == t] for t in teams}
+    last_audited: dict[int, int] = {}
+    months = month_list(CURRENT_MONTH, PAST_MONTHS + 1)
+    for index, month in enumerate(months):
+        _month(rng, ids, batch, month, index, cases, by_team, seniors, last_audited,
+               complete=month != CURRENT_MONTH)
+        if index % 12 == 11:
+            batch.flush()
+            progress(f"{month}: {(index + 1) * PER_MONTH:,} audits")
+    batch.flush()
+    _reset_sequences()
+    db.session.commit()
+    return (f"Large demo loaded: {len(teams)} teams, {len(managers)} managers, {len(cases):,} cases, "
+            f"{PAST_MONTHS} moderated months and {CURRENT_MONTH} in progress. "
+            f"Every demo account's password is {PASSWORD}")
+
+
+def _people(rng: random.Random):
+    """The sample export's people (the README's sign-ins), then generated teams and managers."""
+    with (HERE / "managers.csv").open("rb") as stream:
+        apply_people(None, read_people(stream, "managers.csv"))
+    save_user(None, None, name=LEADERSHIP_READER[0], email=LEADERSHIP_READER[1],
+              team=team_named("Service leadership", create=True), roles={"is_leadership"})
+    leadership = team_named("Service leadership").id
+    for t in range(TEAMS):
+        team_named(f"Locality team {t + 1:02d}", create=True)
+    existing = {u.email for u in db.session.scalars(select(User))}
+    rows = []
+    for team in db.session.scalars(select(Team).where(Team.name.like("Locality team %"))):
+        for m in range(MANAGERS_PER_TEAM):
+            email = f"manager.{team.id}.{m + 1}@council.example.org"
+            rows.append({"name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "email": email, "team_id": team.id,
+                         "is_auditor": True})
+    seniors_now = db.session.scalar(select(func.count(User.id)).where(User.is_senior_manager))
+    for s in range(SENIORS - seniors_now):
+        rows.append({"name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "team_id": leadership,
+                     "email": f"senior.{s + 1}@council.example.org", "is_auditor": False,
+                     "is_senior_manager": True})
+    db.session.execute(insert(User), [r for r in rows if r["email"] not in existing])
+    # One Argon2 hash for the shared demo password: hashing 420 times would take a minute.
+    db.session.execute(update(User).values(password_hash=hash_password(PASSWORD)))
+    people = db.session.execute(select(User.id, User.team_id, User.is_auditor, User.is_senior_manager,
+                                       User.email, User.name)).all()
+    case_teams = [t.id for t in db.session.scalars(select(Team).where(Team.id != leadership))
+                  if any(p.team_id == t.id and p.is_auditor for p in people)]
+    managers = [(p.id, p.team_id, p.email, p.name) for p in people if p.is_auditor and p.team_id in case_teams]
+    seniors = [(p.id, p.team_id, p.email, p.name) for p in people if p.is_senior_manager]
+    return case_teams, managers, seniors
+
+
+def _cases(rng, ids, batch, teams, managers) -> list[tuple[int, int, int, str]]:
+    """(case id, team id, manager id, manager email) for each case."""
+    by_team = {t: [m for m in managers if m[1] == t] for t in teams}
+    cases = []
+    for n in range(CASES):
+        team = teams[n % len(teams)]
+        manager = rng.choice(by_team[team])
+        case_id = ids.take(Case)
+        opened = date(2016, 1, 1) + timedelta(days=rng.randrange(3800))
+        batch.add(Case, id=case_id, reference=f"LCS-{300000 + n}", team_id=team, manager_id=manager[0],
+                  case_type=rng.choice(CASE_TYPES), open_date=min(opened, date(2026, 9, 30)),
+                  closed_date=None, age_band=rng.choice(AGE_BANDS), gender=rng.choice(["Female", "Male"]),
+                  ethnicity=rng.choice(ETHNICITIES), disability=rng.choice(["No", "No", "No", "Yes"]))
+        cases.append((case_id, team, manager[0], manager[2]))
+    return cases
+
+
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour))
+
+
+def _month(rng, ids, batch, month, index, cases, by_team, seniors, last_audited, complete) -> None:
+    year, number = map(int, month.split("-"))
+    start = add_working_days(date(year, number, 1) - timedelta(days=1), 1)
+    cycle_id = ids.take(Cycle)
+    batch.add(Cycle, id=cycle_id, month=month, seed=rng.randrange(10**9), per_team=3, lookback_months=12,
+              opened_by_id=None, opened_at=_at(start, 9), sampled_at=_at(start, 9))
+    batch.add(Event, id=ids.take(Event), at=_at(start, 9), user_id=None, audit_id=None, review_role=None,
+              action=f"Sample drawn for {month}", field=None, before=None,
+              after=f"seed from the large demo, {PER_MONTH} cases")
+    chosen: list[tuple[int, int, int, str]] = []
+    while len(chosen) < PER_MONTH:
+        case = rng.choice(cases)
+        if last_audited.get(case[0], -99) > index - 12 or case in chosen:
+            continue  # audited in the last 12 months: the sample excludes it
+        chosen.append(case)
+    for position, case in enumerate(chosen):
+        last_audited[case[0]] = index
+        stage = "moderated" if complete else ["moderated", "moderated", "ready", "one", "draft", "none"][position % 6]
+        _audit(rng, ids, batch, cycle_id, start, case, by_team, seniors, stage,
+               withdrawal=not complete and position in (5, 11))
+
+
+def _audit(rng, ids, batch, cycle_id, start, case, by_team, seniors, stage, withdrawal) -> None:
+    case_id, team, manager_id, manager_email = case
+    others = [t for t in by_team if t != team]
+    auditor_b = rng.choice(by_team[rng.choice(others)])
+    moderator = rng.choice([s for s in seniors if s[0] not in (manager_id, auditor_b[0])])
+    audit_id = ids.take(Audit)
+    config = current_app.config
+    version = config["DESCRIPTOR_VERSION"]
+
+    # The audit's timeline first, so its row is written before anything that refers to it.
+    roles = {"moderated": "AB", "ready": "AB", "one": "A", "draft": "A"}.get(stage, "")
+    saved_at = {role: _at(start + timedelta(days=4 + offset * 3 + rng.randrange(3)), 14)
+                for offset, role in enumerate(roles)}
+    submitted_at = {role: (at if stage != "draft" else None) for role, at in saved_at.items()}
+    second = max(saved_at.values()) if len(roles) == 2 else None
+    moderation_due = add_working_days(second.date(), config["MODERATION_DUE_WORKING_DAYS"]) if second else None
+    signed = stage == "moderated"
+    signed_off = _at(start + timedelta(days=13 + rng.randrange(4)), 11) if signed else None
+    batch.add(Audit, id=audit_id, cycle_id=cycle_id, case_id=case_id, auditor_a_id=manager_id,
+              auditor_b_id=auditor_b[0], moderator_id=moderator[0], allocated_at=_at(start, 9),
+              auditor_due=add_working_days(start, config["AUDITOR_DUE_WORKING_DAYS"]),
+              moderation_due=moderation_due, descriptor_version=version if signed else None,
+              withdrawal_reason="court" if withdrawal else None,
+              withdrawal_note="Final hearing listed this month." if withdrawal else None,
+              withdrawal_requested_by_id=seniors[0][0] if withdrawal else None,
+              withdrawal_requested_at=_at(start + timedelta(days=3), 10) if withdrawal else None,
+              withdrawal_approved_by_id=None, withdrawn_at=None, replacement_for_id=None,
+              key_issues_a=rng.choice(["yes", "yes", "partly"]) if signed else None,
+              key_issues_b="yes" if signed else None,
+              feedback_a=rng.choice(wording.FEEDBACK) if signed else None,
+              feedback_b=rng.choice(wording.FEEDBACK) if signed else None,
+              signed_off_at=signed_off, signed_off_by_id=moderator[0] if signed else None)
+
+    def event(at, user, action, field=None, before=None, after=None, role=None):
+        batch.add(Event, id=ids.take(Event), at=at, user_id=user, audit_id=audit_id, review_role=role,
+                  action=action, field=field, before=before, after=after)
+
+    event(_at(start, 9), None, "Allocated",
+          after=f"A: {manager_email}, B: {auditor_b[2]}, moderator: {moderator[2]}")
+    if withdrawal:
+        event(_at(start + timedelta(days=3), 10), seniors[0][0], "Withdrawal requested", after="Sensitive court stage")
+
+    # Managers grading their own cases tend to be generous; the independent view is nearer the truth.
+    quality = {key: rng.choices([4, 3, 2, 1], weights=[12, 48, 30, 10])[0] for key in DOMAINS}
+    grades = {
+        "A": {k: min(4, q + (rng.random() < 0.35)) for k, q in quality.items()},
+        "B": {k: max(1, min(4, q + rng.choice([0, 0, 0, 0, -1, 1]))) for k, q in quality.items()},
+    }
+    for role in "AB":
+        grades[role]["overall"] = max(1, round(sum(grades[role][k] for k in DOMAINS) / len(DOMAINS) - 0.1))
+    for role in roles:
+        at, user, chosen = saved_at[role], (manager_id if role == "A" else auditor_b[0]), grades[role]
+        review_id = ids.take(Review)
+        values = {"overall_grade": chosen["overall"], "working_well": rng.choice(wording.WORKING_WELL),
+                  "needs_to_change": rng.choice(wording.NEEDS_TO_CHANGE), "safeguarding_concern": "no"}
+        batch.add(Review, id=review_id, audit_id=audit_id, role=role, safeguarding_details=None,
+                  descriptor_version=version, updated_at=at, submitted_at=submitted_at[role], **values)
+        for key, name in DOMAINS.items():
+            evidence, impact = rng.choice(wording.EVIDENCE[chosen[key]]), rng.choice(wording.IMPACT[chosen[key]])
+            batch.add(ReviewGrade, id=ids.take(ReviewGrade), review_id=review_id, domain=key,
+                      grade=chosen[key], evidence=evidence, impact=impact)
+            event(at, user, "Value saved", f"{name}: grade", after=grade_label(chosen[key]), role=role)
+            event(at, user, "Value saved", f"{name}: evidence", after=evidence, role=role)
+            event(at, user, "Value saved", f"{name}: impact on the child", after=impact, role=role)
+        for attr, label in REVIEW_FIELDS:
+            shown = grade_label(values[attr]) if attr == "overall_grade" else values[attr]
+            event(at, user, "Value saved", label, after=shown, role=role)
+        event(at, user, f"Auditor {role} submitted" if submitted_at[role] else f"Auditor {role} saved a draft")
+    if second:
+        event(second, None, "Ready for moderation", after=f"due {moderation_due:%d %B %Y}")
+    if signed:
+        for key, name in JUDGEMENTS.items():
+            a, b = grades["A"][key], grades["B"][key]
+            # The moderator usually sides with the independent auditor, sometimes with the manager.
+            final = b if rng.random() < 0.8 else a
+            rationale = rng.choice(wording.RATIONALE) if needs_rationale(a, b, final) else None
+            batch.add(ModeratedGrade, id=ids.take(ModeratedGrade), audit_id=audit_id, domain=key, grade=final,
+                      rationale=rationale)
+            event(signed_off, moderator[0], "Moderated grade saved", name, after=grade_label(final))
+            if rationale:
+                event(signed_off, moderator[0], "Rationale saved", name, after=rationale)
+            if key == "overall":
+                event(signed_off, moderator[0], "Signed off", after=grade_label(final))
+    elif stage == "ready" and rng.random() < 0.3:
+        batch.add(Concern, id=ids.take(Concern), audit_id=audit_id, raised_by_id=auditor_b[0],
+                  raised_at=saved_at["B"], details=wording.CONCERN, acknowledged_by_id=None,
+                  acknowledged_at=None, response=None)
+        event(saved_at["B"], auditor_b[0], "Immediate safeguarding concern raised", after=wording.CONCERN)
+
+
+def _reset_sequences() -> None:
+    """PostgreSQL's id sequences must move past the ids written here."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for model in (Team, User, Case, Cycle, Audit, Review, ReviewGrade, ModeratedGrade, Concern, Event):
+        table = model.__tablename__
+        db.session.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"))
+
+
+FIRST = ["Aisha", "Ben", "Carys", "Dan", "Eleri", "Femi", "Gareth", "Hana", "Iwan", "Jo", "Kofi", "Lena", "Megan",
+         "Nia", "Owen", "Priya", "Rhian", "Sam", "Tom", "Usha", "Viv", "Wyn", "Yasmin", "Zac"]
+LAST = ["Ahmed", "Bevan", "Clarke", "Davies", "Evans", "Francis", "Griffiths", "Hughes", "Islam", "Jones", "Khan",
+        "Lewis", "Morgan", "Nowak", "Owens", "Price", "Rees", "Smith", "Thomas", "Usman", "Vaughan", "Williams"]
