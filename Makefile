@@ -31,7 +31,9 @@ browser:
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	# The background worker (case-list imports) runs beside the web server and stops with it.
+	$(BIN)/huey_consumer auditapp.jobs.huey --workers 1 --quiet & trap "kill $$!" EXIT; \
+	  $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: setup browser
 	$(MAKE) test-sqlite

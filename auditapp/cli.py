@@ -27,6 +27,25 @@ def _fail(messages: list[str]) -> None:
     sys.exit(1)
 
 
+class ProgressBar:
+    """A progress bar on stderr, started once the number of rows is known (stdout stays clean)."""
+
+    def __init__(self, label: str):
+        self.label, self.bar, self.done = label, None, 0
+
+    def update(self, done: int, total: int | None) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total or done, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.update(max(0, (self.bar.length or 0) - self.done))
+            self.bar.__exit__(None, None, None)
+
+
 def register(app) -> None:
     @app.cli.command("import-users")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -37,7 +56,7 @@ def register(app) -> None:
                 added, updated = apply_people(None, read_people(stream, path.name))
             db.session.commit()
         except ImportFailed as failure:
-            _fail(["Nothing was imported:", *failure.problems])
+            _fail(["Nothing was imported:", *failure.lines()])
         except RuleError as error:
             _fail([error.message])
         click.echo(f"{added} people added, {updated} updated")
@@ -62,13 +81,15 @@ def register(app) -> None:
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_cases_command(path: Path):
         """Load the case-list export (.xlsx or .csv): all rows or none."""
+        bar = ProgressBar("Checking rows")
         try:
             with path.open("rb") as stream:
-                added, updated = import_cases(None, stream, path.name)
+                added, updated = import_cases(None, stream, path.name, bar.update)
+            bar.close()
             db.session.commit()
         except ImportFailed as failure:
-            _fail([f"Nothing was imported: {len(failure.problems)} problems in {path.name}",
-                   *failure.problems])
+            bar.close()
+            _fail([f"Nothing was imported: {failure.count:,} problems in {path.name}", *failure.lines()])
         click.echo(f"{added} cases added, {updated} updated")
 
     @app.cli.command("draw-sample")

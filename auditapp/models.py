@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -313,3 +313,23 @@ class Event(db.Model):
 def _history_is_append_only(mapper, connection, target):
     raise ValueError("The audit history is append-only")
 
+
+
+class ImportJob(db.Model):
+    """An uploaded case list being checked and imported in the background, with its progress,
+    so a county-sized file never holds a web worker past its timeout."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    # The file itself, so whichever machine runs the job can read it; emptied once imported.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued, running, done, failed
+    rows_done: Mapped[int] = mapped_column(default=0)
+    rows_total: Mapped[int | None]
+    added: Mapped[int | None]
+    updated: Mapped[int | None]
+    problems: Mapped[str | None] = mapped_column(Text)  # one per line, the first 100
+    problem_count: Mapped[int | None]
+    finished_at: Mapped[datetime | None]

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event
 
-from auditapp import create_app, people
+from auditapp import create_app, jobs, people
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS
 from auditapp.models import Case, User
@@ -47,6 +47,12 @@ def app(database_url):
     with app.app_context():
         upgrade()  # the schema comes only from the migrations, as in production
     return app
+
+
+@pytest.fixture(scope="session", autouse=True)
+def jobs_run_at_once():
+    # Background tasks run inside the request that queues them, so tests see their result.
+    jobs.huey.immediate = True
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,12 +2,13 @@
 over one several times larger, with the same shape, and must issue exactly as many statements."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
 
 from auditapp.extensions import db
-from auditapp.models import Concern
+from auditapp.models import Concern, ImportJob
 from builders import months_of_work
 from conftest import build_world, count_queries, empty_database, sign_in
 
@@ -20,6 +21,7 @@ NOT_DATA_PAGES = {"static", "assets.asset", "assets.frontend_js", "assets.app_js
 class History:
     world: object
     current: list  # the current month's audits: moderated, ready, draft, not started, ..., withdrawal, concern
+    import_job: int = 0
 
     @property
     def moderated(self):
@@ -38,7 +40,11 @@ def build_history(scale: int) -> History:
     world = build_world(cases_per_team=10 * scale)
     past = [f"2026-{m:02d}" for m in range(11 - 2 * scale, 11)]
     current = months_of_work(past, "2026-11", per_team=2 * scale, senior=world.seniors[0])
-    return History(world, current)
+    job = ImportJob(filename="cases.xlsx", created_by_id=world.qa_lead.id, created_at=datetime(2026, 11, 2),
+                    status="failed", rows_done=10 * scale, problems="Row 2: team is missing", problem_count=1)
+    db.session.add(job)
+    db.session.commit()
+    return History(world, current, job.id)
 
 
 def pages(h: History) -> dict[str, tuple]:
@@ -55,6 +61,8 @@ def pages(h: History) -> dict[str, tuple]:
         "admin.team": [(w.qa_lead, f"/people/teams/{w.qa_lead.team_id}")],
         "admin.activity": [(w.qa_lead, "/people/activity")],
         "cases.index": [(w.qa_lead, "/cases"), (w.qa_lead, "/cases?q=C0")],
+        "cases.import_progress": [(w.qa_lead, f"/cases/imports/{h.import_job}")],
+        "cases.import_status": [(w.qa_lead, f"/cases/imports/{h.import_job}.json")],
         "cycles.index": [(w.qa_lead, "/cycles")],
         "cycles.new": [(w.qa_lead, "/cycles/new")],
         "cycles.show": [(w.qa_lead, "/cycles/2026-11")],

@@ -1,6 +1,7 @@
 """Importing people and the case list: all or nothing, with row numbers, on the page and the command line."""
 
 import io
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy import func, select
 from auditapp.demo import HERE as DEMO
 from auditapp.extensions import db
 from auditapp.loading import CASE_ROW, PERSON_ROW
-from auditapp.models import Case, Team, User
+from auditapp.models import Case, ImportJob, Team, User
 from conftest import PASSWORD, person
 from helpers import fresh
 
@@ -102,7 +103,7 @@ def test_cli_import_is_all_or_nothing_with_row_numbers(people, tmp_path):
 def test_web_upload_lists_every_bad_row_and_imports_nothing(people, as_user):
     qa = as_user(person("Qa Person", "Quality Assurance", {"is_qa_lead"}))
     response = qa.post("/cases", data={"file": (io.BytesIO(BAD_EXPORT.encode()), "export.csv")},
-                       content_type="multipart/form-data")
+                       content_type="multipart/form-data", follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<title>Error: " in page
     assert "Row 4: team" in page and "Row 5: case type" in page and "nothing was imported" in page
@@ -177,3 +178,40 @@ def test_the_last_qa_lead_cannot_be_removed(as_user, world):
     assert "This is the only active QA lead" in page
     fresh()
     assert db.session.get(User, world.qa_lead.id).is_qa_lead
+
+
+def every_row_wrong(rows: int) -> bytes:
+    lines = ["Case reference,Team,Case type,Responsible manager email,Open date"]
+    lines += [f"X{n},Nowhere,CIN,lowri.lloyd@council.example.org,01/01/2024" for n in range(rows)]
+    return "\n".join(lines).encode()
+
+
+def test_a_file_where_every_row_is_wrong_lists_the_first_hundred_and_counts_the_rest(people, as_user, tmp_path):
+    qa = as_user(person("Qa Person", "Quality Assurance", {"is_qa_lead"}))
+    page = qa.post("/cases", data={"file": (io.BytesIO(every_row_wrong(250)), "bad.csv")},
+                   content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "The file has 250 problems: nothing was imported" in page
+    assert "Row 101: team" in page and "Row 102: team" not in page
+    assert "and 150 more problems not shown" in page
+    path = tmp_path / "bad.csv"
+    path.write_bytes(every_row_wrong(250))
+    result = people.invoke(args=["import-cases", str(path)])
+    assert result.exit_code == 1 and case_count() == 0
+    lines = [line for line in result.output.splitlines() if line.startswith("Row ")]
+    assert len(lines) == 100 and "Nothing was imported: 250 problems in bad.csv" in result.output
+
+
+def test_an_import_in_progress_shows_how_far_it_has_got(people, as_user):
+    qa_lead = person("Qa Person", "Quality Assurance", {"is_qa_lead"})
+    job = ImportJob(filename="county.xlsx", content=b"", created_by_id=qa_lead.id, created_at=datetime(2026, 11, 23),
+                    status="running", rows_done=12000, rows_total=60003)
+    db.session.add(job)
+    db.session.commit()
+    qa = as_user(qa_lead)
+    page = qa.get(f"/cases/imports/{job.id}").get_data(as_text=True)
+    assert "Checked 12,000 of about 60,003 rows." in page and 'aria-live="polite"' in page
+    assert qa.get(f"/cases/imports/{job.id}.json").json == {"status": "running", "rows_done": 12000,
+                                                             "rows_total": 60003}
+    assert qa.get("/cases/imports/999999").status_code == 404
+    auditor = as_user(person("An Auditor", "Early Help", {"is_auditor"}))
+    assert auditor.get(f"/cases/imports/{job.id}.json").status_code == 403

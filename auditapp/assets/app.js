@@ -2,3 +2,24 @@
 import { initAll } from "/assets/js/govuk-frontend.min.js";
 
 initAll();
+
+// A case-list import in progress: say how far it has got in the page's live region, and load the
+// result when it finishes. Without JavaScript the page's refresh link does the same.
+const progress = document.getElementById("import-progress");
+if (progress) {
+  const poll = async () => {
+    const response = await fetch(progress.dataset.statusUrl, { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const job = await response.json();
+    if (job.status === "done" || job.status === "failed") {
+      window.location.reload();
+      return;
+    }
+    if (job.status === "running") {
+      const total = job.rows_total ? ` of about ${job.rows_total.toLocaleString("en-GB")}` : "";
+      progress.textContent = `Checked ${job.rows_done.toLocaleString("en-GB")}${total} rows.`;
+    }
+    window.setTimeout(poll, 2000);
+  };
+  window.setTimeout(poll, 2000);
+}

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO
 
-from .table import ImportFailed, Row, parse_date, read_table
+from .table import MAX_PROBLEMS_SHOWN, ImportFailed, Progress, Row, parse_date, read_table
 
 REQUIRED = ["case reference", "team", "case type", "responsible manager email", "open date"]
 OPTIONAL = ["closed date", "age band", "gender", "ethnicity", "disability"]
@@ -27,7 +27,7 @@ CASE_TYPE_ALIASES = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class CaseRow:
     number: int
     reference: str
@@ -43,16 +43,20 @@ class CaseRow:
 
 
 def read_cases(
-    stream: IO[bytes], filename: str, team_names: set[str], manager_emails: set[str]
+    stream: IO[bytes], filename: str, team_names: set[str], manager_emails: set[str],
+    progress: Progress | None = None,
 ) -> list[CaseRow]:
-    """Every row checked; ImportFailed lists every problem, row by row, if any row is wrong."""
-    rows = read_table(stream, filename, REQUIRED)
+    """Every row checked; ImportFailed lists the problems, row by row, if any row is wrong."""
+    rows = read_table(stream, filename, REQUIRED, progress)
     problems: list[str] = []
+    count = 0
     cases: list[CaseRow] = []
     first_seen: dict[str, int] = {}
     teams_by_key = {name.lower(): name for name in team_names}
+    seen_any = False
 
     for row in rows:
+        seen_any = True
         found = _check_row(row, teams_by_key, manager_emails)
         row_problems = found if isinstance(found, list) else []
         reference = row.text("case reference")
@@ -62,14 +66,17 @@ def read_cases(
         elif reference:
             first_seen[reference.upper()] = row.number
         if row_problems:
-            problems += [f"Row {row.number}: {p}" for p in row_problems]
-        else:
+            count += len(row_problems)
+            if len(problems) < MAX_PROBLEMS_SHOWN:
+                problems += [f"Row {row.number}: {p}" for p in row_problems]
+        elif not count:  # once a row is wrong nothing is imported, so good rows need not be kept
             cases.append(found)
 
-    if not rows:
+    if not seen_any:
         problems.append("The file has a header row but no cases")
+        count += 1
     if problems:
-        raise ImportFailed(problems)
+        raise ImportFailed(problems, count)
     return cases
 
 

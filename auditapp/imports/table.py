@@ -3,8 +3,10 @@
 import csv
 import io
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain, islice
 from typing import IO
 
 import openpyxl
@@ -12,12 +14,28 @@ import openpyxl
 HEADER_SEARCH_ROWS = 10
 
 
-class ImportFailed(Exception):
-    """Nothing was imported; `problems` lists every bad row."""
+MAX_PROBLEMS_SHOWN = 100  # a file where every row is wrong must not print 60,000 lines
 
-    def __init__(self, problems: list[str]):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
+
+class ImportFailed(Exception):
+    """Nothing was imported; `problems` lists the first bad rows and `count` how many there were."""
+
+    def __init__(self, problems: list[str], count: int | None = None):
+        super().__init__(f"{count or len(problems)} problem(s)")
+        self.problems = problems[:MAX_PROBLEMS_SHOWN]
+        self.count = count if count is not None else len(problems)
+
+    @property
+    def not_shown(self) -> int:
+        return self.count - len(self.problems)
+
+    def lines(self) -> list[str]:
+        """The problems as a person reads them, with the count of any left out."""
+        more = [f"… and {self.not_shown:,} more problems not shown"] if self.not_shown else []
+        return [*self.problems, *more]
+
+
+Progress = Callable[[int, int | None], None]  # (rows read so far, rows in the file if known)
 
 
 @dataclass
@@ -39,16 +57,18 @@ def normalise_header(value: object) -> str:
     return re.sub(r"\s+", " ", str(value or "")).strip().lower()
 
 
-def read_table(stream: IO[bytes], filename: str, required: list[str]) -> list[Row]:
+def read_table(stream: IO[bytes], filename: str, required: list[str],
+               progress: Progress | None = None) -> Iterator[Row]:
+    """The rows under the header, one at a time: a 60,000-row file is never held whole."""
     if filename.lower().endswith(".xlsx"):
-        numbered = _xlsx_rows(stream)
+        total, numbered = _xlsx_rows(stream)
     elif filename.lower().endswith(".csv"):
-        numbered = _csv_rows(stream)
+        total, numbered = _csv_rows(stream)
     else:
         raise ImportFailed(["The file must be a .xlsx or .csv file"])
-    numbered = list(numbered)
 
-    for index, (_, cells) in enumerate(numbered[:HEADER_SEARCH_ROWS]):
+    top = list(islice(numbered, HEADER_SEARCH_ROWS))
+    for index, (_, cells) in enumerate(top):
         headers = [normalise_header(c) for c in cells]
         if all(name in headers for name in required):
             break
@@ -57,14 +77,16 @@ def read_table(stream: IO[bytes], filename: str, required: list[str]) -> list[Ro
         raise ImportFailed(
             [f"No header row found in the first {HEADER_SEARCH_ROWS} rows: it must have the columns {missing}"]
         )
+    return _rows(chain(top[index + 1:], numbered), headers, total, progress)
 
-    rows = []
-    for number, cells in numbered[index + 1 :]:
+
+def _rows(numbered, headers: list[str], total: int | None, progress: Progress | None) -> Iterator[Row]:
+    for count, (number, cells) in enumerate(numbered, 1):
+        if progress and count % 1000 == 0:
+            progress(number, total)
         if all(c is None or str(c).strip() == "" for c in cells):
             continue
-        values = {h: c for h, c in zip(headers, cells) if h}
-        rows.append(Row(number, values))
-    return rows
+        yield Row(number, {h: c for h, c in zip(headers, cells) if h})
 
 
 def _xlsx_rows(stream: IO[bytes]):
@@ -73,9 +95,13 @@ def _xlsx_rows(stream: IO[bytes]):
     except Exception as error:  # openpyxl raises many types for a damaged file
         raise ImportFailed([f"The file could not be read as an Excel workbook ({error.__class__.__name__})"])
     sheet = workbook.worksheets[0]
-    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-        yield number, list(cells)
-    workbook.close()
+
+    def rows():
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, cells
+        workbook.close()
+
+    return sheet.max_row, rows()
 
 
 def _csv_rows(stream: IO[bytes]):
@@ -85,11 +111,16 @@ def _csv_rows(stream: IO[bytes]):
     except UnicodeDecodeError:
         # Excel on Windows saves "CSV" as Windows-1252 unless told otherwise.
         text = raw.decode("cp1252", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    start = 1
-    for cells in reader:
-        yield start, cells
-        start = reader.line_num + 1
+    total = text.count("\n") + (not text.endswith("\n"))
+
+    def rows():
+        reader = csv.reader(io.StringIO(text, newline=""))
+        start = 1
+        for cells in reader:
+            yield start, cells
+            start = reader.line_num + 1
+
+    return total, rows()
 
 
 DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")

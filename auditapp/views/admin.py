@@ -37,7 +37,7 @@ def people():
             db.session.commit()
         except ImportFailed as failure:
             db.session.rollback()
-            problems = failure.problems
+            problems = failure.lines()
             form.file.errors = ["The file has problems: nothing was imported. Correct the rows listed."]
         except RuleError as error:
             show_rule_error(form, error)

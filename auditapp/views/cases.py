@@ -1,15 +1,13 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from .. import permissions
+from .. import clock, jobs, permissions
 from ..extensions import db
 from ..forms import UploadForm
-from ..imports.table import ImportFailed
 from ..loading import CASE_ROW
-from ..models import Case
+from ..models import Case, ImportJob
 from ..paging import paginate
-from ..register import import_cases
 from . import form_posted, user_required
 
 bp = Blueprint("cases", __name__)
@@ -17,30 +15,54 @@ bp = Blueprint("cases", __name__)
 PAGE_SIZE = 50
 
 
-@bp.route("/cases", methods=["GET", "POST"])
+@bp.before_request
 @login_required
-def index():
+def only_the_qa_lead():
     user_required(permissions.can_manage)
+
+
+@bp.route("/cases", methods=["GET", "POST"])
+def index():
     form = UploadForm()
-    problems = []
     if form_posted(form):
         upload = form.file.data
-        try:
-            added, updated = import_cases(current_user, upload.stream, upload.filename)
-            db.session.commit()
-        except ImportFailed as failure:
-            db.session.rollback()
-            problems = failure.problems
-            form.file.errors = [f"The file has {len(problems)} problems: nothing was imported. "
-                                "Correct the rows listed and upload it again."
-                                if len(problems) != 1 else
-                                "The file has a problem: nothing was imported. Correct it and upload it again."]
-        else:
-            flash(f"Case list imported: {added} cases added, {updated} updated", "success")
-            return redirect(url_for("cases.index"))
+        # Checked and imported in the background: a county's list takes longer than a web request may.
+        job = ImportJob(filename=upload.filename, content=upload.read(), created_by_id=current_user.id,
+                        created_at=clock.now(), status="queued", rows_done=0)
+        db.session.add(job)
+        db.session.commit()
+        jobs.import_case_list(job.id)
+        return redirect(url_for("cases.import_progress", job_id=job.id))
     search = (request.args.get("q") or "").strip()
     query = select(Case).options(*CASE_ROW).order_by(Case.reference)
     if search:
         query = query.where(func.upper(Case.reference).contains(search.upper(), autoescape=True))
-    return render_template("cases/index.html", form=form, problems=problems, search=search,
+    return render_template("cases/index.html", form=form, search=search,
                            page=paginate(query, PAGE_SIZE), registered=db.session.scalar(select(func.count(Case.id))))
+
+
+def _job(job_id: int) -> ImportJob:
+    job = db.session.get(ImportJob, job_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.route("/cases/imports/<int:job_id>")
+def import_progress(job_id: int):
+    job = _job(job_id)
+    form = UploadForm() if job.status == "failed" else None
+    if form is not None:
+        form.file.errors = [f"The file has {job.problem_count:,} problems: nothing was imported. "
+                            "Correct the rows listed and upload it again."
+                            if job.problem_count != 1 else
+                            "The file has a problem: nothing was imported. Correct it and upload it again."]
+    return render_template("cases/import.html", job=job, form=form,
+                           problems=(job.problems or "").splitlines())
+
+
+@bp.route("/cases/imports/<int:job_id>.json")
+def import_status(job_id: int):
+    """What the progress page polls, so its live region can say how far the import has got."""
+    job = _job(job_id)
+    return jsonify(status=job.status, rows_done=job.rows_done, rows_total=job.rows_total)
