@@ -73,7 +73,7 @@ def can_read_reports(user: User) -> bool:
 
 def get_audit(audit_id: int, user: User) -> Audit:
     """The audit, or 404 if it does not exist or this person may not see it."""
-    audit = db.session.get(Audit, audit_id, options=AUDIT_IN_FULL, populate_existing=True)
+    audit = db.session.get(Audit, audit_id, options=AUDIT_IN_FULL)
     # 404, not 403, so an id cannot be used to learn which cases are in the sample.
     if audit is None or not can_view_audit(user, audit):
         abort(404)

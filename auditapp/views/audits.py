@@ -1,5 +1,6 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from .. import clock, permissions
 from ..concerns import acknowledge_concern, raise_concern
@@ -8,7 +9,6 @@ from ..extensions import db
 from ..forms import AcknowledgeForm, ConcernForm, ReviewForm
 from ..grading import DOMAINS, JUDGEMENTS
 from ..history import audit_history
-from ..loading import CONCERN_ROW
 from ..models import Concern
 from ..sampling import WITHDRAWAL_REASONS
 from ..reviewing import DomainEntry, ReviewEntry, entry_from_review, problems, save_review
@@ -125,10 +125,11 @@ def new_concern(audit_id: int):
 @bp.route("/concerns/<int:concern_id>/acknowledge", methods=["GET", "POST"])
 @login_required
 def acknowledge(concern_id: int):
-    concern = db.session.get(Concern, concern_id, options=CONCERN_ROW)
-    if concern is None:
+    audit_id = db.session.scalar(select(Concern.audit_id).where(Concern.id == concern_id))
+    if audit_id is None:
         abort(404)
-    audit = permissions.get_audit(concern.audit_id, current_user)
+    audit = permissions.get_audit(audit_id, current_user)
+    concern = next(c for c in audit.concerns if c.id == concern_id)
     permissions.require(permissions.can_acknowledge_concern(current_user, audit))
     form = AcknowledgeForm()
     if form_posted(form):
