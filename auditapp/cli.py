@@ -9,6 +9,7 @@ from sqlalchemy import select
 from . import clock
 from .errors import RuleError
 from .exports.allocation import allocation_csv
+from .exports.history import write_history
 from .exports.workbook import workbook_bytes
 from .extensions import db
 from .imports.table import ImportFailed
@@ -118,6 +119,14 @@ def register(app) -> None:
             _fail([f"There is no cycle for {month}"])
         output.write_bytes(workbook_bytes(summarise(month, clock.today())))
         click.echo(f"Monthly summary for {month} written to {output}")
+
+    @app.cli.command("export-audits")
+    @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                  help="Where to write the .xlsx workbook.")
+    def export_audits_command(output: Path):
+        """Write every audit ever sampled, one row each (the full-history export)."""
+        count = write_history(str(output), clock.today())
+        click.echo(f"{count:,} audits written to {output}")
 
     @app.cli.command("seed-demo")
     @click.option("--scale", type=click.Choice(["small", "large"]), default="small", show_default=True,

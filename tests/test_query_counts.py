@@ -80,6 +80,7 @@ def pages(h: History) -> dict[str, tuple]:
                               (w.leader, "/reports/?team=Early+Help&case_type=Child+in+need")],
         "reports.agreement": [(w.leader, "/reports/agreement")],
         "reports.workbook": [(w.qa_lead, "/reports/2026-11.xlsx")],
+        "reports.all_audits": [(w.qa_lead, "/reports/all-audits.xlsx")],
     }
 
 

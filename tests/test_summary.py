@@ -176,3 +176,28 @@ def test_the_twelve_month_period_counts_every_month_in_it(month, as_user, world)
     page = as_user(world.leader).get("/reports/?month=2026-12&period=12").get_data(as_text=True)
     assert "Summary of the 12 months to 2026-12" in page
     assert as_user(world.leader).get("/reports/?month=2026-12&period=7").status_code == 404
+
+
+def test_full_history_export_has_every_audit_blind_until_both_submit(month, as_user, world, app, tmp_path):
+    from builders import sampled_month, signed_off_audit
+    from auditapp.extensions import db
+    with clock.frozen_at(datetime(2026, 10, 1, 9)):
+        for audit in sampled_month("2026-10", per_team=1, seed=5):
+            signed_off_audit(audit)
+    db.session.commit()
+    response = as_user(world.qa_lead).get("/reports/all-audits.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data))["Audits"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(month) + 3
+    assert [r[0] for r in rows].count("2026-10") == 3
+    header = [c.value for c in sheet[1]]
+    voice_a = header.index("Voice of the child in assessment and planning - A")
+    only_a = next(r for r in rows if r[7] == "In progress")  # A's draft with a formula-like evidence
+    assert only_a[voice_a] is None  # blind review: nothing of A's until B has submitted too
+    assert all(r[voice_a] in GRADE_WORDS for r in rows if r[7] == "Moderated")
+    result = app.test_cli_runner().invoke(args=["export-audits", "--output", str(tmp_path / "all.xlsx")])
+    assert result.exit_code == 0 and f"{len(rows)} audits written" in result.output
+    cli_rows = list(load_workbook(tmp_path / "all.xlsx")["Audits"].iter_rows(min_row=2, values_only=True))
+    assert cli_rows == rows
+    assert as_user(world.leader).get("/reports/all-audits.xlsx").status_code == 403

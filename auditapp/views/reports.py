@@ -1,8 +1,11 @@
-from flask import Blueprint, Response, abort, render_template, request
+import tempfile
+
+from flask import Blueprint, Response, abort, render_template, request, send_file
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import charts, clock, permissions
+from ..exports.history import write_history
 from ..exports.workbook import workbook_bytes
 from ..extensions import db
 from ..forms import ReportFilterForm
@@ -62,7 +65,7 @@ def dashboard():
                            bars_height=bars_height, line=charts.trend_line(summary.trend),
                            judgements=JUDGEMENTS, domains=DOMAINS, grades=GRADES_BEST_FIRST,
                            colours=charts.GRADE_COLOURS, width=charts.WIDTH, label_x=charts.LABEL_WIDTH - 10,
-                           equality_labels=EQUALITY)
+                           equality_labels=EQUALITY, can_export_all=permissions.can_manage(current_user))
 
 
 @bp.route("/agreement")
@@ -73,6 +76,18 @@ def agreement():
     form, summary = found
     return render_template("reports/agreement.html", form=None, filters=form, summary=summary,
                            by_team=agreement_by_team(summary.facts), judgements=JUDGEMENTS)
+
+
+@bp.route("/all-audits.xlsx")
+def all_audits():
+    """The full history, for the QA lead: written to a temporary file, so memory stays flat."""
+    user_required(permissions.can_manage)
+    spool = tempfile.TemporaryFile()
+    write_history(spool, clock.today())
+    spool.seek(0)
+    record(current_user, "Full audit history downloaded")
+    db.session.commit()
+    return send_file(spool, mimetype=XLSX, as_attachment=True, download_name="case-audits-all.xlsx")
 
 
 @bp.route("/<month>.xlsx")
