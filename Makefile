@@ -47,7 +47,7 @@ test-postgres:
 	scripts/with-postgres.sh $(BIN)/pytest -m "not slow"
 
 bench: setup
-	$(BIN)/python -m benchmarks
+	scripts/with-postgres.sh $(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) node_modules auditapp/static/build test-output

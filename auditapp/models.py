@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -39,7 +39,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_auditor: Mapped[bool] = mapped_column(default=True)
     is_senior_manager: Mapped[bool] = mapped_column(default=False)
@@ -62,9 +62,9 @@ class User(UserMixin, db.Model):
 class Case(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
     case_type: Mapped[str] = mapped_column(String(20))
-    manager_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    manager_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     open_date: Mapped[date]
     closed_date: Mapped[date | None]
     # Equality fields, used only for the fairness breakdowns of the monthly summary.
@@ -95,11 +95,17 @@ class Cycle(db.Model):
 class Audit(db.Model):
     """One sampled case in one month: its allocation, two reviews, moderation and sign-off."""
 
-    __table_args__ = (UniqueConstraint("cycle_id", "case_id"),)
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "case_id"),
+        # Each person's lists: their audits still open, among ten years of signed-off ones.
+        Index("ix_audit_auditor_a_id_signed_off_at", "auditor_a_id", "signed_off_at"),
+        Index("ix_audit_auditor_b_id_signed_off_at", "auditor_b_id", "signed_off_at"),
+        Index("ix_audit_moderator_id_signed_off_at", "moderator_id", "signed_off_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id"))
-    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)  # the sample's look-back
     auditor_a_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     auditor_b_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     moderator_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
@@ -111,7 +117,7 @@ class Audit(db.Model):
     withdrawal_reason: Mapped[str | None] = mapped_column(String(40))
     withdrawal_note: Mapped[str | None] = mapped_column(Text)
     withdrawal_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    withdrawal_requested_at: Mapped[datetime | None]
+    withdrawal_requested_at: Mapped[datetime | None] = mapped_column(index=True)
     withdrawal_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     withdrawn_at: Mapped[datetime | None]
     replacement_for_id: Mapped[int | None] = mapped_column(ForeignKey("audit.id"))
@@ -120,7 +126,7 @@ class Audit(db.Model):
     key_issues_b: Mapped[str | None] = mapped_column(String(10))
     feedback_a: Mapped[str | None] = mapped_column(Text)
     feedback_b: Mapped[str | None] = mapped_column(Text)
-    signed_off_at: Mapped[datetime | None]
+    signed_off_at: Mapped[datetime | None] = mapped_column(index=True)  # live audits: the QA lead's lists
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     cycle: Mapped[Cycle] = relationship(lazy=NO_SQL)
@@ -275,7 +281,7 @@ class Concern(db.Model):
     """An immediate safeguarding concern: open until someone records the response."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"))
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"), index=True)
     raised_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     raised_at: Mapped[datetime]
     details: Mapped[str] = mapped_column(Text)

@@ -72,11 +72,12 @@ class CycleOverview:
         return sum(self.counts.get(status, 0) for status in OVERVIEW_STATUSES)
 
 
-def status_columns(today: date):
+def status_columns(today: date, cycle_ids: list[int]):
     """Audit.status, Audit.is_overdue and the submitted reviews of a live audit, as SQL expressions
-    over Audit outer-joined to the returned per-audit review counts."""
+    over Audit outer-joined to the returned per-audit review counts (of these cycles' audits only)."""
     reviews = (select(Review.audit_id, func.count().label("started"),
                       func.count(Review.submitted_at).label("submitted"))
+               .join(Audit, Audit.id == Review.audit_id).where(Audit.cycle_id.in_(cycle_ids))
                .group_by(Review.audit_id).subquery())
     started, submitted = func.coalesce(reviews.c.started, 0), func.coalesce(reviews.c.submitted, 0)
     status = case(
@@ -96,7 +97,7 @@ def status_columns(today: date):
 def cycle_overviews(cycles: list[Cycle], today: date) -> list[CycleOverview]:
     """Each cycle's counts by status, overdue and submitted, in one grouped query for them all."""
     overviews = {c.id: CycleOverview(c) for c in cycles}
-    reviews, status, overdue, live_submitted = status_columns(today)
+    reviews, status, overdue, live_submitted = status_columns(today, list(overviews))
     rows = db.session.execute(
         select(Audit.cycle_id, status, func.count(), func.sum(overdue), func.sum(live_submitted))
         .outerjoin(reviews, reviews.c.audit_id == Audit.id)

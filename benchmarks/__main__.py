@@ -1,12 +1,20 @@
-"""`make bench`: how long the monthly export takes for a month of 200 moderated audits.
+"""`make bench`: auditapp at county scale, on SQLite and (when TEST_DATABASE_URL is set, as
+`scripts/with-postgres.sh` does) on PostgreSQL. Prints a table and rewrites BENCHMARKS.md.
 
-Builds a throwaway SQLite database through the service's own rules, then times
-summarise + workbook over several runs. Prints the figures recorded in BENCHMARKS.md.
+For each database: builds `seed-demo --scale large`, then measures
+- pages under gunicorn with 20 concurrent users for a bounded time each (127.0.0.1 only), beside
+  the trivial /health route of the same server;
+- statements per page on the small demo and on the large dataset;
+- one month's workbook and the full-history export, beside openpyxl writing the same cells;
+- importing a 60,000-row case list, beside openpyxl only reading it;
+- drawing a month's sample over 60,000 cases.
 """
 
+import os
 import platform
-import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -14,72 +22,179 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask_migrate import upgrade
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import select
 
 from auditapp import clock, create_app
+from auditapp.demo import seed_demo
+from auditapp.demo.large import seed_large
+from auditapp.exports.history import audit_rows, write_history
 from auditapp.exports.workbook import workbook_bytes
 from auditapp.extensions import db
-from auditapp.grading import DOMAINS, JUDGEMENTS
-from auditapp.models import Case
-from auditapp.moderation import ModerationEntry, sign_off
-from auditapp.people import save_user, team_named
-from auditapp.reviewing import DomainEntry, ReviewEntry, save_review
+from auditapp.register import import_cases
 from auditapp.sampling import draw_sample, open_cycle
 from auditapp.summary import summarise
 
-TEAMS, CASES_PER_TEAM, PER_TEAM, RUNS = 10, 30, 20, 7
+from .load import Target, measure_pages, sign_in_cookie
+from .pages import page_urls, statement_counts
+
+ROOT = Path(__file__).resolve().parent.parent
+USERS, SECONDS, WORKERS = 20, 4.0, 4
+TODAY = date(2026, 11, 23)
 
 
-def build_month(rng: random.Random) -> None:
-    for t in range(TEAMS):
-        team = team_named(f"Team {t:02d}", create=True)
-        managers = [save_user(None, None, name=f"Manager {t}-{m}", email=f"m{t}.{m}@council.example.org",
-                              team=team, roles={"is_auditor"}) for m in range(3)]
-        for c in range(CASES_PER_TEAM):
-            db.session.add(Case(reference=f"B{t:02d}{c:03d}", team=team, case_type="child_in_need",
-                                manager=managers[c % 3], open_date=date(2024, 1, 1), age_band="5-9",
-                                gender=rng.choice(["Female", "Male"]), ethnicity="White", disability="No"))
-    leaders = team_named("Leadership", create=True)
-    for s in range(6):
-        save_user(None, None, name=f"Senior {s}", email=f"s{s}@council.example.org", team=leaders,
-                  roles={"is_senior_manager"})
-    with clock.frozen_at(datetime(2026, 11, 2, 9)):
-        audits = draw_sample(None, open_cycle(None, "2026-11"), seed=1, per_team=PER_TEAM)
-        assert len(audits) == TEAMS * PER_TEAM == 200
-        for audit in audits:
-            for role in "AB":
-                entry = ReviewEntry(overall_grade=rng.randint(1, 4), working_well="w", needs_to_change="n",
-                                    safeguarding_concern="no")
-                entry.domains = {k: DomainEntry(rng.randint(1, 4), "e", "i") for k in DOMAINS}
-                save_review(audit.auditor(role), audit, role, entry, submit=True)
-            moderation = ModerationEntry(key_issues_a="yes", key_issues_b="partly", feedback_a="f", feedback_b="f")
-            moderation.grades = {k: audit.review("B").grade_value(k) for k in JUDGEMENTS}
-            moderation.rationales = dict.fromkeys(JUDGEMENTS, "r")
-            sign_off(audit.moderator, audit, moderation)
-    db.session.commit()
+def timed(action, memory: bool = False, between=lambda: None):
+    """(seconds, peak Python memory in MiB or None, result). Memory is traced in a second run,
+    since tracing slows Python down; `between` undoes the first run."""
+    start = time.perf_counter()
+    result = action()
+    seconds = time.perf_counter() - start
+    peak = None
+    if memory:
+        between()
+        tracemalloc.start()
+        action()
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    return seconds, peak, result
+
+
+def case_list(path: Path) -> None:
+    """The large register as the case management system would export it (title line, header, rows)."""
+    from auditapp.models import CASE_TYPES, Case, Team, User
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Cases")
+    sheet.append(["Open cases export"])
+    sheet.append(["Case Reference", "Team", "Case Type", "Responsible Manager Email", "Open Date", "Age Band",
+                  "Gender", "Ethnicity", "Disability"])
+    for reference, team, case_type, *rest in db.session.execute(
+            select(Case.reference, Team.name, Case.case_type, User.email, Case.open_date, Case.age_band,
+                   Case.gender, Case.ethnicity, Case.disability)
+            .join(Team, Team.id == Case.team_id).join(User, User.id == Case.manager_id)):
+        sheet.append([reference, team, CASE_TYPES[case_type], *rest])
+    book.save(path)
+
+
+def bare_read(path: Path) -> int:
+    book = load_workbook(path, read_only=True, data_only=True)
+    count = sum(1 for _ in book.worksheets[0].iter_rows(values_only=True))
+    book.close()
+    return count
+
+
+def bare_write(rows: list[list], path: Path) -> None:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Audits")
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+def files_and_sampling(folder: Path) -> dict[str, str]:
+    results = {}
+    seconds, peak, _ = timed(lambda: workbook_bytes(summarise("2026-10", TODAY)), memory=True)
+    results["Export: one month's workbook (2026-10)"] = f"{seconds * 1000:.0f} ms, peak {peak:.1f} MiB"
+    history = folder / "all.xlsx"
+    seconds, peak, count = timed(lambda: write_history(str(history), TODAY), memory=True)
+    rows = list(audit_rows(TODAY))
+    bare, _, _ = timed(lambda: bare_write(rows, folder / "bare.xlsx"))
+    results[f"Export: full history ({count:,} audits)"] = (
+        f"{seconds:.1f} s, peak {peak:.1f} MiB; bare openpyxl {bare:.1f} s; ratio {seconds / bare:.2f}")
+    half_peak = _history_peak_for(count // 2)
+    results["Export: peak memory at half the rows"] = f"{half_peak:.1f} MiB (flat as rows grow)"
+    cases = folder / "cases.xlsx"
+    case_list(cases)
+    bare, _, read = timed(lambda: bare_read(cases))
+    def run_import():
+        with cases.open("rb") as stream:
+            return import_cases(None, stream, "cases.xlsx")
+
+    seconds, peak, _ = timed(run_import, memory=True, between=db.session.rollback)
+    db.session.rollback()
+    results[f"Import: {read - 2:,}-row case list"] = (
+        f"{seconds:.1f} s, peak {peak:.0f} MiB; bare openpyxl read {bare:.1f} s; ratio {seconds / bare:.2f}")
+    with clock.frozen_at(datetime(2026, 12, 1, 9)):
+        seconds, _, audits = timed(lambda: draw_sample(None, open_cycle(None, "2026-12"), seed=1, per_team=3))
+    db.session.rollback()
+    results[f"Sampling: draw {len(audits)} cases over 60,000"] = f"{seconds * 1000:.0f} ms"
+    return results
+
+
+def _history_peak_for(limit: int) -> float:
+    """Peak memory of streaming the first `limit` rows, to show the export's memory does not grow."""
+    tracemalloc.start()
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Audits")
+    for n, row in enumerate(audit_rows(TODAY)):
+        if n >= limit:
+            break
+        sheet.append(row)
+    with tempfile.TemporaryFile() as spool:
+        book.save(spool)
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return peak
+
+
+def run_database(name: str, url: str, folder: Path) -> dict:
+    print(f"\n== {name} ==", flush=True)
+    small_url = url if name == "PostgreSQL" else f"sqlite:///{folder / 'small.sqlite'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": small_url, "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        upgrade()
+        seed_demo()
+        small = statement_counts(app)
+        if name == "PostgreSQL":  # one PostgreSQL database: empty it for the large one
+            db.session.remove()
+            db.drop_all()
+            db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        upgrade()
+        seconds, _, message = timed(lambda: seed_large(lambda m: None))
+        print(f"seed-demo --scale large: {seconds:.0f} s ({message.split('.')[0]})", flush=True)
+        large = statement_counts(app)
+        urls = page_urls()
+        others = files_and_sampling(folder)
+    pages = serve_and_measure(url, urls)
+    return {"seed": seconds, "small": small, "large": large, "pages": pages, "others": others}
+
+
+def serve_and_measure(url: str, urls: dict) -> dict:
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "benchmark", "SESSION_COOKIE_SECURE": "0"}
+    port = 18000 + os.getpid() % 1000
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+    try:
+        target = Target("127.0.0.1", port)
+        target.wait_until_up()
+        cookies = {email: sign_in_cookie(target, email) for email in {email for email, _ in urls.values()}}
+        return measure_pages(target, {name: (cookies[email], path) for name, (email, path) in urls.items()},
+                             USERS, SECONDS)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def main() -> None:
+    machine = f"{os.cpu_count()}-core {platform.processor() or platform.machine()}, Python {platform.python_version()}"
+    databases = {"SQLite": None, "PostgreSQL": os.environ.get("TEST_DATABASE_URL")}
+    results = {}
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.sqlite'}"})
-        with app.app_context():
-            upgrade()
-            build_month(random.Random(1))
-            timings = []
-            for _ in range(RUNS):
-                db.session.expunge_all()
-                start = time.perf_counter()
-                content = workbook_bytes(summarise("2026-11", clock.today()))
-                timings.append(time.perf_counter() - start)
-            tracemalloc.start()
-            db.session.expunge_all()
-            workbook_bytes(summarise("2026-11", clock.today()))
-            peak = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
-    print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}")
-    print(f"export-month, 200 moderated audits: median {statistics.median(timings) * 1000:.0f} ms, "
-          f"max {max(timings) * 1000:.0f} ms over {RUNS} runs; workbook {len(content) // 1024} KiB; "
-          f"peak Python memory {peak / 2**20:.1f} MiB")
+        for name, url in databases.items():
+            if name == "SQLite":
+                url = f"sqlite:///{Path(folder) / 'large.sqlite'}"
+            elif not url:
+                print("PostgreSQL: skipped (run through scripts/with-postgres.sh, as `make bench` does)")
+                continue
+            results[name] = run_database(name, url, Path(folder))
+    from .report import write_report
+    text = write_report(results, machine, USERS, SECONDS, WORKERS)
+    print(text)
+    (ROOT / "BENCHMARKS.md").write_text(text)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

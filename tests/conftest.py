@@ -17,6 +17,7 @@ from auditapp import create_app, jobs, people
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS
 from auditapp.models import Case, User
+from auditapp.summary import forget_cached_summaries
 
 PASSWORD = "correct horse battery"
 
@@ -71,6 +72,7 @@ def ctx(app):
 
 
 def empty_database():
+    forget_cached_summaries()
     db.session.remove()
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):

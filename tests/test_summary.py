@@ -201,3 +201,16 @@ def test_full_history_export_has_every_audit_blind_until_both_submit(month, as_u
     cli_rows = list(load_workbook(tmp_path / "all.xlsx")["Audits"].iter_rows(min_row=2, values_only=True))
     assert cli_rows == rows
     assert as_user(world.leader).get("/reports/all-audits.xlsx").status_code == 403
+
+
+def test_the_dashboard_shows_a_change_at_once(month, as_user, world):
+    """Figures are remembered between readers, but never past a change to the data."""
+    leader = as_user(world.leader)
+    before = leader.get("/reports/").get_data(as_text=True)
+    assert 'Moderated</dt><dd class="govuk-summary-list__value">4</dd>' in before
+    audit = month[5]
+    as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data=review_data(3))
+    as_user(audit.auditor_b).post(f"/audits/{audit.id}/review/B", data=review_data(3))
+    as_user(audit.moderator).post(f"/audits/{audit.id}/moderate", data=moderation_data(3))
+    after = leader.get("/reports/").get_data(as_text=True)
+    assert 'Moderated</dt><dd class="govuk-summary-list__value">5</dd>' in after

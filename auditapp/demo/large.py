@@ -281,7 +281,7 @@ def _reset_sequences() -> None:
     for model in (Team, User, Case, Cycle, Audit, Review, ReviewGrade, ModeratedGrade, Concern, Event):
         table = model.__tablename__
         db.session.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"))
+            f"""SELECT setval(pg_get_serial_sequence('"{table}"', 'id'), (SELECT coalesce(max(id), 1) FROM "{table}"))"""))
 
 
 FIRST = ["Aisha", "Ben", "Carys", "Dan", "Eleri", "Femi", "Gareth", "Hana", "Iwan", "Jo", "Kofi", "Lena", "Megan",

@@ -12,7 +12,7 @@ from ..forms import ReportFilterForm
 from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
 from ..history import record
 from ..models import CASE_TYPES, Cycle, Team
-from ..summary import EQUALITY, PERIODS, MonthSummary, agreement_by_team, summarise
+from ..summary import EQUALITY, PERIODS, MonthSummary, agreement_by_team, cached_summary, summarise
 from . import user_required
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -50,8 +50,8 @@ def _filtered_summary(with_trend: bool) -> tuple[ReportFilterForm, MonthSummary]
     form = _filters()
     if form is None:
         return None
-    return form, summarise(form.month.data, clock.today(), form.team.data or None, form.case_type.data or None,
-                           with_trend, period=int(form.period.data))
+    return form, cached_summary(form.month.data, clock.today(), form.team.data or None,
+                                form.case_type.data or None, with_trend, period=int(form.period.data))
 
 
 @bp.route("/")
