@@ -40,6 +40,8 @@ def paginate(query: Select, size: int, number: int | None = None, *, scalars: bo
     """A page of the query's rows. A page past the end shows the last page, never an error."""
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     number = min(number or requested_page(), max(1, -(-total // size)))
+    if not total:  # an empty list needs no second statement (on PostgreSQL, planning a join costs ms)
+        return Page([], 1, size, 0)
     rows = query.limit(size).offset((number - 1) * size)
     items = list(db.session.scalars(rows) if scalars else db.session.execute(rows))
     return Page(items, number, size, total)

@@ -290,7 +290,7 @@ def cached_summary(month: str, today: date, team: str | None = None, case_type: 
     compute the figures afresh. Readers at month end then share one computation, not one each.
     """
     version = db.session.scalar(select(func.max(Event.id)))
-    key = (month, today, team, case_type, with_trend, period, version)
+    key = (str(db.engine.url), month, today, team, case_type, with_trend, period, version)
     with _lock:
         if key in _recent:
             _recent.move_to_end(key)

@@ -185,6 +185,8 @@ def test_full_history_export_has_every_audit_blind_until_both_submit(month, as_u
         for audit in sampled_month("2026-10", per_team=1, seed=5):
             signed_off_audit(audit)
     db.session.commit()
+    as_user(world.qa_lead).post(f"/people/teams/{world.auditors['Early Help'][0].team_id}",
+                                data={"name": "=Early Help"})
     response = as_user(world.qa_lead).get("/reports/all-audits.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data))["Audits"]
@@ -201,6 +203,8 @@ def test_full_history_export_has_every_audit_blind_until_both_submit(month, as_u
     cli_rows = list(load_workbook(tmp_path / "all.xlsx")["Audits"].iter_rows(min_row=2, values_only=True))
     assert cli_rows == rows
     assert as_user(world.leader).get("/reports/all-audits.xlsx").status_code == 403
+    team_cells = [row[2] for row in sheet.iter_rows(min_row=2)]
+    assert any(c.value == "=Early Help" and c.data_type == "s" for c in team_cells)  # text, never a formula
 
 
 def test_the_dashboard_shows_a_change_at_once(month, as_user, world):

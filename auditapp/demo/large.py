@@ -103,6 +103,10 @@ def seed_large(progress: Callable[[str], None] = lambda message: None) -> str:
     batch.flush()
     _reset_sequences()
     db.session.commit()
+    # A bulk load leaves the query planner without statistics until autovacuum comes round;
+    # gather them now, as a database administrator would after loading.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("ANALYZE"))
     return (f"Large demo loaded: {len(teams)} teams, {len(managers)} managers, {len(cases):,} cases, "
             f"{PAST_MONTHS} moderated months and {CURRENT_MONTH} in progress. "
             f"Every demo account's password is {PASSWORD}")

@@ -92,9 +92,11 @@ def write_history(target: IO[bytes] | str, today: date) -> int:
 
 
 def _cell(sheet, value):
-    if isinstance(value, str):
+    if isinstance(value, str) and value.startswith("="):
+        # openpyxl writes a string that starts with "=" as a formula: type it as text. (Other
+        # strings are written as text already; wrapping every cell would double the export's time.)
         cell = WriteOnlyCell(sheet, value)
-        cell.data_type = "s"  # never a formula, whatever a name or reference starts with
+        cell.data_type = "s"
         return cell
     if value is not None and hasattr(value, "year"):
         cell = WriteOnlyCell(sheet, value)
