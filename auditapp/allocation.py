@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from . import clock
+from .conflicts import check_version, claim_version
 from .errors import RuleError
 from .extensions import db
 from .history import record
@@ -101,9 +102,12 @@ def allocate(actor: User | None, cycle: Cycle, case: Case, replacement_for: Audi
     return audit
 
 
-def change_allocation(actor: User, audit: Audit, auditor_b: User | None, moderator: User | None) -> None:
+def change_allocation(actor: User, audit: Audit, auditor_b: User | None, moderator: User | None,
+                      expected_version: int | None = None, seen: int | None = None) -> None:
     if not audit.is_live:
         raise RuleError("This audit is signed off or withdrawn, so its allocation cannot change")
+    check_version(audit.allocation_version, expected_version, audit, seen, "This allocation",
+                  actions={"Allocation changed"})
     problems = allocation_problems(audit.case, auditor_b, moderator)
     if audit.auditor_b_id != getattr(auditor_b, "id", None):
         review = audit.review("B")
@@ -121,5 +125,6 @@ def change_allocation(actor: User, audit: Audit, auditor_b: User | None, moderat
         current = audit.auditor_b if field == "Auditor B" else audit.moderator
         if current.id != person.id:
             record(actor, "Allocation changed", audit, field=field, before=current.email, after=person.email)
+    claim_version(audit, "allocation_version", "This allocation")
     audit.auditor_b, audit.moderator = auditor_b, moderator
     db.session.flush()

@@ -4,7 +4,6 @@ import sys
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from . import clock
 from .errors import RuleError
@@ -14,10 +13,9 @@ from .exports.workbook import workbook_bytes
 from .extensions import db
 from .imports.table import ImportFailed
 from .imports.users import read_people
-from .models import Cycle
 from .people import apply_people, set_password, user_by_email
 from .register import import_cases
-from .sampling import draw_sample, open_cycle
+from .sampling import draw_sample, open_cycle, open_cycle_for
 from .summary import summarise
 
 
@@ -100,7 +98,7 @@ def register(app) -> None:
     def draw_sample_command(month: str, per_team: int | None, seed: int | None):
         """Open the month's cycle if needed, draw and allocate the sample, print it as CSV."""
         try:
-            cycle = db.session.scalar(select(Cycle).where(Cycle.month == month)) or open_cycle(None, month)
+            cycle = open_cycle_for(month) or open_cycle(None, month)
             allocation = allocation_csv(draw_sample(None, cycle, seed, per_team))
             month, seed = cycle.month, cycle.seed
             db.session.commit()
@@ -115,7 +113,7 @@ def register(app) -> None:
                   help="Where to write the .xlsx workbook.")
     def export_month_command(month: str, output: Path):
         """Write the month's summary workbook, the same file the QA lead downloads."""
-        if db.session.scalar(select(Cycle).where(Cycle.month == month)) is None:
+        if open_cycle_for(month) is None:
             _fail([f"There is no cycle for {month}"])
         output.write_bytes(workbook_bytes(summarise(month, clock.today())))
         click.echo(f"Monthly summary for {month} written to {output}")

@@ -1,5 +1,7 @@
 """Immediate safeguarding concerns: raised at once, shown until the response is recorded."""
 
+from datetime import timedelta
+
 from . import clock
 from .errors import RuleError
 from .extensions import db
@@ -8,11 +10,20 @@ from .models import Audit, Concern, User
 from .permissions import can_acknowledge_concern, can_raise_concern, require
 
 
+DUPLICATE_WINDOW = timedelta(minutes=10)
+
+
 def raise_concern(actor: User, audit: Audit, details: str) -> Concern:
     require(can_raise_concern(actor, audit), "Only the case's auditors and moderator can raise a concern")
     details = (details or "").strip()
     if not details:
         raise RuleError("Describe the immediate safeguarding concern", "details")
+    # A double click, or the same report from a second tab: say it is already raised, once.
+    recent = clock.now() - DUPLICATE_WINDOW
+    for earlier in audit.concerns:
+        if earlier.acknowledged_at is None and earlier.raised_at >= recent and earlier.details == details:
+            raise RuleError(f"This concern was already raised at {earlier.raised_at:%H:%M} by "
+                            f"{earlier.raised_by.name}; the people who must act on it can see it now", "details")
     concern = Concern(audit=audit, raised_by=actor, raised_at=clock.now(), details=details)
     db.session.add(concern)
     db.session.flush()

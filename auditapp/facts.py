@@ -62,7 +62,8 @@ class Scope:
 
     def where(self, query: Select) -> Select:
         """The query (which must already join Audit) narrowed to this scope."""
-        query = query.join(Cycle, Cycle.id == Audit.cycle_id).where(Cycle.month.in_(self.months))
+        query = query.join(Cycle, Cycle.id == Audit.cycle_id).where(Cycle.month.in_(self.months),
+                                                                     Cycle.cancelled_at.is_(None))
         if self.team or self.case_type:
             query = query.join(Case, Case.id == Audit.case_id)
         if self.team:

@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
     GovCheckboxInput,
     GovCheckboxesInput,
     GovFileInput,
@@ -10,11 +11,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -58,11 +59,41 @@ def _grade_field(label: str, description: str = "") -> RadioField:
                       validators=[Optional()], description=description)
 
 
-def _text(label: str, description: str = "") -> TextAreaField:
-    return TextAreaField(label, widget=GovTextArea(), description=description)
+TEXT_LIMIT = 5000  # characters: a long, careful paragraph; far below what would strain a page or a cell
 
 
-class ReviewForm(FlaskForm):
+class CountedTextArea(GovCharacterCount):
+    """GOV.UK character count with the field's limit: people see how much room is left."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("params", {}).setdefault("maxlength", self.limit)
+        return super().__call__(field, **kwargs)
+
+
+def _text(label: str, description: str = "", limit: int = TEXT_LIMIT) -> TextAreaField:
+    sentence_label = label[0].upper() + label[1:]
+    return TextAreaField(label, widget=CountedTextArea(limit), description=description, validators=[
+        Length(max=limit, message=f"{sentence_label} must be {limit:,} characters or fewer")])
+
+
+class LockedForm(FlaskForm):
+    """A form over a record with optimistic locking: the version it was opened at, and the newest
+    history entry the person had seen then (to list what changed if the save is refused)."""
+
+    version = HiddenField()
+    seen = HiddenField()
+
+    def opened_at(self) -> tuple[int | None, int | None]:
+        def number(field):
+            return int(field.data) if (field.data or "").isdigit() else None
+        return number(self.version), number(self.seen)
+
+
+class ReviewForm(LockedForm):
     """Six domains (grade, evidence, impact on the child), then the overall judgement."""
 
     overall_grade = _grade_field("Overall grade")
@@ -88,7 +119,7 @@ for _key, _name in DOMAINS.items():
             "What difference has the practice made, or not made, to the child's life?"))
 
 
-class ModerationForm(FlaskForm):
+class ModerationForm(LockedForm):
     key_issues_a = RadioField("Did auditor A identify the key issues?", choices=list(KEY_ISSUES.items()),
                               widget=GovRadioInput(), validate_choice=False, validators=[Optional()])
     key_issues_b = RadioField("Did auditor B identify the key issues?", choices=list(KEY_ISSUES.items()),
@@ -138,7 +169,12 @@ class DrawSampleForm(FlaskForm):
     submit = SubmitField("Draw sample", widget=GovSubmitInput())
 
 
-class AllocationForm(FlaskForm):
+class CancelCycleForm(FlaskForm):
+    reason = _text("Why is this month being cancelled?", limit=2000)
+    submit = SubmitField("Cancel this month", widget=GovSubmitInput())
+
+
+class AllocationForm(LockedForm):
     auditor_b = SelectField("Auditor B (independent manager)", widget=GovSelect(), validate_choice=False)
     moderator = SelectField("Moderator (senior manager)", widget=GovSelect(), validate_choice=False)
     submit = SubmitField("Save allocation", widget=GovSubmitInput())
@@ -172,7 +208,7 @@ class PersonForm(FlaskForm):
     name = StringField("Full name", widget=GovTextInput(),
                        validators=[InputRequired("Enter the person's name"), Length(max=120)])
     email = StringField("Email address", widget=GovTextInput(), validators=[
-        InputRequired("Enter the email address"),
+        InputRequired("Enter the email address"), Length(max=254, message="Email address must be 254 characters or fewer"),
         Email("Enter an email address in the correct format, like name@council.example.org",
               check_deliverability=False)])
     team = SelectField("Team", widget=GovSelect(), validate_choice=False,

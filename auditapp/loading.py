@@ -17,17 +17,25 @@ AUDIT_HEADING = (
     joinedload(Audit.moderator),
 )
 
+# The same people with their teams: every path to a User loads the team, so reloading an audit
+# (populate_existing, after a rollback) cannot leave a person's team unloaded by another path.
+_PERSON = (joinedload(User.team),)
+
 # The two reviews without their grades: enough for an audit's status and due date.
 AUDIT_PROGRESS = (selectinload(Audit.reviews),)
 
 # Everything one audit's own pages show and its rules read.
 AUDIT_IN_FULL = (
-    *AUDIT_HEADING,
-    joinedload(Audit.case).joinedload(Case.manager),
-    joinedload(Audit.auditor_b).joinedload(User.team),
+    joinedload(Audit.case).joinedload(Case.team),
+    joinedload(Audit.cycle),
+    joinedload(Audit.auditor_a).options(*_PERSON),
+    joinedload(Audit.auditor_b).options(*_PERSON),
+    joinedload(Audit.moderator).options(*_PERSON),
+    joinedload(Audit.case).joinedload(Case.manager).options(*_PERSON),
     selectinload(Audit.reviews).selectinload(Review.grades),
     selectinload(Audit.moderated_grades),
-    selectinload(Audit.concerns).options(joinedload(Concern.raised_by), joinedload(Concern.acknowledged_by)),
+    selectinload(Audit.concerns).options(joinedload(Concern.raised_by).options(*_PERSON),
+                                         joinedload(Concern.acknowledged_by).options(*_PERSON)),
 )
 
 CASE_ROW = (joinedload(Case.team), joinedload(Case.manager))

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -82,14 +82,21 @@ class Case(db.Model):
 
 
 class Cycle(db.Model):
+    # One open cycle per month; a cancelled one stays on record and the month can be opened again.
+    __table_args__ = (Index("uq_cycle_month_open", "month", unique=True,
+                            sqlite_where=text("cancelled_at IS NULL"), postgresql_where=text("cancelled_at IS NULL")),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    month: Mapped[str] = mapped_column(String(7), unique=True)  # YYYY-MM
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
     seed: Mapped[int | None] = mapped_column(BigInteger)
     per_team: Mapped[int] = mapped_column(default=2)
     lookback_months: Mapped[int] = mapped_column(default=12)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     opened_at: Mapped[datetime]
     sampled_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Audit(db.Model):
@@ -128,6 +135,9 @@ class Audit(db.Model):
     feedback_b: Mapped[str | None] = mapped_column(Text)
     signed_off_at: Mapped[datetime | None] = mapped_column(index=True)  # live audits: the QA lead's lists
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Optimistic locking of the moderation form and of the allocation form, each moved on by its save.
+    moderation_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    allocation_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     cycle: Mapped[Cycle] = relationship(lazy=NO_SQL)
     case: Mapped[Case] = relationship(lazy=NO_SQL)
@@ -173,8 +183,8 @@ class Audit(db.Model):
 
     @property
     def is_live(self) -> bool:
-        """Still in the month's sample and not yet signed off."""
-        return not self.is_withdrawn and self.signed_off_at is None
+        """Still in the month's sample (of a month not cancelled) and not yet signed off."""
+        return not self.is_withdrawn and self.signed_off_at is None and self.cycle.cancelled_at is None
 
     @property
     def status(self) -> str:
@@ -239,6 +249,11 @@ class Review(db.Model):
     descriptor_version: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
+    # Optimistic locking: each save moves it on; a form opened at an older version is a conflict,
+    # and SQLAlchemy refuses an UPDATE whose row moved on between reading and writing.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     audit: Mapped[Audit] = relationship(back_populates="reviews", lazy=NO_SQL)
     grades: Mapped[list["ReviewGrade"]] = relationship(

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from . import clock
+from .conflicts import check_version, claim_version
 from .errors import NotAllowed, RuleError
 from .extensions import db
 from .grading import JUDGEMENTS, crosses_good_line, grade_label
@@ -84,9 +85,16 @@ def problems(audit: Audit, entry: ModerationEntry) -> dict[str, str]:
     return found
 
 
-def save_moderation(actor: User, audit: Audit, entry: ModerationEntry) -> None:
+MODERATION_ACTIONS = {"Moderated grade saved", "Rationale saved", "Moderation saved"}
+
+
+def save_moderation(actor: User, audit: Audit, entry: ModerationEntry, expected_version: int | None = None,
+                    seen: int | None = None) -> None:
     if not can_moderate(actor, audit):
         raise NotAllowed("Only the allocated moderator can moderate, once both audits are in")
+    check_version(audit.moderation_version, expected_version, audit, seen, "This moderation",
+                  actions=MODERATION_ACTIONS)
+    claim_version(audit, "moderation_version", "This moderation")
     for key, name in JUDGEMENTS.items():
         row = audit.moderated_grade(key)
         if row is None:
@@ -111,8 +119,9 @@ def save_moderation(actor: User, audit: Audit, entry: ModerationEntry) -> None:
     db.session.flush()
 
 
-def sign_off(actor: User, audit: Audit, entry: ModerationEntry) -> None:
-    save_moderation(actor, audit, entry)
+def sign_off(actor: User, audit: Audit, entry: ModerationEntry, expected_version: int | None = None,
+             seen: int | None = None) -> None:
+    save_moderation(actor, audit, entry, expected_version, seen)
     found = problems(audit, entry)
     if found:
         raise RuleError(next(iter(found.values())), next(iter(found)))

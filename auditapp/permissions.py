@@ -71,9 +71,10 @@ def can_read_reports(user: User) -> bool:
     return user.is_qa_lead or user.is_senior_manager or user.is_leadership
 
 
-def get_audit(audit_id: int, user: User) -> Audit:
-    """The audit, or 404 if it does not exist or this person may not see it."""
-    audit = db.session.get(Audit, audit_id, options=AUDIT_IN_FULL)
+def get_audit(audit_id: int, user: User, reload: bool = False) -> Audit:
+    """The audit, or 404 if it does not exist or this person may not see it. `reload` after a
+    rollback, which leaves the session's objects expired."""
+    audit = db.session.get(Audit, audit_id, options=AUDIT_IN_FULL, populate_existing=reload)
     # 404, not 403, so an id cannot be used to learn which cases are in the sample.
     if audit is None or not can_view_audit(user, audit):
         abort(404)

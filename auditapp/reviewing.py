@@ -3,9 +3,11 @@
 from dataclasses import dataclass, field
 
 from flask import current_app
+from sqlalchemy.orm.exc import StaleDataError
 
 from . import clock
 from .concerns import raise_concern
+from .conflicts import Conflict, check_version
 from .errors import NotAllowed, RuleError
 from .extensions import db
 from .grading import DOMAINS, grade_label
@@ -79,14 +81,18 @@ def problems(entry: ReviewEntry, submitting: bool) -> dict[str, str]:
     return {name: found[name] for name in order if name in found}
 
 
-def save_review(actor: User, audit: Audit, role: str, entry: ReviewEntry, submit: bool) -> Review:
+def save_review(actor: User, audit: Audit, role: str, entry: ReviewEntry, submit: bool,
+                expected_version: int | None = None, seen: int | None = None) -> Review:
+    """Save the auditor's entry. `expected_version` is the review's version when the form was
+    opened (0 before the first save): a save from an older form is a Conflict."""
     if not can_edit_review(actor, audit, role):
         raise NotAllowed("This audit is not yours to change, or it is already submitted or locked")
+    review = audit.review(role)
+    check_version(review.version if review else 0, expected_version, audit, seen, "Your audit", review_role=role)
     found = problems(entry, submitting=submit)
     if found:
         raise RuleError(next(iter(found.values())), next(iter(found)))
 
-    review = audit.review(role)
     if review is None:
         review = Review(audit=audit, role=role, updated_at=clock.now())
         db.session.add(review)
@@ -98,7 +104,12 @@ def save_review(actor: User, audit: Audit, role: str, entry: ReviewEntry, submit
     _apply(actor, audit, review, entry)
     review.descriptor_version = current_app.config["DESCRIPTOR_VERSION"]
     review.updated_at = clock.now()
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        # Another save of the same review landed between this one's check and its write.
+        raise Conflict("Your audit was saved from another tab or window at the same moment. Nothing "
+                       "you typed has been lost: it is below. Check it, then save again.") from None
     if raise_new_concern:
         raise_concern(actor, audit, entry.safeguarding_details)
     if submit:

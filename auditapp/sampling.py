@@ -6,7 +6,7 @@ import secrets
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from . import clock
 from .allocation import Pool, allocate
@@ -14,7 +14,7 @@ from .errors import RuleError
 from .extensions import db
 from .history import record
 from .loading import CASE_ROW
-from .models import Audit, Case, Cycle, Team, User
+from .models import Audit, Case, Concern, Cycle, Review, Team, User
 
 WITHDRAWAL_REASONS = {
     "case_closed": "Case closed",
@@ -33,6 +33,34 @@ def check_month(text: str) -> str:
     return text
 
 
+def month_of(day: date) -> str:
+    return day.strftime("%Y-%m")
+
+
+def month_label(month: str) -> str:
+    return month_start(month).strftime("%B %Y")
+
+
+def openable_months(today: date) -> tuple[str, str]:
+    """The first and last month a cycle may be opened for: back as far as the look-back window
+    (to catch up a missed month), forward only to next month (a typo must not open 2030)."""
+    current = month_of(today)
+    return months_before(current, current_app.config["SAMPLE_LOOKBACK_MONTHS"]), months_before(current, -1)
+
+
+def open_cycle_for(month: str) -> Cycle | None:
+    """The month's cycle, unless it was cancelled."""
+    return db.session.scalar(select(Cycle).where(Cycle.month == month, Cycle.cancelled_at.is_(None)))
+
+
+def next_month_to_open(today: date) -> str | None:
+    """This month if it is not open yet, else next month if that is not; None when both are."""
+    for month in (month_of(today), months_before(month_of(today), -1)):
+        if open_cycle_for(month) is None:
+            return month
+    return None
+
+
 def month_start(month: str) -> date:
     year, number = map(int, month.split("-"))
     return date(year, number, 1)
@@ -46,7 +74,12 @@ def months_before(month: str, count: int) -> str:
 
 def open_cycle(actor: User | None, month: str, per_team: int | None = None) -> Cycle:
     month = check_month(month)
-    if db.session.scalar(select(Cycle).where(Cycle.month == month)):
+    first, last = openable_months(clock.today())
+    if not first <= month <= last:
+        raise RuleError(f"Enter a month from {month_label(first)} ({first}) to {month_label(last)} ({last}): "
+                        "a cycle can be opened for this month, next month, or a missed month in the last "
+                        f"{current_app.config['SAMPLE_LOOKBACK_MONTHS']} months", "month")
+    if open_cycle_for(month):
         raise RuleError(f"The cycle for {month} is already open", "month")
     config = current_app.config
     cycle = Cycle(
@@ -62,6 +95,30 @@ def open_cycle(actor: User | None, month: str, per_team: int | None = None) -> C
     return cycle
 
 
+def cancel_cycle(actor: User | None, cycle: Cycle, reason: str) -> None:
+    """Undo a month opened by mistake, while nobody has started on it. The cycle stays on record;
+    its audits leave every list and its month can be opened again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleError("Enter the reason for cancelling the month", "reason")
+    if cycle.cancelled_at is not None:
+        raise RuleError(f"The cycle for {cycle.month} is already cancelled")
+    audits = select(Audit.id).where(Audit.cycle_id == cycle.id)
+    started = db.session.scalar(select(func.count(Review.id)).where(Review.audit_id.in_(audits)))
+    concerns = db.session.scalar(select(func.count(Concern.id)).where(Concern.audit_id.in_(audits)))
+    if started or concerns:
+        raise RuleError(f"The cycle for {cycle.month} cannot be cancelled: auditors have started work on it. "
+                        "Withdraw cases one by one instead.")
+    cycle.cancelled_at, cycle.cancelled_by_id, cycle.cancel_reason = clock.now(), getattr(actor, "id", None), reason
+    record(actor, f"Cycle {cycle.month} cancelled", after=reason)
+    db.session.flush()
+
+
+def live_cycles():
+    """Ids of the cycles not cancelled: only their audits are anyone's work or in any figure."""
+    return select(Cycle.id).where(Cycle.cancelled_at.is_(None))
+
+
 def eligible_case_ids(cycle: Cycle, team_id: int | None = None) -> dict[int, list[int]]:
     """Per team, the ids of open cases not audited in the look-back window nor already in this cycle,
     in case-reference order (so that the same seed over the same register draws the same cases)."""
@@ -70,6 +127,7 @@ def eligible_case_ids(cycle: Cycle, team_id: int | None = None) -> dict[int, lis
         .join(Cycle)
         .where(
             Audit.withdrawn_at.is_(None),
+            Cycle.cancelled_at.is_(None),
             Cycle.month >= months_before(cycle.month, cycle.lookback_months),
             Cycle.month < cycle.month,
         )

@@ -65,6 +65,7 @@ def pages(h: History) -> dict[str, tuple]:
         "cases.import_status": [(w.qa_lead, f"/cases/imports/{h.import_job}.json")],
         "cycles.index": [(w.qa_lead, "/cycles")],
         "cycles.new": [(w.qa_lead, "/cycles/new")],
+        "cycles.cancel": [(w.qa_lead, "/cycles/2026-11/cancel")],
         "cycles.show": [(w.qa_lead, "/cycles/2026-11")],
         "cycles.allocation_download": [(w.qa_lead, "/cycles/2026-11/allocation.csv")],
         "cycles.allocation": [(w.qa_lead, f"/audits/{h.draft.id}/allocation")],

@@ -215,3 +215,30 @@ def test_an_import_in_progress_shows_how_far_it_has_got(people, as_user):
     assert qa.get("/cases/imports/999999").status_code == 404
     auditor = as_user(person("An Auditor", "Early Help", {"is_auditor"}))
     assert auditor.get(f"/cases/imports/{job.id}.json").status_code == 403
+
+
+def test_a_zip_bomb_or_an_oversized_upload_is_refused_before_it_is_read(people, as_user, monkeypatch, app):
+    import zipfile
+    from auditapp.imports import table
+    monkeypatch.setattr(table, "MAX_UNCOMPRESSED", 1024 * 1024)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", " " * (3 * 1024 * 1024))
+    assert len(bomb.getvalue()) < 20_000  # small on the wire, huge when opened
+    qa = as_user(person("Qa Person", "Quality Assurance", {"is_qa_lead"}))
+    page = qa.post("/cases", data={"file": (io.BytesIO(bomb.getvalue()), "cases.xlsx")},
+                   content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "expands to 3 MB when opened" in page and case_count() == 0
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1000)
+    response = qa.post("/cases", data={"file": (io.BytesIO(b"x" * 5000), "cases.csv")},
+                       content_type="multipart/form-data")
+    assert response.status_code == 413 and "The file is too large" in response.get_data(as_text=True)
+
+
+def test_too_many_rows_are_refused(people, tmp_path, monkeypatch):
+    from auditapp.imports import table
+    monkeypatch.setattr(table, "MAX_ROWS", 50)
+    path = tmp_path / "long.csv"
+    path.write_bytes(every_row_wrong(80))
+    result = people.invoke(args=["import-cases", str(path)])
+    assert result.exit_code == 1 and "more than the 50 a case list can have" in result.output

@@ -33,6 +33,7 @@ def audit_rows(today: date) -> Iterator[list]:
         .join(Cycle, Cycle.id == Audit.cycle_id).join(Case, Case.id == Audit.case_id)
         .join(Team, Team.id == Case.team_id).join(auditor_a, auditor_a.id == Audit.auditor_a_id)
         .join(auditor_b, auditor_b.id == Audit.auditor_b_id).join(moderator, moderator.id == Audit.moderator_id)
+        .where(Cycle.cancelled_at.is_(None))
         .order_by(Audit.id)
     )
     last = 0

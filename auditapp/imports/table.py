@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -12,6 +13,10 @@ from typing import IO
 import openpyxl
 
 HEADER_SEARCH_ROWS = 10
+# A county's case list is about 60,000 rows and 32 MB inside its .xlsx. Anything far beyond that is
+# a mistake or a "zip bomb" (a small file that expands to gigabytes): refuse it before reading it.
+MAX_ROWS = 250_000
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
 
 
 MAX_PROBLEMS_SHOWN = 100  # a file where every row is wrong must not print 60,000 lines
@@ -89,15 +94,38 @@ def _rows(numbered, headers: list[str], total: int | None, progress: Progress | 
         yield Row(number, {h: c for h, c in zip(headers, cells) if h})
 
 
+def _check_expanded_size(stream: IO[bytes]) -> None:
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            expanded = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise ImportFailed(["The file could not be read as an Excel workbook (it is not a valid .xlsx file)"])
+    finally:
+        stream.seek(0)
+    if expanded > MAX_UNCOMPRESSED:
+        raise ImportFailed([f"The file expands to {expanded / 2**20:,.0f} MB when opened, more than the "
+                            f"{MAX_UNCOMPRESSED // 2**20} MB a case list needs: check it is the case-list export"])
+
+
+def _too_many_rows(count: int) -> ImportFailed:
+    return ImportFailed([f"The file has {count:,} rows or more, more than the {MAX_ROWS:,} a case list can have: "
+                         "check it is the case-list export"])
+
+
 def _xlsx_rows(stream: IO[bytes]):
+    _check_expanded_size(stream)
     try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a damaged file
         raise ImportFailed([f"The file could not be read as an Excel workbook ({error.__class__.__name__})"])
     sheet = workbook.worksheets[0]
+    if (sheet.max_row or 0) > MAX_ROWS:
+        raise _too_many_rows(sheet.max_row)
 
     def rows():
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_ROWS:  # the declared size can be wrong: count as we go too
+                raise _too_many_rows(number)
             yield number, cells
         workbook.close()
 
@@ -112,6 +140,8 @@ def _csv_rows(stream: IO[bytes]):
         # Excel on Windows saves "CSV" as Windows-1252 unless told otherwise.
         text = raw.decode("cp1252", errors="replace")
     total = text.count("\n") + (not text.endswith("\n"))
+    if total > MAX_ROWS:
+        raise _too_many_rows(total)
 
     def rows():
         reader = csv.reader(io.StringIO(text, newline=""))

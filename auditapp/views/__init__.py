@@ -43,3 +43,17 @@ def error_summary_items(form: FlaskForm) -> list[dict]:
 def user_required(check) -> None:
     if not check(current_user):
         abort(403)
+
+
+FORM_CONTROLS = {"csrf_token", "version", "seen"}
+
+
+def posted_any(form: FlaskForm) -> bool:
+    """Whether the post carried any of the form's answers: an empty post must change nothing."""
+    return any(field.raw_data for field in form
+               if field.name not in FORM_CONTROLS and field.type not in ("SubmitField", "HiddenField"))
+
+
+def posted(field) -> bool:
+    """Whether this field was in the post (an absent field keeps its saved value)."""
+    return bool(field.raw_data)

@@ -12,7 +12,8 @@ from ..history import audit_history
 from ..models import Concern
 from ..sampling import WITHDRAWAL_REASONS
 from ..reviewing import DomainEntry, ReviewEntry, entry_from_review, problems, save_review
-from . import add_field_errors, form_posted, show_rule_error
+from ..conflicts import Conflict, changes_since, history_mark
+from . import add_field_errors, form_posted, posted, posted_any, show_rule_error
 
 bp = Blueprint("audits", __name__)
 
@@ -42,18 +43,29 @@ def review(audit_id: int, role: str):
             return redirect(url_for("audits.show", audit_id=audit.id))
         abort(403)
     form = ReviewForm(obj=None)
+    saved = audit.review(role)
     if not form.is_submitted():
-        _fill_form(form, entry_from_review(audit.review(role)))
+        _fill_form(form, entry_from_review(saved))
+        form.version.data, form.seen.data = (saved.version if saved else 0), history_mark(audit)
+    changes = None
     if form_posted(form):
-        entry = _entry_from_form(form)
+        if not posted_any(form):
+            flash("Nothing was saved: the form arrived without any answers. Your audit is as you last saved it.",
+                  "info")
+            return redirect(url_for("audits.review", audit_id=audit.id, role=role))
+        entry = _entry_from_form(form, entry_from_review(saved))
         submitting = bool(form.submit.data)
         found = problems(entry, submitting)
+        version, seen = form.opened_at()
         if found:
             add_field_errors(form, found)
         else:
             try:
-                save_review(current_user, audit, role, entry, submit=submitting)
+                save_review(current_user, audit, role, entry, submit=submitting, expected_version=version,
+                            seen=seen)
                 db.session.commit()
+            except Conflict as conflict:
+                audit, changes = _after_conflict(form, conflict, audit_id, seen, role)
             except RuleError as error:
                 show_rule_error(form, error)
             else:
@@ -62,7 +74,17 @@ def review(audit_id: int, role: str):
                     return redirect(url_for("audits.show", audit_id=audit.id))
                 return redirect(url_for("audits.review", audit_id=audit.id, role=role))
     return render_template("audits/review.html", audit=audit, role=role, form=form, domains=DOMAINS,
-                           descriptors=current_app.config["DESCRIPTORS"])
+                           descriptors=current_app.config["DESCRIPTORS"], changes=changes)
+
+
+def _after_conflict(form, conflict: Conflict, audit_id: int, seen: int | None, role: str):
+    """Undo the refused save, keep what was typed, and move the form on to the saved version."""
+    db.session.rollback()
+    audit = permissions.get_audit(audit_id, current_user, reload=True)
+    saved = audit.review(role)
+    form.form_errors.append(conflict.message)
+    form.version.data, form.seen.data = (saved.version if saved else 0), history_mark(audit)
+    return audit, changes_since(audit, seen, role)
 
 
 def review_is_submitted(audit, role) -> bool:
@@ -86,19 +108,25 @@ def _grade(value) -> int | None:
     return int(value) if value else None
 
 
-def _entry_from_form(form: ReviewForm) -> ReviewEntry:
+def _entry_from_form(form: ReviewForm, saved: ReviewEntry) -> ReviewEntry:
+    """The saved entry with each posted answer over it: a field missing from the post keeps its value."""
+
+    def value(name: str, before, convert=lambda v: v or ""):
+        return convert(form[name].data) if posted(form[name]) else before
+
     entry = ReviewEntry(
-        overall_grade=_grade(form.overall_grade.data),
-        working_well=form.working_well.data or "",
-        needs_to_change=form.needs_to_change.data or "",
-        safeguarding_concern=form.safeguarding_concern.data or None,
-        safeguarding_details=form.safeguarding_details.data or "",
+        overall_grade=value("overall_grade", saved.overall_grade, _grade),
+        working_well=value("working_well", saved.working_well),
+        needs_to_change=value("needs_to_change", saved.needs_to_change),
+        safeguarding_concern=value("safeguarding_concern", saved.safeguarding_concern, lambda v: v or None),
+        safeguarding_details=value("safeguarding_details", saved.safeguarding_details),
     )
     for key in DOMAINS:
+        before = saved.domains[key]
         entry.domains[key] = DomainEntry(
-            _grade(form[f"{key}_grade"].data),
-            form[f"{key}_evidence"].data or "",
-            form[f"{key}_impact"].data or "",
+            value(f"{key}_grade", before.grade, _grade),
+            value(f"{key}_evidence", before.evidence),
+            value(f"{key}_impact", before.impact),
         )
     return entry
 

@@ -1,4 +1,4 @@
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -7,12 +7,15 @@ from ..allocation import allocation_problems, change_allocation
 from ..errors import RuleError
 from ..exports.allocation import allocation_csv
 from ..extensions import db
-from ..forms import AllocationForm, DrawSampleForm, OpenCycleForm, WithdrawalDecisionForm, WithdrawalForm
+from ..forms import (AllocationForm, CancelCycleForm, DrawSampleForm, OpenCycleForm, WithdrawalDecisionForm,
+                     WithdrawalForm)
 from ..loading import PERSON_ROW
 from ..models import Audit, Cycle, User
 from ..paging import paginate
-from ..sampling import WITHDRAWAL_REASONS, decide_withdrawal, draw_sample, open_cycle, request_withdrawal
-from . import form_posted, show_rule_error, user_required
+from ..sampling import (WITHDRAWAL_REASONS, cancel_cycle, decide_withdrawal, draw_sample, month_label, next_month_to_open,
+                        open_cycle, open_cycle_for, openable_months, request_withdrawal)
+from ..conflicts import Conflict, changes_since, history_mark
+from . import form_posted, posted, show_rule_error, user_required
 
 bp = Blueprint("cycles", __name__)
 CYCLES_PER_PAGE = 12
@@ -20,7 +23,9 @@ AUDITS_PER_PAGE = 50
 
 
 def _cycle(month: str) -> Cycle:
-    cycle = db.session.scalar(select(Cycle).where(Cycle.month == month))
+    """The month's open cycle, or else the latest cancelled one (shown as cancelled), or 404."""
+    cycle = open_cycle_for(month) or db.session.scalar(
+        select(Cycle).where(Cycle.month == month).order_by(Cycle.cancelled_at.desc()).limit(1))
     if cycle is None:
         abort(404)
     return cycle
@@ -41,8 +46,8 @@ def new():
     user_required(permissions.can_manage)
     form = OpenCycleForm()
     if not form.is_submitted():
-        form.month.data = clock.today().strftime("%Y-%m")
-        form.per_team.data = 2
+        form.month.data = next_month_to_open(clock.today())
+        form.per_team.data = current_app.config["SAMPLE_PER_TEAM"]
     if form_posted(form):
         try:
             cycle = open_cycle(current_user, form.month.data, form.per_team.data)
@@ -52,7 +57,28 @@ def new():
         else:
             flash(f"The cycle for {cycle.month} is open. Draw the sample next.", "success")
             return redirect(url_for("cycles.show", month=cycle.month))
-    return render_template("cycles/new.html", form=form)
+    first, last = openable_months(clock.today())
+    return render_template("cycles/new.html", form=form, first=month_label(first), last=month_label(last))
+
+
+@bp.route("/cycles/<month>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel(month: str):
+    user_required(permissions.can_manage)
+    cycle = _cycle(month)
+    if cycle.cancelled_at is not None:
+        abort(404)
+    form = CancelCycleForm()
+    if form_posted(form):
+        try:
+            cancel_cycle(current_user, cycle, form.reason.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(f"The cycle for {month} is cancelled: its audits are off everyone's lists", "success")
+            return redirect(url_for("cycles.index"))
+    return render_template("cycles/cancel.html", cycle=cycle, form=form)
 
 
 @bp.route("/cycles/<month>", methods=["GET", "POST"])
@@ -61,7 +87,7 @@ def show(month: str):
     user_required(permissions.can_manage)
     cycle = _cycle(month)
     form = DrawSampleForm()
-    if cycle.sampled_at is None and form_posted(form):
+    if cycle.sampled_at is None and cycle.cancelled_at is None and form_posted(form):
         try:
             audits = draw_sample(current_user, cycle, form.seed.data)
             db.session.commit()
@@ -98,19 +124,29 @@ def allocation(audit_id: int):
         (str(u.id), u.name) for u in people if u.is_senior_manager]
     if not form.is_submitted():
         form.auditor_b.data, form.moderator.data = str(audit.auditor_b_id), str(audit.moderator_id)
+        form.version.data, form.seen.data = audit.allocation_version, history_mark(audit)
+    changes = None
     if form_posted(form):
         chosen = {u.id: u for u in people}
-        auditor_b = chosen.get(int(form.auditor_b.data or 0))
-        moderator = chosen.get(int(form.moderator.data or 0))
+        # A field missing from the post keeps the current choice.
+        auditor_b = chosen.get(int(form.auditor_b.data or 0)) if posted(form.auditor_b) else audit.auditor_b
+        moderator = chosen.get(int(form.moderator.data or 0)) if posted(form.moderator) else audit.moderator
+        version, seen = form.opened_at()
         try:
-            change_allocation(current_user, audit, auditor_b, moderator)
+            change_allocation(current_user, audit, auditor_b, moderator, version, seen)
             db.session.commit()
+        except Conflict as conflict:
+            db.session.rollback()
+            audit = permissions.get_audit(audit_id, current_user, reload=True)
+            form.form_errors.append(conflict.message)
+            form.version.data, form.seen.data = audit.allocation_version, history_mark(audit)
+            changes = changes_since(audit, seen, None, {"Allocation changed"})
         except RuleError as error:
             show_rule_error(form, error)
         else:
             flash("The allocation has been saved", "success")
             return redirect(url_for("audits.show", audit_id=audit.id))
-    return render_template("cycles/allocation.html", audit=audit, form=form,
+    return render_template("cycles/allocation.html", audit=audit, form=form, changes=changes,
                            rules=allocation_problems)
 
 

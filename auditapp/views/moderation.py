@@ -6,8 +6,10 @@ from ..errors import RuleError
 from ..extensions import db
 from ..forms import ModerationForm, ReopenForm
 from ..grading import JUDGEMENTS
-from ..moderation import ModerationEntry, compare, entry_from_audit, problems, reopen, save_moderation, sign_off
-from . import add_field_errors, form_posted, show_rule_error
+from ..conflicts import Conflict, changes_since, history_mark
+from ..moderation import (MODERATION_ACTIONS, ModerationEntry, compare, entry_from_audit, problems, reopen,
+                          save_moderation, sign_off)
+from . import add_field_errors, form_posted, posted, posted_any, show_rule_error
 
 bp = Blueprint("moderation", __name__)
 
@@ -28,16 +30,29 @@ def moderate(audit_id: int):
     form = ModerationForm()
     if not form.is_submitted():
         _fill_form(form, entry_from_audit(audit))
+        form.version.data, form.seen.data = audit.moderation_version, history_mark(audit)
+    changes = None
     if form_posted(form):
-        entry = _entry_from_form(form)
+        if not posted_any(form):
+            flash("Nothing was saved: the form arrived without any answers. The moderation is as last saved.",
+                  "info")
+            return redirect(url_for("moderation.moderate", audit_id=audit.id))
+        entry = _entry_from_form(form, entry_from_audit(audit))
         signing = bool(form.sign_off.data)
         found = problems(audit, entry) if signing else {}
+        version, seen = form.opened_at()
         if found:
             add_field_errors(form, found)
         else:
             try:
-                (sign_off if signing else save_moderation)(current_user, audit, entry)
+                (sign_off if signing else save_moderation)(current_user, audit, entry, version, seen)
                 db.session.commit()
+            except Conflict as conflict:
+                db.session.rollback()
+                audit = permissions.get_audit(audit_id, current_user, reload=True)
+                form.form_errors.append(conflict.message)
+                form.version.data, form.seen.data = audit.moderation_version, history_mark(audit)
+                changes = changes_since(audit, seen, None, MODERATION_ACTIONS)
             except RuleError as error:
                 show_rule_error(form, error)
             else:
@@ -46,7 +61,7 @@ def moderate(audit_id: int):
                     return redirect(url_for("audits.show", audit_id=audit.id))
                 flash("Your moderation has been saved", "success")
                 return redirect(url_for("moderation.moderate", audit_id=audit.id))
-    return render_template("moderation/moderate.html", audit=audit, form=form,
+    return render_template("moderation/moderate.html", audit=audit, form=form, changes=changes,
                            comparisons=compare(audit), a=audit.review("A"), b=audit.review("B"))
 
 
@@ -58,15 +73,23 @@ def _fill_form(form: ModerationForm, entry: ModerationEntry) -> None:
     form.feedback_a.data, form.feedback_b.data = entry.feedback_a, entry.feedback_b
 
 
-def _entry_from_form(form: ModerationForm) -> ModerationEntry:
+def _entry_from_form(form: ModerationForm, saved: ModerationEntry) -> ModerationEntry:
+    """The saved moderation with each posted answer over it: a field missing from the post keeps its value."""
+
+    def value(name: str, before, convert=lambda v: v or ""):
+        return convert(form[name].data) if posted(form[name]) else before
+
+    def choice(v):
+        return v or None
+
     entry = ModerationEntry(
-        key_issues_a=form.key_issues_a.data or None, key_issues_b=form.key_issues_b.data or None,
-        feedback_a=form.feedback_a.data or "", feedback_b=form.feedback_b.data or "",
+        key_issues_a=value("key_issues_a", saved.key_issues_a, choice),
+        key_issues_b=value("key_issues_b", saved.key_issues_b, choice),
+        feedback_a=value("feedback_a", saved.feedback_a), feedback_b=value("feedback_b", saved.feedback_b),
     )
     for key in JUDGEMENTS:
-        value = form[f"{key}_grade"].data
-        entry.grades[key] = int(value) if value else None
-        entry.rationales[key] = form[f"{key}_rationale"].data or ""
+        entry.grades[key] = value(f"{key}_grade", saved.grades[key], lambda v: int(v) if v else None)
+        entry.rationales[key] = value(f"{key}_rationale", saved.rationales[key])
     return entry
 
 

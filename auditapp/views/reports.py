@@ -12,6 +12,7 @@ from ..forms import ReportFilterForm
 from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
 from ..history import record
 from ..models import CASE_TYPES, Cycle, Team
+from ..sampling import open_cycle_for
 from ..summary import EQUALITY, PERIODS, MonthSummary, agreement_by_team, cached_summary, summarise
 from . import user_required
 
@@ -28,7 +29,8 @@ def only_report_readers():
 def _filters() -> ReportFilterForm | None:
     """The filters from the query string; None before any month has been opened."""
     form = ReportFilterForm(request.args)
-    months = list(db.session.scalars(select(Cycle.month).order_by(Cycle.month.desc())))
+    months = list(db.session.scalars(select(Cycle.month).where(Cycle.cancelled_at.is_(None))
+                                     .order_by(Cycle.month.desc())))
     if not months:
         return None
     form.month.choices = [(m, m) for m in months]
@@ -92,7 +94,7 @@ def all_audits():
 
 @bp.route("/<month>.xlsx")
 def workbook(month: str):
-    if db.session.scalar(select(Cycle).where(Cycle.month == month)) is None:
+    if open_cycle_for(month) is None:
         abort(404)
     content = workbook_bytes(summarise(month, clock.today()))
     record(current_user, "Monthly summary downloaded", field=month)

@@ -1,0 +1,133 @@
+"""No lost work: two tabs on the same record never overwrite each other silently, and an empty or
+partial post never erases what was saved."""
+
+import re
+
+from auditapp.extensions import db
+from auditapp.models import Event
+from conftest import review_data
+from helpers import reload, sample_month
+from test_moderation import moderation_data
+
+
+def opened(client, url: str) -> dict:
+    """Open a form as a browser tab would: the hidden version and history mark it carries."""
+    page = client.get(url).get_data(as_text=True)
+    return {name: re.search(rf'name="{name}" type="hidden" value="(\d+)"', page).group(1)
+            for name in ("version", "seen")}
+
+
+def test_a_stale_tab_cannot_overwrite_the_draft_saved_in_another(world, as_user):
+    audit = sample_month(world.qa_lead)[0]
+    url = f"/audits/{audit.id}/review/A"
+    first, second = as_user(audit.auditor_a), as_user(audit.auditor_a)
+    first_tab, second_tab = opened(first, url), opened(second, url)
+    assert second.post(url, data=review_data(4, submit=False, voice_evidence="Typed in the second tab")
+                       | second_tab).status_code == 302
+    stale = first.post(url, data=review_data(2, submit=False, voice_evidence="Typed in the first tab") | first_tab)
+    page = stale.get_data(as_text=True)
+    assert stale.status_code == 200 and "<title>Error: " in page
+    assert "was changed after you opened this page" in page
+    assert "Typed in the first tab" in page  # what this tab typed is all still there
+    assert "Changed since you opened this page" in page and "‘Typed in the second tab’" in page
+    saved = reload(audit).review("A")
+    assert saved.grade_for("voice").evidence == "Typed in the second tab" and saved.grade_for("voice").grade == 4
+    # Saving again from the conflict page (which now carries the saved version) goes through.
+    again = {name: re.search(rf'name="{name}" type="hidden" value="(\d+)"', page).group(1)
+             for name in ("version", "seen")}
+    assert first.post(url, data=review_data(2, submit=False, voice_evidence="Merged") | again).status_code == 302
+    assert reload(audit).review("A").grade_for("voice").evidence == "Merged"
+
+
+def test_the_conflict_page_never_shows_the_other_auditors_work(world, as_user):
+    audit = sample_month(world.qa_lead)[0]
+    url_a = f"/audits/{audit.id}/review/A"
+    tab = opened(as_user(audit.auditor_a), url_a)
+    as_user(audit.auditor_b).post(f"/audits/{audit.id}/review/B",
+                                  data=review_data(1, submit=False, voice_evidence="B's secret words"))
+    as_user(audit.auditor_a).post(url_a, data=review_data(3, submit=False))
+    page = as_user(audit.auditor_a).post(url_a, data=review_data(3, submit=False) | tab).get_data(as_text=True)
+    assert "Changed since you opened this page" in page and "B&#39;s secret words" not in page
+    assert "B's secret words" not in page
+
+
+def test_two_moderators_tabs_conflict_instead_of_overwriting(world, as_user):
+    audit = sample_month(world.qa_lead)[0]
+    as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data=review_data(3))
+    as_user(audit.auditor_b).post(f"/audits/{audit.id}/review/B", data=review_data(2))
+    url = f"/audits/{audit.id}/moderate"
+    first, second = as_user(audit.moderator), as_user(audit.moderator)
+    first_tab, second_tab = opened(first, url), opened(second, url)
+    reasons = dict.fromkeys(["voice", "overall"], "Second tab's reason")
+    assert second.post(url, data=moderation_data(2, reasons, sign_off=False) | second_tab).status_code == 302
+    stale = first.post(url, data=moderation_data(3, {"voice": "First tab's reason"}, sign_off=False) | first_tab)
+    page = stale.get_data(as_text=True)
+    assert stale.status_code == 200 and "This moderation was changed after you opened this page" in page
+    assert "First tab&#39;s reason" in page or "First tab's reason" in page
+    assert reload(audit).moderated_grade("voice").rationale == "Second tab's reason"
+
+
+def test_two_allocation_changes_from_stale_forms_conflict(world, as_user):
+    audit = sample_month(world.qa_lead)[0]
+    url = f"/audits/{audit.id}/allocation"
+    qa_first, qa_second = as_user(world.qa_lead), as_user(world.qa_lead)
+    first_tab, second_tab = opened(qa_first, url), opened(qa_second, url)
+    others = [u for team, people in world.auditors.items() for u in people
+              if u.team_id not in (audit.case.team_id,) and u.id != audit.auditor_b_id]
+    seniors = world.seniors
+    moderator = next(s for s in seniors if s.id != audit.moderator_id)
+    assert qa_second.post(url, data={"auditor_b": str(others[0].id), "moderator": str(moderator.id)}
+                          | second_tab).status_code == 302
+    stale = qa_first.post(url, data={"auditor_b": str(others[1].id), "moderator": str(audit.moderator_id)}
+                          | first_tab)
+    assert stale.status_code == 200 and "This allocation was changed after you opened this page" in stale.get_data(as_text=True)
+    assert reload(audit).auditor_b_id == others[0].id
+
+
+def test_an_empty_post_changes_nothing_and_a_partial_one_only_its_fields(world, as_user):
+    audit = sample_month(world.qa_lead)[0]
+    url = f"/audits/{audit.id}/review/A"
+    auditor = as_user(audit.auditor_a)
+    auditor.post(url, data=review_data(3, submit=False))
+    history = db.session.query(Event).count()
+    response = auditor.post(url, data={})
+    assert response.status_code == 302
+    assert "Nothing was saved" in auditor.get(url).get_data(as_text=True)
+    saved = reload(audit).review("A")
+    assert saved.grade_for("voice").evidence == "Evidence for voice" and saved.overall_grade == 3
+    assert auditor.post(url, data={"working_well": "Only this changed", "save": "x"}).status_code == 302
+    saved = reload(audit).review("A")
+    assert saved.working_well == "Only this changed"
+    assert saved.grade_for("plan").grade == 3 and saved.grade_for("plan").evidence == "Evidence for plan"
+    assert db.session.query(Event).count() > history
+
+
+def test_text_over_its_limit_is_refused_with_everything_typed_kept(world, as_user):
+    audit = sample_month(world.qa_lead)[0]
+    url = f"/audits/{audit.id}/review/A"
+    long = "x" * 5001
+    page = as_user(audit.auditor_a).post(url, data=review_data(3, submit=False, voice_impact=long,
+                                                                 working_well="Kept words")).get_data(as_text=True)
+    assert "<title>Error: " in page and "Impact on the child must be 5,000 characters or fewer" in page
+    assert "Kept words" in page and long in page and 'data-module="govuk-character-count"' in page
+    assert reload(audit).review("A") is None
+
+
+def test_the_same_concern_twice_within_minutes_is_refused_as_already_raised(world, as_user):
+    audit = sample_month(world.qa_lead)[0]
+    url = f"/audits/{audit.id}/concerns/new"
+    auditor = as_user(audit.auditor_b)
+    assert auditor.post(url, data={"details": "Child left alone overnight"}).status_code == 302
+    page = auditor.post(url, data={"details": "Child left alone overnight"}).get_data(as_text=True)
+    assert "This concern was already raised at" in page
+    assert len(reload(audit).concerns) == 1
+    assert auditor.post(url, data={"details": "A different worry"}).status_code == 302
+
+
+def test_out_of_range_and_nonsense_page_numbers_never_fail(world, as_user):
+    qa = as_user(world.qa_lead)
+    for url in ("/cases?page=99999999999999999999", "/cases?page=-3", "/cases?page=abc", "/people/?page=7",
+                "/cycles?page=99999999999999999999"):
+        assert qa.get(url).status_code == 200, url
+    assert qa.get("/people/activity?page=99999999999999999999").status_code in (200, 404)
+    assert qa.get("/people/activity?page=5000").status_code == 404
