@@ -26,7 +26,10 @@ def load_config(instance_path: Path) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         "REMEMBER_COOKIE_DURATION": 0,
-        "PERMANENT_SESSION_LIFETIME": 8 * 60 * 60,
+        "PERMANENT_SESSION_LIFETIME": 12 * 60 * 60,
+        # Signed out after this long without a request (with a warning first), or this long after sign-in.
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", 30)),
+        "SESSION_ABSOLUTE_HOURS": int(os.environ.get("SESSION_ABSOLUTE_HOURS", 12)),
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
         # The service's own settings, each with the QAF's usual value.
         "SAMPLE_PER_TEAM": int(os.environ.get("SAMPLE_PER_TEAM", 2)),

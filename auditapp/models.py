@@ -354,3 +354,14 @@ class ImportJob(db.Model):
     problems: Mapped[str | None] = mapped_column(Text)  # one per line, the first 100
     problem_count: Mapped[int | None]
     finished_at: Mapped[datetime | None]
+
+
+class FormStash(db.Model):
+    """What someone typed into a form when their session had ended, kept for them to sign in again
+    and carry on. Tied to the browser by a cookie holding the key; taken once; kept 24 hours."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    path: Mapped[str] = mapped_column(String(500))
+    data: Mapped[str] = mapped_column(Text)  # JSON: field name -> list of values
+    created_at: Mapped[datetime]

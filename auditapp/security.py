@@ -1,10 +1,15 @@
 """Sign-in plumbing, the SQLite connection settings and the headers every response carries."""
 
-from flask import request
+import time
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import logout_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 
 from .extensions import db, login_manager
 from .models import User
+from .stash import keep_posted_form, worth_keeping
 
 # The GOV.UK page template's one inline script (adds the js-enabled class).
 TEMPLATE_SCRIPT_HASH = "sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw="
@@ -31,6 +36,42 @@ def init_app(app) -> None:
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        # A form sent after the session ended: keep what was typed rather than lose it.
+        if request.method == "POST" and worth_keeping():
+            return keep_posted_form()
+        flash(login_manager.login_message, login_manager.login_message_category)
+        return redirect(url_for(login_manager.login_view, next=request.full_path.rstrip("?")))
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        # The token belongs to a session that has ended (or was replaced at sign-in elsewhere).
+        if worth_keeping():
+            return keep_posted_form()
+        return render_template("errors/error.html", title="Sorry, there is a problem with that request",
+                               message="The page had been open too long. Go back, reload it and try again.",
+                               code=400), 400
+
+    @app.before_request
+    def end_idle_and_old_sessions():
+        """Sign out after SESSION_IDLE_MINUTES without a request, or SESSION_ABSOLUTE_HOURS after sign-in."""
+        if "_user_id" not in session:
+            return
+        now = time.time()
+        idle = app.config["SESSION_IDLE_MINUTES"] * 60
+        started, last = session.setdefault("signed_in_at", now), session.get("last_seen", now)
+        if now - last > idle or now - started > app.config["SESSION_ABSOLUTE_HOURS"] * 3600:
+            logout_user()
+            session.clear()
+            return
+        session["last_seen"] = now
+
+    @app.context_processor
+    def session_timing():
+        # For the idle warning (app.js): when this page's session will end if nothing happens.
+        return {"session_idle_seconds": app.config["SESSION_IDLE_MINUTES"] * 60}
 
     @app.after_request
     def headers(response):

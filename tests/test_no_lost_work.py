@@ -131,3 +131,61 @@ def test_out_of_range_and_nonsense_page_numbers_never_fail(world, as_user):
         assert qa.get(url).status_code == 200, url
     assert qa.get("/people/activity?page=99999999999999999999").status_code in (200, 404)
     assert qa.get("/people/activity?page=5000").status_code == 404
+
+
+def test_a_draft_sent_after_signing_out_elsewhere_comes_back_after_signing_in(world, as_user, app):
+    from conftest import PASSWORD
+    audit = sample_month(world.qa_lead)[0]
+    url = f"/audits/{audit.id}/review/A"
+    tab = as_user(audit.auditor_a)
+    tab.get(url)
+    tab.post("/sign-out")  # in another tab of the same browser
+    response = tab.post(url, data=review_data(2, submit=False, working_well="Typed before the session ended"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 401 and "your answers are kept" in page
+    assert reload(audit).review("A") is None  # nothing half-saved
+    carry_on = re.search(r'href="/sign-in\?next=([^"]+)"', page).group(1)
+    other_browser = app.test_client()
+    other_browser.post("/sign-in", data={"email": audit.auditor_a.email, "password": PASSWORD})
+    from urllib.parse import unquote
+    target = unquote(carry_on).replace("&amp;", "&")
+    assert "Typed before the session ended" not in other_browser.get(target).get_data(as_text=True)
+    signed_in = tab.post(f"/sign-in?next={carry_on}", data={"email": audit.auditor_a.email, "password": PASSWORD})
+    restored = tab.get(signed_in.location).get_data(as_text=True)
+    assert "Typed before the session ended" in restored and "What you typed before you were signed out" in restored
+    assert "Typed before the session ended" not in tab.get(signed_in.location).get_data(as_text=True)  # once only
+    form = {name: re.search(rf'name="{name}" type="hidden" value="(\d+)"', restored).group(1)
+            for name in ("version", "seen")}
+    assert tab.post(url, data=review_data(2, submit=False, working_well="Typed before the session ended")
+                    | form).status_code == 302
+    assert reload(audit).review("A").working_well == "Typed before the session ended"
+
+
+def test_an_expired_csrf_token_keeps_the_form_too(world, as_user, app):
+    audit = sample_month(world.qa_lead)[0]
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client = as_user(audit.auditor_b)
+        response = client.post(f"/audits/{audit.id}/review/B",
+                               data=review_data(3, submit=False, csrf_token="from-an-old-session"))
+        assert response.status_code == 401 and "your answers are kept" in response.get_data(as_text=True)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_idle_and_absolute_time_limits_with_stay_signed_in(world, as_user):
+    import time_machine
+    with time_machine.travel("2026-11-23 09:00", tick=False) as traveller:
+        client = as_user(world.qa_lead)
+        assert client.get("/").status_code == 200
+        traveller.shift(25 * 60)
+        assert client.post("/session/keep-alive").status_code == 204  # "Stay signed in"
+        traveller.shift(25 * 60)
+        assert client.get("/").status_code == 200
+        traveller.shift(31 * 60)
+        assert client.get("/").status_code == 302  # idle for 31 minutes: signed out
+        client = as_user(world.qa_lead)
+        for _ in range(25):  # active all day, but no session outlives 12 hours
+            traveller.shift(29 * 60)
+            client.get("/")
+        assert client.get("/").status_code == 302

@@ -23,3 +23,30 @@ if (progress) {
   };
   window.setTimeout(poll, 2000);
 }
+
+// The idle warning: two minutes before the session's idle limit, say so and offer to stay signed in.
+const warning = document.getElementById("idle-warning");
+if (warning) {
+  const idleMs = Number(warning.dataset.idleSeconds) * 1000;
+  const warnBefore = Math.min(120000, idleMs / 2);
+  let timer;
+  const schedule = () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => {
+      warning.hidden = false;
+      warning.focus();
+    }, idleMs - warnBefore);
+  };
+  document.getElementById("stay-signed-in").addEventListener("click", async () => {
+    const response = await fetch(warning.dataset.keepAliveUrl, {
+      method: "POST",
+      headers: { "X-CSRFToken": warning.dataset.csrfToken },
+      credentials: "same-origin",
+    });
+    if (response.ok) {
+      warning.hidden = true;
+      schedule();
+    }
+  });
+  schedule();
+}

@@ -13,6 +13,7 @@ from ..models import Concern
 from ..sampling import WITHDRAWAL_REASONS
 from ..reviewing import DomainEntry, ReviewEntry, entry_from_review, problems, save_review
 from ..conflicts import Conflict, changes_since, history_mark
+from ..stash import restore_typed
 from . import add_field_errors, form_posted, posted, posted_any, show_rule_error
 
 bp = Blueprint("audits", __name__)
@@ -47,6 +48,7 @@ def review(audit_id: int, role: str):
     if not form.is_submitted():
         _fill_form(form, entry_from_review(saved))
         form.version.data, form.seen.data = (saved.version if saved else 0), history_mark(audit)
+        restore_typed(form)
     changes = None
     if form_posted(form):
         if not posted_any(form):
@@ -137,6 +139,7 @@ def new_concern(audit_id: int):
     audit = permissions.get_audit(audit_id, current_user)
     permissions.require(permissions.can_raise_concern(current_user, audit))
     form = ConcernForm()
+    restore_typed(form)
     if form_posted(form):
         try:
             raise_concern(current_user, audit, form.details.data)
@@ -160,6 +163,7 @@ def acknowledge(concern_id: int):
     concern = next(c for c in audit.concerns if c.id == concern_id)
     permissions.require(permissions.can_acknowledge_concern(current_user, audit))
     form = AcknowledgeForm()
+    restore_typed(form)
     if form_posted(form):
         try:
             acknowledge_concern(current_user, concern, form.response.data)

@@ -1,3 +1,5 @@
+import time
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -21,6 +23,7 @@ def sign_in():
             # A fresh session on sign-in, so a session id planted beforehand is worthless.
             session.clear()
             login_user(user)
+            session["signed_in_at"] = session["last_seen"] = time.time()
             record(user, "Signed in")
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
@@ -42,3 +45,10 @@ def sign_out():
     session.clear()
     flash("You have signed out", "success")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/session/keep-alive", methods=["POST"])
+@login_required
+def keep_alive():
+    """"Stay signed in" from the idle warning: the request itself renews the idle time."""
+    return "", 204

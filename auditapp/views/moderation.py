@@ -7,6 +7,7 @@ from ..extensions import db
 from ..forms import ModerationForm, ReopenForm
 from ..grading import JUDGEMENTS
 from ..conflicts import Conflict, changes_since, history_mark
+from ..stash import restore_typed
 from ..moderation import (MODERATION_ACTIONS, ModerationEntry, compare, entry_from_audit, problems, reopen,
                           save_moderation, sign_off)
 from . import add_field_errors, form_posted, posted, posted_any, show_rule_error
@@ -31,6 +32,7 @@ def moderate(audit_id: int):
     if not form.is_submitted():
         _fill_form(form, entry_from_audit(audit))
         form.version.data, form.seen.data = audit.moderation_version, history_mark(audit)
+        restore_typed(form)
     changes = None
     if form_posted(form):
         if not posted_any(form):
