@@ -6,11 +6,13 @@ from pathlib import Path
 import click
 
 from . import clock
+from .backup import BackupFailed, backup, restore
 from .errors import RuleError
 from .exports.allocation import allocation_csv
 from .exports.history import write_history
 from .exports.workbook import workbook_bytes
 from .extensions import db
+from .history import record
 from .imports.table import ImportFailed
 from .imports.users import read_people
 from .people import apply_people, set_password, user_by_email
@@ -125,6 +127,31 @@ def register(app) -> None:
         """Write every audit ever sampled, one row each (the full-history export)."""
         count = write_history(str(output), clock.today())
         click.echo(f"{count:,} audits written to {output}")
+
+    @app.cli.command("backup")
+    @click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(destination: Path):
+        """Take a consistent backup of the database while the service runs (safe to schedule)."""
+        try:
+            backup(destination)
+        except BackupFailed as error:
+            _fail([f"Backup failed: {error}"])
+        click.echo(f"Backup written to {destination} ({destination.stat().st_size:,} bytes)")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    def restore_command(source: Path, yes: bool):
+        """Replace everything in the configured database with a backup."""
+        if not yes and not click.confirm(f"This replaces everything in the database with {source}. Continue?"):
+            _fail(["Nothing was restored"])
+        try:
+            restore(source)
+        except BackupFailed as error:
+            _fail([f"Restore failed: {error}"])
+        record(None, "Database restored from a backup", field=source.name)
+        db.session.commit()
+        click.echo(f"Restored from {source}")
 
     @app.cli.command("seed-demo")
     @click.option("--scale", type=click.Choice(["small", "large"]), default="small", show_default=True,

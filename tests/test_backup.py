@@ -1,0 +1,90 @@
+"""A backup taken while people are saving restores with nothing missing, on SQLite and PostgreSQL."""
+
+import hashlib
+import threading
+import time
+
+import pytest
+from sqlalchemy import select
+
+from auditapp.extensions import db
+from auditapp.models import Audit, Review
+from builders import draft_review, review_entry
+from auditapp.loading import AUDIT_IN_FULL
+from auditapp.reviewing import save_review
+from helpers import sample_month
+
+WRITER_SECONDS = 3.0
+
+
+def table_checksums() -> dict[str, tuple[int, str]]:
+    """(rows, checksum of every row in id order) for each table."""
+    db.session.remove()
+    result = {}
+    with db.engine.connect() as connection:
+        for table in db.metadata.sorted_tables:
+            rows = connection.execute(table.select().order_by(*table.primary_key.columns)).all()
+            result[table.name] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
+    return result
+
+
+def keep_saving_drafts(app, audit_ids: list[int], stop: threading.Event, acknowledged: list):
+    """A bounded writer: saves drafts in turn, noting each (review, version) once it has committed."""
+    deadline = time.monotonic() + WRITER_SECONDS
+    n = 0
+    while not stop.is_set() and time.monotonic() < deadline:
+        with app.app_context():
+            audit = db.session.get(Audit, audit_ids[n % len(audit_ids)], options=AUDIT_IN_FULL)
+            entry = review_entry(1 + n % 4)
+            entry.working_well = f"Save number {n}"
+            review = save_review(audit.auditor_a, audit, "A", entry, submit=False)
+            db.session.commit()
+            acknowledged.append((review.id, review.version, f"Save number {n}", time.monotonic()))
+            db.session.remove()
+        n += 1
+
+
+def test_a_backup_taken_while_drafts_are_saved_restores_with_nothing_missing(app, world, tmp_path):
+    audits = sample_month(world.qa_lead, per_team=2)
+    for audit in audits:
+        draft_review(audit, "A")
+    db.session.commit()
+    runner = app.test_cli_runner()
+    stop, acknowledged = threading.Event(), []
+    writer = threading.Thread(target=keep_saving_drafts, args=(app, [a.id for a in audits], stop, acknowledged))
+    writer.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    result = runner.invoke(args=["backup", str(tmp_path / "during.backup")])
+    stop.set()
+    writer.join()
+    assert result.exit_code == 0, result.output
+    saved_before = [a for a in acknowledged if a[3] < started]
+    assert saved_before, "the writer had saved nothing before the backup began"
+
+    # Restored, the backup holds every save acknowledged before it began, and its rows are whole.
+    assert runner.invoke(args=["restore", "--yes", str(tmp_path / "during.backup")]).exit_code == 0
+    db.session.remove()
+    versions = dict(db.session.execute(select(Review.id, Review.version)).all())
+    for review_id, version, _, _ in saved_before:
+        assert versions[review_id] >= version
+
+    # A quiet backup round-trips exactly: every table's rows and checksum as they were.
+    before = table_checksums()
+    assert runner.invoke(args=["backup", str(tmp_path / "quiet.backup")]).exit_code == 0
+    with app.app_context():
+        draft_review(db.session.get(Audit, audits[0].id, options=AUDIT_IN_FULL), "A", grade=4)
+        db.session.commit()
+    assert table_checksums() != before
+    assert runner.invoke(args=["restore", str(tmp_path / "quiet.backup")], input="y\n").exit_code == 0
+    after = table_checksums()
+    after.pop("event"), before.pop("event")  # the restore records itself in the history
+    assert after == before
+
+
+def test_restore_asks_first_and_refuses_a_missing_file(app, world, tmp_path):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["backup", str(tmp_path / "b.backup")]).exit_code == 0
+    declined = runner.invoke(args=["restore", str(tmp_path / "b.backup")], input="n\n")
+    assert declined.exit_code == 1 and "Nothing was restored" in declined.output
+    assert runner.invoke(args=["restore", "--yes", str(tmp_path / "missing.backup")]).exit_code != 0
