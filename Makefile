@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test test-sqlite test-postgres bench setup browser clean
+.PHONY: run test test-sqlite test-postgres bench loadtest setup browser clean
 
 setup: $(VENV)/.installed node_modules/.installed auditapp/static/build/app.css
 
@@ -48,6 +48,9 @@ test-postgres:
 
 bench: setup
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks
+
+loadtest: setup
+	scripts/with-postgres.sh $(BIN)/python -m benchmarks.loadtest
 
 clean:
 	rm -rf $(VENV) node_modules auditapp/static/build test-output

@@ -194,10 +194,10 @@ def main() -> None:
                 print("PostgreSQL: skipped (run through scripts/with-postgres.sh, as `make bench` does)")
                 continue
             results[name] = run_database(name, url, Path(folder))
-    from .report import write_report
+    from .report import replace_section, write_report
     text = write_report(results, machine, USERS, SECONDS, WORKERS)
     print(text)
-    (ROOT / "BENCHMARKS.md").write_text(text)
+    replace_section("bench", text)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,17 @@
 """BENCHMARKS.md from the figures: the table, the targets beside them, the command and the machine."""
 
+import re
 from datetime import date
+from pathlib import Path
+
+FILE = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 
 TRIVIAL = "Trivial route (/health)"
 
 
 def write_report(results: dict, machine: str, users: int, seconds: float, workers: int) -> str:
     lines = [
-        "# Benchmarks", "",
+        "## Pages, files and sampling at county scale (`make bench`)", "",
         f"Written by `make bench` on {date.today():%d %B %Y}, {machine}, 24 GiB. The large dataset is "
         "`flask --app wsgi seed-demo --scale large`: 40 teams, 408 managers, 20 senior managers, 60,000 cases, "
         "120 moderated months of 100 audits (12,000 audits with history) and November 2026 part-way.", "",
@@ -18,7 +22,7 @@ def write_report(results: dict, machine: str, users: int, seconds: float, worker
     ]
     for name, result in results.items():
         pages, trivial = result["pages"], result["pages"][TRIVIAL]["rps"]
-        lines += [f"## {name}", "", f"Building the large dataset: {result['seed']:.0f} s.", "",
+        lines += [f"### {name}", "", f"Building the large dataset: {result['seed']:.0f} s.", "",
                   "| Page | p50 ms | p95 ms | req/s | ÷ trivial | errors | statements (small → large) |",
                   "|---|---:|---:|---:|---:|---:|---|"]
         for page, m in pages.items():
@@ -29,3 +33,12 @@ def write_report(results: dict, machine: str, users: int, seconds: float, worker
         lines += [f"| {what} | {figure} |" for what, figure in result["others"].items()]
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def replace_section(name: str, text: str) -> None:
+    """Rewrite one command's section of BENCHMARKS.md, leaving the other commands' sections alone."""
+    start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
+    current = FILE.read_text() if FILE.exists() else "# Benchmarks\n"
+    block = f"{start}\n{text}{end}\n"
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end) + "\n?", re.S)
+    FILE.write_text(pattern.sub(lambda _: block, current) if pattern.search(current) else current + "\n" + block)
