@@ -21,10 +21,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @pytest.fixture(scope="session")
-def server(database_url, app):
-    """The app with CSRF on, as in production, served over HTTP on a free port, on the test database."""
-    live = create_app({"SECRET_KEY": "browser-tests", "SQLALCHEMY_DATABASE_URI": database_url})
-    httpd = make_server("127.0.0.1", 0, live, threaded=True)
+def live_app(database_url, app):
+    """The app with CSRF on, as in production, on the test database."""
+    return create_app({"SECRET_KEY": "browser-tests", "SQLALCHEMY_DATABASE_URI": database_url})
+
+
+@pytest.fixture(scope="session")
+def server(live_app):
+    """The live app served over HTTP on a free port."""
+    httpd = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"
