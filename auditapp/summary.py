@@ -3,6 +3,7 @@
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 from sqlalchemy import func, select
@@ -248,6 +249,11 @@ class MonthSummary:
     key_issues: dict[str, dict[str, int]] = field(init=False)
     equality: dict[str, list[EqualityRow]] = field(init=False)
     trend: list[TrendPoint] = field(default_factory=list)
+
+    @cached_property
+    def agreement_by_team(self) -> dict[str, dict[str, Agreement]]:
+        """Only the agreement page needs it; computed once per remembered summary."""
+        return agreement_by_team(self.facts)
 
     def __post_init__(self):
         self.headline = headline(self.facts)

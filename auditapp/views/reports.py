@@ -13,7 +13,7 @@ from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
 from ..history import record
 from ..models import CASE_TYPES, Cycle, Team
 from ..sampling import open_cycle_for
-from ..summary import EQUALITY, PERIODS, MonthSummary, agreement_by_team, cached_summary, summarise
+from ..summary import EQUALITY, PERIODS, MonthSummary, cached_summary, summarise
 from . import user_required
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -77,7 +77,7 @@ def agreement():
         return render_template("reports/no_months.html", form=None)
     form, summary = found
     return render_template("reports/agreement.html", form=None, filters=form, summary=summary,
-                           by_team=agreement_by_team(summary.facts), judgements=JUDGEMENTS)
+                           by_team=summary.agreement_by_team, judgements=JUDGEMENTS)
 
 
 @bp.route("/all-audits.xlsx")
