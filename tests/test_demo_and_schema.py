@@ -46,3 +46,32 @@ def test_seed_demo_builds_three_moderated_months_and_one_in_progress(app, client
         assert 0 < summary.headline.overall.pct_good < 1
         assert any(a.kappa is not None and a.kappa < 1 for a in summary.agreement.values())
         assert any(s["A"].lowered for s in summary.shift.values())
+
+
+def test_upgrading_a_database_with_data_in_it_keeps_every_row(app):
+    """A council's database is upgraded with its data in it: every migration must work on full tables
+    (SQLite alters by copying, which references from other tables must survive)."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+    downgrade(revision="0001")
+    statements = [
+        "INSERT INTO team (id, name) VALUES (1, 'Early Help')",
+        'INSERT INTO "user" (id, name, email, team_id, is_auditor, is_senior_manager, is_qa_lead, is_leadership,'
+        " active) VALUES (1, 'A', 'a@x.org', 1, true, true, true, false, true)",
+        'INSERT INTO "case" (id, reference, team_id, case_type, manager_id, open_date)'
+        " VALUES (1, 'C1', 1, 'early_help', 1, '2025-01-01')",
+        "INSERT INTO cycle (id, month, per_team, lookback_months, opened_at) VALUES (1, '2026-10', 2, 12, '2026-10-01')",
+        "INSERT INTO audit (id, cycle_id, case_id, auditor_a_id, auditor_b_id, moderator_id, allocated_at,"
+        " auditor_due) VALUES (1, 1, 1, 1, 1, 1, '2026-10-01', '2026-10-15')",
+        "INSERT INTO review (id, audit_id, role, updated_at) VALUES (1, 1, 'A', '2026-10-02')",
+        "INSERT INTO event (id, at, audit_id, action) VALUES (1, '2026-10-02', 1, 'Allocated')",
+    ]
+    with db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    upgrade()
+    with db.engine.connect() as connection:
+        counts = {table: connection.execute(text(f'SELECT count(*) FROM "{table}"')).scalar()
+                  for table in ("team", "user", "case", "cycle", "audit", "review", "event")}
+        assert set(counts.values()) == {1}
+        assert connection.execute(text("SELECT version, audit_id FROM review")).one() == (1, 1)
