@@ -1,9 +1,9 @@
 """Form classes, with GOV.UK wording on every message."""
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovCheckboxInput,
     GovCheckboxesInput,
     GovFileInput,
@@ -62,22 +62,47 @@ def _grade_field(label: str, description: str = "") -> RadioField:
 TEXT_LIMIT = 5000  # characters: a long, careful paragraph; far below what would strain a page or a cell
 
 
-class CountedTextArea(GovCharacterCount):
-    """GOV.UK character count with the field's limit: people see how much room is left."""
+class CountedTextArea:
+    """The GOV.UK character count component (the same markup as govukCharacterCount, which the
+    GOV.UK script enhances), written directly: an audit form has fifteen of them, and rendering each
+    through the generic Jinja macros cost more than the rest of the page together."""
 
     def __init__(self, limit: int):
-        super().__init__()
         self.limit = limit
 
-    def __call__(self, field, **kwargs):
-        kwargs.setdefault("params", {}).setdefault("maxlength", self.limit)
-        return super().__call__(field, **kwargs)
+    def __call__(self, field, params: dict | None = None, **_):
+        params = params or {}
+        label = (params.get("label") or {}).get("text") or field.label.text
+        described = [f"{field.id}-info"]
+        hint = error = Markup("")
+        if field.description:
+            described.append(f"{field.id}-hint")
+            hint = Markup('\n  <div id="{0}-hint" class="govuk-hint">\n    {1}\n  </div>').format(
+                field.id, field.description)
+        if field.errors:
+            described.append(f"{field.id}-error")
+            error = Markup('\n  <p id="{0}-error" class="govuk-error-message">\n    <span class="govuk-visually-hidden">'
+                           'Error:</span> {1}\n  </p>').format(field.id, field.errors[0])
+        state = " govuk-form-group--error" if field.errors else ""
+        textarea_state = " govuk-textarea--error" if field.errors else ""
+        return Markup(
+            '<div class="govuk-form-group{state} govuk-character-count" data-module="govuk-character-count" '
+            'data-maxlength="{limit}">\n  <label class="govuk-label" for="{id}">\n    {label}\n  </label>{hint}{error}\n'
+            '  <textarea class="govuk-textarea{textarea_state} govuk-js-character-count" id="{id}" name="{name}" '
+            'rows="{rows}" aria-describedby="{described}">{value}</textarea>\n'
+            '  <div id="{id}-info" class="govuk-hint govuk-character-count__message">\n'
+            '    You can enter up to {limit} characters\n  </div>\n</div>'
+        ).format(state=Markup(state), limit=self.limit, id=field.id, label=label, hint=hint, error=error,
+                 textarea_state=Markup(textarea_state), name=field.name, rows=int(params.get("rows", 5)),
+                 described=" ".join(described), value=field._value())
 
 
-def _text(label: str, description: str = "", limit: int = TEXT_LIMIT) -> TextAreaField:
-    sentence_label = label[0].upper() + label[1:]
+def _text(label: str, description: str = "", limit: int = TEXT_LIMIT, called: str | None = None) -> TextAreaField:
+    """A long text answer with a character count. `called` names it in the error message when the
+    label is a question."""
+    name = called or label[0].upper() + label[1:]
     return TextAreaField(label, widget=CountedTextArea(limit), description=description, validators=[
-        Length(max=limit, message=f"{sentence_label} must be {limit:,} characters or fewer")])
+        Length(max=limit, message=f"{name} must be {limit:,} characters or fewer")])
 
 
 class LockedForm(FlaskForm):
@@ -106,7 +131,8 @@ class ReviewForm(LockedForm):
                     "the moderator and the QA lead straight away.",
     )
     safeguarding_details = _text("If yes, describe the concern and any action already taken",
-                                 "Leave empty if there is no immediate safeguarding concern.")
+                                 "Leave empty if there is no immediate safeguarding concern.",
+                                 called="The description of the concern")
     save = SubmitField("Save draft and come back later", widget=GovSubmitInput())
     submit = SubmitField("Submit audit", widget=GovSubmitInput())
 
@@ -147,7 +173,7 @@ class AcknowledgeForm(FlaskForm):
 
 
 class ReopenForm(FlaskForm):
-    reason = _text("Why is this audit being reopened?")
+    reason = _text("Why is this audit being reopened?", called="The reason")
     submit = SubmitField("Reopen audit", widget=GovSubmitInput())
 
 
@@ -170,7 +196,7 @@ class DrawSampleForm(FlaskForm):
 
 
 class CancelCycleForm(FlaskForm):
-    reason = _text("Why is this month being cancelled?", limit=2000)
+    reason = _text("Why is this month being cancelled?", limit=2000, called="The reason")
     submit = SubmitField("Cancel this month", widget=GovSubmitInput())
 
 
@@ -184,7 +210,7 @@ class WithdrawalForm(FlaskForm):
     reason = RadioField("Why should this case be withdrawn?", choices=list(WITHDRAWAL_REASONS.items()),
                         widget=GovRadioInput(), validate_choice=False,
                         validators=[InputRequired("Select a reason for withdrawing the case")])
-    note = _text("More detail (optional)")
+    note = _text("More detail (optional)", called="More detail")
     submit = SubmitField("Request withdrawal", widget=GovSubmitInput())
 
 
