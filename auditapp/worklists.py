@@ -8,7 +8,7 @@ from sqlalchemy import Select, and_, case, exists, func, or_, select
 from .extensions import db
 from .loading import AUDIT_HEADING, AUDIT_PROGRESS, CONCERN_ROW
 from .models import Audit, Concern, Cycle, Review, User
-from .sampling import live_cycles
+from .sampling import in_live_cycle
 
 
 def _submitted_by(role: str):
@@ -16,7 +16,7 @@ def _submitted_by(role: str):
 
 
 def _live():
-    return and_(Audit.withdrawn_at.is_(None), Audit.signed_off_at.is_(None), Audit.cycle_id.in_(live_cycles()))
+    return and_(Audit.withdrawn_at.is_(None), Audit.signed_off_at.is_(None), in_live_cycle())
 
 
 def audits_to_do(user: User) -> Select:
@@ -40,7 +40,7 @@ def moderation_queue(user: User) -> Select:
 def open_concerns_for(user: User) -> Select:
     """Open safeguarding concerns this person must know of: all of them for the QA lead."""
     query = (select(Concern).options(*CONCERN_ROW).join(Audit)
-             .where(Concern.acknowledged_at.is_(None), Audit.cycle_id.in_(live_cycles()))
+             .where(Concern.acknowledged_at.is_(None), in_live_cycle())
              .order_by(Concern.raised_at, Concern.id))
     if not user.is_qa_lead:
         query = query.where(or_(Audit.auditor_a_id == user.id, Audit.moderator_id == user.id,
@@ -51,7 +51,7 @@ def open_concerns_for(user: User) -> Select:
 def withdrawals_awaiting(user: User) -> Select:
     query = (select(Audit).options(*AUDIT_HEADING)
              .where(Audit.withdrawal_requested_at.is_not(None), Audit.withdrawn_at.is_(None),
-                    Audit.withdrawal_requested_by_id != user.id, Audit.cycle_id.in_(live_cycles()))
+                    Audit.withdrawal_requested_by_id != user.id, in_live_cycle())
              .order_by(Audit.withdrawal_requested_at, Audit.id))
     return query if user.is_senior_manager else query.where(False)
 

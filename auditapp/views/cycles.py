@@ -20,7 +20,7 @@ from . import form_posted, posted, show_rule_error, user_required
 
 bp = Blueprint("cycles", __name__)
 CYCLES_PER_PAGE = 12
-AUDITS_PER_PAGE = 50
+AUDITS_PER_PAGE = 25
 
 
 def _cycle(month: str) -> Cycle:
