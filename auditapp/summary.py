@@ -1,18 +1,14 @@
 """The monthly summary's figures, computed once here and used by both the workbook and the dashboard."""
 
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
 
-from sqlalchemy import func, select
-
 from . import stats
 from .facts import EQUALITY, AuditFacts, MonthCounts, Scope, load_facts, trend_counts
-from .extensions import db
 from .grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS, Grade
-from .models import Event
+from .remembered import remembered
 from .moderation import KEY_ISSUES
 from .sampling import months_before
 
@@ -282,34 +278,9 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
     return summary
 
 
-_recent: OrderedDict = OrderedDict()
-_lock = threading.Lock()
-CACHED_SUMMARIES = 16
-
 
 def cached_summary(month: str, today: date, team: str | None = None, case_type: str | None = None,
                    with_trend: bool = True, period: int = 1) -> MonthSummary:
-    """summarise(), remembered by this process until the data changes.
-
-    Every change the service makes writes a history entry, so the newest entry's id is a version
-    of all the data: reading it costs one index look-up, and any change makes the next reader
-    compute the figures afresh. Readers at month end then share one computation, not one each.
-    """
-    version = db.session.scalar(select(func.max(Event.id)))
-    key = (str(db.engine.url), month, today, team, case_type, with_trend, period, version)
-    with _lock:
-        if key in _recent:
-            _recent.move_to_end(key)
-            return _recent[key]
-    summary = summarise(month, today, team, case_type, with_trend, period)
-    with _lock:
-        _recent[key] = summary
-        while len(_recent) > CACHED_SUMMARIES:
-            _recent.popitem(last=False)
-    return summary
-
-
-def forget_cached_summaries() -> None:
-    """For tests, which empty the database (and so reuse history ids) between cases."""
-    with _lock:
-        _recent.clear()
+    """summarise(), remembered until the data changes: readers at month end share one computation."""
+    return remembered("summary", (month, today, team, case_type, with_trend, period),
+                      lambda: summarise(month, today, team, case_type, with_trend, period))

@@ -8,6 +8,7 @@ from sqlalchemy import Select, and_, case, exists, func, or_, select
 from .extensions import db
 from .loading import AUDIT_HEADING, AUDIT_PROGRESS, CONCERN_ROW
 from .models import Audit, Concern, Cycle, Review, User
+from .remembered import remembered
 from .sampling import in_live_cycle
 
 
@@ -97,21 +98,28 @@ def status_columns(today: date, cycle_ids: list[int]):
 
 
 def cycle_overviews(cycles: list[Cycle], today: date) -> list[CycleOverview]:
-    """Each cycle's counts by status, overdue and submitted, in one grouped query for them all."""
-    overviews = {c.id: CycleOverview(c) for c in cycles}
-    reviews, status, overdue, live_submitted = status_columns(today, list(overviews))
+    """Each cycle's counts by status, overdue and submitted (remembered until the data changes)."""
+    counts = remembered("cycle counts", (tuple(c.id for c in cycles), today),
+                        lambda: _cycle_counts([c.id for c in cycles], today))
+    return [CycleOverview(c, dict(counts.get(c.id, {}))) for c in cycles]
+
+
+def _cycle_counts(cycle_ids: list[int], today: date) -> dict[int, dict[str, int]]:
+    """One grouped query for all the cycles."""
+    result: dict[int, dict[str, int]] = {cycle_id: {} for cycle_id in cycle_ids}
+    reviews, status, overdue, live_submitted = status_columns(today, cycle_ids)
     rows = db.session.execute(
         select(Audit.cycle_id, status, func.count(), func.sum(overdue), func.sum(live_submitted))
         .outerjoin(reviews, reviews.c.audit_id == Audit.id)
-        .where(Audit.cycle_id.in_(list(overviews)))
+        .where(Audit.cycle_id.in_(cycle_ids))
         .group_by(Audit.cycle_id, status)
     )
     for cycle_id, state, count, late, submitted in rows:
-        counts = overviews[cycle_id].counts
+        counts = result[cycle_id]
         counts[state] = count
         counts["Overdue"] = counts.get("Overdue", 0) + int(late or 0)
         counts["Submitted"] = counts.get("Submitted", 0) + int(submitted or 0)
-    return list(overviews.values())
+    return result
 
 
 def cycles_newest_first() -> Select:

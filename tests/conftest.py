@@ -17,7 +17,7 @@ from auditapp import create_app, jobs, people
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS
 from auditapp.models import Case, User
-from auditapp.summary import forget_cached_summaries
+from auditapp.remembered import forget_all as forget_remembered_figures
 
 PASSWORD = "correct horse battery"
 
@@ -72,7 +72,7 @@ def ctx(app):
 
 
 def empty_database():
-    forget_cached_summaries()
+    forget_remembered_figures()
     db.session.remove()
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):

@@ -1,0 +1,44 @@
+"""Figures remembered by this process until the data changes.
+
+Every change the service makes writes a history entry, so the newest entry's id is a version of
+all the data: reading it costs one index look-up, and any change makes the next reader compute
+afresh. Only plain values are remembered (never ORM objects, which belong to one request)."""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from sqlalchemy import func, select
+
+from .extensions import db
+from .models import Event
+
+T = TypeVar("T")
+SIZE = 32
+_recent: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+def data_version() -> int | None:
+    return db.session.scalar(select(func.max(Event.id)))
+
+
+def remembered(name: str, key: Hashable, compute: Callable[[], T]) -> T:
+    full_key = (str(db.engine.url), data_version(), name, key)
+    with _lock:
+        if full_key in _recent:
+            _recent.move_to_end(full_key)
+            return _recent[full_key]
+    value = compute()
+    with _lock:
+        _recent[full_key] = value
+        while len(_recent) > SIZE:
+            _recent.popitem(last=False)
+    return value
+
+
+def forget_all() -> None:
+    """For tests, which empty the database (and so reuse history ids) between cases."""
+    with _lock:
+        _recent.clear()
