@@ -4,6 +4,8 @@ from flask import abort
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from .. import permissions
+from ..conflicts import changes_since, history_mark
 from ..errors import RuleError
 from ..extensions import db
 from ..forms import tampered_choice
@@ -57,3 +59,14 @@ def posted_any(form: FlaskForm) -> bool:
 def posted(field) -> bool:
     """Whether this field was in the post (an absent field keeps its saved value)."""
     return bool(field.raw_data)
+
+
+def after_conflict(form, conflict, audit_id: int, version_of, seen: int | None,
+                   review_role: str | None = None, actions: set[str] | None = None):
+    """Undo a refused (conflicting) save, keep what was typed, move the form on to the saved
+    version, and return the reloaded audit with the history entries made since the form was opened."""
+    db.session.rollback()
+    audit = permissions.get_audit(audit_id, current_user, reload=True)
+    form.form_errors.append(conflict.message)
+    form.version.data, form.seen.data = version_of(audit), history_mark(audit)
+    return audit, changes_since(audit, seen, review_role, actions)

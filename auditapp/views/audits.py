@@ -12,9 +12,9 @@ from ..history import audit_history
 from ..models import Concern
 from ..sampling import WITHDRAWAL_REASONS
 from ..reviewing import DomainEntry, ReviewEntry, entry_from_review, problems, save_review
-from ..conflicts import Conflict, changes_since, history_mark
+from ..conflicts import Conflict, history_mark
 from ..stash import restore_typed
-from . import add_field_errors, form_posted, posted, posted_any, show_rule_error
+from . import add_field_errors, after_conflict, form_posted, posted, posted_any, show_rule_error
 
 bp = Blueprint("audits", __name__)
 
@@ -47,7 +47,7 @@ def review(audit_id: int, role: str):
     saved = audit.review(role)
     if not form.is_submitted():
         _fill_form(form, entry_from_review(saved))
-        form.version.data, form.seen.data = (saved.version if saved else 0), history_mark(audit)
+        form.version.data, form.seen.data = _version(audit, role), history_mark(audit)
         restore_typed(form)
     changes = None
     if form_posted(form):
@@ -67,7 +67,7 @@ def review(audit_id: int, role: str):
                             seen=seen)
                 db.session.commit()
             except Conflict as conflict:
-                audit, changes = _after_conflict(form, conflict, audit_id, seen, role)
+                audit, changes = after_conflict(form, conflict, audit_id, lambda a: _version(a, role), seen, role)
             except RuleError as error:
                 show_rule_error(form, error)
             else:
@@ -79,14 +79,9 @@ def review(audit_id: int, role: str):
                            descriptors=current_app.config["DESCRIPTORS"], changes=changes)
 
 
-def _after_conflict(form, conflict: Conflict, audit_id: int, seen: int | None, role: str):
-    """Undo the refused save, keep what was typed, and move the form on to the saved version."""
-    db.session.rollback()
-    audit = permissions.get_audit(audit_id, current_user, reload=True)
+def _version(audit, role: str) -> int:
     saved = audit.review(role)
-    form.form_errors.append(conflict.message)
-    form.version.data, form.seen.data = (saved.version if saved else 0), history_mark(audit)
-    return audit, changes_since(audit, seen, role)
+    return saved.version if saved else 0
 
 
 def review_is_submitted(audit, role) -> bool:

@@ -14,9 +14,9 @@ from ..models import Audit, Cycle, User
 from ..paging import paginate
 from ..sampling import (WITHDRAWAL_REASONS, cancel_cycle, decide_withdrawal, draw_sample, month_label, next_month_to_open,
                         open_cycle, open_cycle_for, openable_months, request_withdrawal)
-from ..conflicts import Conflict, changes_since, history_mark
+from ..conflicts import Conflict, history_mark
 from ..stash import restore_typed
-from . import form_posted, posted, show_rule_error, user_required
+from . import after_conflict, form_posted, posted, show_rule_error, user_required
 
 bp = Blueprint("cycles", __name__)
 CYCLES_PER_PAGE = 12
@@ -138,11 +138,8 @@ def allocation(audit_id: int):
             change_allocation(current_user, audit, auditor_b, moderator, version, seen)
             db.session.commit()
         except Conflict as conflict:
-            db.session.rollback()
-            audit = permissions.get_audit(audit_id, current_user, reload=True)
-            form.form_errors.append(conflict.message)
-            form.version.data, form.seen.data = audit.allocation_version, history_mark(audit)
-            changes = changes_since(audit, seen, None, {"Allocation changed"})
+            audit, changes = after_conflict(form, conflict, audit_id, lambda a: a.allocation_version, seen,
+                                            actions={"Allocation changed"})
         except RuleError as error:
             show_rule_error(form, error)
         else:

@@ -6,11 +6,11 @@ from ..errors import RuleError
 from ..extensions import db
 from ..forms import ModerationForm, ReopenForm
 from ..grading import JUDGEMENTS
-from ..conflicts import Conflict, changes_since, history_mark
+from ..conflicts import Conflict, history_mark
 from ..stash import restore_typed
 from ..moderation import (MODERATION_ACTIONS, ModerationEntry, compare, entry_from_audit, problems, reopen,
                           save_moderation, sign_off)
-from . import add_field_errors, form_posted, posted, posted_any, show_rule_error
+from . import add_field_errors, after_conflict, form_posted, posted, posted_any, show_rule_error
 
 bp = Blueprint("moderation", __name__)
 
@@ -50,11 +50,8 @@ def moderate(audit_id: int):
                 (sign_off if signing else save_moderation)(current_user, audit, entry, version, seen)
                 db.session.commit()
             except Conflict as conflict:
-                db.session.rollback()
-                audit = permissions.get_audit(audit_id, current_user, reload=True)
-                form.form_errors.append(conflict.message)
-                form.version.data, form.seen.data = audit.moderation_version, history_mark(audit)
-                changes = changes_since(audit, seen, None, MODERATION_ACTIONS)
+                audit, changes = after_conflict(form, conflict, audit_id, lambda a: a.moderation_version, seen,
+                                                actions=MODERATION_ACTIONS)
             except RuleError as error:
                 show_rule_error(form, error)
             else:
