@@ -23,6 +23,9 @@ AUDIT_HEADING = (
 # (populate_existing, after a rollback) cannot leave a person's team unloaded by another path.
 _PERSON = (joinedload(User.team),)
 
+# Enough for a line in someone's own list (case, month, due date): no people's names needed.
+AUDIT_ROW = (joinedload(Audit.case), joinedload(Audit.cycle))
+
 # The two reviews without their grades: enough for an audit's status and due date.
 AUDIT_PROGRESS = (selectinload(Audit.reviews),)
 

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 
 from .extensions import db
-from .loading import AUDIT_HEADING, AUDIT_PROGRESS, CONCERN_ROW
+from .loading import AUDIT_HEADING, AUDIT_PROGRESS, AUDIT_ROW, CONCERN_ROW
 from .models import Audit, Concern, Cycle, Review, User
 from .remembered import remembered
 from .sampling import in_live_cycle
@@ -23,7 +23,7 @@ def _live():
 def audits_to_do(user: User) -> Select:
     """Live audits where this person's own review is not yet submitted, soonest due first."""
     return (
-        select(Audit).options(*AUDIT_HEADING, *AUDIT_PROGRESS)
+        select(Audit).options(*AUDIT_ROW, *AUDIT_PROGRESS)
         .where(_live(), or_(and_(Audit.auditor_a_id == user.id, ~_submitted_by("A")),
                             and_(Audit.auditor_b_id == user.id, ~_submitted_by("B"))))
         .order_by(Audit.auditor_due, Audit.id)
@@ -32,7 +32,7 @@ def audits_to_do(user: User) -> Select:
 
 def moderation_queue(user: User) -> Select:
     return (
-        select(Audit).options(*AUDIT_HEADING, *AUDIT_PROGRESS)
+        select(Audit).options(*AUDIT_ROW, *AUDIT_PROGRESS)
         .where(Audit.moderator_id == user.id, _live(), _submitted_by("A"), _submitted_by("B"))
         .order_by(Audit.moderation_due, Audit.id)
     )
@@ -50,7 +50,7 @@ def open_concerns_for(user: User) -> Select:
 
 
 def withdrawals_awaiting(user: User) -> Select:
-    query = (select(Audit).options(*AUDIT_HEADING)
+    query = (select(Audit).options(*AUDIT_ROW)
              .where(Audit.withdrawal_requested_at.is_not(None), Audit.withdrawn_at.is_(None),
                     Audit.withdrawal_requested_by_id != user.id, in_live_cycle())
              .order_by(Audit.withdrawal_requested_at, Audit.id))
