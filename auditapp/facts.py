@@ -77,6 +77,49 @@ class Scope:
         return self.where(select(Audit.id))
 
 
+@dataclass
+class Judgements:
+    """The two auditors' and the moderator's grades for a set of audits, read in three statements,
+    and the blind-review rule applied once for every report and export that shows them."""
+
+    reviews: dict[int, dict[str, tuple]]  # audit -> role -> (submitted at, overall grade)
+    grades: dict[tuple[int, str], dict[str, int | None]]  # (audit, role) -> domain -> grade
+    moderated: dict[int, dict[str, int | None]]  # audit -> judgement -> grade
+
+    @classmethod
+    def of(cls, ids) -> "Judgements":
+        """`ids`: audit ids, as a list or a select of them."""
+        judged = cls(defaultdict(dict), defaultdict(dict), defaultdict(dict))
+        for audit_id, role, submitted_at, overall in db.session.execute(
+                select(Review.audit_id, Review.role, Review.submitted_at, Review.overall_grade)
+                .where(Review.audit_id.in_(ids))):
+            judged.reviews[audit_id][role] = (submitted_at, overall)
+        for audit_id, role, domain, grade in db.session.execute(
+                select(Review.audit_id, Review.role, ReviewGrade.domain, ReviewGrade.grade)
+                .join(ReviewGrade, ReviewGrade.review_id == Review.id).where(Review.audit_id.in_(ids))):
+            judged.grades[audit_id, role][domain] = grade
+        for audit_id, domain, grade in db.session.execute(
+                select(ModeratedGrade.audit_id, ModeratedGrade.domain, ModeratedGrade.grade)
+                .where(ModeratedGrade.audit_id.in_(ids))):
+            judged.moderated[audit_id][domain] = grade
+        return judged
+
+    def submitted(self, audit_id: int) -> set[str]:
+        return {role for role, (at, _) in self.reviews.get(audit_id, {}).items() if at}
+
+    def given(self, audit_id: int, role: str) -> dict[str, int | None]:
+        """One auditor's grades by judgement: none at all until both auditors have submitted."""
+        if len(self.submitted(audit_id)) < 2:
+            return dict.fromkeys(JUDGEMENTS)
+        values = self.grades.get((audit_id, role), {})
+        return {**{key: values.get(key) for key in DOMAINS}, "overall": self.reviews[audit_id][role][1]}
+
+    def final(self, audit_id: int, signed_off: bool) -> dict[str, int | None]:
+        """The moderated grades by judgement, once signed off."""
+        values = self.moderated.get(audit_id, {}) if signed_off else {}
+        return {key: values.get(key) for key in JUDGEMENTS}
+
+
 def load_facts(scope: Scope, today: date) -> list[AuditFacts]:
     """Every sampled case in scope, by month then audit."""
     auditor_a, auditor_b, moderator = aliased(User), aliased(User), aliased(User)
@@ -94,21 +137,7 @@ def load_facts(scope: Scope, today: date) -> list[AuditFacts]:
         .order_by(Cycle.month, Audit.id)
     ).all()
     ids = scope.audit_ids()
-    reviews: dict[int, dict[str, tuple]] = defaultdict(dict)
-    for audit_id, role, submitted_at, overall in db.session.execute(
-            select(Review.audit_id, Review.role, Review.submitted_at, Review.overall_grade)
-            .where(Review.audit_id.in_(ids))):
-        reviews[audit_id][role] = (submitted_at, overall)
-    grades: dict[tuple[int, str], dict[str, int | None]] = defaultdict(dict)
-    for audit_id, role, domain, grade in db.session.execute(
-            select(Review.audit_id, Review.role, ReviewGrade.domain, ReviewGrade.grade)
-            .join(ReviewGrade, ReviewGrade.review_id == Review.id).where(Review.audit_id.in_(ids))):
-        grades[audit_id, role][domain] = grade
-    moderated: dict[int, dict[str, int | None]] = defaultdict(dict)
-    for audit_id, domain, grade in db.session.execute(
-            select(ModeratedGrade.audit_id, ModeratedGrade.domain, ModeratedGrade.grade)
-            .where(ModeratedGrade.audit_id.in_(ids))):
-        moderated[audit_id][domain] = grade
+    judged = Judgements.of(ids)
     concerns = dict(db.session.execute(
         select(Concern.audit_id, func.count()).where(Concern.audit_id.in_(ids), Concern.acknowledged_at.is_(None))
         .group_by(Concern.audit_id)).all())
@@ -116,24 +145,15 @@ def load_facts(scope: Scope, today: date) -> list[AuditFacts]:
     facts = []
     for (audit_id, month, reference, team, case_type, name_a, name_b, name_m, allocated, auditor_due,
          moderation_due, withdrawn_at, requested_at, reason, signed_off, key_a, key_b, *equality) in rows:
-        own = reviews.get(audit_id, {})
-        submitted = {role for role, (at, _) in own.items() if at}
-        both = len(submitted) == 2
+        own = judged.reviews.get(audit_id, {})
+        submitted = judged.submitted(audit_id)
         live = withdrawn_at is None and signed_off is None
-
-        def given(role: str) -> dict[str, int | None]:
-            # Blind review holds in reports too: no auditor's grades appear until both are submitted.
-            if not both:
-                return dict.fromkeys(JUDGEMENTS)
-            values = grades.get((audit_id, role), {})
-            return {**{key: values.get(key) for key in DOMAINS}, "overall": own[role][1]}
-
-        final = moderated.get(audit_id, {}) if signed_off else {}
         facts.append(AuditFacts(
             reference=reference, month=month, team=team, case_type=CASE_TYPES[case_type],
             auditor_a=name_a, auditor_b=name_b, moderator=name_m,
             status=status_of(withdrawn_at, requested_at, signed_off, len(own), len(submitted)),
-            a=given("A"), b=given("B"), moderated={key: final.get(key) for key in JUDGEMENTS},
+            a=judged.given(audit_id, "A"), b=judged.given(audit_id, "B"),
+            moderated=judged.final(audit_id, signed_off is not None),
             allocated=allocated, submitted_a=own.get("A", (None,))[0], submitted_b=own.get("B", (None,))[0],
             signed_off=signed_off,
             withdrawal_reason=WITHDRAWAL_REASONS.get(reason) if withdrawn_at else None,

@@ -12,7 +12,6 @@ For each database: builds `seed-demo --scale large`, then measures
 
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile

@@ -1,7 +1,7 @@
 """Builders that read like the service: audits at each stage, made through the rule functions
 (not HTTP) so a test can set up months of work quickly and then check what people see."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from auditapp import clock
 from auditapp.grading import DOMAINS, JUDGEMENTS

@@ -4,7 +4,6 @@ import hashlib
 import threading
 import time
 
-import pytest
 from sqlalchemy import select
 
 from auditapp.extensions import db

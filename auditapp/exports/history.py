@@ -4,7 +4,6 @@ Streams: audits are read in chunks of ids, their grades fetched per chunk, and r
 openpyxl's write-only mode, so memory stays flat however many years there are.
 """
 
-from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 from typing import IO
@@ -15,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
+from ..facts import Judgements
 from ..grading import DOMAINS, JUDGEMENTS, grade_label
-from ..models import CASE_TYPES, Audit, Case, Cycle, ModeratedGrade, Review, ReviewGrade, Team, User, status_of
+from ..models import CASE_TYPES, Audit, Case, Cycle, Team, User, status_of
 
 CHUNK = 1000
 HEADER = ["Month", "Case reference", "Team", "Case type", "Auditor A", "Auditor B", "Moderator", "Status",
@@ -46,34 +46,16 @@ def audit_rows(today: date) -> Iterator[list]:
 
 
 def _rows(chunk) -> Iterator[list]:
-    ids = [row[0] for row in chunk]
-    reviews: dict[int, dict[str, tuple]] = defaultdict(dict)
-    for audit_id, role, submitted, overall in db.session.execute(
-            select(Review.audit_id, Review.role, Review.submitted_at, Review.overall_grade)
-            .where(Review.audit_id.in_(ids))):
-        reviews[audit_id][role] = (submitted, overall)
-    grades: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
-    for audit_id, role, domain, grade in db.session.execute(
-            select(Review.audit_id, Review.role, ReviewGrade.domain, ReviewGrade.grade)
-            .join(ReviewGrade, ReviewGrade.review_id == Review.id).where(Review.audit_id.in_(ids))):
-        grades[audit_id, role][domain] = grade
-    moderated: dict[int, dict[str, int]] = defaultdict(dict)
-    for audit_id, domain, grade in db.session.execute(
-            select(ModeratedGrade.audit_id, ModeratedGrade.domain, ModeratedGrade.grade)
-            .where(ModeratedGrade.audit_id.in_(ids))):
-        moderated[audit_id][domain] = grade
+    judged = Judgements.of([row[0] for row in chunk])
     for (audit_id, month, reference, team, case_type, name_a, name_b, name_m, withdrawn, requested, signed_off,
          allocated) in chunk:
-        own = reviews.get(audit_id, {})
-        submitted = sum(1 for at, _ in own.values() if at)
-        both = submitted == 2  # blind review: no auditor's grades until both are in
+        own = judged.reviews.get(audit_id, {})
+        a, b = judged.given(audit_id, "A"), judged.given(audit_id, "B")
+        final = judged.final(audit_id, signed_off is not None)
         row = [month, reference, team, CASE_TYPES[case_type], name_a, name_b, name_m,
-               status_of(withdrawn, requested, signed_off, len(own), submitted)]
+               status_of(withdrawn, requested, signed_off, len(own), len(judged.submitted(audit_id)))]
         for key in JUDGEMENTS:
-            for role in "AB":
-                value = (own[role][1] if key == "overall" else grades[audit_id, role].get(key)) if both else None
-                row.append(grade_label(value) or None)
-            row.append(grade_label(moderated[audit_id].get(key)) or None if signed_off else None)
+            row += [grade_label(a[key]) or None, grade_label(b[key]) or None, grade_label(final[key]) or None]
         row += [allocated, own.get("A", (None,))[0], own.get("B", (None,))[0], signed_off]
         yield row
 
