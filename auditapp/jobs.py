@@ -69,6 +69,7 @@ def run_import(job_id: int) -> None:
         job = db.session.get(ImportJob, job_id)
         job.status, job.problems, job.problem_count = "failed", "\n".join(failure.lines()), failure.count
     else:
+        db.session.refresh(job)  # progress was written on another connection since the job was read
         job.status, job.added, job.updated = "done", added, updated
         job.rows_done = job.rows_total or job.rows_done
     job.content, job.finished_at = None, clock.now()

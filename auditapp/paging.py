@@ -18,7 +18,7 @@ class Page:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
+        return page_count(self.total, self.size)
 
     @property
     def first(self) -> int:
@@ -30,18 +30,21 @@ class Page:
         return min(self.number * self.size, self.total)
 
 
+def page_count(total: int, size: int) -> int:
+    return max(1, -(-total // size))
+
+
 def requested_page() -> int:
     """The ?page= number; anything that is not a positive whole number means the first page."""
     text = request.args.get("page", "1")
     return int(text) if text.isdigit() and len(text) < 10 and int(text) > 0 else 1
 
 
-def paginate(query: Select, size: int, number: int | None = None, *, scalars: bool = True) -> Page:
-    """A page of the query's rows. A page past the end shows the last page, never an error."""
+def paginate(query: Select, size: int, number: int | None = None) -> Page:
+    """A page of the query's objects. A page past the end shows the last page, never an error."""
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    number = min(number or requested_page(), max(1, -(-total // size)))
     if not total:  # an empty list needs no second statement (on PostgreSQL, planning a join costs ms)
         return Page([], 1, size, 0)
-    rows = query.limit(size).offset((number - 1) * size)
-    items = list(db.session.scalars(rows) if scalars else db.session.execute(rows))
+    number = min(number or requested_page(), page_count(total, size))
+    items = list(db.session.scalars(query.limit(size).offset((number - 1) * size)))
     return Page(items, number, size, total)

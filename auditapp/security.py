@@ -61,6 +61,7 @@ def init_app(app) -> None:
             return
         now = time.time()
         idle = app.config["SESSION_IDLE_MINUTES"] * 60
+        # Set at sign-in (auth.sign_in); the default covers sessions signed in before this rule existed.
         started, last = session.setdefault("signed_in_at", now), session.get("last_seen", now)
         if now - last > idle or now - started > app.config["SESSION_ABSOLUTE_HOURS"] * 3600:
             logout_user()

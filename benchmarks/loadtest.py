@@ -73,22 +73,22 @@ class Tally:
     acknowledged: list[str] = field(default_factory=list)  # the marker text of every save answered "saved"
 
 
-def review_form(page: str, marker: str, rng: random.Random) -> dict:
+def _form(page: str, rng: random.Random, text_field: str, marker: str, graded, written: str, button: str) -> dict:
+    """What a person posts: the page's hidden fields, a marker in one text field, random grades."""
     form = {"csrf_token": hidden(page, "csrf_token"), "version": hidden(page, "version"),
-            "seen": hidden(page, "seen"), "working_well": marker, "save": "Save draft"}
-    for key in DOMAINS:
+            "seen": hidden(page, "seen"), text_field: marker, button: "Save"}
+    for key in graded:
         form[f"{key}_grade"] = str(rng.randint(1, 4))
-        form[f"{key}_evidence"] = f"Evidence {rng.random():.6f}"
+        form[f"{key}_{written}"] = f"{written.capitalize()} {rng.random():.6f}"
     return form
+
+
+def review_form(page: str, marker: str, rng: random.Random) -> dict:
+    return _form(page, rng, "working_well", marker, DOMAINS, "evidence", "save")
 
 
 def moderation_form(page: str, marker: str, rng: random.Random) -> dict:
-    form = {"csrf_token": hidden(page, "csrf_token"), "version": hidden(page, "version"),
-            "seen": hidden(page, "seen"), "feedback_a": marker, "save": "Save"}
-    for key in JUDGEMENTS:
-        form[f"{key}_grade"] = str(rng.randint(1, 4))
-        form[f"{key}_rationale"] = f"Rationale {rng.random():.6f}"
-    return form
+    return _form(page, rng, "feedback_a", marker, JUDGEMENTS, "rationale", "save")
 
 
 def work(person: Person, path: str, make_form, stop: float, tally: Tally, seed: int) -> None:
