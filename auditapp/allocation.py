@@ -103,11 +103,10 @@ def allocate(actor: User | None, cycle: Cycle, case: Case, replacement_for: Audi
 
 
 def change_allocation(actor: User, audit: Audit, auditor_b: User | None, moderator: User | None,
-                      expected_version: int | None = None, seen: int | None = None) -> None:
+                      expected_version: int | None = None) -> None:
     if not audit.is_live:
         raise RuleError("This audit is signed off or withdrawn, so its allocation cannot change")
-    check_version(audit.allocation_version, expected_version, audit, seen, "This allocation",
-                  actions={"Allocation changed"})
+    check_version(audit.allocation_version, expected_version, "This allocation")
     problems = allocation_problems(audit.case, auditor_b, moderator)
     if audit.auditor_b_id != getattr(auditor_b, "id", None):
         review = audit.review("B")

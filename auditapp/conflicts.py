@@ -7,15 +7,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .errors import RuleError
 from .extensions import db
+from .loading import EVENT_ROW
 from .models import Audit, Event
 
 
 class Conflict(RuleError):
-    """Someone saved this since the form was opened: nothing of this save was applied."""
-
-    def __init__(self, message: str, changes: list[Event] | None = None):
-        super().__init__(message)
-        self.changes = changes or []
+    """Someone saved this since the form was opened: nothing of this save was applied. The page
+    lists what changed (changes_since) after rolling the refused save back."""
 
 
 def history_mark(audit: Audit) -> int:
@@ -26,7 +24,6 @@ def history_mark(audit: Audit) -> int:
 def changes_since(audit: Audit, seen: int | None, review_role: str | None, actions: set[str] | None = None) -> list[Event]:
     """History entries on the audit after `seen`: one auditor's own entries (blind review holds:
     the other auditor's never show), or the audit's shared entries limited to `actions`."""
-    from .loading import EVENT_ROW
     query = (select(Event).options(*EVENT_ROW).where(Event.audit_id == audit.id, Event.id > (seen or 0))
              .order_by(Event.id))
     if review_role:
@@ -38,13 +35,11 @@ def changes_since(audit: Audit, seen: int | None, review_role: str | None, actio
     return list(db.session.scalars(query))
 
 
-def check_version(current: int, expected: int | None, audit: Audit, seen: int | None, what: str,
-                  review_role: str | None = None, actions: set[str] | None = None) -> None:
+def check_version(current: int, expected: int | None, what: str) -> None:
     """Refuse the save if what it edits moved on since the form was opened. Call before changing anything."""
     if expected is not None and current != expected:
         raise Conflict(f"{what} was changed after you opened this page. Nothing you typed has been lost: "
-                       "it is below. Check the changes listed, then save again.",
-                       changes_since(audit, seen, review_role, actions))
+                       "it is below. Check the changes listed, then save again.")
 
 
 def claim_version(audit: Audit, column: str, what: str) -> None:

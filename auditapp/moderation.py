@@ -88,12 +88,10 @@ def problems(audit: Audit, entry: ModerationEntry) -> dict[str, str]:
 MODERATION_ACTIONS = {"Moderated grade saved", "Rationale saved", "Moderation saved"}
 
 
-def save_moderation(actor: User, audit: Audit, entry: ModerationEntry, expected_version: int | None = None,
-                    seen: int | None = None) -> None:
+def save_moderation(actor: User, audit: Audit, entry: ModerationEntry, expected_version: int | None = None) -> None:
     if not can_moderate(actor, audit):
         raise NotAllowed("Only the allocated moderator can moderate, once both audits are in")
-    check_version(audit.moderation_version, expected_version, audit, seen, "This moderation",
-                  actions=MODERATION_ACTIONS)
+    check_version(audit.moderation_version, expected_version, "This moderation")
     claim_version(audit, "moderation_version", "This moderation")
     for key, name in JUDGEMENTS.items():
         row = audit.moderated_grade(key)
@@ -119,9 +117,8 @@ def save_moderation(actor: User, audit: Audit, entry: ModerationEntry, expected_
     db.session.flush()
 
 
-def sign_off(actor: User, audit: Audit, entry: ModerationEntry, expected_version: int | None = None,
-             seen: int | None = None) -> None:
-    save_moderation(actor, audit, entry, expected_version, seen)
+def sign_off(actor: User, audit: Audit, entry: ModerationEntry, expected_version: int | None = None) -> None:
+    save_moderation(actor, audit, entry, expected_version)
     found = problems(audit, entry)
     if found:
         raise RuleError(next(iter(found.values())), next(iter(found)))

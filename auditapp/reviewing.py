@@ -82,13 +82,13 @@ def problems(entry: ReviewEntry, submitting: bool) -> dict[str, str]:
 
 
 def save_review(actor: User, audit: Audit, role: str, entry: ReviewEntry, submit: bool,
-                expected_version: int | None = None, seen: int | None = None) -> Review:
+                expected_version: int | None = None) -> Review:
     """Save the auditor's entry. `expected_version` is the review's version when the form was
     opened (0 before the first save): a save from an older form is a Conflict."""
     if not can_edit_review(actor, audit, role):
         raise NotAllowed("This audit is not yours to change, or it is already submitted or locked")
     review = audit.review(role)
-    check_version(review.version if review else 0, expected_version, audit, seen, "Your audit", review_role=role)
+    check_version(review.version if review else 0, expected_version, "Your audit")
     found = problems(entry, submitting=submit)
     if found:
         raise RuleError(next(iter(found.values())), next(iter(found)))

@@ -68,3 +68,13 @@ def test_a_month_cannot_be_cancelled_once_an_auditor_has_saved_anything(world, a
     assert "auditors have started work on it" in page
     fresh()
     assert db.session.scalar(select(Cycle.cancelled_at)) is None
+
+
+def test_only_the_qa_lead_can_cancel_a_month(world, as_user):
+    audit = sample_month(world.qa_lead)[0]
+    for person in (audit.auditor_a, audit.moderator, world.leader):
+        client = as_user(person)
+        assert client.get("/cycles/2026-11/cancel").status_code == 403
+        assert client.post("/cycles/2026-11/cancel", data={"reason": "Not mine to cancel"}).status_code == 403
+    fresh()
+    assert db.session.scalar(select(Cycle.cancelled_at)) is None

@@ -63,8 +63,7 @@ def review(audit_id: int, role: str):
             add_field_errors(form, found)
         else:
             try:
-                save_review(current_user, audit, role, entry, submit=submitting, expected_version=version,
-                            seen=seen)
+                save_review(current_user, audit, role, entry, submit=submitting, expected_version=version)
                 db.session.commit()
             except Conflict as conflict:
                 audit, changes = after_conflict(form, conflict, audit_id, lambda a: _version(a, role), seen, role)

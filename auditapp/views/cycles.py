@@ -135,7 +135,7 @@ def allocation(audit_id: int):
         moderator = chosen.get(int(form.moderator.data or 0)) if posted(form.moderator) else audit.moderator
         version, seen = form.opened_at()
         try:
-            change_allocation(current_user, audit, auditor_b, moderator, version, seen)
+            change_allocation(current_user, audit, auditor_b, moderator, version)
             db.session.commit()
         except Conflict as conflict:
             audit, changes = after_conflict(form, conflict, audit_id, lambda a: a.allocation_version, seen,

@@ -47,7 +47,7 @@ def moderate(audit_id: int):
             add_field_errors(form, found)
         else:
             try:
-                (sign_off if signing else save_moderation)(current_user, audit, entry, version, seen)
+                (sign_off if signing else save_moderation)(current_user, audit, entry, version)
                 db.session.commit()
             except Conflict as conflict:
                 audit, changes = after_conflict(form, conflict, audit_id, lambda a: a.moderation_version, seen,
