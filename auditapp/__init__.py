@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from . import cli, errors, security
+from . import access, cli, errors, permissions, security
 from .config import ROOT, load_config
 from .extensions import csrf, db, login_manager, migrate
 from .grading import descriptors_version, grade_label, load_descriptors
@@ -35,12 +35,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["error_summary_items"] = error_summary_items
     app.jinja_env.filters["grade_label"] = grade_label
+    # Templates ask permissions, never role flags, so a page cannot offer what a rule refuses.
+    app.jinja_env.globals["permissions"] = permissions
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
+    access.init_app(app)
 
     for blueprint in (assets, auth, home, admin, cases, cycles, audits, moderation, reports):
         app.register_blueprint(blueprint.bp)

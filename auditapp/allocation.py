@@ -12,6 +12,7 @@ from .errors import RuleError
 from .extensions import db
 from .history import record
 from .models import Audit, Case, Cycle, User
+from .permissions import can_approve_withdrawal, can_manage, require
 from .workdays import add_working_days
 
 
@@ -74,9 +75,10 @@ def propose(pool: Pool, case: Case) -> tuple[User | None, User | None]:
     return auditor_b, moderator
 
 
-def allocate(actor: User | None, cycle: Cycle, case: Case, replacement_for: Audit | None = None,
+def allocate(actor: User, cycle: Cycle, case: Case, replacement_for: Audit | None = None,
              pool: Pool | None = None) -> Audit:
     """Allocate one case; the case must come with its team and manager loaded (loading.CASE_ROW)."""
+    require(can_manage(actor) or (replacement_for is not None and can_approve_withdrawal(actor, replacement_for)))
     pool = pool or Pool.for_cycle(cycle)
     auditor_b, moderator = propose(pool, case)
     problems = allocation_problems(case, auditor_b, moderator)
@@ -104,6 +106,7 @@ def allocate(actor: User | None, cycle: Cycle, case: Case, replacement_for: Audi
 
 def change_allocation(actor: User, audit: Audit, auditor_b: User | None, moderator: User | None,
                       expected_version: int | None = None) -> None:
+    require(can_manage(actor), "Only the QA lead can change an allocation")
     if not audit.is_live:
         raise RuleError("This audit is signed off or withdrawn, so its allocation cannot change")
     check_version(audit.allocation_version, expected_version, "This allocation")

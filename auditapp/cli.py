@@ -19,6 +19,8 @@ from .people import apply_people, set_password, user_by_email
 from .register import import_cases
 from .sampling import draw_sample, open_cycle, open_cycle_for
 from .summary import summarise
+from .permissions import SYSTEM
+from .retention import purge_older_than
 
 
 def _fail(messages: list[str]) -> None:
@@ -54,7 +56,7 @@ def register(app) -> None:
         """Add or update people from a CSV or .xlsx with Name, Email, Team, Roles."""
         try:
             with path.open("rb") as stream:
-                added, updated = apply_people(None, read_people(stream, path.name))
+                added, updated = apply_people(SYSTEM, read_people(stream, path.name))
             db.session.commit()
         except ImportFailed as failure:
             _fail(["Nothing was imported:", *failure.lines()])
@@ -72,7 +74,7 @@ def register(app) -> None:
         password = sys.stdin.readline().rstrip("\r\n") if not sys.stdin.isatty() else click.prompt(
             "Password", hide_input=True, confirmation_prompt=True)
         try:
-            set_password(None, user, password)
+            set_password(SYSTEM, user, password)
         except RuleError as error:
             _fail([error.message])
         db.session.commit()
@@ -85,7 +87,7 @@ def register(app) -> None:
         bar = ProgressBar("Checking rows")
         try:
             with path.open("rb") as stream:
-                added, updated = import_cases(None, stream, path.name, bar.update)
+                added, updated = import_cases(SYSTEM, stream, path.name, bar.update)
             bar.close()
             db.session.commit()
         except ImportFailed as failure:
@@ -100,8 +102,8 @@ def register(app) -> None:
     def draw_sample_command(month: str, per_team: int | None, seed: int | None):
         """Open the month's cycle if needed, draw and allocate the sample, print it as CSV."""
         try:
-            cycle = open_cycle_for(month) or open_cycle(None, month)
-            allocation = allocation_csv(draw_sample(None, cycle, seed, per_team))
+            cycle = open_cycle_for(month) or open_cycle(SYSTEM, month)
+            allocation = allocation_csv(draw_sample(SYSTEM, cycle, seed, per_team))
             month, seed = cycle.month, cycle.seed
             db.session.commit()
         except RuleError as error:
@@ -149,9 +151,24 @@ def register(app) -> None:
             restore(source)
         except BackupFailed as error:
             _fail([f"Restore failed: {error}"])
-        record(None, "Database restored from a backup", field=source.name)
+        record(SYSTEM, "Database restored from a backup", field=source.name)
         db.session.commit()
         click.echo(f"Restored from {source}")
+
+    @app.cli.command("purge")
+    @click.option("--older-than-years", "years", type=int, required=True,
+                  help="The retention period: audits from months that began longer ago than this go.")
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    def purge_command(years: int, yes: bool):
+        """Remove audits past the retention period, with their history (recorded in the history)."""
+        if not yes and not click.confirm(f"This permanently removes audits more than {years} years old. Continue?"):
+            _fail(["Nothing was removed"])
+        try:
+            purged = purge_older_than(SYSTEM, years)
+        except RuleError as error:
+            _fail([error.message])
+        db.session.commit()
+        click.echo(str(purged))
 
     @app.cli.command("seed-demo")
     @click.option("--scale", type=click.Choice(["small", "large"]), default="small", show_default=True,

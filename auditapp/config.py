@@ -24,12 +24,27 @@ def load_config(instance_path: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        # Secure unless turned off for plain-http development on this machine (`make run` does).
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "1") != "0",
         "REMEMBER_COOKIE_DURATION": 0,
         "PERMANENT_SESSION_LIFETIME": 12 * 60 * 60,
         # Signed out after this long without a request (with a warning first), or this long after sign-in.
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", 30)),
         "SESSION_ABSOLUTE_HOURS": int(os.environ.get("SESSION_ABSOLUTE_HOURS", 12)),
+        # Failed sign-ins allowed per account and per address in the window before sign-in is refused.
+        "SIGN_IN_WINDOW_MINUTES": int(os.environ.get("SIGN_IN_WINDOW_MINUTES", 5)),
+        "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("SIGN_IN_MAX_FAILURES_PER_ACCOUNT", 10)),
+        "SIGN_IN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("SIGN_IN_MAX_FAILURES_PER_ADDRESS", 100)),
+        # How many proxies (load balancer, gateway) sit in front, so the client's address is right.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
+        "HSTS_SECONDS": int(os.environ.get("HSTS_SECONDS", 365 * 24 * 60 * 60)),
+        # Council single sign-on (OpenID Connect, e.g. Microsoft Entra ID): on when an issuer is set.
+        "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", ""),
+        "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", ""),
+        "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", ""),
+        "OIDC_BUTTON_TEXT": os.environ.get("OIDC_BUTTON_TEXT", "Sign in with your council account"),
+        # Turn password sign-in off once everyone signs in through single sign-on.
+        "PASSWORD_SIGN_IN": os.environ.get("PASSWORD_SIGN_IN", "1") != "0",
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
         # The service's own settings, each with the QAF's usual value.
         "SAMPLE_PER_TEAM": int(os.environ.get("SAMPLE_PER_TEAM", 2)),

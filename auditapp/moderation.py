@@ -11,7 +11,7 @@ from .extensions import db
 from .grading import JUDGEMENTS, crosses_good_line, grade_label
 from .history import record
 from .models import Audit, ModeratedGrade, User
-from .permissions import can_moderate
+from .permissions import can_moderate, can_reopen, require
 
 KEY_ISSUES = {"yes": "Yes", "partly": "Partly", "no": "No"}
 
@@ -135,8 +135,7 @@ def sign_off(actor: User, audit: Audit, entry: ModerationEntry, expected_version
 
 
 def reopen(actor: User, audit: Audit, reason: str) -> None:
-    if not actor.is_qa_lead:
-        raise NotAllowed("Only the QA lead can reopen a signed-off audit")
+    require(can_reopen(actor), "Only the QA lead can reopen a signed-off audit")
     if audit.signed_off_at is None:
         raise RuleError("This audit is not signed off")
     reason = (reason or "").strip()

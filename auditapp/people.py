@@ -4,15 +4,17 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
+from . import sessions
 from .errors import RuleError
 from .extensions import db
 from .history import record
 from .imports.users import PersonRow
 from .loading import PERSON_ROW
 from .models import ROLE_LABELS, Team, User
+from .passwords import password_problem
+from .permissions import can_manage, require
 
 _hasher = PasswordHasher()
-MIN_PASSWORD_LENGTH = 12
 
 
 def hash_password(password: str) -> str:
@@ -30,10 +32,14 @@ def check_password(user: User | None, password: str) -> bool:
         return False
 
 
-def set_password(actor: User | None, user: User, password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise RuleError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more", "password")
+def set_password(actor: User, user: User, password: str, keep_session: str | None = None) -> None:
+    require(can_manage(actor), "Only the QA lead can set a password")
+    problem = password_problem(password, user.email)
+    if problem:
+        raise RuleError(problem, "password")
     user.password_hash = hash_password(password)
+    # Whoever knew the old password is signed out everywhere (but the session making the change).
+    sessions.end_all_for(user, "password changed", keep=keep_session)
     record(actor, f"Password set for {user.email}")
     db.session.flush()
 
@@ -58,6 +64,7 @@ def _check_team_name_free(name: str, team: Team | None = None) -> None:
 
 
 def create_team(actor: User, name: str) -> Team:
+    require(can_manage(actor), "Only the QA lead can add a team")
     _check_team_name_free(name)
     team = team_named(name, create=True)
     record(actor, "Team created", after=team.name)
@@ -66,15 +73,17 @@ def create_team(actor: User, name: str) -> Team:
 
 def rename_team(actor: User, team: Team, name: str) -> None:
     """When the case management system renames a team, so the next import still matches."""
+    require(can_manage(actor), "Only the QA lead can rename a team")
     _check_team_name_free(name, team)
     record(actor, "Team renamed", before=team.name, after=name.strip())
     team.name = name.strip()
     db.session.flush()
 
 
-def save_user(actor: User | None, user: User | None, *, name: str, email: str, team: Team,
+def save_user(actor: User, user: User | None, *, name: str, email: str, team: Team,
               roles: set[str], active: bool = True) -> User:
     """Create (user=None) or update a person; roles are User attribute names."""
+    require(can_manage(actor), "Only the QA lead can add or change people")
     email = email.strip().lower()
     clash = user_by_email(email)
     if clash is not None and clash is not user:
@@ -92,6 +101,8 @@ def save_user(actor: User | None, user: User | None, *, name: str, email: str, t
         if not others:
             # Someone must always be able to run the programme and reset passwords from the web.
             raise RuleError("This is the only active QA lead: make someone else QA lead first", "roles")
+    if user.id and user.active and not active:
+        sessions.end_all_for(user, "deactivated")
     user.name, user.email, user.team, user.active = name.strip(), email, team, active
     for attr in ROLE_LABELS:
         setattr(user, attr, attr in roles)
@@ -108,8 +119,9 @@ def describe_user(user: User) -> str:
     return f"{user.name}, {user.team.name}, {roles}{state}"
 
 
-def apply_people(actor: User | None, rows: list[PersonRow]) -> tuple[int, int]:
+def apply_people(actor: User, rows: list[PersonRow]) -> tuple[int, int]:
     """Add or update people by email; teams not yet known are created. Returns (added, updated)."""
+    require(can_manage(actor), "Only the QA lead can import people")
     added = updated = 0
     for row in rows:
         existing = user_by_email(row.email)

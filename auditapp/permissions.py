@@ -1,4 +1,9 @@
-"""Who may see or do what: the single source of the service's access rules."""
+"""Who may see or do what: the single source of the service's access rules.
+
+Views declare who may reach a route (access.py), rule functions check their own permission here
+before changing anything, and templates ask these functions rather than reading role flags, so
+the web, the command line and the pages cannot disagree.
+"""
 
 from flask import abort
 
@@ -6,6 +11,24 @@ from .errors import NotAllowed
 from .extensions import db
 from .loading import AUDIT_IN_FULL
 from .models import Audit, User
+
+
+class SystemActor:
+    """The command line and the demo loader, named in the history as the system: they may run the
+    programme (register, people, cycles, samples) but never audit, moderate or read an audit."""
+
+    id = None
+    name = "System (command line)"
+    is_authenticated = True
+    active = True
+    is_auditor = is_senior_manager = is_qa_lead = is_leadership = False
+
+
+SYSTEM = SystemActor()
+
+
+def anyone_signed_in(user: User) -> bool:
+    return True
 
 
 def is_involved(user: User, audit: Audit) -> bool:
@@ -56,11 +79,36 @@ def can_see_concern(user: User, audit: Audit) -> bool:
 
 def can_manage(user: User) -> bool:
     """Run the programme: register, cycles, allocation, people."""
+    return user is SYSTEM or user.is_qa_lead
+
+
+def can_read_activity(user: User) -> bool:
+    """The service-wide history, sign-ins and the record of who read what."""
     return user.is_qa_lead
 
 
+def can_reopen(user: User) -> bool:
+    return user.is_qa_lead
+
+
+def can_export_all(user: User) -> bool:
+    """Every audit ever sampled, in one workbook: the QA lead's, for inspectors' requests."""
+    return user.is_qa_lead
+
+
+def has_audit_work(user: User) -> bool:
+    """Is given audits to do (a team manager); others see the list only if something is allocated."""
+    return user.is_auditor
+
+
+def moderates(user: User) -> bool:
+    return user.is_senior_manager
+
+
 def can_approve_withdrawal(user: User, audit: Audit) -> bool:
-    return user.is_senior_manager and user.id != audit.withdrawal_requested_by_id
+    # Four eyes: a different senior manager from the one who asked.
+    return (user.is_senior_manager and audit.withdrawal_requested_at is not None
+            and user.id != audit.withdrawal_requested_by_id)
 
 
 def can_request_withdrawal(user: User) -> bool:
@@ -69,6 +117,11 @@ def can_request_withdrawal(user: User) -> bool:
 
 def can_read_reports(user: User) -> bool:
     return user.is_qa_lead or user.is_senior_manager or user.is_leadership
+
+
+def reads_reports_only(user: User) -> bool:
+    """Leadership, scrutiny: no audit work, only the summaries."""
+    return user.is_leadership and not (user.is_auditor or user.is_senior_manager or user.is_qa_lead)
 
 
 def get_audit(audit_id: int, user: User, reload: bool = False) -> Audit:

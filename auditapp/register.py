@@ -9,11 +9,13 @@ from .history import record
 from .imports.cases import CaseRow, read_cases
 from .imports.table import Progress
 from .models import Case, Team, User
+from .permissions import can_manage, require
 
 
-def import_cases(actor: User | None, stream: IO[bytes], filename: str,
+def import_cases(actor: User, stream: IO[bytes], filename: str,
                  progress: Progress | None = None) -> tuple[int, int]:
     """All or nothing: ImportFailed leaves the register untouched. Returns (added, updated)."""
+    require(can_manage(actor), "Only the QA lead can import the case list")
     teams = dict(db.session.execute(select(Team.name, Team.id)).all())
     managers = dict(db.session.execute(select(func.lower(User.email), User.id)).all())
     rows = read_cases(stream, filename, set(teams), set(managers), progress)

@@ -15,6 +15,7 @@ from .extensions import db
 from .history import record
 from .loading import CASE_ROW
 from .models import Audit, Case, Concern, Cycle, Review, Team, User
+from .permissions import can_approve_withdrawal, can_manage, can_request_withdrawal, require
 
 WITHDRAWAL_REASONS = {
     "case_closed": "Case closed",
@@ -72,7 +73,8 @@ def months_before(month: str, count: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def open_cycle(actor: User | None, month: str, per_team: int | None = None) -> Cycle:
+def open_cycle(actor: User, month: str, per_team: int | None = None) -> Cycle:
+    require(can_manage(actor), "Only the QA lead can open a month")
     month = check_month(month)
     first, last = openable_months(clock.today())
     if not first <= month <= last:
@@ -86,7 +88,7 @@ def open_cycle(actor: User | None, month: str, per_team: int | None = None) -> C
         month=month,
         per_team=per_team or config["SAMPLE_PER_TEAM"],
         lookback_months=config["SAMPLE_LOOKBACK_MONTHS"],
-        opened_by_id=actor.id if actor else None,
+        opened_by_id=actor.id,
         opened_at=clock.now(),
     )
     db.session.add(cycle)
@@ -95,9 +97,10 @@ def open_cycle(actor: User | None, month: str, per_team: int | None = None) -> C
     return cycle
 
 
-def cancel_cycle(actor: User | None, cycle: Cycle, reason: str) -> None:
+def cancel_cycle(actor: User, cycle: Cycle, reason: str) -> None:
     """Undo a month opened by mistake, while nobody has started on it. The cycle stays on record;
     its audits leave every list and its month can be opened again."""
+    require(can_manage(actor), "Only the QA lead can cancel a month")
     reason = (reason or "").strip()
     if not reason:
         raise RuleError("Enter the reason for cancelling the month", "reason")
@@ -109,7 +112,7 @@ def cancel_cycle(actor: User | None, cycle: Cycle, reason: str) -> None:
     if started or concerns:
         raise RuleError(f"The cycle for {cycle.month} cannot be cancelled: auditors have started work on it. "
                         "Withdraw cases one by one instead.")
-    cycle.cancelled_at, cycle.cancelled_by_id, cycle.cancel_reason = clock.now(), getattr(actor, "id", None), reason
+    cycle.cancelled_at, cycle.cancelled_by_id, cycle.cancel_reason = clock.now(), actor.id, reason
     record(actor, f"Cycle {cycle.month} cancelled", after=reason)
     db.session.flush()
 
@@ -157,8 +160,9 @@ def _cases(ids: list[int]) -> list[Case]:
     return [found[i] for i in ids]
 
 
-def draw_sample(actor: User | None, cycle: Cycle, seed: int | None = None,
+def draw_sample(actor: User, cycle: Cycle, seed: int | None = None,
                 per_team: int | None = None) -> list[Audit]:
+    require(can_manage(actor), "Only the QA lead can draw the sample")
     if cycle.sampled_at is not None:
         raise RuleError(f"The sample for {cycle.month} has already been drawn")
     cycle.seed = seed if seed is not None else secrets.randbelow(10**9)
@@ -183,6 +187,7 @@ def draw_sample(actor: User | None, cycle: Cycle, seed: int | None = None,
 
 
 def request_withdrawal(actor: User, audit: Audit, reason: str, note: str) -> None:
+    require(can_request_withdrawal(actor), "Only the QA lead or a senior manager can ask to withdraw a case")
     if reason not in WITHDRAWAL_REASONS:
         raise RuleError("Select a reason for withdrawing the case", "reason")
     if not audit.is_live or audit.withdrawal_requested_at:
@@ -197,6 +202,8 @@ def request_withdrawal(actor: User, audit: Audit, reason: str, note: str) -> Non
 
 def decide_withdrawal(actor: User, audit: Audit, approve: bool) -> Audit | None:
     """Approve (withdraw and draw a replacement from the same team) or refuse. Returns the replacement."""
+    require(can_approve_withdrawal(actor, audit),
+            "A different senior manager from the one who asked must decide on a withdrawal")
     if not audit.withdrawal_requested_at or audit.withdrawn_at:
         raise RuleError("There is no withdrawal request waiting for a decision")
     if not approve:
@@ -213,6 +220,7 @@ def decide_withdrawal(actor: User, audit: Audit, approve: bool) -> Audit | None:
 
 
 def draw_replacement(actor: User, withdrawn: Audit) -> Audit | None:
+    require(can_manage(actor) or can_approve_withdrawal(actor, withdrawn))
     cycle, team = withdrawn.cycle, withdrawn.case.team
     candidates = eligible_case_ids(cycle, team.id).get(team.id, [])
     if not candidates:

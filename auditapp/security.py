@@ -1,13 +1,12 @@
 """Sign-in plumbing, the SQLite connection settings and the headers every response carries."""
 
-import time
-
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import db, login_manager
+from . import sessions
 from .models import User
 from .stash import keep_posted_form, worth_keeping
 
@@ -33,9 +32,14 @@ def init_app(app) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        # The session row, not the cookie, decides: see sessions.py.
+        return sessions.signed_in_user(session.get("sid"), user_id)
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -54,21 +58,6 @@ def init_app(app) -> None:
                                message="The page had been open too long. Go back, reload it and try again.",
                                code=400), 400
 
-    @app.before_request
-    def end_idle_and_old_sessions():
-        """Sign out after SESSION_IDLE_MINUTES without a request, or SESSION_ABSOLUTE_HOURS after sign-in."""
-        if "_user_id" not in session:
-            return
-        now = time.time()
-        idle = app.config["SESSION_IDLE_MINUTES"] * 60
-        # Set at sign-in (auth.sign_in); the default covers sessions signed in before this rule existed.
-        started, last = session.setdefault("signed_in_at", now), session.get("last_seen", now)
-        if now - last > idle or now - started > app.config["SESSION_ABSOLUTE_HOURS"] * 3600:
-            logout_user()
-            session.clear()
-            return
-        session["last_seen"] = now
-
     @app.context_processor
     def session_timing():
         # For the idle warning (app.js): when this page's session will end if nothing happens.
@@ -81,6 +70,8 @@ def init_app(app) -> None:
         response.headers["X-Frame-Options"] = "DENY"
         # same-origin keeps the Referer that Flask-WTF's CSRF check needs on HTTPS.
         response.headers["Referrer-Policy"] = "same-origin"
+        # Browsers ignore it over plain http, so it does no harm on a developer's machine.
+        response.headers["Strict-Transport-Security"] = f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains"
         if not request.path.startswith(("/assets/", "/static/")):
             # Pages hold case details: keep them out of shared and back-button caches.
             response.headers["Cache-Control"] = "no-store"

@@ -33,6 +33,7 @@ from auditapp.extensions import db
 from auditapp.register import import_cases
 from auditapp.sampling import draw_sample, open_cycle
 from auditapp.summary import summarise
+from auditapp.permissions import SYSTEM
 
 from .load import Target, measure_pages, sign_in_cookie
 from .pages import page_urls, statement_counts
@@ -110,14 +111,14 @@ def files_and_sampling(folder: Path) -> dict[str, str]:
     bare, _, read = timed(lambda: bare_read(cases))
     def run_import():
         with cases.open("rb") as stream:
-            return import_cases(None, stream, "cases.xlsx")
+            return import_cases(SYSTEM, stream, "cases.xlsx")
 
     seconds, peak, _ = timed(run_import, memory=True, between=db.session.rollback)
     db.session.rollback()
     results[f"Import: {read - 2:,}-row case list"] = (
         f"{seconds:.1f} s, peak {peak:.0f} MiB; bare openpyxl read {bare:.1f} s; ratio {seconds / bare:.2f}")
     with clock.frozen_at(datetime(2026, 12, 1, 9)):
-        seconds, _, audits = timed(lambda: draw_sample(None, open_cycle(None, "2026-12"), seed=1, per_team=3))
+        seconds, _, audits = timed(lambda: draw_sample(SYSTEM, open_cycle(SYSTEM, "2026-12"), seed=1, per_team=3))
     db.session.rollback()
     results[f"Sampling: draw {len(audits)} cases over 60,000"] = f"{seconds * 1000:.0f} ms"
     return results

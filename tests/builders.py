@@ -11,6 +11,7 @@ from auditapp.reviewing import DomainEntry, ReviewEntry, save_review
 from auditapp.sampling import draw_sample, open_cycle, request_withdrawal
 from auditapp.concerns import raise_concern
 from auditapp.extensions import db
+from auditapp.permissions import SYSTEM
 
 
 def review_entry(grade: int = 3) -> ReviewEntry:
@@ -48,7 +49,7 @@ def signed_off_audit(audit: Audit, grade_a: int = 3, grade_b: int = 2, final: in
 def sampled_month(month: str, per_team: int, seed: int = 1) -> list[Audit]:
     year, number = map(int, month.split("-"))
     with clock.frozen_at(datetime(year, number, 1, 9)):
-        return draw_sample(None, open_cycle(None, month), seed=seed, per_team=per_team)
+        return draw_sample(SYSTEM, open_cycle(SYSTEM, month), seed=seed, per_team=per_team)
 
 
 def months_of_work(past: list[str], current: str, per_team: int, senior: User) -> list[Audit]:

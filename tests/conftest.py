@@ -18,6 +18,8 @@ from auditapp.extensions import db
 from auditapp.grading import DOMAINS
 from auditapp.models import Case, User
 from auditapp.remembered import forget_all as forget_remembered_figures
+from auditapp.retention import history_opened
+from auditapp.permissions import SYSTEM
 
 PASSWORD = "correct horse battery"
 
@@ -43,6 +45,8 @@ def app(database_url):
         "SECRET_KEY": "test",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
+        # The test client speaks plain http; production's default (Secure) is tested in test_security.
+        "SESSION_COOKIE_SECURE": False,
     })
     app.test_client_class = RequestClient
     with app.app_context():
@@ -74,9 +78,10 @@ def ctx(app):
 def empty_database():
     forget_remembered_figures()
     db.session.remove()
-    with db.engine.begin() as connection:
+    with db.engine.begin() as connection, history_opened(connection):
         for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
+            if table.name != "history_purge":
+                connection.execute(table.delete())
 
 
 @pytest.fixture
@@ -112,9 +117,9 @@ TEAMS = ["Assessment North", "Children in Care", "Early Help"]
 
 def person(name: str, team: str, roles: set[str]) -> User:
     email = re.sub(r"\W+", ".", name.lower()) + "@council.example.org"
-    user = people.save_user(None, None, name=name, email=email, team=people.team_named(team, create=True),
+    user = people.save_user(SYSTEM, None, name=name, email=email, team=people.team_named(team, create=True),
                             roles=roles)
-    people.set_password(None, user, PASSWORD)
+    people.set_password(SYSTEM, user, PASSWORD)
     db.session.commit()
     return user
 

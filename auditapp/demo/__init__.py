@@ -23,6 +23,7 @@ from ..reviewing import DomainEntry, ReviewEntry, save_review
 from ..sampling import draw_sample, open_cycle, request_withdrawal
 from ..workdays import add_working_days
 from . import wording
+from ..permissions import SYSTEM
 
 HERE = Path(__file__).parent
 PASSWORD = "demo-password-2026"
@@ -38,7 +39,7 @@ def seed_demo(current_month: str = CURRENT_MONTH, past_months: list[str] = PAST_
     with clock.frozen_at(datetime(2026, 7, 20, 9)):
         _people()
         with (HERE / "case-list.csv").open("rb") as stream:
-            import_cases(None, stream, "case-list.csv")
+            import_cases(SYSTEM, stream, "case-list.csv")
     for month in past_months:
         _month(rng, month, complete=True)
     _month(rng, current_month, complete=False)
@@ -49,11 +50,11 @@ def seed_demo(current_month: str = CURRENT_MONTH, past_months: list[str] = PAST_
 
 def _people() -> None:
     with (HERE / "managers.csv").open("rb") as stream:
-        apply_people(None, read_people(stream, "managers.csv"))
-    save_user(None, None, name=LEADERSHIP_READER[0], email=LEADERSHIP_READER[1],
+        apply_people(SYSTEM, read_people(stream, "managers.csv"))
+    save_user(SYSTEM, None, name=LEADERSHIP_READER[0], email=LEADERSHIP_READER[1],
               team=team_named("Service leadership", create=True), roles={"is_leadership"})
     for user in db.session.scalars(select(User)):
-        set_password(None, user, PASSWORD)
+        set_password(SYSTEM, user, PASSWORD)
 
 
 def _at(day: date, hour: int = 10) -> datetime:
@@ -64,8 +65,8 @@ def _month(rng: random.Random, month: str, complete: bool) -> None:
     year, number = map(int, month.split("-"))
     start = add_working_days(date(year, number, 1) - timedelta(days=1), 1)
     with clock.frozen_at(_at(start, 9)):
-        cycle = open_cycle(None, month)
-        audits = draw_sample(None, cycle, seed=rng.randrange(10**6))
+        cycle = open_cycle(SYSTEM, month)
+        audits = draw_sample(SYSTEM, cycle, seed=rng.randrange(10**6))
     for index, audit in enumerate(audits):
         stage = "moderated" if complete else ["moderated", "moderated", "ready", "one", "draft", "none"][index % 6]
         _work_on(rng, audit, start, stage)

@@ -23,6 +23,7 @@ from ..moderation import needs_rationale
 from ..people import apply_people, hash_password, save_user, team_named
 from ..workdays import add_working_days
 from . import HERE, LEADERSHIP_READER, PASSWORD, wording
+from ..permissions import SYSTEM
 
 # Generated teams beside the sample export's eight, so 40 teams and about 400 managers in all.
 TEAMS, MANAGERS_PER_TEAM, SENIORS, CASES, PAST_MONTHS, PER_MONTH = 32, 12, 20, 60_000, 120, 100
@@ -115,8 +116,8 @@ def seed_large(progress: Callable[[str], None] = lambda message: None) -> str:
 def _people(rng: random.Random):
     """The sample export's people (the README's sign-ins), then generated teams and managers."""
     with (HERE / "managers.csv").open("rb") as stream:
-        apply_people(None, read_people(stream, "managers.csv"))
-    save_user(None, None, name=LEADERSHIP_READER[0], email=LEADERSHIP_READER[1],
+        apply_people(SYSTEM, read_people(stream, "managers.csv"))
+    save_user(SYSTEM, None, name=LEADERSHIP_READER[0], email=LEADERSHIP_READER[1],
               team=team_named("Service leadership", create=True), roles={"is_leadership"})
     leadership = team_named("Service leadership").id
     for t in range(TEAMS):

@@ -42,11 +42,6 @@ def error_summary_items(form: FlaskForm) -> list[dict]:
     return items
 
 
-def user_required(check) -> None:
-    if not check(current_user):
-        abort(403)
-
-
 FORM_CONTROLS = {"csrf_token", "version", "seen"}
 
 

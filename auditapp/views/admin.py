@@ -1,8 +1,9 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from .. import permissions
+from ..access import allow_blueprint
 from ..errors import RuleError
 from ..extensions import db
 from ..forms import PersonForm, TeamForm, UploadForm
@@ -13,17 +14,14 @@ from ..loading import PERSON_ROW
 from ..models import ROLE_LABELS, Team, User
 from ..paging import paginate, requested_page
 from ..people import apply_people, create_team, rename_team, save_user, set_password
-from . import form_posted, show_rule_error, user_required
+from . import form_posted, show_rule_error
 
 bp = Blueprint("admin", __name__, url_prefix="/people")
 PEOPLE_PAGE = 50
 ACTIVITY_PAGE = 100
 
 
-@bp.before_request
-@login_required
-def only_the_qa_lead():
-    user_required(permissions.can_manage)
+allow_blueprint(bp, permissions.can_manage)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -78,7 +76,7 @@ def person(user_id: int | None = None):
             saved = save_user(current_user, user, name=form.name.data, email=form.email.data, team=team,
                               roles=set(form.roles.data or []), active=form.active.data)
             if form.password.data:
-                set_password(current_user, saved, form.password.data)
+                set_password(current_user, saved, form.password.data, keep_session=session.get("sid"))
             db.session.commit()
         except RuleError as error:
             show_rule_error(form, error)

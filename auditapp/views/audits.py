@@ -1,8 +1,9 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from .. import clock, permissions
+from ..access import allow
 from ..concerns import acknowledge_concern, raise_concern
 from ..errors import RuleError
 from ..extensions import db
@@ -20,7 +21,7 @@ bp = Blueprint("audits", __name__)
 
 
 @bp.route("/audits/<int:audit_id>")
-@login_required
+@allow(permissions.anyone_signed_in)
 def show(audit_id: int):
     audit = permissions.get_audit(audit_id, current_user)
     visible = [r for r in audit.reviews if permissions.can_see_review(current_user, audit, r.role)]
@@ -32,7 +33,7 @@ def show(audit_id: int):
 
 
 @bp.route("/audits/<int:audit_id>/review/<role>", methods=["GET", "POST"])
-@login_required
+@allow(permissions.anyone_signed_in)
 def review(audit_id: int, role: str):
     audit = permissions.get_audit(audit_id, current_user)
     if role not in ("A", "B") or audit.role_of(current_user) != role:
@@ -128,7 +129,7 @@ def _entry_from_form(form: ReviewForm, saved: ReviewEntry) -> ReviewEntry:
 
 
 @bp.route("/audits/<int:audit_id>/concerns/new", methods=["GET", "POST"])
-@login_required
+@allow(permissions.anyone_signed_in)
 def new_concern(audit_id: int):
     audit = permissions.get_audit(audit_id, current_user)
     permissions.require(permissions.can_raise_concern(current_user, audit))
@@ -148,7 +149,7 @@ def new_concern(audit_id: int):
 
 
 @bp.route("/concerns/<int:concern_id>/acknowledge", methods=["GET", "POST"])
-@login_required
+@allow(permissions.anyone_signed_in)
 def acknowledge(concern_id: int):
     audit_id = db.session.scalar(select(Concern.audit_id).where(Concern.id == concern_id))
     if audit_id is None:

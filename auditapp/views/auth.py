@@ -1,35 +1,40 @@
-import time
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
+from .. import permissions, sessions
+from ..access import allow, public
 from ..extensions import db
 from ..forms import SignInForm
-from ..history import record
-from ..people import check_password, user_by_email
+from ..signing_in import password_sign_in, signed_in, signed_out
 from . import form_posted
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@public
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = SignInForm()
     if form_posted(form):
-        user = user_by_email(form.email.data)
-        if check_password(user, form.password.data) and user.active:
-            # A fresh session on sign-in, so a session id planted beforehand is worthless.
-            session.clear()
-            login_user(user)
-            session["signed_in_at"] = session["last_seen"] = time.time()
-            record(user, "Signed in")
-            db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+        user, refused = password_sign_in(form.email.data, form.password.data)
+        if user is not None:
+            return _start_session(user, "password")
+        db.session.commit()  # the failed attempt counts towards the limits
         # One message whether or not the account exists.
-        form.email.errors = ["Enter a correct email address and password"]
+        form.email.errors = [refused]
     return render_template("auth/sign_in.html", form=form)
+
+
+def _start_session(user, method: str):
+    target = _safe_next(request.args.get("next") or session.get("next"))
+    # A fresh session on sign-in, so a session id planted beforehand is worthless.
+    session.clear()
+    session["sid"] = signed_in(user, method)
+    login_user(user)
+    db.session.commit()
+    return redirect(target)
 
 
 def _safe_next(target: str | None) -> str:
@@ -39,8 +44,10 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/sign-out", methods=["POST"])
-@login_required
+@allow(permissions.anyone_signed_in)
 def sign_out():
+    signed_out(current_user, session.get("sid"))
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out", "success")
@@ -48,7 +55,8 @@ def sign_out():
 
 
 @bp.route("/session/keep-alive", methods=["POST"])
-@login_required
+@allow(permissions.anyone_signed_in)
 def keep_alive():
-    """"Stay signed in" from the idle warning: the request itself renews the idle time."""
+    """"Stay signed in" from the idle warning."""
+    sessions.touch(session.get("sid"))
     return "", 204

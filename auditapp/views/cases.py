@@ -1,24 +1,22 @@
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from .. import clock, jobs, permissions
+from ..access import allow_blueprint
 from ..extensions import db
 from ..forms import UploadForm
 from ..loading import CASE_ROW
 from ..models import Case, ImportJob
 from ..paging import paginate
-from . import form_posted, user_required
+from . import form_posted
 
 bp = Blueprint("cases", __name__)
 
 PAGE_SIZE = 50
 
 
-@bp.before_request
-@login_required
-def only_the_qa_lead():
-    user_required(permissions.can_manage)
+allow_blueprint(bp, permissions.can_manage)
 
 
 @bp.route("/cases", methods=["GET", "POST"])

@@ -1,8 +1,9 @@
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from .. import clock, permissions, worklists
+from ..access import allow
 from ..allocation import allocation_problems, change_allocation
 from ..errors import RuleError
 from ..exports.allocation import allocation_csv
@@ -16,7 +17,7 @@ from ..sampling import (WITHDRAWAL_REASONS, cancel_cycle, decide_withdrawal, dra
                         open_cycle, open_cycle_for, openable_months, request_withdrawal)
 from ..conflicts import Conflict, history_mark
 from ..stash import restore_typed
-from . import after_conflict, form_posted, posted, show_rule_error, user_required
+from . import after_conflict, form_posted, posted, show_rule_error
 
 bp = Blueprint("cycles", __name__)
 CYCLES_PER_PAGE = 12
@@ -33,18 +34,16 @@ def _cycle(month: str) -> Cycle:
 
 
 @bp.route("/cycles")
-@login_required
+@allow(permissions.can_manage)
 def index():
-    user_required(permissions.can_manage)
     page = paginate(worklists.cycles_newest_first(), CYCLES_PER_PAGE)
     return render_template("cycles/index.html", page=page,
                            overviews=worklists.cycle_overviews(page.items, clock.today()))
 
 
 @bp.route("/cycles/new", methods=["GET", "POST"])
-@login_required
+@allow(permissions.can_manage)
 def new():
-    user_required(permissions.can_manage)
     form = OpenCycleForm()
     if not form.is_submitted():
         form.month.data = next_month_to_open(clock.today())
@@ -63,9 +62,8 @@ def new():
 
 
 @bp.route("/cycles/<month>/cancel", methods=["GET", "POST"])
-@login_required
+@allow(permissions.can_manage)
 def cancel(month: str):
-    user_required(permissions.can_manage)
     cycle = _cycle(month)
     if cycle.cancelled_at is not None:
         abort(404)
@@ -83,9 +81,8 @@ def cancel(month: str):
 
 
 @bp.route("/cycles/<month>", methods=["GET", "POST"])
-@login_required
+@allow(permissions.can_manage)
 def show(month: str):
-    user_required(permissions.can_manage)
     cycle = _cycle(month)
     form = DrawSampleForm()
     if cycle.sampled_at is None and cycle.cancelled_at is None and form_posted(form):
@@ -103,18 +100,16 @@ def show(month: str):
 
 
 @bp.route("/cycles/<month>/allocation.csv")
-@login_required
+@allow(permissions.can_manage)
 def allocation_download(month: str):
-    user_required(permissions.can_manage)
     audits = db.session.scalars(worklists.cycle_audits(_cycle(month)).where(Audit.withdrawn_at.is_(None)))
     return Response(allocation_csv(audits), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="allocation-{month}.csv"'})
 
 
 @bp.route("/audits/<int:audit_id>/allocation", methods=["GET", "POST"])
-@login_required
+@allow(permissions.can_manage)
 def allocation(audit_id: int):
-    user_required(permissions.can_manage)
     audit = permissions.get_audit(audit_id, current_user)
     people = list(db.session.scalars(
         select(User).options(*PERSON_ROW).where(User.active.is_(True)).order_by(User.name)))
@@ -150,9 +145,8 @@ def allocation(audit_id: int):
 
 
 @bp.route("/audits/<int:audit_id>/withdraw", methods=["GET", "POST"])
-@login_required
+@allow(permissions.can_request_withdrawal)
 def withdraw(audit_id: int):
-    user_required(permissions.can_request_withdrawal)
     audit = permissions.get_audit(audit_id, current_user)
     form = WithdrawalForm()
     if form_posted(form):
@@ -168,7 +162,7 @@ def withdraw(audit_id: int):
 
 
 @bp.route("/audits/<int:audit_id>/withdrawal", methods=["GET", "POST"])
-@login_required
+@allow(permissions.anyone_signed_in)
 def decide(audit_id: int):
     audit = permissions.get_audit(audit_id, current_user)
     permissions.require(permissions.can_approve_withdrawal(current_user, audit),

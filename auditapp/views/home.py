@@ -1,7 +1,8 @@
 from flask import Blueprint, abort, current_app, render_template
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from .. import clock, worklists
+from .. import clock, permissions, worklists
+from ..access import allow, public
 from ..paging import paginate
 
 bp = Blueprint("home", __name__)
@@ -23,12 +24,12 @@ def _work_list(kind: str):
 
 
 @bp.route("/")
-@login_required
+@allow(permissions.anyone_signed_in)
 def index():
     today = clock.today()
     lists = {kind: paginate(_work_list(kind), HOME_LIST_SIZE, 1) for kind in WORK_LISTS}
     overviews = []
-    if current_user.is_qa_lead:
+    if permissions.can_manage(current_user):
         recent = paginate(worklists.cycles_newest_first(), 3, 1).items
         overviews = worklists.cycle_overviews(recent, today)
     return render_template("home/index.html", today=today, lists=lists, to_do=lists["to-do"],
@@ -37,7 +38,7 @@ def index():
 
 
 @bp.route("/my/<kind>")
-@login_required
+@allow(permissions.anyone_signed_in)
 def work_list(kind: str):
     if kind not in WORK_LISTS:
         abort(404)
@@ -46,17 +47,19 @@ def work_list(kind: str):
 
 
 @bp.route("/grade-descriptors")
-@login_required
+@allow(permissions.anyone_signed_in)
 def descriptors():
     return render_template("home/descriptors.html", descriptors=current_app.config["DESCRIPTORS"])
 
 
 @bp.route("/health")
+@public
 def health():
     """For load balancers and the benchmarks' baseline: answers without touching the database."""
     return "ok", 200, {"Content-Type": "text/plain"}
 
 
 @bp.route("/accessibility")
+@public
 def accessibility():
     return render_template("home/accessibility.html")

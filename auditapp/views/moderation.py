@@ -1,7 +1,8 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import permissions
+from ..access import allow
 from ..errors import RuleError
 from ..extensions import db
 from ..forms import ModerationForm, ReopenForm
@@ -16,7 +17,7 @@ bp = Blueprint("moderation", __name__)
 
 
 @bp.route("/audits/<int:audit_id>/moderate", methods=["GET", "POST"])
-@login_required
+@allow(permissions.anyone_signed_in)
 def moderate(audit_id: int):
     audit = permissions.get_audit(audit_id, current_user)
     if audit.moderator_id != current_user.id:
@@ -93,10 +94,9 @@ def _entry_from_form(form: ModerationForm, saved: ModerationEntry) -> Moderation
 
 
 @bp.route("/audits/<int:audit_id>/reopen", methods=["GET", "POST"])
-@login_required
+@allow(permissions.can_reopen)
 def reopen_audit(audit_id: int):
     audit = permissions.get_audit(audit_id, current_user)
-    permissions.require(current_user.is_qa_lead, "Only the QA lead can reopen a signed-off audit.")
     if audit.signed_off_at is None:
         abort(404)
     form = ReopenForm()

@@ -1,10 +1,11 @@
 import tempfile
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from .. import charts, clock, permissions
+from ..access import allow, allow_blueprint
 from ..exports.history import write_history
 from ..exports.workbook import workbook_bytes
 from ..extensions import db
@@ -14,16 +15,12 @@ from ..history import record
 from ..models import CASE_TYPES, Cycle, Team
 from ..sampling import open_cycle_for
 from ..summary import EQUALITY, PERIODS, MonthSummary, cached_summary, summarise
-from . import user_required
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@bp.before_request
-@login_required
-def only_report_readers():
-    user_required(permissions.can_read_reports)
+allow_blueprint(bp, permissions.can_read_reports)
 
 
 def _filters() -> ReportFilterForm | None:
@@ -67,7 +64,7 @@ def dashboard():
                            bars_height=bars_height, line=charts.trend_line(summary.trend),
                            judgements=JUDGEMENTS, domains=DOMAINS, grades=GRADES_BEST_FIRST,
                            colours=charts.GRADE_COLOURS, width=charts.WIDTH, label_x=charts.LABEL_WIDTH - 10,
-                           equality_labels=EQUALITY, can_export_all=permissions.can_manage(current_user))
+                           equality_labels=EQUALITY, can_export_all=permissions.can_export_all(current_user))
 
 
 @bp.route("/agreement")
@@ -81,9 +78,9 @@ def agreement():
 
 
 @bp.route("/all-audits.xlsx")
+@allow(permissions.can_export_all)
 def all_audits():
     """The full history, for the QA lead: written to a temporary file, so memory stays flat."""
-    user_required(permissions.can_manage)
     spool = tempfile.TemporaryFile()
     write_history(spool, clock.today())
     spool.seek(0)

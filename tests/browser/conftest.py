@@ -23,7 +23,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 @pytest.fixture(scope="session")
 def live_app(database_url, app):
     """The app with CSRF on, as in production, on the test database."""
-    return create_app({"SECRET_KEY": "browser-tests", "SQLALCHEMY_DATABASE_URI": database_url})
+    return create_app({"SECRET_KEY": "browser-tests", "SQLALCHEMY_DATABASE_URI": database_url,
+                       "SESSION_COOKIE_SECURE": False})  # served over plain http on 127.0.0.1
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from auditapp.demo import HERE as DEMO
 from auditapp.grading import DOMAINS
 from auditapp.imports.users import read_people
 from auditapp.people import apply_people
+from auditapp.permissions import SYSTEM
 from conftest import build_world, person
 from helpers import reload, sample_month
 
@@ -28,7 +29,7 @@ def fill_review(page, grade: str, overall: str) -> None:
 
 def test_qa_lead_imports_cases_opens_a_month_and_draws_the_sample(visit):
     with (DEMO / "managers.csv").open("rb") as stream:
-        apply_people(None, read_people(stream, "managers.csv"))
+        apply_people(SYSTEM, read_people(stream, "managers.csv"))
     qa = person("Quinn Lead", "Quality Assurance", {"is_qa_lead"})
     browser = visit(qa)
     page = browser.page

@@ -6,7 +6,7 @@ from flask_login import UserMixin
 from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+from ..extensions import db
 
 # Nothing loads behind the code's back: a relationship not loaded by the query that fetched its
 # object raises instead of issuing SQL (an N+1 caught in tests, not in production). "raise_on_sql"
@@ -365,3 +365,7 @@ class FormStash(db.Model):
     path: Mapped[str] = mapped_column(String(500))
     data: Mapped[str] = mapped_column(Text)  # JSON: field name -> list of values
     created_at: Mapped[datetime]
+
+
+# Sessions, sign-in attempts and the record of reads: the security records, kept apart.
+from .security import HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402,F401

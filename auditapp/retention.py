@@ -1,0 +1,77 @@
+"""Keeping audits no longer than the council's retention period.
+
+The history and the record of reads are append-only in the database itself (triggers created by
+migration 0007). A purge is the one sanctioned way past them: it opens them for its own
+transaction only, removes whole audits with everything about them, and records that it did.
+"""
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from sqlalchemy import delete, func, insert, or_, select, update
+
+from . import clock, remembered
+from .errors import RuleError
+from .extensions import db
+from .history import record
+from .models import (Audit, Concern, Cycle, Event, HistoryPurge, ModeratedGrade, ReadRecord, Review,
+                     ReviewGrade, SignInAttempt, UserSession)
+from .permissions import SYSTEM, require
+from .sampling import month_of, month_start, months_before
+
+
+@contextmanager
+def history_opened(connection):
+    """Within the caller's transaction only: the append-only triggers let changes through while
+    the history_purge table has a row, and it is emptied again before the transaction ends."""
+    connection.execute(insert(HistoryPurge).values(started_at=clock.now()))
+    try:
+        yield
+    finally:
+        connection.execute(delete(HistoryPurge))
+
+
+@dataclass
+class Purged:
+    before_month: str
+    audits: int
+    cycles: int
+    history: int
+
+    def __str__(self) -> str:
+        return (f"Removed {self.audits} audits in {self.cycles} monthly cycles before {self.before_month}, "
+                f"with {self.history} history entries")
+
+
+def purge_older_than(actor, years: int) -> Purged:
+    """Remove every audit whose month began more than `years` years ago, with its reviews, grades,
+    concerns, history and reads; the general history, sign-ins and sessions older than that too."""
+    require(actor is SYSTEM, "Records are purged only from the command line")
+    if years < 1:
+        raise RuleError("The retention period must be at least one year")
+    before_month = months_before(month_of(clock.today()), years * 12)
+    cutoff = datetime.combine(month_start(before_month), time())
+    old_cycles = select(Cycle.id).where(Cycle.month < before_month)
+    old_audits = select(Audit.id).where(Audit.cycle_id.in_(old_cycles))
+    session = db.session
+    audits = session.scalar(select(func.count()).select_from(old_audits.subquery()))
+    cycles = session.scalar(select(func.count()).select_from(old_cycles.subquery()))
+    with history_opened(session):
+        history = session.execute(delete(Event).where(
+            or_(Event.audit_id.in_(old_audits), Event.at < cutoff))).rowcount
+        session.execute(delete(ReadRecord).where(or_(ReadRecord.audit_id.in_(old_audits), ReadRecord.at < cutoff)))
+    old_reviews = select(Review.id).where(Review.audit_id.in_(old_audits))
+    session.execute(delete(ReviewGrade).where(ReviewGrade.review_id.in_(old_reviews)))
+    for model in (Review, ModeratedGrade, Concern):
+        session.execute(delete(model).where(model.audit_id.in_(old_audits)))
+    # A replacement and the audit it replaced belong to the same month, so go together.
+    session.execute(update(Audit).where(Audit.id.in_(old_audits)).values(replacement_for_id=None))
+    session.execute(delete(Audit).where(Audit.cycle_id.in_(old_cycles)))
+    session.execute(delete(Cycle).where(Cycle.month < before_month))
+    session.execute(delete(SignInAttempt).where(SignInAttempt.at < cutoff))
+    session.execute(delete(UserSession).where(UserSession.started_at < cutoff))
+    result = Purged(before_month, audits, cycles, history)
+    record(actor, "Records purged past the retention period", field=f"{years} years", after=str(result))
+    remembered.forget_all()
+    return result
