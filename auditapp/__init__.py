@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from . import access, cli, errors, permissions, security
+from . import access, cli, errors, permissions, reads, security
 from .config import ROOT, load_config
 from .extensions import csrf, db, login_manager, migrate
 from .grading import descriptors_version, grade_label, load_descriptors
@@ -44,6 +44,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
     access.init_app(app)
+    reads.init_app(app)
 
     for blueprint in (assets, auth, home, admin, cases, cycles, audits, moderation, reports):
         app.register_blueprint(blueprint.bp)

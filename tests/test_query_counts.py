@@ -60,6 +60,7 @@ def pages(h: History) -> dict[str, tuple]:
         "admin.teams": [(w.qa_lead, "/people/teams")],
         "admin.team": [(w.qa_lead, f"/people/teams/{w.qa_lead.team_id}")],
         "admin.activity": [(w.qa_lead, "/people/activity")],
+        "admin.reads": [(w.qa_lead, "/people/reads"), (w.qa_lead, f"/people/reads?q={h.draft.case.reference}")],
         "cases.index": [(w.qa_lead, "/cases"), (w.qa_lead, "/cases?q=C0")],
         "cases.import_progress": [(w.qa_lead, f"/cases/imports/{h.import_job}")],
         "cases.import_status": [(w.qa_lead, f"/cases/imports/{h.import_job}.json")],

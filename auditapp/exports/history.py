@@ -17,6 +17,7 @@ from ..extensions import db
 from ..facts import Judgements
 from ..grading import DOMAINS, JUDGEMENTS, grade_label
 from ..models import CASE_TYPES, Audit, Case, Cycle, Team, User, status_of
+from .cells import is_risky, mark_as_text
 
 CHUNK = 1000
 HEADER = ["Month", "Case reference", "Team", "Case type", "Auditor A", "Auditor B", "Moderator", "Status",
@@ -75,11 +76,11 @@ def write_history(target: IO[bytes] | str, today: date) -> int:
 
 
 def _cell(sheet, value):
-    if isinstance(value, str) and value.startswith("="):
-        # openpyxl writes a string that starts with "=" as a formula: type it as text. (Other
-        # strings are written as text already; wrapping every cell would double the export's time.)
+    if is_risky(value):
+        # Only these need a cell object (plain strings are written as text already; wrapping
+        # every cell would double the export's time).
         cell = WriteOnlyCell(sheet, value)
-        cell.data_type = "s"
+        mark_as_text(cell)
         return cell
     if value is not None and hasattr(value, "year"):
         cell = WriteOnlyCell(sheet, value)

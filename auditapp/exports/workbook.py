@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS, grade_label
 from ..moderation import KEY_ISSUES
 from ..summary import EQUALITY, GradeCounts, MonthSummary
+from .cells import mark_as_text
 
 SHEETS = ["Summary", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality"]
 PERCENT = "0%"
@@ -30,7 +31,7 @@ def _value(cell, value) -> None:
     cell.value = value
     # Free text is never a formula, whatever it starts with.
     if isinstance(value, str):
-        cell.data_type = "s"
+        mark_as_text(cell)
     elif isinstance(value, datetime | date):
         cell.number_format = DATE
     elif isinstance(value, float):

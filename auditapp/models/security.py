@@ -52,8 +52,8 @@ class ReadRecord(db.Model):
     audit_id: Mapped[int | None] = mapped_column(ForeignKey("audit.id"), index=True)
     what: Mapped[str] = mapped_column(String(200))  # "Audit", or the export's name and month
 
-    user = relationship("User", lazy="raise_on_sql")
-    audit = relationship("Audit", lazy="raise_on_sql")
+    user: Mapped["User"] = relationship(lazy="raise_on_sql")  # noqa: F821
+    audit: Mapped["Audit | None"] = relationship(lazy="raise_on_sql")  # noqa: F821
 
 
 class HistoryPurge(db.Model):

@@ -3,7 +3,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from .. import permissions
-from ..access import allow_blueprint
+from ..access import allow, allow_blueprint
 from ..errors import RuleError
 from ..extensions import db
 from ..forms import PersonForm, TeamForm, UploadForm
@@ -13,6 +13,7 @@ from ..imports.users import read_people
 from ..loading import PERSON_ROW
 from ..models import ROLE_LABELS, Team, User
 from ..paging import paginate, requested_page
+from ..reads import recent_reads
 from ..people import apply_people, create_team, rename_team, save_user, set_password
 from . import form_posted, show_rule_error
 
@@ -124,12 +125,25 @@ def team(team_id: int):
 
 
 @bp.route("/activity")
+@allow(permissions.can_read_activity)
 def activity():
-    # Newer / older pages without a total: counting the whole history on every view would cost
-    # more than the page. One row past the page says whether an older page exists.
+    page, rows, older = _newest_first(recent_activity())
+    return render_template("admin/activity.html", events=rows, page=page, older=older)
+
+
+@bp.route("/reads")
+@allow(permissions.can_read_activity)
+def reads():
+    search = request.args.get("q", "")[:100]
+    page, rows, older = _newest_first(recent_reads(search))
+    return render_template("admin/reads.html", reads=rows, page=page, older=older, search=search)
+
+
+def _newest_first(query) -> tuple[int, list, bool]:
+    """(page number, its rows, whether an older page exists). No total: counting the whole log on
+    every view would cost more than the page; one row past the page says whether there is more."""
     page = requested_page()
-    rows = list(db.session.scalars(recent_activity().limit(ACTIVITY_PAGE + 1).offset((page - 1) * ACTIVITY_PAGE)))
+    rows = list(db.session.scalars(query.limit(ACTIVITY_PAGE + 1).offset((page - 1) * ACTIVITY_PAGE)))
     if not rows and page > 1:
         abort(404)
-    return render_template("admin/activity.html", events=rows[:ACTIVITY_PAGE], page=page,
-                           older=len(rows) > ACTIVITY_PAGE)
+    return page, rows[:ACTIVITY_PAGE], len(rows) > ACTIVITY_PAGE

@@ -2,7 +2,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import clock, permissions, worklists
+from .. import clock, permissions, reads, worklists
 from ..access import allow
 from ..allocation import allocation_problems, change_allocation
 from ..errors import RuleError
@@ -103,6 +103,7 @@ def show(month: str):
 @allow(permissions.can_manage)
 def allocation_download(month: str):
     audits = db.session.scalars(worklists.cycle_audits(_cycle(month)).where(Audit.withdrawn_at.is_(None)))
+    reads.note(f"Allocation for {month} (CSV)")
     return Response(allocation_csv(audits), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="allocation-{month}.csv"'})
 

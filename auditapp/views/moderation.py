@@ -1,7 +1,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import permissions
+from .. import permissions, reads
 from ..access import allow
 from ..errors import RuleError
 from ..extensions import db
@@ -22,6 +22,8 @@ def moderate(audit_id: int):
     audit = permissions.get_audit(audit_id, current_user)
     if audit.moderator_id != current_user.id:
         abort(403)
+    if request.method == "GET":
+        reads.note("Audit: moderation", audit.id)
     if audit.signed_off_at:
         if request.method != "GET":
             abort(403)

@@ -4,14 +4,13 @@ from flask import Blueprint, Response, abort, render_template, request, send_fil
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import charts, clock, permissions
+from .. import charts, clock, permissions, reads
 from ..access import allow, allow_blueprint
 from ..exports.history import write_history
 from ..exports.workbook import workbook_bytes
 from ..extensions import db
 from ..forms import ReportFilterForm
 from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
-from ..history import record
 from ..models import CASE_TYPES, Cycle, Team
 from ..sampling import open_cycle_for
 from ..summary import EQUALITY, PERIODS, MonthSummary, cached_summary, summarise
@@ -84,8 +83,7 @@ def all_audits():
     spool = tempfile.TemporaryFile()
     write_history(spool, clock.today())
     spool.seek(0)
-    record(current_user, "Full audit history downloaded")
-    db.session.commit()
+    reads.note("Every audit ever sampled (Excel)")
     return send_file(spool, mimetype=XLSX, as_attachment=True, download_name="case-audits-all.xlsx")
 
 
@@ -94,7 +92,6 @@ def workbook(month: str):
     if open_cycle_for(month) is None:
         abort(404)
     content = workbook_bytes(summarise(month, clock.today()))
-    record(current_user, "Monthly summary downloaded", field=month)
-    db.session.commit()
+    reads.note(f"Monthly summary for {month} (Excel)")
     return Response(content, mimetype=XLSX, headers={
         "Content-Disposition": f'attachment; filename="case-audit-summary-{month}.xlsx"'})
