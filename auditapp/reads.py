@@ -1,7 +1,8 @@
 """The record of reads: who opened which audit or downloaded which export, and when.
 
-Views note a read with `note()`; the rows are written once the page has been produced (and only
-if it was), on a connection of their own, so a read never changes the request's own work."""
+Views note a read with `note()`; the rows are written once the page has been produced, and only
+if it was (a refused or failed request read nothing). Pages that note reads change nothing
+themselves, so committing here commits only the reads."""
 
 from flask import Flask, g
 from flask_login import current_user
@@ -23,8 +24,8 @@ def init_app(app: Flask) -> None:
         reads = g.pop("reads", None)
         if reads and response.status_code < 400 and current_user.is_authenticated:
             at, user_id = clock.now(), current_user.id
-            with db.engine.begin() as connection:
-                connection.execute(insert(ReadRecord), [{"at": at, "user_id": user_id, **read} for read in reads])
+            db.session.execute(insert(ReadRecord), [{"at": at, "user_id": user_id, **read} for read in reads])
+            db.session.commit()
         return response
 
 
