@@ -1,0 +1,254 @@
+"""Access, proven for every route: deny by default, and an authorisation matrix kept as data.
+
+Every route and method is requested by ten people: nobody signed in, auditor A and auditor B of
+the audit in the URL, an auditor of another audit, a team manager of another team, the audit's
+moderator, another senior manager, the QA lead, a leadership reader and a deactivated QA lead.
+A route missing from the matrix fails the suite; so does any status other than the one expected.
+
+Decision (README, "Who may see what"): every senior manager may read every audit, as may the QA
+lead; auditors only their own; leadership readers only the reports. Blind review holds for all of
+them: nobody but its author sees a review before both auditors have submitted.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from auditapp import create_app
+from auditapp.access import PUBLIC, rule_for
+from auditapp.extensions import db
+from auditapp.loading import PERSON_ROW
+from auditapp.models import Audit, Concern, ImportJob, User
+from auditapp.people import save_user
+from auditapp.permissions import SYSTEM
+from auditapp.sampling import request_withdrawal
+from builders import draft_review, ready_for_moderation, sampled_month, signed_off_audit
+from conftest import person, sign_in
+
+PERSONAS = ["anonymous", "auditor_a", "auditor_b", "other_auditor", "other_team_manager", "moderator",
+            "other_senior", "qa_lead", "leader", "deactivated"]
+SIGN_IN = "to sign-in"  # 302 to the sign-in page
+SIGNED_OUT = {"anonymous", "deactivated"}
+INVOLVED = {"auditor_a", "auditor_b", "moderator"}
+READ_EVERY_AUDIT = {"qa_lead", "moderator", "other_senior"}  # the QA lead and every senior manager
+
+
+def expect(default, **given) -> dict:
+    """Each persona's expected status: `default` for the signed-in, sign-in for the signed-out."""
+    return {p: given.get(p, SIGN_IN if p in SIGNED_OUT else default) for p in PERSONAS}
+
+
+def only(status, people: set[str], others=403) -> dict:
+    return expect(others, **{p: status for p in people})
+
+
+def audit_page(allowed: set[str], status=200, viewer_refused=403) -> dict:
+    """A page about one audit: 404 to anyone who may not see the audit at all (so an id reveals
+    nothing), `viewer_refused` to those who may see it but not do this, `status` to `allowed`."""
+    statuses = {p: viewer_refused for p in INVOLVED | READ_EVERY_AUDIT} | {p: status for p in allowed}
+    return expect(404, **statuses)
+
+
+ANYONE = only(200, set(PERSONAS) - SIGNED_OUT)
+PUBLIC_PAGE = {p: 200 for p in PERSONAS}
+QA_LEAD = only(200, {"qa_lead"})
+REPORT_READERS = only(200, {"qa_lead", "moderator", "other_senior", "leader"})
+REQUESTERS = only(200, {"qa_lead", "moderator", "other_senior"})  # withdrawal: QA lead or a senior manager
+
+
+@dataclass
+class Scene:
+    draft: Audit          # auditor A has saved a draft
+    ready: Audit          # both submitted: ready for moderation
+    signed_off: Audit
+    withdrawing: Audit    # the QA lead asked for it to be withdrawn
+    concern: Concern
+    concerning: Audit     # the concern's audit
+    job: ImportJob
+    month: str = "2026-11"
+
+
+# (method, URL, the audit whose people the personas are, expected statuses)
+def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
+    d, m = s.draft, s.month
+    return [
+        ("GET", "/sign-in", d, {p: 200 if p in SIGNED_OUT else 302 for p in PERSONAS}),
+        ("POST", "/sign-in", d, {p: 200 if p in SIGNED_OUT else 302 for p in PERSONAS}),
+        ("POST", "/sign-out", d, expect(SIGN_IN)),
+        ("POST", "/session/keep-alive", d, expect(204)),
+        ("GET", "/health", d, PUBLIC_PAGE),
+        ("GET", "/accessibility", d, PUBLIC_PAGE),
+        ("GET", "/assets/images/favicon.svg", d, PUBLIC_PAGE),
+        ("GET", "/assets/js/govuk-frontend.min.js", d, PUBLIC_PAGE),
+        ("GET", "/assets/js/app.js", d, PUBLIC_PAGE),
+        ("GET", "/static/app.css", d, PUBLIC_PAGE),
+        ("GET", "/", d, ANYONE),
+        ("GET", "/my/to-do", d, ANYONE),
+        ("GET", "/grade-descriptors", d, ANYONE),
+        # People, teams and the logs: the QA lead's alone.
+        ("GET", "/people/", d, QA_LEAD), ("POST", "/people/", d, QA_LEAD),
+        ("GET", "/people/new", d, QA_LEAD), ("POST", "/people/new", d, QA_LEAD),
+        ("GET", f"/people/{d.auditor_b_id}", d, QA_LEAD), ("POST", f"/people/{d.auditor_b_id}", d, QA_LEAD),
+        ("GET", "/people/teams", d, QA_LEAD), ("POST", "/people/teams", d, QA_LEAD),
+        ("GET", f"/people/teams/{d.case.team_id}", d, QA_LEAD), ("POST", f"/people/teams/{d.case.team_id}", d, QA_LEAD),
+        ("GET", "/people/activity", d, QA_LEAD),
+        ("GET", "/people/reads", d, QA_LEAD),
+        # The register and the monthly cycle: the QA lead's.
+        ("GET", "/cases", d, QA_LEAD), ("POST", "/cases", d, QA_LEAD),
+        ("GET", f"/cases/imports/{s.job.id}", d, QA_LEAD),
+        ("GET", f"/cases/imports/{s.job.id}.json", d, QA_LEAD),
+        ("GET", "/cycles", d, QA_LEAD),
+        ("GET", "/cycles/new", d, QA_LEAD), ("POST", "/cycles/new", d, QA_LEAD),
+        ("GET", f"/cycles/{m}", d, QA_LEAD), ("POST", f"/cycles/{m}", d, QA_LEAD),
+        ("GET", f"/cycles/{m}/cancel", d, QA_LEAD), ("POST", f"/cycles/{m}/cancel", d, QA_LEAD),
+        ("GET", f"/cycles/{m}/allocation.csv", d, QA_LEAD),
+        ("GET", f"/audits/{d.id}/allocation", d, QA_LEAD), ("POST", f"/audits/{d.id}/allocation", d, only(302, {"qa_lead"})),
+        # Withdrawals: asked by the QA lead or a senior manager; decided by a different senior manager.
+        ("GET", f"/audits/{d.id}/withdraw", d, REQUESTERS), ("POST", f"/audits/{d.id}/withdraw", d, REQUESTERS),
+        ("GET", f"/audits/{s.withdrawing.id}/withdrawal", s.withdrawing,
+         audit_page({"moderator", "other_senior"})),
+        ("POST", f"/audits/{s.withdrawing.id}/withdrawal", s.withdrawing,
+         audit_page({"moderator", "other_senior"})),
+        # One audit: its people, the QA lead and senior managers see it; only auditor A writes review A.
+        ("GET", f"/audits/{d.id}", d, audit_page(INVOLVED | READ_EVERY_AUDIT)),
+        ("GET", f"/audits/{d.id}/review/A", d, audit_page({"auditor_a"}, viewer_refused=404)),
+        # An empty post saves nothing and goes back to the form with a message.
+        ("POST", f"/audits/{d.id}/review/A", d, audit_page({"auditor_a"}, status=302, viewer_refused=404)),
+        ("GET", f"/audits/{d.id}/review/B", d, audit_page({"auditor_b"}, viewer_refused=404)),
+        ("POST", f"/audits/{d.id}/review/B", d, audit_page({"auditor_b"}, status=302, viewer_refused=404)),
+        ("GET", f"/audits/{d.id}/concerns/new", d, audit_page(INVOLVED)),
+        ("POST", f"/audits/{d.id}/concerns/new", d, audit_page(INVOLVED)),
+        ("GET", f"/concerns/{s.concern.id}/acknowledge", s.concerning, audit_page({"moderator", "qa_lead"})),
+        ("POST", f"/concerns/{s.concern.id}/acknowledge", s.concerning, audit_page({"moderator", "qa_lead"})),
+        ("GET", f"/audits/{s.ready.id}/moderate", s.ready, audit_page({"moderator"})),
+        ("POST", f"/audits/{s.ready.id}/moderate", s.ready, audit_page({"moderator"}, status=302)),
+        # Moderating an audit still in draft is refused even to its moderator.
+        ("GET", f"/audits/{d.id}/moderate", d, audit_page(set())),
+        ("GET", f"/audits/{s.signed_off.id}/reopen", s.signed_off, QA_LEAD),
+        ("POST", f"/audits/{s.signed_off.id}/reopen", s.signed_off, QA_LEAD),
+        # Reports: the QA lead, senior managers and leadership; the full history: the QA lead.
+        ("GET", "/reports/", d, REPORT_READERS),
+        ("GET", "/reports/agreement", d, REPORT_READERS),
+        ("GET", f"/reports/{m}.xlsx", d, REPORT_READERS),
+        ("GET", "/reports/all-audits.xlsx", d, QA_LEAD),
+    ]
+
+
+def build_scene(world) -> Scene:
+    audits = sampled_month("2026-11", per_team=2)
+    draft, ready, signed_off, withdrawing, concerning = audits[:5]
+    draft_review(draft, "A")
+    ready_for_moderation(ready)
+    signed_off_audit(signed_off)
+    request_withdrawal(world.qa_lead, withdrawing, "court", "Final hearing listed")
+    from auditapp.concerns import raise_concern
+    concern = raise_concern(concerning.auditor_b, concerning, "Child left alone overnight")
+    job = ImportJob(filename="cases.csv", created_by_id=world.qa_lead.id, created_at=draft.allocated_at,
+                    status="done", rows_done=1, rows_total=1, added=1, updated=0, finished_at=draft.allocated_at)
+    db.session.add(job)
+    db.session.commit()
+    return Scene(draft, ready, signed_off, withdrawing, concern, concerning, job)
+
+
+def personas_for(world, audit: Audit, deactivated: User) -> dict[str, User | None]:
+    managers = [u for team in world.auditors.values() for u in team]
+    involved = {audit.auditor_a_id, audit.auditor_b_id}
+    in_other_audits = set(db.session.scalars(select(Audit.auditor_b_id).where(Audit.id != audit.id)))
+    other_auditor = next(u for u in managers if u.id not in involved and u.id in in_other_audits)
+    other_team = next(u for u in managers if u.id not in involved and u.team_id != audit.case.team_id
+                      and u is not other_auditor)
+    return {
+        "anonymous": None, "auditor_a": audit.auditor_a, "auditor_b": audit.auditor_b,
+        "other_auditor": other_auditor, "other_team_manager": other_team, "moderator": audit.moderator,
+        "other_senior": next(u for u in world.seniors if u.id != audit.moderator_id),
+        "qa_lead": world.qa_lead, "leader": world.leader, "deactivated": deactivated,
+    }
+
+
+def outcome(response):
+    if response.status_code == 302 and "/sign-in" in response.location:
+        return SIGN_IN
+    return response.status_code
+
+
+def test_every_route_answers_each_person_as_the_matrix_says(app, world):
+    scene = build_scene(world)
+    # A QA lead and senior manager, signed in, then deactivated: must be refused everywhere.
+    gone = person("Dee Parted", "Service leadership", {"is_qa_lead", "is_senior_manager", "is_auditor"})
+    clients = {gone.id: sign_in(app.test_client(), gone)}
+    gone = db.session.get(User, gone.id, options=PERSON_ROW, populate_existing=True)
+    save_user(SYSTEM, gone, name=gone.name, email=gone.email, team=gone.team, roles={"is_qa_lead"},
+              active=False)
+    db.session.commit()
+
+    wrong = []
+    for method, url, audit, expected in matrix(scene):
+        for persona, user in personas_for(world, audit, gone).items():
+            if user is None:
+                client = app.test_client()
+            elif url == "/sign-out":  # signs the person out: a browser of its own
+                client = sign_in(app.test_client(), user)
+            else:
+                client = clients.get(user.id) or clients.setdefault(user.id, sign_in(app.test_client(), user))
+            response = client.open(url, method=method)
+            assert "max-age=31536000" in response.headers["Strict-Transport-Security"], url
+            assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], url
+            got = outcome(response)
+            if got != expected[persona]:
+                wrong.append(f"{method} {url} as {persona}: expected {expected[persona]}, got {got}")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_the_matrix_covers_every_route_and_method(app, world):
+    scene = build_scene(world)
+    adapter = app.url_map.bind("localhost")
+    covered = set()
+    for method, url, _, _ in matrix(scene):
+        endpoint, _ = adapter.match(url.split("?")[0], method=method)
+        covered.add((endpoint, method))
+    every = {(rule.endpoint, method) for rule in app.url_map.iter_rules()
+             for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert every - covered == set()
+
+
+def test_every_route_is_public_or_says_who_may_use_it(app):
+    undeclared = [rule.endpoint for rule in app.url_map.iter_rules() if rule_for(app, rule.endpoint) is None]
+    assert undeclared == []
+    public = sorted(rule.endpoint for rule in app.url_map.iter_rules() if rule_for(app, rule.endpoint) is PUBLIC)
+    assert public == ["assets.app_js", "assets.asset", "assets.frontend_js", "auth.sign_in",
+                      "home.accessibility", "home.health", "static"]
+
+
+def test_a_route_that_forgets_to_declare_access_is_refused(database_url, world):
+    other: Flask = create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": database_url,
+                               "SESSION_COOKIE_SECURE": False, "WTF_CSRF_ENABLED": False})
+    other.add_url_rule("/forgotten", "forgotten", lambda: "open to all")
+    client = sign_in(other.test_client(), world.qa_lead)
+    assert client.get("/forgotten").status_code == 403
+
+
+@pytest.mark.parametrize("rule", ["open_cycle", "draw_sample", "change_allocation", "request_withdrawal",
+                                  "save_user", "set_password", "import_cases", "decide_withdrawal"])
+def test_rule_functions_refuse_people_without_permission_whoever_calls_them(world, rule):
+    """The command line and the web share these functions: each checks its own permission."""
+    from auditapp import allocation, people, register, sampling
+    from auditapp.errors import NotAllowed
+    audit = sampled_month("2026-11", per_team=1)[0]
+    manager, senior = audit.auditor_a, world.seniors[0]
+    calls = {
+        "open_cycle": lambda: sampling.open_cycle(manager, "2026-12"),
+        "draw_sample": lambda: sampling.draw_sample(manager, audit.cycle),
+        "change_allocation": lambda: allocation.change_allocation(manager, audit, audit.auditor_b, audit.moderator),
+        "request_withdrawal": lambda: sampling.request_withdrawal(manager, audit, "court", ""),
+        "save_user": lambda: people.save_user(manager, manager, name="Me", email=manager.email,
+                                              team=audit.case.team, roles={"is_qa_lead"}),
+        "set_password": lambda: people.set_password(manager, audit.auditor_b, "violet kettle lantern"),
+        "import_cases": lambda: register.import_cases(manager, None, "cases.csv"),
+        # The senior manager who asked for a withdrawal may not approve it themselves.
+        "decide_withdrawal": lambda: (sampling.request_withdrawal(senior, audit, "court", ""),
+                                      sampling.decide_withdrawal(senior, audit, True)),
+    }
+    with pytest.raises(NotAllowed):
+        calls[rule]()
