@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test test-sqlite test-postgres bench loadtest setup browser clean
+.PHONY: run test test-sqlite test-postgres security-lint bench loadtest setup browser clean
 
 setup: $(VENV)/.installed node_modules/.installed auditapp/static/build/app.css
 
@@ -28,6 +28,8 @@ browser:
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
+# Plain http on this machine: the session cookie may not be Secure here (it is everywhere else).
+run: export SESSION_COOKIE_SECURE := 0
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
@@ -36,8 +38,13 @@ run: setup
 	  $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: setup browser
+	$(MAKE) security-lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
+
+# Bandit's medium and high findings fail the build (low ones are reviewed, not enforced).
+security-lint:
+	$(BIN)/bandit --quiet --recursive auditapp --severity-level medium
 
 test-sqlite:
 	$(BIN)/pytest

@@ -42,7 +42,8 @@ def load_config(instance_path: Path) -> dict:
         "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", ""),
         "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", ""),
         "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", ""),
-        "OIDC_BUTTON_TEXT": os.environ.get("OIDC_BUTTON_TEXT", "Sign in with your council account"),
+        # The claim holding the address people are known by here (Entra ID: preferred_username).
+        "OIDC_EMAIL_CLAIM": os.environ.get("OIDC_EMAIL_CLAIM", "email"),
         # Turn password sign-in off once everyone signs in through single sign-on.
         "PASSWORD_SIGN_IN": os.environ.get("PASSWORD_SIGN_IN", "1") != "0",
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,

@@ -77,7 +77,7 @@ class GradeRadios:
             hint_html = (item.get("hint") or {}).get("html")
             hint_id = f"{item_id}-item-hint" if n == 1 else f"{field.id}-{n}-item-hint"
             hint = Markup('\n        <div id="{0}" class="govuk-hint govuk-radios__hint">\n          {1}\n        </div>').format(
-                hint_id, Markup(hint_html)) if hint_html else Markup("")
+                hint_id, hint_html) if hint_html else Markup("")  # the template's own markup, escaped there
             radios.append(Markup(
                 '\n      <div class="govuk-radios__item">\n        <input class="govuk-radios__input" id="{id}" name="{name}" '
                 'type="radio" value="{value}"{checked}{describedby}>\n        <label class="govuk-label govuk-radios__label" '
@@ -133,8 +133,8 @@ class CountedTextArea:
             'rows="{rows}" aria-describedby="{described}">{value}</textarea>\n'
             '  <div id="{id}-info" class="govuk-hint govuk-character-count__message">\n'
             '    You can enter up to {limit} characters\n  </div>\n</div>'
-        ).format(state=Markup(state), limit=self.limit, id=field.id, label=label, hint=hint, error=error,
-                 textarea_state=Markup(textarea_state), name=field.name, rows=int(params.get("rows", 5)),
+        ).format(state=state, limit=self.limit, id=field.id, label=label, hint=hint, error=error,
+                 textarea_state=textarea_state, name=field.name, rows=int(params.get("rows", 5)),
                  described=" ".join(described), value=field._value())
 
 

@@ -77,6 +77,9 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", "/sign-in", d, {p: 200 if p in SIGNED_OUT else 302 for p in PERSONAS}),
         ("POST", "/sign-in", d, {p: 200 if p in SIGNED_OUT else 302 for p in PERSONAS}),
         ("POST", "/sign-out", d, expect(SIGN_IN)),
+        # Council single sign-on is off in these tests (no issuer): see test_single_sign_on.py.
+        ("GET", "/sign-in/council", d, {p: 404 for p in PERSONAS}),
+        ("GET", "/sign-in/council/callback", d, {p: 404 for p in PERSONAS}),
         ("POST", "/session/keep-alive", d, expect(204)),
         ("GET", "/health", d, PUBLIC_PAGE),
         ("GET", "/accessibility", d, PUBLIC_PAGE),
@@ -217,7 +220,8 @@ def test_every_route_is_public_or_says_who_may_use_it(app):
     undeclared = [rule.endpoint for rule in app.url_map.iter_rules() if rule_for(app, rule.endpoint) is None]
     assert undeclared == []
     public = sorted(rule.endpoint for rule in app.url_map.iter_rules() if rule_for(app, rule.endpoint) is PUBLIC)
-    assert public == ["assets.app_js", "assets.asset", "assets.frontend_js", "auth.sign_in",
+    assert public == ["assets.app_js", "assets.asset", "assets.frontend_js", "auth.council_callback",
+                      "auth.council_sign_in", "auth.sign_in",
                       "home.accessibility", "home.health", "static"]
 
 

@@ -42,7 +42,7 @@ def test_large_demo_keeps_the_rules(app, client, monkeypatch):
         assert all(_months_apart(a, b) >= 12 for a, b in zip(seen, seen[1:]))
     # History as the service writes it, and blind review in it.
     moderated = next(a for a in audits if a.signed_off_at)
-    actions = [e.action for e in db.session.scalars(select(Event).where(Event.audit_id == moderated.id))]
+    actions = [e.action for e in db.session.scalars(select(Event).where(Event.audit_id == moderated.id).order_by(Event.id))]
     assert actions[0] == "Allocated" and "Auditor A submitted" in actions and actions[-1] in (
         "Moderated grade saved", "Rationale saved", "Signed off") and "Signed off" in actions
     assert db.session.scalar(select(func.count(Event.id)).where(Event.review_role == "A",

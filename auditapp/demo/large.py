@@ -284,9 +284,8 @@ def _reset_sequences() -> None:
     if db.engine.dialect.name != "postgresql":
         return
     for model in (Team, User, Case, Cycle, Audit, Review, ReviewGrade, ModeratedGrade, Concern, Event):
-        table = model.__tablename__
-        db.session.execute(text(
-            f"""SELECT setval(pg_get_serial_sequence('"{table}"', 'id'), (SELECT coalesce(max(id), 1) FROM "{table}"))"""))
+        sequence = func.pg_get_serial_sequence(f'"{model.__tablename__}"', "id")
+        db.session.execute(select(func.setval(sequence, select(func.coalesce(func.max(model.id), 1)).scalar_subquery())))
 
 
 FIRST = ["Aisha", "Ben", "Carys", "Dan", "Eleri", "Femi", "Gareth", "Hana", "Iwan", "Jo", "Kofi", "Lena", "Megan",

@@ -1,7 +1,7 @@
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from .. import permissions, sessions
+from .. import permissions, sessions, single_sign_on
 from ..access import allow, public
 from ..extensions import db
 from ..forms import SignInForm
@@ -17,14 +17,41 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = SignInForm()
-    if form_posted(form):
+    passwords = current_app.config["PASSWORD_SIGN_IN"]
+    if passwords and form_posted(form):
         user, refused = password_sign_in(form.email.data, form.password.data)
         if user is not None:
             return _start_session(user, "password")
         db.session.commit()  # the failed attempt counts towards the limits
         # One message whether or not the account exists.
         form.email.errors = [refused]
-    return render_template("auth/sign_in.html", form=form)
+    return render_template("auth/sign_in.html", form=form, passwords=passwords,
+                           single_sign_on=single_sign_on.enabled())
+
+
+@bp.route("/sign-in/council")
+@public
+def council_sign_in():
+    if not single_sign_on.enabled():
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    session["next"] = _safe_next(request.args.get("next"))
+    return single_sign_on.start(url_for("auth.council_callback", _external=True))
+
+
+@bp.route("/sign-in/council/callback")
+@public
+def council_callback():
+    if not single_sign_on.enabled():
+        abort(404)
+    try:
+        user = single_sign_on.finish()
+    except single_sign_on.NotSignedIn as refused:
+        db.session.commit()  # the refusal is in the activity log
+        return render_template("auth/sign_in.html", form=SignInForm(), passwords=current_app.config["PASSWORD_SIGN_IN"],
+                               single_sign_on=True, refused=str(refused)), 403
+    return _start_session(user, "single sign-on")
 
 
 def _start_session(user, method: str):
