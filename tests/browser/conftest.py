@@ -5,6 +5,7 @@ import re
 import threading
 from pathlib import Path
 
+import oidc_provider_mock
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect, sync_playwright
@@ -21,10 +22,18 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @pytest.fixture(scope="session")
-def live_app(database_url, app):
-    """The app with CSRF on, as in production, on the test database."""
+def provider():
+    """A council's OpenID Connect provider, on 127.0.0.1, for single sign-on journeys."""
+    with oidc_provider_mock.run_server_in_thread() as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+@pytest.fixture(scope="session")
+def live_app(database_url, app, provider):
+    """The app with CSRF on, as in production, on the test database, with single sign-on."""
     return create_app({"SECRET_KEY": "browser-tests", "SQLALCHEMY_DATABASE_URI": database_url,
-                       "SESSION_COOKIE_SECURE": False})  # served over plain http on 127.0.0.1
+                       "SESSION_COOKIE_SECURE": False,  # served over plain http on 127.0.0.1
+                       "OIDC_ISSUER": provider, "OIDC_CLIENT_ID": "case-audit", "OIDC_CLIENT_SECRET": "test"})
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +69,7 @@ class Visit:
         self.page.goto("/sign-in")
         self.page.get_by_label("Email address").fill(user.email)
         self.page.get_by_label("Password", exact=True).fill(PASSWORD)
-        self.page.get_by_role("button", name="Sign in").click()
+        self.page.get_by_role("button", name="Sign in", exact=True).click()
         expect(self.page.get_by_text(f"Signed in as {user.name} (")).to_be_visible()
         return self
 

@@ -235,7 +235,7 @@ def test_sign_in_and_error_pages(visit, server):
     anonymous.check("Sign in")
     page.get_by_label("Email address").fill(world.qa_lead.email)
     page.get_by_label("Password", exact=True).fill("not the password")
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).to_have_title(re.compile("^Error: "))
     anonymous.check("Sign in (error)")
     page.goto("/accessibility")

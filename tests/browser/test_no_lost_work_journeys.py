@@ -32,7 +32,7 @@ def test_two_tabs_conflict_then_a_signed_out_save_comes_back_after_signing_in(vi
     first.get_by_label("Email address").fill(audit.auditor_a.email)
     from conftest import PASSWORD
     first.get_by_label("Password", exact=True).fill(PASSWORD)
-    first.get_by_role("button", name="Sign in").click()
+    first.get_by_role("button", name="Sign in", exact=True).click()
     expect(first.get_by_text("What you typed before you were signed out is back below")).to_be_visible()
     expect(first.get_by_label("What needs to change for the child")).to_have_value("Typed after signing out elsewhere")
     browser.check("Audit form, restored after signing in")
