@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 
+from . import permissions
 from .extensions import db
 from .loading import AUDIT_HEADING, AUDIT_PROGRESS, AUDIT_ROW, CONCERN_ROW
 from .models import Audit, Concern, Cycle, Review, User
@@ -43,7 +44,7 @@ def open_concerns_for(user: User) -> Select:
     query = (select(Concern).options(*CONCERN_ROW).join(Audit)
              .where(Concern.acknowledged_at.is_(None), in_live_cycle())
              .order_by(Concern.raised_at, Concern.id))
-    if not user.is_qa_lead:
+    if not permissions.can_manage(user):
         query = query.where(or_(Audit.auditor_a_id == user.id, Audit.moderator_id == user.id,
                                 Concern.raised_by_id == user.id))
     return query
@@ -54,7 +55,7 @@ def withdrawals_awaiting(user: User) -> Select:
              .where(Audit.withdrawal_requested_at.is_not(None), Audit.withdrawn_at.is_(None),
                     Audit.withdrawal_requested_by_id != user.id, in_live_cycle())
              .order_by(Audit.withdrawal_requested_at, Audit.id))
-    return query if user.is_senior_manager else query.where(False)
+    return query if permissions.moderates(user) else query.where(False)
 
 
 def cycle_audits(cycle: Cycle) -> Select:

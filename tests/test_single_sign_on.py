@@ -55,7 +55,8 @@ def test_an_account_not_in_the_service_or_deactivated_gets_in_nowhere(database_u
     client = app.test_client()
     response = sign_in_at_provider(client, "stranger@council.example.org")
     assert response.status_code == 403
-    assert "not set up for case audit" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "not set up for case audit" in page and "<title>Error: Sign in" in page
     assert client.get("/").status_code == 302
     world.leader.active = False
     db.session.commit()
