@@ -10,7 +10,7 @@ from .config import ROOT, load_config
 from .extensions import csrf, db, login_manager, migrate
 from .grading import descriptors_version, grade_label, load_descriptors
 from .views import error_summary_items
-from .views import admin, assets, audits, auth, cases, cycles, home, moderation, reports
+from .views.blueprints import BLUEPRINTS
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -47,8 +47,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     reads.init_app(app)
     single_sign_on.init_app(app)
 
-    for blueprint in (assets, auth, home, admin, cases, cycles, audits, moderation, reports):
-        app.register_blueprint(blueprint.bp)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)
     return app

@@ -53,6 +53,12 @@ def load_config(instance_path: Path) -> dict:
         "SAMPLE_EXCLUDE_CLOSED": os.environ.get("SAMPLE_EXCLUDE_CLOSED", "1") == "1",
         "AUDITOR_DUE_WORKING_DAYS": int(os.environ.get("AUDITOR_DUE_WORKING_DAYS", 10)),
         "MODERATION_DUE_WORKING_DAYS": int(os.environ.get("MODERATION_DUE_WORKING_DAYS", 5)),
+        # An action's default due date, in working days, by its priority.
+        "ACTION_DUE_IMMEDIATE_DAYS": int(os.environ.get("ACTION_DUE_IMMEDIATE_DAYS", 1)),
+        "ACTION_DUE_URGENT_DAYS": int(os.environ.get("ACTION_DUE_URGENT_DAYS", 5)),
+        "ACTION_DUE_STANDARD_DAYS": int(os.environ.get("ACTION_DUE_STANDARD_DAYS", 20)),
+        # An audit moderated Inadequate overall is audited again this many months later.
+        "REAUDIT_AFTER_MONTHS": int(os.environ.get("REAUDIT_AFTER_MONTHS", 3)),
     }
 
 

@@ -42,15 +42,15 @@ def check_version(current: int, expected: int | None, what: str) -> None:
                        "it is below. Check the changes listed, then save again.")
 
 
-def claim_version(audit: Audit, column: str, what: str) -> None:
-    """Move the audit's version counter on in one conditional UPDATE, so two saves that both passed
+def claim_version(record, column: str, what: str) -> None:
+    """Move the record's version counter on in one conditional UPDATE, so two saves that both passed
     check_version at the same moment cannot both land: the second finds the counter moved."""
-    current = getattr(audit, column)
+    model, current = type(record), getattr(record, column)
     moved = db.session.execute(
-        update(Audit).where(Audit.id == audit.id, getattr(Audit, column) == current)
+        update(model).where(model.id == record.id, getattr(model, column) == current)
         .values({column: current + 1}).execution_options(synchronize_session=False))
     if moved.rowcount != 1:
         raise Conflict(f"{what} was saved by someone else at the same moment. Nothing you typed has been "
                        "lost: it is below. Check it, then save again.")
     # Keep the loaded object in step without a refresh (which would reload its relationships).
-    set_committed_value(audit, column, current + 1)
+    set_committed_value(record, column, current + 1)

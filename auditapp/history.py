@@ -40,6 +40,12 @@ def audit_history(audit: Audit) -> list[Event]:
     )
 
 
+def action_history(action) -> list[Event]:
+    return list(db.session.scalars(
+        select(Event).options(joinedload(Event.user))
+        .where(Event.audit_id == action.audit_id, Event.field == f"action {action.id}").order_by(Event.id)))
+
+
 def recent_activity() -> Select:
     """The service-wide log, newest first, without auditors' own entries: those stay blind on the audit."""
     return select(Event).options(*EVENT_ROW).where(Event.review_role.is_(None)).order_by(Event.id.desc())

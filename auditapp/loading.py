@@ -6,7 +6,7 @@ each (selectin), so a page's statement count does not grow with its rows.
 
 from sqlalchemy.orm import joinedload, selectinload
 
-from .models import Audit, Case, Concern, Event, ReadRecord, Review, User
+from .models import Action, Audit, Case, Concern, Event, ReadRecord, Review, User
 
 # Who and what an audit is about: enough for a row in a list. The three people come by id in
 # statements of their own: one statement joining the user table three times more costs PostgreSQL
@@ -46,6 +46,8 @@ AUDIT_IN_FULL = (
 CASE_ROW = (joinedload(Case.team), joinedload(Case.manager))
 PERSON_ROW = (joinedload(User.team),)
 EVENT_ROW = (joinedload(Event.user), joinedload(Event.audit).joinedload(Audit.case))
+ACTION_ROW = (joinedload(Action.audit).joinedload(Audit.case).joinedload(Case.team),
+              joinedload(Action.audit).joinedload(Audit.cycle), joinedload(Action.owner))
 READ_ROW = (joinedload(ReadRecord.user), joinedload(ReadRecord.audit).joinedload(Audit.case),
             joinedload(ReadRecord.audit).joinedload(Audit.cycle))
 CONCERN_ROW = (

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
-from . import clock
+from . import actions, clock, reaudits
 from .conflicts import check_version, claim_version
 from .errors import NotAllowed, RuleError
 from .extensions import db
@@ -127,10 +127,13 @@ def sign_off(actor: User, audit: Audit, entry: ModerationEntry, expected_version
             "This audit cannot be signed off while an immediate safeguarding concern is open: "
             "record the response to it first"
         )
+    if actions.undecided(audit):
+        raise RuleError("Confirm or remove each action the auditors proposed before signing off")
     audit.signed_off_at = clock.now()
     audit.signed_off_by_id = actor.id
     audit.descriptor_version = current_app.config["DESCRIPTOR_VERSION"]
     record(actor, "Signed off", audit, after=grade_label(entry.grades["overall"]))
+    reaudits.schedule_if_inadequate(actor, audit, entry.grades["overall"])
     db.session.flush()
 
 
@@ -144,4 +147,5 @@ def reopen(actor: User, audit: Audit, reason: str) -> None:
     record(actor, "Reopened", audit, before=f"signed off {audit.signed_off_at:%d %B %Y}", after=reason)
     audit.signed_off_at = None
     audit.signed_off_by_id = None
+    reaudits.cancel_on_reopen(actor, audit)
     db.session.flush()

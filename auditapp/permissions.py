@@ -124,6 +124,80 @@ def reads_reports_only(user: User) -> bool:
     return user.is_leadership and not (user.is_auditor or user.is_senior_manager or user.is_qa_lead)
 
 
+# Findings: actions, themes and the practitioner's reply (issue 11).
+
+def can_propose_action(user: User, audit: Audit) -> bool:
+    """An auditor while their audit is open to them, or the moderator while moderating."""
+    role = audit.role_of(user)
+    return bool(role and can_edit_review(user, audit, role)) or can_moderate(user, audit)
+
+
+def manages_case_team(user: User, audit: Audit) -> bool:
+    """A manager (auditor) in the team that holds the case."""
+    return user.is_auditor and user.team_id == audit.case.team_id
+
+
+def can_see_action(user: User, action, audit: Audit) -> bool:
+    if action.status == "proposed" and action.proposed_role in ("A", "B"):
+        # Blind review: a proposal is part of its auditor's audit.
+        return can_see_review(user, audit, action.proposed_role)
+    if action.status == "proposed":
+        return user.id == audit.moderator_id or user.is_qa_lead
+    return user.id == action.owner_id or can_view_audit(user, audit) or manages_case_team(user, audit)
+
+
+def can_change_proposal(user: User, action, audit: Audit) -> bool:
+    """The proposing auditor, while their audit is still theirs to change."""
+    return (action.status == "proposed" and action.proposed_role == audit.role_of(user)
+            and can_edit_review(user, audit, action.proposed_role))
+
+
+def can_decide_actions(user: User, audit: Audit) -> bool:
+    """Confirm, edit, remove or add actions: the moderator, while moderating."""
+    return can_moderate(user, audit)
+
+
+def can_update_action(user: User, action) -> bool:
+    return user.id == action.owner_id and action.status == "open"
+
+
+def can_verify_action(user: User, action, audit: Audit) -> bool:
+    """A manager of the case's team, or the QA lead; never the action's own owner."""
+    return (action.status == "done" and user.id != action.owner_id
+            and (user.is_qa_lead or manages_case_team(user, audit)))
+
+
+def can_read_all_actions(user: User) -> bool:
+    return user.is_qa_lead or user.is_senior_manager
+
+
+def can_tag_themes(user: User, audit: Audit, role: str) -> bool:
+    if role == "M":
+        return can_moderate(user, audit)
+    return audit.role_of(user) == role and can_edit_review(user, audit, role)
+
+
+def can_see_themes(user: User, audit: Audit, role: str) -> bool:
+    return can_see_review(user, audit, role) if role in ("A", "B") else can_view_audit(user, audit)
+
+
+def can_manage_themes(user: User) -> bool:
+    return user.is_qa_lead
+
+
+def can_record_reply(user: User, audit: Audit) -> bool:
+    """Auditor A, the case-responsible manager, once the audit is signed off."""
+    return user.id == audit.auditor_a_id and audit.signed_off_at is not None
+
+
+def can_respond_to_dispute(user: User, audit: Audit) -> bool:
+    return user.id == audit.moderator_id or user.is_qa_lead
+
+
+def can_see_reaudits(user: User) -> bool:
+    return user.is_qa_lead or user.is_senior_manager
+
+
 def get_audit(audit_id: int, user: User, reload: bool = False) -> Audit:
     """The audit, or 404 if it does not exist or this person may not see it. `reload` after a
     rollback, which leaves the session's objects expired."""

@@ -15,8 +15,8 @@ from . import clock, remembered
 from .errors import RuleError
 from .extensions import db
 from .history import record
-from .models import (Audit, Concern, Cycle, Event, HistoryPurge, ModeratedGrade, ReadRecord, Review,
-                     ReviewGrade, SignInAttempt, UserSession)
+from .models import (Action, Audit, Concern, Cycle, Event, HistoryPurge, ModeratedGrade, PractitionerReply,
+                     ReadRecord, Reaudit, Review, ReviewGrade, SignInAttempt, ThemeTag, UserSession)
 from .permissions import SYSTEM, require
 from .sampling import month_of, month_start, months_before
 
@@ -63,7 +63,8 @@ def purge_older_than(actor, years: int) -> Purged:
         session.execute(delete(ReadRecord).where(or_(ReadRecord.audit_id.in_(old_audits), ReadRecord.at < cutoff)))
     old_reviews = select(Review.id).where(Review.audit_id.in_(old_audits))
     session.execute(delete(ReviewGrade).where(ReviewGrade.review_id.in_(old_reviews)))
-    for model in (Review, ModeratedGrade, Concern):
+    session.execute(delete(Reaudit).where(or_(Reaudit.first_audit_id.in_(old_audits), Reaudit.audit_id.in_(old_audits))))
+    for model in (Review, ModeratedGrade, Concern, Action, ThemeTag, PractitionerReply):
         session.execute(delete(model).where(model.audit_id.in_(old_audits)))
     # A replacement and the audit it replaced belong to the same month, so go together.
     session.execute(update(Audit).where(Audit.id.in_(old_audits)).values(replacement_for_id=None))

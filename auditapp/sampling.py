@@ -171,7 +171,10 @@ def draw_sample(actor: User, cycle: Cycle, seed: int | None = None,
             raise RuleError("Cases per team must be 1 or more", "per_team")
         cycle.per_team = per_team
     rng = random.Random(cycle.seed)
-    candidates = eligible_case_ids(cycle)
+    from . import reaudits  # (reaudits allocates through allocation, as this module does)
+    reaudit_cases = reaudits.due_case_ids(cycle.month)
+    candidates = {team: [c for c in cases if c not in reaudit_cases]
+                  for team, cases in eligible_case_ids(cycle).items()}
     chosen: list[int] = []
     for team_id in db.session.scalars(select(Team.id).order_by(Team.name)):
         team_cases = candidates.get(team_id, [])
@@ -180,6 +183,7 @@ def draw_sample(actor: User, cycle: Cycle, seed: int | None = None,
         raise RuleError("There are no eligible cases in the register to sample")
     pool = Pool.for_cycle(cycle)
     audits = [allocate(actor, cycle, case, pool=pool) for case in _cases(chosen)]
+    audits += reaudits.draw(actor, cycle, pool)
     cycle.sampled_at = clock.now()
     record(actor, f"Sample drawn for {cycle.month}",
            after=f"seed {cycle.seed}, {cycle.per_team} per team, {len(audits)} cases")

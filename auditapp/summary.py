@@ -7,6 +7,7 @@ from datetime import date
 
 from . import stats
 from .facts import EQUALITY, AuditFacts, MonthCounts, Scope, load_facts, trend_counts
+from .follow_up import FollowUp, follow_up
 from .grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS, Grade
 from .remembered import remembered
 from .moderation import KEY_ISSUES
@@ -245,6 +246,7 @@ class MonthSummary:
     key_issues: dict[str, dict[str, int]] = field(init=False)
     equality: dict[str, list[EqualityRow]] = field(init=False)
     trend: list[TrendPoint] = field(default_factory=list)
+    follow_up: FollowUp | None = None  # actions, re-audits, themes and disputes (follow_up.py)
 
     @cached_property
     def agreement_by_team(self) -> dict[str, dict[str, Agreement]]:
@@ -273,6 +275,7 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
     with the 12-month trend."""
     facts = load_facts(Scope(tuple(trend_months(month, period)), team, case_type), today)
     summary = MonthSummary(month, facts, period)
+    summary.follow_up = follow_up(month, today, team, case_type)
     if with_trend:
         summary.trend = trend(trend_counts(Scope(tuple(trend_months(month)), team, case_type)))
     return summary

@@ -5,9 +5,9 @@ from datetime import date
 
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 
-from . import permissions
+from . import actions, permissions
 from .extensions import db
-from .loading import AUDIT_HEADING, AUDIT_PROGRESS, AUDIT_ROW, CONCERN_ROW
+from .loading import ACTION_ROW, AUDIT_HEADING, AUDIT_PROGRESS, AUDIT_ROW, CONCERN_ROW
 from .models import Audit, Concern, Cycle, Review, User
 from .remembered import remembered
 from .sampling import in_live_cycle
@@ -125,3 +125,11 @@ def _cycle_counts(cycle_ids: list[int], today: date) -> dict[int, dict[str, int]
 
 def cycles_newest_first() -> Select:
     return select(Cycle).order_by(Cycle.month.desc())
+
+
+def actions_owned(user: User) -> Select:
+    return actions.owned_by(user).options(*ACTION_ROW)
+
+
+def actions_to_verify(user: User) -> Select:
+    return actions.to_verify(user).options(*ACTION_ROW)

@@ -22,11 +22,13 @@ def review_entry(grade: int = 3) -> ReviewEntry:
 
 
 def draft_review(audit: Audit, role: str, grade: int = 3) -> Audit:
+    audit = in_full(audit)
     save_review(audit.auditor(role), audit, role, review_entry(grade), submit=False)
     return audit
 
 
 def submitted_review(audit: Audit, role: str, grade: int = 3) -> Audit:
+    audit = in_full(audit)
     save_review(audit.auditor(role), audit, role, review_entry(grade), submit=True)
     return audit
 
@@ -37,7 +39,9 @@ def ready_for_moderation(audit: Audit, grade_a: int = 3, grade_b: int = 2) -> Au
 
 
 def signed_off_audit(audit: Audit, grade_a: int = 3, grade_b: int = 2, final: int | None = None) -> Audit:
-    ready_for_moderation(audit, grade_a, grade_b)
+    audit = in_full(audit)
+    if not audit.both_submitted:
+        audit = in_full(ready_for_moderation(audit, grade_a, grade_b))
     entry = ModerationEntry(key_issues_a="yes", key_issues_b="partly", feedback_a="Well evidenced",
                             feedback_b="Look harder at impact")
     entry.grades = dict.fromkeys(JUDGEMENTS, final or grade_b)
@@ -69,3 +73,32 @@ def months_of_work(past: list[str], current: str, per_team: int, senior: User) -
         raise_concern(audits[-1].auditor_b, audits[-1], "Child left alone overnight")
     db.session.commit()
     return audits
+
+
+def proposed_action(audit: Audit, role: str, owner: User, description: str = "Update the chronology",
+                    priority: str = "standard") -> "Action":
+    """An auditor's proposal (role "A" or "B") while their audit is open, or the moderator's action ("M")."""
+    from auditapp import actions
+    audit = in_full(audit)
+    actor = audit.moderator if role == "M" else audit.auditor(role)
+    return actions.propose(actor, audit, actions.ActionEntry(description, owner.id, priority))
+
+
+def confirmed_action(audit: Audit, owner: User, description: str = "Update the chronology",
+                     priority: str = "standard") -> "Action":
+    """An open action on an audit ready for moderation: added by its moderator."""
+    return proposed_action(audit, "M", owner, description, priority)
+
+
+def tagged(audit: Audit, role: str, strengths=(), worries=()) -> Audit:
+    from auditapp import themes
+    audit = in_full(audit)
+    actor = audit.moderator if role == "M" else audit.auditor(role)
+    themes.save_tags(actor, audit, role, {"strength": {t.id for t in strengths}, "worry": {t.id for t in worries}})
+    return audit
+
+
+def in_full(audit: Audit) -> Audit:
+    """The audit with everything the rules read (after a commit has expired it)."""
+    from auditapp.loading import AUDIT_IN_FULL
+    return db.session.get(Audit, audit.id, options=AUDIT_IN_FULL, populate_existing=True)

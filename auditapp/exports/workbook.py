@@ -16,7 +16,7 @@ from ..moderation import KEY_ISSUES
 from ..summary import EQUALITY, GradeCounts, MonthSummary
 from .cells import mark_as_text
 
-SHEETS = ["Summary", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality"]
+SHEETS = ["Summary", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality", "Actions", "Themes"]
 PERCENT = "0%"
 DECIMAL = "0.00"
 DATE = "dd/mm/yyyy"
@@ -108,6 +108,8 @@ def build_workbook(summary: MonthSummary) -> Workbook:
     _agreement(sheets["Agreement"], summary)
     _trend(sheets["Trend"], summary)
     _equality(sheets["Equality"], summary)
+    _actions(sheets["Actions"], summary)
+    _themes(sheets["Themes"], summary)
     _charts(book, summary)
     for sheet in sheets.values():
         sheet.finish()
@@ -136,6 +138,7 @@ def _summary(sheet: Sheet, summary: MonthSummary) -> None:
         ["% Inadequate overall", h.overall.pct_inadequate, h.overall.n],
         *[[f"% Good or better: {name}", summary.domains[key].pct_good, summary.domains[key].n]
           for key, name in DOMAINS.items()],
+        *_follow_up_rows(summary),
     ]
     sheet.title(f"Case audit monthly summary: {summary.month}")
     first, last = sheet.table("Headline", ["Measure", "Value", "n"], rows, freeze=True)
@@ -145,6 +148,52 @@ def _summary(sheet: Sheet, summary: MonthSummary) -> None:
     sheet.title("Audits by auditor (as auditor A or B)")
     sheet.table("Auditors", ["Auditor", "Allocated", "Submitted", "Overdue"],
                 [[a.name, a.allocated, a.submitted, a.overdue] for a in summary.auditors])
+
+
+def _follow_up_rows(summary: MonthSummary) -> list[list]:
+    f = summary.follow_up
+    improved = sum(1 for r in f.reaudits if r.after and r.before and _rank(r.after) > _rank(r.before))
+    themes = f.themes
+    return [
+        ["Actions raised", f.raised, None],
+        ["Actions closed on time", f.closed_on_time, None],
+        ["Actions closed late", f.closed_late, None],
+        ["Actions overdue (any month)", f.overdue, None],
+        ["Re-audits due", f.reaudits_due, None],
+        ["Re-audits moderated better overall", improved, None],
+        ["Findings disputed by the practitioner", f.disputes, None],
+        *[[f"Theme as a strength: {name}", themes.count(i, "strength", summary.month), None]
+          for i, name in themes.themes if themes.count(i, "strength", summary.month)],
+        *[[f"Theme as a worry: {name}", themes.count(i, "worry", summary.month), None]
+          for i, name in themes.themes if themes.count(i, "worry", summary.month)],
+    ]
+
+
+def _rank(label: str) -> int:
+    return next(int(g) for g in GRADES_BEST_FIRST if g.label == label)
+
+
+def _actions(sheet: Sheet, summary: MonthSummary) -> None:
+    sheet.title(f"Actions raised from the {summary.month} audits, and every action overdue on the export date")
+    header = ["Month", "Case reference", "Team", "Owner", "Priority", "Domain or theme", "Due", "Status",
+              "Overdue", "Closed (verified)"]
+    rows = [[a.month, a.reference, a.team, a.owner, a.priority, a.source or None, a.due, a.status,
+             "Yes" if a.overdue else "No", a.closed] for a in summary.follow_up.actions]
+    sheet.table("Actions", header, rows, freeze=True)
+    sheet.title("Re-audits due this month")
+    sheet.table("Reaudits", ["Case reference", "First audit", "Re-audit", "Overall before", "Overall after"],
+                [[r.reference, r.first_month, r.month, r.before or None, r.after or None]
+                 for r in summary.follow_up.reaudits])
+
+
+def _themes(sheet: Sheet, summary: MonthSummary) -> None:
+    counts = summary.follow_up.themes
+    for kind, label in (("strength", "strengths"), ("worry", "worries")):
+        sheet.title(f"Themes seen as {label}: audits signed off, by month")
+        header = ["Theme", *counts.months, "12 months"]
+        rows = [[name, *[counts.count(i, kind, m) for m in counts.months], counts.count(i, kind)]
+                for i, name in counts.themes]
+        sheet.table(f"Themes_{label}", header, rows, freeze=kind == "strength")
 
 
 def _audits(sheet: Sheet, summary: MonthSummary) -> None:

@@ -369,3 +369,4 @@ class FormStash(db.Model):
 
 # Sessions, sign-in attempts and the record of reads: the security records, kept apart.
 from .security import HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402,F401
+from .findings import Action, PractitionerReply, Reaudit, Theme, ThemeTag  # noqa: E402,F401

@@ -2,7 +2,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import clock, permissions, reads
+from .. import actions, clock, permissions, reads, reaudits, replies, themes
 from ..access import allow
 from ..concerns import acknowledge_concern, raise_concern
 from ..errors import RuleError
@@ -28,7 +28,13 @@ def show(audit_id: int):
     visible = [r for r in audit.reviews if permissions.can_see_review(current_user, audit, r.role)]
     history = [e for e in audit_history(audit)
                if e.review_role is None or permissions.can_see_review(current_user, audit, e.review_role)]
+    found = [a for a in actions.on_audit(audit) if permissions.can_see_action(current_user, a, audit)]
+    tags = {role: kinds for role, kinds in themes.named_tags(audit).items()
+            if permissions.can_see_themes(current_user, audit, role)}
+    reaudit_of, reaudit = reaudits.links(audit)
     return render_template("audits/show.html", audit=audit, reviews=visible, history=history,
+                           actions=found, tags=tags, reaudit_of=reaudit_of, reaudit=reaudit,
+                           reply=replies.reply_for(audit), undecided=actions.undecided(audit),
                            today=clock.today(), permissions=permissions, domains=DOMAINS,
                            judgements=JUDGEMENTS, reasons=WITHDRAWAL_REASONS)
 

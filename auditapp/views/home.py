@@ -16,6 +16,8 @@ WORK_LISTS = {
     "moderation": ("Moderation queue", "moderation_queue"),
     "concerns": ("Open immediate safeguarding concerns", "open_concerns_for"),
     "withdrawals": ("Withdrawals waiting for your decision", "withdrawals_awaiting"),
+    "actions": ("Your actions", "actions_owned"),
+    "to-verify": ("Actions done, waiting for you to verify", "actions_to_verify"),
 }
 
 
@@ -34,7 +36,8 @@ def index():
         overviews = worklists.cycle_overviews(recent, today)
     return render_template("home/index.html", today=today, lists=lists, to_do=lists["to-do"],
                            queue=lists["moderation"], concerns=lists["concerns"],
-                           withdrawals=lists["withdrawals"], overviews=overviews)
+                           withdrawals=lists["withdrawals"], my_actions=lists["actions"],
+                           to_verify=lists["to-verify"], overviews=overviews)
 
 
 @bp.route("/my/<kind>")

@@ -1,0 +1,114 @@
+"""Forms for what follows an audit: actions, themes and the practitioner's reply."""
+
+from datetime import date, datetime
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput,
+                                                GovTextInput)
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from .forms import LockedForm, _text
+from .grading import DOMAINS
+from .models.findings import PRIORITIES
+
+
+def parse_day(text: str | None) -> date | None:
+    """27/3/2027, 27 3 2027 or 2027-03-27; None when empty; ValueError when not a date."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    for pattern in ("%d/%m/%Y", "%d %m %Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _a_date(form, field) -> None:
+    try:
+        parse_day(field.data)
+    except ValueError:
+        raise ValidationError(f"{field.label.text.split(' (')[0]} must be a real date, like 27/3/2027") from None
+
+
+class ActionForm(LockedForm):
+    description = _text("What must happen", "One action a named person can do and show evidence of.",
+                         limit=2000, called="The action")
+    owner = SelectField("Who owns it", widget=GovSelect(), validate_choice=False,
+                        validators=[InputRequired("Choose who owns the action")])
+    priority = RadioField("Priority", choices=[(k, v) for k, v in PRIORITIES.items()], widget=GovRadioInput(),
+                          validate_choice=False, default="standard",
+                          validators=[InputRequired("Choose the priority")])
+    due = StringField("Due date (optional)", widget=GovTextInput(), validators=[Optional(), _a_date],
+                      description="For example, 27/3/2027. Leave empty for the priority's usual time: "
+                                  "immediate 1, urgent 5, standard 20 working days.")
+    domain = SelectField("Domain it comes from (optional)", widget=GovSelect(), validate_choice=False,
+                         choices=[("", "None")] + list(DOMAINS.items()))
+    theme = SelectField("Theme it comes from (optional)", widget=GovSelect(), validate_choice=False)
+    save = SubmitField("Save action", widget=GovSubmitInput())
+    confirm = SubmitField("Confirm action", widget=GovSubmitInput())
+
+
+class RemoveActionForm(LockedForm):
+    reason = _text("Why is this action removed?", limit=1000, called="The reason")
+    submit = SubmitField("Remove action", widget=GovSubmitInput())
+
+
+class ProgressForm(LockedForm):
+    progress = _text("Progress so far", "What has been done, and what is next.", limit=2000,
+                     called="The progress")
+    evidence = _text("What was done", "Only when it is done: what changed for the child.", limit=2000,
+                     called="What was done")
+    location = StringField("Where the case file records it", widget=GovTextInput(),
+                           description="For example, the case note or plan and its date.",
+                           validators=[Length(max=300, message="Where it is recorded must be 300 characters or fewer")])
+    save = SubmitField("Save progress", widget=GovSubmitInput())
+    done = SubmitField("Mark as done", widget=GovSubmitInput())
+
+
+class VerifyForm(LockedForm):
+    decision = RadioField("Is the evidence enough to close the action?",
+                          choices=[("accept", "Yes: verify and close the action"),
+                                   ("send_back", "No: send it back to the owner")],
+                          widget=GovRadioInput(), validate_choice=False,
+                          validators=[InputRequired("Choose whether the evidence is enough")])
+    reason = _text("If not, what is still needed", limit=1000, called="What is still needed")
+    submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+
+class ThemeTagsForm(FlaskForm):
+    strength = SelectMultipleField("Themes seen as strengths", widget=GovCheckboxesInput(), validate_choice=False,
+                                   description="Select all that apply")
+    worry = SelectMultipleField("Themes seen as worries", widget=GovCheckboxesInput(), validate_choice=False,
+                                description="Select all that apply")
+    submit = SubmitField("Save themes", widget=GovSubmitInput())
+
+
+class ThemeForm(FlaskForm):
+    name = StringField("Theme name", widget=GovTextInput(),
+                       validators=[InputRequired("Enter the theme's name"),
+                                   Length(max=80, message="The theme's name must be 80 characters or fewer")])
+    submit = SubmitField("Add theme", widget=GovSubmitInput())
+
+
+class ReplyForm(LockedForm):
+    held = RadioField("Was the reflective conversation with the practitioner held?",
+                      choices=[("yes", "Yes"), ("no", "No")], widget=GovRadioInput(), validate_choice=False,
+                      validators=[InputRequired("Say whether the conversation was held")])
+    held_on = StringField("Date it was held", widget=GovTextInput(), validators=[Optional(), _a_date],
+                          description="For example, 27/3/2027")
+    not_held_reason = _text("If not, why not", limit=1000, called="The reason")
+    practitioner_view = _text("The practitioner's view of the work and of the audit's findings", limit=5000,
+                              called="The practitioner's view")
+    disputes = RadioField("Does the practitioner dispute a finding?", choices=[("yes", "Yes"), ("no", "No")],
+                          widget=GovRadioInput(), validate_choice=False, default="no",
+                          validators=[InputRequired("Say whether the practitioner disputes a finding")])
+    dispute_details = _text("Which finding, and why", limit=3000, called="The dispute")
+    submit = SubmitField("Save the practitioner's reply", widget=GovSubmitInput())
+
+
+class DisputeResponseForm(LockedForm):
+    response = _text("Your response to the dispute", limit=3000, called="The response")
+    submit = SubmitField("Save response", widget=GovSubmitInput())

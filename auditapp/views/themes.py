@@ -1,0 +1,90 @@
+"""Themes: the QA lead's list, tagging an audit, and the audits behind a count."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import permissions, themes
+from ..access import allow
+from ..errors import RuleError
+from ..extensions import db
+from ..finding_forms import ThemeForm, ThemeTagsForm
+from ..loading import AUDIT_ROW
+from ..models import Audit, Theme
+from ..models.findings import THEME_KINDS
+from ..sampling import check_month
+from . import form_posted, show_rule_error
+
+bp = Blueprint("themes", __name__)
+
+
+@bp.route("/themes", methods=["GET", "POST"])
+@allow(permissions.can_manage_themes)
+def index():
+    form = ThemeForm()
+    if form_posted(form):
+        try:
+            themes.add_theme(current_user, form.name.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(f"Theme {form.name.data.strip()} added", "success")
+            return redirect(url_for("themes.index"))
+    return render_template("themes/index.html", form=form, themes=themes.all_themes())
+
+
+@bp.route("/themes/<int:theme_id>/retire", methods=["POST"])
+@allow(permissions.can_manage_themes)
+def retire(theme_id: int):
+    theme = db.session.get(Theme, theme_id) or abort(404)
+    themes.set_retired(current_user, theme, request.form.get("retired") == "1")
+    db.session.commit()
+    flash(f"{theme.name} {'retired' if theme.retired_at else 'offered again'}", "success")
+    return redirect(url_for("themes.index"))
+
+
+@bp.route("/audits/<int:audit_id>/themes/<role>", methods=["GET", "POST"])
+@allow(permissions.anyone_signed_in)
+def tag(audit_id: int, role: str):
+    audit = permissions.get_audit(audit_id, current_user)
+    if role not in ("A", "B", "M") or not permissions.can_tag_themes(current_user, audit, role):
+        abort(404 if role not in ("A", "B", "M") else 403)
+    form = ThemeTagsForm()
+    offered = [(str(t.id), t.name) for t in themes.active_themes()]
+    form.strength.choices = form.worry.choices = offered
+    if request.method == "GET":
+        saved = themes.tags_of(audit, role)
+        form.strength.data = [str(i) for i in saved["strength"]]
+        form.worry.data = [str(i) for i in saved["worry"]]
+    if form_posted(form):
+        chosen = {kind: {int(v) for v in (getattr(form, kind).data or []) if v.isdigit()} for kind in THEME_KINDS}
+        try:
+            themes.save_tags(current_user, audit, role, chosen)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash("Themes saved", "success")
+            return redirect(url_for("audits.show", audit_id=audit.id))
+    return render_template("themes/tag.html", form=form, audit=audit, role=role)
+
+
+@bp.route("/reports/themes/<int:theme_id>/<kind>/<month>")
+@allow(permissions.can_read_reports)
+def audits_behind(theme_id: int, kind: str, month: str):
+    """The signed-off audits behind one theme count; links only for those who may open audits."""
+    theme = db.session.get(Theme, theme_id)
+    try:
+        month = check_month(month)
+    except RuleError:
+        abort(404)
+    months = 12 if request.args.get("period") == "12" else 1
+    if theme is None or kind not in THEME_KINDS:
+        abort(404)
+    ids = themes.audits_tagged(theme_id, kind, month, months)
+    audits = list(db.session.scalars(select(Audit).options(*AUDIT_ROW).where(Audit.id.in_(ids))
+                                     .order_by(Audit.id))) if ids else []
+    readable = [a for a in audits if permissions.can_view_audit(current_user, a)]
+    return render_template("themes/audits.html", theme=theme, kind=THEME_KINDS[kind], month=month,
+                           months=months, count=len(audits), audits=readable)
