@@ -120,11 +120,11 @@ def remove(actor: User, action: Action, audit: Audit, reason: str, expected_vers
     require(deciding or can_change_proposal(actor, action, audit), "You cannot remove this action now")
     check_version(action.version, expected_version, "This action")
     reason = (reason or "").strip()
-    if deciding and not reason and action.proposed_by_id != actor.id:
+    if not reason:
         raise RuleError("Say why the action is removed", "reason")
     claim_version(action, "version", "This action")
-    _history(actor, "Action removed", action, audit, reason or None)
-    action.status, action.removed_reason = "removed", reason or None
+    _history(actor, "Action removed", action, audit, reason)
+    action.status, action.removed_reason = "removed", reason
     db.session.flush()
 
 

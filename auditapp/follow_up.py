@@ -84,7 +84,7 @@ def follow_up(month: str, today: date, team: str | None = None, case_type: str |
                                         overdue, verified))
         if m == month:
             result.raised += 1
-            if status == "closed":
+            if status == "closed" and verified is not None:
                 on_time = verified.date() <= due
                 result.closed_on_time += on_time
                 result.closed_late += not on_time

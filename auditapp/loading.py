@@ -47,7 +47,7 @@ CASE_ROW = (joinedload(Case.team), joinedload(Case.manager))
 PERSON_ROW = (joinedload(User.team),)
 EVENT_ROW = (joinedload(Event.user), joinedload(Event.audit).joinedload(Audit.case))
 ACTION_ROW = (joinedload(Action.audit).joinedload(Audit.case).joinedload(Case.team),
-              joinedload(Action.audit).joinedload(Audit.cycle), joinedload(Action.owner))
+              joinedload(Action.audit).joinedload(Audit.cycle), joinedload(Action.owner), joinedload(Action.theme))
 READ_ROW = (joinedload(ReadRecord.user), joinedload(ReadRecord.audit).joinedload(Audit.case),
             joinedload(ReadRecord.audit).joinedload(Audit.cycle))
 CONCERN_ROW = (

@@ -20,11 +20,14 @@ from auditapp import create_app
 from auditapp.access import PUBLIC, rule_for
 from auditapp.extensions import db
 from auditapp.loading import PERSON_ROW
-from auditapp.models import Audit, Concern, ImportJob, User
+from auditapp import replies
+from auditapp.models import Action, Audit, Concern, ImportJob, Theme, User
 from auditapp.people import save_user
 from auditapp.permissions import SYSTEM
 from auditapp.sampling import request_withdrawal
-from builders import draft_review, ready_for_moderation, sampled_month, signed_off_audit
+from auditapp.themes import add_theme
+from builders import (confirmed_action, draft_review, in_full, proposed_action, ready_for_moderation, sampled_month,
+                      signed_off_audit)
 from conftest import person, sign_in
 
 PERSONAS = ["anonymous", "auditor_a", "auditor_b", "other_auditor", "other_team_manager", "moderator",
@@ -66,6 +69,9 @@ class Scene:
     withdrawing: Audit    # the QA lead asked for it to be withdrawn
     concern: Concern
     concerning: Audit     # the concern's audit
+    proposal: Action      # auditor A's proposed action on the draft: blind
+    action: Action        # an open action on the ready audit, owned by its auditor A
+    theme: Theme
     job: ImportJob
     month: str = "2026-11"
 
@@ -136,6 +142,34 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", "/reports/agreement", d, REPORT_READERS),
         ("GET", f"/reports/{m}.xlsx", d, REPORT_READERS),
         ("GET", "/reports/all-audits.xlsx", d, QA_LEAD),
+        # Actions: auditors propose while their audit is open; a proposal is blind, even to the moderator.
+        ("GET", f"/audits/{d.id}/actions/new", d, audit_page({"auditor_a", "auditor_b"})),
+        ("POST", f"/audits/{d.id}/actions/new", d, audit_page({"auditor_a", "auditor_b"})),
+        ("GET", f"/actions/{s.proposal.id}/edit", d, audit_page({"auditor_a"}, viewer_refused=404)),
+        ("POST", f"/actions/{s.proposal.id}/edit", d, audit_page({"auditor_a"}, viewer_refused=404)),
+        ("GET", f"/actions/{s.proposal.id}/remove", d, audit_page({"auditor_a"}, viewer_refused=404)),
+        ("POST", f"/actions/{s.proposal.id}/remove", d, audit_page({"auditor_a"}, viewer_refused=404)),
+        ("GET", f"/audits/{s.ready.id}/actions/new", s.ready, audit_page({"moderator"})),
+        ("GET", f"/actions/{s.action.id}/edit", s.ready, audit_page({"moderator"})),
+        # An open action: its owner (auditor A here) and everyone who may read the audit see it;
+        # nobody may verify it before it is done.
+        ("GET", f"/actions/{s.action.id}", s.ready, audit_page(INVOLVED | READ_EVERY_AUDIT)),
+        ("POST", f"/actions/{s.action.id}", s.ready, audit_page(set())),
+        ("GET", "/actions", d, only(200, {"qa_lead", "moderator", "other_senior"})),
+        ("GET", "/actions/team", d, only(200, {"auditor_a", "auditor_b", "other_auditor", "other_team_manager"})),
+        # Themes: the QA lead's list; each auditor tags their own audit, the moderator while moderating.
+        ("GET", "/themes", d, QA_LEAD), ("POST", "/themes", d, QA_LEAD),
+        ("POST", f"/themes/{s.theme.id}/retire", d, only(302, {"qa_lead"})),
+        ("GET", f"/audits/{d.id}/themes/A", d, audit_page({"auditor_a"})),
+        ("POST", f"/audits/{d.id}/themes/A", d, audit_page({"auditor_a"}, status=302)),
+        ("GET", f"/audits/{s.ready.id}/themes/M", s.ready, audit_page({"moderator"})),
+        ("GET", f"/reports/themes/{s.theme.id}/worry/{m}", d, REPORT_READERS),
+        # The practitioner's reply: auditor A after sign-off; a dispute: the moderator and the QA lead.
+        ("GET", f"/audits/{s.signed_off.id}/reply", s.signed_off, audit_page({"auditor_a"})),
+        ("POST", f"/audits/{s.signed_off.id}/reply", s.signed_off, audit_page({"auditor_a"})),
+        ("GET", f"/audits/{s.signed_off.id}/reply/response", s.signed_off, audit_page({"moderator", "qa_lead"})),
+        ("POST", f"/audits/{s.signed_off.id}/reply/response", s.signed_off, audit_page({"moderator", "qa_lead"})),
+        ("GET", "/reaudits", d, only(200, {"qa_lead", "moderator", "other_senior"})),
     ]
 
 
@@ -152,14 +186,24 @@ def build_scene(world) -> Scene:
                     status="done", rows_done=1, rows_total=1, added=1, updated=0, finished_at=draft.allocated_at)
     db.session.add(job)
     db.session.commit()
-    return Scene(draft, ready, signed_off, withdrawing, concern, concerning, job)
+    proposal = proposed_action(draft, "A", draft.auditor_a)
+    action = confirmed_action(ready, ready.auditor_a)
+    theme = add_theme(world.qa_lead, "Fathers")
+    replies.save_reply(signed_off.auditor_a, in_full(signed_off), replies.ReplyEntry(
+        held=True, held_on=signed_off.allocated_at.date(), practitioner_view="Fair", disputes=True,
+        dispute_details="The plan grade"), 0)
+    db.session.commit()
+    return Scene(draft=draft, ready=ready, signed_off=signed_off, withdrawing=withdrawing, concern=concern,
+                 concerning=concerning, job=job, proposal=proposal, action=action, theme=theme)
 
 
 def personas_for(world, audit: Audit, deactivated: User) -> dict[str, User | None]:
     managers = [u for team in world.auditors.values() for u in team]
     involved = {audit.auditor_a_id, audit.auditor_b_id}
     in_other_audits = set(db.session.scalars(select(Audit.auditor_b_id).where(Audit.id != audit.id)))
-    other_auditor = next(u for u in managers if u.id not in involved and u.id in in_other_audits)
+    # Both outsiders come from other teams than the case's (a colleague in its team may verify its actions).
+    other_auditor = next(u for u in managers if u.id not in involved and u.id in in_other_audits
+                         and u.team_id != audit.case.team_id)
     other_team = next(u for u in managers if u.id not in involved and u.team_id != audit.case.team_id
                       and u is not other_auditor)
     return {

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from auditapp.extensions import db
-from auditapp.models import Concern, ImportJob
-from builders import months_of_work
+from auditapp.models import Action, Audit, Concern, ImportJob, PractitionerReply, ThemeTag
+from auditapp.themes import add_theme
+from builders import months_of_work, proposed_action
 from conftest import build_world, count_queries, empty_database, sign_in
 
 # Routes that read no data of the service's own, so have nothing to grow with.
@@ -23,6 +24,7 @@ class History:
     world: object
     current: list  # the current month's audits: moderated, ready, draft, not started, ..., withdrawal, concern
     import_job: int = 0
+    theme: int = 0
 
     @property
     def moderated(self):
@@ -44,14 +46,35 @@ def build_history(scale: int) -> History:
     job = ImportJob(filename="cases.xlsx", created_by_id=world.qa_lead.id, created_at=datetime(2026, 11, 2),
                     status="failed", rows_done=10 * scale, problems="Row 2: team is missing", problem_count=1)
     db.session.add(job)
+    theme = add_theme(world.qa_lead, "Fathers")
+    # Actions, theme tags and disputed replies on every signed-off audit: they grow with the data.
+    for audit_id, owner_id in db.session.execute(select(Audit.id, Audit.auditor_a_id)
+                                                 .where(Audit.signed_off_at.is_not(None))).all():
+        for status in ("open", "closed"):
+            db.session.add(Action(audit_id=audit_id, proposed_role="M", proposed_by_id=owner_id, owner_id=owner_id,
+                                  proposed_at=datetime(2026, 11, 1), description="Update the plan",
+                                  due=datetime(2026, 11, 20).date(), priority="urgent", status=status, theme_id=theme.id,
+                                  verified_at=datetime(2026, 11, 21) if status == "closed" else None))
+        db.session.add(ThemeTag(audit_id=audit_id, theme_id=theme.id, role="M", kind="worry"))
+        db.session.add(PractitionerReply(audit_id=audit_id, held=True, disputes=True, dispute_details="Plan grade",
+                                         recorded_by_id=owner_id, recorded_at=datetime(2026, 11, 2)))
+    proposed_action(current[2], "A", current[2].auditor_a)
+    # The draft's auditor A owns an open action and has one of their team's to verify, at both sizes.
+    draft_owner, colleague = current[2].auditor_a_id, current[2].auditor_b_id
+    for owner_id, status in ((draft_owner, "open"), (colleague, "done")):
+        db.session.add(Action(audit_id=current[2].id, proposed_role="M", proposed_by_id=owner_id, owner_id=owner_id,
+                              proposed_at=datetime(2026, 11, 1), description="Visit the child",
+                              due=datetime(2026, 11, 20).date(), priority="urgent", status=status))
     db.session.commit()
-    return History(world, current, job.id)
+    return History(world, current, job.id, theme.id)
 
 
 def pages(h: History) -> dict[str, tuple]:
     """endpoint -> (who asks, URL). Every GET page of the app is here; a test checks that."""
     w, concern_audit = h.world, h.current[-1]
     concern_id = db.session.scalar(select(Concern.id).where(Concern.audit_id == concern_audit.id))
+    proposal = db.session.scalar(select(Action.id).where(Action.status == "proposed"))
+    an_action = db.session.scalar(select(Action.id).where(Action.status == "open").limit(1))
     return {
         "home.index": [(w.qa_lead, "/"), (h.draft.auditor_a, "/"), (h.ready.moderator, "/"), (w.leader, "/")],
         "home.work_list": [(h.draft.auditor_a, "/my/to-do"), (h.ready.moderator, "/my/moderation")],
@@ -84,6 +107,19 @@ def pages(h: History) -> dict[str, tuple]:
         "reports.agreement": [(w.leader, "/reports/agreement")],
         "reports.workbook": [(w.qa_lead, "/reports/2026-11.xlsx")],
         "reports.all_audits": [(w.qa_lead, "/reports/all-audits.xlsx")],
+        "findings.propose": [(h.draft.auditor_a, f"/audits/{h.draft.id}/actions/new")],
+        "findings.edit": [(h.draft.auditor_a, f"/actions/{proposal}/edit")],
+        "findings.remove": [(h.draft.auditor_a, f"/actions/{proposal}/remove")],
+        "findings.action": [(w.qa_lead, f"/actions/{an_action}")],
+        "findings.all_actions": [(w.qa_lead, "/actions"), (w.qa_lead, "/actions?overdue=1&status=open")],
+        "findings.team_actions": [(h.moderated.auditor_a, "/actions/team")],
+        "home.work_list#actions": [(h.moderated.auditor_a, "/my/actions")],
+        "themes.index": [(w.qa_lead, "/themes")],
+        "themes.tag": [(h.draft.auditor_a, f"/audits/{h.draft.id}/themes/A")],
+        "themes.audits_behind": [(w.qa_lead, f"/reports/themes/{h.theme}/worry/2026-11?period=12")],
+        "replies.reply": [(h.moderated.auditor_a, f"/audits/{h.moderated.id}/reply")],
+        "replies.respond": [(h.moderated.moderator, f"/audits/{h.moderated.id}/reply/response")],
+        "replies.reaudit_list": [(w.qa_lead, "/reaudits")],
     }
 
 

@@ -115,6 +115,9 @@ def edit(action_id: int):
 @allow(permissions.anyone_signed_in)
 def remove(action_id: int):
     action, audit = _action(action_id)
+    permissions.require((permissions.can_decide_actions(current_user, audit) and action.status in ("proposed", "open"))
+                        or permissions.can_change_proposal(current_user, action, audit),
+                        "This action cannot be removed now")
     form = RemoveActionForm()
     if request.method == "GET":
         form.version.data = str(action.version)
