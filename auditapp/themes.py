@@ -127,7 +127,7 @@ def audits_tagged(theme_id: int, kind: str, month: str, months: int = 1) -> list
     """The signed-off audits behind a count: for the drill-down."""
     first = months_before(month, months - 1)
     return list(db.session.scalars(
-        select(distinct(ThemeTag.audit_id)).join(Audit, Audit.id == ThemeTag.audit_id)
+        select(ThemeTag.audit_id).distinct().join(Audit, Audit.id == ThemeTag.audit_id)
         .join(Cycle, Cycle.id == Audit.cycle_id)
         .where(ThemeTag.theme_id == theme_id, ThemeTag.kind == kind, Cycle.month.between(first, month),
                Audit.signed_off_at.is_not(None), Audit.withdrawn_at.is_(None), in_live_cycle())))
