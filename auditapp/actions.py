@@ -36,7 +36,8 @@ def default_due(priority: str, start: date) -> date:
     return add_working_days(start, current_app.config[f"ACTION_DUE_{priority.upper()}_DAYS"])
 
 
-def problems(entry: ActionEntry) -> dict[str, str]:
+def problems(entry: ActionEntry, saved_due: date | None = None) -> dict[str, str]:
+    """What is wrong with the entry; a due date already saved may stay, even once it has passed."""
     found = {}
     if not entry.description.strip():
         found["description"] = "Say what must happen"
@@ -45,7 +46,7 @@ def problems(entry: ActionEntry) -> dict[str, str]:
         found["owner"] = "Choose who owns the action"
     if entry.priority not in PRIORITIES:
         found["priority"] = "Choose the priority"
-    if entry.due is not None and entry.due < clock.today():
+    if entry.due is not None and entry.due < clock.today() and entry.due != saved_due:
         found["due"] = "The due date must be today or later"
     if entry.domain and entry.domain not in DOMAINS:
         found["domain"] = "Choose a domain from the list"
@@ -56,8 +57,8 @@ def problems(entry: ActionEntry) -> dict[str, str]:
     return found
 
 
-def _check(entry: ActionEntry) -> None:
-    found = problems(entry)
+def _check(entry: ActionEntry, saved_due: date | None = None) -> None:
+    found = problems(entry, saved_due)
     if found:
         field, message = next(iter(found.items()))
         raise RuleError(message, field)
@@ -104,7 +105,7 @@ def edit(actor: User, action: Action, audit: Audit, entry: ActionEntry, expected
     deciding = can_decide_actions(actor, audit) and action.status in ("proposed", "open")
     require(deciding or can_change_proposal(actor, action, audit), "You cannot change this action now")
     check_version(action.version, expected_version, "This action")
-    _check(entry)
+    _check(entry, action.due)
     claim_version(action, "version", "This action")
     _apply(action, entry)
     if confirm and deciding and action.status == "proposed":

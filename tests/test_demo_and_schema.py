@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from auditapp import clock
 from auditapp.extensions import db
 from auditapp.loading import AUDIT_IN_FULL
-from auditapp.models import Audit, Case, Cycle, User
+from auditapp.models import Action, Audit, Case, Cycle, PractitionerReply, Reaudit, ThemeTag, User
 from auditapp.moderation import compare
 from auditapp.summary import summarise
 
@@ -38,6 +38,17 @@ def test_seed_demo_builds_three_moderated_months_and_one_in_progress(app, client
     assert client.post("/sign-in", data={"email": "quinn.ashby@council.example.org",
                                          "password": "demo-password-2026"}).status_code == 302
     assert "already" in runner.invoke(args=["seed-demo"]).output
+
+    # Findings in every state: actions (some overdue), a moderated re-audit, themes, a dispute.
+    states = set(db.session.scalars(select(Action.status)))
+    assert {"open", "done", "closed", "removed"} <= states
+    assert any(a.is_overdue(clock.today()) for a in db.session.scalars(select(Action)))
+    assert db.session.scalar(select(func.count(Action.id)).where(Action.sent_back_reason.is_not(None)))
+    reaudit = db.session.scalar(select(Reaudit).where(Reaudit.audit_id.is_not(None)))
+    assert reaudit is not None and db.session.get(Audit, reaudit.audit_id).signed_off_at
+    tagged_months = set(db.session.scalars(select(Cycle.month).join(Audit).join(ThemeTag, ThemeTag.audit_id == Audit.id)))
+    assert {"2026-08", "2026-09", "2026-10"} <= tagged_months
+    assert db.session.scalar(select(func.count(PractitionerReply.id)).where(PractitionerReply.disputes.is_(True)))
 
     # Each past month's summary has realistic, non-trivial figures.
     for month in ("2026-08", "2026-09", "2026-10"):

@@ -22,7 +22,7 @@ from ..register import import_cases
 from ..reviewing import DomainEntry, ReviewEntry, save_review
 from ..sampling import draw_sample, open_cycle, request_withdrawal
 from ..workdays import add_working_days
-from . import wording
+from . import findings, wording
 from ..permissions import SYSTEM
 
 HERE = Path(__file__).parent
@@ -40,8 +40,9 @@ def seed_demo(current_month: str = CURRENT_MONTH, past_months: list[str] = PAST_
         _people()
         with (HERE / "case-list.csv").open("rb") as stream:
             import_cases(SYSTEM, stream, "case-list.csv")
-    for month in past_months:
-        _month(rng, month, complete=True)
+        findings.load_themes()
+    for number, month in enumerate(past_months):
+        _month(rng, month, complete=True, inadequate_first=number == 0)
     _month(rng, current_month, complete=False)
     db.session.commit()
     return f"Demo loaded: {len(past_months)} moderated months and {current_month} in progress. " \
@@ -61,15 +62,18 @@ def _at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour))
 
 
-def _month(rng: random.Random, month: str, complete: bool) -> None:
+def _month(rng: random.Random, month: str, complete: bool, inadequate_first: bool = False) -> None:
     year, number = map(int, month.split("-"))
     start = add_working_days(date(year, number, 1) - timedelta(days=1), 1)
     with clock.frozen_at(_at(start, 9)):
         cycle = open_cycle(SYSTEM, month)
         audits = draw_sample(SYSTEM, cycle, seed=rng.randrange(10**6))
+    reaudits = findings.reaudit_ids()
     for index, audit in enumerate(audits):
         stage = "moderated" if complete else ["moderated", "moderated", "ready", "one", "draft", "none"][index % 6]
-        _work_on(rng, audit, start, stage)
+        # A re-audit (of an Inadequate audit three months ago) is done and moderated, to show its result.
+        _work_on(rng, audit, start, "moderated" if audit.id in reaudits else stage,
+                 inadequate=inadequate_first and index == 0)
     if not complete:
         live = [a for a in audits if not a.reviews]
         if live:
@@ -78,7 +82,7 @@ def _month(rng: random.Random, month: str, complete: bool) -> None:
                 request_withdrawal(requester, live[-1], "court", "Final hearing listed this month.")
 
 
-def _work_on(rng: random.Random, audit: Audit, start: date, stage: str) -> None:
+def _work_on(rng: random.Random, audit: Audit, start: date, stage: str, inadequate: bool = False) -> None:
     if stage == "none":
         return
     quality = {key: rng.choices([4, 3, 2, 1], weights=[12, 48, 30, 10])[0] for key in DOMAINS}
@@ -96,6 +100,7 @@ def _work_on(rng: random.Random, audit: Audit, start: date, stage: str) -> None:
     for offset, role in enumerate(roles):
         auditor = audit.auditor(role)
         with clock.frozen_at(_at(start + timedelta(days=4 + offset * 3 + rng.randrange(3)), 14)):
+            findings.propose(rng, audit, role)
             save_review(auditor, audit, role, entries[role], submit=stage != "draft")
     if stage != "moderated":
         return
@@ -103,7 +108,12 @@ def _work_on(rng: random.Random, audit: Audit, start: date, stage: str) -> None:
     with clock.frozen_at(moment):
         for open_concern in audit.open_concerns:
             acknowledge_concern(audit.moderator, open_concern, wording.CONCERN_RESPONSE)
-        sign_off(audit.moderator, audit, _moderation(rng, audit))
+        findings.moderate(rng, audit)
+        entry = _moderation(rng, audit)
+        if inadequate:
+            entry.grades["overall"], entry.rationales["overall"] = 1, wording.RATIONALE[0]
+        sign_off(audit.moderator, audit, entry)
+    findings.follow_through(rng, audit, moment, clock.now())
 
 
 def _entry(rng: random.Random, grades: dict[str, int]) -> ReviewEntry:

@@ -50,3 +50,21 @@ FEEDBACK = [
 
 CONCERN = "Recent contact notes mention a new adult living in the home who has not been checked."
 CONCERN_RESPONSE = "Team manager informed the same day; checks completed and a strategy discussion held."
+
+ACTIONS = [
+    "Update the chronology with the last six months' significant events",
+    "See the child alone and record their wishes and feelings in their own words",
+    "Hold a supervision to review drift in the plan and set timescales",
+    "Speak with the father and record his view in the assessment",
+    "Refer to the education welfare service about school attendance",
+    "Review the plan with the family and partners so each action has an owner and a date",
+]
+PROGRESS = "Visit booked with the family; the school has been asked for attendance figures."
+EVIDENCE_DONE = "Done and discussed with the family; the plan now reflects it."
+EVIDENCE_WHERE = "Case note and updated plan in the case file"
+SENT_BACK = "The case note does not yet show the child's own words."
+PRACTITIONER_VIEW = ("Agreed the chronology needed work; felt the audit recognised the relationship built with "
+                     "the young person.")
+DISPUTE = "Disputes the plan grade: the plan was reviewed at the last core group, after the audit's snapshot."
+DISPUTE_RESPONSE = "The grade stands on the record at the time; the later review is noted for the re-audit."
+REMOVED = "Covered by the other action on this audit."
