@@ -17,6 +17,9 @@ from conftest import PASSWORD
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+WIDE_ELEMENTS = """[...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5)
+    .map(e => e.tagName + '.' + e.className)"""
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -80,8 +83,10 @@ class Visit:
         assert results.violations_count == 0, f"{name} ({page.url}):\n{results.generate_report()}"
         page.set_viewport_size({"width": 320, "height": 800})
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        # Name the elements that stick out, so a failure says where to look.
+        wide = page.evaluate(WIDE_ELEMENTS) if overflow > 0 else []
         page.set_viewport_size({"width": 1024, "height": 800})
-        assert overflow <= 0, f"{name} ({page.url}) scrolls sideways at 320px by {overflow}px"
+        assert overflow <= 0, f"{name} ({page.url}) scrolls sideways at 320px by {overflow}px: {wide}"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         page.screenshot(path=str(SCREENSHOTS / f"{len(Visit.checked) + 1:02d}-{slug}.png"), full_page=True)
