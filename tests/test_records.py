@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from auditapp import clock
 from auditapp.extensions import db
-from auditapp.models import Audit, Case, Cycle, Event, ReadRecord, Review, Team
+from auditapp.models import Action, Audit, Case, Cycle, Event, ReadRecord, Review, Team
 from auditapp.permissions import SYSTEM
 from auditapp.people import save_user
 from builders import sampled_month, signed_off_audit
@@ -52,6 +52,9 @@ def cases_open_since(year: int) -> None:
 def test_purge_removes_audits_past_retention_with_their_history_and_records_that_it_did(app, world, as_user):
     cases_open_since(2017)
     old = [signed_off_audit(a) for a in sampled_month("2018-03", per_team=1)]
+    db.session.add(Action(audit_id=old[0].id, proposed_role="M", proposed_by_id=old[0].moderator_id,
+                          proposed_at=datetime(2018, 3, 20), description="Old action", owner_id=old[0].auditor_a_id,
+                          due=datetime(2018, 4, 1).date(), priority="standard", status="closed"))
     recent = [signed_off_audit(a) for a in sampled_month("2026-10", per_team=1)]
     db.session.commit()
     qa = as_user(world.qa_lead)
@@ -67,6 +70,7 @@ def test_purge_removes_audits_past_retention_with_their_history_and_records_that
     assert db.session.scalar(select(func.count(Event.id)).where(Event.audit_id.in_(old_ids))) == 0
     assert db.session.scalar(select(func.count(ReadRecord.id)).where(ReadRecord.audit_id.in_(old_ids))) == 0
     assert db.session.scalar(select(func.count(Review.id)).where(Review.audit_id.in_(old_ids))) == 0
+    assert db.session.scalar(select(func.count(Action.id))) == 0
     assert db.session.scalars(select(Cycle.month)).all() == ["2026-10"]
     assert db.session.scalar(select(func.count(Audit.id))) == len(recent)
     entry = db.session.scalar(select(Event).order_by(Event.id.desc()).limit(1))
