@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from . import access, cli, errors, permissions, reads, security, single_sign_on
+from . import access, cli, errors, families, permissions, reads, security, single_sign_on
 from .config import ROOT, load_config
 from .extensions import csrf, db, login_manager, migrate
 from .grading import descriptors_version, grade_label, load_descriptors
@@ -37,6 +37,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters["grade_label"] = grade_label
     # Templates ask permissions, never role flags, so a page cannot offer what a rule refuses.
     app.jinja_env.globals["permissions"] = permissions
+    app.jinja_env.globals["family_labels"] = families.LABELS
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

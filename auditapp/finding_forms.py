@@ -1,4 +1,4 @@
-"""Forms for what follows an audit: actions, themes and the practitioner's reply."""
+"""Forms for what goes with an audit: actions, themes, the practitioner's reply and the family's feedback."""
 
 from datetime import date, datetime
 
@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from .forms import LockedForm, _text
 from .grading import DOMAINS
+from .models.families import CONTACT_METHODS, CONTACT_WHO, OUTCOMES, QUESTIONS, RATINGS, RESPONDENTS
 from .models.findings import PRIORITIES
 
 
@@ -112,3 +113,33 @@ class ReplyForm(LockedForm):
 class DisputeResponseForm(LockedForm):
     response = _text("Your response to the dispute", limit=3000, called="The response")
     submit = SubmitField("Save response", widget=GovSubmitInput())
+
+
+class FamilyContactForm(FlaskForm):
+    attempted_on = StringField("Date of the attempt", widget=GovTextInput(), description="For example, 27/3/2027",
+                               validators=[InputRequired("Enter the date of the attempt"), _a_date])
+    who = RadioField("Who did you try to reach?", choices=list(CONTACT_WHO.items()), widget=GovRadioInput(),
+                     validate_choice=False, validators=[InputRequired("Choose who you tried to reach")])
+    method = RadioField("How?", choices=list(CONTACT_METHODS.items()), widget=GovRadioInput(),
+                        validate_choice=False, validators=[InputRequired("Choose how you tried to reach them")])
+    submit = SubmitField("Record the attempt", widget=GovSubmitInput())
+
+
+class FamilyFeedbackForm(LockedForm):
+    outcome = RadioField("Outcome", choices=list(OUTCOMES.items()), widget=GovRadioInput(), validate_choice=False,
+                         validators=[InputRequired("Choose the outcome of contacting the family")])
+    not_contacted_reason = _text("If not contacted, why not",
+                                 "For example, contact could put the child at risk, or the family asked not to be "
+                                 "contacted.", limit=1000, called="The reason")
+    submit = SubmitField("Save the family's feedback", widget=GovSubmitInput())
+
+
+RATING_CHOICES = [("", "Not answered")] + [(str(k), v) for k, v in RATINGS.items()]
+for _who, _label in RESPONDENTS.items():
+    for _key, _question in QUESTIONS.items():
+        setattr(FamilyFeedbackForm, f"{_who}_{_key}", SelectField(
+            _question, choices=RATING_CHOICES, widget=GovSelect(), validate_choice=False))
+        setattr(FamilyFeedbackForm, f"{_who}_{_key}_words", _text(
+            "In their own words (optional)", limit=2000, called="Their words"))
+    setattr(FamilyFeedbackForm, f"{_who}_change_words", _text(
+        "What would they change?", limit=2000, called="What they would change"))

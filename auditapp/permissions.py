@@ -198,6 +198,16 @@ def can_see_reaudits(user: User) -> bool:
     return user.is_qa_lead or user.is_senior_manager
 
 
+def can_record_family(user: User, audit: Audit, contact_role: str) -> bool:
+    """The auditor given the family-contact task, while the audit is live."""
+    return audit.role_of(user) == contact_role and audit.is_live
+
+
+def can_see_family(user: User, audit: Audit, contact_role: str) -> bool:
+    """Blind like the rest of that auditor's work; the moderator sees it beside the two audits."""
+    return can_see_review(user, audit, contact_role)
+
+
 def get_audit(audit_id: int, user: User, reload: bool = False) -> Audit:
     """The audit, or 404 if it does not exist or this person may not see it. `reload` after a
     rollback, which leaves the session's objects expired."""

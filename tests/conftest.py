@@ -16,7 +16,7 @@ from sqlalchemy import event
 from auditapp import create_app, jobs, people
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS
-from auditapp.models import Case, User
+from auditapp.models import Case, Team, User
 from auditapp.remembered import forget_all as forget_remembered_figures
 from auditapp.retention import history_opened
 from auditapp.permissions import SYSTEM
@@ -79,6 +79,7 @@ def empty_database():
     forget_remembered_figures()
     db.session.remove()
     with db.engine.begin() as connection, history_opened(connection):
+        connection.execute(Team.__table__.update().values(senior_manager_id=None))  # user <-> team
         for table in reversed(db.metadata.sorted_tables):
             if table.name != "history_purge":
                 connection.execute(table.delete())

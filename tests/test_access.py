@@ -170,6 +170,11 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", f"/audits/{s.signed_off.id}/reply/response", s.signed_off, audit_page({"moderator", "qa_lead"})),
         ("POST", f"/audits/{s.signed_off.id}/reply/response", s.signed_off, audit_page({"moderator", "qa_lead"})),
         ("GET", "/reaudits", d, only(200, {"qa_lead", "moderator", "other_senior"})),
+        # The family-contact task: auditor B's, blind like the rest of their audit.
+        ("GET", f"/audits/{d.id}/family", d, audit_page({"auditor_b"})),
+        ("POST", f"/audits/{d.id}/family", d, audit_page({"auditor_b"})),
+        ("GET", f"/audits/{d.id}/family/feedback", d, audit_page({"auditor_b"})),
+        ("POST", f"/audits/{d.id}/family/feedback", d, audit_page({"auditor_b"})),
     ]
 
 

@@ -120,6 +120,8 @@ def pages(h: History) -> dict[str, tuple]:
         "replies.reply": [(h.moderated.auditor_a, f"/audits/{h.moderated.id}/reply")],
         "replies.respond": [(h.moderated.moderator, f"/audits/{h.moderated.id}/reply/response")],
         "replies.reaudit_list": [(w.qa_lead, "/reaudits")],
+        "families.contact": [(h.draft.auditor_b, f"/audits/{h.draft.id}/family")],
+        "families.feedback": [(h.draft.auditor_b, f"/audits/{h.draft.id}/family/feedback")],
     }
 
 

@@ -33,6 +33,8 @@ ROLE_LABELS = {
 class Team(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    # Told, with the QA lead, when the team's audits are well overdue.
+    senior_manager_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True))
 
 
 class User(UserMixin, db.Model):
@@ -47,8 +49,12 @@ class User(UserMixin, db.Model):
     is_leadership: Mapped[bool] = mapped_column(default=False)
     # Named to avoid UserMixin's is_active property, which reads it.
     active: Mapped[bool] = mapped_column(default=True)
+    # The most audits (as A or B) a month this person is allocated; None: no limit.
+    max_audits_per_month: Mapped[int | None]
+    # Told when this person's work is overdue, or a reminder cannot reach them (away).
+    line_manager_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
-    team: Mapped[Team] = relationship(lazy=NO_SQL)
+    team: Mapped[Team] = relationship(foreign_keys=[team_id], lazy=NO_SQL)
 
     @property
     def is_active(self) -> bool:
@@ -370,3 +376,5 @@ class FormStash(db.Model):
 # Sessions, sign-in attempts and the record of reads: the security records, kept apart.
 from .security import HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402,F401
 from .findings import Action, PractitionerReply, Reaudit, Theme, ThemeTag  # noqa: E402,F401
+from .families import FamilyAnswer, FamilyContact, FamilyFeedback  # noqa: E402,F401
+from .messages import Absence, SentMessage  # noqa: E402,F401

@@ -2,7 +2,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import actions, clock, permissions, reads, reaudits, replies, themes
+from .. import actions, clock, families, permissions, reads, reaudits, replies, themes
 from ..access import allow
 from ..concerns import acknowledge_concern, raise_concern
 from ..errors import RuleError
@@ -32,9 +32,11 @@ def show(audit_id: int):
     tags = {role: kinds for role, kinds in themes.named_tags(audit).items()
             if permissions.can_see_themes(current_user, audit, role)}
     reaudit_of, reaudit = reaudits.links(audit)
+    family = families.shown_to(current_user, audit)
     return render_template("audits/show.html", audit=audit, reviews=visible, history=history,
                            actions=found, tags=tags, reaudit_of=reaudit_of, reaudit=reaudit,
-                           reply=replies.reply_for(audit), undecided=actions.undecided(audit),
+                           reply=replies.reply_for(audit), undecided=actions.undecided(audit), family=family,
+                           family_role=families.contact_role(),
                            today=clock.today(), permissions=permissions, domains=DOMAINS,
                            judgements=JUDGEMENTS, reasons=WITHDRAWAL_REASONS)
 

@@ -1,7 +1,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import permissions, reads
+from .. import families, permissions, reads
 from ..access import allow
 from ..errors import RuleError
 from ..extensions import db
@@ -64,7 +64,8 @@ def moderate(audit_id: int):
                 flash("Your moderation has been saved", "success")
                 return redirect(url_for("moderation.moderate", audit_id=audit.id))
     return render_template("moderation/moderate.html", audit=audit, form=form, changes=changes,
-                           comparisons=compare(audit), a=audit.review("A"), b=audit.review("B"))
+                           comparisons=compare(audit), a=audit.review("A"), b=audit.review("B"),
+                           family=families.shown_to(current_user, audit))
 
 
 def _fill_form(form: ModerationForm, entry: ModerationEntry) -> None:
