@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from . import access, cli, errors, families, permissions, reads, security, single_sign_on
+from . import access, cli, errors, families, mail, permissions, reads, security, single_sign_on
 from .config import ROOT, load_config
 from .extensions import csrf, db, login_manager, migrate
 from .grading import descriptors_version, grade_label, load_descriptors
@@ -46,6 +46,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
     access.init_app(app)
     reads.init_app(app)
+    mail.init_app(app)
     single_sign_on.init_app(app)
 
     for blueprint in BLUEPRINTS:

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import joinedload
 
-from . import clock
+from . import clock, notices
 from .conflicts import check_version, claim_version
 from .errors import RuleError
 from .extensions import db
@@ -96,6 +96,8 @@ def propose(actor: User, audit: Audit, entry: ActionEntry) -> Action:
     db.session.add(action)
     db.session.flush()
     _history(actor, "Action added" if role == "M" else "Action proposed", action, audit, action.description)
+    if action.status == "open":
+        notices.action_assigned(action, audit, db.session.get(User, action.owner_id))
     return action
 
 
@@ -111,6 +113,7 @@ def edit(actor: User, action: Action, audit: Audit, entry: ActionEntry, expected
     if confirm and deciding and action.status == "proposed":
         action.status, action.confirmed_by_id, action.confirmed_at = "open", actor.id, clock.now()
         _history(actor, "Action confirmed", action, audit, action.description)
+        notices.action_assigned(action, audit, db.session.get(User, action.owner_id))
     else:
         _history(actor, "Action changed", action, audit, action.description)
     db.session.flush()

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import select
 
-from . import clock
+from . import clock, notices
 from .conflicts import check_version, claim_version
 from .errors import RuleError
 from .extensions import db
 from .history import record
-from .models import Audit, Case, Cycle, User
+from .models import Absence, Audit, Case, Cycle, User
 from .permissions import can_approve_withdrawal, can_manage, require
 from .workdays import add_working_days
 
@@ -41,10 +41,17 @@ class Pool:
     people: list[User]
     audits: Counter = field(default_factory=Counter)
     moderations: Counter = field(default_factory=Counter)
+    away: dict[int, str] = field(default_factory=dict)  # person -> why they are not allocated
+    skipped: dict[int, str] = field(default_factory=dict)  # those passed over in this draw, and why
 
     @classmethod
     def for_cycle(cls, cycle: Cycle) -> "Pool":
+        today = clock.today()
         pool = cls(list(db.session.scalars(select(User).where(User.active.is_(True)))))
+        for user_id, reason, ends_on in db.session.execute(
+                select(Absence.user_id, Absence.reason, Absence.ends_on)
+                .where(Absence.starts_on <= today, Absence.ends_on >= today)):
+            pool.away[user_id] = f"{reason} until {ends_on:%d %B %Y}"
         rows = db.session.execute(
             select(Audit.auditor_a_id, Audit.auditor_b_id, Audit.moderator_id).where(
                 Audit.cycle_id == cycle.id, Audit.withdrawn_at.is_(None)))
@@ -57,19 +64,32 @@ class Pool:
         self.moderations[moderator_id] += 1
 
 
+def _available(pool: Pool, candidates: list[User]) -> list[User]:
+    """Those not away and not at their monthly limit; the others are noted with the reason."""
+    chosen = []
+    for user in candidates:
+        if user.id in pool.away:
+            pool.skipped[user.id] = f"{user.name} ({pool.away[user.id]})"
+        elif user.max_audits_per_month is not None and pool.audits[user.id] >= user.max_audits_per_month:
+            pool.skipped[user.id] = f"{user.name} (at their limit of {user.max_audits_per_month} audits a month)"
+        else:
+            chosen.append(user)
+    return chosen
+
+
 def _least_loaded(candidates: list[User], load: Counter) -> User | None:
     # Ties go to the earliest email address, so the same register always allocates the same way.
     return min(candidates, key=lambda u: (load[u.id], u.email), default=None)
 
 
 def propose(pool: Pool, case: Case) -> tuple[User | None, User | None]:
-    auditor_b = _least_loaded(
-        [u for u in pool.people if u.is_auditor and u.id != case.manager_id and u.team_id != case.team_id],
+    auditor_b = _least_loaded(_available(pool, [
+        u for u in pool.people if u.is_auditor and u.id != case.manager_id and u.team_id != case.team_id]),
         pool.audits,
     )
-    moderator = _least_loaded(
-        [u for u in pool.people if u.is_senior_manager
-         and u.id not in (case.manager_id, getattr(auditor_b, "id", None))],
+    moderator = _least_loaded(_available(pool, [
+        u for u in pool.people if u.is_senior_manager
+        and u.id not in (case.manager_id, getattr(auditor_b, "id", None))]),
         pool.moderations,
     )
     return auditor_b, moderator
@@ -101,6 +121,7 @@ def allocate(actor: User, cycle: Cycle, case: Case, replacement_for: Audit | Non
     pool.take(case.manager_id, auditor_b.id, moderator.id)
     record(actor, "Allocated", audit,
            after=f"A: {case.manager.email}, B: {auditor_b.email}, moderator: {moderator.email}")
+    notices.allocated(audit)
     return audit
 
 

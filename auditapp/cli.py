@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from . import clock
+from . import clock, notices
 from .backup import BackupFailed, backup, restore
 from .errors import RuleError
 from .exports.allocation import allocation_csv
@@ -21,6 +21,7 @@ from .sampling import draw_sample, open_cycle, open_cycle_for
 from .summary import summarise
 from .permissions import SYSTEM
 from .retention import purge_older_than
+from .mail import deliver
 
 
 def _fail(messages: list[str]) -> None:
@@ -154,6 +155,16 @@ def register(app) -> None:
         record(SYSTEM, "Database restored from a backup", field=source.name)
         db.session.commit()
         click.echo(f"Restored from {source}")
+
+    @app.cli.command("send-reminders")
+    def send_reminders_command():
+        """Send today's reminders and escalations, and retry mail that failed (run daily from cron)."""
+        queued = notices.daily(clock.today())
+        db.session.commit()
+        sent, failed = deliver()
+        click.echo(f"{queued} reminders queued today; {sent} messages sent, {failed} failed (retried tomorrow)")
+        if failed:
+            sys.exit(1)
 
     @app.cli.command("purge")
     @click.option("--older-than-years", "years", type=int, required=True,

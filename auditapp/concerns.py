@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from . import clock
+from . import clock, notices
 from .errors import RuleError
 from .extensions import db
 from .history import record
@@ -28,6 +28,7 @@ def raise_concern(actor: User, audit: Audit, details: str) -> Concern:
     db.session.add(concern)
     db.session.flush()
     record(actor, "Immediate safeguarding concern raised", audit, after=details)
+    notices.concern_raised(concern, audit)
     return concern
 
 

@@ -46,6 +46,16 @@ def load_config(instance_path: Path) -> dict:
         "OIDC_EMAIL_CLAIM": os.environ.get("OIDC_EMAIL_CLAIM", "email"),
         # Turn password sign-in off once everyone signs in through single sign-on.
         "PASSWORD_SIGN_IN": os.environ.get("PASSWORD_SIGN_IN", "1") != "0",
+        # Email (the Flask-Mail names). With no MAIL_SERVER, messages are written to the log instead.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "0") == "1",
+        "MAIL_USE_SSL": os.environ.get("MAIL_USE_SSL", "0") == "1",
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "case-audit@council.example.org"),
+        # The address people open the service at: links in email point here.
+        "SERVICE_URL": os.environ.get("SERVICE_URL", "http://127.0.0.1:5000"),
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
         # The service's own settings, each with the QAF's usual value.
         "SAMPLE_PER_TEAM": int(os.environ.get("SAMPLE_PER_TEAM", 2)),

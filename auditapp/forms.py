@@ -283,9 +283,25 @@ class PersonForm(FlaskForm):
     roles = SelectMultipleField("Roles", choices=list(ROLE_LABELS.items()), widget=GovCheckboxesInput(),
                                 validate_choice=False, description="Select all that apply")
     active = BooleanField("Can sign in and be allocated audits", default=True, widget=GovCheckboxInput())
+    max_audits_per_month = IntegerField(
+        "Most audits a month (optional)", widget=GovTextInput(), validators=[
+            Optional(), NumberRange(0, 50, "The most audits a month must be a number from 0 to 50")],
+        description="As auditor A or B. Leave empty for no limit.")
+    line_manager = SelectField("Line manager (optional)", widget=GovSelect(), validate_choice=False,
+                               description="Told when this person's audits are well overdue, or while they are away.")
     password = PasswordField("New password (optional)", widget=GovPasswordInput(), validators=[Optional()],
-                             description="12 characters or more. Leave empty to keep the current password.")
+                             description="12 characters or more, not a common password. Leave empty to keep "
+                                         "the current password.")
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class AbsenceForm(FlaskForm):
+    starts_on = StringField("First day away", widget=GovTextInput(), description="For example, 1/12/2026",
+                            validators=[InputRequired("Enter the first day away")])
+    ends_on = StringField("Last day away", widget=GovTextInput(), validators=[InputRequired("Enter the last day away")])
+    reason = SelectField("Why", widget=GovSelect(), validate_choice=False,
+                         choices=[("Leave", "Leave"), ("Sickness", "Sickness"), ("Other absence", "Other absence")])
+    submit = SubmitField("Add the period away", widget=GovSubmitInput())
 
 
 class TeamForm(FlaskForm):

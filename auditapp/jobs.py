@@ -76,6 +76,13 @@ def run_import(job_id: int) -> None:
     db.session.commit()
 
 
+@huey.task()
+def deliver_mail(message_ids: list[int]) -> None:
+    from .mail import deliver
+    with _application().app_context():
+        deliver(message_ids)
+
+
 def set_progress(job_id: int, **values) -> None:
     with db.engine.begin() as connection:
         connection.execute(update(ImportJob).where(ImportJob.id == job_id).values(**values))

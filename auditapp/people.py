@@ -1,4 +1,6 @@
-"""Teams, people and their passwords."""
+"""Teams, people, their passwords, their workload and when they are away."""
+
+from datetime import date
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -10,7 +12,7 @@ from .extensions import db
 from .history import record
 from .imports.users import PersonRow
 from .loading import PERSON_ROW
-from .models import ROLE_LABELS, Team, User
+from .models import ROLE_LABELS, Absence, Team, User
 from .passwords import password_problem
 from .permissions import can_manage, require
 
@@ -130,3 +132,49 @@ def apply_people(actor: User, rows: list[PersonRow]) -> tuple[int, int]:
                   active=existing.active if existing else True)
         added, updated = (added + 1, updated) if existing is None else (added, updated + 1)
     return added, updated
+
+
+def set_workload(actor: User, user: User, max_audits: int | None, line_manager: User | None) -> None:
+    """The most audits a month this person is allocated, and who is told when their work is late."""
+    require(can_manage(actor), "Only the QA lead can change this")
+    if line_manager is not None and line_manager.id == user.id:
+        raise RuleError("A person cannot be their own line manager", "line_manager")
+    before = (user.max_audits_per_month, user.line_manager_id)
+    user.max_audits_per_month = max_audits
+    user.line_manager_id = line_manager.id if line_manager else None
+    if before != (user.max_audits_per_month, user.line_manager_id):
+        record(actor, "Workload and line manager set", field=user.email,
+               after=f"at most {max_audits if max_audits is not None else 'any number of'} audits a month, "
+                     f"line manager {line_manager.email if line_manager else 'none'}")
+    db.session.flush()
+
+
+def add_absence(actor: User, user: User, starts_on: date | None, ends_on: date | None, reason: str) -> Absence:
+    require(can_manage(actor), "Only the QA lead can record a period away")
+    if starts_on is None:
+        raise RuleError("Enter the first day away as a date, like 1/12/2026", "starts_on")
+    if ends_on is None:
+        raise RuleError("Enter the last day away as a date, like 5/12/2026", "ends_on")
+    if ends_on < starts_on:
+        raise RuleError("The last day away must be on or after the first", "ends_on")
+    absence = Absence(user_id=user.id, starts_on=starts_on, ends_on=ends_on, reason=reason or "Leave")
+    db.session.add(absence)
+    record(actor, "Period away recorded", field=user.email, after=f"{absence.reason}, {starts_on:%d %B %Y} to {ends_on:%d %B %Y}")
+    db.session.flush()
+    return absence
+
+
+def remove_absence(actor: User, absence: Absence, user: User) -> None:
+    require(can_manage(actor), "Only the QA lead can change a period away")
+    record(actor, "Period away removed", field=user.email,
+           before=f"{absence.reason}, {absence.starts_on:%d %B %Y} to {absence.ends_on:%d %B %Y}")
+    db.session.delete(absence)
+    db.session.flush()
+
+
+def absences_of(user: User) -> list[Absence]:
+    return list(db.session.scalars(select(Absence).where(Absence.user_id == user.id).order_by(Absence.starts_on)))
+
+
+def away_on(day: date) -> set[int]:
+    return set(db.session.scalars(select(Absence.user_id).where(Absence.starts_on <= day, Absence.ends_on >= day)))

@@ -15,7 +15,7 @@ from . import clock, remembered
 from .errors import RuleError
 from .extensions import db
 from .history import record
-from .models import (Action, Audit, Concern, Cycle, Event, HistoryPurge, ModeratedGrade, PractitionerReply,
+from .models import (Action, Audit, FamilyAnswer, FamilyContact, FamilyFeedback, SentMessage, Concern, Cycle, Event, HistoryPurge, ModeratedGrade, PractitionerReply,
                      ReadRecord, Reaudit, Review, ReviewGrade, SignInAttempt, ThemeTag, UserSession)
 from .permissions import SYSTEM, require
 from .sampling import month_of, month_start, months_before
@@ -64,13 +64,15 @@ def purge_older_than(actor, years: int) -> Purged:
     old_reviews = select(Review.id).where(Review.audit_id.in_(old_audits))
     session.execute(delete(ReviewGrade).where(ReviewGrade.review_id.in_(old_reviews)))
     session.execute(delete(Reaudit).where(or_(Reaudit.first_audit_id.in_(old_audits), Reaudit.audit_id.in_(old_audits))))
-    for model in (Review, ModeratedGrade, Concern, Action, ThemeTag, PractitionerReply):
+    for model in (Review, ModeratedGrade, Concern, Action, ThemeTag, PractitionerReply, FamilyContact, FamilyFeedback,
+                  FamilyAnswer, SentMessage):
         session.execute(delete(model).where(model.audit_id.in_(old_audits)))
     # A replacement and the audit it replaced belong to the same month, so go together.
     session.execute(update(Audit).where(Audit.id.in_(old_audits)).values(replacement_for_id=None))
     session.execute(delete(Audit).where(Audit.cycle_id.in_(old_cycles)))
     session.execute(delete(Cycle).where(Cycle.month < before_month))
     session.execute(delete(SignInAttempt).where(SignInAttempt.at < cutoff))
+    session.execute(delete(SentMessage).where(SentMessage.created_at < cutoff))
     session.execute(delete(UserSession).where(UserSession.started_at < cutoff))
     result = Purged(before_month, audits, cycles, history)
     record(actor, "Records purged past the retention period", field=f"{years} years", after=str(result))

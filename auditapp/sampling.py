@@ -184,6 +184,9 @@ def draw_sample(actor: User, cycle: Cycle, seed: int | None = None,
     pool = Pool.for_cycle(cycle)
     audits = [allocate(actor, cycle, case, pool=pool) for case in _cases(chosen)]
     audits += reaudits.draw(actor, cycle, pool)
+    if pool.skipped:
+        # The QA lead sees why someone was given no audit this month.
+        record(actor, f"Passed over in allocation for {cycle.month}", after="; ".join(sorted(pool.skipped.values())))
     cycle.sampled_at = clock.now()
     record(actor, f"Sample drawn for {cycle.month}",
            after=f"seed {cycle.seed}, {cycle.per_team} per team, {len(audits)} cases")

@@ -11,6 +11,7 @@ them: nobody but its author sees a review before both auditors have submitted.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from flask import Flask
@@ -21,10 +22,11 @@ from auditapp.access import PUBLIC, rule_for
 from auditapp.extensions import db
 from auditapp.loading import PERSON_ROW
 from auditapp import replies
-from auditapp.models import Action, Audit, Concern, ImportJob, Theme, User
+from auditapp.models import Absence, Action, Audit, Concern, ImportJob, Theme, User
 from auditapp.people import save_user
 from auditapp.permissions import SYSTEM
 from auditapp.sampling import request_withdrawal
+from auditapp.people import add_absence
 from auditapp.themes import add_theme
 from builders import (confirmed_action, draft_review, in_full, proposed_action, ready_for_moderation, sampled_month,
                       signed_off_audit)
@@ -72,6 +74,7 @@ class Scene:
     proposal: Action      # auditor A's proposed action on the draft: blind
     action: Action        # an open action on the ready audit, owned by its auditor A
     theme: Theme
+    absence: Absence      # a period away for auditor B of the draft
     job: ImportJob
     month: str = "2026-11"
 
@@ -103,6 +106,8 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", "/people/teams", d, QA_LEAD), ("POST", "/people/teams", d, QA_LEAD),
         ("GET", f"/people/teams/{d.case.team_id}", d, QA_LEAD), ("POST", f"/people/teams/{d.case.team_id}", d, QA_LEAD),
         ("GET", "/people/activity", d, QA_LEAD),
+        ("POST", f"/people/{d.auditor_b_id}/absences", d, QA_LEAD),
+        ("POST", f"/people/{d.auditor_b_id}/absences/{s.absence.id}/remove", d, only(302, {"qa_lead"})),
         ("GET", "/people/reads", d, QA_LEAD),
         # The register and the monthly cycle: the QA lead's.
         ("GET", "/cases", d, QA_LEAD), ("POST", "/cases", d, QA_LEAD),
@@ -197,8 +202,9 @@ def build_scene(world) -> Scene:
     replies.save_reply(signed_off.auditor_a, in_full(signed_off), replies.ReplyEntry(
         held=True, held_on=signed_off.allocated_at.date(), practitioner_view="Fair", disputes=True,
         dispute_details="The plan grade"), 0)
+    absence = add_absence(SYSTEM, draft.auditor_b, date(2026, 12, 1), date(2026, 12, 5), "Leave")
     db.session.commit()
-    return Scene(draft=draft, ready=ready, signed_off=signed_off, withdrawing=withdrawing, concern=concern,
+    return Scene(absence=absence, draft=draft, ready=ready, signed_off=signed_off, withdrawing=withdrawing, concern=concern,
                  concerning=concerning, job=job, proposal=proposal, action=action, theme=theme)
 
 

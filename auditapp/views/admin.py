@@ -6,15 +6,17 @@ from .. import permissions
 from ..access import allow, allow_blueprint
 from ..errors import RuleError
 from ..extensions import db
-from ..forms import PersonForm, TeamForm, UploadForm
+from ..finding_forms import parse_day
+from ..forms import AbsenceForm, PersonForm, TeamForm, UploadForm
 from ..history import recent_activity
 from ..imports.table import ImportFailed
 from ..imports.users import read_people
 from ..loading import PERSON_ROW
-from ..models import ROLE_LABELS, Team, User
+from ..models import ROLE_LABELS, Absence, Team, User
 from ..paging import paginate, requested_page
 from ..reads import recent_reads
-from ..people import apply_people, create_team, rename_team, save_user, set_password
+from ..people import (absences_of, add_absence, apply_people, create_team, remove_absence, rename_team, save_user,
+                      set_password, set_workload)
 from . import form_posted, show_rule_error
 
 bp = Blueprint("admin", __name__, url_prefix="/people")
@@ -57,9 +59,14 @@ def _person_form(user: User | None) -> PersonForm:
     form = PersonForm(obj=user)
     form.team.choices = [("", "Select a team")] + [
         (str(t.id), t.name) for t in db.session.scalars(select(Team).order_by(Team.name))]
+    form.line_manager.choices = [("", "None")] + [
+        (str(i), name) for i, name in db.session.execute(
+            select(User.id, User.name).where(User.active.is_(True), User.id != getattr(user, "id", None))
+            .order_by(User.name))]
     if user and not form.is_submitted():
         form.team.data = str(user.team_id)
         form.roles.data = [attr for attr in ROLE_LABELS if getattr(user, attr)]
+        form.line_manager.data = str(user.line_manager_id or "")
     return form
 
 
@@ -78,13 +85,52 @@ def person(user_id: int | None = None):
                               roles=set(form.roles.data or []), active=form.active.data)
             if form.password.data:
                 set_password(current_user, saved, form.password.data, keep_session=session.get("sid"))
+            manager = db.session.get(User, int(form.line_manager.data)) if (form.line_manager.data or "").isdigit() else None
+            set_workload(current_user, saved, form.max_audits_per_month.data, manager)
             db.session.commit()
         except RuleError as error:
             show_rule_error(form, error)
         else:
             flash(f"{saved.name} has been saved", "success")
             return redirect(url_for("admin.people"))
-    return render_template("admin/person.html", form=form, user=user)
+    return render_template("admin/person.html", form=form, user=user, absence_form=AbsenceForm(),
+                           absences=absences_of(user) if user else [])
+
+
+@bp.route("/<int:user_id>/absences", methods=["POST"])
+def absence(user_id: int):
+    user = db.session.get(User, user_id, options=PERSON_ROW) or abort(404)
+    form = AbsenceForm()
+    if form_posted(form):
+        try:
+            add_absence(current_user, user, _day(form.starts_on.data), _day(form.ends_on.data), form.reason.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash("Period away recorded: no audits are allocated and no reminders sent to them then", "success")
+            return redirect(url_for("admin.person", user_id=user.id))
+    return render_template("admin/person.html", form=_person_form(user), user=user, absence_form=form,
+                           absences=absences_of(user))
+
+
+@bp.route("/<int:user_id>/absences/<int:absence_id>/remove", methods=["POST"])
+def remove_absence_view(user_id: int, absence_id: int):
+    user = db.session.get(User, user_id, options=PERSON_ROW) or abort(404)
+    found = db.session.get(Absence, absence_id)
+    if found is None or found.user_id != user.id:
+        abort(404)
+    remove_absence(current_user, found, user)
+    db.session.commit()
+    flash("Period away removed", "success")
+    return redirect(url_for("admin.person", user_id=user.id))
+
+
+def _day(text: str | None):
+    try:
+        return parse_day(text)
+    except ValueError:
+        return None
 
 
 @bp.route("/teams", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user
 
-from .. import clock, permissions, worklists
+from .. import clock, mail, permissions, worklists
 from ..access import allow, public
 from ..paging import paginate
 
@@ -37,7 +37,7 @@ def index():
     return render_template("home/index.html", today=today, lists=lists, to_do=lists["to-do"],
                            queue=lists["moderation"], concerns=lists["concerns"],
                            withdrawals=lists["withdrawals"], my_actions=lists["actions"],
-                           to_verify=lists["to-verify"], overviews=overviews)
+                           to_verify=lists["to-verify"], overviews=overviews, emails=mail.sent_to(current_user))
 
 
 @bp.route("/my/<kind>")
