@@ -7,6 +7,7 @@ from datetime import date
 
 from . import stats
 from .facts import EQUALITY, AuditFacts, MonthCounts, Scope, load_facts, trend_counts
+from .family_figures import FamilyFigures, family_figures
 from .follow_up import FollowUp, follow_up
 from .grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS, Grade
 from .remembered import remembered
@@ -247,6 +248,7 @@ class MonthSummary:
     equality: dict[str, list[EqualityRow]] = field(init=False)
     trend: list[TrendPoint] = field(default_factory=list)
     follow_up: FollowUp | None = None  # actions, re-audits, themes and disputes (follow_up.py)
+    family: FamilyFigures | None = None  # contact and feedback (family_figures.py)
 
     @cached_property
     def agreement_by_team(self) -> dict[str, dict[str, Agreement]]:
@@ -276,6 +278,7 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
     facts = load_facts(Scope(tuple(trend_months(month, period)), team, case_type), today)
     summary = MonthSummary(month, facts, period)
     summary.follow_up = follow_up(month, today, team, case_type)
+    summary.family = family_figures(month, team, case_type)
     if with_trend:
         summary.trend = trend(trend_counts(Scope(tuple(trend_months(month)), team, case_type)))
     return summary

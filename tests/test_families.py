@@ -80,3 +80,31 @@ def test_outcomes_need_what_makes_them_true(world, as_user):
     assert "Record what the parent or the child said" in page
     page = attempt(b, audit, day="1/1/2099").get_data(as_text=True)
     assert "must be today or earlier" in page
+
+
+def test_the_summary_counts_families_only_once_both_audits_are_in(world, as_user):
+    import io
+    from openpyxl import load_workbook
+    audits = sampled_month("2026-11", per_team=1)
+    db.session.commit()
+    audit = in_full(audits[0])
+    b = as_user(audit.auditor_b)
+    attempt(b, audit)
+    b.post(f"/audits/{audit.id}/family/feedback", data=FEEDBACK)
+    leader = as_user(world.leader)
+    assert "No audit this month has both auditors' work in yet" in leader.get("/reports/?month=2026-11").get_data(as_text=True)
+    ready_for_moderation(audit)
+    db.session.commit()
+    page = leader.get("/reports/?month=2026-11").get_data(as_text=True)
+    assert "Families who gave feedback</dt><dd class=\"govuk-summary-list__value\">100% (n=1)" in page
+    assert "3.0 (n=1)" in page  # the parent's "did you understand"
+    book = load_workbook(io.BytesIO(as_user(world.qa_lead).get("/reports/2026-11.xlsx").data))
+    sheet = book["Family feedback"]
+    header = [c.value for c in sheet[2]]
+    row = dict(zip(header, [c.value for c in sheet[3]]))
+    assert row["Case reference"] == audit.case.reference and row["Outcome"] == "Gave feedback"
+    assert row["Child or young person: Did the worker listen to you and your child? (their words)"] == \
+        "She talked to me on my own"
+    assert row["Parent or carer: Did you understand why we were involved?"] == "Mostly"
+    summary = {r[0].value: r[1].value for r in book["Summary"].iter_rows(min_row=3) if r[0].value}
+    assert summary["% Families contacted"] == 1

@@ -13,10 +13,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS, grade_label
 from ..moderation import KEY_ISSUES
+from ..models.families import QUESTIONS, RESPONDENTS
 from ..summary import EQUALITY, GradeCounts, MonthSummary
 from .cells import mark_as_text
 
-SHEETS = ["Summary", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality", "Actions", "Themes"]
+SHEETS = ["Summary", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality", "Actions", "Themes",
+          "Family feedback"]
 PERCENT = "0%"
 DECIMAL = "0.00"
 DATE = "dd/mm/yyyy"
@@ -110,6 +112,7 @@ def build_workbook(summary: MonthSummary) -> Workbook:
     _equality(sheets["Equality"], summary)
     _actions(sheets["Actions"], summary)
     _themes(sheets["Themes"], summary)
+    _family(sheets["Family feedback"], summary)
     _charts(book, summary)
     for sheet in sheets.values():
         sheet.finish()
@@ -162,6 +165,10 @@ def _follow_up_rows(summary: MonthSummary) -> list[list]:
         ["Re-audits due", f.reaudits_due, None],
         ["Re-audits moderated better overall", improved, None],
         ["Findings disputed by the practitioner", f.disputes, None],
+        ["% Families contacted", summary.family.contact_rate, summary.family.counted],
+        ["% Families who gave feedback", summary.family.feedback_rate, summary.family.counted],
+        *[[f"Average rating, {RESPONDENTS[who].lower()}: {QUESTIONS[q]}", average, n]
+          for who, by_q in summary.family.averages.items() for q, (average, n) in by_q.items()],
         *[[f"Theme as a strength: {name}", themes.count(i, "strength", summary.month), None]
           for i, name in themes.themes if themes.count(i, "strength", summary.month)],
         *[[f"Theme as a worry: {name}", themes.count(i, "worry", summary.month), None]
@@ -194,6 +201,25 @@ def _themes(sheet: Sheet, summary: MonthSummary) -> None:
         rows = [[name, *[counts.count(i, kind, m) for m in counts.months], counts.count(i, kind)]
                 for i, name in counts.themes]
         sheet.table(f"Themes_{label}", header, rows, freeze=kind == "strength")
+
+
+def _family(sheet: Sheet, summary: MonthSummary) -> None:
+    sheet.title("Family feedback, for audits both auditors have submitted (ratings: 4 yes, completely to 1 not at all)")
+    header = ["Case reference", "Team", "Contact attempts", "Outcome"]
+    for who, label in RESPONDENTS.items():
+        for q, question in QUESTIONS.items():
+            header += [f"{label}: {question}", f"{label}: {question} (their words)"]
+        header.append(f"{label}: what they would change")
+    rows = []
+    for row in summary.family.rows:
+        values = [row.reference, row.team, row.attempts, row.outcome]
+        for who in RESPONDENTS:
+            said = row.answers.get(who, {})
+            for q in QUESTIONS:
+                values += [said.get(q), said.get(f"{q}_words")]
+            values.append(said.get("change"))
+        rows.append(values)
+    sheet.table("Family", header, rows, freeze=True)
 
 
 def _audits(sheet: Sheet, summary: MonthSummary) -> None:
