@@ -59,11 +59,15 @@ class Scope:
     months: tuple[str, ...]
     team: str | None = None
     case_type: str | None = None
+    cycle_id: int | None = None  # one targeted audit, instead of the months' random samples
 
     def where(self, query: Select) -> Select:
         """The query (which must already join Audit) narrowed to this scope."""
-        query = query.join(Cycle, Cycle.id == Audit.cycle_id).where(Cycle.month.in_(self.months),
-                                                                     Cycle.cancelled_at.is_(None))
+        query = query.join(Cycle, Cycle.id == Audit.cycle_id).where(Cycle.cancelled_at.is_(None))
+        if self.cycle_id:
+            query = query.where(Cycle.id == self.cycle_id)
+        else:
+            query = query.where(Cycle.month.in_(self.months), Cycle.kind == "random")
         if self.team or self.case_type:
             query = query.join(Case, Case.id == Audit.case_id)
         if self.team:

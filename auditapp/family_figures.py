@@ -46,7 +46,7 @@ def family_figures(month: str, team: str | None = None, case_type: str | None = 
                  .having(func.count() == 2))
     audits = (select(Audit.id, Case.reference, Team.name).join(Cycle, Cycle.id == Audit.cycle_id)
               .join(Case, Case.id == Audit.case_id).join(Team, Team.id == Case.team_id)
-              .where(Cycle.month == month, Audit.withdrawn_at.is_(None), in_live_cycle()))
+              .where(Cycle.month == month, Cycle.kind == "random", Audit.withdrawn_at.is_(None), in_live_cycle()))
     if team:
         audits = audits.where(Team.name == team)
     if case_type:

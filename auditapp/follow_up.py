@@ -74,7 +74,7 @@ def follow_up(month: str, today: date, team: str | None = None, case_type: str |
         .join(Case, Case.id == Audit.case_id).join(Team, Team.id == Case.team_id)
         .join(owner, owner.id == Action.owner_id).outerjoin(theme, theme.id == Action.theme_id)
         .where(Action.status.in_(("open", "done", "closed")), in_live_cycle(),
-               or_(Cycle.month == month, overdue_clause(today)))
+               or_(and_(Cycle.month == month, Cycle.kind == "random"), overdue_clause(today)))
         .order_by(Cycle.month, Case.reference, Action.id))).all()
     result = FollowUp()
     for audit_id, m, reference, team_name, owner_name, priority, domain, theme_name, due, status, verified in rows:
@@ -95,7 +95,8 @@ def follow_up(month: str, today: date, team: str | None = None, case_type: str |
         select(func.count(PractitionerReply.id)).join(Audit, Audit.id == PractitionerReply.audit_id)
         .join(Cycle, Cycle.id == Audit.cycle_id).join(Case, Case.id == Audit.case_id)
         .join(Team, Team.id == Case.team_id)
-        .where(PractitionerReply.disputes.is_(True), Cycle.month == month, in_live_cycle())))
+        .where(PractitionerReply.disputes.is_(True), Cycle.month == month, Cycle.kind == "random",
+               in_live_cycle())))
     return result
 
 
@@ -111,7 +112,7 @@ def _reaudits(month: str, scoped) -> list[ReauditChange]:
              .outerjoin(before, and_(before.audit_id == first.id, before.domain == "overall"))
              .outerjoin(second, second.id == Reaudit.audit_id).outerjoin(second_cycle, second_cycle.id == second.cycle_id)
              .outerjoin(after, and_(after.audit_id == second.id, after.domain == "overall"))
-             .where(Reaudit.due_month == month).order_by(Case.reference))
+             .where(Reaudit.due_month == month).order_by(Case.reference))  # re-audits join the random sample
     return [ReauditChange(reference, first_month, second_month or month, grade_label(b),
                           grade_label(a) if signed_off else "")
             for reference, first_month, second_month, b, a, signed_off in db.session.execute(scoped(query))]

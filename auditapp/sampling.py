@@ -51,7 +51,8 @@ def openable_months(today: date) -> tuple[str, str]:
 
 def open_cycle_for(month: str) -> Cycle | None:
     """The month's cycle, unless it was cancelled."""
-    return db.session.scalar(select(Cycle).where(Cycle.month == month, Cycle.cancelled_at.is_(None)))
+    return db.session.scalar(select(Cycle).where(Cycle.month == month, Cycle.kind == "random",
+                                                 Cycle.cancelled_at.is_(None)))
 
 
 def next_month_to_open(today: date) -> str | None:

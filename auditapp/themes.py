@@ -112,7 +112,7 @@ def theme_counts(month: str, months: int = 12, team: str | None = None) -> Theme
     first = months_before(month, months - 1)
     query = (select(ThemeTag.theme_id, ThemeTag.kind, Cycle.month, func.count(distinct(ThemeTag.audit_id)))
              .join(Audit, Audit.id == ThemeTag.audit_id).join(Cycle, Cycle.id == Audit.cycle_id)
-             .where(Cycle.month.between(first, month), Audit.signed_off_at.is_not(None),
+             .where(Cycle.month.between(first, month), Cycle.kind == "random", Audit.signed_off_at.is_not(None),
                     Audit.withdrawn_at.is_(None), in_live_cycle())
              .group_by(ThemeTag.theme_id, ThemeTag.kind, Cycle.month))
     if team:
@@ -130,4 +130,5 @@ def audits_tagged(theme_id: int, kind: str, month: str, months: int = 1) -> list
         select(ThemeTag.audit_id).distinct().join(Audit, Audit.id == ThemeTag.audit_id)
         .join(Cycle, Cycle.id == Audit.cycle_id)
         .where(ThemeTag.theme_id == theme_id, ThemeTag.kind == kind, Cycle.month.between(first, month),
+               Cycle.kind == "random",
                Audit.signed_off_at.is_not(None), Audit.withdrawn_at.is_(None), in_live_cycle())))

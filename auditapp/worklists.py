@@ -124,7 +124,7 @@ def _cycle_counts(cycle_ids: list[int], today: date) -> dict[int, dict[str, int]
 
 
 def cycles_newest_first() -> Select:
-    return select(Cycle).order_by(Cycle.month.desc())
+    return select(Cycle).where(Cycle.kind == "random").order_by(Cycle.month.desc())
 
 
 def actions_owned(user: User) -> Select:

@@ -7,6 +7,7 @@ from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..grading import DOMAINS
 
 # Nothing loads behind the code's back: a relationship not loaded by the query that fetched its
 # object raises instead of issuing SQL (an N+1 caught in tests, not in production). "raise_on_sql"
@@ -88,9 +89,12 @@ class Case(db.Model):
 
 
 class Cycle(db.Model):
-    # One open cycle per month; a cancelled one stays on record and the month can be opened again.
+    """A month's random sample, or a targeted (thematic) audit of hand-picked cases."""
+
+    # One open random cycle per month; a cancelled one stays on record and the month can be opened again.
     __table_args__ = (Index("uq_cycle_month_open", "month", unique=True,
-                            sqlite_where=text("cancelled_at IS NULL"), postgresql_where=text("cancelled_at IS NULL")),)
+                            sqlite_where=text("cancelled_at IS NULL AND kind = 'random'"),
+                            postgresql_where=text("cancelled_at IS NULL AND kind = 'random'")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
@@ -103,6 +107,22 @@ class Cycle(db.Model):
     cancelled_at: Mapped[datetime | None]
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(10), default="random", server_default="random")  # or "targeted"
+    title: Mapped[str | None] = mapped_column(String(120))  # a targeted audit's theme
+    domains: Mapped[str | None] = mapped_column(String(200))  # the domains judged, comma-separated; None: all
+    questions: Mapped[str | None] = mapped_column(Text)  # a targeted audit's own questions, one per line
+
+    @property
+    def domain_keys(self) -> list[str]:
+        return self.domains.split(",") if self.domains else list(DOMAINS)
+
+    @property
+    def extra_questions(self) -> list[str]:
+        return [q for q in (self.questions or "").splitlines() if q.strip()]
+
+    @property
+    def is_targeted(self) -> bool:
+        return self.kind == "targeted"
 
 
 class Audit(db.Model):
@@ -375,6 +395,6 @@ class FormStash(db.Model):
 
 # Sessions, sign-in attempts and the record of reads: the security records, kept apart.
 from .security import HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402,F401
-from .findings import Action, PractitionerReply, Reaudit, Theme, ThemeTag  # noqa: E402,F401
+from .findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag  # noqa: E402,F401
 from .families import FamilyAnswer, FamilyContact, FamilyFeedback  # noqa: E402,F401
 from .messages import Absence, SentMessage  # noqa: E402,F401

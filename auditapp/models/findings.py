@@ -117,3 +117,14 @@ class PractitionerReply(db.Model):
     responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     responded_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+
+class ReviewAnswer(db.Model):
+    """An auditor's answer to one of a targeted audit's own questions (numbered from 1)."""
+
+    __table_args__ = (UniqueConstraint("review_id", "number", name="uq_review_answer_review_id_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id"), index=True)
+    number: Mapped[int]
+    answer: Mapped[str | None] = mapped_column(Text)

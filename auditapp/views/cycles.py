@@ -27,7 +27,7 @@ AUDITS_PER_PAGE = 25
 def _cycle(month: str) -> Cycle:
     """The month's open cycle, or else the latest cancelled one (shown as cancelled), or 404."""
     cycle = open_cycle_for(month) or db.session.scalar(
-        select(Cycle).where(Cycle.month == month).order_by(Cycle.cancelled_at.desc()).limit(1))
+        select(Cycle).where(Cycle.month == month, Cycle.kind == "random").order_by(Cycle.cancelled_at.desc()).limit(1))
     if cycle is None:
         abort(404)
     return cycle

@@ -25,7 +25,7 @@ allow_blueprint(bp, permissions.can_read_reports)
 def _filters() -> ReportFilterForm | None:
     """The filters from the query string; None before any month has been opened."""
     form = ReportFilterForm(request.args)
-    months = list(db.session.scalars(select(Cycle.month).where(Cycle.cancelled_at.is_(None))
+    months = list(db.session.scalars(select(Cycle.month).where(Cycle.cancelled_at.is_(None), Cycle.kind == "random")
                                      .order_by(Cycle.month.desc())))
     if not months:
         return None
