@@ -8,7 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovRadioInpu
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from .forms import LockedForm, _text
+from .forms import LockedForm, long_text
 from .grading import DOMAINS
 from .models.families import CONTACT_METHODS, CONTACT_WHO, OUTCOMES, QUESTIONS, RATINGS, RESPONDENTS
 from .models.findings import PRIORITIES
@@ -35,7 +35,7 @@ def _a_date(form, field) -> None:
 
 
 class ActionForm(LockedForm):
-    description = _text("What must happen", "One action a named person can do and show evidence of.",
+    description = long_text("What must happen", "One action a named person can do and show evidence of.",
                          limit=2000, called="The action")
     owner = SelectField("Who owns it", widget=GovSelect(), validate_choice=False,
                         validators=[InputRequired("Choose who owns the action")])
@@ -53,14 +53,14 @@ class ActionForm(LockedForm):
 
 
 class RemoveActionForm(LockedForm):
-    reason = _text("Why is this action removed?", limit=1000, called="The reason")
+    reason = long_text("Why is this action removed?", limit=1000, called="The reason")
     submit = SubmitField("Remove action", widget=GovSubmitInput())
 
 
 class ProgressForm(LockedForm):
-    progress = _text("Progress so far", "What has been done, and what is next.", limit=2000,
+    progress = long_text("Progress so far", "What has been done, and what is next.", limit=2000,
                      called="The progress")
-    evidence = _text("What was done", "Only when it is done: what changed for the child.", limit=2000,
+    evidence = long_text("What was done", "Only when it is done: what changed for the child.", limit=2000,
                      called="What was done")
     location = StringField("Where the case file records it", widget=GovTextInput(),
                            description="For example, the case note or plan and its date.",
@@ -75,7 +75,7 @@ class VerifyForm(LockedForm):
                                    ("send_back", "No: send it back to the owner")],
                           widget=GovRadioInput(), validate_choice=False,
                           validators=[InputRequired("Choose whether the evidence is enough")])
-    reason = _text("If not, what is still needed", limit=1000, called="What is still needed")
+    reason = long_text("If not, what is still needed", limit=1000, called="What is still needed")
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
 
@@ -100,18 +100,18 @@ class ReplyForm(LockedForm):
                       validators=[InputRequired("Say whether the conversation was held")])
     held_on = StringField("Date it was held", widget=GovTextInput(), validators=[Optional(), _a_date],
                           description="For example, 27/3/2027")
-    not_held_reason = _text("If not, why not", limit=1000, called="The reason")
-    practitioner_view = _text("The practitioner's view of the work and of the audit's findings", limit=5000,
+    not_held_reason = long_text("If not, why not", limit=1000, called="The reason")
+    practitioner_view = long_text("The practitioner's view of the work and of the audit's findings", limit=5000,
                               called="The practitioner's view")
     disputes = RadioField("Does the practitioner dispute a finding?", choices=[("yes", "Yes"), ("no", "No")],
                           widget=GovRadioInput(), validate_choice=False, default="no",
                           validators=[InputRequired("Say whether the practitioner disputes a finding")])
-    dispute_details = _text("Which finding, and why", limit=3000, called="The dispute")
+    dispute_details = long_text("Which finding, and why", limit=3000, called="The dispute")
     submit = SubmitField("Save the practitioner's reply", widget=GovSubmitInput())
 
 
 class DisputeResponseForm(LockedForm):
-    response = _text("Your response to the dispute", limit=3000, called="The response")
+    response = long_text("Your response to the dispute", limit=3000, called="The response")
     submit = SubmitField("Save response", widget=GovSubmitInput())
 
 
@@ -128,7 +128,7 @@ class FamilyContactForm(FlaskForm):
 class FamilyFeedbackForm(LockedForm):
     outcome = RadioField("Outcome", choices=list(OUTCOMES.items()), widget=GovRadioInput(), validate_choice=False,
                          validators=[InputRequired("Choose the outcome of contacting the family")])
-    not_contacted_reason = _text("If not contacted, why not",
+    not_contacted_reason = long_text("If not contacted, why not",
                                  "For example, contact could put the child at risk, or the family asked not to be "
                                  "contacted.", limit=1000, called="The reason")
     submit = SubmitField("Save the family's feedback", widget=GovSubmitInput())
@@ -139,7 +139,7 @@ for _who, _label in RESPONDENTS.items():
     for _key, _question in QUESTIONS.items():
         setattr(FamilyFeedbackForm, f"{_who}_{_key}", SelectField(
             _question, choices=RATING_CHOICES, widget=GovSelect(), validate_choice=False))
-        setattr(FamilyFeedbackForm, f"{_who}_{_key}_words", _text(
+        setattr(FamilyFeedbackForm, f"{_who}_{_key}_words", long_text(
             "In their own words (optional)", limit=2000, called="Their words"))
-    setattr(FamilyFeedbackForm, f"{_who}_change_words", _text(
+    setattr(FamilyFeedbackForm, f"{_who}_change_words", long_text(
         "What would they change?", limit=2000, called="What they would change"))

@@ -138,7 +138,7 @@ class CountedTextArea:
                  described=" ".join(described), value=field._value())
 
 
-def _text(label: str, description: str = "", limit: int = TEXT_LIMIT, called: str | None = None) -> TextAreaField:
+def long_text(label: str, description: str = "", limit: int = TEXT_LIMIT, called: str | None = None) -> TextAreaField:
     """A long text answer with a character count. `called` names it in the error message when the
     label is a question."""
     name = called or label[0].upper() + label[1:]
@@ -163,15 +163,15 @@ class ReviewForm(LockedForm):
     """Six domains (grade, evidence, impact on the child), then the overall judgement."""
 
     overall_grade = _grade_field("Overall grade")
-    working_well = _text("What is working well for the child")
-    needs_to_change = _text("What needs to change for the child")
+    working_well = long_text("What is working well for the child")
+    needs_to_change = long_text("What needs to change for the child")
     safeguarding_concern = RadioField(
         "Is there an immediate safeguarding concern?", choices=YES_NO, widget=GovRadioInput(),
         validate_choice=False, validators=[Optional()],
         description="A child may be at immediate risk. Saying yes tells the case-responsible manager, "
                     "the moderator and the QA lead straight away.",
     )
-    safeguarding_details = _text("If yes, describe the concern and any action already taken",
+    safeguarding_details = long_text("If yes, describe the concern and any action already taken",
                                  "Leave empty if there is no immediate safeguarding concern.",
                                  called="The description of the concern")
     save = SubmitField("Save draft and come back later", widget=GovSubmitInput())
@@ -180,9 +180,9 @@ class ReviewForm(LockedForm):
 
 for _key, _name in DOMAINS.items():
     setattr(ReviewForm, f"{_key}_grade", _grade_field(f"Grade for {_name.lower()}"))
-    setattr(ReviewForm, f"{_key}_evidence", _text("Evidence for this grade",
+    setattr(ReviewForm, f"{_key}_evidence", long_text("Evidence for this grade",
             "What in the record supports the grade? Refer to the descriptors."))
-    setattr(ReviewForm, f"{_key}_impact", _text("Impact on the child",
+    setattr(ReviewForm, f"{_key}_impact", long_text("Impact on the child",
             "What difference has the practice made, or not made, to the child's life?"))
 
 
@@ -191,30 +191,30 @@ class ModerationForm(LockedForm):
                               widget=GovRadioInput(), validate_choice=False, validators=[Optional()])
     key_issues_b = RadioField("Did auditor B identify the key issues?", choices=list(KEY_ISSUES.items()),
                               widget=GovRadioInput(), validate_choice=False, validators=[Optional()])
-    feedback_a = _text("Feedback to auditor A")
-    feedback_b = _text("Feedback to auditor B")
+    feedback_a = long_text("Feedback to auditor A")
+    feedback_b = long_text("Feedback to auditor B")
     save = SubmitField("Save and come back later", widget=GovSubmitInput())
     sign_off = SubmitField("Sign off audit", widget=GovSubmitInput())
 
 
 for _key, _name in JUDGEMENTS.items():
     setattr(ModerationForm, f"{_key}_grade", _grade_field(f"Moderated grade: {_name}"))
-    setattr(ModerationForm, f"{_key}_rationale", _text(
+    setattr(ModerationForm, f"{_key}_rationale", long_text(
         "Rationale", "Needed where the auditors disagree or your grade differs from theirs."))
 
 
 class ConcernForm(FlaskForm):
-    details = _text("Describe the immediate safeguarding concern")
+    details = long_text("Describe the immediate safeguarding concern")
     submit = SubmitField("Raise concern", widget=GovSubmitInput())
 
 
 class AcknowledgeForm(FlaskForm):
-    response = _text("What was done in response", "Who was told, when, and what action was taken to keep the child safe.")
+    response = long_text("What was done in response", "Who was told, when, and what action was taken to keep the child safe.")
     submit = SubmitField("Record response", widget=GovSubmitInput())
 
 
 class ReopenForm(FlaskForm):
-    reason = _text("Why is this audit being reopened?", called="The reason")
+    reason = long_text("Why is this audit being reopened?", called="The reason")
     submit = SubmitField("Reopen audit", widget=GovSubmitInput())
 
 
@@ -237,7 +237,7 @@ class DrawSampleForm(FlaskForm):
 
 
 class CancelCycleForm(FlaskForm):
-    reason = _text("Why is this month being cancelled?", limit=2000, called="The reason")
+    reason = long_text("Why is this month being cancelled?", limit=2000, called="The reason")
     submit = SubmitField("Cancel this month", widget=GovSubmitInput())
 
 
@@ -251,7 +251,7 @@ class WithdrawalForm(FlaskForm):
     reason = RadioField("Why should this case be withdrawn?", choices=list(WITHDRAWAL_REASONS.items()),
                         widget=GovRadioInput(), validate_choice=False,
                         validators=[InputRequired("Select a reason for withdrawing the case")])
-    note = _text("More detail (optional)", called="More detail")
+    note = long_text("More detail (optional)", called="More detail")
     submit = SubmitField("Request withdrawal", widget=GovSubmitInput())
 
 

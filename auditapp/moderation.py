@@ -35,7 +35,9 @@ class Comparison:
 def compare(audit: Audit) -> list[Comparison]:
     """A beside B for each domain and overall; only once both are submitted."""
     a, b = audit.review("A"), audit.review("B")
-    return [Comparison(key, name, a.grade_value(key), b.grade_value(key)) for key, name in JUDGEMENTS.items()]
+    judged = set(audit.cycle.domain_keys) | {"overall"}  # a targeted audit may judge fewer domains
+    return [Comparison(key, name, a.grade_value(key), b.grade_value(key)) for key, name in JUDGEMENTS.items()
+            if key in judged]
 
 
 def needs_rationale(grade_a: int, grade_b: int, final: int | None) -> bool:

@@ -52,14 +52,17 @@ def entry_from_review(review: Review | None) -> ReviewEntry:
     return entry
 
 
-def problems(entry: ReviewEntry, submitting: bool) -> dict[str, str]:
-    """Messages keyed by form field name. A draft may be incomplete; a submission may not."""
+def problems(entry: ReviewEntry, submitting: bool, domains=tuple(DOMAINS)) -> dict[str, str]:
+    """Messages keyed by form field name. A draft may be incomplete; a submission may not. `domains`:
+    those this audit judges (a targeted audit may judge fewer)."""
     found = {}
     if entry.safeguarding_concern == "yes" and not entry.safeguarding_details.strip():
         found["safeguarding_details"] = "Describe the immediate safeguarding concern"
     if not submitting:
         return found
     for key, name in DOMAINS.items():
+        if key not in domains:
+            continue
         domain = entry.domains[key]
         if domain.grade is None:
             found[f"{key}_grade"] = f"Select a grade for {name.lower()}"
@@ -89,7 +92,7 @@ def save_review(actor: User, audit: Audit, role: str, entry: ReviewEntry, submit
         raise NotAllowed("This audit is not yours to change, or it is already submitted or locked")
     review = audit.review(role)
     check_version(review.version if review else 0, expected_version, "Your audit")
-    found = problems(entry, submitting=submit)
+    found = problems(entry, submitting=submit, domains=audit.cycle.domain_keys)
     if found:
         raise RuleError(next(iter(found.values())), next(iter(found)))
 

@@ -12,7 +12,7 @@ from .grading import DOMAINS
 from .history import record
 from .loading import CASE_ROW
 from .models import Audit, Case, Cycle, ReviewAnswer, User
-from .permissions import can_edit_review, can_manage, require
+from .permissions import can_manage, require
 from .sampling import month_of
 
 
@@ -71,16 +71,17 @@ def answers_of(review) -> dict[int, str]:
         ReviewAnswer.review_id == review.id))}
 
 
-def save_answers(actor: User, audit: Audit, role: str, answers: dict[int, str], submitting: bool) -> dict[str, str]:
-    """The auditor's answers to the targeted audit's own questions, saved with their review.
-    Returns problems (field -> message) when submitting with an answer missing."""
-    require(can_edit_review(actor, audit, role), "This audit is not yours to change")
+def missing_answers(audit: Audit, answers: dict[int, str]) -> dict[str, str]:
+    """What a submission still needs: every question of the targeted audit answered."""
+    return {f"extra_{n}": f"Answer question {n}: {q}" for n, q in enumerate(audit.cycle.extra_questions, 1)
+            if not (answers.get(n) or "").strip()}
+
+
+def save_answers(actor: User, audit: Audit, role: str, review, answers: dict[int, str]) -> None:
+    """The auditor's answers to the targeted audit's own questions, saved with their review (in
+    the same transaction, just after save_review, which has checked the audit was theirs to change)."""
+    require(audit.role_of(actor) == role and audit.is_live, "This audit is not yours to change")
     questions = audit.cycle.extra_questions
-    missing = {f"extra_{n}": f"Answer question {n}: {q}" for n, q in enumerate(questions, 1)
-               if submitting and not (answers.get(n) or "").strip()}
-    if missing:
-        return missing
-    review = audit.review(role)
     saved = {a.number: a for a in db.session.scalars(select(ReviewAnswer).where(ReviewAnswer.review_id == review.id))}
     for number, question in enumerate(questions, 1):
         text = (answers.get(number) or "").strip()
@@ -91,7 +92,6 @@ def save_answers(actor: User, audit: Audit, role: str, answers: dict[int, str], 
         row.answer = text or None
         db.session.add(row)
     db.session.flush()
-    return {}
 
 
 def targeted_audits() -> list[Cycle]:

@@ -2,12 +2,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import actions, clock, families, permissions, reads, reaudits, replies, themes
+from .. import actions, clock, families, permissions, reads, reaudits, replies, targeted, themes
 from ..access import allow
 from ..concerns import acknowledge_concern, raise_concern
 from ..errors import RuleError
 from ..extensions import db
-from ..forms import AcknowledgeForm, ConcernForm, ReviewForm
+from ..forms import AcknowledgeForm, ConcernForm, ReviewForm, long_text
 from ..grading import DOMAINS, JUDGEMENTS
 from ..history import audit_history
 from ..models import Concern
@@ -37,8 +37,10 @@ def show(audit_id: int):
                            actions=found, tags=tags, reaudit_of=reaudit_of, reaudit=reaudit,
                            reply=replies.reply_for(audit), undecided=actions.undecided(audit), family=family,
                            family_role=families.contact_role(),
-                           today=clock.today(), permissions=permissions, domains=DOMAINS,
-                           judgements=JUDGEMENTS, reasons=WITHDRAWAL_REASONS)
+                           today=clock.today(), permissions=permissions, domains=_judged(audit),
+                           answers={r.role: targeted.answers_of(r) for r in visible} if audit.cycle.extra_questions else {},
+                           judgements={k: v for k, v in JUDGEMENTS.items() if k in _judged(audit) or k == "overall"},
+                           reasons=WITHDRAWAL_REASONS)
 
 
 @bp.route("/audits/<int:audit_id>/review/<role>", methods=["GET", "POST"])
@@ -55,10 +57,12 @@ def review(audit_id: int, role: str):
             flash("This audit is submitted and can no longer be changed", "info")
             return redirect(url_for("audits.show", audit_id=audit.id))
         abort(403)
-    form = ReviewForm(obj=None)
+    form = _review_form(audit)
     saved = audit.review(role)
     if not form.is_submitted():
         _fill_form(form, entry_from_review(saved))
+        for number, answer in targeted.answers_of(saved).items():
+            form[f"extra_{number}"].data = answer
         form.version.data, form.seen.data = _version(audit, role), history_mark(audit)
         restore_typed(form)
     changes = None
@@ -69,13 +73,18 @@ def review(audit_id: int, role: str):
             return redirect(url_for("audits.review", audit_id=audit.id, role=role))
         entry = _entry_from_form(form, entry_from_review(saved))
         submitting = bool(form.submit.data)
-        found = problems(entry, submitting)
+        answers = {n: form[f"extra_{n}"].data or "" for n in range(1, len(audit.cycle.extra_questions) + 1)}
+        found = problems(entry, submitting, audit.cycle.domain_keys)
+        if submitting:
+            found |= targeted.missing_answers(audit, answers)
         version, seen = form.opened_at()
         if found:
             add_field_errors(form, found)
         else:
             try:
-                save_review(current_user, audit, role, entry, submit=submitting, expected_version=version)
+                saved = save_review(current_user, audit, role, entry, submit=submitting, expected_version=version)
+                if audit.cycle.extra_questions:
+                    targeted.save_answers(current_user, audit, role, saved, answers)
                 db.session.commit()
             except Conflict as conflict:
                 audit, changes = after_conflict(form, conflict, audit_id, lambda a: _version(a, role), seen, role)
@@ -86,8 +95,23 @@ def review(audit_id: int, role: str):
                 if submitting:
                     return redirect(url_for("audits.show", audit_id=audit.id))
                 return redirect(url_for("audits.review", audit_id=audit.id, role=role))
-    return render_template("audits/review.html", audit=audit, role=role, form=form, domains=DOMAINS,
+    return render_template("audits/review.html", audit=audit, role=role, form=form, domains=_judged(audit),
                            descriptors=current_app.config["DESCRIPTORS"], changes=changes)
+
+
+def _judged(audit) -> dict[str, str]:
+    """The domains this audit judges: all six, or a targeted audit's choice."""
+    return {key: DOMAINS[key] for key in audit.cycle.domain_keys}
+
+
+def _review_form(audit) -> ReviewForm:
+    """The audit form, with a targeted audit's own questions after the domains."""
+    questions = audit.cycle.extra_questions
+    if not questions:
+        return ReviewForm(obj=None)
+    extra = {f"extra_{n}": long_text(question, limit=3000, called=f"The answer to question {n}")
+             for n, question in enumerate(questions, 1)}
+    return type("TargetedReviewForm", (ReviewForm,), extra)(obj=None)
 
 
 def _version(audit, role: str) -> int:
