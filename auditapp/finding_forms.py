@@ -3,8 +3,9 @@
 from datetime import date, datetime
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput,
-                                                GovTextInput)
+from flask_wtf.file import FileAllowed, FileField
+from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovFileInput, GovRadioInput, GovSelect,
+                                                GovSubmitInput, GovTextInput)
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
@@ -143,3 +144,23 @@ for _who, _label in RESPONDENTS.items():
             "In their own words (optional)", limit=2000, called="Their words"))
     setattr(FamilyFeedbackForm, f"{_who}_change_words", long_text(
         "What would they change?", limit=2000, called="What they would change"))
+
+
+class TargetedAuditForm(FlaskForm):
+    title = StringField("Theme of the targeted audit", widget=GovTextInput(),
+                        description="For example, Private fostering arrangements",
+                        validators=[InputRequired("Enter the theme of the targeted audit"),
+                                    Length(max=120, message="The theme must be 120 characters or fewer")])
+    domains = SelectMultipleField("Domains to judge", choices=list(DOMAINS.items()), widget=GovCheckboxesInput(),
+                                  validate_choice=False, description="All six, or those the theme is about")
+    questions = long_text("Questions of its own (optional)", "One per line. Each auditor answers them in the audit.",
+                          limit=3000, called="The questions")
+    submit = SubmitField("Start the targeted audit", widget=GovSubmitInput())
+
+
+class TargetedCasesForm(FlaskForm):
+    chosen = SelectMultipleField("Cases found", widget=GovCheckboxesInput(), validate_choice=False)
+    references = long_text("Or enter case references, one per line", limit=20000, called="The references")
+    file = FileField("Or upload a list (.csv or .xlsx, references in the first column)", widget=GovFileInput(),
+                     validators=[FileAllowed(["xlsx", "csv"], "The file must be a .xlsx or .csv file")])
+    submit = SubmitField("Add these cases", widget=GovSubmitInput())

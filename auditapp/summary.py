@@ -285,6 +285,12 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
 
 
 
+def summarise_targeted(cycle, today: date) -> MonthSummary:
+    """A targeted audit's own figures: its hand-picked cases, apart from any month's random sample."""
+    facts = load_facts(Scope((), cycle_id=cycle.id), today)
+    return MonthSummary(f"{cycle.title} (targeted audit, started {cycle.month})", facts)
+
+
 def cached_summary(month: str, today: date, team: str | None = None, case_type: str | None = None,
                    with_trend: bool = True, period: int = 1) -> MonthSummary:
     """summarise(), remembered until the data changes: readers at month end share one computation."""

@@ -21,8 +21,8 @@ from auditapp import create_app
 from auditapp.access import PUBLIC, rule_for
 from auditapp.extensions import db
 from auditapp.loading import PERSON_ROW
-from auditapp import replies
-from auditapp.models import Absence, Action, Audit, Concern, ImportJob, Theme, User
+from auditapp import replies, targeted
+from auditapp.models import Absence, Action, Audit, Concern, Cycle, ImportJob, Theme, User
 from auditapp.people import save_user
 from auditapp.permissions import SYSTEM
 from auditapp.sampling import request_withdrawal
@@ -75,6 +75,7 @@ class Scene:
     action: Action        # an open action on the ready audit, owned by its auditor A
     theme: Theme
     absence: Absence      # a period away for auditor B of the draft
+    targeted: Cycle       # a targeted audit with no cases yet
     job: ImportJob
     month: str = "2026-11"
 
@@ -180,6 +181,12 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("POST", f"/audits/{d.id}/family", d, audit_page({"auditor_b"})),
         ("GET", f"/audits/{d.id}/family/feedback", d, audit_page({"auditor_b"})),
         ("POST", f"/audits/{d.id}/family/feedback", d, audit_page({"auditor_b"})),
+        # Targeted audits: run by the QA lead; their summaries read like the monthly reports.
+        ("GET", "/targeted/", d, QA_LEAD),
+        ("GET", "/targeted/new", d, QA_LEAD), ("POST", "/targeted/new", d, QA_LEAD),
+        ("GET", f"/targeted/{s.targeted.id}", d, QA_LEAD), ("POST", f"/targeted/{s.targeted.id}", d, QA_LEAD),
+        ("GET", f"/targeted/{s.targeted.id}/summary", d, REPORT_READERS),
+        ("GET", f"/targeted/{s.targeted.id}.xlsx", d, REPORT_READERS),
     ]
 
 
@@ -203,8 +210,9 @@ def build_scene(world) -> Scene:
         held=True, held_on=signed_off.allocated_at.date(), practitioner_view="Fair", disputes=True,
         dispute_details="The plan grade"), 0)
     absence = add_absence(SYSTEM, draft.auditor_b, date(2026, 12, 1), date(2026, 12, 5), "Leave")
+    theme_audit = targeted.start(SYSTEM, "Private fostering", ["plan"], "")
     db.session.commit()
-    return Scene(absence=absence, draft=draft, ready=ready, signed_off=signed_off, withdrawing=withdrawing, concern=concern,
+    return Scene(targeted=theme_audit, absence=absence, draft=draft, ready=ready, signed_off=signed_off, withdrawing=withdrawing, concern=concern,
                  concerning=concerning, job=job, proposal=proposal, action=action, theme=theme)
 
 

@@ -9,6 +9,8 @@ from sqlalchemy import select
 
 from auditapp.extensions import db
 from auditapp.models import Action, Audit, Concern, ImportJob, PractitionerReply, ThemeTag
+from auditapp import targeted
+from auditapp.permissions import SYSTEM
 from auditapp.themes import add_theme
 from builders import months_of_work, proposed_action
 from conftest import build_world, count_queries, empty_database, sign_in
@@ -25,6 +27,7 @@ class History:
     current: list  # the current month's audits: moderated, ready, draft, not started, ..., withdrawal, concern
     import_job: int = 0
     theme: int = 0
+    targeted: int = 0
 
     @property
     def moderated(self):
@@ -59,6 +62,9 @@ def build_history(scale: int) -> History:
         db.session.add(PractitionerReply(audit_id=audit_id, held=True, disputes=True, dispute_details="Plan grade",
                                          recorded_by_id=owner_id, recorded_at=datetime(2026, 11, 2)))
     proposed_action(current[2], "A", current[2].auditor_a)
+    # A targeted audit of a tenth of the cases: its pages too must not grow with it.
+    theme_audit = targeted.start(SYSTEM, "Private fostering", ["plan", "assessment"], "Assessed in time?")
+    targeted.add_cases(SYSTEM, theme_audit, [c.reference for c in world.cases[::10]])
     # The draft's auditor A owns an open action and has one of their team's to verify, at both sizes.
     draft_owner, colleague = current[2].auditor_a_id, current[2].auditor_b_id
     for owner_id, status in ((draft_owner, "open"), (colleague, "done")):
@@ -66,7 +72,7 @@ def build_history(scale: int) -> History:
                               proposed_at=datetime(2026, 11, 1), description="Visit the child",
                               due=datetime(2026, 11, 20).date(), priority="urgent", status=status))
     db.session.commit()
-    return History(world, current, job.id, theme.id)
+    return History(world, current, job.id, theme.id, theme_audit.id)
 
 
 def pages(h: History) -> dict[str, tuple]:
@@ -122,6 +128,11 @@ def pages(h: History) -> dict[str, tuple]:
         "replies.reaudit_list": [(w.qa_lead, "/reaudits")],
         "families.contact": [(h.draft.auditor_b, f"/audits/{h.draft.id}/family")],
         "families.feedback": [(h.draft.auditor_b, f"/audits/{h.draft.id}/family/feedback")],
+        "targeted.index": [(w.qa_lead, "/targeted/")],
+        "targeted.new": [(w.qa_lead, "/targeted/new")],
+        "targeted.show": [(w.qa_lead, f"/targeted/{h.targeted}"), (w.qa_lead, f"/targeted/{h.targeted}?q=C")],
+        "targeted.summary": [(w.leader, f"/targeted/{h.targeted}/summary")],
+        "targeted.workbook": [(w.leader, f"/targeted/{h.targeted}.xlsx")],
     }
 
 

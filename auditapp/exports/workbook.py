@@ -19,6 +19,7 @@ from .cells import mark_as_text
 
 SHEETS = ["Summary", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality", "Actions", "Themes",
           "Family feedback"]
+TARGETED_SHEETS = ["Summary", "Audits", "Domains", "Teams", "Agreement", "Equality"]
 PERCENT = "0%"
 DECIMAL = "0.00"
 DATE = "dd/mm/yyyy"
@@ -98,30 +99,26 @@ def _counts_row(counts: GradeCounts) -> list:
     return [counts.counts[int(g)] for g in GRADES_BEST_FIRST] + [counts.n, counts.pct_good]
 
 
-def build_workbook(summary: MonthSummary) -> Workbook:
+def build_workbook(summary: MonthSummary, names: list[str] = SHEETS) -> Workbook:
+    """The workbook with the sheets `names` (a targeted audit's has no month-by-month sheets)."""
     book = Workbook()
-    sheets = {name: Sheet(book.active if i == 0 else book.create_sheet()) for i, name in enumerate(SHEETS)}
+    sheets = {name: Sheet(book.active if i == 0 else book.create_sheet()) for i, name in enumerate(names)}
     for name, sheet in sheets.items():
         sheet.ws.title = name
-    _domains(sheets["Domains"], summary)
-    _summary(sheets["Summary"], summary)
-    _audits(sheets["Audits"], summary)
-    _teams(sheets["Teams"], summary)
-    _agreement(sheets["Agreement"], summary)
-    _trend(sheets["Trend"], summary)
-    _equality(sheets["Equality"], summary)
-    _actions(sheets["Actions"], summary)
-    _themes(sheets["Themes"], summary)
-    _family(sheets["Family feedback"], summary)
+    writers = {"Domains": _domains, "Summary": _summary, "Audits": _audits, "Teams": _teams,
+               "Agreement": _agreement, "Trend": _trend, "Equality": _equality, "Actions": _actions,
+               "Themes": _themes, "Family feedback": _family}
+    for name in ["Domains", *[n for n in names if n != "Domains"]]:  # the Summary's chart reads Domains
+        writers[name](sheets[name], summary)
     _charts(book, summary)
     for sheet in sheets.values():
         sheet.finish()
     return book
 
 
-def workbook_bytes(summary: MonthSummary) -> bytes:
+def workbook_bytes(summary: MonthSummary, names: list[str] = SHEETS) -> bytes:
     stream = BytesIO()
-    build_workbook(summary).save(stream)
+    build_workbook(summary, names).save(stream)
     return stream.getvalue()
 
 
@@ -141,7 +138,7 @@ def _summary(sheet: Sheet, summary: MonthSummary) -> None:
         ["% Inadequate overall", h.overall.pct_inadequate, h.overall.n],
         *[[f"% Good or better: {name}", summary.domains[key].pct_good, summary.domains[key].n]
           for key, name in DOMAINS.items()],
-        *_follow_up_rows(summary),
+        *(_follow_up_rows(summary) if summary.follow_up else []),
     ]
     sheet.title(f"Case audit monthly summary: {summary.month}")
     first, last = sheet.table("Headline", ["Measure", "Value", "n"], rows, freeze=True)
@@ -293,7 +290,7 @@ def _equality(sheet: Sheet, summary: MonthSummary) -> None:
 
 
 def _charts(book: Workbook, summary: MonthSummary) -> None:
-    domains, trend, target = book["Domains"], book["Trend"], book["Summary"]
+    domains, target = book["Domains"], book["Summary"]
     bars = BarChart()
     bars.type, bars.grouping, bars.overlap = "bar", "stacked", 100
     bars.title = f"Moderated grades by domain, {summary.month}"
@@ -303,6 +300,9 @@ def _charts(book: Workbook, summary: MonthSummary) -> None:
     bars.set_categories(Reference(domains, min_col=1, min_row=2, max_row=last))
     bars.width, bars.height = 22, 10
     target.add_chart(bars, "E2")
+    if "Trend" not in book.sheetnames:
+        return
+    trend = book["Trend"]
 
     line = LineChart()
     line.title = "% Good or better overall, last 12 months"

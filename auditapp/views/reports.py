@@ -63,7 +63,10 @@ def dashboard():
                            bars_height=bars_height, line=charts.trend_line(summary.trend),
                            judgements=JUDGEMENTS, domains=DOMAINS, grades=GRADES_BEST_FIRST,
                            colours=charts.GRADE_COLOURS, width=charts.WIDTH, label_x=charts.LABEL_WIDTH - 10,
-                           equality_labels=EQUALITY, can_export_all=permissions.can_export_all(current_user))
+                           equality_labels=EQUALITY, can_export_all=permissions.can_export_all(current_user),
+                           targeted=list(db.session.scalars(select(Cycle).where(
+                               Cycle.kind == "targeted", Cycle.cancelled_at.is_(None), Cycle.month == summary.month)
+                               .order_by(Cycle.opened_at))))
 
 
 @bp.route("/agreement")
