@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from auditapp import clock
 from auditapp.extensions import db
 from auditapp.loading import AUDIT_IN_FULL
-from auditapp.models import Action, Audit, Case, Cycle, PractitionerReply, Reaudit, ThemeTag, User
+from auditapp.models import (Absence, Action, Audit, Case, Cycle, FamilyAnswer, FamilyFeedback, PractitionerReply,
+                             Reaudit, SentMessage, ThemeTag, User)
 from auditapp.moderation import compare
 from auditapp.summary import summarise
 
@@ -49,6 +50,16 @@ def test_seed_demo_builds_three_moderated_months_and_one_in_progress(app, client
     tagged_months = set(db.session.scalars(select(Cycle.month).join(Audit).join(ThemeTag, ThemeTag.audit_id == Audit.id)))
     assert {"2026-08", "2026-09", "2026-10"} <= tagged_months
     assert db.session.scalar(select(func.count(PractitionerReply.id)).where(PractitionerReply.disputes.is_(True)))
+
+    # Families of every outcome, reminders already sent, someone away, a targeted audit part-way.
+    assert set(db.session.scalars(select(FamilyFeedback.outcome))) == {"gave_feedback", "declined", "no_response",
+                                                                       "not_contacted"}
+    assert db.session.scalar(select(func.count(FamilyAnswer.id)).where(FamilyAnswer.respondent == "child"))
+    assert db.session.scalar(select(func.count(SentMessage.id)).where(SentMessage.sent_at.is_not(None)))
+    assert db.session.scalar(select(func.count(Absence.id)))
+    theme_audit = db.session.scalar(select(Cycle).where(Cycle.kind == "targeted"))
+    statuses = {a.status for a in audits if a.cycle_id == theme_audit.id}
+    assert {"Ready for moderation", "In progress", "Allocated"} <= statuses
 
     # Each past month's summary has realistic, non-trivial figures.
     for month in ("2026-08", "2026-09", "2026-10"):

@@ -22,7 +22,8 @@ from ..register import import_cases
 from ..reviewing import DomainEntry, ReviewEntry, save_review
 from ..sampling import draw_sample, open_cycle, request_withdrawal
 from ..workdays import add_working_days
-from . import findings, wording
+from .. import families
+from . import extras, findings, wording
 from ..permissions import SYSTEM
 
 HERE = Path(__file__).parent
@@ -44,6 +45,11 @@ def seed_demo(current_month: str = CURRENT_MONTH, past_months: list[str] = PAST_
     for number, month in enumerate(past_months):
         _month(rng, month, complete=True, inadequate_first=number == 0)
     _month(rng, current_month, complete=False)
+    today = clock.today()
+    extras.targeted_audit(rng, lambda r: _entry(r, {k: r.choice([2, 3, 3, 4]) for k in DOMAINS}))
+    extras.manager_away(today)
+    db.session.commit()
+    extras.reminders_sent(today)
     db.session.commit()
     return f"Demo loaded: {len(past_months)} moderated months and {current_month} in progress. " \
            f"Every demo account's password is {PASSWORD}"
@@ -101,6 +107,8 @@ def _work_on(rng: random.Random, audit: Audit, start: date, stage: str, inadequa
         auditor = audit.auditor(role)
         with clock.frozen_at(_at(start + timedelta(days=4 + offset * 3 + rng.randrange(3)), 14)):
             findings.propose(rng, audit, role)
+            if role == families.contact_role():
+                extras.family_contact(rng, audit, start, audit.id)
             save_review(auditor, audit, role, entries[role], submit=stage != "draft")
     if stage != "moderated":
         return
