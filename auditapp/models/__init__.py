@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, event, text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -362,38 +362,8 @@ def _history_is_append_only(mapper, connection, target):
 
 
 
-class ImportJob(db.Model):
-    """An uploaded case list being checked and imported in the background, with its progress,
-    so a county-sized file never holds a web worker past its timeout."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    # The file itself, so whichever machine runs the job can read it; emptied once imported.
-    content: Mapped[bytes | None] = mapped_column(LargeBinary)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued, running, done, failed
-    rows_done: Mapped[int] = mapped_column(default=0)
-    rows_total: Mapped[int | None]
-    added: Mapped[int | None]
-    updated: Mapped[int | None]
-    problems: Mapped[str | None] = mapped_column(Text)  # one per line, the first 100
-    problem_count: Mapped[int | None]
-    finished_at: Mapped[datetime | None]
-
-
-class FormStash(db.Model):
-    """What someone typed into a form when their session had ended, kept for them to sign in again
-    and carry on. Tied to the browser by a cookie holding the key; taken once; kept 24 hours."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), unique=True)
-    path: Mapped[str] = mapped_column(String(500))
-    data: Mapped[str] = mapped_column(Text)  # JSON: field name -> list of values
-    created_at: Mapped[datetime]
-
-
-# Sessions, sign-in attempts and the record of reads: the security records, kept apart.
+# The other records, by what they hold.
+from .work import FormStash, ImportJob  # noqa: E402,F401
 from .security import HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402,F401
 from .findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag  # noqa: E402,F401
 from .families import FamilyAnswer, FamilyContact, FamilyFeedback  # noqa: E402,F401
