@@ -9,6 +9,7 @@ from . import access, cli, errors, families, mail, permissions, reads, security,
 from .config import ROOT, load_config
 from .extensions import csrf, db, login_manager, migrate
 from .grading import descriptors_version, grade_label, load_descriptors
+from .rounding import kappa_text, percent_text
 from .views import error_summary_items
 from .views.blueprints import BLUEPRINTS
 
@@ -35,6 +36,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["error_summary_items"] = error_summary_items
     app.jinja_env.filters["grade_label"] = grade_label
+    app.jinja_env.filters["percent_text"] = percent_text
+    app.jinja_env.filters["kappa_text"] = kappa_text
     # Templates ask permissions, never role flags, so a page cannot offer what a rule refuses.
     app.jinja_env.globals["permissions"] = permissions
     app.jinja_env.globals["family_labels"] = families.LABELS

@@ -185,10 +185,7 @@ class EqualityRow:
     group: str
     n: int
     good: int
-
-    @property
-    def suppressed(self) -> bool:
-        return self.n < SMALL_GROUP
+    suppressed: bool = False  # set by equality(): too small, or hidden so a small one cannot be worked out
 
     @property
     def pct_good(self) -> float | None:
@@ -202,8 +199,28 @@ def equality(facts: list[AuditFacts]) -> dict[str, list[EqualityRow]]:
     for attr in EQUALITY:
         groups = Counter(f.equality[attr] for f in moderated)
         good = Counter(f.equality[attr] for f in moderated if f.moderated["overall"] >= Grade.GOOD)
-        result[attr] = [EqualityRow(group, groups[group], good[group]) for group in sorted(groups)]
+        rows = [EqualityRow(group, groups[group], good[group]) for group in sorted(groups, key=_natural)]
+        suppress(rows)
+        result[attr] = rows
     return result
+
+
+def suppress(rows: list[EqualityRow]) -> None:
+    """Primary suppression of groups under SMALL_GROUP, then complementary: if only one group is
+    hidden, the next smallest is hidden too, so the hidden one cannot be worked out by subtracting
+    the others from the total. Hidden groups are never named (see the page and the workbook)."""
+    for row in rows:
+        row.suppressed = row.n < SMALL_GROUP
+    hidden = [r for r in rows if r.suppressed]
+    shown = sorted((r for r in rows if not r.suppressed), key=lambda r: (r.n, r.group))
+    if len(hidden) == 1 and shown:
+        shown[0].suppressed = True
+
+
+def _natural(group: str):
+    """Age bands in numeric order (1-4, 5-9, 10-15), other groups alphabetically."""
+    digits = "".join(c if c.isdigit() else " " for c in group).split()
+    return (int(digits[0]) if digits else float("inf"), group)
 
 
 @dataclass

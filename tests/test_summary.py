@@ -130,10 +130,32 @@ def test_blind_review_holds_in_reports(month, as_user, world):
     assert row[6] == "In progress" and set(row[7:28]) == {None}
 
 
-def test_equality_groups_under_five_are_suppressed(month, as_user, world):
+def test_equality_groups_under_five_are_suppressed_and_never_named(month, as_user, world):
     book = workbook(as_user(world.qa_lead))
-    notes = [row for row in book["Equality"].iter_rows(min_row=2, values_only=True)]
-    assert notes and all(row[5] == "Suppressed: fewer than 5 audits" and row[2] is None for row in notes)
+    rows = [row for row in book["Equality"].iter_rows(min_row=2, values_only=True)]
+    assert rows and all(row[5].startswith("Suppressed") and row[2] is None and "not shown" in row[1] for row in rows)
+    page = as_user(world.leader).get(f"/reports/?month=2026-11&team={month[0].case.team.name}").get_data(as_text=True)
+    assert "not shown (too few audits)" in page and "Not recorded:" not in page
+
+
+def test_complementary_suppression_leaves_nothing_to_subtract():
+    from auditapp.summary import EqualityRow, suppress
+    rows = [EqualityRow("White British", 12, 9), EqualityRow("Mixed", 6, 3), EqualityRow("Asian", 2, 0)]
+    suppress(rows)
+    assert [r.suppressed for r in rows] == [False, True, True]  # the next smallest hides with the small one
+    rows = [EqualityRow("Male", 9, 5), EqualityRow("Female", 8, 4)]
+    suppress(rows)
+    assert not any(r.suppressed for r in rows)
+    rows = [EqualityRow("1-4", 2, 1), EqualityRow("10-15", 3, 2), EqualityRow("5-9", 7, 7)]
+    suppress(rows)
+    assert [r.suppressed for r in rows] == [True, True, False]  # two hidden already: neither can be derived
+
+
+def test_one_rounding_rule_half_up_on_the_page_and_in_the_workbook():
+    from auditapp.rounding import percent_text, whole_percent
+    assert whole_percent(10 / 16) == 63 and whole_percent(0.285) == 29 and whole_percent(1 / 3) == 33
+    assert percent_text(10 / 16, 16) == "63% (n=16)"
+    assert percent_text(0.5, 4) == "Too few to judge (n=4)"
 
 
 def test_export_month_cli_writes_the_same_workbook(month, app, tmp_path, as_user, world):
@@ -150,7 +172,7 @@ def test_export_month_cli_writes_the_same_workbook(month, app, tmp_path, as_user
 def test_dashboard_shows_the_same_figures_with_accessible_charts(month, as_user, world):
     page = as_user(world.leader).get("/reports/?month=2026-11").get_data(as_text=True)
     assert 'role="img"' in page and "<desc" in page and "<title id=\"distribution-title\">" in page
-    assert "Good or better overall</dt><dd class=\"govuk-summary-list__value\">50% (n=4)" in page
+    assert "Good or better overall</dt><dd class=\"govuk-summary-list__value\">Too few to judge (n=4)" in page
     filtered = as_user(world.leader).get(f"/reports/?month=2026-11&team={month[0].case.team.name}")
     assert filtered.status_code == 200
     assert as_user(world.leader).get("/reports/?month=2026-11&team=Nope").status_code == 404

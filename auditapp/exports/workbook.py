@@ -280,11 +280,13 @@ def _trend(sheet: Sheet, summary: MonthSummary) -> None:
 def _equality(sheet: Sheet, summary: MonthSummary) -> None:
     rows = []
     for attr, label in EQUALITY.items():
-        for row in summary.equality[attr]:
-            if row.suppressed:
-                rows.append([label, row.group, None, None, None, "Suppressed: fewer than 5 audits"])
-            else:
-                rows.append([label, row.group, row.n, row.good, row.pct_good, None])
+        hidden = [row for row in summary.equality[attr] if row.suppressed]
+        rows += [[label, row.group, row.n, row.good, row.pct_good, None]
+                 for row in summary.equality[attr] if not row.suppressed]
+        if hidden:
+            # Never named: under a filter a group's name alone can point to a child.
+            rows.append([label, f"{len(hidden)} {'group' if len(hidden) == 1 else 'groups'} not shown", None, None, None,
+                         "Suppressed: too few audits, or hidden so a small group cannot be worked out"])
     sheet.table("Equality", ["Characteristic", "Group", "n", "Good or better", "% Good or better", "Note"],
                 rows, {5: PERCENT}, freeze=True)
 
