@@ -8,7 +8,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from . import access, cli, errors, families, mail, permissions, reads, security, single_sign_on
 from .config import ROOT, load_config
 from .extensions import csrf, db, login_manager, migrate
-from .grading import descriptors_version, grade_label, load_descriptors
+from .grading import GRADE_PALETTE, descriptors_version, grade_label, load_descriptors
 from .rounding import kappa_text, percent_text
 from .views import error_summary_items
 from .views.blueprints import BLUEPRINTS
@@ -41,6 +41,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     # Templates ask permissions, never role flags, so a page cannot offer what a rule refuses.
     app.jinja_env.globals["permissions"] = permissions
     app.jinja_env.globals["family_labels"] = families.LABELS
+    app.jinja_env.globals["grade_tags"] = {int(g): colours["tag"] for g, colours in GRADE_PALETTE.items()}
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 
-from .grading import GRADES_BEST_FIRST, JUDGEMENTS
+from .grading import GRADE_PALETTE, GRADES_BEST_FIRST, JUDGEMENTS
 from .summary import GradeCounts, TrendPoint
 
 # GOV.UK palette colours with at least 3:1 contrast against white (WCAG 1.4.11).
-GRADE_COLOURS = {4: "#005a30", 3: "#1d70b8", 2: "#8c5e00", 1: "#d4351c"}
+GRADE_COLOURS = {int(grade): f"#{colours['strong'].lower()}" for grade, colours in GRADE_PALETTE.items()}
 WIDTH, LABEL_WIDTH, BAR_HEIGHT, GAP = 720, 300, 22, 10
 
 

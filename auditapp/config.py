@@ -56,6 +56,8 @@ def load_config(instance_path: Path) -> dict:
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "case-audit@council.example.org"),
         # The address people open the service at: links in email point here.
         "SERVICE_URL": os.environ.get("SERVICE_URL", "http://127.0.0.1:5000"),
+        # Printed at the top and bottom of every page of every workbook.
+        "PROTECTIVE_MARKING": os.environ.get("PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE"),
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
         # The service's own settings, each with the QAF's usual value.
         "SAMPLE_PER_TEAM": int(os.environ.get("SAMPLE_PER_TEAM", 2)),

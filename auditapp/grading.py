@@ -29,6 +29,16 @@ GRADE_LABELS = {
     Grade.INADEQUATE: "Inadequate",
 }
 
+# One palette for the grades wherever they are drawn (web charts and tags, Excel charts and cells):
+# a strong colour for bars and lines (at least 3:1 against white) and a light tint for table cells
+# and tags (dark text on it). Never the only cue: every use also prints the grade's name or number.
+GRADE_PALETTE = {
+    Grade.OUTSTANDING: {"strong": "005A30", "tint": "CCE2D8", "tag": "green"},
+    Grade.GOOD: {"strong": "1D70B8", "tint": "BBD4EA", "tag": "blue"},
+    Grade.REQUIRES_IMPROVEMENT: {"strong": "8C5E00", "tint": "FCD6C3", "tag": "orange"},
+    Grade.INADEQUATE: {"strong": "D4351C", "tint": "F4CDC6", "tag": "red"},
+}
+
 # Best first, the order in which the grades are offered and reported.
 GRADES_BEST_FIRST = sorted(Grade, reverse=True)
 

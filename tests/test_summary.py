@@ -53,16 +53,18 @@ def test_workbook_sheets_headers_tables_and_formats(month, as_user, world):
     assert header[25:28] == ["Overall - A", "Overall - B", "Overall - Moderated"]
     assert header[28:] == ["Allocated", "Auditor A submitted", "Auditor B submitted", "Moderated"]
     for name in SHEETS:
+        if name == "Charts":
+            continue  # charts only
         sheet = book[name]
         assert sheet.tables, f"{name} has no Excel table"
         assert sheet.freeze_panes is not None
     assert audits.tables["Audits"].ref == f"A1:AF{1 + len(month)}"
     assert audits["AC2"].is_date and audits["AC2"].number_format == "dd/mm/yyyy"
     assert book["Domains"]["G2"].number_format == "0%"
-    assert audits["H2"].value in GRADE_WORDS and audits["H2"].fill.fgColor.rgb.endswith(("B7E1CD", "D9EAD3", "FFF2CC", "F4CCCC"))
-    summary = book["Summary"]
-    assert len(summary._charts) == 2
-    assert {type(c).__name__ for c in summary._charts} == {"BarChart", "LineChart"}
+    assert audits["H2"].value in GRADE_WORDS and audits["H2"].fill.fgColor.rgb.endswith(("CCE2D8", "BBD4EA", "FCD6C3", "F4CDC6"))
+    charts = book["Charts"]
+    assert len(charts._charts) == 2
+    assert {type(c).__name__ for c in charts._charts} == {"BarChart", "LineChart"}
 
 
 def test_workbook_figures_equal_figures_recomputed_from_the_audits_sheet(month, as_user, world):
@@ -240,3 +242,30 @@ def test_the_dashboard_shows_a_change_at_once(month, as_user, world):
     as_user(audit.moderator).post(f"/audits/{audit.id}/moderate", data=moderation_data(3))
     after = leader.get("/reports/").get_data(as_text=True)
     assert 'Moderated</dt><dd class="govuk-summary-list__value">5</dd>' in after
+
+
+def test_every_sheet_prints_a4_landscape_one_page_wide_with_marking_and_headings(month, as_user, world):
+    book = workbook(as_user(world.qa_lead))
+    assert book.properties.title == "Case audit summary: 2026-11"
+    assert book.properties.creator.startswith("Case audit") and "OFFICIAL-SENSITIVE" in book.properties.subject
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, ws.title
+        assert ws.oddHeader.center.text == "OFFICIAL-SENSITIVE" and ws.oddFooter.center.text == "Page &P of &N"
+        assert "2026-11" in ws.oddFooter.right.text and "data as at" in ws.oddFooter.right.text
+    assert book["Audits"].print_title_rows == "$1:$1" and book["Audits"].print_title_cols == "$A:$A"
+    assert book["Charts"].page_setup.fitToHeight == 1  # the charts print whole, on one page
+
+
+def test_one_grade_palette_in_the_charts_the_cells_and_the_page(month, as_user, world):
+    from auditapp.grading import GRADE_PALETTE, GRADES_BEST_FIRST
+    book = workbook(as_user(world.qa_lead))
+    bars = next(c for c in book["Charts"]._charts if type(c).__name__ == "BarChart")
+    fills = [s.graphicalProperties.solidFill.srgbClr for s in bars.series]
+    assert fills == [GRADE_PALETTE[g]["strong"] for g in GRADES_BEST_FIRST]
+    assert bars.dataLabels.showVal
+    graded = [c for row in book["Audits"].iter_rows(min_row=2) for c in row if c.value in [g.label for g in GRADES_BEST_FIRST]]
+    tints = {GRADE_PALETTE[g]["tint"] for g in GRADES_BEST_FIRST}
+    assert graded and all(c.fill.fgColor.rgb[-6:] in tints for c in graded)
+    page = as_user(world.leader).get("/reports/?month=2026-11").get_data(as_text=True)
+    assert f'fill="#{GRADE_PALETTE[GRADES_BEST_FIRST[0]]["strong"].lower()}"' in page

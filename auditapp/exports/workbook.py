@@ -11,21 +11,22 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS, grade_label
+from ..grading import DOMAINS, GRADE_PALETTE, GRADES_BEST_FIRST, JUDGEMENTS, Grade, grade_label
 from ..moderation import KEY_ISSUES
 from ..models.families import QUESTIONS, RESPONDENTS
 from ..summary import EQUALITY, GradeCounts, MonthSummary
+from .. import clock
 from .cells import mark_as_text
+from .printing import colour_by_grade, colour_line, set_up_printing
 
-SHEETS = ["Summary", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality", "Actions", "Themes",
+SHEETS = ["Summary", "Charts", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality", "Actions", "Themes",
           "Family feedback"]
-TARGETED_SHEETS = ["Summary", "Audits", "Domains", "Teams", "Agreement", "Equality"]
+TARGETED_SHEETS = ["Summary", "Charts", "Audits", "Domains", "Teams", "Agreement", "Equality"]
 PERCENT = "0%"
 DECIMAL = "0.00"
 DATE = "dd/mm/yyyy"
 # One colour per grade, the same on every sheet (and as the dashboard's tags).
-GRADE_FILLS = {label: PatternFill("solid", fgColor=colour) for label, colour in {
-    "Outstanding": "B7E1CD", "Good": "D9EAD3", "Requires improvement": "FFF2CC", "Inadequate": "F4CCCC"}.items()}
+GRADE_FILLS = {grade.label: PatternFill("solid", fgColor=colours["tint"]) for grade, colours in GRADE_PALETTE.items()}
 KAPPA_UNDEFINED = "Kappa undefined: both auditors gave every case the same grade, or no pairs"
 GRADE_NAMES = [g.label for g in GRADES_BEST_FIRST]
 
@@ -107,10 +108,11 @@ def build_workbook(summary: MonthSummary, names: list[str] = SHEETS) -> Workbook
         sheet.ws.title = name
     writers = {"Domains": _domains, "Summary": _summary, "Audits": _audits, "Teams": _teams,
                "Agreement": _agreement, "Trend": _trend, "Equality": _equality, "Actions": _actions,
-               "Themes": _themes, "Family feedback": _family}
-    for name in ["Domains", *[n for n in names if n != "Domains"]]:  # the Summary's chart reads Domains
+               "Themes": _themes, "Family feedback": _family, "Charts": _charts_title}
+    for name in ["Domains", *[n for n in names if n != "Domains"]]:  # the charts read Domains
         writers[name](sheets[name], summary)
     _charts(book, summary)
+    set_up_printing(book, f"Case audit summary: {summary.month}", clock.now())
     for sheet in sheets.values():
         sheet.finish()
     return book
@@ -291,8 +293,13 @@ def _equality(sheet: Sheet, summary: MonthSummary) -> None:
                 rows, {5: PERCENT}, freeze=True)
 
 
+def _charts_title(sheet: Sheet, summary: MonthSummary) -> None:
+    sheet.title(f"Charts: {summary.month} (their figures are on the Domains and Trend sheets)")
+
+
 def _charts(book: Workbook, summary: MonthSummary) -> None:
-    domains, target = book["Domains"], book["Summary"]
+    """On a sheet of their own, so each prints whole, in the grade palette with values on the bars."""
+    domains, target = book["Domains"], book["Charts"]
     bars = BarChart()
     bars.type, bars.grouping, bars.overlap = "bar", "stacked", 100
     bars.title = f"Moderated grades by domain, {summary.month}"
@@ -300,8 +307,10 @@ def _charts(book: Workbook, summary: MonthSummary) -> None:
     last = 1 + len(JUDGEMENTS)
     bars.add_data(Reference(domains, min_col=2, max_col=5, min_row=1, max_row=last), titles_from_data=True)
     bars.set_categories(Reference(domains, min_col=1, min_row=2, max_row=last))
+    bars.x_axis.title = "Judgement"
     bars.width, bars.height = 22, 10
-    target.add_chart(bars, "E2")
+    colour_by_grade(bars)
+    target.add_chart(bars, "A3")
     if "Trend" not in book.sheetnames:
         return
     trend = book["Trend"]
@@ -314,4 +323,5 @@ def _charts(book: Workbook, summary: MonthSummary) -> None:
     line.add_data(Reference(trend, min_col=3, max_col=3, min_row=1, max_row=months), titles_from_data=True)
     line.set_categories(Reference(trend, min_col=1, min_row=2, max_row=months))
     line.width, line.height = 22, 10
-    target.add_chart(line, "E24")
+    colour_line(line)
+    target.add_chart(line, "A24")
