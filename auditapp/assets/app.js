@@ -50,3 +50,9 @@ if (warning) {
   });
   schedule();
 }
+
+// "Print this page" buttons (no inline script: the CSP allows none).
+for (const button of document.querySelectorAll("[data-print]")) {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+}

@@ -76,12 +76,13 @@ class Visit:
         expect(self.page.get_by_text(f"Signed in as {user.name} (")).to_be_visible()
         return self
 
-    def check(self, name: str) -> None:
+    def check(self, name: str, reflow: bool = True) -> None:
         """axe-core with the WCAG 2.2 A and AA tags, reflow at 320px, and a screenshot."""
         page = self.page
         results = self.axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         assert results.violations_count == 0, f"{name} ({page.url}):\n{results.generate_report()}"
-        page.set_viewport_size({"width": 320, "height": 800})
+        # (Print is laid out on the paper's width, not a phone's: reflow=False for printed pages.)
+        page.set_viewport_size({"width": 320 if reflow else 1024, "height": 800})
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         # Name the elements that stick out, so a failure says where to look.
         wide = page.evaluate(WIDE_ELEMENTS) if overflow > 0 else []
