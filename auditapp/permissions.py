@@ -48,6 +48,19 @@ def can_see_review(user: User, audit: Audit, role: str) -> bool:
     return audit.both_submitted
 
 
+# The moderator's words to one auditor are for that auditor (and those running the service) only.
+FOR_ONE_AUDITOR = {"Feedback to auditor A": "A", "Feedback to auditor B": "B",
+                   "Auditor A identified the key issues": "A", "Auditor B identified the key issues": "B"}
+
+
+def can_see_event(user: User, audit: Audit, event) -> bool:
+    """A history entry: blind review for an auditor's own entries, and feedback for its auditor only."""
+    if event.review_role is not None and not can_see_review(user, audit, event.review_role):
+        return False
+    role, meant_for = audit.role_of(user), FOR_ONE_AUDITOR.get(event.field or "")
+    return not (meant_for and role and role != meant_for)
+
+
 def can_edit_review(user: User, audit: Audit, role: str) -> bool:
     review = audit.review(role)
     return (

@@ -31,6 +31,14 @@ def audits_to_do(user: User) -> Select:
     )
 
 
+def finished_audits(user: User) -> Select:
+    """Audits this person did, signed off, newest first: where they read the moderator's feedback to them."""
+    return (select(Audit).options(*AUDIT_ROW)
+            .where(or_(Audit.auditor_a_id == user.id, Audit.auditor_b_id == user.id),
+                   Audit.signed_off_at.is_not(None), Audit.withdrawn_at.is_(None), in_live_cycle())
+            .order_by(Audit.signed_off_at.desc(), Audit.id.desc()))
+
+
 def moderation_queue(user: User) -> Select:
     return (
         select(Audit).options(*AUDIT_ROW, *AUDIT_PROGRESS)

@@ -145,3 +145,27 @@ def test_moderated_grades_recorded_in_history(audit, as_user):
     saved = [e for e in events(audit) if e.action == "Moderated grade saved"]
     assert len(saved) == len(JUDGEMENTS) and all(e.user_id == audit.moderator_id for e in saved)
     assert len(DOMAINS) == 6
+
+
+def test_each_auditor_reads_only_the_feedback_meant_for_them(world, as_user):
+    from builders import sampled_month, signed_off_audit
+    from auditapp.extensions import db as database
+    audit = signed_off_audit(sampled_month("2026-11", per_team=1)[0])
+    database.session.commit()
+    b_page = as_user(audit.auditor_b).get(f"/audits/{audit.id}").get_data(as_text=True)
+    a_page = as_user(audit.auditor_a).get(f"/audits/{audit.id}").get_data(as_text=True)
+    # builders: "Well evidenced" to A, "Look harder at impact" to B
+    assert "Look harder at impact" in b_page and "Well evidenced" not in b_page
+    assert "Well evidenced" in a_page and "Look harder at impact" not in a_page
+    qa_page = as_user(world.qa_lead).get(f"/audits/{audit.id}").get_data(as_text=True)
+    assert "Well evidenced" in qa_page and "Look harder at impact" in qa_page
+
+
+def test_auditors_find_their_finished_audits_on_their_start_page(world, as_user):
+    from builders import sampled_month, signed_off_audit
+    from auditapp.extensions import db as database
+    audit = signed_off_audit(sampled_month("2026-11", per_team=1)[0])
+    database.session.commit()
+    home = as_user(audit.auditor_b).get("/").get_data(as_text=True)
+    assert "Your finished audits" in home and f"Case {audit.case.reference}" in home
+    assert f"Case {audit.case.reference}" in as_user(audit.auditor_b).get("/my/finished").get_data(as_text=True)

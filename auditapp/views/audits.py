@@ -26,8 +26,7 @@ def show(audit_id: int):
     audit = permissions.get_audit(audit_id, current_user)
     reads.note("Audit", audit.id)
     visible = [r for r in audit.reviews if permissions.can_see_review(current_user, audit, r.role)]
-    history = [e for e in audit_history(audit)
-               if e.review_role is None or permissions.can_see_review(current_user, audit, e.review_role)]
+    history = [e for e in audit_history(audit) if permissions.can_see_event(current_user, audit, e)]
     found = [a for a in actions.on_audit(audit) if permissions.can_see_action(current_user, a, audit)]
     tags = {role: kinds for role, kinds in themes.named_tags(audit).items()
             if permissions.can_see_themes(current_user, audit, role)}

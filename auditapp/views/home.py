@@ -18,6 +18,7 @@ WORK_LISTS = {
     "withdrawals": ("Withdrawals waiting for your decision", "withdrawals_awaiting"),
     "actions": ("Your actions", "actions_owned"),
     "to-verify": ("Actions done, waiting for you to verify", "actions_to_verify"),
+    "finished": ("Your finished audits and the feedback to you", "finished_audits"),
 }
 
 
@@ -37,7 +38,7 @@ def index():
     return render_template("home/index.html", today=today, lists=lists, to_do=lists["to-do"],
                            queue=lists["moderation"], concerns=lists["concerns"],
                            withdrawals=lists["withdrawals"], my_actions=lists["actions"],
-                           to_verify=lists["to-verify"], overviews=overviews, emails=mail.sent_to(current_user))
+                           to_verify=lists["to-verify"], finished=lists["finished"], overviews=overviews, emails=mail.sent_to(current_user))
 
 
 @bp.route("/my/<kind>")
