@@ -143,3 +143,11 @@ def test_descriptors_page_shows_every_domain_with_version(url, world, as_user, a
         for lines in descriptor.indicators.values():
             assert 3 <= len(lines) <= 5
     assert app.config["DESCRIPTOR_VERSION"] in page
+
+
+def test_the_leadership_readers_start_page_shows_the_latest_month_and_the_trend(world, as_user):
+    with clock.frozen_at(datetime(2026, 10, 1, 9)):
+        sample_month(world.qa_lead, "2026-10")
+    page = as_user(world.leader).get("/").get_data(as_text=True)
+    assert "October 2026 at a glance" in page and "Cases sampled</dt><dd class=\"govuk-summary-list__value\">3" in page
+    assert "Good or better overall, month by month" in page

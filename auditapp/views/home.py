@@ -2,8 +2,11 @@ from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user
 
 from .. import clock, mail, permissions, worklists
+from ..extensions import db
+from ..models import Cycle
+from ..summary import cached_summary
 from ..access import allow, public
-from ..paging import paginate
+from ..paging import Page, paginate
 
 bp = Blueprint("home", __name__)
 
@@ -30,15 +33,25 @@ def _work_list(kind: str):
 @allow(permissions.anyone_signed_in)
 def index():
     today = clock.today()
-    lists = {kind: paginate(_work_list(kind), HOME_LIST_SIZE, 1) for kind in WORK_LISTS}
+    # Someone who only reads reports has no audit work: of the lists, only actions can be theirs.
+    reader = permissions.reads_reports_only(current_user)
+    lists = {kind: paginate(_work_list(kind), HOME_LIST_SIZE, 1) if kind == "actions" or not reader
+             else Page([], 1, HOME_LIST_SIZE, 0) for kind in WORK_LISTS}
     overviews = []
     if permissions.can_manage(current_user):
         recent = paginate(worklists.cycles_newest_first(), 3, 1).items
         overviews = worklists.cycle_overviews(recent, today)
+    headline = None
+    if reader:
+        # Leadership and scrutiny: the latest month's headline and trend, one click from the detail.
+        latest = db.session.scalar(worklists.cycles_newest_first().where(Cycle.cancelled_at.is_(None))
+                                   .with_only_columns(Cycle.month).limit(1))
+        headline = cached_summary(latest, today) if latest else None
     return render_template("home/index.html", today=today, lists=lists, to_do=lists["to-do"],
                            queue=lists["moderation"], concerns=lists["concerns"],
                            withdrawals=lists["withdrawals"], my_actions=lists["actions"],
-                           to_verify=lists["to-verify"], finished=lists["finished"], overviews=overviews, emails=mail.sent_to(current_user))
+                           to_verify=lists["to-verify"], finished=lists["finished"], overviews=overviews,
+                           headline=headline, emails=mail.sent_to(current_user))
 
 
 @bp.route("/my/<kind>")
