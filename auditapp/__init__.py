@@ -10,7 +10,7 @@ from .config import ROOT, load_config
 from .extensions import csrf, db, login_manager, migrate
 from .grading import GRADE_PALETTE, descriptors_version, grade_label, load_descriptors
 from .rounding import kappa_text, percent_text
-from .sampling import month_label
+from .sampling import month_label, month_start
 from .views import error_summary_items
 from .views.blueprints import BLUEPRINTS
 
@@ -40,6 +40,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters["percent_text"] = percent_text
     app.jinja_env.filters["kappa_text"] = kappa_text
     app.jinja_env.filters["month_name"] = month_label  # "November 2026": YYYY-MM stays in URLs and files
+    app.jinja_env.filters["month_short"] = lambda month: month_start(month).strftime("%b %y")
     # Templates ask permissions, never role flags, so a page cannot offer what a rule refuses.
     app.jinja_env.globals["permissions"] = permissions
     app.jinja_env.globals["family_labels"] = families.LABELS

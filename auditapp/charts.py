@@ -48,6 +48,7 @@ class Point:
     y: float
     month: str
     value: float
+    in_progress: bool = False
 
 
 @dataclass
@@ -68,7 +69,7 @@ def trend_line(trend: list[TrendPoint], key: str = "overall") -> Line:
         months.append((x, point.month))
         value = point.pct_good[key]
         if value is not None:
-            points.append(Point(x, bottom - value * (bottom - top), point.month, value))
+            points.append(Point(x, bottom - value * (bottom - top), point.month, value, point.in_progress))
     path = " ".join(f"{'M' if i == 0 else 'L'}{p.x:.1f},{p.y:.1f}" for i, p in enumerate(points))
     gridlines = [(bottom - share * (bottom - top), f"{share:.0%}") for share in (0, 0.25, 0.5, 0.75, 1)]
     return Line(points, path, months, gridlines, bottom + 40)

@@ -176,6 +176,8 @@ class MonthCounts:
 
     grades: dict[str, dict[int, int]]  # judgement -> grade -> audits
     pairs: dict[str, dict[tuple[int, int], int]]  # judgement -> (A, B) -> audits
+    sampled: int = 0  # audits in the sample, not withdrawn
+    unfinished: int = 0  # of those, not yet signed off: the month is still in progress
 
 
 def trend_counts(scope: Scope) -> dict[str, MonthCounts]:
@@ -210,4 +212,10 @@ def trend_counts(scope: Scope) -> dict[str, MonthCounts]:
     ).group_by(Cycle.month, grade_a.domain, grade_a.grade, grade_b.grade)
     for month, domain, a, b, n in db.session.execute(domains):
         counts[month].pairs[domain][a, b] += n
+    progress = scope.where(
+        select(Cycle.month, func.count(), func.count(Audit.id).filter(Audit.signed_off_at.is_(None)))
+        .select_from(Audit).where(Audit.withdrawn_at.is_(None))
+    ).group_by(Cycle.month)
+    for month, sampled, unfinished in db.session.execute(progress):
+        counts[month].sampled, counts[month].unfinished = sampled, unfinished
     return counts

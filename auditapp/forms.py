@@ -177,6 +177,13 @@ class ReviewForm(LockedForm):
     save = SubmitField("Save draft and come back later", widget=GovSubmitInput())
     submit = SubmitField("Submit audit", widget=GovSubmitInput())
 
+    def page_order(self) -> list[str]:
+        """The six domains come first on the page (their fields are added below the class)."""
+        domains = [f"{key}_{part}" for key in DOMAINS for part in ("grade", "evidence", "impact")]
+        extra = sorted((name for name in self._fields if name.startswith("extra_")), key=lambda n: int(n[6:]))
+        return domains + extra + ["overall_grade", "working_well", "needs_to_change", "safeguarding_concern",
+                                  "safeguarding_details"]
+
 
 for _key, _name in DOMAINS.items():
     setattr(ReviewForm, f"{_key}_grade", _grade_field(f"Grade for {_name.lower()}"))
@@ -195,6 +202,10 @@ class ModerationForm(LockedForm):
     feedback_b = long_text("Feedback to auditor B")
     save = SubmitField("Save and come back later", widget=GovSubmitInput())
     sign_off = SubmitField("Sign off audit", widget=GovSubmitInput())
+
+    def page_order(self) -> list[str]:
+        judged = [f"{key}_{part}" for key in JUDGEMENTS for part in ("grade", "rationale")]
+        return judged + ["key_issues_a", "key_issues_b", "feedback_a", "feedback_b"]
 
 
 for _key, _name in JUDGEMENTS.items():

@@ -230,6 +230,7 @@ class TrendPoint:
     pct_good: dict[str, float | None]  # per judgement
     n: dict[str, int]
     kappa: dict[str, float | None]
+    in_progress: bool = False  # audits still to be signed off: not an ordinary point on the trend
 
 
 def trend_months(month: str, count: int = 12) -> list[str]:
@@ -244,8 +245,10 @@ def trend(by_month: dict[str, MonthCounts]) -> list[TrendPoint]:
         kappas = {key: stats.quadratic_weighted_kappa(
             [pair for pair, n in counts.pairs[key].items() for _ in range(n)]) for key in JUDGEMENTS}
         points.append(TrendPoint(month, graded["overall"].n, {k: c.pct_good for k, c in graded.items()},
-                                 {k: c.n for k, c in graded.items()}, kappas))
-    return points
+                                 {k: c.n for k, c in graded.items()}, kappas, counts.unfinished > 0))
+    # The trend starts at the first month with audits in it, not twelve months back regardless.
+    first = next((i for i, month in enumerate(by_month) if by_month[month].sampled), len(points))
+    return points[first:]
 
 
 @dataclass

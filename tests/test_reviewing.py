@@ -92,7 +92,8 @@ def test_people_not_involved_get_404_for_an_audit(audit, as_user, world):
 
 def test_a_grade_outside_the_four_is_refused_and_changes_nothing(audit, as_user):
     a = as_user(audit.auditor_a)
-    assert a.post(f"/audits/{audit.id}/review/A", data=review_data(3, voice_grade="7")).status_code == 403
+    response = a.post(f"/audits/{audit.id}/review/A", data=review_data(3, voice_grade="7"))
+    assert response.status_code == 400 and "problem with that request" in response.get_data(as_text=True)
     assert a.post(f"/audits/{audit.id}/review/B", data=review_data(3)).status_code == 404
     assert reload(audit).reviews == []
 
@@ -138,3 +139,14 @@ def test_activity_log_shows_who_did_what_but_not_unsubmitted_grades(audit, as_us
     assert "Auditor A submitted" in page and "Allocated" in page and "Signed in" in page
     assert "hidden words" not in page and "Outstanding" not in page
     assert as_user(audit.auditor_a).get("/people/activity").status_code == 403
+
+
+def test_the_error_summary_follows_the_page_top_to_bottom(world, as_user):
+    from helpers import sample_month
+    audit = sample_month(world.qa_lead)[0]
+    data = review_data(3)
+    data["voice_evidence"] = ""
+    data["working_well"] = ""
+    page = as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data=data).get_data(as_text=True)
+    summary = page[page.index("govuk-error-summary__list"):]
+    assert summary.index("#voice_evidence") < summary.index("#working_well")

@@ -5,9 +5,12 @@ import io
 from collections import Counter
 from datetime import date, datetime
 
+import pytest
 from sqlalchemy import select
 
 from auditapp import clock
+from auditapp.allocation import change_allocation
+from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.loading import AUDIT_IN_FULL
 from auditapp.models import Audit, Case, Cycle
@@ -105,12 +108,14 @@ def test_qa_lead_allocation_change_must_keep_the_rules(world, as_user):
     audit = sample_month(world.qa_lead)[0]
     qa = as_user(world.qa_lead)
     same_team = next(u for u in world.auditors[audit.case.team.name] if u.id != audit.auditor_a_id)
-    response = qa.post(f"/audits/{audit.id}/allocation",
-                       data={"auditor_b": str(same_team.id), "moderator": str(audit.moderator_id)})
-    assert f"Auditor B must be from a team other than {audit.case.team.name}" in response.get_data(as_text=True)
-    response = qa.post(f"/audits/{audit.id}/allocation",
-                       data={"auditor_b": str(audit.auditor_a_id), "moderator": str(audit.moderator_id)})
-    assert "Auditor B cannot be the case-responsible manager" in response.get_data(as_text=True)
+    page = qa.get(f"/audits/{audit.id}/allocation").get_data(as_text=True)
+    assert f'value="{same_team.id}"' not in page and f'value="{audit.auditor_a_id}"' not in page  # not offered
+    for refused in (same_team.id, audit.auditor_a_id):  # and refused if posted anyway
+        assert qa.post(f"/audits/{audit.id}/allocation",
+                       data={"auditor_b": str(refused), "moderator": str(audit.moderator_id)}).status_code == 400
+    with pytest.raises(RuleError, match=f"Auditor B must be from a team other than {audit.case.team.name}"):
+        change_allocation(world.qa_lead, reload(audit), same_team, audit.moderator)
+    db.session.rollback()
     assert reload(audit).auditor_b_id != same_team.id
 
     other_team = next(t for t in TEAMS if t != audit.case.team.name)

@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from auditapp import clock
+from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS
 from auditapp.summary import summarise
 from auditapp.exports.workbook import SHEETS
@@ -269,3 +270,16 @@ def test_one_grade_palette_in_the_charts_the_cells_and_the_page(month, as_user, 
     assert graded and all(c.fill.fgColor.rgb[-6:] in tints for c in graded)
     page = as_user(world.leader).get("/reports/?month=2026-11").get_data(as_text=True)
     assert f'fill="#{GRADE_PALETTE[GRADES_BEST_FIRST[0]]["strong"].lower()}"' in page
+
+
+def test_the_trend_starts_with_the_first_month_with_audits_and_marks_one_in_progress(world, as_user):
+    from auditapp.summary import summarise
+    from builders import sampled_month, signed_off_audit
+    for audit in sampled_month("2026-10", per_team=1):
+        signed_off_audit(audit)
+    sampled_month("2026-11", per_team=1)
+    db.session.commit()
+    trend = summarise("2026-11", clock.today()).trend
+    assert [(p.month, p.in_progress) for p in trend] == [("2026-10", False), ("2026-11", True)]
+    page = as_user(world.leader).get("/reports/?month=2026-11").get_data(as_text=True)
+    assert "November 2026 (in progress)" in page and ">Oct 26</text>" in page

@@ -270,9 +270,9 @@ def _agreement(sheet: Sheet, summary: MonthSummary) -> None:
 def _trend(sheet: Sheet, summary: MonthSummary) -> None:
     names = [*DOMAINS.values()]
     header = ["Month", "Audits moderated", "Overall % Good or better",
-              *[f"{n} % Good or better" for n in names], *[f"{n} kappa" for n in names]]
+              *[f"{n} % Good or better" for n in names], *[f"{n} kappa" for n in names], "In progress"]
     rows = [[p.month, p.moderated, p.pct_good["overall"], *[p.pct_good[k] for k in DOMAINS],
-             *[p.kappa[k] for k in DOMAINS]] for p in summary.trend]
+             *[p.kappa[k] for k in DOMAINS], "Yes" if p.in_progress else "No"] for p in summary.trend]
     formats = {col: PERCENT for col in range(3, 4 + len(names))}
     formats |= {col: DECIMAL for col in range(4 + len(names), 4 + 2 * len(names))}
     sheet.table("Trend", header, rows, formats, freeze=True)

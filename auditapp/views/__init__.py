@@ -14,7 +14,7 @@ from ..forms import tampered_choice
 def form_posted(form: FlaskForm) -> bool:
     """validate_on_submit, refusing crafted values for choice fields outright."""
     if form.is_submitted() and tampered_choice(form):
-        abort(403)
+        abort(400)  # a value the page never offered: a crafted request, not a matter of permission
     return form.validate_on_submit()
 
 
@@ -34,9 +34,11 @@ def add_field_errors(form: FlaskForm, problems: dict[str, str]) -> None:
 
 
 def error_summary_items(form: FlaskForm) -> list[dict]:
-    """The GOV.UK error summary's list: each message links to its field."""
+    """The GOV.UK error summary's list: each message links to its field, in the page's order (a
+    form whose fields are added in a loop says its order with `page_order`)."""
     items = [{"text": message} for message in form.form_errors]
-    for field in form:
+    order = {name: n for n, name in enumerate(getattr(form, "page_order", lambda: [])())}
+    for field in sorted(form, key=lambda f: order.get(f.name, len(order))):
         if field.errors:
             items.append({"text": field.errors[0], "href": f"#{field.id}"})
     return items

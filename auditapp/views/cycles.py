@@ -115,10 +115,12 @@ def allocation(audit_id: int):
     people = list(db.session.scalars(
         select(User).options(*PERSON_ROW).where(User.active.is_(True)).order_by(User.name)))
     form = AllocationForm()
+    # Only people the independence rules allow are offered (the rule still checks what is posted).
     form.auditor_b.choices = [("", "Select a manager")] + [
-        (str(u.id), f"{u.name} ({u.team.name})") for u in people if u.is_auditor]
+        (str(u.id), f"{u.name} ({u.team.name})") for u in people
+        if u.is_auditor and u.team_id != audit.case.team_id and u.id != audit.auditor_a_id]
     form.moderator.choices = [("", "Select a senior manager")] + [
-        (str(u.id), u.name) for u in people if u.is_senior_manager]
+        (str(u.id), u.name) for u in people if u.is_senior_manager and u.id != audit.auditor_a_id]
     if not form.is_submitted():
         form.auditor_b.data, form.moderator.data = str(audit.auditor_b_id), str(audit.moderator_id)
         form.version.data, form.seen.data = audit.allocation_version, history_mark(audit)
