@@ -46,6 +46,10 @@ class AuditFacts:
     open_concerns: int
     equality: dict[str, str]
     key_issues: dict[str, str | None]  # "A"/"B" -> the moderator's yes / partly / no, once signed off
+    # Finished after the due date: what a past month's "overdue 0" would otherwise hide.
+    submitted_late: frozenset[str] = frozenset()
+    signed_off_late: bool = False
+    audit_id: int = 0  # for the drill-down from a figure to the audits behind it
 
     @property
     def withdrawn(self) -> bool:
@@ -166,6 +170,9 @@ def load_facts(scope: Scope, today: date) -> list[AuditFacts]:
             open_concerns=concerns.get(audit_id, 0),
             equality={attr: value or "Not recorded" for attr, value in zip(EQUALITY, equality)},
             key_issues={"A": key_a if signed_off else None, "B": key_b if signed_off else None},
+            submitted_late=frozenset(r for r, (at, *_) in own.items() if at and at.date() > auditor_due),
+            signed_off_late=bool(signed_off and moderation_due and signed_off.date() > moderation_due),
+            audit_id=audit_id,
         ))
     return facts
 

@@ -35,8 +35,13 @@ def is_involved(user: User, audit: Audit) -> bool:
     return user.id in (audit.auditor_a_id, audit.auditor_b_id, audit.moderator_id)
 
 
+def reads_every_audit(user: User) -> bool:
+    """The QA lead and every senior manager (README, "Who may see what")."""
+    return user.is_qa_lead or user.is_senior_manager
+
+
 def can_view_audit(user: User, audit: Audit) -> bool:
-    return user.is_qa_lead or user.is_senior_manager or is_involved(user, audit)
+    return reads_every_audit(user) or is_involved(user, audit)
 
 
 def can_see_review(user: User, audit: Audit, role: str) -> bool:

@@ -72,6 +72,22 @@ class Headline:
     overdue: int
     open_concerns: int
     overall: GradeCounts
+    submitted_late: int = 0  # auditors' audits submitted after their due date
+    moderated_late: int = 0  # moderations signed off after their due date
+
+
+# The headline's figures as tests on one audit's facts: the drill-down lists the audits behind each.
+BEHIND = {
+    "sampled": ("Audits sampled", lambda f: True),
+    "submitted_a": ("Submitted by auditor A", lambda f: not f.withdrawn and f.submitted_a),
+    "submitted_b": ("Submitted by auditor B", lambda f: not f.withdrawn and f.submitted_b),
+    "moderated": ("Moderated", lambda f: not f.withdrawn and f.signed_off),
+    "withdrawn": ("Withdrawn", lambda f: f.withdrawn),
+    "overdue": ("Overdue", lambda f: not f.withdrawn and f.overdue),
+    "submitted_late": ("Audits submitted late", lambda f: not f.withdrawn and f.submitted_late),
+    "moderated_late": ("Moderations signed off late", lambda f: not f.withdrawn and f.signed_off_late),
+    "concerns": ("With an open immediate safeguarding concern", lambda f: not f.withdrawn and f.open_concerns),
+}
 
 
 def headline(facts: list[AuditFacts]) -> Headline:
@@ -86,6 +102,8 @@ def headline(facts: list[AuditFacts]) -> Headline:
         overdue=sum(1 for f in live if f.overdue),
         open_concerns=sum(f.open_concerns for f in live),
         overall=grade_counts(facts, "overall"),
+        submitted_late=sum(len(f.submitted_late) for f in live),
+        moderated_late=sum(1 for f in live if f.signed_off_late),
     )
 
 

@@ -148,6 +148,7 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", "/reports/agreement", d, REPORT_READERS),
         ("GET", f"/reports/{m}.xlsx", d, REPORT_READERS),
         ("GET", "/reports/all-audits.xlsx", d, QA_LEAD),
+        ("GET", f"/reports/audits?which=sampled&month={m}", d, REPORT_READERS),
         # Actions: auditors propose while their audit is open; a proposal is blind, even to the moderator.
         ("GET", f"/audits/{d.id}/actions/new", d, audit_page({"auditor_a", "auditor_b"})),
         ("POST", f"/audits/{d.id}/actions/new", d, audit_page({"auditor_a", "auditor_b"})),

@@ -236,13 +236,13 @@ def test_the_dashboard_shows_a_change_at_once(month, as_user, world):
     """Figures are remembered between readers, but never past a change to the data."""
     leader = as_user(world.leader)
     before = leader.get("/reports/").get_data(as_text=True)
-    assert 'Moderated</dt><dd class="govuk-summary-list__value">4</dd>' in before
+    assert 'Moderated</dt><dd class="govuk-summary-list__value"><a class="govuk-link" href="/reports/audits?which=moderated&amp;month=2026-11">4<' in before
     audit = month[5]
     as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data=review_data(3))
     as_user(audit.auditor_b).post(f"/audits/{audit.id}/review/B", data=review_data(3))
     as_user(audit.moderator).post(f"/audits/{audit.id}/moderate", data=moderation_data(3))
     after = leader.get("/reports/").get_data(as_text=True)
-    assert 'Moderated</dt><dd class="govuk-summary-list__value">5</dd>' in after
+    assert 'month=2026-11">5<span class="govuk-visually-hidden"> moderated' in after
 
 
 def test_every_sheet_prints_a4_landscape_one_page_wide_with_marking_and_headings(month, as_user, world):
@@ -283,3 +283,24 @@ def test_the_trend_starts_with_the_first_month_with_audits_and_marks_one_in_prog
     assert [(p.month, p.in_progress) for p in trend] == [("2026-10", False), ("2026-11", True)]
     page = as_user(world.leader).get("/reports/?month=2026-11").get_data(as_text=True)
     assert "November 2026 (in progress)" in page and ">Oct 26</text>" in page
+
+
+def test_each_headline_figure_leads_to_the_audits_behind_it(month, as_user, world):
+    qa, leader = as_user(world.qa_lead), as_user(world.leader)
+    page = qa.get("/reports/audits?which=moderated&month=2026-11").get_data(as_text=True)
+    assert "Moderated: 4" in page and page.count('href="/audits/') == 4
+    assert "You can read the figures but not the audits" in leader.get(
+        "/reports/audits?which=moderated&month=2026-11").get_data(as_text=True)
+    team = month[0].case.team.name
+    filtered = qa.get(f"/reports/audits?which=sampled&month=2026-11&team={team}").get_data(as_text=True)
+    assert all(f.case.team.name == team for f in month if f.case.reference in filtered)
+    assert qa.get("/reports/audits?which=nonsense&month=2026-11").status_code == 404
+
+
+def test_the_workbook_can_be_exported_with_the_pages_filters(month, as_user, world):
+    team = month[0].case.team.name
+    response = as_user(world.qa_lead).get(f"/reports/2026-11.xlsx?team={team}")
+    book = load_workbook(io.BytesIO(response.data))
+    teams = {row[1] for row in book["Audits"].iter_rows(min_row=2, values_only=True)}
+    assert teams == {team} and team.lower().replace(" ", "-") in response.headers["Content-Disposition"]
+    assert as_user(world.qa_lead).get("/reports/2026-11.xlsx?team=Nope").status_code == 404

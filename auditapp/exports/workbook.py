@@ -135,6 +135,8 @@ def _summary(sheet: Sheet, summary: MonthSummary) -> None:
         ["Audits withdrawn", h.withdrawn, None],
         *[[f"Withdrawn: {reason}", count, None] for reason, count in sorted(h.withdrawal_reasons.items())],
         ["Audits overdue", h.overdue, None],
+        ["Auditors' audits submitted late", h.submitted_late, None],
+        ["Moderations signed off late", h.moderated_late, None],
         ["Open immediate safeguarding concerns", h.open_concerns, None],
         ["% Good or better overall", h.overall.pct_good, h.overall.n],
         ["% Inadequate overall", h.overall.pct_inadequate, h.overall.n],

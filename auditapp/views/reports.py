@@ -13,7 +13,7 @@ from ..forms import ReportFilterForm
 from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
 from ..models import CASE_TYPES, Cycle, Team
 from ..sampling import open_cycle_for
-from ..summary import EQUALITY, PERIODS, MonthSummary, cached_summary, summarise
+from ..summary import BEHIND, EQUALITY, PERIODS, MonthSummary, cached_summary, summarise
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,6 +69,22 @@ def dashboard():
                                .order_by(Cycle.opened_at))))
 
 
+@bp.route("/audits")
+def audits_behind():
+    """The audits behind one headline figure, under the page's filters: listed (with links) for those
+    who may open audits; others see the count only."""
+    found = _filtered_summary(with_trend=False)
+    which = request.args.get("which", "")
+    if found is None or which not in BEHIND:
+        abort(404)
+    form, summary = found
+    label, test = BEHIND[which]
+    facts = [f for f in summary.facts if test(f)]
+    readable = permissions.reads_every_audit(current_user)
+    return render_template("reports/audits_behind.html", form=None, filters=form, summary=summary, label=label,
+                           count=len(facts), facts=facts if readable else [])
+
+
 @bp.route("/agreement")
 def agreement():
     found = _filtered_summary(with_trend=False)
@@ -92,9 +108,16 @@ def all_audits():
 
 @bp.route("/<month>.xlsx")
 def workbook(month: str):
+    """The month's workbook, with the page's team and case-type filters when it carries them."""
     if open_cycle_for(month) is None:
         abort(404)
-    content = workbook_bytes(summarise(month, clock.today()))
-    reads.note(f"Monthly summary for {month} (Excel)")
+    team, case_type = request.args.get("team") or None, request.args.get("case_type") or None
+    if team and not db.session.scalar(select(Team.id).where(Team.name == team)) or \
+            case_type and case_type not in CASE_TYPES.values():
+        abort(404)
+    content = workbook_bytes(summarise(month, clock.today(), team, case_type))
+    scope = ", ".join(filter(None, [team, case_type]))
+    reads.note(f"Monthly summary for {month}{f' ({scope})' if scope else ''} (Excel)")
+    suffix = "".join(f"-{part.lower().replace(' ', '-')}" for part in filter(None, [team, case_type]))
     return Response(content, mimetype=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="case-audit-summary-{month}.xlsx"'})
+        "Content-Disposition": f'attachment; filename="case-audit-summary-{month}{suffix}.xlsx"'})
