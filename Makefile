@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test test-sqlite test-postgres security-lint bench loadtest setup browser clean
+.PHONY: run test test-sqlite test-postgres security-lint bench loadtest setup browser office clean
 
 setup: $(VENV)/.installed node_modules/.installed auditapp/static/build/app.css
 
@@ -29,6 +29,12 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
 # Plain http on this machine: the session cookie may not be Secure here (it is everywhere else).
+# LibreOffice (headless) renders the workbook in a test, to count its printed pages.
+office:
+	@test -x /usr/bin/soffice || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-calc-nogui; }
+
 run: export SESSION_COOKIE_SECURE := 0
 run: setup
 	$(BIN)/flask db upgrade
@@ -37,7 +43,7 @@ run: setup
 	$(BIN)/huey_consumer auditapp.jobs.huey --workers 1 --quiet & trap "kill $$!" EXIT; \
 	  $(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: setup browser
+test: setup browser office
 	$(MAKE) security-lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
