@@ -90,6 +90,18 @@ BEHIND = {
 }
 
 
+def behind(which: str):
+    """(label, test) for a headline figure, or for one grade count: "grade:<judgement>:<grade>"."""
+    if which in BEHIND:
+        return BEHIND[which]
+    parts = which.split(":")
+    if len(parts) == 3 and parts[0] == "grade" and parts[1] in JUDGEMENTS and parts[2] in {str(int(g)) for g in Grade}:
+        key, grade = parts[1], int(parts[2])
+        return (f"{JUDGEMENTS[key]}: moderated {Grade(grade).label}",
+                lambda f: not f.withdrawn and f.moderated[key] == grade)
+    return None
+
+
 def headline(facts: list[AuditFacts]) -> Headline:
     live = [f for f in facts if not f.withdrawn]
     return Headline(

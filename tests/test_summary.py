@@ -295,6 +295,8 @@ def test_each_headline_figure_leads_to_the_audits_behind_it(month, as_user, worl
     filtered = qa.get(f"/reports/audits?which=sampled&month=2026-11&team={team}").get_data(as_text=True)
     assert all(f.case.team.name == team for f in month if f.case.reference in filtered)
     assert qa.get("/reports/audits?which=nonsense&month=2026-11").status_code == 404
+    by_grade = qa.get("/reports/audits?which=grade:overall:2&month=2026-11").get_data(as_text=True)
+    assert "Overall: moderated Requires improvement" in by_grade
 
 
 def test_the_workbook_can_be_exported_with_the_pages_filters(month, as_user, world):

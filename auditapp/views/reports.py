@@ -13,7 +13,7 @@ from ..forms import ReportFilterForm
 from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
 from ..models import CASE_TYPES, Cycle, Team
 from ..sampling import open_cycle_for
-from ..summary import BEHIND, EQUALITY, PERIODS, MonthSummary, cached_summary, summarise
+from ..summary import EQUALITY, PERIODS, MonthSummary, behind, cached_summary, summarise
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,11 +74,11 @@ def audits_behind():
     """The audits behind one headline figure, under the page's filters: listed (with links) for those
     who may open audits; others see the count only."""
     found = _filtered_summary(with_trend=False)
-    which = request.args.get("which", "")
-    if found is None or which not in BEHIND:
+    chosen = behind(request.args.get("which", ""))
+    if found is None or chosen is None:
         abort(404)
     form, summary = found
-    label, test = BEHIND[which]
+    label, test = chosen
     facts = [f for f in summary.facts if test(f)]
     readable = permissions.reads_every_audit(current_user)
     return render_template("reports/audits_behind.html", form=None, filters=form, summary=summary, label=label,
