@@ -169,3 +169,13 @@ def test_auditors_find_their_finished_audits_on_their_start_page(world, as_user)
     home = as_user(audit.auditor_b).get("/").get_data(as_text=True)
     assert "Your finished audits" in home and f"Case {audit.case.reference}" in home
     assert f"Case {audit.case.reference}" in as_user(audit.auditor_b).get("/my/finished").get_data(as_text=True)
+
+
+def test_the_moderation_page_shows_the_grade_descriptors(world, as_user, app):
+    from builders import ready_for_moderation, sampled_month
+    from auditapp.extensions import db as database
+    audit = ready_for_moderation(sampled_month("2026-11", per_team=1)[0])
+    database.session.commit()
+    page = as_user(audit.moderator).get(f"/audits/{audit.id}/moderate").get_data(as_text=True)
+    first_line = next(iter(app.config["DESCRIPTORS"]["voice"].indicators.values()))[0]
+    assert "Grade descriptors for voice of the child" in page and first_line in page

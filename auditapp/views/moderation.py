@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import families, permissions, reads
@@ -65,7 +65,8 @@ def moderate(audit_id: int):
                 return redirect(url_for("moderation.moderate", audit_id=audit.id))
     return render_template("moderation/moderate.html", audit=audit, form=form, changes=changes,
                            comparisons=compare(audit), a=audit.review("A"), b=audit.review("B"),
-                           family=families.shown_to(current_user, audit))
+                           family=families.shown_to(current_user, audit),
+                           descriptors=current_app.config["DESCRIPTORS"])
 
 
 def _fill_form(form: ModerationForm, entry: ModerationEntry) -> None:
