@@ -236,7 +236,7 @@ def test_an_inadequate_sign_off_schedules_a_reaudit_that_joins_that_months_sampl
     assert reaudit.audit_id == second.id
     assert second.auditor_b.team_id != second.case.team_id  # allocated by the same rules
     assert "This is a re-audit" in as_user(world.qa_lead).get(f"/audits/{second.id}").get_data(as_text=True)
-    assert "re-audited in 2026-11" in as_user(world.qa_lead).get(f"/audits/{first.id}").get_data(as_text=True)
+    assert "re-audited in November 2026" in as_user(world.qa_lead).get(f"/audits/{first.id}").get_data(as_text=True)
 
     signed_off_audit(second, grade_a=2, grade_b=2, final=2)
     db.session.commit()

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..forms import ReportFilterForm
 from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
 from ..models import CASE_TYPES, Cycle, Team
-from ..sampling import open_cycle_for
+from ..sampling import month_label, open_cycle_for
 from ..summary import EQUALITY, PERIODS, MonthSummary, behind, cached_summary, summarise
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -29,7 +29,7 @@ def _filters() -> ReportFilterForm | None:
                                      .order_by(Cycle.month.desc())))
     if not months:
         return None
-    form.month.choices = [(m, m) for m in months]
+    form.month.choices = [(m, month_label(m)) for m in months]
     form.team.choices = [("", "All teams")] + [
         (t, t) for t in db.session.scalars(select(Team.name).order_by(Team.name))]
     form.case_type.choices = [("", "All case types")] + [(label, label) for label in CASE_TYPES.values()]
