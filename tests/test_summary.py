@@ -90,7 +90,7 @@ def test_workbook_figures_equal_figures_recomputed_from_the_audits_sheet(month, 
 
 def test_audits_by_auditor(month, as_user, world):
     book = workbook(as_user(world.qa_lead))
-    sheet = book["Summary"]
+    sheet = book["Auditors"]
     table = sheet[sheet.tables["Auditors"].ref]
     rows = {cells[0].value: tuple(c.value for c in cells[1:]) for cells in table[1:]}
     # Auditor A submitted on the first five audits, auditor B on the first four.

@@ -72,6 +72,6 @@ def test_reported_apart_from_the_monthly_sample(world, as_user):
     summary = leader.get(f"/targeted/{cycle.id}/summary").get_data(as_text=True)
     assert "Cases</dt><dd class=\"govuk-summary-list__value\">2" in summary
     targeted_book = load_workbook(io.BytesIO(leader.get(f"/targeted/{cycle.id}.xlsx").data))
-    assert targeted_book.sheetnames == ["Summary", "Charts", "Audits", "Domains", "Teams", "Agreement", "Equality"]
+    assert targeted_book.sheetnames == ["Summary", "Charts", "Auditors", "Audits", "Domains", "Teams", "Agreement", "Equality"]
     assert targeted_book["Audits"].max_row == 3
     assert as_user(monthly[0].auditor_a).get(f"/targeted/{cycle.id}/summary").status_code == 403

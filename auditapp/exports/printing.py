@@ -13,6 +13,7 @@ from openpyxl.chart.label import DataLabelList
 from ..grading import GRADE_PALETTE, GRADES_BEST_FIRST
 
 WIDE_SHEETS = {"Audits", "Family feedback", "Actions"}  # the case reference repeats on each page
+ONE_PAGE = {"Summary", "Charts"}  # read at a glance: scaled to fit one page
 
 
 def set_up_printing(book: Workbook, title: str, as_at: datetime) -> None:
@@ -26,7 +27,7 @@ def set_up_printing(book: Workbook, title: str, as_at: datetime) -> None:
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 1 if ws.title == "Charts" else 0
+        ws.page_setup.fitToHeight = 1 if ws.title in ONE_PAGE else 0
         heading = _heading_row(ws)
         if heading:
             ws.print_title_rows = f"{heading}:{heading}"

@@ -19,9 +19,9 @@ from .. import clock
 from .cells import mark_as_text
 from .printing import colour_by_grade, colour_line, set_up_printing
 
-SHEETS = ["Summary", "Charts", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality", "Actions", "Themes",
-          "Family feedback"]
-TARGETED_SHEETS = ["Summary", "Charts", "Audits", "Domains", "Teams", "Agreement", "Equality"]
+SHEETS = ["Summary", "Charts", "Auditors", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality", "Actions",
+          "Themes", "Family feedback"]
+TARGETED_SHEETS = ["Summary", "Charts", "Auditors", "Audits", "Domains", "Teams", "Agreement", "Equality"]
 PERCENT = "0%"
 DECIMAL = "0.00"
 DATE = "dd/mm/yyyy"
@@ -108,7 +108,8 @@ def build_workbook(summary: MonthSummary, names: list[str] = SHEETS) -> Workbook
         sheet.ws.title = name
     writers = {"Domains": _domains, "Summary": _summary, "Audits": _audits, "Teams": _teams,
                "Agreement": _agreement, "Trend": _trend, "Equality": _equality, "Actions": _actions,
-               "Themes": _themes, "Family feedback": _family, "Charts": _charts_title}
+               "Themes": _themes, "Family feedback": _family, "Charts": _charts_title,
+               "Auditors": _auditors}
     for name in ["Domains", *[n for n in names if n != "Domains"]]:  # the charts read Domains
         writers[name](sheets[name], summary)
     _charts(book, summary)
@@ -149,9 +150,13 @@ def _summary(sheet: Sheet, summary: MonthSummary) -> None:
     for row in range(first, last + 1):
         if str(sheet.ws.cell(row, 1).value).startswith("%"):
             sheet.ws.cell(row, 2).number_format = PERCENT
+
+
+def _auditors(sheet: Sheet, summary: MonthSummary) -> None:
+    # A sheet of its own: a county's 400 managers would push the Summary over many pages.
     sheet.title("Audits by auditor (as auditor A or B)")
     sheet.table("Auditors", ["Auditor", "Allocated", "Submitted", "Overdue"],
-                [[a.name, a.allocated, a.submitted, a.overdue] for a in summary.auditors])
+                [[a.name, a.allocated, a.submitted, a.overdue] for a in summary.auditors], freeze=True)
 
 
 def _follow_up_rows(summary: MonthSummary) -> list[list]:
