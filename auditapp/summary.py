@@ -91,9 +91,13 @@ BEHIND = {
 
 
 def behind(which: str):
-    """(label, test) for a headline figure, or for one grade count: "grade:<judgement>:<grade>"."""
+    """(label, test) for a headline figure, one grade count ("grade:<judgement>:<grade>") or one
+    auditor's audits ("auditor:<name>")."""
     if which in BEHIND:
         return BEHIND[which]
+    if which.startswith("auditor:") and len(which) > 8:
+        name = which[8:]
+        return (f"Allocated to {name} as auditor A or B", lambda f: name in (f.auditor_a, f.auditor_b))
     parts = which.split(":")
     if len(parts) == 3 and parts[0] == "grade" and parts[1] in JUDGEMENTS and parts[2] in {str(int(g)) for g in Grade}:
         key, grade = parts[1], int(parts[2])

@@ -297,6 +297,9 @@ def test_each_headline_figure_leads_to_the_audits_behind_it(month, as_user, worl
     assert qa.get("/reports/audits?which=nonsense&month=2026-11").status_code == 404
     by_grade = qa.get("/reports/audits?which=grade:overall:2&month=2026-11").get_data(as_text=True)
     assert "Overall: moderated Requires improvement" in by_grade
+    person = month[0].auditor_b.name
+    mine = qa.get("/reports/audits", query_string={"which": f"auditor:{person}", "month": "2026-11"})
+    assert f"Allocated to {person} as auditor A or B" in mine.get_data(as_text=True)
 
 
 def test_the_workbook_can_be_exported_with_the_pages_filters(month, as_user, world):
