@@ -7,7 +7,7 @@ from auditapp import clock
 from auditapp.demo import large
 from auditapp.extensions import db
 from auditapp.loading import AUDIT_IN_FULL
-from auditapp.models import Audit, Case, Cycle, Event, User
+from auditapp.models import Action, Audit, Case, Cycle, Event, PractitionerReply, User
 from auditapp.moderation import compare, needs_rationale
 from auditapp.summary import summarise
 
@@ -54,6 +54,16 @@ def test_large_demo_keeps_the_rules(app, client, monkeypatch):
     assert client.post("/sign-in", data={"email": "quinn.ashby@council.example.org",
                                          "password": "demo-password-2026"}).status_code == 302
     assert "already" in app.test_cli_runner().invoke(args=["seed-demo", "--scale", "large"]).output
+    # The findings and families as the service writes them: actions open, overdue and closed,
+    # themes in the summary, families' feedback counted, practitioners' replies with disputes.
+    statuses = set(db.session.scalars(select(Action.status)))
+    assert {"open", "closed"} <= statuses
+    follow_up, family = summary.follow_up, summary.family
+    assert follow_up.raised and follow_up.overdue and follow_up.themes.total("worry", "2026-10") == 30
+    assert family.counted == 30 and family.gave_feedback and family.contacted < family.counted
+    assert db.session.scalar(select(func.count(PractitionerReply.id)).where(PractitionerReply.disputes.is_(True)))
+    page = client.get("/reports/?month=2026-10")
+    assert page.status_code == 200 and "Families who gave feedback" in page.get_data(as_text=True)
 
 
 def _months_apart(first: str, second: str) -> int:

@@ -18,7 +18,9 @@ from sqlalchemy import func, insert, select, text, update
 from ..extensions import db
 from ..grading import DOMAINS, JUDGEMENTS, grade_label
 from ..imports.users import read_people
-from ..models import (Audit, Case, Concern, Cycle, Event, ModeratedGrade, Review, ReviewGrade, Team, User)
+from ..models import (Action, Audit, Case, Concern, Cycle, Event, FamilyAnswer, FamilyContact, FamilyFeedback,
+                      ModeratedGrade, PractitionerReply, Review, ReviewGrade, Team, Theme, ThemeTag, User)
+from ..themes import STARTING_THEMES
 from ..moderation import needs_rationale
 from ..people import apply_people, hash_password, save_user, team_named
 from ..workdays import add_working_days
@@ -73,7 +75,8 @@ class Batch:
 
     def flush(self) -> None:
         # Parents before children, as the foreign keys need.
-        for model in (Team, User, Case, Cycle, Audit, Review, ReviewGrade, ModeratedGrade, Concern, Event):
+        for model in (Team, User, Case, Cycle, Audit, Review, ReviewGrade, ModeratedGrade, Concern, Event, Action,
+                      ThemeTag, FamilyContact, FamilyFeedback, FamilyAnswer, PractitionerReply):
             rows = self.rows.pop(model, None)
             if rows:
                 db.session.execute(insert(model), rows)
@@ -86,9 +89,14 @@ def seed_large(progress: Callable[[str], None] = lambda message: None) -> str:
     teams, managers, seniors = _people(rng)
     progress(f"{len(managers)} managers in {len(teams)} teams, {len(seniors)} senior managers")
     ids = Ids()
-    for model in (Case, Cycle, Audit, Review, ReviewGrade, ModeratedGrade, Concern, Event):
+    for model in (Case, Cycle, Audit, Review, ReviewGrade, ModeratedGrade, Concern, Event, Action, ThemeTag,
+                  FamilyContact, FamilyFeedback, FamilyAnswer, PractitionerReply):
         ids.start(model)
     batch = Batch()
+    db.session.execute(insert(Theme), [{"name": name, "created_at": _at(date(2016, 1, 4), 9)}
+                                       for name in STARTING_THEMES])
+    global THEME_IDS
+    THEME_IDS = list(db.session.scalars(select(Theme.id)))
     cases = _cases(rng, ids, batch, teams, managers)
     batch.flush()
     progress(f"{len(cases):,} cases")
@@ -272,18 +280,69 @@ def _audit(rng, ids, batch, cycle_id, start, case, by_team, seniors, stage, with
                 event(signed_off, moderator[0], "Rationale saved", name, after=rationale)
             if key == "overall":
                 event(signed_off, moderator[0], "Signed off", after=grade_label(final))
-    elif stage == "ready" and rng.random() < 0.3:
+        _findings(rng, ids, batch, audit_id, manager_id, moderator[0], signed_off, event)
+    if "B" in roles and submitted_at["B"]:
+        _family(rng, ids, batch, audit_id, auditor_b[0], saved_at["B"])
+    if stage == "ready" and rng.random() < 0.3:
         batch.add(Concern, id=ids.take(Concern), audit_id=audit_id, raised_by_id=auditor_b[0],
                   raised_at=saved_at["B"], details=wording.CONCERN, acknowledged_by_id=None,
                   acknowledged_at=None, response=None)
         event(saved_at["B"], auditor_b[0], "Immediate safeguarding concern raised", after=wording.CONCERN)
 
 
+THEME_IDS: list[int] = []
+TODAY = date(2026, 11, 23)
+
+
+def _findings(rng, ids, batch, audit_id, owner_id, moderator_id, signed_off, event) -> None:
+    """What the service writes after sign-off: themes, an action in some state, the practitioner's reply."""
+    worry, strength = rng.sample(THEME_IDS, 2)
+    batch.add(ThemeTag, id=ids.take(ThemeTag), audit_id=audit_id, theme_id=worry, role="M", kind="worry")
+    batch.add(ThemeTag, id=ids.take(ThemeTag), audit_id=audit_id, theme_id=strength, role="M", kind="strength")
+    if rng.random() < 0.7:
+        action_id, due = ids.take(Action), add_working_days(signed_off.date(), rng.choice([1, 5, 20, 20]))
+        closed = due < TODAY and rng.random() < 0.85  # most old actions closed; some left overdue
+        verified = _at(due + timedelta(days=rng.choice([-3, -1, 2])), 15) if closed else None
+        batch.add(Action, id=action_id, audit_id=audit_id, proposed_role="M", proposed_by_id=moderator_id,
+                  proposed_at=signed_off, description=rng.choice(wording.ACTIONS), owner_id=owner_id, due=due,
+                  priority="standard", domain=rng.choice(list(DOMAINS)), theme_id=worry,
+                  status="closed" if closed else "open", confirmed_by_id=moderator_id, confirmed_at=signed_off,
+                  progress=None, evidence=wording.EVIDENCE_DONE if closed else None,
+                  evidence_location=wording.EVIDENCE_WHERE if closed else None, done_at=verified,
+                  verified_by_id=moderator_id if closed else None, verified_at=verified, sent_back_reason=None,
+                  removed_reason=None, version=1)
+        event(signed_off, moderator_id, "Action added", f"action {action_id}")
+    if rng.random() < 0.8:
+        disputes = rng.random() < 0.1
+        batch.add(PractitionerReply, id=ids.take(PractitionerReply), audit_id=audit_id, held=True,
+                  held_on=(signed_off + timedelta(days=3)).date(), not_held_reason=None,
+                  practitioner_view=wording.PRACTITIONER_VIEW, disputes=disputes,
+                  dispute_details=wording.DISPUTE if disputes else None, recorded_by_id=owner_id,
+                  recorded_at=signed_off + timedelta(days=3), response=None, responded_by_id=None,
+                  responded_at=None, version=1)
+
+
+def _family(rng, ids, batch, audit_id, auditor_id, at) -> None:
+    outcome = rng.choices(["gave_feedback", "declined", "no_response", "not_contacted"], [50, 15, 25, 10])[0]
+    if outcome != "not_contacted":
+        batch.add(FamilyContact, id=ids.take(FamilyContact), audit_id=audit_id, role="B",
+                  attempted_on=(at - timedelta(days=1)).date(), who="parent", method="phone",
+                  recorded_by_id=auditor_id, recorded_at=at)
+    batch.add(FamilyFeedback, id=ids.take(FamilyFeedback), audit_id=audit_id, role="B", outcome=outcome,
+              not_contacted_reason="Contact could put the child at risk" if outcome == "not_contacted" else None,
+              recorded_by_id=auditor_id, recorded_at=at, version=1)
+    if outcome == "gave_feedback":
+        batch.add(FamilyAnswer, id=ids.take(FamilyAnswer), audit_id=audit_id, respondent="parent",
+                  understood=rng.randint(2, 4), understood_words=None, listened=rng.randint(2, 4),
+                  listened_words=None, better=rng.randint(1, 4), better_words=None, change_words=None)
+
+
 def _reset_sequences() -> None:
     """PostgreSQL's id sequences must move past the ids written here."""
     if db.engine.dialect.name != "postgresql":
         return
-    for model in (Team, User, Case, Cycle, Audit, Review, ReviewGrade, ModeratedGrade, Concern, Event):
+    for model in (Team, User, Case, Cycle, Audit, Review, ReviewGrade, ModeratedGrade, Concern, Event, Action,
+                  ThemeTag, FamilyContact, FamilyFeedback, FamilyAnswer, PractitionerReply):
         sequence = func.pg_get_serial_sequence(f'"{model.__tablename__}"', "id")
         db.session.execute(select(func.setval(sequence, select(func.coalesce(func.max(model.id), 1)).scalar_subquery())))
 
