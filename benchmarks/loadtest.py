@@ -134,7 +134,7 @@ def work(person: Person, path: str, make_form, stop: float, tally: Tally, seed: 
 def plan(target: Target) -> list[tuple[Person, str, object]]:
     """Who does what: each open review's auditor (twice for some, as two tabs), each moderation
     waiting, and readers of the reports, up to USERS."""
-    month = select(Cycle.id).where(Cycle.month == "2026-11").scalar_subquery()
+    month = select(Cycle.id).where(Cycle.month == "2026-11", Cycle.kind == "random").scalar_subquery()
     live = and_(Audit.cycle_id == month, Audit.signed_off_at.is_(None), Audit.withdrawal_requested_at.is_(None))
     submitted = exists().where(Review.audit_id == Audit.id, Review.role == "A", Review.submitted_at.is_not(None))
     both = [exists().where(Review.audit_id == Audit.id, Review.role == role, Review.submitted_at.is_not(None))

@@ -16,7 +16,7 @@ def _submitted(role: str, done: bool):
 
 def page_urls() -> dict[str, tuple[str, str]]:
     """name -> (who signs in, path), for the current month of the loaded demo."""
-    current = select(Cycle.id).where(Cycle.month == "2026-11").scalar_subquery()
+    current = select(Cycle.id).where(Cycle.month == "2026-11", Cycle.kind == "random").scalar_subquery()
     live = and_(Audit.cycle_id == current, Audit.signed_off_at.is_(None), Audit.withdrawal_requested_at.is_(None))
     draft = db.session.execute(select(Audit.id, User.email).join(User, User.id == Audit.auditor_a_id)
                                .where(live, _submitted("A", False)).order_by(Audit.id).limit(1)).one()
