@@ -148,10 +148,10 @@ def run_database(name: str, url: str, folder: Path) -> dict:
         upgrade()
         seed_demo()
         small = statement_counts(app)
-        if name == "PostgreSQL":  # one PostgreSQL database: empty it for the large one
+        if name == "PostgreSQL":  # one PostgreSQL database: empty it (tables, triggers' function) for the large one
             db.session.remove()
-            db.drop_all()
-            db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.execute(db.text("DROP SCHEMA public CASCADE"))
+            db.session.execute(db.text("CREATE SCHEMA public"))
             db.session.commit()
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
     with app.app_context():
