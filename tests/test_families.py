@@ -98,6 +98,8 @@ def test_the_summary_counts_families_only_once_both_audits_are_in(world, as_user
     page = leader.get("/reports/?month=2026-11").get_data(as_text=True)
     # One family is too few to judge a rate or an average by: the page says so, the workbook has the figures.
     assert "Families who gave feedback</dt><dd class=\"govuk-summary-list__value\">Too few to judge (n=1)" in page
+    behind = as_user(world.qa_lead).get("/reports/audits?which=family:gave_feedback&month=2026-11").get_data(as_text=True)
+    assert "Families: gave feedback: 1" in behind and audit.case.reference in behind
     book = load_workbook(io.BytesIO(as_user(world.qa_lead).get("/reports/2026-11.xlsx").data))
     sheet = book["Family feedback"]
     header = [c.value for c in sheet[2]]

@@ -11,7 +11,8 @@ from ..exports.workbook import workbook_bytes
 from ..extensions import db
 from ..forms import ReportFilterForm
 from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
-from ..models import CASE_TYPES, Cycle, Team
+from ..models import CASE_TYPES, Cycle, FamilyFeedback, PractitionerReply, Team
+from ..models.families import OUTCOMES
 from ..sampling import month_label, open_cycle_for
 from ..summary import EQUALITY, PERIODS, MonthSummary, behind, cached_summary, summarise
 
@@ -74,7 +75,8 @@ def audits_behind():
     """The audits behind one headline figure, under the page's filters: listed (with links) for those
     who may open audits; others see the count only."""
     found = _filtered_summary(with_trend=False)
-    chosen = behind(request.args.get("which", ""))
+    which = request.args.get("which", "")
+    chosen = behind(which) or _behind_follow_up(which)
     if found is None or chosen is None:
         abort(404)
     form, summary = found
@@ -83,6 +85,20 @@ def audits_behind():
     readable = permissions.reads_every_audit(current_user)
     return render_template("reports/audits_behind.html", form=None, filters=form, summary=summary, label=label,
                            count=len(facts), facts=facts if readable else [])
+
+
+def _behind_follow_up(which: str):
+    """(label, test) for the figures that live beside the audits: disputes and family outcomes."""
+    if which == "disputed":
+        ids = set(db.session.scalars(select(PractitionerReply.audit_id).where(PractitionerReply.disputes.is_(True))))
+        return "Findings disputed by the practitioner", lambda f: f.audit_id in ids
+    outcome = next((key for key, label in OUTCOMES.items() if which == f"family:{key}"), None)
+    if outcome:
+        ids = set(db.session.scalars(select(FamilyFeedback.audit_id).where(FamilyFeedback.outcome == outcome)))
+        # Only audits both auditors have submitted are counted (family work is blind before that).
+        return (f"Families: {OUTCOMES[outcome].lower()}",
+                lambda f: f.audit_id in ids and f.submitted_a and f.submitted_b and not f.withdrawn)
+    return None
 
 
 @bp.route("/agreement")
