@@ -312,7 +312,7 @@ def test_auditor_a_records_the_reply_after_sign_off_and_a_dispute_reaches_the_mo
     db.session.expire_all()
     assert db.session.scalar(select(PractitionerReply.response)) == "Grade stands: see plan"
     dashboard = as_user(world.qa_lead).get("/reports/?month=2026-11").get_data(as_text=True)
-    assert "which=disputed&amp;month=2026-11\">1<" in dashboard
+    assert "month=2026-11&amp;which=disputed\">1<" in dashboard
     behind = as_user(world.qa_lead).get("/reports/audits?which=disputed&month=2026-11").get_data(as_text=True)
     assert "Findings disputed by the practitioner: 1" in behind and audit.case.reference in behind
 

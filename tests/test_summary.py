@@ -236,13 +236,13 @@ def test_the_dashboard_shows_a_change_at_once(month, as_user, world):
     """Figures are remembered between readers, but never past a change to the data."""
     leader = as_user(world.leader)
     before = leader.get("/reports/").get_data(as_text=True)
-    assert 'Moderated</dt><dd class="govuk-summary-list__value"><a class="govuk-link" href="/reports/audits?which=moderated&amp;month=2026-11">4<' in before
+    assert 'Moderated</dt><dd class="govuk-summary-list__value"><a class="govuk-link" href="/reports/audits?month=2026-11&amp;which=moderated">4<' in before
     audit = month[5]
     as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data=review_data(3))
     as_user(audit.auditor_b).post(f"/audits/{audit.id}/review/B", data=review_data(3))
     as_user(audit.moderator).post(f"/audits/{audit.id}/moderate", data=moderation_data(3))
     after = leader.get("/reports/").get_data(as_text=True)
-    assert 'month=2026-11">5<span class="govuk-visually-hidden"> moderated' in after
+    assert 'which=moderated">5<span class="govuk-visually-hidden"> moderated' in after
 
 
 def test_every_sheet_prints_a4_landscape_one_page_wide_with_marking_and_headings(month, as_user, world):
