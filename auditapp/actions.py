@@ -17,7 +17,7 @@ from .grading import DOMAINS
 from .history import record
 from .models import Action, Audit, Case, Cycle, Theme, User
 from .models.findings import PRIORITIES
-from .permissions import (can_change_proposal, can_decide_actions, can_propose_action, can_update_action,
+from .permissions import (can_change_action, can_propose_action, can_update_action, decides_action,
                           can_verify_action, require)
 from .workdays import add_working_days
 
@@ -104,13 +104,12 @@ def propose(actor: User, audit: Audit, entry: ActionEntry) -> Action:
 def edit(actor: User, action: Action, audit: Audit, entry: ActionEntry, expected_version: int | None,
          confirm: bool = False) -> None:
     """The proposer changes their proposal; the moderator edits and, with `confirm`, confirms it."""
-    deciding = can_decide_actions(actor, audit) and action.status in ("proposed", "open")
-    require(deciding or can_change_proposal(actor, action, audit), "You cannot change this action now")
+    require(can_change_action(actor, action, audit), "You cannot change this action now")
     check_version(action.version, expected_version, "This action")
     _check(entry, action.due)
     claim_version(action, "version", "This action")
     _apply(action, entry)
-    if confirm and deciding and action.status == "proposed":
+    if confirm and action.status == "proposed" and decides_action(actor, action, audit):
         action.status, action.confirmed_by_id, action.confirmed_at = "open", actor.id, clock.now()
         _history(actor, "Action confirmed", action, audit, action.description)
         notices.action_assigned(action, audit, db.session.get(User, action.owner_id))
@@ -120,8 +119,7 @@ def edit(actor: User, action: Action, audit: Audit, entry: ActionEntry, expected
 
 
 def remove(actor: User, action: Action, audit: Audit, reason: str, expected_version: int | None) -> None:
-    deciding = can_decide_actions(actor, audit) and action.status in ("proposed", "open")
-    require(deciding or can_change_proposal(actor, action, audit), "You cannot remove this action now")
+    require(can_change_action(actor, action, audit), "You cannot remove this action now")
     check_version(action.version, expected_version, "This action")
     reason = (reason or "").strip()
     if not reason:

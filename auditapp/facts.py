@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from .extensions import db
 from .grading import DOMAINS, JUDGEMENTS
 from .models import (CASE_TYPES, Audit, Case, Concern, Cycle, ModeratedGrade, Review, ReviewGrade, Team, User,
-                     is_late, is_overdue, status_of)
+                     case_type_key, is_late, is_overdue, status_of)
 from .sampling import WITHDRAWAL_REASONS
 
 EQUALITY = {"age_band": "Age band", "gender": "Gender", "ethnicity": "Ethnicity", "disability": "Disability"}
@@ -77,8 +77,7 @@ class Scope:
         if self.team:
             query = query.join(Team, Team.id == Case.team_id).where(Team.name == self.team)
         if self.case_type:
-            key = next((k for k, label in CASE_TYPES.items() if label == self.case_type), None)
-            query = query.where(Case.case_type == key)
+            query = query.where(Case.case_type == case_type_key(self.case_type))
         return query
 
     def audit_ids(self) -> Select:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from .extensions import db
-from .models import CASE_TYPES, Audit, Case, Cycle, FamilyAnswer, FamilyContact, FamilyFeedback, Review, Team
+from .models import Audit, Case, Cycle, FamilyAnswer, FamilyContact, FamilyFeedback, Review, Team, case_type_key
 from .models.families import OUTCOMES, QUESTIONS, RATINGS, RESPONDENTS
 from .sampling import in_live_cycle
 
@@ -50,7 +50,7 @@ def family_figures(month: str, team: str | None = None, case_type: str | None = 
     if team:
         audits = audits.where(Team.name == team)
     if case_type:
-        audits = audits.where(Case.case_type == next((k for k, v in CASE_TYPES.items() if v == case_type), None))
+        audits = audits.where(Case.case_type == case_type_key(case_type))
     everyone = db.session.execute(audits.order_by(Case.reference)).all()
     both_in = set(db.session.scalars(submitted.where(Review.audit_id.in_([r.id for r in everyone]))))
     shown = {row.id: row for row in everyone if row.id in both_in}

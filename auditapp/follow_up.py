@@ -11,7 +11,8 @@ from sqlalchemy.orm import aliased
 from .actions import overdue_clause
 from .extensions import db
 from .grading import DOMAINS, grade_label
-from .models import CASE_TYPES, Action, Audit, Case, Cycle, ModeratedGrade, PractitionerReply, Reaudit, Team, Theme, User
+from .models import (Action, Audit, Case, Cycle, ModeratedGrade, PractitionerReply, Reaudit, Team, Theme, User,
+                     case_type_key)
 from .models.findings import ACTION_STATES, PRIORITIES
 from .sampling import in_live_cycle
 from .themes import ThemeCounts, theme_counts
@@ -62,7 +63,7 @@ def follow_up(month: str, today: date, team: str | None = None, case_type: str |
         if team:
             query = query.where(Team.name == team)
         if case_type:  # the label, as the report filters give it
-            query = query.where(Case.case_type == next((k for k, v in CASE_TYPES.items() if v == case_type), None))
+            query = query.where(Case.case_type == case_type_key(case_type))
         return query
 
     owner = aliased(User)

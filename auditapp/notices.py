@@ -3,6 +3,7 @@ recorded (at once), when an action is assigned, and (from the daily job) before 
 dates, with escalation when work is well overdue. Someone away is not emailed: their line manager
 is told instead. Each message names the case reference and links to the audit, nothing more."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -11,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from .extensions import db
 from .loading import AUDIT_PROGRESS
 from .mail import audit_link, queue
-from .models import Action, Audit, Case, Concern, Team, User
+from .models import Action, Audit, Case, Concern, User
 from .people import away_on
 from .workdays import add_working_days
 
@@ -28,9 +29,18 @@ def _qa_leads() -> list[User]:
     return list(db.session.scalars(select(User).where(User.is_qa_lead.is_(True), User.active.is_(True))))
 
 
-def _deliver_to(user: User, today: date) -> tuple[User | None, str]:
+@dataclass
+class _Day:
+    """What the daily job reads once, not once per reminder: who is away and who the QA leads are."""
+
+    today: date
+    away: set[int]
+    qa_leads: list[User]
+
+
+def _deliver_to(user: User, day: _Day) -> tuple[User | None, str]:
     """The person, or their line manager if they are away today (with a note saying so)."""
-    if user.id not in away_on(today):
+    if user.id not in day.away:
         return user, ""
     manager = db.session.get(User, user.line_manager_id) if user.line_manager_id else None
     return manager, f"{user.name} is away, so this comes to you as their line manager."
@@ -69,7 +79,7 @@ def action_assigned(action: Action, audit: Audit, owner: User) -> None:
 
 def daily(today: date) -> int:
     """Queue every reminder due today (each at most once, by its key). Returns how many were queued."""
-    queued = 0
+    queued, day = 0, _Day(today, away_on(today), _qa_leads())
     live = (select(Audit).options(joinedload(Audit.case).joinedload(Case.team), joinedload(Audit.cycle),
                                   joinedload(Audit.auditor_a), joinedload(Audit.auditor_b),
                                   joinedload(Audit.moderator))
@@ -79,29 +89,29 @@ def daily(today: date) -> int:
         for role in ("A", "B"):
             review = audit.review(role)
             if not (review and review.submitted_at):
-                queued += _deadline(audit, audit.auditor(role), f"{role}", audit.auditor_due, today,
+                queued += _deadline(audit, audit.auditor(role), f"{role}", audit.auditor_due, day,
                                     f"your audit of case {audit.case.reference}")
         if audit.both_submitted and audit.moderation_due:
-            queued += _deadline(audit, audit.moderator, "M", audit.moderation_due, today,
+            queued += _deadline(audit, audit.moderator, "M", audit.moderation_due, day,
                                 f"the moderation of case {audit.case.reference}")
-    queued += _actions_overdue(today)
+    queued += _actions_overdue(day)
     return queued
 
 
-def _deadline(audit: Audit, person: User, who: str, due: date, today: date, what: str) -> int:
+def _deadline(audit: Audit, person: User, who: str, due: date, day: _Day, what: str) -> int:
     """Two working days before, on the day after, and three working days after: escalated."""
-    link, queued = audit_link(audit), 0
+    link, queued, today = audit_link(audit), 0, day.today
     if today <= due <= add_working_days(today, 2):
-        queued += _to(person, today, f"due-soon:{audit.id}:{who}:{due}", f"Case audit: due {due:%-d %B}",
+        queued += _to(person, day, f"due-soon:{audit.id}:{who}:{due}", f"Case audit: due {due:%-d %B}",
                       f"A reminder: {what} is due on {due:%-d %B %Y}.", link, audit)
     if today > due:
-        queued += _to(person, today, f"overdue:{audit.id}:{who}:{due}", "Case audit: overdue",
+        queued += _to(person, day, f"overdue:{audit.id}:{who}:{due}", "Case audit: overdue",
                       f"{what[0].upper()}{what[1:]} was due on {due:%-d %B %Y} and is now overdue.", link, audit)
     if today >= add_working_days(due, 3):
-        team = db.session.get(Team, audit.case.team_id)
+        team = audit.case.team
         told = {u.id: u for u in (db.session.get(User, person.line_manager_id) if person.line_manager_id else None,
                                   db.session.get(User, team.senior_manager_id) if team.senior_manager_id else None,
-                                  *_qa_leads()) if u is not None}
+                                  *day.qa_leads) if u is not None}
         for manager in told.values():
             if queue(f"escalation:{audit.id}:{who}:{due}:{manager.id}", manager,
                      f"Case audit: case {audit.case.reference} is well overdue",
@@ -112,21 +122,21 @@ def _deadline(audit: Audit, person: User, who: str, due: date, today: date, what
     return queued
 
 
-def _to(person: User, today: date, key: str, subject: str, text: str, link: str, audit: Audit) -> int:
-    recipient, note = _deliver_to(person, today)
+def _to(person: User, day: _Day, key: str, subject: str, text: str, link: str, audit: Audit) -> int:
+    recipient, note = _deliver_to(person, day)
     if recipient is None:
         return 0
     return int(queue(f"{key}:{recipient.id}", recipient, subject,
                      _body(*filter(None, [note, text, f"Open the audit: {link}"])), audit) is not None)
 
 
-def _actions_overdue(today: date) -> int:
+def _actions_overdue(day: _Day) -> int:
     queued = 0
     overdue = db.session.scalars(
         select(Action).options(joinedload(Action.owner), joinedload(Action.audit).joinedload(Audit.case))
-        .where(Action.status.in_(("open", "done")), Action.due < today))
+        .where(Action.status.in_(("open", "done")), Action.due < day.today))
     for action in overdue:
-        queued += _to(action.owner, today, f"action-overdue:{action.id}:{action.due}",
+        queued += _to(action.owner, day, f"action-overdue:{action.id}:{action.due}",
                       "Case audit: an action is overdue",
                       f"Your action from the audit of case {action.audit.case.reference} was due on "
                       f"{action.due:%-d %B %Y} and is not yet closed.", audit_link(action.audit), action.audit)

@@ -175,6 +175,16 @@ def can_decide_actions(user: User, audit: Audit) -> bool:
     return can_moderate(user, audit)
 
 
+def decides_action(user: User, action, audit: Audit) -> bool:
+    """The moderator, while moderating, over an action not yet closed or removed."""
+    return can_decide_actions(user, audit) and action.status in ("proposed", "open")
+
+
+def can_change_action(user: User, action, audit: Audit) -> bool:
+    """Change or remove it: the moderator deciding it, or the auditor who proposed it."""
+    return decides_action(user, action, audit) or can_change_proposal(user, action, audit)
+
+
 def can_update_action(user: User, action) -> bool:
     return user.id == action.owner_id and action.status == "open"
 

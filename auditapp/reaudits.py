@@ -13,12 +13,7 @@ from .extensions import db
 from .grading import JUDGEMENTS, Grade
 from .history import record
 from .models import Audit, Case, Cycle, Reaudit, User
-
-
-def _months_after(month: str, count: int) -> str:
-    year, number = map(int, month.split("-"))
-    index = year * 12 + number - 1 + count
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+from .sampling import months_before
 
 
 def schedule_if_inadequate(actor: User, audit: Audit, overall: int | None) -> Reaudit | None:
@@ -28,7 +23,7 @@ def schedule_if_inadequate(actor: User, audit: Audit, overall: int | None) -> Re
     existing = db.session.scalar(select(Reaudit).where(Reaudit.first_audit_id == audit.id))
     if existing is not None:
         return existing
-    due = _months_after(audit.cycle.month, current_app.config["REAUDIT_AFTER_MONTHS"])
+    due = months_before(audit.cycle.month, -current_app.config["REAUDIT_AFTER_MONTHS"])  # months after
     reaudit = Reaudit(first_audit_id=audit.id, due_month=due, scheduled_at=clock.now())
     db.session.add(reaudit)
     record(actor, "Re-audit scheduled", audit, after=due)

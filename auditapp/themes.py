@@ -73,7 +73,8 @@ def named_tags(audit: Audit) -> dict[str, dict[str, list[str]]]:
 def save_tags(actor: User, audit: Audit, role: str, chosen: dict[str, set[int]]) -> None:
     """Replace this role's tags with `chosen` (kind -> theme ids). Retired themes already tagged stay."""
     require(can_tag_themes(actor, audit, role), "You cannot tag themes on this audit now")
-    active = {t.id for t in active_themes()}
+    themes = all_themes()
+    active = {t.id for t in themes if t.retired_at is None}
     before = tags_of(audit, role)
     for kind in THEME_KINDS:
         wanted = {i for i in chosen.get(kind, set()) if i in active} | (before[kind] - active)
@@ -82,7 +83,7 @@ def save_tags(actor: User, audit: Audit, role: str, chosen: dict[str, set[int]])
         db.session.execute(delete(ThemeTag).where(ThemeTag.audit_id == audit.id, ThemeTag.role == role,
                                                   ThemeTag.kind == kind))
         db.session.add_all(ThemeTag(audit_id=audit.id, theme_id=i, role=role, kind=kind) for i in sorted(wanted))
-        names = ", ".join(t.name for t in all_themes() if t.id in wanted) or "none"
+        names = ", ".join(t.name for t in themes if t.id in wanted) or "none"
         record(actor, f"Themes tagged as {THEME_KINDS[kind].lower()}s", audit,
                review_role=role if role in ("A", "B") else None, after=names)
     db.session.flush()

@@ -23,6 +23,11 @@ CASE_TYPES = {
     "care_leaver": "Care leaver",
 }
 
+def case_type_key(label: str | None) -> str | None:
+    """The key of a case type's label, as the report filters give it (None if there is none)."""
+    return next((key for key, name in CASE_TYPES.items() if name == label), None)
+
+
 ROLE_LABELS = {
     "is_auditor": "Auditor",
     "is_senior_manager": "Senior manager",

@@ -89,9 +89,8 @@ def propose(audit_id: int):
 @allow(permissions.anyone_signed_in)
 def edit(action_id: int):
     action, audit = _action(action_id)
-    moderating = permissions.can_decide_actions(current_user, audit) and action.status in ("proposed", "open")
-    permissions.require(moderating or permissions.can_change_proposal(current_user, action, audit),
-                        "This action cannot be changed now")
+    permissions.require(permissions.can_change_action(current_user, action, audit), "This action cannot be changed now")
+    moderating = permissions.decides_action(current_user, action, audit)
     form = ActionForm()
     _choices(form)
     if request.method == "GET":
@@ -115,9 +114,7 @@ def edit(action_id: int):
 @allow(permissions.anyone_signed_in)
 def remove(action_id: int):
     action, audit = _action(action_id)
-    permissions.require((permissions.can_decide_actions(current_user, audit) and action.status in ("proposed", "open"))
-                        or permissions.can_change_proposal(current_user, action, audit),
-                        "This action cannot be removed now")
+    permissions.require(permissions.can_change_action(current_user, action, audit), "This action cannot be removed now")
     form = RemoveActionForm()
     if request.method == "GET":
         form.version.data = str(action.version)

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from .. import clock, permissions, reads, targeted, worklists
 from ..access import allow
@@ -62,7 +62,7 @@ def show(cycle_id: int):
     search, team, case_type = (request.args.get(k, "").strip()[:100] for k in ("q", "team", "case_type"))
     found = select(Case).options(*CASE_ROW).order_by(Case.reference)
     if search:
-        found = found.where(or_(func.upper(Case.reference).like(f"{search.upper()}%")))
+        found = found.where(func.upper(Case.reference).like(f"{search.upper()}%"))
     if team.isdigit():
         found = found.where(Case.team_id == int(team))
     if case_type in CASE_TYPES:
