@@ -40,6 +40,14 @@ def requested_page() -> int:
     return int(text) if text.isdigit() and len(text) < 10 and int(text) > 0 else 1
 
 
+def page_of(items: list, size: int) -> Page:
+    """A page of a list already computed (the figures behind a count, remembered in memory)."""
+    if not items:
+        return Page([], 1, size, 0)
+    number = min(requested_page(), page_count(len(items), size))
+    return Page(items[(number - 1) * size:number * size], number, size, len(items))
+
+
 def paginate(query: Select, size: int, number: int | None = None) -> Page:
     """A page of the query's objects. A page past the end shows the last page, never an error."""
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))

@@ -2,7 +2,7 @@
 cases on one theme, with the same two auditors and moderation, optionally fewer domains and
 questions of its own. Reported apart from the random sample (its own summary and workbook)."""
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from . import clock
 from .allocation import Pool, allocate
@@ -94,5 +94,5 @@ def save_answers(actor: User, audit: Audit, role: str, review, answers: dict[int
     db.session.flush()
 
 
-def targeted_audits() -> list[Cycle]:
-    return list(db.session.scalars(select(Cycle).where(Cycle.kind == "targeted").order_by(Cycle.opened_at.desc())))
+def targeted_audits() -> Select:
+    return select(Cycle).where(Cycle.kind == "targeted").order_by(Cycle.opened_at.desc(), Cycle.id.desc())

@@ -289,6 +289,7 @@ def test_each_headline_figure_leads_to_the_audits_behind_it(month, as_user, worl
     qa, leader = as_user(world.qa_lead), as_user(world.leader)
     page = qa.get("/reports/audits?which=moderated&month=2026-11").get_data(as_text=True)
     assert "Moderated: 4" in page and page.count('href="/audits/') == 4
+    assert "Showing 1 to 4 of 4" in page  # paged, as every list is
     assert "You can read the figures but not the audits" in leader.get(
         "/reports/audits?which=moderated&month=2026-11").get_data(as_text=True)
     team = month[0].case.team.name

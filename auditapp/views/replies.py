@@ -10,9 +10,11 @@ from ..errors import RuleError
 from ..extensions import db
 from ..finding_forms import DisputeResponseForm, ReplyForm, parse_day
 from ..grading import JUDGEMENTS
+from ..paging import page_of
 from . import form_posted, show_rule_error
 
 bp = Blueprint("replies", __name__)
+PAGE_SIZE = 20
 
 
 def _refused(form, audit_id: int, conflict: Conflict):
@@ -86,4 +88,4 @@ def respond(audit_id: int):
 @bp.route("/reaudits")
 @allow(permissions.can_see_reaudits)
 def reaudit_list():
-    return render_template("reaudits/index.html", rows=reaudits.overview(), judgements=JUDGEMENTS)
+    return render_template("reaudits/index.html", page=page_of(reaudits.overview(), PAGE_SIZE), judgements=JUDGEMENTS)

@@ -13,11 +13,13 @@ from ..forms import ReportFilterForm
 from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
 from ..models import CASE_TYPES, Cycle, FamilyFeedback, PractitionerReply, Team
 from ..models.families import OUTCOMES
+from ..paging import page_of
 from ..sampling import month_label, open_cycle_for
 from ..summary import EQUALITY, PERIODS, MonthSummary, behind, cached_summary, summarise
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 50
 
 
 allow_blueprint(bp, permissions.can_read_reports)
@@ -83,8 +85,9 @@ def audits_behind():
     label, test = chosen
     facts = [f for f in summary.facts if test(f)]
     readable = permissions.reads_every_audit(current_user)
+    args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template("reports/audits_behind.html", form=None, filters=form, summary=summary, label=label,
-                           count=len(facts), facts=facts if readable else [])
+                           count=len(facts), page=page_of(facts if readable else [], PAGE_SIZE), args=args)
 
 
 def _behind_follow_up(which: str):

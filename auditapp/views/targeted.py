@@ -33,8 +33,9 @@ def _cycle(cycle_id: int) -> Cycle:
 @bp.route("/")
 @allow(permissions.can_manage)
 def index():
-    cycles = targeted.targeted_audits()
-    return render_template("targeted/index.html", overviews=worklists.cycle_overviews(cycles, clock.today()))
+    page = paginate(targeted.targeted_audits(), PICK_PAGE)
+    return render_template("targeted/index.html", page=page,
+                           overviews=worklists.cycle_overviews(page.items, clock.today()))
 
 
 @bp.route("/new", methods=["GET", "POST"])

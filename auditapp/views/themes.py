@@ -12,10 +12,12 @@ from ..finding_forms import ThemeForm, ThemeTagsForm
 from ..loading import AUDIT_ROW
 from ..models import Audit, Theme
 from ..models.findings import THEME_KINDS
+from ..paging import Page, paginate
 from ..sampling import check_month
 from . import form_posted, show_rule_error
 
 bp = Blueprint("themes", __name__)
+PAGE_SIZE = 50
 
 
 @bp.route("/themes", methods=["GET", "POST"])
@@ -83,8 +85,9 @@ def audits_behind(theme_id: int, kind: str, month: str):
     if theme is None or kind not in THEME_KINDS:
         abort(404)
     ids = themes.audits_tagged(theme_id, kind, month, months)
-    audits = list(db.session.scalars(select(Audit).options(*AUDIT_ROW).where(Audit.id.in_(ids))
-                                     .order_by(Audit.id))) if ids else []
-    readable = [a for a in audits if permissions.can_view_audit(current_user, a)]
-    return render_template("themes/audits.html", theme=theme, kind=THEME_KINDS[kind], month=month,
-                           months=months, count=len(audits), audits=readable)
+    # Listed for those who may open every audit (the QA lead, senior managers); others see the count.
+    listed = permissions.reads_every_audit(current_user) and ids
+    page = paginate(select(Audit).options(*AUDIT_ROW).where(Audit.id.in_(ids)).order_by(Audit.id), PAGE_SIZE) \
+        if listed else Page([], 1, PAGE_SIZE, 0)
+    return render_template("themes/audits.html", theme=theme, kind=THEME_KINDS[kind], kind_key=kind, month=month,
+                           months=months, count=len(ids), page=page)

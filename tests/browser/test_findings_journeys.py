@@ -91,3 +91,42 @@ def test_themes_replies_and_the_lists_for_the_qa_lead(visit):
     qa.check("All actions")
     page.goto("/reaudits")
     qa.check("Re-audits")
+
+
+def test_the_remaining_findings_pages_pass_axe(visit):
+    """Removing a proposal, the team's actions, a dispute's response, and the audits behind a
+    dashboard figure and a theme count."""
+    from auditapp import replies
+    from builders import in_full, proposed_action, tagged
+    world = build_world()
+    audits = sample_month(world.qa_lead)
+    fathers = add_theme(world.qa_lead, "Fathers and male carers")
+    draft, done = audits[0], audits[1]
+    proposal = proposed_action(draft, "A", draft.auditor_a, "Update the chronology")
+    db.session.commit()  # (reload() below starts a fresh transaction)
+    tagged(ready_for_moderation(reload(done)), "M", worries=[fathers])
+    db.session.commit()
+    signed_off_audit(reload(done))
+    done = in_full(done)
+    replies.save_reply(done.auditor_a, done, replies.ReplyEntry(
+        held=True, held_on=done.allocated_at.date(), practitioner_view="Fair", disputes=True,
+        dispute_details="The plan grade"), 0)
+    db.session.commit()
+
+    auditor = visit(draft.auditor_a)
+    auditor.page.goto(f"/actions/{proposal.id}/remove")
+    auditor.page.get_by_role("button", name="Remove action").click()
+    auditor.check("Remove an action (error)")
+    auditor.page.goto("/actions/team")
+    auditor.check("Your team's actions")
+
+    moderator = visit(done.moderator)
+    moderator.page.goto(f"/audits/{done.id}/reply/response")
+    moderator.check("Respond to a dispute")
+
+    qa = visit(world.qa_lead)
+    qa.page.goto("/reports/audits?month=2026-11&which=sampled")
+    qa.check("The audits behind a figure")
+    qa.page.goto(f"/reports/themes/{fathers.id}/worry/2026-11")
+    expect(qa.page.get_by_role("link", name=f"Case {done.case.reference}")).to_be_visible()
+    qa.check("The audits behind a theme count")
