@@ -4,6 +4,7 @@ import random
 import re
 import secrets
 from datetime import date
+from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -38,7 +39,9 @@ def month_of(day: date) -> str:
     return day.strftime("%Y-%m")
 
 
+@lru_cache(maxsize=1024)
 def month_label(month: str) -> str:
+    # Cached: the report filters label every month there has been, on every report page.
     return month_start(month).strftime("%B %Y")
 
 

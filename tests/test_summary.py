@@ -245,6 +245,18 @@ def test_the_dashboard_shows_a_change_at_once(month, as_user, world):
     assert 'which=moderated">5<span class="govuk-visually-hidden"> moderated' in after
 
 
+
+def test_a_dashboard_remembered_for_one_reader_never_gives_another_their_rights(month, as_user, world):
+    """The figures are rendered once and shared, but the links only some may follow are not."""
+    qa_lead, leader = as_user(world.qa_lead), as_user(world.leader)  # both signed in: the data's version holds
+    qa_page = qa_lead.get("/reports/").get_data(as_text=True)
+    assert "Download every audit ever sampled" in qa_page and "Every overdue action" in qa_page
+    leader_page = leader.get("/reports/").get_data(as_text=True)
+    assert "Download every audit ever sampled" not in leader_page and "Every overdue action" not in leader_page
+    assert "Signed in as Quinn Lead" in qa_page and "Signed in as Lena Reader" in leader_page
+    filtered = leader.get("/reports/?team=Early+Help").get_data(as_text=True)
+    assert "Showing Early Help, all case types" in filtered and "Showing all teams" in leader_page
+
 def test_every_sheet_prints_a4_landscape_one_page_wide_with_marking_and_headings(month, as_user, world):
     book = workbook(as_user(world.qa_lead))
     assert book.properties.title == "Case audit summary: 2026-11"

@@ -2,6 +2,7 @@ import tempfile
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from .. import charts, clock, permissions, reads
@@ -14,6 +15,7 @@ from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
 from ..models import CASE_TYPES, Cycle, FamilyFeedback, PractitionerReply, Team
 from ..models.families import OUTCOMES
 from ..paging import page_of
+from ..remembered import remembered
 from ..sampling import month_label, open_cycle_for
 from ..summary import EQUALITY, PERIODS, MonthSummary, behind, cached_summary, summarise
 
@@ -61,15 +63,30 @@ def dashboard():
     if found is None:
         return render_template("reports/no_months.html", form=None)
     form, summary = found
+    rights = (permissions.can_read_all_actions(current_user), permissions.can_export_all(current_user))
+    body = _rendered_once("dashboard", rights, lambda: _dashboard_body(form, summary))
+    return render_template("reports/dashboard.html", form=None, summary=summary, body=body)
+
+
+def _rendered_once(name: str, rights: tuple, render) -> Markup:
+    """A report's figures as HTML, remembered until the data changes. Rendering them is most of a
+    report page's time, and they are the same for every reader with the same filters and the same
+    rights (the links only some may follow), so only the page around them (who is signed in) is
+    rendered for each request."""
+    key = (tuple(sorted(request.args.items(multi=True))), clock.today(), rights)
+    return remembered(name, key, lambda: Markup(render()))
+
+
+def _dashboard_body(form: ReportFilterForm, summary: MonthSummary) -> str:
     bars, bars_height = charts.stacked_bars(summary.domains)
-    return render_template("reports/dashboard.html", form=None, filters=form, summary=summary, bars=bars,
-                           bars_height=bars_height, line=charts.trend_line(summary.trend),
-                           judgements=JUDGEMENTS, domains=DOMAINS, grades=GRADES_BEST_FIRST,
-                           colours=charts.GRADE_COLOURS, width=charts.WIDTH, label_x=charts.LABEL_WIDTH - 10,
-                           equality_labels=EQUALITY, can_export_all=permissions.can_export_all(current_user),
-                           targeted=list(db.session.scalars(select(Cycle).where(
-                               Cycle.kind == "targeted", Cycle.cancelled_at.is_(None), Cycle.month == summary.month)
-                               .order_by(Cycle.opened_at))))
+    return render_template(
+        "reports/_dashboard.html", filters=form, summary=summary, bars=bars, bars_height=bars_height,
+        line=charts.trend_line(summary.trend), judgements=JUDGEMENTS, domains=DOMAINS, grades=GRADES_BEST_FIRST,
+        colours=charts.GRADE_COLOURS, width=charts.WIDTH, label_x=charts.LABEL_WIDTH - 10,
+        equality_labels=EQUALITY, can_export_all=permissions.can_export_all(current_user),
+        targeted=list(db.session.scalars(select(Cycle).where(
+            Cycle.kind == "targeted", Cycle.cancelled_at.is_(None), Cycle.month == summary.month)
+            .order_by(Cycle.opened_at))))
 
 
 @bp.route("/audits")
@@ -110,8 +127,10 @@ def agreement():
     if found is None:
         return render_template("reports/no_months.html", form=None)
     form, summary = found
-    return render_template("reports/agreement.html", form=None, filters=form, summary=summary,
-                           by_team=summary.agreement_by_team, judgements=JUDGEMENTS)
+    body = _rendered_once("agreement", (), lambda: render_template(
+        "reports/_agreement.html", filters=form, summary=summary, by_team=summary.agreement_by_team,
+        judgements=JUDGEMENTS))
+    return render_template("reports/agreement.html", form=None, summary=summary, body=body)
 
 
 @bp.route("/all-audits.xlsx")
