@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from . import access, cli, errors, families, mail, permissions, reads, security, single_sign_on
+from . import access, cli, errors, families, mail, permissions, reads, security, single_sign_on, transactions
 from .config import ROOT, load_config
 from .extensions import csrf, db, login_manager, migrate
 from .grading import GRADE_PALETTE, descriptors_version, grade_label, load_descriptors
@@ -55,6 +55,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     reads.init_app(app)
     mail.init_app(app)
     single_sign_on.init_app(app)
+    transactions.init_app(app)
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
