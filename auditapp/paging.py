@@ -48,6 +48,16 @@ def page_of(items: list, size: int) -> Page:
     return Page(items[(number - 1) * size:number * size], number, size, len(items))
 
 
+def first_pages(queries: dict[str, Select], size: int) -> dict[str, Page]:
+    """The first page of each of several lists (a start page's): every count in one statement, then
+    the rows of the lists that have any. Most of a person's lists are empty on most days."""
+    counted = select(*(select(func.count()).select_from(query.order_by(None).subquery()).scalar_subquery()
+                       for query in queries.values()))
+    totals = db.session.execute(counted).one()
+    return {name: Page(list(db.session.scalars(query.limit(size))), 1, size, total) if total else Page([], 1, size, 0)
+            for (name, query), total in zip(queries.items(), totals)}
+
+
 def paginate(query: Select, size: int, number: int | None = None) -> Page:
     """A page of the query's objects. A page past the end shows the last page, never an error."""
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))

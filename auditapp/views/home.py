@@ -6,7 +6,7 @@ from ..extensions import db
 from ..models import Cycle
 from ..summary import cached_summary
 from ..access import allow, public
-from ..paging import Page, paginate
+from ..paging import Page, first_pages, paginate
 
 bp = Blueprint("home", __name__)
 
@@ -35,8 +35,9 @@ def index():
     today = clock.today()
     # Someone who only reads reports has no audit work: of the lists, only actions can be theirs.
     reader = permissions.reads_reports_only(current_user)
-    lists = {kind: paginate(_work_list(kind), HOME_LIST_SIZE, 1) if kind == "actions" or not reader
-             else Page([], 1, HOME_LIST_SIZE, 0) for kind in WORK_LISTS}
+    kinds = [kind for kind in WORK_LISTS if kind == "actions" or not reader]
+    lists = {kind: Page([], 1, HOME_LIST_SIZE, 0) for kind in WORK_LISTS}
+    lists.update(first_pages({kind: _work_list(kind) for kind in kinds}, HOME_LIST_SIZE))
     overviews = []
     if permissions.can_manage(current_user):
         recent = paginate(worklists.cycles_newest_first(), 3, 1).items
