@@ -19,7 +19,7 @@ from ..grading import DOMAINS, JUDGEMENTS, grade_label
 from ..models import CASE_TYPES, Audit, Case, Cycle, Team, User, status_of
 from .cells import is_risky, mark_as_text
 
-CHUNK = 1000
+CHUNK = 2500  # rows a statement: memory stays flat, and PostgreSQL is asked 5 times for 12,000 audits, not 13
 HEADER = ["Month", "Case reference", "Team", "Case type", "Auditor A", "Auditor B", "Moderator", "Status",
           *[f"{name} - {who}" for name in [*DOMAINS.values(), "Overall"] for who in ("A", "B", "Moderated")],
           "Allocated", "Auditor A submitted", "Auditor B submitted", "Moderated"]
@@ -47,7 +47,9 @@ def audit_rows(today: date) -> Iterator[list]:
 
 
 def _rows(chunk) -> Iterator[list]:
-    judged = Judgements.of([row[0] for row in chunk])
+    # The chunk's grades by a range of ids, not a list of a thousand: PostgreSQL reads a range
+    # from the index at once, where a long IN list is parsed, planned and bound value by value.
+    judged = Judgements.of(select(Audit.id).where(Audit.id.between(chunk[0][0], chunk[-1][0])))
     for (audit_id, month, reference, team, case_type, name_a, name_b, name_m, withdrawn, requested, signed_off,
          allocated) in chunk:
         own = judged.reviews.get(audit_id, {})
