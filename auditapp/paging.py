@@ -58,9 +58,11 @@ def first_pages(queries: dict[str, Select], size: int) -> dict[str, Page]:
             for (name, query), total in zip(queries.items(), totals)}
 
 
-def paginate(query: Select, size: int, number: int | None = None) -> Page:
-    """A page of the query's objects. A page past the end shows the last page, never an error."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+def paginate(query: Select, size: int, number: int | None = None, total: int | None = None) -> Page:
+    """A page of the query's objects. A page past the end shows the last page, never an error.
+    `total`: the number of rows, when the caller already knows it (saves counting them again)."""
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     if not total:  # an empty list needs no second statement (on PostgreSQL, planning a join costs ms)
         return Page([], 1, size, 0)
     number = min(number or requested_page(), page_count(total, size))

@@ -112,10 +112,12 @@ def test_web_upload_lists_every_bad_row_and_imports_nothing(people, as_user):
 
 def test_web_upload_then_reimport_updates_and_keeps_absent_cases(people, as_user):
     qa = as_user(person("Qa Person", "Quality Assurance", {"is_qa_lead"}))
+    assert "0 cases in the register" in qa.get("/cases").get_data(as_text=True)
     data = (DEMO / "case-list.csv").read_bytes()
     response = qa.post("/cases", data={"file": (io.BytesIO(data), "case-list.csv")},
                        content_type="multipart/form-data", follow_redirects=True)
     assert "300 cases added, 0 updated" in response.get_data(as_text=True)
+    assert "300 cases in the register" in qa.get("/cases").get_data(as_text=True)  # the size remembered is new
     smaller = b"Case reference,Team,Case type,Responsible manager email,Open date,Closed date\n" \
               b"LCS-100003,Children in Care,CIC,lowri.lloyd@council.example.org,05/02/2022,01/11/2026\n"
     response = qa.post("/cases", data={"file": (io.BytesIO(smaller), "closed.csv")},
