@@ -9,7 +9,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import or_, select
 
 from .extensions import db
 from .models import Event
@@ -21,7 +21,11 @@ _lock = threading.Lock()
 
 
 def data_version() -> int | None:
-    return db.session.scalar(select(func.max(Event.id)))
+    # Sign-ins and sign-outs are in the history too, but change no figure: passing over them keeps
+    # what is remembered through a morning of people signing in (the newest entries, read backwards
+    # along the primary key).
+    return db.session.scalar(select(Event.id).where(or_(Event.field.is_(None), Event.field != "sign-in"))
+                             .order_by(Event.id.desc()).limit(1))
 
 
 def remembered(name: str, key: Hashable, compute: Callable[[], T]) -> T:

@@ -12,7 +12,7 @@ from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS
 from auditapp.summary import summarise
 from auditapp.exports.workbook import SHEETS
-from conftest import review_data
+from conftest import count_queries, review_data
 from helpers import fresh, sample_month
 from test_moderation import moderation_data
 
@@ -244,6 +244,18 @@ def test_the_dashboard_shows_a_change_at_once(month, as_user, world):
     after = leader.get("/reports/").get_data(as_text=True)
     assert 'which=moderated">5<span class="govuk-visually-hidden"> moderated' in after
 
+
+
+def test_people_signing_in_do_not_make_the_figures_be_worked_out_again(month, as_user, world):
+    """Sign-ins are in the history, but change no figure: the dashboard stays remembered."""
+    leader = as_user(world.leader)
+    leader.get("/reports/")
+    with count_queries() as warm:
+        leader.get("/reports/")
+    as_user(world.qa_lead)  # someone else signs in (and is recorded in the history)
+    with count_queries() as after_sign_in:
+        page = leader.get("/reports/").get_data(as_text=True)
+    assert len(after_sign_in) == len(warm) and "Headline figures" in page
 
 
 def test_a_dashboard_remembered_for_one_reader_never_gives_another_their_rights(month, as_user, world):
