@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
             return
         if session.new or session.dirty or session.deleted:
             return  # changed but never saved: left to the rollback, never written by accident
+        session.expire_on_commit = False  # the session closes next: expiring what it loaded is wasted work
         try:
             session.commit()
         except SQLAlchemyError:

@@ -25,6 +25,8 @@ def page_urls() -> dict[str, tuple[str, str]]:
                                .order_by(Audit.id).limit(1)).one()
     return {
         "Trivial route (/health)": (LEADER, "/health"),
+        # The floor for any signed-in page: session, header and footer, and no data of its own.
+        "Grade descriptors (signed in, no data)": (LEADER, "/grade-descriptors"),
         "QA lead's start page": (QA_LEAD, "/"),
         "Auditor's start page": (draft.email, "/"),
         "Moderator's start page": (ready.email, "/"),
