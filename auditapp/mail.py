@@ -14,7 +14,7 @@ from email.message import EmailMessage
 
 from flask import current_app, g, has_request_context
 from markupsafe import escape
-from sqlalchemy import or_, select
+from sqlalchemy import inspect, or_, select
 
 from . import clock
 from .extensions import db
@@ -30,16 +30,18 @@ def audit_link(audit: Audit) -> str:
 
 
 def queue(key: str, user: User, subject: str, text: str, audit: Audit | None = None,
-          urgent: bool = False) -> SentMessage | None:
-    """Queue a message unless one with this key exists. Call inside the change's transaction."""
-    if db.session.scalar(select(SentMessage.id).where(SentMessage.key == key)):
+          urgent: bool = False, new_record: bool = False) -> SentMessage | None:
+    """Queue a message unless one with this key exists. Call inside the change's transaction.
+    `new_record`: the occasion is a record made in this same transaction (a new audit's allocation),
+    so no message can have its key yet; there is nothing to look up, and the message is written with
+    the next flush, so a month's draw writes its 300 notices together rather than one by one."""
+    if not new_record and db.session.scalar(select(SentMessage.id).where(SentMessage.key == key)):
         return None
     message = SentMessage(key=key[:200], user_id=user.id, address=user.email, audit_id=audit.id if audit else None,
                           subject=subject[:200], body=text, created_at=clock.now())
     db.session.add(message)
-    db.session.flush()
     if has_request_context():
-        g.setdefault("mail_outbox", []).append((message.id, urgent))
+        g.setdefault("mail_outbox", []).append((message, urgent))
     return message
 
 
@@ -48,7 +50,8 @@ def init_app(app) -> None:
     def deliver_outbox(response):
         """After the request committed: urgent messages leave now, the rest go to the worker. A
         request that rolled back left no rows, so nothing of it is sent."""
-        outbox = g.pop("mail_outbox", [])
+        outbox = [(inspect(message).identity, urgent) for message, urgent in g.pop("mail_outbox", [])]
+        outbox = [(identity[0], urgent) for identity, urgent in outbox if identity]
         if outbox:
             saved = set(db.session.scalars(select(SentMessage.id).where(SentMessage.id.in_([i for i, _ in outbox]))))
             now = [i for i, urgent in outbox if urgent and i in saved]

@@ -51,11 +51,12 @@ def allocated(audit: Audit) -> None:
     for role, person in (("A", audit.auditor_a), ("B", audit.auditor_b)):
         queue(f"allocated:{audit.id}:{person.id}", person, f"Case audit: case {audit.case.reference} allocated to you",
               _body(f"You are {ROLE_NAMES[role]} for the audit of case {audit.case.reference} "
-                    f"({audit.cycle.month}). Please submit your audit by {due}.", f"Open the audit: {link}"), audit)
+                    f"({audit.cycle.month}). Please submit your audit by {due}.", f"Open the audit: {link}"),
+              audit, new_record=True)
     queue(f"allocated:{audit.id}:{audit.moderator_id}", audit.moderator,
           f"Case audit: you will moderate case {audit.case.reference}",
           _body(f"You are the moderator for the audit of case {audit.case.reference} ({audit.cycle.month}). "
-                "You will be told when both audits are in.", f"Open the audit: {link}"), audit)
+                "You will be told when both audits are in.", f"Open the audit: {link}"), audit, new_record=True)
 
 
 def concern_raised(concern: Concern, audit: Audit) -> None:
