@@ -54,10 +54,11 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class GradeRadios:
-    """GOV.UK radios for a grade (the same markup as govukRadios), written directly for the same
-    reason as CountedTextArea: a form has seven or fourteen of them. Accepts the params the
-    templates pass: fieldset legend text and classes, radios classes, and per-item hint HTML."""
+class Radios:
+    """GOV.UK radios (the same markup as govukRadios), written directly for the same reason as
+    CountedTextArea: the audit and moderation forms have up to ten groups (grades, the safeguarding
+    question, key issues). Accepts the params the templates pass: fieldset legend text and classes,
+    radios classes, and per-item hint HTML."""
 
     def __call__(self, field, params: dict | None = None, **_):
         params = params or {}
@@ -96,7 +97,7 @@ class GradeRadios:
 
 
 def _grade_field(label: str, description: str = "") -> RadioField:
-    return RadioField(label, choices=GRADE_CHOICES, widget=GradeRadios(), validate_choice=False,
+    return RadioField(label, choices=GRADE_CHOICES, widget=Radios(), validate_choice=False,
                       validators=[Optional()], description=description)
 
 
@@ -166,7 +167,7 @@ class ReviewForm(LockedForm):
     working_well = long_text("What is working well for the child")
     needs_to_change = long_text("What needs to change for the child")
     safeguarding_concern = RadioField(
-        "Is there an immediate safeguarding concern?", choices=YES_NO, widget=GovRadioInput(),
+        "Is there an immediate safeguarding concern?", choices=YES_NO, widget=Radios(),
         validate_choice=False, validators=[Optional()],
         description="A child may be at immediate risk. Saying yes tells the case-responsible manager, "
                     "the moderator and the QA lead straight away.",
@@ -195,9 +196,9 @@ for _key, _name in DOMAINS.items():
 
 class ModerationForm(LockedForm):
     key_issues_a = RadioField("Did auditor A identify the key issues?", choices=list(KEY_ISSUES.items()),
-                              widget=GovRadioInput(), validate_choice=False, validators=[Optional()])
+                              widget=Radios(), validate_choice=False, validators=[Optional()])
     key_issues_b = RadioField("Did auditor B identify the key issues?", choices=list(KEY_ISSUES.items()),
-                              widget=GovRadioInput(), validate_choice=False, validators=[Optional()])
+                              widget=Radios(), validate_choice=False, validators=[Optional()])
     feedback_a = long_text("Feedback to auditor A")
     feedback_b = long_text("Feedback to auditor B")
     save = SubmitField("Save and come back later", widget=GovSubmitInput())
