@@ -28,7 +28,7 @@ from sqlalchemy import select
 from auditapp import clock, create_app
 from auditapp.demo import seed_demo
 from auditapp.demo.large import seed_large
-from auditapp.exports.history import _cell, audit_rows, write_history
+from auditapp.exports.history import Cells, audit_rows, write_history
 from auditapp.exports.workbook import workbook_bytes
 from auditapp.extensions import db
 from auditapp.register import import_cases
@@ -87,7 +87,8 @@ def bare_write(rows: list[list], path: Path) -> float:
     """Seconds for openpyxl alone to write the same cells (typed and formatted as the export's)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Audits")
-    cells = [[_cell(sheet, value) for value in row] for row in rows]
+    made = Cells(sheet)
+    cells = [[made.cell(value) for value in row] for row in rows]
     start = time.perf_counter()
     for row in cells:
         sheet.append(row)

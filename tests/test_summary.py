@@ -223,6 +223,8 @@ def test_full_history_export_has_every_audit_blind_until_both_submit(month, as_u
     only_a = next(r for r in rows if r[7] == "In progress")  # A's draft with a formula-like evidence
     assert only_a[voice_a] is None  # blind review: nothing of A's until B has submitted too
     assert all(r[voice_a] in GRADE_WORDS for r in rows if r[7] == "Moderated")
+    allocated = sheet.cell(row=2, column=header.index("Allocated") + 1)
+    assert allocated.is_date and allocated.number_format == "dd/mm/yyyy"  # a date Excel sorts, shown the UK way
     result = app.test_cli_runner().invoke(args=["export-audits", "--output", str(tmp_path / "all.xlsx")])
     assert result.exit_code == 0 and f"{len(rows)} audits written" in result.output
     cli_rows = list(load_workbook(tmp_path / "all.xlsx")["Audits"].iter_rows(min_row=2, values_only=True))

@@ -5,6 +5,7 @@ openpyxl's write-only mode, so memory stays flat however many years there are.
 """
 
 from collections.abc import Iterator
+from copy import copy
 from datetime import date
 from typing import IO
 
@@ -15,10 +16,11 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..facts import Judgements
-from ..grading import DOMAINS, JUDGEMENTS, grade_label
+from ..grading import DOMAINS, JUDGEMENTS, Grade
 from ..models import CASE_TYPES, Audit, Case, Cycle, Team, User, status_of
 from .cells import is_risky, mark_as_text
 
+LABELS = {int(grade): grade.label for grade in Grade}  # a look-up per grade cell: 250,000 in ten years
 CHUNK = 2500  # rows a statement: memory stays flat, and PostgreSQL is asked 5 times for 12,000 audits, not 13
 HEADER = ["Month", "Case reference", "Team", "Case type", "Auditor A", "Auditor B", "Moderator", "Status",
           *[f"{name} - {who}" for name in [*DOMAINS.values(), "Overall"] for who in ("A", "B", "Moderated")],
@@ -58,7 +60,7 @@ def _rows(chunk) -> Iterator[list]:
         row = [month, reference, team, CASE_TYPES[case_type], name_a, name_b, name_m,
                status_of(withdrawn, requested, signed_off, len(own), len(judged.submitted(audit_id)))]
         for key in JUDGEMENTS:
-            row += [grade_label(a[key]) or None, grade_label(b[key]) or None, grade_label(final[key]) or None]
+            row += [LABELS.get(a[key]), LABELS.get(b[key]), LABELS.get(final[key])]
         row += [allocated, own.get("A", (None,))[0], own.get("B", (None,))[0], signed_off]
         yield row
 
@@ -69,23 +71,34 @@ def write_history(target: IO[bytes] | str, today: date) -> int:
     sheet = book.create_sheet("Audits")
     sheet.freeze_panes = "C2"
     sheet.append(HEADER)
+    cells = Cells(sheet)
     count = 0
     for row in audit_rows(today):
-        sheet.append([_cell(sheet, value) for value in row])
+        sheet.append([cells.cell(value) for value in row])
         count += 1
     book.save(target)
     return count
 
 
-def _cell(sheet, value):
-    if is_risky(value):
-        # Only these need a cell object (plain strings are written as text already; wrapping
-        # every cell would double the export's time).
-        cell = WriteOnlyCell(sheet, value)
-        mark_as_text(cell)
-        return cell
-    if value is not None and hasattr(value, "year"):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = "dd/mm/yyyy"
-        return cell
-    return value
+class Cells:
+    """Cell objects only where a value needs one: text a person typed that begins like a formula,
+    and dates (plain values are written as they are; wrapping every cell would double the
+    export's time). Dates copy one formatted cell's style, as openpyxl's documentation does,
+    rather than looking the number format up 48,000 times."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+        dated = WriteOnlyCell(sheet, date(2000, 1, 1))
+        dated.number_format = "dd/mm/yyyy"
+        self.date_style = dated._style
+
+    def cell(self, value):
+        if is_risky(value):
+            cell = WriteOnlyCell(self.sheet, value)
+            mark_as_text(cell)
+            return cell
+        if value is not None and hasattr(value, "year"):
+            cell = WriteOnlyCell(self.sheet, value)
+            cell._style = copy(self.date_style)
+            return cell
+        return value
