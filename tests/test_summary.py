@@ -248,6 +248,14 @@ def test_the_dashboard_shows_a_change_at_once(month, as_user, world):
 
 
 
+def test_what_people_typed_stays_text_on_the_remembered_report_pages(month, as_user, world):
+    team_id = world.auditors["Early Help"][0].team_id
+    as_user(world.qa_lead).post(f"/people/teams/{team_id}", data={"name": "<script>alert(1)</script>"})
+    for url in ("/reports/", "/reports/agreement"):
+        page = as_user(world.leader).get(url).get_data(as_text=True)
+        assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page, url
+
+
 def test_people_signing_in_do_not_make_the_figures_be_worked_out_again(month, as_user, world):
     """Sign-ins are in the history, but change no figure: the dashboard stays remembered."""
     leader = as_user(world.leader)

@@ -2,7 +2,6 @@ import tempfile
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy import select
 
 from .. import charts, clock, permissions, reads
@@ -68,13 +67,13 @@ def dashboard():
     return render_template("reports/dashboard.html", form=None, summary=summary, body=body)
 
 
-def _rendered_once(name: str, rights: tuple, render) -> Markup:
-    """A report's figures as HTML, remembered until the data changes. Rendering them is most of a
-    report page's time, and they are the same for every reader with the same filters and the same
-    rights (the links only some may follow), so only the page around them (who is signed in) is
-    rendered for each request."""
+def _rendered_once(name: str, rights: tuple, render) -> str:
+    """A report's figures as HTML (the output of one of our own autoescaped templates), remembered
+    until the data changes. Rendering them is most of a report page's time, and they are the same
+    for every reader with the same filters and the same rights (the links only some may follow),
+    so only the page around them (who is signed in) is rendered for each request."""
     key = (tuple(sorted(request.args.items(multi=True))), clock.today(), rights)
-    return remembered(name, key, lambda: Markup(render()))
+    return remembered(name, key, render)
 
 
 def _dashboard_body(form: ReportFilterForm, summary: MonthSummary) -> str:
