@@ -67,6 +67,13 @@ def grade_label(value) -> str:
     return grade.label if grade else ""
 
 
+def grade_words(*by_judgement: dict) -> list[str | None]:
+    """For each judgement in turn, each given set's grade as its word (None where there is none):
+    the grade columns of the audits sheets, A, B and moderated side by side. A dictionary look-up
+    per cell, since the full history has 250,000 of them."""
+    return [GRADE_LABELS.get(grades[key]) for key in JUDGEMENTS for grades in by_judgement]
+
+
 def crosses_good_line(first: int, second: int) -> bool:
     """True when one grade is Good or better and the other is below Good."""
     return (first >= Grade.GOOD) != (second >= Grade.GOOD)

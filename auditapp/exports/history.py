@@ -16,11 +16,10 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..facts import Judgements
-from ..grading import DOMAINS, JUDGEMENTS, Grade
+from ..grading import DOMAINS, grade_words
 from ..models import CASE_TYPES, Audit, Case, Cycle, Team, User, status_of
 from .cells import is_risky, mark_as_text
 
-LABELS = {int(grade): grade.label for grade in Grade}  # a look-up per grade cell: 250,000 in ten years
 CHUNK = 2500  # rows a statement: memory stays flat, and PostgreSQL is asked 5 times for 12,000 audits, not 13
 HEADER = ["Month", "Case reference", "Team", "Case type", "Auditor A", "Auditor B", "Moderator", "Status",
           *[f"{name} - {who}" for name in [*DOMAINS.values(), "Overall"] for who in ("A", "B", "Moderated")],
@@ -59,8 +58,7 @@ def _rows(chunk) -> Iterator[list]:
         final = judged.final(audit_id, signed_off is not None)
         row = [month, reference, team, CASE_TYPES[case_type], name_a, name_b, name_m,
                status_of(withdrawn, requested, signed_off, len(own), len(judged.submitted(audit_id)))]
-        for key in JUDGEMENTS:
-            row += [LABELS.get(a[key]), LABELS.get(b[key]), LABELS.get(final[key])]
+        row += grade_words(a, b, final)
         row += [allocated, own.get("A", (None,))[0], own.get("B", (None,))[0], signed_off]
         yield row
 

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..grading import DOMAINS, GRADE_PALETTE, GRADES_BEST_FIRST, JUDGEMENTS, Grade, grade_label
+from ..grading import DOMAINS, GRADE_PALETTE, GRADES_BEST_FIRST, JUDGEMENTS, grade_words
 from ..moderation import KEY_ISSUES
 from ..models.families import QUESTIONS, RESPONDENTS
 from ..summary import EQUALITY, GradeCounts, MonthSummary
@@ -236,8 +236,7 @@ def _audits(sheet: Sheet, summary: MonthSummary) -> None:
     rows = []
     for f in summary.facts:
         row = [f.reference, f.team, f.case_type, f.auditor_a, f.auditor_b, f.moderator, f.status]
-        for key in JUDGEMENTS:
-            row += [grade_label(f.a[key]) or None, grade_label(f.b[key]) or None, grade_label(f.moderated[key]) or None]
+        row += grade_words(f.a, f.b, f.moderated)
         row += [f.allocated, f.submitted_a, f.submitted_b, f.signed_off]
         rows.append(row)
     sheet.table("Audits", header, rows, freeze=True)
