@@ -48,21 +48,23 @@ def page_of(items: list, size: int) -> Page:
     return Page(items[(number - 1) * size:number * size], number, size, len(items))
 
 
+def _count(query: Select) -> Select:
+    return select(func.count()).select_from(query.order_by(None).subquery())
+
+
 def first_pages(queries: dict[str, Select], size: int) -> dict[str, Page]:
     """The first page of each of several lists (a start page's): every count in one statement, then
     the rows of the lists that have any. Most of a person's lists are empty on most days."""
-    counted = select(*(select(func.count()).select_from(query.order_by(None).subquery()).scalar_subquery()
-                       for query in queries.values()))
+    counted = select(*(_count(query).scalar_subquery() for query in queries.values()))
     totals = db.session.execute(counted).one()
-    return {name: Page(list(db.session.scalars(query.limit(size))), 1, size, total) if total else Page([], 1, size, 0)
-            for (name, query), total in zip(queries.items(), totals)}
+    return {name: paginate(query, size, 1, total=total) for (name, query), total in zip(queries.items(), totals)}
 
 
 def paginate(query: Select, size: int, number: int | None = None, total: int | None = None) -> Page:
     """A page of the query's objects. A page past the end shows the last page, never an error.
     `total`: the number of rows, when the caller already knows it (saves counting them again)."""
     if total is None:
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        total = db.session.scalar(_count(query))
     if not total:  # an empty list needs no second statement (on PostgreSQL, planning a join costs ms)
         return Page([], 1, size, 0)
     number = min(number or requested_page(), page_count(total, size))
