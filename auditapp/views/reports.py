@@ -48,23 +48,26 @@ def _filters() -> ReportFilterForm | None:
     return form
 
 
+def _summary(form: ReportFilterForm, with_trend: bool) -> MonthSummary:
+    return cached_summary(form.month.data, clock.today(), form.team.data or None,
+                          form.case_type.data or None, with_trend, period=int(form.period.data))
+
+
 def _filtered_summary(with_trend: bool) -> tuple[ReportFilterForm, MonthSummary] | None:
     form = _filters()
-    if form is None:
-        return None
-    return form, cached_summary(form.month.data, clock.today(), form.team.data or None,
-                                form.case_type.data or None, with_trend, period=int(form.period.data))
+    return None if form is None else (form, _summary(form, with_trend))
 
 
 @bp.route("/")
 def dashboard():
-    found = _filtered_summary(with_trend=True)
-    if found is None:
+    form = _filters()
+    if form is None:
         return render_template("reports/no_months.html", form=None)
-    form, summary = found
     rights = (permissions.can_read_all_actions(current_user), permissions.can_export_all(current_user))
-    body = _rendered_once("dashboard", rights, lambda: _dashboard_body(form, summary))
-    return render_template("reports/dashboard.html", form=None, summary=summary, body=body)
+    # The figures are recalled only to render the page: a page already remembered needs neither.
+    body = _rendered_once("dashboard", rights, lambda: _dashboard_body(form, _summary(form, with_trend=True)))
+    return render_template("reports/dashboard.html", form=None, month=form.month.data,
+                           period=int(form.period.data), body=body)
 
 
 def _rendered_once(name: str, rights: tuple, render) -> str:
@@ -122,14 +125,16 @@ def _behind_follow_up(which: str):
 
 @bp.route("/agreement")
 def agreement():
-    found = _filtered_summary(with_trend=False)
-    if found is None:
+    form = _filters()
+    if form is None:
         return render_template("reports/no_months.html", form=None)
-    form, summary = found
-    body = _rendered_once("agreement", (), lambda: render_template(
-        "reports/_agreement.html", filters=form, summary=summary, by_team=summary.agreement_by_team,
-        judgements=JUDGEMENTS))
-    return render_template("reports/agreement.html", form=None, summary=summary, body=body)
+    body = _rendered_once("agreement", (), lambda: _agreement_body(form, _summary(form, with_trend=False)))
+    return render_template("reports/agreement.html", form=None, month=form.month.data, body=body)
+
+
+def _agreement_body(form: ReportFilterForm, summary: MonthSummary) -> str:
+    return render_template("reports/_agreement.html", filters=form, summary=summary,
+                           by_team=summary.agreement_by_team, judgements=JUDGEMENTS)
 
 
 @bp.route("/all-audits.xlsx")
