@@ -9,6 +9,11 @@ from .loading import EVENT_ROW
 from .models import Audit, Event, User
 
 
+# The field of every sign-in, sign-out and refused sign-in entry: the activity log shows them, and
+# the version of the data (remembered.py) passes over them, since they change no figure.
+SIGN_IN = "sign-in"
+
+
 def record(
     user: User | None,
     action: str,

@@ -12,6 +12,7 @@ from typing import TypeVar
 from sqlalchemy import or_, select
 
 from .extensions import db
+from .history import SIGN_IN
 from .models import Event
 
 T = TypeVar("T")
@@ -24,7 +25,7 @@ def data_version() -> int | None:
     # Sign-ins and sign-outs are in the history too, but change no figure: passing over them keeps
     # what is remembered through a morning of people signing in (the newest entries, read backwards
     # along the primary key).
-    return db.session.scalar(select(Event.id).where(or_(Event.field.is_(None), Event.field != "sign-in"))
+    return db.session.scalar(select(Event.id).where(or_(Event.field.is_(None), Event.field != SIGN_IN))
                              .order_by(Event.id.desc()).limit(1))
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from . import clock, sessions
 from .extensions import db
-from .history import record
+from .history import SIGN_IN, record
 from .models import SignInAttempt, User
 from .people import check_password, user_by_email
 
@@ -50,20 +50,20 @@ def password_sign_in(email: str, password: str) -> tuple[User | None, str | None
     if succeeded:
         return user, None
     if user is None:
-        record(None, "Sign-in failed: no account has that email address", field="sign-in", after=address)
+        record(None, "Sign-in failed: no account has that email address", field=SIGN_IN, after=address)
     else:
         reason = "wrong password" if user.active else "account deactivated"
-        record(user, f"Sign-in failed: {reason}", field="sign-in", after=address)
+        record(user, f"Sign-in failed: {reason}", field=SIGN_IN, after=address)
     return None, WRONG
 
 
 def signed_in(user: User, method: str = "password") -> str:
     """Start the person's session (the token for their cookie) and log it."""
     record(user, "Signed in" if method == "password" else "Signed in with single sign-on",
-           field="sign-in", after=sessions.client_address())
+           field=SIGN_IN, after=sessions.client_address())
     return sessions.start(user, method)
 
 
 def signed_out(user: User, token: str | None) -> None:
     sessions.end(token, "signed out")
-    record(user, "Signed out", field="sign-in", after=sessions.client_address())
+    record(user, "Signed out", field=SIGN_IN, after=sessions.client_address())

@@ -10,7 +10,7 @@ from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
 
-from .history import record
+from .history import SIGN_IN, record
 from .models import User
 from .people import user_by_email
 from .sessions import client_address
@@ -60,7 +60,7 @@ def finish() -> User:
     email = str(claims.get(current_app.config["OIDC_EMAIL_CLAIM"]) or claims.get("email") or "").strip()
     user = user_by_email(email) if email else None
     if user is None or not user.active:
-        record(user, "Single sign-on refused: no active person with that email", field="sign-in",
+        record(user, "Single sign-on refused: no active person with that email", field=SIGN_IN,
                after=client_address())
         raise NotSignedIn("Your council account is not set up for case audit. Ask the Quality Assurance team to "
                           "add you, using the email address you sign in to the council with.")
