@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test test-sqlite test-postgres security-lint bench loadtest setup browser office clean
+.PHONY: run test test-sqlite test-postgres test-dates security-lint bench loadtest setup browser office clean
 
 setup: $(VENV)/.installed node_modules/.installed auditapp/static/build/app.css
 
@@ -47,6 +47,7 @@ test: setup browser office
 	$(MAKE) security-lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
+	$(MAKE) test-dates
 
 # Bandit's medium and high findings fail the build (low ones are reviewed, not enforced).
 security-lint:
@@ -58,6 +59,16 @@ test-sqlite:
 # The same suite on a throwaway PostgreSQL cluster, started and removed by the script.
 test-postgres:
 	scripts/with-postgres.sh $(BIN)/pytest -m "not slow"
+
+# The whole suite runs with the clock frozen at one moment (tests/conftest.py); the tests that
+# reason about "today" run again at the moments (UTC) a calendar gets wrong: a January after the
+# year's turn, the days British Summer Time starts and ends, 29 February, Christmas week, a month's
+# first and last day, and 23:30 UTC on 30 June, which is already 1 July in the UK.
+DATES := 2027-01-04T09:00:00 2027-03-28T01:30:00 2027-10-31T00:30:00 2028-02-29T12:00:00 \
+	2026-12-24T15:00:00 2027-02-01T00:05:00 2027-04-30T22:30:00 2027-06-30T23:30:00
+test-dates:
+	@for moment in $(DATES); do echo "== frozen at $$moment UTC"; \
+	  AUDITAPP_TEST_NOW=$$moment $(BIN)/pytest -m dates || exit 1; done
 
 bench: setup
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks

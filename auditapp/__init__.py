@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from . import access, cli, errors, families, mail, permissions, reads, security, single_sign_on, transactions
+from . import access, cli, clock, errors, families, logs, mail, permissions, reads, security, single_sign_on, transactions
 from .config import ROOT, load_config
 from .extensions import csrf, db, login_manager, migrate
 from .grading import GRADE_PALETTE, descriptors_version, grade_label, load_descriptors
@@ -16,6 +16,7 @@ from .views.blueprints import BLUEPRINTS
 
 
 def create_app(overrides: dict | None = None) -> Flask:
+    logs.configure()
     app = Flask(__name__, instance_path=str(ROOT / "instance"), static_folder="static/build",
                 static_url_path="/static")
     app.config.update(load_config(Path(app.instance_path)))
@@ -36,6 +37,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["error_summary_items"] = error_summary_items
+    # Stored moments are UTC; people read them in UK time.
+    app.jinja_env.filters["uk"] = clock.uk_format
+    app.jinja_env.filters["day_text"] = clock.day_text
     app.jinja_env.filters["grade_label"] = grade_label
     app.jinja_env.filters["percent_text"] = percent_text
     app.jinja_env.filters["kappa_text"] = kappa_text

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
 from . import clock, notices
@@ -149,6 +149,7 @@ def record_progress(actor: User, action: Action, audit: Audit, progress: str, ex
         action.evidence, action.evidence_location = evidence, location
         action.status, action.done_at, action.sent_back_reason = "done", clock.now(), None
         _history(actor, "Action done, to verify", action, audit, f"{evidence} (recorded in: {location})")
+        notices.action_done(action, audit, actor, verifiers_of(action, audit))
     else:
         _history(actor, "Action progress recorded", action, audit, progress)
     db.session.flush()
@@ -170,7 +171,23 @@ def verify(actor: User, action: Action, audit: Audit, accept: bool, reason: str,
     else:
         action.status, action.sent_back_reason, action.done_at = "open", reason, None
         _history(actor, "Action sent back", action, audit, reason)
+        notices.action_sent_back(action, audit, db.session.get(User, action.owner_id))
     db.session.flush()
+
+
+def verifiers_of(action: Action, audit: Audit) -> list[User]:
+    """Everyone who may verify this action now (the rule is permissions.can_verify_action): the
+    active managers of the case's team and the QA leads, never its owner."""
+    candidates = db.session.scalars(select(User).where(
+        User.active.is_(True), or_(User.is_qa_lead.is_(True), User.team_id == audit.case.team_id)))
+    return [user for user in candidates if can_verify_action(user, action, audit)]
+
+
+def proposals_on(audit: Audit) -> list[Action]:
+    """The auditors' proposals waiting for the moderator's decision, for the moderation page."""
+    return list(db.session.scalars(select(Action).options(joinedload(Action.owner))
+                                   .where(Action.audit_id == audit.id, Action.status == "proposed")
+                                   .order_by(Action.id)))
 
 
 def undecided(audit: Audit) -> int:
@@ -213,7 +230,7 @@ def action_list(filters: ActionFilters, today: date) -> Select:
 
 
 def overdue_clause(today: date):
-    return and_(Action.status.in_(("open", "done")), Action.due < today)
+    return Action.overdue_clause(today)
 
 
 def owned_by(user: User) -> Select:
@@ -251,5 +268,5 @@ def closed_on_time(action: Action) -> bool | None:
     """True or False for a closed action (verified by its due date or after); None if not closed."""
     if action.status != "closed" or action.verified_at is None:
         return None
-    return action.verified_at.date() <= action.due
+    return clock.uk_date(action.verified_at) <= action.due
 

@@ -4,14 +4,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from . import clock, notices
 from .conflicts import check_version, claim_version
 from .errors import RuleError
 from .extensions import db
 from .history import record
-from .models import Absence, Audit, Case, Cycle, User
+from .models import Absence, Action, Audit, Case, Cycle, Review, ReviewAnswer, ReviewGrade, ThemeTag, User
 from .permissions import can_approve_withdrawal, can_manage, require
 from .workdays import add_working_days
 
@@ -126,28 +127,67 @@ def allocate(actor: User, cycle: Cycle, case: Case, replacement_for: Audit | Non
 
 
 def change_allocation(actor: User, audit: Audit, auditor_b: User | None, moderator: User | None,
-                      expected_version: int | None = None) -> None:
+                      expected_version: int | None = None, reason: str = "", discard_draft: bool = False) -> None:
+    """A new auditor B or moderator, with the reason. Auditor B with a saved draft is replaced only
+    when the QA lead confirms that draft is discarded (the new auditor starts afresh, blind); one who
+    has submitted, or a moderator who has started, is not replaced at all. Both the new person and
+    the one replaced are told at once."""
     require(can_manage(actor), "Only the QA lead can change an allocation")
     if not audit.is_live:
         raise RuleError("This audit is signed off or withdrawn, so its allocation cannot change")
     check_version(audit.allocation_version, expected_version, "This allocation")
+    reason = " ".join((reason or "").split())
     problems = allocation_problems(audit.case, auditor_b, moderator)
-    if audit.auditor_b_id != getattr(auditor_b, "id", None):
-        review = audit.review("B")
-        if review is not None:
-            problems.setdefault(
-                "auditor_b",
-                "Auditor B has already started this audit, so cannot be replaced",
-            )
-    if audit.moderator_id != getattr(moderator, "id", None) and audit.moderated_grades:
+    changing_b = audit.auditor_b_id != getattr(auditor_b, "id", None)
+    changing_m = audit.moderator_id != getattr(moderator, "id", None)
+    draft = audit.review("B") if changing_b else None
+    if draft is not None and draft.submitted_at:
+        problems.setdefault("auditor_b", "Auditor B has already submitted this audit, so cannot be replaced")
+    elif draft is not None and not discard_draft:
+        problems.setdefault("discard_draft", f"{audit.auditor_b.name} has saved a draft of this audit: confirm "
+                                             "that it is discarded, or keep them as auditor B")
+    if changing_m and audit.moderated_grades:
         problems.setdefault("moderator", "Moderation has started, so the moderator cannot change")
+    if (changing_b or changing_m) and not reason:
+        problems.setdefault("reason", "Say why the allocation is changing")
     if problems:
         field, message = next(iter(problems.items()))
         raise RuleError(message, field)
-    for field, person in (("Auditor B", auditor_b), ("Moderator", moderator)):
-        current = audit.auditor_b if field == "Auditor B" else audit.moderator
+    if draft is not None:
+        _discard_draft(actor, audit, draft)
+    for field, role, person in (("Auditor B", "B", auditor_b), ("Moderator", "M", moderator)):
+        current = audit.auditor_b if role == "B" else audit.moderator
         if current.id != person.id:
-            record(actor, "Allocation changed", audit, field=field, before=current.email, after=person.email)
+            record(actor, "Allocation changed", audit, field=field, before=current.email,
+                   after=f"{person.email}: {reason}")
+            notices.reallocated(audit, role, person, current)
     claim_version(audit, "allocation_version", "This allocation")
     audit.auditor_b, audit.moderator = auditor_b, moderator
     db.session.flush()
+
+
+def _discard_draft(actor: User, audit: Audit, draft) -> None:
+    """Auditor B's unsubmitted work, confirmed discarded by the QA lead: the review, its answers,
+    proposals and theme tags. The history keeps what was saved; the new auditor B does not see it."""
+    record(actor, "Auditor B's draft discarded", audit, field=audit.auditor_b.email)
+    db.session.execute(delete(ReviewAnswer).where(ReviewAnswer.review_id == draft.id))
+    db.session.execute(delete(Action).where(Action.audit_id == audit.id, Action.proposed_role == "B",
+                                            Action.status == "proposed"))
+    db.session.execute(delete(ThemeTag).where(ThemeTag.audit_id == audit.id, ThemeTag.role == "B"))
+    db.session.execute(delete(ReviewGrade).where(ReviewGrade.review_id == draft.id))
+    db.session.execute(delete(Review).where(Review.id == draft.id))
+    # Gone from the database: gone from the loaded audit too, without the session deleting it again.
+    set_committed_value(audit, "reviews", [r for r in audit.reviews if r is not draft])
+    db.session.expunge(draft)
+
+
+def audits_this_month(audit: Audit) -> Counter:
+    """How many live audits of the audit's month each person is already auditor or moderator of:
+    shown beside each candidate, so a change does not overload someone."""
+    counts: Counter = Counter()
+    for column in (Audit.auditor_a_id, Audit.auditor_b_id, Audit.moderator_id):
+        for person, count in db.session.execute(
+                select(column, func.count(Audit.id)).where(Audit.cycle_id == audit.cycle_id,
+                                                           Audit.withdrawn_at.is_(None)).group_by(column)):
+            counts[person] += count
+    return counts

@@ -15,6 +15,7 @@ from .extensions import db
 from .history import record
 from .imports.table import ImportFailed
 from .imports.users import read_people
+from .workdays import is_working_day
 from .people import apply_people, set_password, user_by_email
 from .register import import_cases
 from .sampling import draw_sample, open_cycle, open_cycle_for
@@ -159,7 +160,13 @@ def register(app) -> None:
     @app.cli.command("send-reminders")
     def send_reminders_command():
         """Send today's reminders and escalations, and retry mail that failed (run daily from cron)."""
-        queued = notices.daily(clock.today())
+        today = clock.today()
+        if not is_working_day(today):
+            # Nobody is at work to act on mail today; a safeguarding concern's mail leaves from
+            # the request that records it, and the next working day's run retries any failure.
+            click.echo(f"{today:%A %-d %B %Y} is not a working day: nothing sent today")
+            return
+        queued = notices.daily(today)
         db.session.commit()
         sent, failed = deliver()
         click.echo(f"{queued} reminders queued today; {sent} messages sent, {failed} failed (retried tomorrow)")

@@ -22,7 +22,7 @@ def raise_concern(actor: User, audit: Audit, details: str) -> Concern:
     recent = clock.now() - DUPLICATE_WINDOW
     for earlier in audit.concerns:
         if earlier.acknowledged_at is None and earlier.raised_at >= recent and earlier.details == details:
-            raise RuleError(f"This concern was already raised at {earlier.raised_at:%H:%M} by "
+            raise RuleError(f"This concern was already raised at {clock.uk_format(earlier.raised_at, '%H:%M')} by "
                             f"{earlier.raised_by.name}; the people who must act on it can see it now", "details")
     concern = Concern(audit=audit, raised_by=actor, raised_at=clock.now(), details=details)
     db.session.add(concern)

@@ -63,6 +63,8 @@ def load_config(instance_path: Path) -> dict:
         "SAMPLE_PER_TEAM": int(os.environ.get("SAMPLE_PER_TEAM", 2)),
         "SAMPLE_LOOKBACK_MONTHS": int(os.environ.get("SAMPLE_LOOKBACK_MONTHS", 12)),
         "SAMPLE_EXCLUDE_CLOSED": os.environ.get("SAMPLE_EXCLUDE_CLOSED", "1") == "1",
+        # Whose bank holidays are not working days: ENG (England), WLS (Wales), SCT or NIR.
+        "BANK_HOLIDAYS_REGION": os.environ.get("BANK_HOLIDAYS_REGION", "ENG").upper(),
         "AUDITOR_DUE_WORKING_DAYS": int(os.environ.get("AUDITOR_DUE_WORKING_DAYS", 10)),
         "MODERATION_DUE_WORKING_DAYS": int(os.environ.get("MODERATION_DUE_WORKING_DAYS", 5)),
         # An action's default due date, in working days, by its priority.

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased
 
+from . import clock
 from .extensions import db
 from .grading import DOMAINS, JUDGEMENTS
 from .models import (CASE_TYPES, Audit, Case, Concern, Cycle, ModeratedGrade, Review, ReviewGrade, Team, User,
@@ -169,8 +170,8 @@ def load_facts(scope: Scope, today: date) -> list[AuditFacts]:
             open_concerns=concerns.get(audit_id, 0),
             equality={attr: value or "Not recorded" for attr, value in zip(EQUALITY, equality)},
             key_issues={"A": key_a if signed_off else None, "B": key_b if signed_off else None},
-            submitted_late=frozenset(r for r, (at, *_) in own.items() if at and at.date() > auditor_due),
-            signed_off_late=bool(signed_off and moderation_due and signed_off.date() > moderation_due),
+            submitted_late=frozenset(r for r, (at, *_) in own.items() if at and clock.uk_date(at) > auditor_due),
+            signed_off_late=bool(signed_off and moderation_due and clock.uk_date(signed_off) > moderation_due),
             audit_id=audit_id,
         ))
     return facts

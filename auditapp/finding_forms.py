@@ -4,9 +4,9 @@ from datetime import date, datetime
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovFileInput, GovRadioInput, GovSelect,
-                                                GovSubmitInput, GovTextInput)
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovCheckboxInput, GovFileInput, GovRadioInput,
+                                                GovSelect, GovSubmitInput, GovTextInput)
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from .forms import LockedForm, long_text
@@ -152,10 +152,15 @@ class TargetedAuditForm(FlaskForm):
                         validators=[InputRequired("Enter the theme of the targeted audit"),
                                     Length(max=120, message="The theme must be 120 characters or fewer")])
     domains = SelectMultipleField("Domains to judge", choices=list(DOMAINS.items()), widget=GovCheckboxesInput(),
-                                  validate_choice=False, description="All six, or those the theme is about")
+                                  validate_choice=False,
+                                  description="None is chosen yet: choose all six, or those the theme is about")
     questions = long_text("Questions of its own (optional)", "One per line. Each auditor answers them in the audit.",
                           limit=3000, called="The questions")
     submit = SubmitField("Start the targeted audit", widget=GovSubmitInput())
+
+
+class TargetedChangeForm(TargetedAuditForm):
+    submit = SubmitField("Save the changes", widget=GovSubmitInput())
 
 
 class TargetedCasesForm(FlaskForm):
@@ -163,4 +168,6 @@ class TargetedCasesForm(FlaskForm):
     references = long_text("Or enter case references, one per line", limit=20000, called="The references")
     file = FileField("Or upload a list (.csv or .xlsx, references in the first column)", widget=GovFileInput(),
                      validators=[FileAllowed(["xlsx", "csv"], "The file must be a .xlsx or .csv file")])
+    confirm_twice = BooleanField("Audit them here as well, though they are already being audited elsewhere",
+                                 widget=GovCheckboxInput())
     submit = SubmitField("Add these cases", widget=GovSubmitInput())

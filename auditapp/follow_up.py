@@ -8,12 +8,13 @@ from datetime import date, datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
+from . import clock
 from .actions import overdue_clause
 from .extensions import db
 from .grading import DOMAINS, grade_label
 from .models import (Action, Audit, Case, Cycle, ModeratedGrade, PractitionerReply, Reaudit, Team, Theme, User,
                      case_type_key)
-from .models.findings import ACTION_STATES, PRIORITIES
+from .models.findings import ACTION_STATES, PRIORITIES, action_is_overdue
 from .sampling import in_live_cycle
 from .themes import ThemeCounts, theme_counts
 
@@ -79,14 +80,14 @@ def follow_up(month: str, today: date, team: str | None = None, case_type: str |
         .order_by(Cycle.month, Case.reference, Action.id))).all()
     result = FollowUp()
     for audit_id, m, reference, team_name, owner_name, priority, domain, theme_name, due, status, verified in rows:
-        overdue = status in ("open", "done") and today > due
+        overdue = action_is_overdue(status, due, today)
         result.actions.append(ActionRow(audit_id, m, reference, team_name, owner_name, PRIORITIES[priority],
                                         DOMAINS.get(domain) or theme_name or "", due, ACTION_STATES[status],
                                         overdue, verified))
         if m == month:
             result.raised += 1
             if status == "closed" and verified is not None:
-                on_time = verified.date() <= due
+                on_time = clock.uk_date(verified) <= due
                 result.closed_on_time += on_time
                 result.closed_late += not on_time
         result.overdue += overdue

@@ -254,8 +254,13 @@ class CancelCycleForm(FlaskForm):
 
 
 class AllocationForm(LockedForm):
-    auditor_b = SelectField("Auditor B (independent manager)", widget=GovSelect(), validate_choice=False)
+    auditor_b = SelectField("Auditor B (independent manager)", widget=GovSelect(), validate_choice=False,
+                            description="Each person's audits this month are shown beside their name")
     moderator = SelectField("Moderator (senior manager)", widget=GovSelect(), validate_choice=False)
+    reason = long_text("Why is the allocation changing?", "For example, auditor B is on long-term leave. "
+                       "The people involved are told at once.", called="The reason", limit=500)
+    discard_draft = BooleanField("Discard auditor B's saved draft, so the new auditor B starts afresh",
+                                 widget=GovCheckboxInput())
     submit = SubmitField("Save allocation", widget=GovSubmitInput())
 
 
@@ -314,6 +319,14 @@ class AbsenceForm(FlaskForm):
     reason = SelectField("Why", widget=GovSelect(), validate_choice=False,
                          choices=[("Leave", "Leave"), ("Sickness", "Sickness"), ("Other absence", "Other absence")])
     submit = SubmitField("Add the period away", widget=GovSubmitInput())
+
+
+class ClosureDayForm(FlaskForm):
+    day = StringField("Day the council is closed", widget=GovTextInput(), description="For example, 29/12/2026",
+                      validators=[InputRequired("Enter the day the council is closed")])
+    reason = StringField("Why", widget=GovTextInput(), description="For example, Christmas closure",
+                         validators=[InputRequired("Enter why the council is closed"), Length(max=80)])
+    submit = SubmitField("Add the closure day", widget=GovSubmitInput())
 
 
 class TeamForm(FlaskForm):

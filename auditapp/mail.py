@@ -24,9 +24,13 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
-def audit_link(audit: Audit) -> str:
+def service_link(path: str) -> str:
     # Built from SERVICE_URL, not url_for: the daily job runs outside any request.
-    return f"{current_app.config['SERVICE_URL'].rstrip('/')}/audits/{audit.id}"
+    return f"{current_app.config['SERVICE_URL'].rstrip('/')}{path}"
+
+
+def audit_link(audit: Audit) -> str:
+    return service_link(f"/audits/{audit.id}")
 
 
 def queue(key: str, user: User, subject: str, text: str, audit: Audit | None = None,
@@ -88,7 +92,8 @@ def deliver(ids: list[int] | None = None) -> tuple[int, int]:
 def _send(message: SentMessage) -> None:
     config = current_app.config
     if not config["MAIL_SERVER"]:
-        log.info("Mail (no MAIL_SERVER set) to %s: %s\n%s", message.address, message.subject, message.body)
+        # One line, no body: the log may be read by people who should not read the message.
+        log.info("Mail (no MAIL_SERVER set) to %s: %s", message.address, message.subject)
         return
     email = EmailMessage()
     email["From"], email["To"], email["Subject"] = config["MAIL_DEFAULT_SENDER"], message.address, message.subject

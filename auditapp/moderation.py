@@ -119,18 +119,28 @@ def save_moderation(actor: User, audit: Audit, entry: ModerationEntry, expected_
     db.session.flush()
 
 
+def blockers(audit: Audit) -> list[str]:
+    """What stops sign-off outside the moderation form itself: an open safeguarding concern, and
+    proposed actions not yet confirmed or removed."""
+    found = []
+    if audit.open_concerns:
+        found.append("This audit cannot be signed off while an immediate safeguarding concern is open: "
+                     "record the response to it first")
+    undecided = actions.undecided(audit)
+    if undecided:
+        found.append(f"Confirm or remove the {undecided} proposed "
+                     f"{'action' if undecided == 1 else 'actions'} listed under Actions to decide before signing off")
+    return found
+
+
 def sign_off(actor: User, audit: Audit, entry: ModerationEntry, expected_version: int | None = None) -> None:
     save_moderation(actor, audit, entry, expected_version)
     found = problems(audit, entry)
     if found:
         raise RuleError(next(iter(found.values())), next(iter(found)))
-    if audit.open_concerns:
-        raise RuleError(
-            "This audit cannot be signed off while an immediate safeguarding concern is open: "
-            "record the response to it first"
-        )
-    if actions.undecided(audit):
-        raise RuleError("Confirm or remove each action the auditors proposed before signing off")
+    blocked = blockers(audit)
+    if blocked:
+        raise RuleError(blocked[0])
     audit.signed_off_at = clock.now()
     audit.signed_off_by_id = actor.id
     audit.descriptor_version = current_app.config["DESCRIPTOR_VERSION"]
@@ -146,7 +156,7 @@ def reopen(actor: User, audit: Audit, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise RuleError("Enter the reason for reopening the audit", "reason")
-    record(actor, "Reopened", audit, before=f"signed off {audit.signed_off_at:%d %B %Y}", after=reason)
+    record(actor, "Reopened", audit, before=f"signed off {clock.day_text(audit.signed_off_at)}", after=reason)
     audit.signed_off_at = None
     audit.signed_off_by_id = None
     reaudits.cancel_on_reopen(actor, audit)

@@ -9,12 +9,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from . import clock
 from .extensions import db
 from .loading import AUDIT_PROGRESS
-from .mail import audit_link, queue
+from .mail import audit_link, queue, service_link
 from .models import Action, Audit, Case, Concern, User
 from .people import away_on
-from .workdays import add_working_days
+from .workdays import add_working_days, is_working_day
 
 FOOTER = ("This message carries no details of the case or the audit: sign in to read them.\n\n"
           "Case audit, Quality Assurance team")
@@ -59,15 +60,63 @@ def allocated(audit: Audit) -> None:
                 "You will be told when both audits are in.", f"Open the audit: {link}"), audit, new_record=True)
 
 
+def reallocated(audit: Audit, role: str, new: User, replaced: User) -> None:
+    """At once: the new auditor B or moderator is told the audit is theirs, and the one replaced
+    that it no longer is."""
+    what = "auditor B (the independent manager)" if role == "B" else "the moderator"
+    link = audit_link(audit)
+    stamp = clock.now().strftime("%Y%m%d%H%M%S")
+    queue(f"reallocated:{audit.id}:{role}:{new.id}:{stamp}", new,
+          f"Case audit: case {audit.case.reference} allocated to you",
+          _body(f"You are now {what} for the audit of case {audit.case.reference} "
+                f"({audit.cycle.month}), in place of {replaced.name}."
+                + (f" Please submit your audit by {audit.auditor_due:%-d %B %Y}." if role == "B" else ""),
+                f"Open the audit: {link}"), audit, urgent=True)
+    queue(f"unallocated:{audit.id}:{role}:{replaced.id}:{stamp}", replaced,
+          f"Case audit: case {audit.case.reference} is no longer yours",
+          _body(f"The audit of case {audit.case.reference} ({audit.cycle.month}) has been given to "
+                f"{new.name}: you are no longer {what} for it. You need do nothing more on it."), audit, urgent=True)
+
+
+def concern_recipients(audit: Audit, today: date) -> list[User]:
+    """Who is told of an immediate safeguarding concern, at once: the case-responsible manager,
+    the moderator and the QA leads, and the line manager of either of the first two who is away
+    today, so someone who can act hears of it now."""
+    away = away_on(today)
+    people = [audit.auditor_a, audit.moderator]
+    for person in (audit.auditor_a, audit.moderator):
+        if person.id in away and person.line_manager_id:
+            manager = db.session.get(User, person.line_manager_id)
+            if manager is not None and manager.active:
+                people.append(manager)
+    people += _qa_leads()
+    return list({person.id: person for person in people}.values())
+
+
 def concern_raised(concern: Concern, audit: Audit) -> None:
-    """At once, to the case-responsible manager, the moderator and the QA lead."""
-    people = {u.id: u for u in (audit.auditor_a, audit.moderator, *_qa_leads())}
-    for person in people.values():
+    for person in concern_recipients(audit, clock.today()):
         queue(f"concern:{concern.id}:{person.id}", person,
               f"Immediate safeguarding concern: case {audit.case.reference}",
               _body(f"An immediate safeguarding concern has been recorded on the audit of case "
                     f"{audit.case.reference}. Read it and act on it now.", f"Open the audit: {audit_link(audit)}"),
               audit, urgent=True)
+
+
+def action_done(action: Action, audit: Audit, owner: User, verifiers: list[User]) -> None:
+    """The owner says it is done: the people who can verify it are asked to."""
+    for person in verifiers:
+        queue(f"action-done:{action.id}:{person.id}:{action.version}", person,
+              f"Case audit: an action to verify on case {audit.case.reference}",
+              _body(f"{owner.name} has marked an action from the audit of case {audit.case.reference} "
+                    "as done. Check the evidence and verify it, or send it back with what is still needed.",
+                    f"Open the action: {service_link(f'/actions/{action.id}')}"), audit)
+
+
+def action_sent_back(action: Action, audit: Audit, owner: User) -> None:
+    queue(f"action-sent-back:{action.id}:{owner.id}:{action.version}", owner,
+          f"Case audit: an action sent back to you on case {audit.case.reference}",
+          _body(f"Your action from the audit of case {audit.case.reference} was sent back. Sign in to read "
+                "what is still needed.", f"Open the action: {service_link(f'/actions/{action.id}')}"), audit)
 
 
 def action_assigned(action: Action, audit: Audit, owner: User) -> None:
@@ -79,7 +128,11 @@ def action_assigned(action: Action, audit: Audit, owner: User) -> None:
 # The daily job
 
 def daily(today: date) -> int:
-    """Queue every reminder due today (each at most once, by its key). Returns how many were queued."""
+    """Queue every reminder due today (each at most once, by its key). Returns how many were queued.
+    Nothing on a bank holiday or closure day: nobody is at work to act on it (the cron line can
+    stay Monday to Friday)."""
+    if not is_working_day(today):
+        return 0
     queued, day = 0, _Day(today, away_on(today), _qa_leads())
     live = (select(Audit).options(joinedload(Audit.case).joinedload(Case.team), joinedload(Audit.cycle),
                                   joinedload(Audit.auditor_a), joinedload(Audit.auditor_b),
@@ -135,7 +188,7 @@ def _actions_overdue(day: _Day) -> int:
     queued = 0
     overdue = db.session.scalars(
         select(Action).options(joinedload(Action.owner), joinedload(Action.audit).joinedload(Audit.case))
-        .where(Action.status.in_(("open", "done")), Action.due < day.today))
+        .where(Action.overdue_clause(day.today)))
     for action in overdue:
         queued += _to(action.owner, day, f"action-overdue:{action.id}:{action.due}",
                       "Case audit: an action is overdue",

@@ -246,6 +246,16 @@ def get_audit(audit_id: int, user: User, reload: bool = False) -> Audit:
     return audit
 
 
+def refusal_for_part(user: User, audit: Audit, role: str) -> int:
+    """The status that refuses a page of one part of an audit (an auditor's review, tags,
+    proposals): 404 to the other auditor, who may not learn that the work exists, 403 to those who
+    know it does (the moderator, the QA lead)."""
+    mine = audit.role_of(user)
+    if role not in ("A", "B", "M"):
+        return 404
+    return 404 if role in ("A", "B") and mine in ("A", "B") and mine != role else 403
+
+
 def require(allowed: bool, message: str = "You do not have permission to do this.") -> None:
     if not allowed:
         raise NotAllowed(message)

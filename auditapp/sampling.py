@@ -58,6 +58,16 @@ def open_cycle_for(month: str) -> Cycle | None:
                                                  Cycle.cancelled_at.is_(None)))
 
 
+def month_to_report() -> str | None:
+    """The month reports open on: the latest with a moderated audit (a month just opened has no
+    figures yet), or the latest month opened when none has been moderated."""
+    live = [Cycle.kind == "random", Cycle.cancelled_at.is_(None)]
+    moderated = db.session.scalar(
+        select(func.max(Cycle.month)).join(Audit, Audit.cycle_id == Cycle.id)
+        .where(*live, Audit.signed_off_at.is_not(None), Audit.withdrawn_at.is_(None)))
+    return moderated or db.session.scalar(select(func.max(Cycle.month)).where(*live))
+
+
 def next_month_to_open(today: date) -> str | None:
     """This month if it is not open yet, else next month if that is not; None when both are."""
     for month in (month_of(today), months_before(month_of(today), -1)):

@@ -2,7 +2,7 @@
 cases on one theme, with the same two auditors and moderation, optionally fewer domains and
 questions of its own. Reported apart from the random sample (its own summary and workbook)."""
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from . import clock
 from .allocation import Pool, allocate
@@ -11,32 +11,59 @@ from .extensions import db
 from .grading import DOMAINS
 from .history import record
 from .loading import CASE_ROW
-from .models import Audit, Case, Cycle, ReviewAnswer, User
+from .models import Audit, Case, Cycle, Review, ReviewAnswer, User
 from .permissions import can_manage, require
-from .sampling import month_of
+from .sampling import month_label, month_of
 
 
 def start(actor: User, title: str, domains: list[str], questions: str) -> Cycle:
     require(can_manage(actor), "Only the QA lead can start a targeted audit")
+    cycle = Cycle(kind="targeted", month=month_of(clock.today()), opened_by_id=actor.id,
+                  opened_at=clock.now(), per_team=0, lookback_months=0)
+    _set_design(cycle, title, domains, questions)
+    db.session.add(cycle)
+    db.session.flush()
+    record(actor, "Targeted audit started", field=cycle.title, after=_design(cycle))
+    return cycle
+
+
+def _set_design(cycle: Cycle, title: str, domains: list[str], questions: str) -> None:
+    """Its theme, the domains it judges (None: all six) and its own questions, one a line."""
     title = " ".join((title or "").split())
     if not title:
         raise RuleError("Enter the theme of the targeted audit", "title")
     chosen = [key for key in DOMAINS if key in (domains or [])]
     if not chosen:
         raise RuleError("Choose at least one domain to judge", "domains")
-    cycle = Cycle(kind="targeted", title=title[:120], month=month_of(clock.today()), opened_by_id=actor.id,
-                  opened_at=clock.now(), per_team=0, lookback_months=0,
-                  domains=None if len(chosen) == len(DOMAINS) else ",".join(chosen),
-                  questions="\n".join(q.strip() for q in (questions or "").splitlines() if q.strip()) or None)
-    db.session.add(cycle)
-    db.session.flush()
-    record(actor, "Targeted audit started", field=title, after=f"{len(chosen)} domains, "
-           f"{len(cycle.extra_questions)} questions of its own")
-    return cycle
+    cycle.title = title[:120]
+    cycle.domains = None if len(chosen) == len(DOMAINS) else ",".join(chosen)
+    cycle.questions = "\n".join(q.strip() for q in (questions or "").splitlines() if q.strip()) or None
 
 
-def add_cases(actor: User, cycle: Cycle, references: list[str]) -> list[Audit]:
-    """All or nothing: every reference must be a case on the register, not already in this audit."""
+def _design(cycle: Cycle) -> str:
+    return f"{len(cycle.domain_keys)} domains, {len(cycle.extra_questions)} questions of its own"
+
+
+class AlreadyAudited(RuleError):
+    """Some chosen cases are already being audited elsewhere: refused unless the QA lead confirms."""
+
+
+def audited_elsewhere(cycle: Cycle, case_ids: list[int]) -> dict[int, str]:
+    """Cases already in this month's random sample or in another open targeted audit, with where."""
+    rows = db.session.execute(
+        select(Audit.case_id, Cycle.kind, Cycle.month, Cycle.title).join(Cycle, Cycle.id == Audit.cycle_id)
+        .where(Audit.case_id.in_(case_ids), Audit.withdrawn_at.is_(None), Cycle.cancelled_at.is_(None),
+               Cycle.id != cycle.id,
+               or_(and_(Cycle.kind == "random", Cycle.month == cycle.month),
+                   and_(Cycle.kind == "targeted", Audit.signed_off_at.is_(None)))))
+    return {case_id: (f"the {month_label(month)} random sample" if kind == "random"
+                      else f"the open targeted audit {title}") for case_id, kind, month, title in rows}
+
+
+def add_cases(actor: User, cycle: Cycle, references: list[str], confirmed: bool = False) -> list[Audit]:
+    """All or nothing: every reference must be a case on the register, not already in this audit.
+    A case already in this month's sample or another open targeted audit is audited twice over
+    only when the QA lead says so (`confirmed`)."""
     require(can_manage(actor), "Only the QA lead can choose the cases")
     if not cycle.is_targeted or cycle.cancelled_at:
         raise RuleError("Cases are added by hand only to a targeted audit")
@@ -57,11 +84,36 @@ def add_cases(actor: User, cycle: Cycle, references: list[str]) -> list[Audit]:
     if problems:
         raise RuleError("Nothing was added. " + "; ".join(problems[:20]) +
                         (f"; and {len(problems) - 20} more" if len(problems) > 20 else ""), "references")
+    elsewhere = audited_elsewhere(cycle, [found[ref.upper()].id for _, ref in wanted])
+    twice = [f"{ref} is already in {elsewhere[found[ref.upper()].id]}" for _, ref in wanted
+             if found[ref.upper()].id in elsewhere]
+    if twice and not confirmed:
+        raise AlreadyAudited("Nothing was added. " + "; ".join(twice[:20]) +
+                             ". Remove them, or confirm that they should be audited again here.", "references")
     pool = Pool.for_cycle(cycle)
     audits = [allocate(actor, cycle, found[ref.upper()], pool=pool) for _, ref in wanted]
     cycle.sampled_at = cycle.sampled_at or clock.now()
-    record(actor, f"Cases added to the targeted audit {cycle.title}", after=", ".join(ref for _, ref in wanted))
+    record(actor, f"Cases added to the targeted audit {cycle.title}", after=", ".join(ref for _, ref in wanted)
+           + (f" (audited elsewhere too, confirmed: {'; '.join(twice)})" if twice else ""))
     return audits
+
+
+def started(cycle: Cycle) -> bool:
+    """An auditor has saved something on one of its audits: its domains and questions are fixed."""
+    return db.session.scalar(select(func.count(Review.id)).join(Audit, Audit.id == Review.audit_id)
+                             .where(Audit.cycle_id == cycle.id)) > 0
+
+
+def change(actor: User, cycle: Cycle, title: str, domains: list[str], questions: str) -> None:
+    """Its theme, domains and questions, until the first audit is saved (after that, auditors have graded
+    against them, and changing them would make their audits incomparable)."""
+    require(can_manage(actor), "Only the QA lead can change a targeted audit")
+    if started(cycle):
+        raise RuleError("Its domains and questions can no longer change: an auditor has saved an audit on it")
+    before = _design(cycle)
+    _set_design(cycle, title, domains, questions)
+    record(actor, "Targeted audit changed", field=cycle.title, before=before, after=_design(cycle))
+    db.session.flush()
 
 
 def answers_of(review) -> dict[int, str]:

@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from flask_migrate import upgrade
@@ -32,6 +32,7 @@ from auditapp.exports.history import Cells, audit_rows, write_history
 from auditapp.exports.workbook import workbook_bytes
 from auditapp.extensions import db
 from auditapp.register import import_cases
+from auditapp.sampling import month_of, month_start, months_before
 from auditapp.sampling import draw_sample, open_cycle
 from auditapp.summary import summarise
 from auditapp.permissions import SYSTEM
@@ -41,7 +42,7 @@ from .pages import page_urls, statement_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 USERS, SECONDS, WORKERS = 20, 4.0, 4
-TODAY = date(2026, 11, 23)
+TODAY = clock.today()  # the demo is built relative to today, and measured on it
 
 
 def timed(action, memory: bool = False, between=lambda: None):
@@ -98,8 +99,8 @@ def bare_write(rows: list[list], path: Path) -> float:
 
 def files_and_sampling(folder: Path) -> dict[str, str]:
     results = {}
-    seconds, peak, _ = timed(lambda: workbook_bytes(summarise("2026-10", TODAY)), memory=True)
-    results["Export: one month's workbook (2026-10)"] = f"{seconds * 1000:.0f} ms, peak {peak:.1f} MiB"
+    seconds, peak, _ = timed(lambda: workbook_bytes(summarise(months_before(month_of(TODAY), 1), TODAY)), memory=True)
+    results["Export: one month's workbook (last month)"] = f"{seconds * 1000:.0f} ms, peak {peak:.1f} MiB"
     history = folder / "all.xlsx"
     seconds, peak, count = timed(lambda: write_history(str(history), TODAY), memory=True)
     rows = list(audit_rows(TODAY))
@@ -119,8 +120,9 @@ def files_and_sampling(folder: Path) -> dict[str, str]:
     db.session.rollback()
     results[f"Import: {read - 2:,}-row case list"] = (
         f"{seconds:.1f} s, peak {peak:.0f} MiB; bare openpyxl read {bare:.1f} s; ratio {seconds / bare:.2f}")
-    with clock.frozen_at(datetime(2026, 12, 1, 9)):
-        seconds, _, audits = timed(lambda: draw_sample(SYSTEM, open_cycle(SYSTEM, "2026-12"), seed=1, per_team=3))
+    next_month = months_before(month_of(TODAY), -1)
+    with clock.frozen_at(datetime.combine(month_start(next_month), datetime.min.time()).replace(hour=9)):
+        seconds, _, audits = timed(lambda: draw_sample(SYSTEM, open_cycle(SYSTEM, next_month), seed=1, per_team=3))
     db.session.rollback()
     results[f"Sampling: draw {len(audits)} cases over 60,000"] = f"{seconds * 1000:.0f} ms"
     return results

@@ -20,7 +20,8 @@ from pathlib import Path
 from flask_migrate import upgrade
 from sqlalchemy import and_, exists, select
 
-from auditapp import create_app
+from auditapp import clock, create_app
+from auditapp.sampling import month_of
 from auditapp.demo import seed_demo
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS
@@ -134,7 +135,7 @@ def work(person: Person, path: str, make_form, stop: float, tally: Tally, seed: 
 def plan(target: Target) -> list[tuple[Person, str, object]]:
     """Who does what: each open review's auditor (twice for some, as two tabs), each moderation
     waiting, and readers of the reports, up to USERS."""
-    month = select(Cycle.id).where(Cycle.month == "2026-11", Cycle.kind == "random").scalar_subquery()
+    month = select(Cycle.id).where(Cycle.month == month_of(clock.today()), Cycle.kind == "random").scalar_subquery()
     live = and_(Audit.cycle_id == month, Audit.signed_off_at.is_(None), Audit.withdrawal_requested_at.is_(None))
     submitted = exists().where(Review.audit_id == Audit.id, Review.role == "A", Review.submitted_at.is_not(None))
     both = [exists().where(Review.audit_id == Audit.id, Review.role == role, Review.submitted_at.is_not(None))

@@ -2,7 +2,9 @@
 
 from sqlalchemy import and_, event, exists, select
 
+from auditapp import clock
 from auditapp.extensions import db
+from auditapp.sampling import month_of, months_before
 from auditapp.models import Audit, Cycle, Review, User
 
 QA_LEAD, LEADER = "quinn.ashby@council.example.org", "lena.ford@council.example.org"
@@ -16,7 +18,9 @@ def _submitted(role: str, done: bool):
 
 def page_urls() -> dict[str, tuple[str, str]]:
     """name -> (who signs in, path), for the current month of the loaded demo."""
-    current = select(Cycle.id).where(Cycle.month == "2026-11", Cycle.kind == "random").scalar_subquery()
+    this_month = month_of(clock.today())
+    last_month = months_before(this_month, 1)
+    current = select(Cycle.id).where(Cycle.month == this_month, Cycle.kind == "random").scalar_subquery()
     live = and_(Audit.cycle_id == current, Audit.signed_off_at.is_(None), Audit.withdrawal_requested_at.is_(None))
     draft = db.session.execute(select(Audit.id, User.email).join(User, User.id == Audit.auditor_a_id)
                                .where(live, _submitted("A", False)).order_by(Audit.id).limit(1)).one()
@@ -33,13 +37,13 @@ def page_urls() -> dict[str, tuple[str, str]]:
         "Leadership reader's start page": (LEADER, "/"),
         "Audit form": (draft.email, f"/audits/{draft.id}/review/A"),
         "Moderation page": (ready.email, f"/audits/{ready.id}/moderate"),
-        "Cycle overview": (QA_LEAD, "/cycles/2026-11"),
+        "Cycle overview": (QA_LEAD, f"/cycles/{this_month}"),
         "Cycles list": (QA_LEAD, "/cycles"),
         "Case register": (QA_LEAD, "/cases"),
         "People": (QA_LEAD, "/people/"),
-        "Dashboard, one month": (LEADER, "/reports/?month=2026-10"),
-        "Dashboard, 12 months": (LEADER, "/reports/?month=2026-10&period=12"),
-        "Agreement page": (LEADER, "/reports/agreement?month=2026-10"),
+        "Dashboard, one month": (LEADER, f"/reports/?month={last_month}"),
+        "Dashboard, 12 months": (LEADER, f"/reports/?month={last_month}&period=12"),
+        "Agreement page": (LEADER, f"/reports/agreement?month={last_month}"),
     }
 
 

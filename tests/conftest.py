@@ -5,9 +5,10 @@ import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
+import time_machine
 from argon2 import PasswordHasher
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -22,6 +23,21 @@ from auditapp.retention import history_opened
 from auditapp.permissions import SYSTEM
 
 PASSWORD = "correct horse battery"
+
+# No test reads the real clock. The whole run is frozen (time still moves on from there) at this
+# moment, or at AUDITAPP_TEST_NOW (an ISO moment in UTC), which `make test-dates` sets to the dates a
+# calendar gets wrong. Tests that reason about "this month" compute it from clock.today().
+DEFAULT_TEST_NOW = "2026-11-23T10:00:00"
+
+
+def frozen_now() -> datetime:
+    return datetime.fromisoformat(os.environ.get("AUDITAPP_TEST_NOW") or DEFAULT_TEST_NOW)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frozen_clock():
+    with time_machine.travel(frozen_now().replace(tzinfo=timezone.utc), tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -107,6 +107,8 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", "/people/teams", d, QA_LEAD), ("POST", "/people/teams", d, QA_LEAD),
         ("GET", f"/people/teams/{d.case.team_id}", d, QA_LEAD), ("POST", f"/people/teams/{d.case.team_id}", d, QA_LEAD),
         ("GET", "/people/activity", d, QA_LEAD),
+        ("GET", "/people/closure-days", d, QA_LEAD), ("POST", "/people/closure-days", d, QA_LEAD),
+        ("POST", "/people/closure-days/99999/remove", d, only(404, {"qa_lead"})),
         ("POST", f"/people/{d.auditor_b_id}/absences", d, QA_LEAD),
         ("POST", f"/people/{d.auditor_b_id}/absences/{s.absence.id}/remove", d, only(302, {"qa_lead"})),
         ("GET", "/people/reads", d, QA_LEAD),
@@ -167,8 +169,9 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         # Themes: the QA lead's list; each auditor tags their own audit, the moderator while moderating.
         ("GET", "/themes", d, QA_LEAD), ("POST", "/themes", d, QA_LEAD),
         ("POST", f"/themes/{s.theme.id}/retire", d, only(302, {"qa_lead"})),
-        ("GET", f"/audits/{d.id}/themes/A", d, audit_page({"auditor_a"})),
-        ("POST", f"/audits/{d.id}/themes/A", d, audit_page({"auditor_a"}, status=302)),
+        # The other auditor may not learn that this part of the audit exists: 404, never 403.
+        ("GET", f"/audits/{d.id}/themes/A", d, {**audit_page({"auditor_a"}), "auditor_b": 404}),
+        ("POST", f"/audits/{d.id}/themes/A", d, {**audit_page({"auditor_a"}, status=302), "auditor_b": 404}),
         ("GET", f"/audits/{s.ready.id}/themes/M", s.ready, audit_page({"moderator"})),
         ("GET", f"/reports/themes/{s.theme.id}/worry/{m}", d, REPORT_READERS),
         # The practitioner's reply: auditor A after sign-off; a dispute: the moderator and the QA lead.
@@ -178,14 +181,15 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("POST", f"/audits/{s.signed_off.id}/reply/response", s.signed_off, audit_page({"moderator", "qa_lead"})),
         ("GET", "/reaudits", d, only(200, {"qa_lead", "moderator", "other_senior"})),
         # The family-contact task: auditor B's, blind like the rest of their audit.
-        ("GET", f"/audits/{d.id}/family", d, audit_page({"auditor_b"})),
-        ("POST", f"/audits/{d.id}/family", d, audit_page({"auditor_b"})),
-        ("GET", f"/audits/{d.id}/family/feedback", d, audit_page({"auditor_b"})),
-        ("POST", f"/audits/{d.id}/family/feedback", d, audit_page({"auditor_b"})),
+        ("GET", f"/audits/{d.id}/family", d, {**audit_page({"auditor_b"}), "auditor_a": 404}),
+        ("POST", f"/audits/{d.id}/family", d, {**audit_page({"auditor_b"}), "auditor_a": 404}),
+        ("GET", f"/audits/{d.id}/family/feedback", d, {**audit_page({"auditor_b"}), "auditor_a": 404}),
+        ("POST", f"/audits/{d.id}/family/feedback", d, {**audit_page({"auditor_b"}), "auditor_a": 404}),
         # Targeted audits: run by the QA lead; their summaries read like the monthly reports.
         ("GET", "/targeted/", d, QA_LEAD),
         ("GET", "/targeted/new", d, QA_LEAD), ("POST", "/targeted/new", d, QA_LEAD),
         ("GET", f"/targeted/{s.targeted.id}", d, QA_LEAD), ("POST", f"/targeted/{s.targeted.id}", d, QA_LEAD),
+        ("GET", f"/targeted/{s.targeted.id}/change", d, QA_LEAD), ("POST", f"/targeted/{s.targeted.id}/change", d, QA_LEAD),
         ("GET", f"/targeted/{s.targeted.id}/summary", d, REPORT_READERS),
         ("GET", f"/targeted/{s.targeted.id}.xlsx", d, REPORT_READERS),
     ]

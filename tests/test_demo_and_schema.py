@@ -2,14 +2,16 @@
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+import pytest
 from sqlalchemy import func, select
 
 from auditapp import clock
 from auditapp.extensions import db
 from auditapp.loading import AUDIT_IN_FULL
-from auditapp.models import (Absence, Action, Audit, Case, Cycle, FamilyAnswer, FamilyFeedback, PractitionerReply,
+from auditapp.models import (Absence, Action, Audit, Case, Cycle, Event, FamilyAnswer, FamilyFeedback, PractitionerReply,
                              Reaudit, SentMessage, ThemeTag, User)
 from auditapp.moderation import compare
+from auditapp.sampling import month_of, months_before
 from auditapp.summary import summarise
 
 
@@ -19,21 +21,26 @@ def test_migrations_match_the_models():
     assert differences == []
 
 
+@pytest.mark.dates
 def test_seed_demo_builds_three_moderated_months_and_one_in_progress(app, client):
+    this_month = month_of(clock.today())
+    past_months = [months_before(this_month, n) for n in (3, 2, 1)]
     runner = app.test_cli_runner()
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(func.count(Case.id))) == 300
     assert {u.email for u in db.session.scalars(select(User).where(User.is_leadership))} == {"lena.ford@council.example.org"}
-    months = {c.month: c for c in db.session.scalars(select(Cycle))}
-    assert sorted(months) == ["2026-08", "2026-09", "2026-10", "2026-11"]
+    months = {c.month: c for c in db.session.scalars(select(Cycle).where(Cycle.kind == "random"))}
+    assert sorted(months) == [*past_months, this_month]
+    # Nothing in the demo happened after now, even on the first of the month.
+    assert db.session.scalar(select(func.max(Event.at))) <= clock.now()
     audits = list(db.session.scalars(select(Audit).options(*AUDIT_IN_FULL)))
-    past = [a for a in audits if a.cycle.month != "2026-11"]
+    past = [a for a in audits if a.cycle.month in past_months]
     assert past and all(a.signed_off_at for a in past)
     # Disagreements the moderator had to resolve, and varied final grades.
     assert any(row.steps_apart for a in past for row in compare(a))
     assert len({g.grade for a in past for g in a.moderated_grades}) == 4
-    current = {a.status for a in audits if a.cycle.month == "2026-11"}
+    current = {a.status for a in audits if a.cycle.month == this_month and a.cycle.kind == "random"}
     assert {"Moderated", "Ready for moderation", "In progress", "Allocated"} <= current
     # Every demo account signs in with the password the README gives.
     assert client.post("/sign-in", data={"email": "quinn.ashby@council.example.org",
@@ -48,7 +55,7 @@ def test_seed_demo_builds_three_moderated_months_and_one_in_progress(app, client
     reaudit = db.session.scalar(select(Reaudit).where(Reaudit.audit_id.is_not(None)))
     assert reaudit is not None and db.session.get(Audit, reaudit.audit_id).signed_off_at
     tagged_months = set(db.session.scalars(select(Cycle.month).join(Audit).join(ThemeTag, ThemeTag.audit_id == Audit.id)))
-    assert {"2026-08", "2026-09", "2026-10"} <= tagged_months
+    assert set(past_months) <= tagged_months
     assert db.session.scalar(select(func.count(PractitionerReply.id)).where(PractitionerReply.disputes.is_(True)))
 
     # Families of every outcome, reminders already sent, someone away, a targeted audit part-way.
@@ -62,7 +69,7 @@ def test_seed_demo_builds_three_moderated_months_and_one_in_progress(app, client
     assert {"Ready for moderation", "In progress", "Allocated"} <= statuses
 
     # Each past month's summary has realistic, non-trivial figures.
-    for month in ("2026-08", "2026-09", "2026-10"):
+    for month in past_months:
         summary = summarise(month, clock.today())
         assert summary.headline.moderated == summary.headline.sampled == 16
         assert 0 < summary.headline.overall.pct_good < 1

@@ -114,7 +114,7 @@ def test_sign_off_is_refused_while_a_proposal_is_undecided(world, as_user):
     audit = one_audit(world)
     proposed_action(audit, "A", audit.auditor_a)
     db.session.commit()
-    with pytest.raises(RuleError, match="Confirm or remove each action"):
+    with pytest.raises(RuleError, match="Confirm or remove the 1 proposed action"):
         signed_off_audit(audit)
     db.session.rollback()
 

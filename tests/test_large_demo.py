@@ -9,10 +9,12 @@ from auditapp.extensions import db
 from auditapp.loading import AUDIT_IN_FULL
 from auditapp.models import Action, Audit, Case, Cycle, Event, PractitionerReply, User
 from auditapp.moderation import compare, needs_rationale
+from auditapp.sampling import month_of, months_before
 from auditapp.summary import summarise
 
 
 @pytest.mark.slow
+@pytest.mark.dates
 def test_large_demo_keeps_the_rules(app, client, monkeypatch):
     monkeypatch.setattr(large, "CASES", 2_000)
     monkeypatch.setattr(large, "PAST_MONTHS", 14)
@@ -47,9 +49,10 @@ def test_large_demo_keeps_the_rules(app, client, monkeypatch):
         "Moderated grade saved", "Rationale saved", "Signed off") and "Signed off" in actions
     assert db.session.scalar(select(func.count(Event.id)).where(Event.review_role == "A",
                                                                  Event.audit_id == moderated.id)) == 22
-    current = {a.status for a in audits if a.cycle.month == large.CURRENT_MONTH}
+    this_month = month_of(clock.today())
+    current = {a.status for a in audits if a.cycle.month == this_month}
     assert {"Moderated", "Ready for moderation", "In progress", "Allocated", "Withdrawal requested"} <= current
-    summary = summarise("2026-10", clock.today())
+    summary = summarise(months_before(this_month, 1), clock.today())
     assert summary.headline.moderated == 30 and 0 < summary.headline.overall.pct_good < 1
     assert client.post("/sign-in", data={"email": "quinn.ashby@council.example.org",
                                          "password": "demo-password-2026"}).status_code == 302
@@ -59,10 +62,10 @@ def test_large_demo_keeps_the_rules(app, client, monkeypatch):
     statuses = set(db.session.scalars(select(Action.status)))
     assert {"open", "closed"} <= statuses
     follow_up, family = summary.follow_up, summary.family
-    assert follow_up.raised and follow_up.overdue and follow_up.themes.total("worry", "2026-10") == 30
+    assert follow_up.raised and follow_up.overdue and follow_up.themes.total("worry", months_before(this_month, 1)) == 30
     assert family.counted == 30 and family.gave_feedback and family.contacted < family.counted
     assert db.session.scalar(select(func.count(PractitionerReply.id)).where(PractitionerReply.disputes.is_(True)))
-    page = client.get("/reports/?month=2026-10")
+    page = client.get(f"/reports/?month={months_before(this_month, 1)}")
     assert page.status_code == 200 and "Families who gave feedback" in page.get_data(as_text=True)
 
 

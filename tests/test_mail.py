@@ -3,6 +3,8 @@ a safeguarding concern leaves at once, reminders and escalations come from the d
 each, someone away is not emailed (their line manager is), and a failed send is retried."""
 
 import socket
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 from email import message_from_bytes, policy
 
@@ -11,12 +13,14 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from auditapp import clock
+from auditapp.config import ROOT
 from auditapp.extensions import db
 from auditapp.models import Concern, SentMessage, Team
 from auditapp.people import add_absence
 from auditapp.permissions import SYSTEM
-from auditapp.workdays import add_working_days
+from auditapp.workdays import add_working_days, working_days_before
 from builders import in_full, sampled_month, submitted_review
+from helpers import this_month
 
 
 class Inbox:
@@ -95,8 +99,9 @@ def test_a_mail_failure_never_loses_the_concern_and_the_daily_job_retries_it(app
     assert len([m for m in inbox.messages if "safeguarding" in m["Subject"]]) == 3
 
 
+@pytest.mark.dates
 def test_reminders_before_and_after_the_due_date_and_escalation_each_sent_once(app, world, inbox):
-    audit = in_full(sampled_month("2026-11", per_team=1)[0])
+    audit = in_full(sampled_month(this_month(), per_team=1)[0])
     submitted_review(audit, "A")
     manager = world.seniors[1]
     audit.auditor_b.line_manager_id = manager.id
@@ -105,9 +110,9 @@ def test_reminders_before_and_after_the_due_date_and_escalation_each_sent_once(a
     b, due = audit.auditor_b.email, audit.auditor_due
     inbox.messages.clear()
 
-    send_reminders(app, due - timedelta(days=3))  # more than two working days ahead: nothing yet
+    two_before = working_days_before(due, 2)
+    send_reminders(app, working_days_before(due, 3))  # more than two working days ahead: nothing yet
     assert inbox.reminders_to(b, audit.id) == []
-    two_before = due - timedelta(days=2)  # due on a Friday: Wednesday is two working days before
     send_reminders(app, two_before)
     assert inbox.reminders_to(b, audit.id) == [f"Case audit: due {due:%-d %B}"]
     assert send_reminders(app, two_before).exit_code == 0  # the same day again: nothing twice
@@ -126,14 +131,15 @@ def test_reminders_before_and_after_the_due_date_and_escalation_each_sent_once(a
     assert len(escalations()) == 3
 
 
+@pytest.mark.dates
 def test_someone_away_is_not_reminded_their_line_manager_is(app, world, inbox):
-    audit = in_full(sampled_month("2026-11", per_team=1)[0])
+    audit = in_full(sampled_month(this_month(), per_team=1)[0])
     audit.auditor_b.line_manager_id = world.seniors[1].id
     due = audit.auditor_due
     add_absence(SYSTEM, audit.auditor_b, due - timedelta(days=5), due + timedelta(days=5), "Sickness")
     db.session.commit()
     inbox.messages.clear()
-    send_reminders(app, due - timedelta(days=2))
+    send_reminders(app, working_days_before(due, 2))
     assert inbox.reminders_to(audit.auditor_b.email, audit.id) == []
     to_manager = [body(m) for m in inbox.to(world.seniors[1].email) if m["Subject"].startswith("Case audit: due")]
     assert any(f"{audit.auditor_b.name} is away" in text and f"/audits/{audit.id}" in text for text in to_manager)
@@ -158,5 +164,67 @@ def test_without_smtp_mail_goes_to_the_log_and_nothing_fails(app, world, as_user
     db.session.commit()
     with caplog.at_level("INFO", logger="auditapp.mail"):
         assert as_user(audit.auditor_b).post(f"/audits/{audit.id}/concerns/new", data={"details": "x"}).status_code == 302
+    lines = [r.getMessage() for r in caplog.records if r.name == "auditapp.mail"]
+    assert lines and all("\n" not in line for line in lines)  # one line a message, no body
+    assert any(f"Mail (no MAIL_SERVER set) to {audit.auditor_a.email}" in line for line in lines)
     assert "Immediate safeguarding concern" in caplog.text
+
+
+def test_the_log_that_make_run_shows_has_the_mail_lines(tmp_path):
+    # A fresh process, as `flask run` is: logging is configured when the app is built.
+    script = ("from auditapp import create_app; import logging; create_app({'SECRET_KEY': 'x'}); "
+              "logging.getLogger('auditapp.mail').info('Mail (no MAIL_SERVER set) to someone: subject')")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "INFO auditapp.mail: Mail (no MAIL_SERVER set) to someone: subject" in done.stderr
     assert all(m.sent_at for m in db.session.scalars(select(SentMessage).where(SentMessage.key.like("concern:%"))))
+
+
+def test_a_concern_on_a_case_whose_manager_is_away_reaches_their_line_manager_at_once(world, as_user, inbox):
+    audit = in_full(sampled_month("2026-11", per_team=1)[0])
+    line_manager = world.seniors[1] if world.seniors[1].id != audit.moderator_id else world.seniors[0]
+    audit.auditor_a.line_manager_id = line_manager.id
+    add_absence(SYSTEM, audit.auditor_a, clock.today(), clock.today(), "Leave")
+    db.session.commit()
+    inbox.messages.clear()
+    page = as_user(audit.auditor_b).post(f"/audits/{audit.id}/concerns/new", data={"details": "Bruising seen"},
+                                         follow_redirects=True).get_data(as_text=True)
+    told = {m["To"] for m in inbox.messages if "safeguarding" in m["Subject"]}
+    assert told == {audit.auditor_a.email, line_manager.email, audit.moderator.email, world.qa_lead.email}
+    # The page says who was told, by name and why.
+    assert f"{line_manager.name} (line manager of someone away today)" in page
+    assert f"{audit.moderator.name} (the moderator)" in page and f"{world.qa_lead.name} (QA lead)" in page
+
+
+def test_an_action_marked_done_asks_its_verifiers_and_one_sent_back_tells_its_owner(world, as_user, inbox):
+    from test_findings import open_action, reloaded
+    audit, action = open_action(world)
+    team = [u for t in world.auditors.values() for u in t if u.team_id == audit.case.team_id]
+    colleague = next(u for u in team if u.id != audit.auditor_a_id)
+    inbox.messages.clear()
+    as_user(audit.auditor_a).post(f"/actions/{action.id}", data={
+        "progress-version": str(reloaded(action.id).version), "progress-done": "x",
+        "progress-evidence": "Seen alone", "progress-location": "Case note 20/11/2026"})
+    asked = {m["To"] for m in inbox.messages if "an action to verify" in m["Subject"]}
+    assert asked == {colleague.email, world.qa_lead.email}  # never the owner
+    assert all(f"/actions/{action.id}" in body(m) and "Seen alone" not in body(m) for m in inbox.messages)
+    inbox.messages.clear()
+    as_user(colleague).post(f"/actions/{action.id}", data={
+        "verify-version": str(reloaded(action.id).version), "verify-decision": "send_back",
+        "verify-reason": "The case note does not show the child was seen alone"})
+    sent_back = [m for m in inbox.messages if "sent back" in m["Subject"]]
+    assert [m["To"] for m in sent_back] == [audit.auditor_a.email]
+    assert "does not show" not in body(sent_back[0])  # the reason stays in the service
+
+
+def test_done_and_waiting_for_verification_is_not_overdue(world, as_user):
+    from test_findings import done, open_action, reloaded
+    audit, action = open_action(world)
+    late = datetime.combine(action.due + timedelta(days=3), datetime.min.time()).replace(hour=10)
+    with clock.frozen_at(late):
+        page = as_user(world.qa_lead).get(f"/actions/{action.id}").get_data(as_text=True)
+        assert "Overdue" in page  # still the owner's to do
+        done(reloaded(action.id))
+        page = as_user(world.qa_lead).get(f"/actions/{action.id}").get_data(as_text=True)
+        assert "done, to verify" in page.lower() and "Overdue" not in page
+        assert as_user(world.qa_lead).get("/actions?overdue=1").get_data(as_text=True).count(f"/actions/{action.id}") == 0

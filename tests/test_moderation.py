@@ -2,9 +2,10 @@
 
 import pytest
 
+from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS
 from conftest import review_data
-from helpers import events, reload, sample_month
+from helpers import events, fresh, reload, sample_month
 
 
 def moderation_data(grades: dict[str, int] | int, rationales: dict[str, str] | None = None, sign_off=True):
@@ -179,3 +180,43 @@ def test_the_moderation_page_shows_the_grade_descriptors(world, as_user, app):
     page = as_user(audit.moderator).get(f"/audits/{audit.id}/moderate").get_data(as_text=True)
     first_line = next(iter(app.config["DESCRIPTORS"]["voice"].indicators.values()))[0]
     assert "Grade descriptors for voice of the child" in page and first_line in page
+
+
+def test_a_refused_sign_off_keeps_everything_typed_and_says_what_to_do_and_where(world, as_user):
+    from builders import draft_review, in_full, proposed_action, submitted_review
+    audit = sample_month(world.qa_lead)[0]
+    draft_review(audit, "A")
+    proposal = proposed_action(audit, "A", in_full(audit).auditor_a, "Speak with the father about the plan")
+    submitted_review(audit, "A")
+    submitted_review(audit, "B", 2)
+    db.session.commit()
+    audit = in_full(audit)
+    moderator = as_user(audit.moderator)
+    data = moderation_data(2, dict.fromkeys(JUDGEMENTS, "Typed rationale: B's evidence is stronger"))
+    data |= {"feedback_a": "Typed feedback for A", "key_issues_a": "partly"}
+    page = moderator.post(f"/audits/{audit.id}/moderate", data=data).get_data(as_text=True)
+    # Refused, with what to do and a link straight to it.
+    assert "Confirm or remove the 1 proposed action listed under Actions to decide" in page
+    assert f"/actions/{proposal.id}/edit?from=moderation" in page and "Speak with the father about the plan" in page
+    # Everything typed is on the page, and saved as a draft.
+    assert page.count("Typed rationale: B&#39;s evidence is stronger") == len(JUDGEMENTS)
+    assert "Typed feedback for A" in page and "saved as a draft" in page
+    fresh()
+    saved = in_full(audit)
+    assert saved.signed_off_at is None and saved.feedback_a == "Typed feedback for A" and saved.key_issues_a == "partly"
+    assert {g.rationale for g in saved.moderated_grades} == {"Typed rationale: B's evidence is stronger"}
+    # Confirming the action from there returns to the moderation, which still has it all.
+    confirm = moderator.get(f"/actions/{proposal.id}/edit?from=moderation").get_data(as_text=True)
+    assert "Speak with the father" in confirm
+    fresh()
+    from auditapp.models import Action
+    action = db.session.get(Action, proposal.id)
+    response = moderator.post(f"/actions/{proposal.id}/edit?from=moderation", data={
+        "version": str(action.version), "description": action.description, "owner": str(action.owner_id),
+        "priority": action.priority, "due": action.due.strftime("%d/%m/%Y"), "confirm": "x"})
+    assert response.status_code == 302 and f"/audits/{audit.id}/moderate" in response.headers["Location"]
+    again = moderator.get(f"/audits/{audit.id}/moderate").get_data(as_text=True)
+    assert "Typed feedback for A" in again and "Actions to decide" not in again
+    assert moderator.post(f"/audits/{audit.id}/moderate", data={**data, "version": str(in_full(audit).moderation_version)}).status_code == 302
+    fresh()
+    assert in_full(audit).signed_off_at is not None

@@ -89,6 +89,7 @@ def pages(h: History) -> dict[str, tuple]:
         "admin.people": [(w.qa_lead, "/people/"), (w.qa_lead, "/people/?q=manager")],
         "admin.person": [(w.qa_lead, f"/people/{h.draft.auditor_b_id}"), (w.qa_lead, "/people/new")],
         "admin.teams": [(w.qa_lead, "/people/teams")],
+        "admin.closure_days": [(w.qa_lead, "/people/closure-days")],
         "admin.team": [(w.qa_lead, f"/people/teams/{w.qa_lead.team_id}")],
         "admin.activity": [(w.qa_lead, "/people/activity")],
         "admin.reads": [(w.qa_lead, "/people/reads"), (w.qa_lead, f"/people/reads?q={h.draft.case.reference}")],
@@ -133,6 +134,7 @@ def pages(h: History) -> dict[str, tuple]:
         "targeted.index": [(w.qa_lead, "/targeted/")],
         "targeted.new": [(w.qa_lead, "/targeted/new")],
         "targeted.show": [(w.qa_lead, f"/targeted/{h.targeted}"), (w.qa_lead, f"/targeted/{h.targeted}?q=C")],
+        "targeted.change": [(w.qa_lead, f"/targeted/{h.targeted}/change")],
         "targeted.summary": [(w.leader, f"/targeted/{h.targeted}/summary")],
         "targeted.workbook": [(w.leader, f"/targeted/{h.targeted}.xlsx")],
     }

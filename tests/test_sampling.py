@@ -15,10 +15,15 @@ from auditapp.extensions import db
 from auditapp.loading import AUDIT_IN_FULL
 from auditapp.models import Audit, Case, Cycle
 from conftest import TEAMS, build_world, empty_database, review_data
-from helpers import fresh, reload, sample_month
+from test_mail import inbox  # noqa: F401 (the fixture)
+from helpers import first_day, fresh, month_ago, morning_of, reload, sample_month, this_month
+
+# Every test here reasons about "this month": `make test-dates` runs them at the dates calendars get wrong.
+pytestmark = pytest.mark.dates
 
 
-def drawn_by_web(qa, month="2026-11", seed="424242") -> list[str]:
+def drawn_by_web(qa, month=None, seed="424242") -> list[str]:
+    month = month or this_month()
     assert qa.post("/cycles/new", data={"month": month, "per_team": "2"}).status_code == 302
     page = qa.post(f"/cycles/{month}", data={"seed": seed}, follow_redirects=True).get_data(as_text=True)
     assert f"seed {seed}" in page
@@ -31,7 +36,7 @@ def test_same_seed_same_register_same_sample_in_browser_and_cli(world, as_user, 
     in_browser = drawn_by_web(as_user(world.qa_lead))
     empty_database()
     build_world()
-    result = app.test_cli_runner().invoke(args=["draw-sample", "2026-11", "--per-team", "2", "--seed", "424242"])
+    result = app.test_cli_runner().invoke(args=["draw-sample", this_month(), "--per-team", "2", "--seed", "424242"])
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["case reference", "team", "case type", "auditor A email", "auditor B email", "moderator email"]
@@ -41,12 +46,12 @@ def test_same_seed_same_register_same_sample_in_browser_and_cli(world, as_user, 
 
 def test_allocation_csv_download_matches_the_sample(world, as_user):
     audits = sample_month(world.qa_lead, per_team=2)
-    response = as_user(world.qa_lead).get("/cycles/2026-11/allocation.csv")
+    response = as_user(world.qa_lead).get(f"/cycles/{this_month()}/allocation.csv")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0][0] == "case reference" and len(rows) == 1 + len(audits)
     assert {(r[0], r[3], r[4]) for r in rows[1:]} == {
         (a.case.reference, a.auditor_a.email, a.auditor_b.email) for a in audits}
-    assert as_user(audits[0].auditor_a).get("/cycles/2026-11/allocation.csv").status_code == 403
+    assert as_user(audits[0].auditor_a).get(f"/cycles/{this_month()}/allocation.csv").status_code == 403
 
 
 def test_sample_is_stratified_by_team_and_a_different_seed_differs(world):
@@ -62,28 +67,30 @@ def test_sample_is_stratified_by_team_and_a_different_seed_differs(world):
 
 def test_closed_and_recently_audited_cases_are_excluded(world):
     closed = world.case("C0000")
-    closed.closed_date = date(2026, 10, 1)
+    closed.closed_date = first_day(month_ago(1))
     db.session.commit()
-    with clock.frozen_at(datetime(2025, 12, 1, 9)):
-        recent = sample_month(world.qa_lead, "2025-12", seed=3, per_team=3)
-    audits = sample_month(world.qa_lead, "2026-11", seed=3, per_team=4)
+    back = month_ago(11)
+    with clock.frozen_at(morning_of(first_day(back))):
+        recent = sample_month(world.qa_lead, back, seed=3, per_team=3)
+    audits = sample_month(world.qa_lead, seed=3, per_team=4)
     sampled = {a.case.reference for a in audits}
     assert "C0000" not in sampled
     assert not sampled & {a.case.reference for a in recent}  # audited 11 months ago: excluded
 
 
 def test_cases_audited_over_twelve_months_ago_are_eligible_again(world):
-    with clock.frozen_at(datetime(2025, 10, 1, 9)):
-        old = sample_month(world.qa_lead, "2025-10", seed=3, per_team=4)  # every case in each team
-    audits = sample_month(world.qa_lead, "2026-11", seed=3, per_team=4)
+    back = month_ago(13)
+    with clock.frozen_at(morning_of(first_day(back))):
+        old = sample_month(world.qa_lead, back, seed=3, per_team=4)  # every case in each team
+    audits = sample_month(world.qa_lead, seed=3, per_team=4)
     assert {a.case.reference for a in audits} == {a.case.reference for a in old}
 
 
 def test_the_seed_and_counts_are_shown_and_a_month_opens_once(world, as_user):
     qa = as_user(world.qa_lead)
     drawn_by_web(qa, seed="99")
-    again = qa.post("/cycles/new", data={"month": "2026-11", "per_team": "2"})
-    assert "The cycle for 2026-11 is already open" in again.get_data(as_text=True)
+    again = qa.post("/cycles/new", data={"month": this_month(), "per_team": "2"})
+    assert f"The cycle for {this_month()} is already open" in again.get_data(as_text=True)
     bad = qa.post("/cycles/new", data={"month": "November", "per_team": "0"}).get_data(as_text=True)
     assert "Enter the month as YYYY-MM" in bad and "Cases per team must be between 1 and 50" in bad
     assert 'value="November"' in bad
@@ -121,16 +128,18 @@ def test_qa_lead_allocation_change_must_keep_the_rules(world, as_user):
     other_team = next(t for t in TEAMS if t != audit.case.team.name)
     new_b = next(u for u in world.auditors[other_team] if u.id != audit.auditor_b_id)
     other_senior = next(s for s in world.seniors if s.id != audit.moderator_id)
-    assert qa.post(f"/audits/{audit.id}/allocation",
-                   data={"auditor_b": str(new_b.id), "moderator": str(other_senior.id)}).status_code == 302
+    assert "Say why the allocation is changing" in qa.post(f"/audits/{audit.id}/allocation", data={
+        "auditor_b": str(new_b.id), "moderator": str(other_senior.id)}).get_data(as_text=True)
+    assert qa.post(f"/audits/{audit.id}/allocation", data={"auditor_b": str(new_b.id), "moderator": str(other_senior.id),
+                                                           "reason": "Long-term leave"}).status_code == 302
     audit = reload(audit)
     assert (audit.auditor_b_id, audit.moderator_id) == (new_b.id, other_senior.id)
 
     as_user(new_b).post(f"/audits/{audit.id}/review/B", data=review_data(3, submit=False))
     colleague = next(u for u in world.auditors[other_team] if u.id != new_b.id)
     response = qa.post(f"/audits/{audit.id}/allocation",
-                       data={"auditor_b": str(colleague.id), "moderator": str(other_senior.id)})
-    assert "Auditor B has already started this audit" in response.get_data(as_text=True)
+                       data={"auditor_b": str(colleague.id), "moderator": str(other_senior.id), "reason": "Leave"})
+    assert f"{new_b.name} has saved a draft of this audit: confirm that it is discarded" in response.get_data(as_text=True)
 
 
 def test_withdrawal_needs_another_senior_manager_and_draws_from_the_same_team(world, as_user):
@@ -157,7 +166,7 @@ def test_auditors_cannot_request_withdrawal(world, as_user):
 
 def test_cases_opened_after_the_month_are_not_sampled(world):
     late = Case(reference="C9999", team_id=world.cases[0].team_id, case_type="early_help",
-                manager_id=world.cases[0].manager_id, open_date=date(2026, 12, 5))
+                manager_id=world.cases[0].manager_id, open_date=first_day(month_ago(-1)).replace(day=5))
     db.session.add(late)
     db.session.commit()
     audits = sample_month(world.qa_lead, per_team=10)
@@ -166,15 +175,44 @@ def test_cases_opened_after_the_month_are_not_sampled(world):
 
 def test_exclusions_are_configurable(world, app):
     closed = world.case("C0000")
-    closed.closed_date = date(2026, 10, 1)
+    closed.closed_date = first_day(month_ago(1))
     db.session.commit()
-    with clock.frozen_at(datetime(2026, 3, 2, 9)):
-        earlier = {a.case.reference for a in sample_month(world.qa_lead, "2026-03", seed=3, per_team=2)}
+    back = month_ago(8)
+    with clock.frozen_at(morning_of(first_day(back))):
+        earlier = {a.case.reference for a in sample_month(world.qa_lead, back, seed=3, per_team=2)}
     app.config.update(SAMPLE_LOOKBACK_MONTHS=6, SAMPLE_EXCLUDE_CLOSED=False)
     try:
-        audits = sample_month(world.qa_lead, "2026-11", seed=3, per_team=4)
+        audits = sample_month(world.qa_lead, seed=3, per_team=4)
     finally:
         app.config.update(SAMPLE_LOOKBACK_MONTHS=12, SAMPLE_EXCLUDE_CLOSED=True)
     sampled = {a.case.reference for a in audits}
     assert "C0000" in sampled  # closed cases allowed
     assert earlier <= sampled  # audited 8 months ago: outside a 6-month look-back
+
+
+def test_a_changed_allocation_tells_both_people_at_once_and_a_discarded_draft_is_gone(world, as_user, inbox):
+    audit = sample_month(world.qa_lead)[0]
+    qa = as_user(world.qa_lead)
+    old_b = audit.auditor_b
+    page = qa.get(f"/audits/{audit.id}/allocation").get_data(as_text=True)
+    assert "audits this month" in page and "1 audit this month" in page
+    as_user(old_b).post(f"/audits/{audit.id}/review/B", data=review_data(2, submit=False, voice_evidence="Old B's words"))
+    other_team = next(t for t in TEAMS if t not in (audit.case.team.name, old_b.team.name))
+    new_b = world.auditors[other_team][0]
+    inbox.messages.clear()
+    data = {"auditor_b": str(new_b.id), "moderator": str(audit.moderator_id), "reason": "Auditor B is on leave"}
+    refused = qa.post(f"/audits/{audit.id}/allocation", data=data).get_data(as_text=True)
+    assert "confirm that it is discarded" in refused and "Auditor B is on leave" in refused  # typed reason kept
+    assert qa.post(f"/audits/{audit.id}/allocation", data={**data, "discard_draft": "y"}).status_code == 302
+    told = {m["To"]: m["Subject"] for m in inbox.messages}
+    assert told[new_b.email] == f"Case audit: case {audit.case.reference} allocated to you"
+    assert told[old_b.email] == f"Case audit: case {audit.case.reference} is no longer yours"
+    fresh()
+    audit = reload(audit)
+    assert audit.auditor_b_id == new_b.id and audit.review("B") is None
+    # The replaced auditor can no longer open it; the new one starts afresh, without the old words.
+    assert as_user(old_b).get(f"/audits/{audit.id}/review/B").status_code == 404
+    form = as_user(new_b).get(f"/audits/{audit.id}/review/B").get_data(as_text=True)
+    assert "Old B&#39;s words" not in form and "Old B's words" not in form
+    activity = qa.get(f"/audits/{audit.id}").get_data(as_text=True)
+    assert "Auditor B is on leave" in activity

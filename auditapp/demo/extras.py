@@ -22,12 +22,12 @@ CHILD_WORDS = ["She talked to me on my own and listened.", "I don't know why the
 OUTCOME_CYCLE = ["gave_feedback", "gave_feedback", "declined", "no_response", "not_contacted"]
 
 
-def family_contact(rng: random.Random, audit: Audit, start: date, index: int) -> None:
+def family_contact(rng: random.Random, audit: Audit, moment: datetime, index: int) -> None:
     """The auditor given the task tries to reach the family and records what came of it."""
     role = families.contact_role()
     auditor = audit.auditor(role)
     outcome = OUTCOME_CYCLE[index % len(OUTCOME_CYCLE)]
-    with clock.frozen_at(datetime.combine(start + timedelta(days=3), datetime.min.time()).replace(hour=11)):
+    with clock.frozen_at(moment):
         if outcome != "not_contacted":
             for attempt in range(1 if outcome == "gave_feedback" else 3):
                 families.record_attempt(auditor, audit, clock.today() - timedelta(days=attempt),

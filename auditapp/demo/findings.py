@@ -71,7 +71,7 @@ def follow_through(rng: random.Random, audit: Audit, signed_off: datetime, today
             continue  # still open: overdue once its date passes
         done_at = min(datetime.combine(action.due, datetime.min.time()) + timedelta(days=rng.choice([-2, -1, 3]),
                                                                                      hours=10), today)
-        with clock.frozen_at(max(done_at, signed_off + timedelta(hours=1))):
+        with clock.frozen_at(min(max(done_at, signed_off + timedelta(hours=1)), today)):
             actions.record_progress(owner, action, audit, wording.PROGRESS, action.version, done=True,
                                     evidence=wording.EVIDENCE_DONE, location=wording.EVIDENCE_WHERE)
             if fate < 0.35:
@@ -80,7 +80,7 @@ def follow_through(rng: random.Random, audit: Audit, signed_off: datetime, today
             actions.verify(verifier, action, audit, not send_back, wording.SENT_BACK if send_back else "",
                            action.version)
     if rng.random() < 0.8:
-        with clock.frozen_at(signed_off + timedelta(days=2)):
+        with clock.frozen_at(min(signed_off + timedelta(days=2), today)):
             disputes = rng.random() < 0.2
             reply = replies.save_reply(audit.auditor_a, audit, replies.ReplyEntry(
                 held=True, held_on=clock.today(), practitioner_view=wording.PRACTITIONER_VIEW, disputes=disputes,

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import func, insert, select, text, update
 
+from .. import clock
 from ..extensions import db
 from ..grading import DOMAINS, JUDGEMENTS, grade_label
 from ..imports.users import read_people
@@ -24,12 +25,12 @@ from ..themes import STARTING_THEMES
 from ..moderation import needs_rationale
 from ..people import apply_people, hash_password, save_user, team_named
 from ..workdays import add_working_days
-from . import HERE, LEADERSHIP_READER, PASSWORD, wording
+from . import HERE, LEADERSHIP_READER, PASSWORD, Timeline, wording
 from ..permissions import SYSTEM
+from ..sampling import month_label, month_of, month_start, months_before
 
 # Generated teams beside the sample export's eight, so 40 teams and about 400 managers in all.
 TEAMS, MANAGERS_PER_TEAM, SENIORS, CASES, PAST_MONTHS, PER_MONTH = 32, 12, 20, 60_000, 120, 100
-CURRENT_MONTH = "2026-11"
 CASE_TYPES = ["early_help", "child_in_need", "child_protection", "child_in_care", "care_leaver"]
 AGE_BANDS = ["Under 1", "1-4", "5-9", "10-15", "16-17", "18-21"]
 ETHNICITIES = ["White British", "White other", "Mixed", "Asian or Asian British", "Black or Black British",
@@ -86,6 +87,9 @@ def seed_large(progress: Callable[[str], None] = lambda message: None) -> str:
     if db.session.scalar(select(func.count(User.id))):
         return "The database already has people in it: demo data not loaded"
     rng = random.Random(2026)
+    global TODAY, OPENED_BY
+    TODAY, now, current_month = clock.today(), clock.now(), month_of(clock.today())
+    OPENED_BY = month_start(months_before(current_month, 1)) - timedelta(days=1)
     teams, managers, seniors = _people(rng)
     progress(f"{len(managers)} managers in {len(teams)} teams, {len(seniors)} senior managers")
     ids = Ids()
@@ -102,10 +106,11 @@ def seed_large(progress: Callable[[str], None] = lambda message: None) -> str:
     progress(f"{len(cases):,} cases")
     by_team = {t: [m for m in managers if m[1] == t] for t in teams}
     last_audited: dict[int, int] = {}
-    months = month_list(CURRENT_MONTH, PAST_MONTHS + 1)
+    months = month_list(current_month, PAST_MONTHS + 1)
     for index, month in enumerate(months):
-        _month(rng, ids, batch, month, index, cases, by_team, seniors, last_audited,
-               complete=month != CURRENT_MONTH)
+        complete = month != current_month
+        _month(rng, ids, batch, month, Timeline.of(month, None if complete else now), index, cases, by_team,
+               seniors, last_audited, complete=complete)
         if index % 12 == 11:
             batch.flush()
             progress(f"{month}: {(index + 1) * PER_MONTH:,} audits")
@@ -117,7 +122,7 @@ def seed_large(progress: Callable[[str], None] = lambda message: None) -> str:
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("ANALYZE"))
     return (f"Large demo loaded: {len(teams)} teams, {len(managers)} managers, {len(cases):,} cases, "
-            f"{PAST_MONTHS} moderated months and {CURRENT_MONTH} in progress. "
+            f"{PAST_MONTHS} moderated months and {month_label(current_month)} in progress. "
             f"Every demo account's password is {PASSWORD}")
 
 
@@ -164,7 +169,7 @@ def _cases(rng, ids, batch, teams, managers) -> list[tuple[int, int, int, str]]:
         case_id = ids.take(Case)
         opened = date(2016, 1, 1) + timedelta(days=rng.randrange(3800))
         batch.add(Case, id=case_id, reference=f"LCS-{300000 + n}", team_id=team, manager_id=manager[0],
-                  case_type=rng.choice(CASE_TYPES), open_date=min(opened, date(2026, 9, 30)),
+                  case_type=rng.choice(CASE_TYPES), open_date=min(opened, OPENED_BY),
                   closed_date=None, age_band=rng.choice(AGE_BANDS), gender=rng.choice(["Female", "Male"]),
                   ethnicity=rng.choice(ETHNICITIES), disability=rng.choice(["No", "No", "No", "Yes"]))
         cases.append((case_id, team, manager[0], manager[2]))
@@ -175,13 +180,12 @@ def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour))
 
 
-def _month(rng, ids, batch, month, index, cases, by_team, seniors, last_audited, complete) -> None:
-    year, number = map(int, month.split("-"))
-    start = add_working_days(date(year, number, 1) - timedelta(days=1), 1)
+def _month(rng, ids, batch, month, when, index, cases, by_team, seniors, last_audited, complete) -> None:
+    start = when.opened
     cycle_id = ids.take(Cycle)
     batch.add(Cycle, id=cycle_id, month=month, seed=rng.randrange(10**9), per_team=3, lookback_months=12,
-              opened_by_id=None, opened_at=_at(start, 9), sampled_at=_at(start, 9))
-    batch.add(Event, id=ids.take(Event), at=_at(start, 9), user_id=None, audit_id=None, review_role=None,
+              opened_by_id=None, opened_at=start, sampled_at=start)
+    batch.add(Event, id=ids.take(Event), at=start, user_id=None, audit_id=None, review_role=None,
               action=f"Sample drawn for {month}", field=None, before=None,
               after=f"seed from the large demo, {PER_MONTH} cases")
     chosen: list[tuple[int, int, int, str]] = []
@@ -193,11 +197,11 @@ def _month(rng, ids, batch, month, index, cases, by_team, seniors, last_audited,
     for position, case in enumerate(chosen):
         last_audited[case[0]] = index
         stage = "moderated" if complete else ["moderated", "moderated", "ready", "one", "draft", "none"][position % 6]
-        _audit(rng, ids, batch, cycle_id, start, case, by_team, seniors, stage,
+        _audit(rng, ids, batch, cycle_id, when, case, by_team, seniors, stage,
                withdrawal=not complete and position in (5, 11))
 
 
-def _audit(rng, ids, batch, cycle_id, start, case, by_team, seniors, stage, withdrawal) -> None:
+def _audit(rng, ids, batch, cycle_id, when, case, by_team, seniors, stage, withdrawal) -> None:
     case_id, team, manager_id, manager_email = case
     others = [t for t in by_team if t != team]
     auditor_b = rng.choice(by_team[rng.choice(others)])
@@ -208,21 +212,21 @@ def _audit(rng, ids, batch, cycle_id, start, case, by_team, seniors, stage, with
 
     # The audit's timeline first, so its row is written before anything that refers to it.
     roles = {"moderated": "AB", "ready": "AB", "one": "A", "draft": "A"}.get(stage, "")
-    saved_at = {role: _at(start + timedelta(days=4 + offset * 3 + rng.randrange(3)), 14)
+    saved_at = {role: when.at(4 + offset * 3 + rng.randrange(3), 14)
                 for offset, role in enumerate(roles)}
     submitted_at = {role: (at if stage != "draft" else None) for role, at in saved_at.items()}
     second = max(saved_at.values()) if len(roles) == 2 else None
     moderation_due = add_working_days(second.date(), config["MODERATION_DUE_WORKING_DAYS"]) if second else None
     signed = stage == "moderated"
-    signed_off = _at(start + timedelta(days=13 + rng.randrange(4)), 11) if signed else None
+    signed_off = when.at(13 + rng.randrange(4), 11) if signed else None
     batch.add(Audit, id=audit_id, cycle_id=cycle_id, case_id=case_id, auditor_a_id=manager_id,
-              auditor_b_id=auditor_b[0], moderator_id=moderator[0], allocated_at=_at(start, 9),
-              auditor_due=add_working_days(start, config["AUDITOR_DUE_WORKING_DAYS"]),
+              auditor_b_id=auditor_b[0], moderator_id=moderator[0], allocated_at=when.opened,
+              auditor_due=add_working_days(when.start, config["AUDITOR_DUE_WORKING_DAYS"]),
               moderation_due=moderation_due, descriptor_version=version if signed else None,
               withdrawal_reason="court" if withdrawal else None,
               withdrawal_note="Final hearing listed this month." if withdrawal else None,
               withdrawal_requested_by_id=seniors[0][0] if withdrawal else None,
-              withdrawal_requested_at=_at(start + timedelta(days=3), 10) if withdrawal else None,
+              withdrawal_requested_at=when.at(3, 10) if withdrawal else None,
               withdrawal_approved_by_id=None, withdrawn_at=None, replacement_for_id=None,
               key_issues_a=rng.choice(["yes", "yes", "partly"]) if signed else None,
               key_issues_b="yes" if signed else None,
@@ -234,10 +238,10 @@ def _audit(rng, ids, batch, cycle_id, start, case, by_team, seniors, stage, with
         batch.add(Event, id=ids.take(Event), at=at, user_id=user, audit_id=audit_id, review_role=role,
                   action=action, field=field, before=before, after=after)
 
-    event(_at(start, 9), None, "Allocated",
+    event(when.opened, None, "Allocated",
           after=f"A: {manager_email}, B: {auditor_b[2]}, moderator: {moderator[2]}")
     if withdrawal:
-        event(_at(start + timedelta(days=3), 10), seniors[0][0], "Withdrawal requested", after="Sensitive court stage")
+        event(when.at(3, 10), seniors[0][0], "Withdrawal requested", after="Sensitive court stage")
 
     # Managers grading their own cases tend to be generous; the independent view is nearer the truth.
     quality = {key: rng.choices([4, 3, 2, 1], weights=[12, 48, 30, 10])[0] for key in DOMAINS}
@@ -291,7 +295,7 @@ def _audit(rng, ids, batch, cycle_id, start, case, by_team, seniors, stage, with
 
 
 THEME_IDS: list[int] = []
-TODAY = date(2026, 11, 23)
+TODAY = OPENED_BY = date.min  # set by seed_large: today, and the last day a generated case opened
 
 
 def _findings(rng, ids, batch, audit_id, owner_id, moderator_id, signed_off, event) -> None:

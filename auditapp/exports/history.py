@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..facts import Judgements
+from ..clock import uk_day
 from ..grading import DOMAINS, grade_words
 from ..models import CASE_TYPES, Audit, Case, Cycle, Team, User, status_of
 from .cells import is_risky, mark_as_text
@@ -59,7 +60,7 @@ def _rows(chunk) -> Iterator[list]:
         row = [month, reference, team, CASE_TYPES[case_type], name_a, name_b, name_m,
                status_of(withdrawn, requested, signed_off, len(own), len(judged.submitted(audit_id)))]
         row += grade_words(a, b, final)
-        row += [allocated, own.get("A", (None,))[0], own.get("B", (None,))[0], signed_off]
+        row += [uk_day(m) for m in (allocated, own.get("A", (None,))[0], own.get("B", (None,))[0], signed_off)]
         yield row
 
 

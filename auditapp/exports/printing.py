@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart
 from openpyxl.chart.label import DataLabelList
 
+from .. import clock
 from ..grading import GRADE_PALETTE, GRADES_BEST_FIRST
 
 WIDE_SHEETS = {"Audits", "Family feedback", "Actions"}  # the case reference repeats on each page
@@ -38,7 +39,7 @@ def set_up_printing(book: Workbook, title: str, as_at: datetime) -> None:
         for part in (ws.oddFooter, ws.evenFooter):
             part.left.text = marking
             part.center.text = "Page &P of &N"
-            part.right.text = f"{title} · data as at {as_at:%-d %B %Y %H:%M}"
+            part.right.text = f"{title} · data as at {clock.uk_format(as_at, '%-d %B %Y %H:%M')}"
 
 
 def _heading_row(ws) -> int | None:

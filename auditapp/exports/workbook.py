@@ -16,6 +16,7 @@ from ..moderation import KEY_ISSUES
 from ..models.families import QUESTIONS, RESPONDENTS
 from ..summary import EQUALITY, GradeCounts, MonthSummary
 from .. import clock
+from ..clock import uk_day
 from .cells import mark_as_text
 from .printing import colour_by_grade, colour_line, set_up_printing
 
@@ -237,7 +238,7 @@ def _audits(sheet: Sheet, summary: MonthSummary) -> None:
     for f in summary.facts:
         row = [f.reference, f.team, f.case_type, f.auditor_a, f.auditor_b, f.moderator, f.status]
         row += grade_words(f.a, f.b, f.moderated)
-        row += [f.allocated, f.submitted_a, f.submitted_b, f.signed_off]
+        row += [uk_day(m) for m in (f.allocated, f.submitted_a, f.submitted_b, f.signed_off)]
         rows.append(row)
     sheet.table("Audits", header, rows, freeze=True)
 

@@ -375,4 +375,4 @@ from .work import FormStash, ImportJob  # noqa: E402,F401
 from .security import HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402,F401
 from .findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag  # noqa: E402,F401
 from .families import FamilyAnswer, FamilyContact, FamilyFeedback  # noqa: E402,F401
-from .messages import Absence, SentMessage  # noqa: E402,F401
+from .messages import Absence, ClosureDay, SentMessage  # noqa: E402,F401

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -15,6 +15,13 @@ PRIORITIES = {"immediate": "Immediate", "urgent": "Urgent", "standard": "Standar
 ACTION_STATES = {"proposed": "Proposed", "open": "Open", "done": "Done, to verify", "closed": "Closed",
                  "removed": "Removed"}
 THEME_KINDS = {"strength": "Strength", "worry": "Worry"}
+
+
+def action_is_overdue(status: str, due: date, today: date) -> bool:
+    """The one rule of an overdue action: still the owner's to do and past its due date. Done and
+    waiting for verification is not overdue (only the owner's part can be late), and a proposal is
+    not yet anyone's to do. `Action.overdue_clause` says the same in SQL."""
+    return status == "open" and today > due
 
 
 class Action(db.Model):
@@ -54,8 +61,11 @@ class Action(db.Model):
         return self.status in ("closed", "removed")
 
     def is_overdue(self, today: date) -> bool:
-        """Past its due date and not closed (a proposal is not yet anyone's to do)."""
-        return self.status in ("open", "done") and today > self.due
+        return action_is_overdue(self.status, self.due, today)
+
+    @classmethod
+    def overdue_clause(cls, today: date):
+        return and_(cls.status == "open", cls.due < today)
 
     @property
     def state_label(self) -> str:

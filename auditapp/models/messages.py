@@ -33,3 +33,14 @@ class Absence(db.Model):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     reason: Mapped[str] = mapped_column(String(40))
+
+
+class ClosureDay(db.Model):
+    """A day the council is closed beyond the bank holidays (a Christmas closure): no deadline
+    falls on it and no reminder is sent on it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    reason: Mapped[str] = mapped_column(String(80))
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    added_at: Mapped[datetime]

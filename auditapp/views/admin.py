@@ -7,12 +7,15 @@ from ..access import allow, allow_blueprint
 from ..errors import RuleError
 from ..extensions import db
 from ..finding_forms import parse_day
-from ..forms import AbsenceForm, PersonForm, TeamForm, UploadForm
+from .. import clock
+from ..closures import add_closure_day, days_off_ahead, remove_closure_day
+from ..workdays import REGIONS, region
+from ..forms import AbsenceForm, ClosureDayForm, PersonForm, TeamForm, UploadForm
 from ..history import recent_activity
 from ..imports.table import ImportFailed
 from ..imports.users import read_people
 from ..loading import PERSON_ROW
-from ..models import ROLE_LABELS, Absence, Team, User
+from ..models import ROLE_LABELS, Absence, ClosureDay, Team, User
 from ..paging import paginate, requested_page
 from ..reads import recent_reads
 from ..people import (absences_of, add_absence, apply_people, create_team, remove_absence, rename_team, save_user,
@@ -131,6 +134,32 @@ def _day(text: str | None):
         return parse_day(text)
     except ValueError:
         return None
+
+
+@bp.route("/closure-days", methods=["GET", "POST"])
+def closure_days():
+    form = ClosureDayForm()
+    if form_posted(form):
+        try:
+            closure = add_closure_day(current_user, _day(form.day.data), form.reason.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(f"{closure.day:%A %-d %B %Y} added as a closure day: no deadline falls on it", "success")
+            return redirect(url_for("admin.closure_days"))
+    return render_template("admin/closure_days.html", form=form, days_off=days_off_ahead(clock.today()),
+                           region_name=REGIONS[region()])
+
+
+@bp.route("/closure-days/<int:closure_id>/remove", methods=["POST"])
+def remove_closure_day_view(closure_id: int):
+    closure = db.session.get(ClosureDay, closure_id) or abort(404)
+    day = closure.day
+    remove_closure_day(current_user, closure)
+    db.session.commit()
+    flash(f"{day:%A %-d %B %Y} is a working day again", "success")
+    return redirect(url_for("admin.closure_days"))
 
 
 @bp.route("/teams", methods=["GET", "POST"])

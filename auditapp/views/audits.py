@@ -2,7 +2,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import actions, clock, families, permissions, reads, reaudits, replies, targeted, themes
+from .. import actions, clock, families, notices, permissions, reads, reaudits, replies, targeted, themes
 from ..access import allow
 from ..concerns import acknowledge_concern, raise_concern
 from ..errors import RuleError
@@ -176,10 +176,21 @@ def new_concern(audit_id: int):
         except RuleError as error:
             show_rule_error(form, error)
         else:
-            flash("The concern has been raised. The case-responsible manager, the moderator and the "
-                  "QA lead can see it now.", "success")
+            told = notices.concern_recipients(audit, clock.today())
+            flash("The concern has been raised and these people have been emailed and can see it now: "
+                  + ", ".join(f"{person.name} ({_concern_role(person, audit)})" for person in told), "success")
             return redirect(url_for("audits.show", audit_id=audit.id))
     return render_template("audits/concern.html", audit=audit, form=form)
+
+
+def _concern_role(person, audit) -> str:
+    if person.id == audit.auditor_a_id:
+        return "the case-responsible manager"
+    if person.id == audit.moderator_id:
+        return "the moderator"
+    if person.is_qa_lead:
+        return "QA lead"
+    return "line manager of someone away today"
 
 
 @bp.route("/concerns/<int:concern_id>/acknowledge", methods=["GET", "POST"])

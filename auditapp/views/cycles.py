@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from .. import clock, permissions, reads, worklists
 from ..access import allow
-from ..allocation import allocation_problems, change_allocation
+from ..allocation import allocation_problems, audits_this_month, change_allocation
 from ..errors import RuleError
 from ..exports.allocation import allocation_csv
 from ..extensions import db
@@ -115,12 +115,17 @@ def allocation(audit_id: int):
     people = list(db.session.scalars(
         select(User).options(*PERSON_ROW).where(User.active.is_(True)).order_by(User.name)))
     form = AllocationForm()
+    load = audits_this_month(audit)
+
+    def this_month(user) -> str:
+        return f"{load[user.id]} {'audit' if load[user.id] == 1 else 'audits'} this month"
+
     # Only people the independence rules allow are offered (the rule still checks what is posted).
     form.auditor_b.choices = [("", "Select a manager")] + [
-        (str(u.id), f"{u.name} ({u.team.name})") for u in people
+        (str(u.id), f"{u.name} ({u.team.name}), {this_month(u)}") for u in people
         if u.is_auditor and u.team_id != audit.case.team_id and u.id != audit.auditor_a_id]
     form.moderator.choices = [("", "Select a senior manager")] + [
-        (str(u.id), u.name) for u in people if u.is_senior_manager and u.id != audit.auditor_a_id]
+        (str(u.id), f"{u.name}, {this_month(u)}") for u in people if u.is_senior_manager and u.id != audit.auditor_a_id]
     if not form.is_submitted():
         form.auditor_b.data, form.moderator.data = str(audit.auditor_b_id), str(audit.moderator_id)
         form.version.data, form.seen.data = audit.allocation_version, history_mark(audit)
@@ -133,7 +138,8 @@ def allocation(audit_id: int):
         moderator = chosen.get(int(form.moderator.data or 0)) if posted(form.moderator) else audit.moderator
         version, seen = form.opened_at()
         try:
-            change_allocation(current_user, audit, auditor_b, moderator, version)
+            change_allocation(current_user, audit, auditor_b, moderator, version, reason=form.reason.data or "",
+                              discard_draft=bool(form.discard_draft.data))
             db.session.commit()
         except Conflict as conflict:
             audit, changes = after_conflict(form, conflict, audit_id, lambda a: a.allocation_version, seen,
@@ -141,10 +147,10 @@ def allocation(audit_id: int):
         except RuleError as error:
             show_rule_error(form, error)
         else:
-            flash("The allocation has been saved", "success")
+            flash("The allocation has been saved, and the people it changes for have been told", "success")
             return redirect(url_for("audits.show", audit_id=audit.id))
     return render_template("cycles/allocation.html", audit=audit, form=form, changes=changes,
-                           rules=allocation_problems)
+                           rules=allocation_problems, has_draft_b=bool(audit.review("B")))
 
 
 @bp.route("/audits/<int:audit_id>/withdraw", methods=["GET", "POST"])

@@ -1,6 +1,6 @@
 """The family-contact task: attempts to reach the family, the outcome and what they said."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import families, permissions
@@ -17,6 +17,9 @@ bp = Blueprint("families", __name__)
 
 def _audit_for_family(audit_id: int):
     audit = permissions.get_audit(audit_id, current_user)
+    role = families.contact_role()
+    if not permissions.can_record_family(current_user, audit, role):
+        abort(permissions.refusal_for_part(current_user, audit, role))
     permissions.require(permissions.can_record_family(current_user, audit, families.contact_role()),
                         "Only the auditor asked to contact the family records this, while the audit is open")
     return audit

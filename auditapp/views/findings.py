@@ -80,7 +80,7 @@ def propose(audit_id: int):
         else:
             flash("Action added" if current_user.id == audit.moderator_id else
                   "Action proposed: the moderator will confirm it", "success")
-            return redirect(url_for("audits.show", audit_id=audit.id, _anchor="actions"))
+            return _back_after_deciding(audit)
     return render_template("actions/form.html", form=form, audit=audit, action=None,
                            moderating=permissions.can_decide_actions(current_user, audit))
 
@@ -106,7 +106,7 @@ def edit(action_id: int):
             show_rule_error(form, error)
         else:
             flash("Action confirmed" if form.confirm.data and moderating else "Action saved", "success")
-            return redirect(url_for("audits.show", audit_id=audit.id, _anchor="actions"))
+            return _back_after_deciding(audit)
     return render_template("actions/form.html", form=form, audit=audit, action=action, moderating=moderating)
 
 
@@ -128,7 +128,7 @@ def remove(action_id: int):
             show_rule_error(form, error)
         else:
             flash("Action removed", "success")
-            return redirect(url_for("audits.show", audit_id=audit.id, _anchor="actions"))
+            return _back_after_deciding(audit)
     return render_template("actions/remove.html", form=form, audit=audit, action=action)
 
 
@@ -191,3 +191,11 @@ def team_actions():
     page = paginate(actions.for_team(current_user.team_id).options(*ACTION_ROW), PAGE_SIZE)
     return render_template("actions/list.html", page=page, title="Your team's actions", today=today,
                            filters=None, args={}, endpoint="findings.team_actions")
+
+
+def _back_after_deciding(audit):
+    """Back where the decision was started: the moderation page (its typed work saved there) when
+    the moderator came from it, else the audit's actions. A fixed choice, never a posted URL."""
+    if request.args.get("from") == "moderation" and permissions.can_moderate(current_user, audit):
+        return redirect(url_for("moderation.moderate", audit_id=audit.id, _anchor="actions-to-decide"))
+    return redirect(url_for("audits.show", audit_id=audit.id, _anchor="actions"))

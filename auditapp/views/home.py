@@ -2,8 +2,7 @@ from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user
 
 from .. import clock, mail, permissions, worklists
-from ..extensions import db
-from ..models import Cycle
+from ..sampling import month_to_report
 from ..summary import cached_summary
 from ..access import allow, public
 from ..paging import Page, first_pages, paginate
@@ -45,8 +44,7 @@ def index():
     headline = None
     if reader:
         # Leadership and scrutiny: the latest month's headline and trend, one click from the detail.
-        latest = db.session.scalar(worklists.cycles_newest_first().where(Cycle.cancelled_at.is_(None))
-                                   .with_only_columns(Cycle.month).limit(1))
+        latest = month_to_report()
         headline = cached_summary(latest, today) if latest else None
     return render_template("home/index.html", today=today, lists=lists, to_do=lists["to-do"],
                            queue=lists["moderation"], concerns=lists["concerns"],

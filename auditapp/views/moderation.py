@@ -1,7 +1,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import families, permissions, reads
+from .. import actions, families, permissions, reads
 from ..access import allow
 from ..errors import RuleError
 from ..extensions import db
@@ -9,8 +9,8 @@ from ..forms import ModerationForm, ReopenForm
 from ..grading import JUDGEMENTS
 from ..conflicts import Conflict, history_mark
 from ..stash import restore_typed
-from ..moderation import (MODERATION_ACTIONS, ModerationEntry, compare, entry_from_audit, problems, reopen,
-                          save_moderation, sign_off)
+from ..moderation import (MODERATION_ACTIONS, ModerationEntry, blockers, compare, entry_from_audit, problems,
+                          reopen, save_moderation, sign_off)
 from . import add_field_errors, after_conflict, form_posted, posted, posted_any, show_rule_error
 
 bp = Blueprint("moderation", __name__)
@@ -45,9 +45,23 @@ def moderate(audit_id: int):
         entry = _entry_from_form(form, entry_from_audit(audit))
         signing = bool(form.sign_off.data)
         found = problems(audit, entry) if signing else {}
+        blocked = blockers(audit) if signing else []
         version, seen = form.opened_at()
-        if found:
-            add_field_errors(form, found)
+        if found or blocked:
+            # A refused sign-off keeps everything typed, on the page and as a saved draft, so going
+            # off to confirm an action or answer a concern loses nothing.
+            try:
+                save_moderation(current_user, audit, entry, version)
+                db.session.commit()
+            except Conflict as conflict:
+                audit, changes = after_conflict(form, conflict, audit_id, lambda a: a.moderation_version, seen,
+                                                actions=MODERATION_ACTIONS)
+            else:
+                form.version.data = audit.moderation_version
+                add_field_errors(form, found)
+                form.form_errors.extend(blocked)
+                flash("Your moderation is saved as a draft. It is not signed off yet: see what is still needed.",
+                      "info")
         else:
             try:
                 (sign_off if signing else save_moderation)(current_user, audit, entry, version)
@@ -65,6 +79,7 @@ def moderate(audit_id: int):
                 return redirect(url_for("moderation.moderate", audit_id=audit.id))
     return render_template("moderation/moderate.html", audit=audit, form=form, changes=changes,
                            comparisons=compare(audit), a=audit.review("A"), b=audit.review("B"),
+                           to_decide=actions.proposals_on(audit),
                            family=families.shown_to(current_user, audit),
                            descriptors=current_app.config["DESCRIPTORS"])
 

@@ -9,7 +9,7 @@ from ..access import allow
 from ..errors import RuleError
 from ..exports.workbook import TARGETED_SHEETS, workbook_bytes
 from ..extensions import db
-from ..finding_forms import TargetedAuditForm, TargetedCasesForm
+from ..finding_forms import TargetedAuditForm, TargetedCasesForm, TargetedChangeForm
 from ..grading import DOMAINS, JUDGEMENTS
 from ..imports.table import ImportFailed, read_table
 from ..loading import CASE_ROW
@@ -41,9 +41,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @allow(permissions.can_manage)
 def new():
-    form = TargetedAuditForm()
-    if request.method == "GET":
-        form.domains.data = list(DOMAINS)
+    form = TargetedAuditForm()  # no domain ticked: the QA lead chooses them, rather than keeping a default
     if form_posted(form):
         try:
             cycle = targeted.start(current_user, form.title.data, form.domains.data or [], form.questions.data)
@@ -70,8 +68,10 @@ def show(cycle_id: int):
         found = found.where(Case.case_type == case_type)
     picking = bool(search or team or case_type)
     page = paginate(found, PICK_PAGE) if picking else None
-    form = TargetedCasesForm()
-    form.chosen.choices = [(c.reference, c.reference) for c in page.items] if page else []
+    form, asking_to_confirm = TargetedCasesForm(), False
+    form.chosen.choices = [(c.reference, f"{c.reference}: {c.team.name}, {CASE_TYPES[c.case_type].lower()}, "
+                                          f"manager {c.manager.name if c.manager else 'not recorded'}")
+                           for c in page.items] if page else []
     if request.method == "POST":
         # Chosen on an earlier page of results: add_cases checks each is on the register.
         form.chosen.choices += [(r, r) for r in request.form.getlist("chosen")]
@@ -81,11 +81,14 @@ def show(cycle_id: int):
             if form.file.data:
                 references += [row.text("case reference") for row in
                                read_table(form.file.data.stream, form.file.data.filename, ["case reference"])]
-            added = targeted.add_cases(current_user, cycle, references)
+            added = targeted.add_cases(current_user, cycle, references, confirmed=bool(form.confirm_twice.data))
             db.session.commit()
         except ImportFailed as failure:
             db.session.rollback()
             form.file.errors = failure.lines()[:20]
+        except targeted.AlreadyAudited as error:
+            show_rule_error(form, error)
+            asking_to_confirm = True
         except RuleError as error:
             show_rule_error(form, error)
         else:
@@ -93,10 +96,31 @@ def show(cycle_id: int):
             return redirect(url_for("targeted.show", cycle_id=cycle.id))
     teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all()
     return render_template("targeted/show.html", cycle=cycle, form=form, page=page, picking=picking,
+                           asking_to_confirm=asking_to_confirm, can_change=not targeted.started(cycle),
                            search=search, team=team, case_type=case_type, teams=teams, case_types=CASE_TYPES,
                            overview=worklists.cycle_overviews([cycle], clock.today())[0],
                            audits=paginate(worklists.cycle_audits(cycle), PICK_PAGE),
                            domains=[DOMAINS[k] for k in cycle.domain_keys], today=clock.today())
+
+
+@bp.route("/<int:cycle_id>/change", methods=["GET", "POST"])
+@allow(permissions.can_manage)
+def change(cycle_id: int):
+    cycle = _cycle(cycle_id)
+    form = TargetedChangeForm()
+    if request.method == "GET":
+        form.title.data, form.domains.data = cycle.title, list(cycle.domain_keys)
+        form.questions.data = "\n".join(cycle.extra_questions)
+    if form_posted(form):
+        try:
+            targeted.change(current_user, cycle, form.title.data, form.domains.data or [], form.questions.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash("Its domains and questions are changed", "success")
+            return redirect(url_for("targeted.show", cycle_id=cycle.id))
+    return render_template("targeted/change.html", form=form, cycle=cycle, can_change=not targeted.started(cycle))
 
 
 @bp.route("/<int:cycle_id>/summary")

@@ -51,7 +51,7 @@ def retire(theme_id: int):
 def tag(audit_id: int, role: str):
     audit = permissions.get_audit(audit_id, current_user)
     if role not in ("A", "B", "M") or not permissions.can_tag_themes(current_user, audit, role):
-        abort(404 if role not in ("A", "B", "M") else 403)
+        abort(permissions.refusal_for_part(current_user, audit, role))
     form = ThemeTagsForm()
     offered = [(str(t.id), t.name) for t in themes.active_themes()]
     form.strength.choices = form.worry.choices = offered
