@@ -5,7 +5,8 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from . import access, cli, clock, errors, families, logs, mail, permissions, reads, security, single_sign_on, transactions
+from . import (access, cli, clock, errors, families, logs, mail, permissions, reads, security, single_sign_on, stash,
+               transactions)
 from .config import ROOT, load_config
 from .extensions import csrf, db, login_manager, migrate
 from .grading import GRADE_PALETTE, descriptors_version, grade_label, load_descriptors
@@ -58,6 +59,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     access.init_app(app)
     reads.init_app(app)
     mail.init_app(app)
+    stash.init_app(app)
     single_sign_on.init_app(app)
     transactions.init_app(app)
 

@@ -176,6 +176,9 @@ class ReviewForm(LockedForm):
                                  "Leave empty if there is no immediate safeguarding concern.",
                                  called="The description of the concern")
     save = SubmitField("Save draft and come back later", widget=GovSubmitInput())
+    # The form's own button leads to "Check your answers"; submitting happens there (a post of
+    # `submit` here also submits, for the command line and tests).
+    check = SubmitField("Continue to check your answers", widget=GovSubmitInput())
     submit = SubmitField("Submit audit", widget=GovSubmitInput())
 
     def page_order(self) -> list[str]:
@@ -202,6 +205,7 @@ class ModerationForm(LockedForm):
     feedback_a = long_text("Feedback to auditor A")
     feedback_b = long_text("Feedback to auditor B")
     save = SubmitField("Save and come back later", widget=GovSubmitInput())
+    check = SubmitField("Continue to check and sign off", widget=GovSubmitInput())
     sign_off = SubmitField("Sign off audit", widget=GovSubmitInput())
 
     def page_order(self) -> list[str]:
@@ -251,6 +255,11 @@ class DrawSampleForm(FlaskForm):
 class CancelCycleForm(FlaskForm):
     reason = long_text("Why is this month being cancelled?", limit=2000, called="The reason")
     submit = SubmitField("Cancel this month", widget=GovSubmitInput())
+
+
+class ConfirmForm(LockedForm):
+    """The last step of something that cannot be undone, after "Check your answers"."""
+    confirm = SubmitField("Confirm", widget=GovSubmitInput())
 
 
 class AllocationForm(LockedForm):

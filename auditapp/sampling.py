@@ -7,7 +7,7 @@ from datetime import date
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from . import clock
 from .allocation import Pool, allocate
@@ -58,14 +58,23 @@ def open_cycle_for(month: str) -> Cycle | None:
                                                  Cycle.cancelled_at.is_(None)))
 
 
-def month_to_report() -> str | None:
+def has_moderated_audit():
+    """A month's cycle has a signed-off audit that was not withdrawn: it has figures to report."""
+    return exists().where(Audit.cycle_id == Cycle.id, Audit.signed_off_at.is_not(None), Audit.withdrawn_at.is_(None))
+
+
+def months_to_report() -> list[tuple[str, bool]]:
+    """Every live month, newest first, and whether it has moderated audits."""
+    return [tuple(row) for row in db.session.execute(
+        select(Cycle.month, has_moderated_audit()).where(Cycle.kind == "random", Cycle.cancelled_at.is_(None))
+        .order_by(Cycle.month.desc()))]
+
+
+def month_to_report(months: list[tuple[str, bool]] | None = None) -> str | None:
     """The month reports open on: the latest with a moderated audit (a month just opened has no
     figures yet), or the latest month opened when none has been moderated."""
-    live = [Cycle.kind == "random", Cycle.cancelled_at.is_(None)]
-    moderated = db.session.scalar(
-        select(func.max(Cycle.month)).join(Audit, Audit.cycle_id == Cycle.id)
-        .where(*live, Audit.signed_off_at.is_not(None), Audit.withdrawn_at.is_(None)))
-    return moderated or db.session.scalar(select(func.max(Cycle.month)).where(*live))
+    months = months_to_report() if months is None else months
+    return next((month for month, moderated in months if moderated), months[0][0] if months else None)
 
 
 def next_month_to_open(today: date) -> str | None:

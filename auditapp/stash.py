@@ -1,12 +1,17 @@
 """Typed work survives an ended session: a form posted after the session ended (signed out in
 another tab, the idle or absolute time limit) is kept against a one-time key, and comes back into
-the same form, on the same browser, once the person has signed in again."""
+the same form, on the same browser, once the person has signed in again.
+
+One mechanism for every form: just before a page is rendered (Flask's `before_render_template`),
+each form on it whose fields match what was kept is filled with it, after the view has filled it
+from what is saved, so no view has to remember to ask."""
 
 import json
 import secrets
 from datetime import timedelta
 
-from flask import Response, current_app, flash, render_template, request
+from flask import Response, before_render_template, current_app, flash, g, render_template, request
+from flask_wtf import FlaskForm
 from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 
@@ -40,23 +45,39 @@ def keep_posted_form() -> Response:
     return response
 
 
+def init_app(app) -> None:
+    before_render_template.connect(_restore_into_forms, app)
+
+
+def _restore_into_forms(sender, template, context, **extra) -> None:
+    forms = [value for value in context.values() if isinstance(value, FlaskForm)]
+    if forms and not g.get("kept_form_restored"):
+        for form in forms:
+            restore_typed(form)
+
+
 def restore_typed(form) -> bool:
-    """Fill the form with what was kept for this browser, if this is the page it was typed on."""
+    """Fill the form with what was kept for this browser, if this is the page it was typed on and
+    the form is the one it was typed into (its fields are the kept ones)."""
     key = request.args.get("restore")
     if not key or request.method != "GET" or request.cookies.get(COOKIE) != key:
         return False
     kept = db.session.scalar(select(FormStash).where(FormStash.key == key))
     if kept is None or kept.path != request.path or kept.created_at < clock.now() - KEPT_FOR:
         return False
-    opened = {name: form[name].data for name in ("version", "seen") if name in form}
-    form.process(formdata=MultiDict([(name, value) for name, values in json.loads(kept.data).items()
-                                     for value in values]))
+    data = json.loads(kept.data)
+    if not any(name in form for name in data if name not in ("version", "seen")):
+        return False  # another form on the same page
+    opened = {name: form[name].data for name in form._fields if name not in data}
+    form.process(formdata=MultiDict([(name, value) for name, values in data.items() for value in values]))
     for name, value in opened.items():
-        # The kept version is the one the person started from, so a save made meanwhile is still a
-        # conflict; if none was kept, the form starts from what is saved now.
-        if not form[name].data:
-            form[name].data = value
-    db.session.delete(kept)  # one time only
-    db.session.commit()
+        # What was not kept (the version, if none was posted) starts from what the page showed, so a
+        # save made meanwhile is still a conflict and nothing else is blanked.
+        form[name].data = value
+    # One time only. Deleted on a connection of its own: committing the request's session here, as
+    # the page is about to render, would expire everything the view loaded for it.
+    with db.engine.begin() as connection:
+        connection.execute(delete(FormStash).where(FormStash.key == key))
+    g.kept_form_restored = True
     flash("What you typed before you were signed out is back below. Check it, then save.", "info")
     return True

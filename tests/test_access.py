@@ -135,12 +135,19 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("POST", f"/audits/{d.id}/review/A", d, audit_page({"auditor_a"}, status=302, viewer_refused=404)),
         ("GET", f"/audits/{d.id}/review/B", d, audit_page({"auditor_b"}, viewer_refused=404)),
         ("POST", f"/audits/{d.id}/review/B", d, audit_page({"auditor_b"}, status=302, viewer_refused=404)),
+        # Check your answers: A's draft is complete, so A may check it; posting to check an audit
+        # not yet started sends its auditor A back to the form (and submits nothing).
+        ("GET", f"/audits/{d.id}/review/A/check", d, audit_page({"auditor_a"}, viewer_refused=404)),
+        ("POST", f"/audits/{s.concerning.id}/review/A/check", s.concerning,
+         audit_page({"auditor_a"}, status=302, viewer_refused=404)),
         ("GET", f"/audits/{d.id}/concerns/new", d, audit_page(INVOLVED)),
         ("POST", f"/audits/{d.id}/concerns/new", d, audit_page(INVOLVED)),
         ("GET", f"/concerns/{s.concern.id}/acknowledge", s.concerning, audit_page({"moderator", "qa_lead"})),
         ("POST", f"/concerns/{s.concern.id}/acknowledge", s.concerning, audit_page({"moderator", "qa_lead"})),
         ("GET", f"/audits/{s.ready.id}/moderate", s.ready, audit_page({"moderator"})),
         ("POST", f"/audits/{s.ready.id}/moderate", s.ready, audit_page({"moderator"}, status=302)),
+        ("GET", f"/audits/{s.ready.id}/moderate/check", s.ready, audit_page({"moderator"}, status=302)),
+        ("POST", f"/audits/{s.ready.id}/moderate/check", s.ready, audit_page({"moderator"}, status=302)),
         # Moderating an audit still in draft is refused even to its moderator.
         ("GET", f"/audits/{d.id}/moderate", d, audit_page(set())),
         ("GET", f"/audits/{s.signed_off.id}/reopen", s.signed_off, QA_LEAD),

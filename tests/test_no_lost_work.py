@@ -76,9 +76,9 @@ def test_two_allocation_changes_from_stale_forms_conflict(world, as_user):
               if u.team_id not in (audit.case.team_id,) and u.id != audit.auditor_b_id]
     seniors = world.seniors
     moderator = next(s for s in seniors if s.id != audit.moderator_id)
-    assert qa_second.post(url, data={"auditor_b": str(others[0].id), "moderator": str(moderator.id)}
+    assert qa_second.post(url, data={"auditor_b": str(others[0].id), "moderator": str(moderator.id), "reason": "Leave"}
                           | second_tab).status_code == 302
-    stale = qa_first.post(url, data={"auditor_b": str(others[1].id), "moderator": str(audit.moderator_id)}
+    stale = qa_first.post(url, data={"auditor_b": str(others[1].id), "moderator": str(audit.moderator_id), "reason": "Ill"}
                           | first_tab)
     assert stale.status_code == 200 and "This allocation was changed after you opened this page" in stale.get_data(as_text=True)
     assert reload(audit).auditor_b_id == others[0].id

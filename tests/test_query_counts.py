@@ -63,9 +63,18 @@ def build_history(scale: int) -> History:
         db.session.add(PractitionerReply(audit_id=audit_id, held=True, disputes=True, dispute_details="Plan grade",
                                          recorded_by_id=owner_id, recorded_at=datetime(2026, 11, 2)))
     proposed_action(current[2], "A", current[2].auditor_a)
+    # The audit ready for moderation has a complete moderation, saved, not signed off: its check page.
+    from auditapp.grading import JUDGEMENTS
+    from auditapp.moderation import ModerationEntry, save_moderation
+    from builders import in_full
+    ready = in_full(current[1])
+    entry = ModerationEntry(key_issues_a="yes", key_issues_b="yes", feedback_a="Good", feedback_b="Good")
+    entry.grades, entry.rationales = dict.fromkeys(JUDGEMENTS, 2), dict.fromkeys(JUDGEMENTS, "Reason")
+    save_moderation(ready.moderator, ready, entry)
     # A targeted audit of a tenth of the cases: its pages too must not grow with it.
     theme_audit = targeted.start(SYSTEM, "Private fostering", ["plan", "assessment"], "Assessed in time?")
-    targeted.add_cases(SYSTEM, theme_audit, [c.reference for c in world.cases[::10]])
+    targeted.add_cases(SYSTEM, theme_audit, [c.reference for c in world.cases[::10]],
+                       confirmed=True)
     # The draft's auditor A owns an open action and has one of their team's to verify, at both sizes.
     draft_owner, colleague = current[2].auditor_a_id, current[2].auditor_b_id
     for owner_id, status in ((draft_owner, "open"), (colleague, "done")):
@@ -106,9 +115,11 @@ def pages(h: History) -> dict[str, tuple]:
         "cycles.decide": [(w.seniors[1], f"/audits/{h.current[-2].id}/withdrawal")],
         "audits.show": [(w.qa_lead, f"/audits/{h.moderated.id}"), (h.draft.auditor_a, f"/audits/{h.draft.id}")],
         "audits.review": [(h.draft.auditor_a, f"/audits/{h.draft.id}/review/A")],
+        "checks.review": [(h.draft.auditor_a, f"/audits/{h.draft.id}/review/A/check")],
         "audits.new_concern": [(h.draft.auditor_a, f"/audits/{h.draft.id}/concerns/new")],
         "audits.acknowledge": [(concern_audit.moderator, f"/concerns/{concern_id}/acknowledge")],
         "moderation.moderate": [(h.ready.moderator, f"/audits/{h.ready.id}/moderate")],
+        "checks.sign_off_check": [(h.ready.moderator, f"/audits/{h.ready.id}/moderate/check")],
         "moderation.reopen_audit": [(w.qa_lead, f"/audits/{h.moderated.id}/reopen")],
         "reports.dashboard": [(w.leader, "/reports/"), (w.leader, "/reports/?period=12"),
                               (w.leader, "/reports/?team=Early+Help&case_type=Child+in+need")],

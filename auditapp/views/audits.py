@@ -14,7 +14,6 @@ from ..models import Concern
 from ..sampling import WITHDRAWAL_REASONS
 from ..reviewing import DomainEntry, ReviewEntry, entry_from_review, problems, save_review
 from ..conflicts import Conflict, history_mark
-from ..stash import restore_typed
 from . import add_field_errors, after_conflict, form_posted, posted, posted_any, show_rule_error
 
 bp = Blueprint("audits", __name__)
@@ -63,7 +62,6 @@ def review(audit_id: int, role: str):
         for number, answer in targeted.answers_of(saved).items():
             form[f"extra_{number}"].data = answer
         form.version.data, form.seen.data = _version(audit, role), history_mark(audit)
-        restore_typed(form)
     changes = None
     if form_posted(form):
         if not posted_any(form):
@@ -71,10 +69,10 @@ def review(audit_id: int, role: str):
                   "info")
             return redirect(url_for("audits.review", audit_id=audit.id, role=role))
         entry = _entry_from_form(form, entry_from_review(saved))
-        submitting = bool(form.submit.data)
+        submitting, checking = bool(form.submit.data), bool(form.check.data)
         answers = {n: form[f"extra_{n}"].data or "" for n in range(1, len(audit.cycle.extra_questions) + 1)}
-        found = problems(entry, submitting, audit.cycle.domain_keys)
-        if submitting:
+        found = problems(entry, submitting or checking, audit.cycle.domain_keys)
+        if submitting or checking:
             found |= targeted.missing_answers(audit, answers)
         version, seen = form.opened_at()
         if found:
@@ -90,12 +88,15 @@ def review(audit_id: int, role: str):
             except RuleError as error:
                 show_rule_error(form, error)
             else:
+                if checking:  # saved as a draft; submitting is the check page's one step
+                    return redirect(url_for("checks.review", audit_id=audit.id, role=role))
                 flash("Your audit has been submitted" if submitting else "Your draft has been saved", "success")
                 if submitting:
                     return redirect(url_for("audits.show", audit_id=audit.id))
                 return redirect(url_for("audits.review", audit_id=audit.id, role=role))
     return render_template("audits/review.html", audit=audit, role=role, form=form, domains=_judged(audit),
-                           descriptors=current_app.config["DESCRIPTORS"], changes=changes)
+                           descriptors=current_app.config["DESCRIPTORS"], changes=changes,
+                           family_task=families.contact_role() == role)
 
 
 def _judged(audit) -> dict[str, str]:
@@ -168,7 +169,6 @@ def new_concern(audit_id: int):
     audit = permissions.get_audit(audit_id, current_user)
     permissions.require(permissions.can_raise_concern(current_user, audit))
     form = ConcernForm()
-    restore_typed(form)
     if form_posted(form):
         try:
             raise_concern(current_user, audit, form.details.data)
@@ -203,7 +203,6 @@ def acknowledge(concern_id: int):
     concern = next(c for c in audit.concerns if c.id == concern_id)
     permissions.require(permissions.can_acknowledge_concern(current_user, audit))
     form = AcknowledgeForm()
-    restore_typed(form)
     if form_posted(form):
         try:
             acknowledge_concern(current_user, concern, form.response.data)

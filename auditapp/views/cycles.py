@@ -16,7 +16,6 @@ from ..paging import paginate
 from ..sampling import (WITHDRAWAL_REASONS, cancel_cycle, decide_withdrawal, draw_sample, month_label, next_month_to_open,
                         open_cycle, open_cycle_for, openable_months, request_withdrawal)
 from ..conflicts import Conflict, history_mark
-from ..stash import restore_typed
 from . import after_conflict, form_posted, posted, show_rule_error
 
 bp = Blueprint("cycles", __name__)
@@ -129,7 +128,6 @@ def allocation(audit_id: int):
     if not form.is_submitted():
         form.auditor_b.data, form.moderator.data = str(audit.auditor_b_id), str(audit.moderator_id)
         form.version.data, form.seen.data = audit.allocation_version, history_mark(audit)
-        restore_typed(form)
     changes = None
     if form_posted(form):
         chosen = {u.id: u for u in people}

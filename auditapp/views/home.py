@@ -2,6 +2,7 @@ from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user
 
 from .. import clock, mail, permissions, worklists
+from ..month_tasks import month_tasks, next_task
 from ..sampling import month_to_report
 from ..summary import cached_summary
 from ..access import allow, public
@@ -37,8 +38,10 @@ def index():
     kinds = [kind for kind in WORK_LISTS if kind == "actions" or not reader]
     lists = {kind: Page([], 1, HOME_LIST_SIZE, 0) for kind in WORK_LISTS}
     lists.update(first_pages({kind: _work_list(kind) for kind in kinds}, HOME_LIST_SIZE))
-    overviews = []
+    overviews, tasks = [], None
     if permissions.can_manage(current_user):
+        month_name, task_list = month_tasks(today)
+        tasks = {"month": month_name, "items": task_list, "next": next_task(task_list)}
         recent = paginate(worklists.cycles_newest_first(), 3, 1).items
         overviews = worklists.cycle_overviews(recent, today)
     headline = None
@@ -50,7 +53,7 @@ def index():
                            queue=lists["moderation"], concerns=lists["concerns"],
                            withdrawals=lists["withdrawals"], my_actions=lists["actions"],
                            to_verify=lists["to-verify"], finished=lists["finished"], overviews=overviews,
-                           headline=headline, emails=mail.sent_to(current_user))
+                           headline=headline, emails=mail.sent_to(current_user), tasks=tasks)
 
 
 @bp.route("/my/<kind>")

@@ -8,7 +8,6 @@ from ..extensions import db
 from ..forms import ModerationForm, ReopenForm
 from ..grading import JUDGEMENTS
 from ..conflicts import Conflict, history_mark
-from ..stash import restore_typed
 from ..moderation import (MODERATION_ACTIONS, ModerationEntry, blockers, compare, entry_from_audit, problems,
                           reopen, save_moderation, sign_off)
 from . import add_field_errors, after_conflict, form_posted, posted, posted_any, show_rule_error
@@ -35,7 +34,6 @@ def moderate(audit_id: int):
     if not form.is_submitted():
         _fill_form(form, entry_from_audit(audit))
         form.version.data, form.seen.data = audit.moderation_version, history_mark(audit)
-        restore_typed(form)
     changes = None
     if form_posted(form):
         if not posted_any(form):
@@ -43,7 +41,8 @@ def moderate(audit_id: int):
                   "info")
             return redirect(url_for("moderation.moderate", audit_id=audit.id))
         entry = _entry_from_form(form, entry_from_audit(audit))
-        signing = bool(form.sign_off.data)
+        checking = bool(form.check.data)
+        signing = bool(form.sign_off.data) or checking
         found = problems(audit, entry) if signing else {}
         blocked = blockers(audit) if signing else []
         version, seen = form.opened_at()
@@ -64,7 +63,7 @@ def moderate(audit_id: int):
                       "info")
         else:
             try:
-                (sign_off if signing else save_moderation)(current_user, audit, entry, version)
+                (sign_off if signing and not checking else save_moderation)(current_user, audit, entry, version)
                 db.session.commit()
             except Conflict as conflict:
                 audit, changes = after_conflict(form, conflict, audit_id, lambda a: a.moderation_version, seen,
@@ -72,6 +71,8 @@ def moderate(audit_id: int):
             except RuleError as error:
                 show_rule_error(form, error)
             else:
+                if checking:  # saved; signing off is the check page's one step
+                    return redirect(url_for("checks.sign_off_check", audit_id=audit.id))
                 if signing:
                     flash("The audit is signed off and locked", "success")
                     return redirect(url_for("audits.show", audit_id=audit.id))

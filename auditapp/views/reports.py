@@ -15,7 +15,7 @@ from ..models import CASE_TYPES, Cycle, FamilyFeedback, PractitionerReply, Team
 from ..models.families import OUTCOMES
 from ..paging import page_of
 from ..remembered import remembered
-from ..sampling import month_label, month_to_report, open_cycle_for
+from ..sampling import month_label, month_to_report, months_to_report, open_cycle_for
 from ..summary import EQUALITY, PERIODS, MonthSummary, behind, cached_summary, summarise
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -29,8 +29,8 @@ allow_blueprint(bp, permissions.can_read_reports)
 def _filters() -> ReportFilterForm | None:
     """The filters from the query string; None before any month has been opened."""
     form = ReportFilterForm(request.args)
-    months = list(db.session.scalars(select(Cycle.month).where(Cycle.cancelled_at.is_(None), Cycle.kind == "random")
-                                     .order_by(Cycle.month.desc())))
+    reportable = months_to_report()
+    months = [month for month, _ in reportable]
     if not months:
         return None
     form.month.choices = [(m, month_label(m)) for m in months]
@@ -39,7 +39,7 @@ def _filters() -> ReportFilterForm | None:
     form.case_type.choices = [("", "All case types")] + [(label, label) for label in CASE_TYPES.values()]
     form.period.choices = [(str(months), label) for months, label in PERIODS.items()]
     if not form.month.data:
-        form.month.data = month_to_report() or months[0]
+        form.month.data = month_to_report(reportable)
     if not form.period.data:
         form.period.data = "1"
     for field in (form.month, form.team, form.case_type, form.period):

@@ -47,6 +47,8 @@ def test_a_period_away_and_a_targeted_audit(visit):
     page.get_by_role("link", name="Start a targeted audit").click()
     page.get_by_label("Theme of the targeted audit").fill("Private fostering arrangements")
     page.get_by_label("Questions of its own (optional)").fill("Was the arrangement assessed within 42 days?")
+    for domain in ("Quality of assessment", "Quality of plan"):
+        page.get_by_label(domain).check()
     qa.check("Start a targeted audit")
     page.get_by_role("button", name="Start the targeted audit").click()
     page.get_by_label("Case reference starts with").fill("C0")

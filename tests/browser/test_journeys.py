@@ -89,6 +89,9 @@ def test_whole_month_two_blind_auditors_moderator_and_the_workbook(visit, tmp_pa
     page.get_by_role("link", name=audit.case.reference).click()
     expect(page.get_by_label("Evidence for this grade").first).to_have_value("Child seen alone twice")
     fill_review(page, "Good", "Good")
+    page.get_by_role("button", name="Continue to check your answers").click()
+    expect(page.get_by_role("heading", name="Check your answers before submitting")).to_be_visible()
+    a.check("Check your answers before submitting")
     page.get_by_role("button", name="Submit audit").click()
     expect(page.get_by_text("Your audit has been submitted")).to_be_visible()
     a.check("Audit page after auditor A submits")
@@ -104,10 +107,11 @@ def test_whole_month_two_blind_auditors_moderator_and_the_workbook(visit, tmp_pa
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     b.check("Page not found")
     page.goto(f"/audits/{audit.id}/review/B")
-    page.get_by_role("button", name="Submit audit").click()
+    page.get_by_role("button", name="Continue to check your answers").click()
     expect(page).to_have_title(re.compile("^Error: "))
     b.check("Audit form (error)")
     fill_review(page, "Requires improvement", "Requires improvement")
+    page.get_by_role("button", name="Continue to check your answers").click()
     page.get_by_role("button", name="Submit audit").click()
     expect(page.get_by_role("heading", name=re.compile("^Auditor A's audit"))).to_be_visible()  # no longer blind
 
@@ -118,7 +122,7 @@ def test_whole_month_two_blind_auditors_moderator_and_the_workbook(visit, tmp_pa
     m.check("Moderation, side by side")
     for name in [*DOMAINS.values(), "Overall"]:
         page.get_by_role("group", name=f"Moderated grade for {name.lower()}").get_by_label("Requires improvement", exact=True).check()
-    page.get_by_role("button", name="Sign off audit").click()
+    page.get_by_role("button", name="Continue to check and sign off").click()
     expect(page).to_have_title(re.compile("^Error: "))
     m.check("Moderation (error)")
     rationales = page.get_by_label(re.compile("Rationale for "))
@@ -129,6 +133,9 @@ def test_whole_month_two_blind_auditors_moderator_and_the_workbook(visit, tmp_pa
     page.get_by_role("group", name="Did auditor B identify the key issues?").get_by_label("Yes").check()
     page.get_by_label("Feedback to auditor A").fill("Grades were generous")
     page.get_by_label("Feedback to auditor B").fill("Well evidenced")
+    page.get_by_role("button", name="Continue to check and sign off").click()
+    expect(page.get_by_text("Grades were generous")).to_be_visible()
+    m.check("Check your moderation before signing off")
     page.get_by_role("button", name="Sign off audit").click()
     expect(page.get_by_text("The audit is signed off and locked")).to_be_visible()
     m.check("Signed-off audit")
@@ -201,7 +208,7 @@ def test_audit_form_with_the_keyboard_alone(visit):
 
     # A failed submit moves focus to the error summary.
     def is_submit(e) -> bool:
-        return e["type"] == "submit" and e["text"] == "Submit audit"
+        return e["type"] == "submit" and e["text"] == "Continue to check your answers"
 
     tab_to(is_submit)
     page.keyboard.press("Enter")
@@ -222,6 +229,10 @@ def test_audit_form_with_the_keyboard_alone(visit):
         elif is_submit(now):
             page.keyboard.press("Enter")
             break
+    # Check your answers, then submit, by keyboard too.
+    expect(page.get_by_role("heading", name="Check your answers before submitting")).to_be_visible()
+    tab_to(lambda e: e["type"] == "submit" and e["text"] == "Submit audit", limit=200)
+    page.keyboard.press("Enter")
     expect(page.get_by_text("Your audit has been submitted")).to_be_visible()
     review = reload(audit).review("A")
     assert review.submitted_at and review.grade_value("diversity") == 3 and review.safeguarding_concern == "no"
