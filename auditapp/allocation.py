@@ -140,6 +140,8 @@ def change_allocation(actor: User, audit: Audit, auditor_b: User | None, moderat
     problems = allocation_problems(audit.case, auditor_b, moderator)
     changing_b = audit.auditor_b_id != getattr(auditor_b, "id", None)
     changing_m = audit.moderator_id != getattr(moderator, "id", None)
+    if not (changing_b or changing_m):
+        return  # nothing changes: no version moves, so no other tab meets a false conflict
     draft = audit.review("B") if changing_b else None
     if draft is not None and draft.submitted_at:
         problems.setdefault("auditor_b", "Auditor B has already submitted this audit, so cannot be replaced")

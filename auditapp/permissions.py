@@ -7,6 +7,7 @@ the web, the command line and the pages cannot disagree.
 
 from flask import abort
 
+from . import reads
 from .errors import NotAllowed
 from .extensions import db
 from .loading import AUDIT_IN_FULL
@@ -243,6 +244,7 @@ def get_audit(audit_id: int, user: User, reload: bool = False) -> Audit:
     # 404, not 403, so an id cannot be used to learn which cases are in the sample.
     if audit is None or not can_view_audit(user, audit):
         abort(404)
+    reads.audit_shown(audit.id)
     return audit
 
 

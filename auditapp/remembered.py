@@ -21,12 +21,14 @@ _recent: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 
 
-def data_version() -> int | None:
+def data_version() -> tuple | None:
     # Sign-ins and sign-outs are in the history too, but change no figure: passing over them keeps
     # what is remembered through a morning of people signing in (the newest entries, read backwards
-    # along the primary key).
-    return db.session.scalar(select(Event.id).where(or_(Event.field.is_(None), Event.field != SIGN_IN))
-                             .order_by(Event.id.desc()).limit(1))
+    # along the primary key). The newest entry's time as well as its id: a restore or a purge can
+    # leave a newest entry with an id seen before, but never at the same moment.
+    row = db.session.execute(select(Event.id, Event.at).where(or_(Event.field.is_(None), Event.field != SIGN_IN))
+                             .order_by(Event.id.desc()).limit(1)).first()
+    return tuple(row) if row else None
 
 
 def remembered(name: str, key: Hashable, compute: Callable[[], T]) -> T:

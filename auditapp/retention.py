@@ -15,21 +15,39 @@ from . import clock, remembered
 from .errors import RuleError
 from .extensions import db
 from .history import record
-from .models import (Action, Audit, FamilyAnswer, FamilyContact, FamilyFeedback, SentMessage, Concern, Cycle, Event, HistoryPurge, ModeratedGrade, PractitionerReply,
+from .models import (Absence, ClosureDay, FormStash, ImportJob, ReviewAnswer, Action, Audit, FamilyAnswer, FamilyContact, FamilyFeedback, SentMessage, Concern, Cycle, Event, HistoryPurge, ModeratedGrade, PractitionerReply,
                      ReadRecord, Reaudit, Review, ReviewGrade, SignInAttempt, ThemeTag, UserSession)
 from .permissions import SYSTEM, require
 from .sampling import month_of, month_start, months_before
 
 
+def register_sqlite_functions(dbapi_connection) -> None:
+    """On every SQLite connection the service opens: the history's triggers ask this, and only a
+    purge's own connection answers yes (below). No SQL statement can change a function."""
+    dbapi_connection.create_function("auditapp_purging", 0, lambda: 0)
+
+
 @contextmanager
 def history_opened(connection):
-    """Within the caller's transaction only: the append-only triggers let changes through while
-    the history_purge table has a row, and it is emptied again before the transaction ends."""
-    connection.execute(insert(HistoryPurge).values(started_at=clock.now()))
+    """Within the caller's transaction only, and only for this connection: the append-only
+    triggers let changes through. On PostgreSQL by a history_purge row stamped with this
+    transaction's id (which the application's role may not write: see the README); on SQLite by
+    this connection's auditapp_purging() answering 1 until the block ends."""
+    if hasattr(connection, "get_bind"):  # a session: its connection in this transaction
+        connection = connection.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(insert(HistoryPurge).values(started_at=clock.now(), txid=func.txid_current()))
+        try:
+            yield
+        finally:
+            connection.execute(delete(HistoryPurge))
+        return
+    raw = connection.connection.driver_connection
+    raw.create_function("auditapp_purging", 0, lambda: 1)
     try:
         yield
     finally:
-        connection.execute(delete(HistoryPurge))
+        raw.create_function("auditapp_purging", 0, lambda: 0)
 
 
 @dataclass
@@ -63,6 +81,7 @@ def purge_older_than(actor, years: int) -> Purged:
         session.execute(delete(ReadRecord).where(or_(ReadRecord.audit_id.in_(old_audits), ReadRecord.at < cutoff)))
     old_reviews = select(Review.id).where(Review.audit_id.in_(old_audits))
     session.execute(delete(ReviewGrade).where(ReviewGrade.review_id.in_(old_reviews)))
+    session.execute(delete(ReviewAnswer).where(ReviewAnswer.review_id.in_(old_reviews)))  # targeted audits
     session.execute(delete(Reaudit).where(or_(Reaudit.first_audit_id.in_(old_audits), Reaudit.audit_id.in_(old_audits))))
     for model in (Review, ModeratedGrade, Concern, Action, ThemeTag, PractitionerReply, FamilyContact, FamilyFeedback,
                   FamilyAnswer, SentMessage):
@@ -74,6 +93,11 @@ def purge_older_than(actor, years: int) -> Purged:
     session.execute(delete(SignInAttempt).where(SignInAttempt.at < cutoff))
     session.execute(delete(SentMessage).where(SentMessage.created_at < cutoff))
     session.execute(delete(UserSession).where(UserSession.started_at < cutoff))
+    # Typed text kept for an ended session, periods away, closure days and imports: past retention too.
+    session.execute(delete(FormStash).where(FormStash.created_at < cutoff))
+    session.execute(delete(Absence).where(Absence.ends_on < cutoff.date()))
+    session.execute(delete(ClosureDay).where(ClosureDay.day < cutoff.date()))
+    session.execute(delete(ImportJob).where(ImportJob.created_at < cutoff))
     result = Purged(before_month, audits, cycles, history)
     record(actor, "Records purged past the retention period", field=f"{years} years", after=str(result))
     remembered.forget_all()

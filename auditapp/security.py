@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .extensions import db, login_manager
 from . import sessions
 from .models import User
+from .retention import register_sqlite_functions
 from .stash import keep_posted_form, worth_keeping
 
 # The GOV.UK page template's one inline script (adds the js-enabled class).
@@ -88,5 +89,6 @@ def _sqlite_pragmas(connection, record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    register_sqlite_functions(connection)
 
 

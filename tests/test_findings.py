@@ -262,14 +262,14 @@ def test_themes_are_retired_not_deleted_and_tags_stay_blind_until_both_submit(wo
     fathers, neglect = db.session.scalars(select(Theme).order_by(Theme.name)).all()
     audit = one_audit(world)
     a = as_user(audit.auditor_a)
-    a.post(f"/audits/{audit.id}/themes/A", data={"worry": [str(fathers.id)], "strength": [str(neglect.id)]})
+    a.post(f"/audits/{audit.id}/themes/A", data={"worry": [str(fathers.id)], "strength": [str(neglect.id)], "submit": "Save themes"})
     assert "Fathers" not in as_user(audit.auditor_b).get(f"/audits/{audit.id}").get_data(as_text=True)
     assert "Fathers" in a.get(f"/audits/{audit.id}").get_data(as_text=True)
 
     qa.post(f"/themes/{fathers.id}/retire", data={"retired": "1"})
     assert "Fathers" not in a.get(f"/audits/{audit.id}/themes/A").get_data(as_text=True)
     # Saving again without it keeps the retired theme's tag: retiring never loses what was recorded.
-    a.post(f"/audits/{audit.id}/themes/A", data={"strength": [str(neglect.id)]})
+    a.post(f"/audits/{audit.id}/themes/A", data={"strength": [str(neglect.id)], "submit": "Save themes"})
     assert db.session.scalar(select(func.count()).select_from(Theme)) == 2
     ready_for_moderation(audit)
     db.session.commit()

@@ -3,6 +3,8 @@ partial post never erases what was saved."""
 
 import re
 
+import pytest
+
 from auditapp.extensions import db
 from auditapp.models import Event
 from conftest import review_data
@@ -189,3 +191,50 @@ def test_idle_and_absolute_time_limits_with_stay_signed_in(world, as_user):
             traveller.shift(29 * 60)
             client.get("/")
         assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x01", "\x1b", "\x7f"])
+def test_a_control_character_is_refused_at_its_field_and_the_rest_is_kept(world, as_user, bad):
+    audit = sample_month(world.qa_lead)[0]
+    a = as_user(audit.auditor_a)
+    page = a.post(f"/audits/{audit.id}/review/A", data=review_data(
+        3, submit=False, voice_evidence=f"Seen alone{bad} twice", working_well="Kept words")).get_data(as_text=True)
+    assert "contains a character that cannot be saved" in page and "Kept words" in page
+    assert "Seen alone twice" in page  # what was typed, less the character
+    assert audit.review("A") is None or reload(audit).review("A") is None
+    for url, data in (("/themes", {"name": f"Neglect{bad}"}), ("/people/teams", {"name": f"Team{bad}"})):
+        response = as_user(world.qa_lead).post(url, data=data)
+        assert response.status_code == 200 and "contains a character that cannot be saved" in response.get_data(as_text=True)
+
+
+def test_a_control_character_already_stored_never_breaks_a_workbook(world, as_user):
+    from openpyxl import load_workbook
+    import io
+    from builders import signed_off_audit
+    from auditapp.extensions import db
+    from auditapp.models import Team
+    audits = sample_month(world.qa_lead)
+    signed_off_audit(audits[0])
+    team = db.session.get(Team, audits[0].case.team_id)
+    team.name = "Early\x01Help"  # as if written before the forms refused it
+    db.session.commit()
+    response = as_user(world.qa_lead).get("/reports/2026-11.xlsx")
+    assert response.status_code == 200
+    assert "EarlyHelp" in {c.value for row in load_workbook(io.BytesIO(response.data))["Audits"].iter_rows() for c in row}
+
+
+def test_an_empty_post_to_the_allocation_or_the_theme_tags_changes_nothing(world, as_user):
+    from auditapp.models import ThemeTag
+    from auditapp.themes import add_theme
+    audit = sample_month(world.qa_lead)[0]
+    theme = add_theme(world.qa_lead, "Fathers")
+    db.session.commit()
+    a = as_user(audit.auditor_a)
+    a.post(f"/audits/{audit.id}/themes/A", data={"worry": [str(theme.id)], "submit": "Save themes"})
+    before = reload(audit).allocation_version
+    page = as_user(world.qa_lead).post(f"/audits/{audit.id}/allocation", data={}, follow_redirects=True)
+    assert "Nothing was saved" in page.get_data(as_text=True) and reload(audit).allocation_version == before
+    page = a.post(f"/audits/{audit.id}/themes/A", data={}, follow_redirects=True).get_data(as_text=True)
+    assert "Nothing was saved" in page
+    db.session.rollback()
+    assert db.session.query(ThemeTag).filter_by(audit_id=audit.id, role="A").count() == 1

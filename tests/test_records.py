@@ -11,6 +11,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from auditapp import clock
+from auditapp.config import ROOT
 from auditapp.extensions import db
 from auditapp.models import Action, Audit, Case, Cycle, Event, ReadRecord, Review, Team
 from auditapp.permissions import SYSTEM
@@ -172,3 +173,116 @@ def test_every_cell_a_person_typed_is_neutralised_in_csv_and_workbooks(world, as
                         found.add(cell.value)
         # The team, the case reference and the manager's name reach both workbooks, safely.
         assert {FORMULAS[0], FORMULAS[1], FORMULAS[2]} <= found, (url, found)
+
+
+@pytest.mark.dates
+def test_purge_removes_a_targeted_audit_with_its_answers_and_every_kind_of_old_record(app, world):
+    from datetime import date
+    from auditapp import targeted
+    from auditapp.models import Absence, ClosureDay, FormStash, ImportJob, ReviewAnswer
+    from builders import in_full, submitted_review
+    cases_open_since(2017)
+    with clock.frozen_at(datetime(2018, 3, 5, 10)):
+        theme_audit = targeted.start(SYSTEM, "Private fostering", ["plan"], "Assessed in time?")
+        audit = in_full(targeted.add_cases(SYSTEM, theme_audit, [world.cases[0].reference])[0])
+        review = submitted_review(audit, "A")
+        targeted.save_answers(audit.auditor_a, audit, "A", review.review("A"), {1: "Yes"})
+        db.session.add(FormStash(key="k" * 40, path="/x", data="{}", created_at=clock.now()))
+        db.session.add(Absence(user_id=world.qa_lead.id, starts_on=date(2018, 3, 1), ends_on=date(2018, 3, 2),
+                               reason="Leave"))
+        db.session.add(ClosureDay(day=date(2018, 3, 6), reason="Closed", added_at=clock.now()))
+        db.session.add(ImportJob(filename="old.csv", created_by_id=world.qa_lead.id, created_at=clock.now(),
+                                 status="done"))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["purge", "--older-than-years", "7", "--yes"])
+    assert result.exit_code == 0, result.output
+    for model in (ReviewAnswer, Review, Audit, FormStash, Absence, ClosureDay, ImportJob):
+        assert db.session.scalar(select(func.count(model.id))) == 0, model.__name__
+
+
+def test_remembered_pages_move_on_after_a_purge_or_restore_even_if_an_id_comes_round_again(app, world):
+    from auditapp.remembered import data_version, remembered
+    from auditapp.history import record
+    record(SYSTEM, "Something")
+    db.session.commit()
+    version = data_version()
+    assert remembered("x", 1, lambda: "first") == "first"
+    # A restore of an older backup: the newest entry now has the same id, written at another time.
+    from auditapp.retention import history_opened
+    newest = db.session.scalar(select(Event).order_by(Event.id.desc()).limit(1))
+    with history_opened(db.session):
+        db.session.execute(text("UPDATE event SET at = :at WHERE id = :id"),
+                           {"at": datetime(2030, 1, 1), "id": newest.id})
+    db.session.commit()
+    assert data_version() != version and data_version()[0] == version[0]
+    assert remembered("x", 1, lambda: "second") == "second"
+
+
+ATTACK = ["INSERT INTO history_purge (started_at) VALUES (CURRENT_TIMESTAMP)",
+          "UPDATE event SET after = 'TAMPERED' WHERE id = :id"]
+
+
+def test_the_applications_own_sql_cannot_open_the_history_to_rewriting(world):
+    if db.engine.dialect.name == "postgresql":
+        pytest.skip("the tests connect as PostgreSQL's owner: the application role's test is below")
+    from auditapp.history import record
+    entry = record(SYSTEM, "Something that happened")
+    db.session.commit()
+    with pytest.raises(DBAPIError):
+        for statement in ATTACK:
+            db.session.execute(text(statement), {"id": entry.id})
+        db.session.execute(text("DELETE FROM event WHERE id = :id"), {"id": entry.id})
+        db.session.commit()
+    db.session.rollback()
+    db.session.execute(text("DELETE FROM history_purge"))
+    db.session.commit()
+    assert db.session.get(Event, entry.id, populate_existing=True).after is None
+
+
+def test_a_marker_left_committed_opens_nothing_to_later_transactions(world):
+    from auditapp.history import record
+    entry = record(SYSTEM, "Something that happened")
+    db.session.execute(text(ATTACK[0]))
+    db.session.commit()  # the marker, committed
+    with pytest.raises(DBAPIError, match="append-only"):
+        db.session.execute(text(ATTACK[1]), {"id": entry.id})
+        db.session.flush()
+    db.session.rollback()
+    db.session.execute(text("DELETE FROM history_purge"))
+    db.session.commit()
+
+
+def test_as_the_readmes_application_role_postgresql_refuses_the_purge_marker(app, world):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the application role is PostgreSQL's")
+    from sqlalchemy import create_engine
+    from auditapp.history import record
+    entry = record(SYSTEM, "Something that happened")
+    db.session.commit()
+    readme = (ROOT / "README.md").read_text()
+    grants = readme.split("```sql", 1)[1].split("```", 1)[0].replace("'…'", "'app-password'")
+    with db.engine.begin() as owner:
+        owner.execute(text("DROP ROLE IF EXISTS auditapp_app"))  # from an earlier run on this cluster
+        for statement in filter(None, (s.strip() for s in grants.split(";"))):
+            owner.execute(text(statement))
+    url = db.engine.url.set(username="auditapp_app", password="app-password")
+    restricted = create_engine(url)
+    try:
+        with restricted.connect() as connection:
+            with pytest.raises(DBAPIError, match="permission denied"):
+                connection.execute(text(ATTACK[0]))
+            connection.rollback()
+            with pytest.raises(DBAPIError, match="append-only"):
+                connection.execute(text(ATTACK[1]), {"id": entry.id})
+            connection.rollback()
+            with pytest.raises(DBAPIError, match="append-only"):
+                connection.execute(text("DELETE FROM event WHERE id = :id"), {"id": entry.id})
+            connection.rollback()
+            # and it can still do its work: write a history entry
+            connection.execute(text("INSERT INTO event (at, action) VALUES (CURRENT_TIMESTAMP, 'x')"))
+            connection.rollback()
+    finally:
+        restricted.dispose()
+        with db.engine.begin() as owner:
+            owner.execute(text("DROP OWNED BY auditapp_app"))
+            owner.execute(text("DROP ROLE auditapp_app"))

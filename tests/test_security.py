@@ -231,3 +231,21 @@ def test_sign_in_attempts_and_sessions_are_not_kept_past_the_retention_period(ap
         attempt(client, world.qa_lead.email)
     assert app.test_cli_runner().invoke(args=["purge", "--older-than-years", "7", "--yes"]).exit_code == 0
     assert db.session.scalar(select(func.count(SignInAttempt.id))) == 0
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "/\\evil.example", "/%09/evil.example", "/%0A/x", "/%0D%0A/x",
+                                    "%2F%2Fevil.example", "/%2F/evil.example", "https://evil.example",
+                                    "javascript:alert(1)", "\\\\evil.example", "/%5Cevil.example", "/\x7f/x"])
+def test_signing_in_never_redirects_off_the_service(world, client, target):
+    from urllib.parse import urlsplit
+    response = client.post(f"/sign-in?next={target}", data={"email": world.qa_lead.email, "password": PASSWORD})
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    assert not location.netloc or location.netloc == "localhost"
+    assert location.path == "/" and not location.path.startswith("//")
+
+
+def test_signing_in_still_returns_to_the_page_asked_for(world, client):
+    response = client.post("/sign-in?next=/reports/?month=2026-11", data={"email": world.qa_lead.email,
+                                                                         "password": PASSWORD})
+    assert response.headers["Location"].endswith("/reports/?month=2026-11")

@@ -5,7 +5,16 @@ as a formula: a case reference, team name or comment typed that way could reach 
 files or sites when a manager opens the export. Every CSV and workbook the service writes passes
 its text through here."""
 
+import re
+
 RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a workbook cannot hold (openpyxl raises IllegalCharacterError): the forms refuse these, and
+# exports drop any that reached the database before they did, so no workbook fails for one.
+UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def printable(value):
+    return UNPRINTABLE.sub("", value) if isinstance(value, str) else value
 
 
 def is_risky(value) -> bool:
@@ -14,6 +23,7 @@ def is_risky(value) -> bool:
 
 def csv_safe(value):
     """For CSV: a leading apostrophe, which spreadsheets read as "this is text" and hide."""
+    value = printable(value)
     return "'" + value if is_risky(value) else value
 
 

@@ -19,7 +19,7 @@ from ..facts import Judgements
 from ..clock import uk_day
 from ..grading import DOMAINS, grade_words
 from ..models import CASE_TYPES, Audit, Case, Cycle, Team, User, status_of
-from .cells import is_risky, mark_as_text
+from .cells import is_risky, mark_as_text, printable
 
 CHUNK = 2500  # rows a statement: memory stays flat, and PostgreSQL is asked 5 times for 12,000 audits, not 13
 HEADER = ["Month", "Case reference", "Team", "Case type", "Auditor A", "Auditor B", "Moderator", "Status",
@@ -92,6 +92,7 @@ class Cells:
         self.date_style = dated._style
 
     def cell(self, value):
+        value = printable(value)
         if is_risky(value):
             cell = WriteOnlyCell(self.sheet, value)
             mark_as_text(cell)

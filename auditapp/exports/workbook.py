@@ -17,7 +17,7 @@ from ..models.families import QUESTIONS, RESPONDENTS
 from ..summary import EQUALITY, GradeCounts, MonthSummary
 from .. import clock
 from ..clock import uk_day
-from .cells import mark_as_text
+from .cells import mark_as_text, printable
 from .printing import colour_by_grade, colour_line, set_up_printing
 
 SHEETS = ["Summary", "Charts", "Auditors", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality", "Actions",
@@ -33,6 +33,7 @@ GRADE_NAMES = [g.label for g in GRADES_BEST_FIRST]
 
 
 def _value(cell, value) -> None:
+    value = printable(value)
     cell.value = value
     # Free text is never a formula, whatever it starts with.
     if isinstance(value, str):
@@ -52,7 +53,7 @@ class Sheet:
         self.widths: dict[int, int] = {}
 
     def title(self, text: str) -> None:
-        self.ws.cell(self.row, 1, text).font = Font(bold=True, size=12)
+        self.ws.cell(self.row, 1, printable(text)).font = Font(bold=True, size=12)
         self.row += 1
 
     def table(self, name: str, header: list[str], rows: Iterable[list], formats: dict[int, str] | None = None,

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -57,8 +57,10 @@ class ReadRecord(db.Model):
 
 
 class HistoryPurge(db.Model):
-    """Present only inside a purge's transaction: the database's append-only triggers on the
-    history and the record of reads let changes through while a row is here (`flask purge`)."""
+    """Present only inside a purge's transaction. On PostgreSQL the append-only triggers let
+    changes through only in the transaction that wrote the row (`txid`), and the application's
+    role may not write here; on SQLite they ask the purge's own connection (retention.py)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[datetime]
+    txid: Mapped[int | None] = mapped_column(BigInteger)

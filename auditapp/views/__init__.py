@@ -1,5 +1,7 @@
 """Blueprints, one per journey. Each view: load or 404, check permission, validate, one rule call, commit, redirect."""
 
+import re
+
 from flask import abort
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -11,11 +13,25 @@ from ..extensions import db
 from ..forms import tampered_choice
 
 
+# C0 control characters but tab, CR and LF: no one types them, PostgreSQL refuses NUL in text,
+# and openpyxl refuses the rest in a cell, so one would break every workbook that showed it.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def form_posted(form: FlaskForm) -> bool:
-    """validate_on_submit, refusing crafted values for choice fields outright."""
+    """validate_on_submit, refusing crafted values for choice fields outright, and text holding a
+    control character at its field (the rest of the form kept), for every form in one place."""
     if form.is_submitted() and tampered_choice(form):
         abort(400)  # a value the page never offered: a crafted request, not a matter of permission
-    return form.validate_on_submit()
+    valid = form.validate_on_submit()
+    if form.is_submitted():
+        for field in form:
+            if isinstance(field.data, str) and CONTROL.search(field.data):
+                field.errors = [*field.errors, f"{field.label.text} contains a character that cannot be "
+                                "saved (a control character): remove it and try again"]
+                field.data = CONTROL.sub("", field.data)
+                valid = False
+    return valid
 
 
 def show_rule_error(form: FlaskForm, error: RuleError) -> None:

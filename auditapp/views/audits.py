@@ -2,7 +2,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import actions, clock, families, notices, permissions, reads, reaudits, replies, targeted, themes
+from .. import actions, clock, families, notices, permissions, reaudits, replies, targeted, themes
 from ..access import allow
 from ..concerns import acknowledge_concern, raise_concern
 from ..errors import RuleError
@@ -23,7 +23,6 @@ bp = Blueprint("audits", __name__)
 @allow(permissions.anyone_signed_in)
 def show(audit_id: int):
     audit = permissions.get_audit(audit_id, current_user)
-    reads.note("Audit", audit.id)
     visible = [r for r in audit.reviews if permissions.can_see_review(current_user, audit, r.role)]
     history = [e for e in audit_history(audit) if permissions.can_see_event(current_user, audit, e)]
     found = [a for a in actions.on_audit(audit) if permissions.can_see_action(current_user, a, audit)]
@@ -47,8 +46,6 @@ def review(audit_id: int, role: str):
     audit = permissions.get_audit(audit_id, current_user)
     if role not in ("A", "B") or audit.role_of(current_user) != role:
         abort(404)
-    if request.method == "GET":
-        reads.note(f"Audit: review {role}", audit.id)
     if not permissions.can_edit_review(current_user, audit, role):
         # Following an old link is fine; posting to a locked audit is refused and changes nothing.
         if request.method == "GET" and review_is_submitted(audit, role):

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
@@ -65,8 +67,14 @@ def _start_session(user, method: str):
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    """Where to go after signing in: only a path on this service. No scheme or host, exactly one
+    leading slash, and no control character (a browser drops a tab or newline, so `/\t/evil`
+    becomes `//evil`, and a newline in a header is refused by the server)."""
+    if (target and target.startswith("/") and not target.startswith(("//", "/\\")) and "\\" not in target
+            and not any(ord(c) < 0x20 or ord(c) == 0x7F for c in target)):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("home.index")
 
 

@@ -16,7 +16,7 @@ from ..paging import paginate
 from ..sampling import (WITHDRAWAL_REASONS, cancel_cycle, decide_withdrawal, draw_sample, month_label, next_month_to_open,
                         open_cycle, open_cycle_for, openable_months, request_withdrawal)
 from ..conflicts import Conflict, history_mark
-from . import after_conflict, form_posted, posted, show_rule_error
+from . import after_conflict, form_posted, posted, posted_any, show_rule_error
 
 bp = Blueprint("cycles", __name__)
 CYCLES_PER_PAGE = 12
@@ -94,6 +94,7 @@ def show(month: str):
             flash(f"{len(audits)} cases sampled and allocated with seed {cycle.seed}", "success")
             return redirect(url_for("cycles.show", month=cycle.month))
     today = clock.today()
+    reads.note(f"Month {cycle.month}: its sampled cases")
     return render_template("cycles/show.html", overview=worklists.cycle_overviews([cycle], today)[0],
                            page=paginate(worklists.cycle_audits(cycle), AUDITS_PER_PAGE), form=form, today=today)
 
@@ -129,6 +130,9 @@ def allocation(audit_id: int):
         form.auditor_b.data, form.moderator.data = str(audit.auditor_b_id), str(audit.moderator_id)
         form.version.data, form.seen.data = audit.allocation_version, history_mark(audit)
     changes = None
+    if form.is_submitted() and not posted_any(form):
+        flash("Nothing was saved: the form arrived without any answers. The allocation is as it was.", "info")
+        return redirect(url_for("cycles.allocation", audit_id=audit.id))
     if form_posted(form):
         chosen = {u.id: u for u in people}
         # A field missing from the post keeps the current choice.

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import actions, clock, permissions
+from .. import actions, clock, permissions, reads
 from ..access import allow
 from ..conflicts import Conflict
 from ..errors import RuleError
@@ -31,6 +31,7 @@ def _action(action_id: int) -> tuple[Action, Audit]:
     audit = db.session.get(Audit, action.audit_id, options=AUDIT_IN_FULL, populate_existing=True)
     if not permissions.can_see_action(current_user, action, audit):
         abort(404)
+    reads.audit_shown(audit.id)  # an action's page shows its audit's work, as get_audit's pages do
     return action, audit
 
 

@@ -1,7 +1,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import actions, families, permissions, reads
+from .. import actions, families, permissions
 from ..access import allow
 from ..errors import RuleError
 from ..extensions import db
@@ -21,8 +21,6 @@ def moderate(audit_id: int):
     audit = permissions.get_audit(audit_id, current_user)
     if audit.moderator_id != current_user.id:
         abort(403)
-    if request.method == "GET":
-        reads.note("Audit: moderation", audit.id)
     if audit.signed_off_at:
         if request.method != "GET":
             abort(403)

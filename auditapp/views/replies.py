@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import permissions, reaudits, replies
+from .. import permissions, reads, reaudits, replies
 from ..access import allow
 from ..conflicts import Conflict
 from ..errors import RuleError
@@ -88,4 +88,5 @@ def respond(audit_id: int):
 @bp.route("/reaudits")
 @allow(permissions.can_see_reaudits)
 def reaudit_list():
+    reads.note("Re-audits and their results")
     return render_template("reaudits/index.html", page=page_of(reaudits.overview(), PAGE_SIZE), judgements=JUDGEMENTS)

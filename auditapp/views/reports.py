@@ -104,6 +104,8 @@ def audits_behind():
     label, test = chosen
     facts = [f for f in summary.facts if test(f)]
     readable = permissions.reads_every_audit(current_user)
+    if readable:
+        reads.note(f"Audits behind a figure: {label}, {summary.month}")
     args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template("reports/audits_behind.html", form=None, filters=form, summary=summary, label=label,
                            count=len(facts), page=page_of(facts if readable else [], PAGE_SIZE), args=args)

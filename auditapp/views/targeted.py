@@ -95,6 +95,7 @@ def show(cycle_id: int):
             flash(f"{len(added)} cases added and allocated", "success")
             return redirect(url_for("targeted.show", cycle_id=cycle.id))
     teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all()
+    reads.note(f"Targeted audit {cycle.title}: its cases")
     return render_template("targeted/show.html", cycle=cycle, form=form, page=page, picking=picking,
                            asking_to_confirm=asking_to_confirm, can_change=not targeted.started(cycle),
                            search=search, team=team, case_type=case_type, teams=teams, case_types=CASE_TYPES,

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import permissions, themes
+from .. import permissions, reads, themes
 from ..access import allow
 from ..errors import RuleError
 from ..extensions import db
@@ -59,6 +59,10 @@ def tag(audit_id: int, role: str):
         saved = themes.tags_of(audit, role)
         form.strength.data = [str(i) for i in saved["strength"]]
         form.worry.data = [str(i) for i in saved["worry"]]
+    if form.is_submitted() and not form.submit.data:
+        # Unticking every box is a choice, made with the button; a post without it is not one.
+        flash("Nothing was saved: the form arrived without its button. The themes are as last saved.", "info")
+        return redirect(url_for("themes.tag", audit_id=audit.id, role=role))
     if form_posted(form):
         chosen = {kind: {int(v) for v in (getattr(form, kind).data or []) if v.isdigit()} for kind in THEME_KINDS}
         try:
@@ -87,6 +91,8 @@ def audits_behind(theme_id: int, kind: str, month: str):
     ids = themes.audits_tagged(theme_id, kind, month, months)
     # Listed for those who may open every audit (the QA lead, senior managers); others see the count.
     listed = permissions.reads_every_audit(current_user) and ids
+    if listed:
+        reads.note(f"Audits behind a theme count: {theme.name} ({THEME_KINDS[kind].lower()}), {month}")
     page = paginate(select(Audit).options(*AUDIT_ROW).where(Audit.id.in_(ids)).order_by(Audit.id), PAGE_SIZE) \
         if listed else Page([], 1, PAGE_SIZE, 0)
     return render_template("themes/audits.html", theme=theme, kind=THEME_KINDS[kind], kind_key=kind, month=month,

@@ -34,7 +34,7 @@ def test_qa_lead_imports_cases_opens_a_month_and_draws_the_sample(visit):
     browser = visit(qa)
     page = browser.page
     browser.check("QA lead home, nothing yet")
-    page.get_by_role("link", name="Case register").click()
+    page.locator(".govuk-task-list").get_by_role("link", name="Import the case register").click()
     page.get_by_role("button", name="Import").click()
     browser.check("Case register, no file chosen (error)")
     page.get_by_label("Upload a file").set_input_files(str(DEMO / "case-list.csv"))

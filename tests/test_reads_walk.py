@@ -1,0 +1,41 @@
+"""The record of reads covers every page that shows a case's audit work, walked over the URL map:
+each GET page is either one that shows audits (and must write a read) or is named here as one
+that shows none, so a new page cannot escape the record."""
+
+from sqlalchemy import func, select
+
+from auditapp.extensions import db
+from auditapp.models import ReadRecord
+from auditapp.remembered import forget_all as forget_remembered_figures
+from conftest import sign_in
+from test_query_counts import NOT_DATA_PAGES, build_history, pages
+
+# Pages with no case's audit work on them: people, settings, counts and figures, forms to start things.
+SHOWS_NO_AUDIT = {
+    "home.index", "home.work_list", "home.work_list#actions", "home.descriptors", "admin.people", "admin.person",
+    "admin.teams", "admin.team", "admin.closure_days", "admin.activity", "admin.reads", "cases.index",
+    "cases.import_progress", "cases.import_status", "cycles.index", "cycles.new", "cycles.cancel",
+    "reports.dashboard", "reports.agreement", "findings.all_actions", "findings.team_actions", "themes.index",
+    "targeted.index", "targeted.new", "targeted.change", "targeted.summary",
+}
+
+
+def test_every_page_that_shows_audit_work_records_the_read(app):
+    listed = pages(build_history(1))
+    routes = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods} - NOT_DATA_PAGES
+    unclassified = {e for e in listed if e not in SHOWS_NO_AUDIT} | (routes - set(listed) - SHOWS_NO_AUDIT)
+    missed = []
+    for endpoint, requests in listed.items():
+        if endpoint in SHOWS_NO_AUDIT:
+            continue
+        unclassified.discard(endpoint)
+        for user, url in requests:
+            client = sign_in(app.test_client(), user)
+            forget_remembered_figures()
+            before = db.session.scalar(select(func.count(ReadRecord.id)))
+            assert client.get(url).status_code == 200, url
+            db.session.rollback()
+            if db.session.scalar(select(func.count(ReadRecord.id))) == before:
+                missed.append(f"{endpoint}: {url}")
+    assert unclassified == set()
+    assert missed == []
