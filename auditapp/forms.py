@@ -235,20 +235,20 @@ class ReopenForm(FlaskForm):
 
 
 class OpenCycleForm(FlaskForm):
-    month = StringField("Month", widget=GovTextInput(), description="For example, 2026-11",
-                        validators=[InputRequired("Enter the month as YYYY-MM, for example 2026-11"),
+    month = StringField("Month", widget=GovTextInput(), description="The year and month number, for example 2026-11 for November 2026",
+                        validators=[InputRequired("Enter the month, for example 2026-11 for November 2026"),
                                     Regexp(r"^\s*\d{4}-(0[1-9]|1[0-2])\s*$",
-                                           message="Enter the month as YYYY-MM, for example 2026-11")])
+                                           message="Enter the month as the year and month number, for example 2026-11 for November 2026")])
     per_team = IntegerField("Cases per team", widget=GovTextInput(),
                             validators=[InputRequired("Enter how many cases to sample per team"),
                                         NumberRange(1, 50, "Cases per team must be between 1 and 50")])
-    submit = SubmitField("Open cycle", widget=GovSubmitInput())
+    submit = SubmitField("Open the month", widget=GovSubmitInput())
 
 
 class DrawSampleForm(FlaskForm):
-    seed = IntegerField("Seed (optional)", widget=GovTextInput(), validators=[
-        Optional(), NumberRange(0, 10**12, "The seed must be a whole number from 0 to 1000000000000")],
-        description="Leave empty for a new random draw. Enter a previous seed to repeat a draw.")
+    seed = IntegerField("Draw number (optional)", widget=GovTextInput(), validators=[
+        Optional(), NumberRange(0, 10**12, "The draw number must be a whole number from 0 to 1000000000000")],
+        description="Leave empty for a new random draw. To repeat an earlier draw exactly, enter its draw number.")
     submit = SubmitField("Draw sample", widget=GovSubmitInput())
 
 

@@ -15,6 +15,7 @@ from .loading import AUDIT_PROGRESS
 from .mail import audit_link, queue, service_link
 from .models import Action, Audit, Case, Concern, User
 from .people import away_on
+from .sampling import month_label
 from .workdays import add_working_days, is_working_day
 
 FOOTER = ("This message carries no details of the case or the audit: sign in to read them.\n\n"
@@ -52,11 +53,11 @@ def allocated(audit: Audit) -> None:
     for role, person in (("A", audit.auditor_a), ("B", audit.auditor_b)):
         queue(f"allocated:{audit.id}:{person.id}", person, f"Case audit: case {audit.case.reference} allocated to you",
               _body(f"You are {ROLE_NAMES[role]} for the audit of case {audit.case.reference} "
-                    f"({audit.cycle.month}). Please submit your audit by {due}.", f"Open the audit: {link}"),
+                    f"({month_label(audit.cycle.month)}). Please submit your audit by {due}.", f"Open the audit: {link}"),
               audit, new_record=True)
     queue(f"allocated:{audit.id}:{audit.moderator_id}", audit.moderator,
           f"Case audit: you will moderate case {audit.case.reference}",
-          _body(f"You are the moderator for the audit of case {audit.case.reference} ({audit.cycle.month}). "
+          _body(f"You are the moderator for the audit of case {audit.case.reference} ({month_label(audit.cycle.month)}). "
                 "You will be told when both audits are in.", f"Open the audit: {link}"), audit, new_record=True)
 
 
@@ -69,12 +70,12 @@ def reallocated(audit: Audit, role: str, new: User, replaced: User) -> None:
     queue(f"reallocated:{audit.id}:{role}:{new.id}:{stamp}", new,
           f"Case audit: case {audit.case.reference} allocated to you",
           _body(f"You are now {what} for the audit of case {audit.case.reference} "
-                f"({audit.cycle.month}), in place of {replaced.name}."
+                f"({month_label(audit.cycle.month)}), in place of {replaced.name}."
                 + (f" Please submit your audit by {audit.auditor_due:%-d %B %Y}." if role == "B" else ""),
                 f"Open the audit: {link}"), audit, urgent=True)
     queue(f"unallocated:{audit.id}:{role}:{replaced.id}:{stamp}", replaced,
           f"Case audit: case {audit.case.reference} is no longer yours",
-          _body(f"The audit of case {audit.case.reference} ({audit.cycle.month}) has been given to "
+          _body(f"The audit of case {audit.case.reference} ({month_label(audit.cycle.month)}) has been given to "
                 f"{new.name}: you are no longer {what} for it. You need do nothing more on it."), audit, urgent=True)
 
 

@@ -18,7 +18,7 @@ from .history import record
 from .models import (Absence, ClosureDay, FormStash, ImportJob, ReviewAnswer, Action, Audit, FamilyAnswer, FamilyContact, FamilyFeedback, SentMessage, Concern, Cycle, Event, HistoryPurge, ModeratedGrade, PractitionerReply,
                      ReadRecord, Reaudit, Review, ReviewGrade, SignInAttempt, ThemeTag, UserSession)
 from .permissions import SYSTEM, require
-from .sampling import month_of, month_start, months_before
+from .sampling import month_label, month_of, month_start, months_before
 
 
 def register_sqlite_functions(dbapi_connection) -> None:
@@ -58,7 +58,8 @@ class Purged:
     history: int
 
     def __str__(self) -> str:
-        return (f"Removed {self.audits} audits in {self.cycles} monthly cycles before {self.before_month}, "
+        months = "month" if self.cycles == 1 else "months"
+        return (f"Removed {self.audits} audits in {self.cycles} {months} before {month_label(self.before_month)}, "
                 f"with {self.history} history entries")
 
 

@@ -31,7 +31,7 @@ _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 def check_month(text: str) -> str:
     text = (text or "").strip()
     if not _MONTH.match(text):
-        raise RuleError("Enter the month as YYYY-MM, for example 2026-11", "month")
+        raise RuleError("Enter the month as the year and month number, for example 2026-11 for November 2026", "month")
     return text
 
 
@@ -102,10 +102,10 @@ def open_cycle(actor: User, month: str, per_team: int | None = None) -> Cycle:
     first, last = openable_months(clock.today())
     if not first <= month <= last:
         raise RuleError(f"Enter a month from {month_label(first)} ({first}) to {month_label(last)} ({last}): "
-                        "a cycle can be opened for this month, next month, or a missed month in the last "
+                        "a month can be opened when it is this month or next month, or a missed month in the last "
                         f"{current_app.config['SAMPLE_LOOKBACK_MONTHS']} months", "month")
     if open_cycle_for(month):
-        raise RuleError(f"The cycle for {month} is already open", "month")
+        raise RuleError(f"{month_label(month)} is already open", "month")
     config = current_app.config
     cycle = Cycle(
         month=month,
@@ -116,7 +116,7 @@ def open_cycle(actor: User, month: str, per_team: int | None = None) -> Cycle:
     )
     db.session.add(cycle)
     db.session.flush()
-    record(actor, f"Cycle {month} opened")
+    record(actor, "Month opened", field=month_label(month))
     return cycle
 
 
@@ -128,15 +128,15 @@ def cancel_cycle(actor: User, cycle: Cycle, reason: str) -> None:
     if not reason:
         raise RuleError("Enter the reason for cancelling the month", "reason")
     if cycle.cancelled_at is not None:
-        raise RuleError(f"The cycle for {cycle.month} is already cancelled")
+        raise RuleError(f"{month_label(cycle.month)} is already cancelled")
     audits = select(Audit.id).where(Audit.cycle_id == cycle.id)
     started = db.session.scalar(select(func.count(Review.id)).where(Review.audit_id.in_(audits)))
     concerns = db.session.scalar(select(func.count(Concern.id)).where(Concern.audit_id.in_(audits)))
     if started or concerns:
-        raise RuleError(f"The cycle for {cycle.month} cannot be cancelled: auditors have started work on it. "
+        raise RuleError(f"{month_label(cycle.month)} cannot be cancelled: auditors have started work on it. "
                         "Withdraw cases one by one instead.")
     cycle.cancelled_at, cycle.cancelled_by_id, cycle.cancel_reason = clock.now(), actor.id, reason
-    record(actor, f"Cycle {cycle.month} cancelled", after=reason)
+    record(actor, "Month cancelled", field=month_label(cycle.month), after=reason)
     db.session.flush()
 
 
@@ -212,7 +212,7 @@ def draw_sample(actor: User, cycle: Cycle, seed: int | None = None,
         record(actor, f"Passed over in allocation for {cycle.month}", after="; ".join(sorted(pool.skipped.values())))
     cycle.sampled_at = clock.now()
     record(actor, f"Sample drawn for {cycle.month}",
-           after=f"seed {cycle.seed}, {cycle.per_team} per team, {len(audits)} cases")
+           after=f"draw number {cycle.seed}, {cycle.per_team} per team, {len(audits)} cases")
     return audits
 
 

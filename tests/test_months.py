@@ -51,7 +51,7 @@ def test_a_month_opened_by_mistake_is_cancelled_and_leaves_every_list(world, as_
     assert month_label(next_month) not in as_user(world.leader).get("/reports/").get_data(as_text=True)
     assert as_user(auditor).post(f"/audits/{audits[0].id}/review/A", data=review_data(3)).status_code == 403
     activity = qa.get("/people/activity").get_data(as_text=True)
-    assert f"Cycle {next_month} cancelled" in activity
+    assert f"Month cancelled: {month_label(next_month)}" in activity
     # The month can be opened again, and its cases drawn again.
     again = sample_month(world.qa_lead, next_month, per_team=1)
     assert {a.case_id for a in again} == {a.case_id for a in audits}

@@ -15,7 +15,7 @@ from auditapp.config import ROOT
 from auditapp.extensions import db
 from auditapp.models import Action, Audit, Case, Cycle, Event, ReadRecord, Review, Team
 from auditapp.permissions import SYSTEM
-from auditapp.sampling import month_of, months_before
+from auditapp.sampling import month_label, month_of, months_before
 from auditapp.people import save_user
 from builders import sampled_month, signed_off_audit
 from conftest import PASSWORD, sign_in
@@ -68,7 +68,7 @@ def test_purge_removes_audits_past_retention_with_their_history_and_records_that
     result = app.test_cli_runner().invoke(args=["purge", "--older-than-years", "7", "--yes"])
     assert result.exit_code == 0, result.output
     seven_years_ago = months_before(month_of(clock.today()), 7 * 12)
-    assert f"Removed {len(old)} audits in 1 monthly cycles before {seven_years_ago}" in result.output
+    assert f"Removed {len(old)} audits in 1 month before {month_label(seven_years_ago)}" in result.output
 
     assert db.session.scalar(select(func.count(Audit.id)).where(Audit.id.in_(old_ids))) == 0
     assert db.session.scalar(select(func.count(Event.id)).where(Event.audit_id.in_(old_ids))) == 0

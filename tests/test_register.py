@@ -244,3 +244,11 @@ def test_too_many_rows_are_refused(people, tmp_path, monkeypatch):
     path.write_bytes(every_row_wrong(80))
     result = people.invoke(args=["import-cases", str(path)])
     assert result.exit_code == 1 and "more than the 50 a case list can have" in result.output
+
+
+def test_a_case_in_the_register_links_to_its_audits(world, as_user):
+    from helpers import sample_month
+    audits = sample_month(world.qa_lead)
+    case = audits[0].case
+    page = as_user(world.qa_lead).get(f"/cases?q={case.reference}").get_data(as_text=True)
+    assert f'href="/audits/{audits[0].id}">November 2026</a>' in page

@@ -14,6 +14,7 @@ from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.loading import AUDIT_IN_FULL
 from auditapp.models import Audit, Case, Cycle
+from auditapp.sampling import month_label
 from conftest import TEAMS, build_world, empty_database, review_data
 from test_mail import inbox  # noqa: F401 (the fixture)
 from helpers import first_day, fresh, month_ago, morning_of, reload, sample_month, this_month
@@ -26,7 +27,7 @@ def drawn_by_web(qa, month=None, seed="424242") -> list[str]:
     month = month or this_month()
     assert qa.post("/cycles/new", data={"month": month, "per_team": "2"}).status_code == 302
     page = qa.post(f"/cycles/{month}", data={"seed": seed}, follow_redirects=True).get_data(as_text=True)
-    assert f"seed {seed}" in page
+    assert f"draw number {seed}" in page
     fresh()
     cycle = db.session.scalar(select(Cycle).where(Cycle.month == month))
     return sorted(a.case.reference for a in db.session.scalars(select(Audit).where(Audit.cycle_id == cycle.id)))
@@ -90,9 +91,9 @@ def test_the_seed_and_counts_are_shown_and_a_month_opens_once(world, as_user):
     qa = as_user(world.qa_lead)
     drawn_by_web(qa, seed="99")
     again = qa.post("/cycles/new", data={"month": this_month(), "per_team": "2"})
-    assert f"The cycle for {this_month()} is already open" in again.get_data(as_text=True)
+    assert f"{month_label(this_month())} is already open" in again.get_data(as_text=True)
     bad = qa.post("/cycles/new", data={"month": "November", "per_team": "0"}).get_data(as_text=True)
-    assert "Enter the month as YYYY-MM" in bad and "Cases per team must be between 1 and 50" in bad
+    assert "Enter the month as the year and month number" in bad and "Cases per team must be between 1 and 50" in bad
     assert 'value="November"' in bad
 
 

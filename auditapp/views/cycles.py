@@ -91,7 +91,7 @@ def show(month: str):
         except RuleError as error:
             show_rule_error(form, error)
         else:
-            flash(f"{len(audits)} cases sampled and allocated with seed {cycle.seed}", "success")
+            flash(f"{len(audits)} cases sampled and allocated with draw number {cycle.seed}", "success")
             return redirect(url_for("cycles.show", month=cycle.month))
     today = clock.today()
     reads.note(f"Month {cycle.month}: its sampled cases")

@@ -63,7 +63,7 @@ def test_a_month_opened_by_mistake_is_cancelled(visit, tmp_path):
     page = qa.page
     page.goto("/cycles/new")
     page.get_by_label("Month").fill("2030-01")
-    page.get_by_role("button", name="Open cycle").click()
+    page.get_by_role("button", name="Open the month").click()
     expect(page.get_by_text("Enter a month from")).to_have_count(2)
     qa.check("Open a month, too far ahead (error)")
     page.goto("/cycles/2026-11")
