@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovCheckboxInput, GovFileInput, GovRadioInput,
                                                 GovSelect, GovSubmitInput, GovTextInput)
-from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from .forms import LockedForm, long_text
@@ -77,6 +77,8 @@ class VerifyForm(LockedForm):
                           widget=GovRadioInput(), validate_choice=False,
                           validators=[InputRequired("Choose whether the evidence is enough")])
     reason = long_text("If not, what is still needed", limit=1000, called="What is still needed")
+    # Closing cannot be undone: "Check your answers" first, whose button posts confirmed=yes.
+    confirmed = HiddenField()
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
 

@@ -175,7 +175,8 @@ def test_only_a_manager_of_the_cases_team_or_the_qa_lead_verifies_and_never_the_
     colleague = next(u for u in team if u.id != audit.auditor_a_id)
     other_team = next(u for t in world.auditors.values() for u in t if u.team_id != audit.case.team_id
                       and u.id != audit.auditor_b_id)
-    decision = {"verify-version": str(reloaded(action.id).version), "verify-decision": "accept"}
+    decision = {"verify-version": str(reloaded(action.id).version), "verify-decision": "accept",
+                "verify-confirmed": "yes"}
     assert as_user(audit.auditor_a).post(f"/actions/{action.id}", data=decision).status_code == 403  # the owner
     assert as_user(other_team).post(f"/actions/{action.id}", data=decision).status_code == 404
     assert reloaded(action.id).status == "done"

@@ -147,6 +147,8 @@ def action(action_id: int):
         permissions.require(permissions.can_update_action(current_user, action) if posted is progress
                             else permissions.can_verify_action(current_user, action, audit))
     if request.method == "POST" and form_posted(posted):
+        if posted is verify and verify.decision.data == "accept" and verify.confirmed.data != "yes":
+            return render_template("actions/close_check.html", action=action, audit=audit, verify=verify)
         try:
             if posted is progress:
                 actions.record_progress(current_user, action, audit, progress.progress.data,

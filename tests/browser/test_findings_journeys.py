@@ -57,6 +57,8 @@ def test_an_action_from_proposal_to_verified_closure(visit):
     page.get_by_label("Yes: verify and close the action").check()
     manager.check("Verify an action")
     page.get_by_role("button", name="Save decision").click()
+    expect(page.get_by_role("heading", name="Check before closing the action")).to_be_visible()
+    page.get_by_role("button", name="Close the action").click()
     expect(page.get_by_role("heading", name="Action: closed")).to_be_visible()
 
 

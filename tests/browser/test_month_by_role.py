@@ -121,6 +121,8 @@ def test_a_whole_month_by_each_role_from_the_start_page(walk):
     page.get_by_role("link", name="See the child alone and record their wishes").first.click()
     page.get_by_label("Yes: verify and close the action").check()
     page.get_by_role("button", name="Save decision").click()
+    expect(page.get_by_role("heading", name="Check before closing the action")).to_be_visible()
+    page.get_by_role("button", name="Close the action").click()
     expect(page.get_by_role("heading", name="Action: closed")).to_be_visible()
 
     # Leadership reader: the start page and the month's report, which opens on this month.
