@@ -107,7 +107,8 @@ def _allocation(cycle_id: int, today: date, month: str) -> Task:
     if problems:
         return Task("Check the allocation", IN_PROGRESS,
                     f"{len(problems)} {'person' if len(problems) == 1 else 'people'} allocated this month "
-                    "are away or no longer active", "cycles.show", (("month", month),))
+                    f"{'is' if len(problems) == 1 else 'are'} away or no longer active", "cycles.show",
+                    (("month", month),))
     return Task("Check the allocation", DONE, "Nobody allocated is away or inactive", "cycles.show",
                 (("month", month),))
 
