@@ -55,6 +55,16 @@ OVERALL = "overall"
 JUDGEMENTS = {**DOMAINS, OVERALL: "Overall"}
 
 
+def domains_judged(keys: list[str]) -> dict[str, str]:
+    """The domains an audit judges (all six, or a targeted audit's choice), in the form's order."""
+    return {key: name for key, name in DOMAINS.items() if key in keys}
+
+
+def judgements_made(keys: list[str]) -> dict[str, str]:
+    """Those domains and the overall grade: what auditors grade and the moderator decides."""
+    return {**domains_judged(keys), OVERALL: JUDGEMENTS[OVERALL]}
+
+
 def grade_from_value(value) -> Grade | None:
     """Grade from a stored or posted value; None for empty, ValueError for anything else."""
     if value in (None, ""):

@@ -248,6 +248,23 @@ def get_audit(audit_id: int, user: User, reload: bool = False) -> Audit:
     return audit
 
 
+def get_own_review(audit_id: int, user: User, role: str) -> Audit:
+    """The audit whose review `role` this person writes, or 404: the other auditor may not learn
+    that the review exists, and nobody else writes it."""
+    audit = get_audit(audit_id, user)
+    if role not in ("A", "B") or audit.role_of(user) != role:
+        abort(404)
+    return audit
+
+
+def get_audit_to_moderate(audit_id: int, user: User) -> Audit:
+    """The audit this person moderates: 404 if they may not see it, 403 if they may but it is not theirs."""
+    audit = get_audit(audit_id, user)
+    if audit.moderator_id != user.id:
+        abort(403)
+    return audit
+
+
 def refusal_for_part(user: User, audit: Audit, role: str) -> int:
     """The status that refuses a page of one part of an audit (an auditor's review, tags,
     proposals): 404 to the other auditor, who may not learn that the work exists, 403 to those who

@@ -66,19 +66,17 @@ def is_working_day(day: date) -> bool:
 
 def add_working_days(start: date, days: int) -> date:
     """The date `days` working days after `start`."""
-    current = start
-    while days > 0:
-        current += timedelta(days=1)
-        if is_working_day(current):
-            days -= 1
-    return current
+    return _step_working_days(start, days, timedelta(days=1))
 
 
 def working_days_before(end: date, days: int) -> date:
     """The working day `days` working days before `end`."""
-    current = end
+    return _step_working_days(end, days, timedelta(days=-1))
+
+
+def _step_working_days(day: date, days: int, step: timedelta) -> date:
     while days > 0:
-        current -= timedelta(days=1)
-        if is_working_day(current):
+        day += step
+        if is_working_day(day):
             days -= 1
-    return current
+    return day

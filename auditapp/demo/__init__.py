@@ -60,9 +60,10 @@ class Timeline:
 
     def at(self, days: float, hour: int = 10) -> datetime:
         nominal = datetime.combine(self.start + timedelta(days=days), time(hour))
-        if self.until is None or self.until - self.opened >= MONTH_SPAN:
-            return nominal if self.until is None else min(nominal, self.until)
-        return self.opened + (nominal - self.opened) * ((self.until - self.opened) / MONTH_SPAN)
+        if self.until is None:
+            return nominal
+        squeeze = min(1.0, (self.until - self.opened) / MONTH_SPAN)
+        return min(self.opened + (nominal - self.opened) * squeeze, self.until)
 
 
 def seed_demo() -> str:

@@ -8,13 +8,14 @@ its text through here."""
 import re
 
 RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# What a workbook cannot hold (openpyxl raises IllegalCharacterError): the forms refuse these, and
-# exports drop any that reached the database before they did, so no workbook fails for one.
-UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Control characters but tab, CR and LF: no one types them, PostgreSQL refuses NUL in text and
+# openpyxl the rest in a cell (IllegalCharacterError). Every form refuses them (views.form_posted),
+# and exports drop any that reached the database before the forms did, so no workbook fails for one.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def printable(value):
-    return UNPRINTABLE.sub("", value) if isinstance(value, str) else value
+    return CONTROL.sub("", value) if isinstance(value, str) else value
 
 
 def is_risky(value) -> bool:

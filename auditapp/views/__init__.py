@@ -1,7 +1,5 @@
 """Blueprints, one per journey. Each view: load or 404, check permission, validate, one rule call, commit, redirect."""
 
-import re
-
 from flask import abort
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -9,13 +7,9 @@ from flask_wtf import FlaskForm
 from .. import permissions
 from ..conflicts import changes_since, history_mark
 from ..errors import RuleError
+from ..exports.cells import CONTROL
 from ..extensions import db
 from ..forms import tampered_choice
-
-
-# C0 control characters but tab, CR and LF: no one types them, PostgreSQL refuses NUL in text,
-# and openpyxl refuses the rest in a cell, so one would break every workbook that showed it.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def form_posted(form: FlaskForm) -> bool:

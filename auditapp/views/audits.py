@@ -8,7 +8,7 @@ from ..concerns import acknowledge_concern, raise_concern
 from ..errors import RuleError
 from ..extensions import db
 from ..forms import AcknowledgeForm, ConcernForm, ReviewForm, long_text
-from ..grading import DOMAINS, JUDGEMENTS
+from ..grading import DOMAINS, domains_judged, judgements_made
 from ..history import audit_history
 from ..models import Concern
 from ..sampling import WITHDRAWAL_REASONS
@@ -34,18 +34,17 @@ def show(audit_id: int):
                            actions=found, tags=tags, reaudit_of=reaudit_of, reaudit=reaudit,
                            reply=replies.reply_for(audit), undecided=actions.undecided(audit), family=family,
                            family_role=families.contact_role(),
-                           today=clock.today(), permissions=permissions, domains=_judged(audit),
+                           today=clock.today(), permissions=permissions,
+                           domains=domains_judged(audit.cycle.domain_keys),
                            answers={r.role: targeted.answers_of(r) for r in visible} if audit.cycle.extra_questions else {},
-                           judgements={k: v for k, v in JUDGEMENTS.items() if k in _judged(audit) or k == "overall"},
+                           judgements=judgements_made(audit.cycle.domain_keys),
                            reasons=WITHDRAWAL_REASONS)
 
 
 @bp.route("/audits/<int:audit_id>/review/<role>", methods=["GET", "POST"])
 @allow(permissions.anyone_signed_in)
 def review(audit_id: int, role: str):
-    audit = permissions.get_audit(audit_id, current_user)
-    if role not in ("A", "B") or audit.role_of(current_user) != role:
-        abort(404)
+    audit = permissions.get_own_review(audit_id, current_user, role)
     if not permissions.can_edit_review(current_user, audit, role):
         # Following an old link is fine; posting to a locked audit is refused and changes nothing.
         if request.method == "GET" and review_is_submitted(audit, role):
@@ -91,14 +90,10 @@ def review(audit_id: int, role: str):
                 if submitting:
                     return redirect(url_for("audits.show", audit_id=audit.id))
                 return redirect(url_for("audits.review", audit_id=audit.id, role=role))
-    return render_template("audits/review.html", audit=audit, role=role, form=form, domains=_judged(audit),
+    return render_template("audits/review.html", audit=audit, role=role, form=form,
+                           domains=domains_judged(audit.cycle.domain_keys),
                            descriptors=current_app.config["DESCRIPTORS"], changes=changes,
                            family_task=families.contact_role() == role)
-
-
-def _judged(audit) -> dict[str, str]:
-    """The domains this audit judges: all six, or a targeted audit's choice."""
-    return {key: DOMAINS[key] for key in audit.cycle.domain_keys}
 
 
 def _review_form(audit) -> ReviewForm:

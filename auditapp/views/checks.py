@@ -2,7 +2,7 @@
 signing one off. The form's own button saves a draft and comes here; this page shows every answer
 with a link back to change it, and confirming is the only step that submits or signs off."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import actions, permissions, targeted
@@ -11,7 +11,7 @@ from ..conflicts import Conflict, history_mark
 from ..errors import RuleError
 from ..extensions import db
 from ..forms import ConfirmForm
-from ..grading import DOMAINS, JUDGEMENTS, grade_label
+from ..grading import domains_judged, grade_label, judgements_made
 from ..moderation import KEY_ISSUES, blockers, entry_from_audit, problems as moderation_problems, sign_off
 from ..reviewing import entry_from_review, problems as review_problems, save_review
 from . import form_posted
@@ -22,9 +22,7 @@ bp = Blueprint("checks", __name__)
 @bp.route("/audits/<int:audit_id>/review/<role>/check", methods=["GET", "POST"])
 @allow(permissions.anyone_signed_in)
 def review(audit_id: int, role: str):
-    audit = permissions.get_audit(audit_id, current_user)
-    if role not in ("A", "B") or audit.role_of(current_user) != role:
-        abort(404)
+    audit = permissions.get_own_review(audit_id, current_user, role)
     if not permissions.can_edit_review(current_user, audit, role):
         return redirect(url_for("audits.show", audit_id=audit.id))
     saved = audit.review(role)
@@ -46,16 +44,14 @@ def review(audit_id: int, role: str):
               "and you can see the other auditor's audit here once both are in.", "success")
         return redirect(url_for("audits.show", audit_id=audit.id))
     return render_template("checks/review.html", audit=audit, role=role, entry=entry, answers=answers,
-                           domains={key: DOMAINS[key] for key in audit.cycle.domain_keys}, form=form,
+                           domains=domains_judged(audit.cycle.domain_keys), form=form,
                            grade_label=grade_label)
 
 
 @bp.route("/audits/<int:audit_id>/moderate/check", methods=["GET", "POST"])
 @allow(permissions.anyone_signed_in)
 def sign_off_check(audit_id: int):
-    audit = permissions.get_audit(audit_id, current_user)
-    if audit.moderator_id != current_user.id:
-        abort(403)
+    audit = permissions.get_audit_to_moderate(audit_id, current_user)
     if not permissions.can_moderate(current_user, audit):
         return redirect(url_for("audits.show", audit_id=audit.id))
     entry = entry_from_audit(audit)
@@ -72,7 +68,7 @@ def sign_off_check(audit_id: int):
         flash("The audit is signed off and locked. The auditors can now read your feedback to them; actions you "
               "confirmed are with their owners.", "success")
         return redirect(url_for("audits.show", audit_id=audit.id))
-    return render_template("checks/sign_off.html", audit=audit, entry=entry, judgements=_judged(audit),
+    return render_template("checks/sign_off.html", audit=audit, entry=entry, judgements=judgements_made(audit.cycle.domain_keys),
                            key_issues=KEY_ISSUES, form=form, grade_label=grade_label,
                            confirmed=actions.on_audit(audit))
 
@@ -92,7 +88,3 @@ def _confirmed(step) -> bool:
         flash(error.message, "info")
         return False
     return True
-
-
-def _judged(audit) -> dict[str, str]:
-    return {k: v for k, v in JUDGEMENTS.items() if k in audit.cycle.domain_keys or k == "overall"}

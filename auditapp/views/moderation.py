@@ -18,9 +18,7 @@ bp = Blueprint("moderation", __name__)
 @bp.route("/audits/<int:audit_id>/moderate", methods=["GET", "POST"])
 @allow(permissions.anyone_signed_in)
 def moderate(audit_id: int):
-    audit = permissions.get_audit(audit_id, current_user)
-    if audit.moderator_id != current_user.id:
-        abort(403)
+    audit = permissions.get_audit_to_moderate(audit_id, current_user)
     if audit.signed_off_at:
         if request.method != "GET":
             abort(403)

@@ -10,7 +10,7 @@ from ..errors import RuleError
 from ..exports.workbook import TARGETED_SHEETS, workbook_bytes
 from ..extensions import db
 from ..finding_forms import TargetedAuditForm, TargetedCasesForm, TargetedChangeForm
-from ..grading import DOMAINS, JUDGEMENTS
+from ..grading import DOMAINS, judgements_made
 from ..imports.table import ImportFailed, read_table
 from ..loading import CASE_ROW
 from ..models import CASE_TYPES, Case, Cycle, Team
@@ -129,8 +129,8 @@ def change(cycle_id: int):
 def summary(cycle_id: int):
     cycle = _cycle(cycle_id)
     figures = summarise_targeted(cycle, clock.today())
-    judged = {k: v for k, v in JUDGEMENTS.items() if k in cycle.domain_keys or k == "overall"}
-    return render_template("targeted/summary.html", cycle=cycle, summary=figures, judgements=judged)
+    return render_template("targeted/summary.html", cycle=cycle, summary=figures,
+                           judgements=judgements_made(cycle.domain_keys))
 
 
 @bp.route("/<int:cycle_id>.xlsx")

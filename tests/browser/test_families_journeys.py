@@ -1,6 +1,8 @@
 """Issue 12 in a real browser, with axe on every page: the family-contact task, a period away on a
 person's page, and a targeted audit from start to its cases and summary."""
 
+import re
+
 from playwright.sync_api import expect
 
 from conftest import build_world
@@ -42,6 +44,16 @@ def test_a_period_away_and_a_targeted_audit(visit):
     page.get_by_role("button", name="Add the period away").click()
     expect(page.get_by_text("Leave: 1 December 2026 to 5 December 2026")).to_be_visible()
     qa.check("Person with a period away")
+    page.get_by_role("link", name="Back to people").click()
+    page.get_by_role("link", name="Closure days").click()
+    page.get_by_role("button", name="Add the closure day").click()
+    expect(page).to_have_title(re.compile("^Error: "))
+    qa.check("Closure days (error)")
+    page.get_by_label("Day the council is closed").fill("29/12/2026")
+    page.get_by_label("Why").fill("Christmas closure")
+    page.get_by_role("button", name="Add the closure day").click()
+    expect(page.get_by_text("Tuesday 29 December 2026 added as a closure day")).to_be_visible()
+    qa.check("Closure days, with bank holidays")
 
     page.goto("/targeted/")
     page.get_by_role("link", name="Start a targeted audit").click()
@@ -51,6 +63,9 @@ def test_a_period_away_and_a_targeted_audit(visit):
         page.get_by_label(domain).check()
     qa.check("Start a targeted audit")
     page.get_by_role("button", name="Start the targeted audit").click()
+    page.get_by_role("link", name="Change its theme, domains or questions").click()
+    qa.check("Change a targeted audit")
+    page.get_by_role("button", name="Save the changes").click()
     page.get_by_label("Case reference starts with").fill("C0")
     page.get_by_role("button", name="Find cases").click()
     page.get_by_label("C0001").check()

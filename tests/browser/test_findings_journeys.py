@@ -58,6 +58,7 @@ def test_an_action_from_proposal_to_verified_closure(visit):
     manager.check("Verify an action")
     page.get_by_role("button", name="Save decision").click()
     expect(page.get_by_role("heading", name="Check before closing the action")).to_be_visible()
+    manager.check("Check before closing an action")
     page.get_by_role("button", name="Close the action").click()
     expect(page.get_by_role("heading", name="Action: closed")).to_be_visible()
 
