@@ -13,6 +13,7 @@ from .exports.history import write_history
 from .exports.workbook import workbook_bytes
 from .extensions import db
 from .history import record
+from .history_chain import verify_history
 from .imports.table import ImportFailed
 from .imports.users import read_people
 from .workdays import is_working_day
@@ -187,6 +188,20 @@ def register(app) -> None:
             _fail([error.message])
         db.session.commit()
         click.echo(str(purged))
+
+    @app.cli.command("verify-history")
+    def verify_history_command():
+        """Check that no history entry was changed or removed since it was written (exit 1 if so)."""
+        result = verify_history(db.session)
+        db.session.rollback()
+        if not result.intact:
+            _fail([*result.broken, f"The history is NOT intact: {len(result.broken)} problems shown "
+                   f"of {result.entries:,} entries checked"])
+        click.echo(f"The history is intact: {result.entries:,} entries, each following from the one before"
+                   + (f" ({result.removed:,} emptied at the end of retention)" if result.removed else ""))
+        if result.newest_id is not None:
+            click.echo(f"Newest entry {result.newest_id}, sealed {result.newest_hash}: keep this line elsewhere "
+                       "to show later that nothing before it has gone")
 
     @app.cli.command("seed-demo")
     @click.option("--scale", type=click.Choice(["small", "large"]), default="small", show_default=True,

@@ -15,6 +15,7 @@ from . import clock, remembered
 from .errors import RuleError
 from .extensions import db
 from .history import record
+from .history_chain import REMOVED
 from .models import (Absence, ClosureDay, FormStash, ImportJob, ReviewAnswer, Action, Audit, FamilyAnswer, FamilyContact, FamilyFeedback, SentMessage, Concern, Cycle, Event, HistoryPurge, ModeratedGrade, PractitionerReply,
                      ReadRecord, Reaudit, Review, ReviewGrade, SignInAttempt, ThemeTag, UserSession)
 from .permissions import SYSTEM, require
@@ -77,8 +78,11 @@ def purge_older_than(actor, years: int) -> Purged:
     audits = session.scalar(select(func.count()).select_from(old_audits.subquery()))
     cycles = session.scalar(select(func.count()).select_from(old_cycles.subquery()))
     with history_opened(session):
-        history = session.execute(delete(Event).where(
-            or_(Event.audit_id.in_(old_audits), Event.at < cutoff))).rowcount
+        # Emptied, not deleted: the chain of hashes runs on through them (history_chain.py).
+        history = session.execute(update(Event).where(
+            or_(Event.audit_id.in_(old_audits), Event.at < cutoff), Event.action != REMOVED).values(
+            user_id=None, audit_id=None, review_role=None, action=REMOVED, field=None, before=None,
+            after=None)).rowcount
         session.execute(delete(ReadRecord).where(or_(ReadRecord.audit_id.in_(old_audits), ReadRecord.at < cutoff)))
     old_reviews = select(Review.id).where(Review.audit_id.in_(old_audits))
     session.execute(delete(ReviewGrade).where(ReviewGrade.review_id.in_(old_reviews)))

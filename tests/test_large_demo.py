@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from auditapp import clock
 from auditapp.demo import large
 from auditapp.extensions import db
+from auditapp.history_chain import verify_history
 from auditapp.loading import AUDIT_IN_FULL
 from auditapp.models import Action, Audit, Case, Cycle, Event, PractitionerReply, User
 from auditapp.moderation import compare, needs_rationale
@@ -24,7 +25,7 @@ def test_large_demo_keeps_the_rules(app, client, monkeypatch):
     assert db.session.scalar(select(func.count(Case.id))) == 2_000
     assert db.session.scalar(select(func.count(Cycle.id))) == 15
     assert db.session.scalar(select(func.count(User.id)).where(User.is_senior_manager)) == 20
-    audits = list(db.session.scalars(select(Audit).options(*AUDIT_IN_FULL)))
+    audits = list(db.session.scalars(select(Audit).options(*AUDIT_IN_FULL).order_by(Audit.id)))
     assert len(audits) == 15 * 30
     for audit in audits:
         # Independence, as allocation enforces it.
@@ -42,7 +43,8 @@ def test_large_demo_keeps_the_rules(app, client, monkeypatch):
     for seen in months.values():
         seen.sort()
         assert all(_months_apart(a, b) >= 12 for a, b in zip(seen, seen[1:]))
-    # History as the service writes it, and blind review in it.
+    # History as the service writes it, sealed as it would seal it, and blind review in it.
+    assert verify_history(db.session).intact
     moderated = next(a for a in audits if a.signed_off_at)
     actions = [e.action for e in db.session.scalars(select(Event).where(Event.audit_id == moderated.id).order_by(Event.id))]
     assert actions[0] == "Allocated" and "Auditor A submitted" in actions and actions[-1] in (

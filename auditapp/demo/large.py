@@ -10,6 +10,7 @@ neither auditor). The demo's named people (the README's sign-ins) are among them
 
 import random
 from collections.abc import Callable
+from types import SimpleNamespace
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
@@ -17,6 +18,7 @@ from sqlalchemy import func, insert, select, text, update
 
 from .. import clock
 from ..extensions import db
+from ..history_chain import GENESIS, hash_of
 from ..grading import DOMAINS, JUDGEMENTS, grade_label
 from ..imports.users import read_people
 from ..models import (Action, Audit, Case, Concern, Cycle, Event, FamilyAnswer, FamilyContact, FamilyFeedback,
@@ -67,8 +69,13 @@ class Batch:
     def __init__(self, limit: int = 20_000):
         self.rows: dict[type, list[dict]] = {}
         self.limit = limit
+        self.tip: str | None = None
 
     def add(self, model, **row) -> None:
+        if model is Event:  # added in id order, so sealed as the service would have sealed them
+            if self.tip is None:
+                self.tip = db.session.scalar(select(Event.hash).order_by(Event.id.desc()).limit(1)) or GENESIS
+            row["hash"] = self.tip = hash_of(self.tip, SimpleNamespace(**row))
         rows = self.rows.setdefault(model, [])
         rows.append(row)
         if len(rows) >= self.limit:

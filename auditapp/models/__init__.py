@@ -358,6 +358,8 @@ class Event(db.Model):
     field: Mapped[str | None] = mapped_column(String(120))
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
+    # Chained to the entry before it: history_chain.py seals it as it is written.
+    hash: Mapped[str | None] = mapped_column(String(64))
 
     user: Mapped[User | None] = relationship(lazy=NO_SQL)
     audit: Mapped[Audit | None] = relationship(lazy=NO_SQL)
