@@ -154,6 +154,16 @@ class LockedForm(FlaskForm):
     version = HiddenField()
     seen = HiddenField()
 
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # The page writes these; anything but a number means it was not sent as opened. Refused,
+        # so that a forged version cannot slip past the check for someone else's save.
+        if any(f.data and not f.data.isdigit() for f in (self.version, self.seen)):
+            self.form_errors.append("This page was not sent back as it was opened, so nothing has been saved. "
+                                    "What you typed is below: open the page again from its link, then save it.")
+            return False
+        return valid
+
     def opened_at(self) -> tuple[int | None, int | None]:
         def number(field):
             return int(field.data) if (field.data or "").isdigit() else None
