@@ -30,8 +30,14 @@ def _pg_tool(name: str) -> str:
     raise BackupFailed(f"{name} was not found: install the PostgreSQL client tools")
 
 
-def _libpq_url() -> str:
-    return make_url(db.engine.url).set(drivername="postgresql").render_as_string(hide_password=False)
+def _libpq() -> tuple[str, dict[str, str]]:
+    """The database's URL without its password, and an environment with the password in it: a
+    command line can be read by anyone on the machine (`ps`), a process's environment cannot."""
+    url = make_url(db.engine.url).set(drivername="postgresql")
+    environment = dict(os.environ)
+    if url.password is not None:
+        environment["PGPASSWORD"] = str(url.password)
+    return url._replace(password=None).render_as_string(hide_password=False), environment  # (set() ignores None)
 
 
 def _sqlite_path() -> str:
@@ -48,8 +54,9 @@ def backup(destination: Path) -> None:
             target.close()
             source.close()
         return
-    result = subprocess.run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={destination}",
-                             _libpq_url()], capture_output=True, text=True)
+    url, environment = _libpq()
+    result = subprocess.run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={destination}", url],
+                            capture_output=True, text=True, env=environment)
     if result.returncode:
         raise BackupFailed(result.stderr.strip())
 
@@ -69,7 +76,8 @@ def restore(source: Path) -> None:
             target.close()
             backup_db.close()
         return
+    url, environment = _libpq()
     result = subprocess.run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                             f"--dbname={_libpq_url()}", str(source)], capture_output=True, text=True)
+                             f"--dbname={url}", str(source)], capture_output=True, text=True, env=environment)
     if result.returncode:
         raise BackupFailed(result.stderr.strip())

@@ -53,6 +53,9 @@ def load_config(instance_path: Path) -> dict:
         "MAIL_USE_SSL": os.environ.get("MAIL_USE_SSL", "0") == "1",
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        # The mail server's certificate is always checked: against the system's authorities, or
+        # this file's (a council's own certificate authority, PEM).
+        "MAIL_CA_FILE": os.environ.get("MAIL_CA_FILE", ""),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "case-audit@council.example.org"),
         # The address people open the service at: links in email point here.
         "SERVICE_URL": os.environ.get("SERVICE_URL", "http://127.0.0.1:5000"),

@@ -1,9 +1,11 @@
 """A backup taken while people are saving restores with nothing missing, on SQLite and PostgreSQL."""
 
 import hashlib
+import subprocess
 import threading
 import time
 
+import pytest
 from sqlalchemy import select
 
 from auditapp.extensions import db
@@ -87,3 +89,28 @@ def test_restore_asks_first_and_refuses_a_missing_file(app, world, tmp_path):
     declined = runner.invoke(args=["restore", str(tmp_path / "b.backup")], input="n\n")
     assert declined.exit_code == 1 and "Nothing was restored" in declined.output
     assert runner.invoke(args=["restore", "--yes", str(tmp_path / "missing.backup")]).exit_code != 0
+
+
+def test_the_database_password_is_never_on_a_backup_or_restore_command_line(app, tmp_path, monkeypatch):
+    """`ps` shows every process's arguments to everyone on the machine: the password goes to
+    pg_dump and pg_restore in their environment instead (issue 21)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's backup runs in the process")
+    from auditapp import backup as backups, create_app
+    password = "correct-horse-battery-staple"
+    with_password = db.engine.url.set(password=password).render_as_string(hide_password=False)
+    other = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": with_password})
+    seen, run = [], subprocess.run
+
+    def watched(args, **kwargs):
+        seen.append((args, kwargs.get("env") or {}))
+        return run(args, **kwargs)
+
+    monkeypatch.setattr(backups.subprocess, "run", watched)
+    with other.app_context():
+        backups.backup(tmp_path / "backup.dump")
+        backups.restore(tmp_path / "backup.dump")
+        db.engine.dispose()
+    assert [args[0].rsplit("/", 1)[-1] for args, _ in seen] == ["pg_dump", "pg_restore"]
+    assert all(password not in " ".join(args) for args, _ in seen)
+    assert all(env.get("PGPASSWORD") == password for _, env in seen)

@@ -228,3 +228,88 @@ def test_done_and_waiting_for_verification_is_not_overdue(world, as_user):
         page = as_user(world.qa_lead).get(f"/actions/{action.id}").get_data(as_text=True)
         assert "done, to verify" in page.lower() and "Overdue" not in page
         assert as_user(world.qa_lead).get("/actions?overdue=1").get_data(as_text=True).count(f"/actions/{action.id}") == 0
+
+
+# Mail over TLS: the server's certificate is checked (issue 21)
+
+def certificate(tmp_path, name: str, ip: str | None = None):
+    """A self-signed certificate and key for `name` (and an IP address), as PEM files."""
+    import ipaddress
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    names = [x509.DNSName(name)] + ([x509.IPAddress(ipaddress.ip_address(ip))] if ip else [])
+    moment = datetime(2026, 1, 1)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(moment)
+            .not_valid_after(moment + timedelta(days=3650))
+            .add_extension(x509.SubjectAlternativeName(names), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_file, key_file
+
+
+@pytest.fixture(params=["STARTTLS", "SMTPS"])
+def tls_server(app, request, tmp_path):
+    """A mail server on 127.0.0.1 whose certificate names someone else; yields (inbox, its certificate)."""
+    import ssl
+    wrong, wrong_key = certificate(tmp_path, "mail.elsewhere.example")
+    right, right_key = certificate(tmp_path, "localhost", ip="127.0.0.1")
+
+    def serve(cert, key):
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        handler, port = Inbox(), free_port()
+        if request.param == "SMTPS":
+            controller = Controller(handler, hostname="127.0.0.1", port=port, ssl_context=context)
+        else:
+            controller = Controller(handler, hostname="127.0.0.1", port=port, tls_context=context,
+                                    require_starttls=True)
+        controller.start()
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_SSL=request.param == "SMTPS",
+                          MAIL_USE_TLS=request.param == "STARTTLS")
+        return handler, controller
+
+    started = []
+
+    def start(which: str):
+        handler, controller = serve(*((wrong, wrong_key) if which == "wrong" else (right, right_key)))
+        started.append(controller)
+        return handler
+
+    yield start, right
+    for controller in started:
+        controller.stop()
+    app.config.update(MAIL_USE_SSL=False, MAIL_USE_TLS=False, MAIL_CA_FILE="")
+
+
+def test_mail_is_not_handed_to_a_server_whose_certificate_does_not_check_and_waits_for_a_retry(app, world, tls_server):
+    from auditapp.mail import deliver
+    start, _ = tls_server
+    inbox = start("wrong")
+    db.session.add(SentMessage(address="qa@council.example.org", subject="A test", body="Body", key="tls-test",
+                               created_at=clock.now(), attempts=0))
+    db.session.commit()
+    assert deliver() == (0, 1)
+    assert inbox.messages == []
+    kept = db.session.scalar(select(SentMessage).where(SentMessage.key == "tls-test"))
+    assert kept.sent_at is None and "CERTIFICATE_VERIFY_FAILED" in kept.error
+
+
+def test_mail_goes_to_a_server_whose_certificate_the_councils_own_authority_signed(app, world, tls_server):
+    from auditapp.mail import deliver
+    start, authority = tls_server
+    inbox = start("right")
+    app.config.update(MAIL_CA_FILE=str(authority))
+    db.session.add(SentMessage(address="qa@council.example.org", subject="A test", body="Body", key="tls-test",
+                               created_at=clock.now(), attempts=0))
+    db.session.commit()
+    assert deliver() == (1, 0)
+    assert [m["Subject"] for m in inbox.to("qa@council.example.org")] == ["A test"]

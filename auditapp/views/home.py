@@ -71,13 +71,6 @@ def descriptors():
     return render_template("home/descriptors.html", descriptors=current_app.config["DESCRIPTORS"])
 
 
-@bp.route("/health")
-@public
-def health():
-    """For load balancers and the benchmarks' baseline: answers without touching the database."""
-    return "ok", 200, {"Content-Type": "text/plain"}
-
-
 @bp.route("/accessibility")
 @public
 def accessibility():
