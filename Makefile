@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test test-sqlite test-postgres test-dates security-lint bench loadtest setup browser office clean
+.PHONY: run test test-sqlite test-postgres test-dates security-lint bench loadtest setup browser office redis clean
 
 setup: $(VENV)/.installed node_modules/.installed auditapp/static/build/app.css
 
@@ -35,6 +35,12 @@ office:
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-calc-nogui; }
 
+# Redis: the queue when several machines serve the service (HUEY_REDIS_URL); a test starts one.
+redis:
+	@test -x /usr/bin/redis-server || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server; }
+
 run: export SESSION_COOKIE_SECURE := 0
 run: setup
 	$(BIN)/flask db upgrade
@@ -43,7 +49,7 @@ run: setup
 	$(BIN)/huey_consumer auditapp.jobs.huey --workers 1 --quiet & trap "kill $$!" EXIT; \
 	  $(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: setup browser office
+test: setup browser office redis
 	$(MAKE) security-lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres

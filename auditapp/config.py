@@ -14,10 +14,25 @@ def _database_url(instance_path: Path) -> str:
     return f"sqlite:///{instance_path / 'auditapp.sqlite'}"
 
 
+class MissingSetting(RuntimeError):
+    pass
+
+
+def _secret_key(instance_path: Path) -> str:
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    if os.environ.get("DATABASE_URL"):
+        # A shared database means, sooner or later, several machines: each would make its own
+        # secret and sign people out whenever the load balancer sent them to another.
+        raise MissingSetting("SECRET_KEY must be set when DATABASE_URL is: the same value on every machine "
+                             "that serves auditapp (see the README's Configuration section)")
+    return _local_secret(instance_path)
+
+
 def load_config(instance_path: Path) -> dict:
     """Settings from the environment, with defaults that are safe to run locally."""
     return {
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or _local_secret(instance_path),
+        "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "GRADE_DESCRIPTORS_DIR": Path(os.environ.get("GRADE_DESCRIPTORS_DIR", ROOT / "grade_descriptors")),
         # Long audit forms must survive a long sitting: CSRF tokens last the session.

@@ -38,3 +38,15 @@ def test_not_ready_until_the_database_is_at_the_newest_migration(tmp_path):
     with behind.app_context():
         upgrade()
     assert client.get("/health/ready").status_code == 200
+
+
+def test_a_shared_database_without_a_secret_key_stops_the_service_at_start_up(monkeypatch, tmp_path):
+    """Each machine would make its own key, and sign people out whenever the load balancer moved them."""
+    import pytest
+    from auditapp.config import MissingSetting
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'shared.sqlite'}")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(MissingSetting, match="SECRET_KEY must be set when DATABASE_URL is"):
+        create_app()
+    monkeypatch.setenv("SECRET_KEY", "the same on every machine")
+    assert create_app().config["SECRET_KEY"] == "the same on every machine"
