@@ -5,8 +5,8 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from . import (access, cli, clock, errors, families, logs, mail, permissions, reads, security, single_sign_on, stash,
-               transactions)
+from . import (access, cli, clock, error_reports, errors, families, logs, mail, metrics, permissions, reads, security,
+               single_sign_on, stash, transactions)
 from .config import ROOT, load_config
 from .extensions import csrf, db, login_manager, migrate
 from .grading import GRADE_PALETTE, descriptors_version, grade_label, load_descriptors
@@ -62,6 +62,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     stash.init_app(app)
     single_sign_on.init_app(app)
     transactions.init_app(app)
+    logs.init_app(app)
+    metrics.init_app(app)
+    error_reports.init_app(app)
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -71,6 +71,10 @@ def load_config(instance_path: Path) -> dict:
         # The mail server's certificate is always checked: against the system's authorities, or
         # this file's (a council's own certificate authority, PEM).
         "MAIL_CA_FILE": os.environ.get("MAIL_CA_FILE", ""),
+        # Monitoring: /metrics for whoever holds this token; errors to Sentry, scrubbed.
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
+        "SENTRY_DSN": os.environ.get("SENTRY_DSN", ""),
+        "SENTRY_ENVIRONMENT": os.environ.get("SENTRY_ENVIRONMENT", ""),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "case-audit@council.example.org"),
         # The address people open the service at: links in email point here.
         "SERVICE_URL": os.environ.get("SERVICE_URL", "http://127.0.0.1:5000"),

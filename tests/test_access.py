@@ -94,6 +94,7 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", "/health", d, PUBLIC_PAGE),
         ("GET", "/health/live", d, PUBLIC_PAGE),
         ("GET", "/health/ready", d, PUBLIC_PAGE),
+        ("GET", "/metrics", d, {p: 404 for p in PERSONAS}),  # answers only the monitoring's token
         ("GET", "/accessibility", d, PUBLIC_PAGE),
         ("GET", "/assets/images/favicon.svg", d, PUBLIC_PAGE),
         ("GET", "/assets/js/govuk-frontend.min.js", d, PUBLIC_PAGE),
@@ -299,7 +300,7 @@ def test_every_route_is_public_or_says_who_may_use_it(app):
     public = sorted(rule.endpoint for rule in app.url_map.iter_rules() if rule_for(app, rule.endpoint) is PUBLIC)
     assert public == ["assets.app_js", "assets.asset", "assets.frontend_js", "auth.council_callback",
                       "auth.council_sign_in", "auth.sign_in",
-                      "health.live", "health.live", "health.ready", "home.accessibility", "static"]
+                      "health.live", "health.live", "health.metrics_page", "health.ready", "home.accessibility", "static"]
 
 
 def test_a_route_that_forgets_to_declare_access_is_refused(database_url, world):

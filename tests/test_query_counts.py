@@ -19,7 +19,7 @@ from conftest import build_world, count_queries, empty_database, sign_in
 # Routes that read no data of the service's own, so have nothing to grow with.
 NOT_DATA_PAGES = {"static", "assets.asset", "assets.frontend_js", "assets.app_js", "auth.sign_in",
                   "auth.council_sign_in", "auth.council_callback",
-                  "home.accessibility", "health.live", "health.ready"}
+                  "home.accessibility", "health.live", "health.ready", "health.metrics_page"}
 
 
 @dataclass

@@ -1,14 +1,18 @@
-"""For load balancers and orchestrators: is the process up, and can it serve. Both answer without
-signing in, so both say nothing but a short reason."""
+"""For load balancers, orchestrators and monitoring: is the process up, can it serve, and its
+figures. None needs signing in, so each says nothing but a short reason (and /metrics answers only
+to the token the council's monitoring holds)."""
+
+import hmac
 
 from functools import cache
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import metrics
 from ..access import public
 from ..config import ROOT
 from ..extensions import db
@@ -42,3 +46,13 @@ def ready():
     if migrated != _newest_migration():
         return "not ready: the database is not at the newest migration (run flask db upgrade)", 503, PLAIN
     return "ready", 200, PLAIN
+
+
+@bp.route("/metrics")
+@public
+def metrics_page():
+    token = current_app.config.get("METRICS_TOKEN")
+    offered = request.headers.get("Authorization", "").removeprefix("Bearer ")
+    if not token or not hmac.compare_digest(offered.encode(), token.encode()):
+        abort(404)  # off, or not the monitoring: nothing here to know about
+    return metrics.page(), 200, {"Content-Type": "text/plain; version=0.0.4", "Cache-Control": "no-store"}
