@@ -71,6 +71,10 @@ def load_config(instance_path: Path) -> dict:
         # The mail server's certificate is always checked: against the system's authorities, or
         # this file's (a council's own certificate authority, PEM).
         "MAIL_CA_FILE": os.environ.get("MAIL_CA_FILE", ""),
+        # GOV.UK Notify instead of SMTP: an API key and one email template with ((subject)) and ((body)).
+        "NOTIFY_API_KEY": os.environ.get("NOTIFY_API_KEY", ""),
+        "NOTIFY_TEMPLATE_ID": os.environ.get("NOTIFY_TEMPLATE_ID", ""),
+        "NOTIFY_BASE_URL": os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"),
         # Monitoring: /metrics for whoever holds this token; errors to Sentry, scrubbed.
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
         "SENTRY_DSN": os.environ.get("SENTRY_DSN", ""),

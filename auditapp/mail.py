@@ -1,5 +1,5 @@
-"""Email: written to the `sent_message` table first, then delivered by SMTP (or to the log when no
-MAIL_SERVER is set, so the service works without mail).
+"""Email: written to the `sent_message` table first, then delivered by GOV.UK Notify (with
+NOTIFY_API_KEY), by SMTP (with MAIL_SERVER), or else to the log, so the service works without mail.
 
 A message is queued inside the transaction that makes it due, under a key naming its occasion, so
 it exists only if that change is saved and is never queued twice. Delivery happens after the
@@ -15,6 +15,8 @@ from email.message import EmailMessage
 
 from flask import current_app, g, has_request_context
 from markupsafe import escape
+from notifications_python_client import NotificationsAPIClient
+from notifications_python_client.errors import APIError
 from sqlalchemy import inspect, or_, select
 
 from . import clock
@@ -79,7 +81,7 @@ def deliver(ids: list[int] | None = None) -> tuple[int, int]:
         message.attempts += 1
         try:
             _send(message)
-        except (OSError, smtplib.SMTPException) as error:
+        except (OSError, smtplib.SMTPException, APIError) as error:
             message.error = f"{type(error).__name__}: {error}"[:500]
             failed += 1
             log.warning("Mail to %s not sent (attempt %s): %s", message.address, message.attempts, error)
@@ -92,6 +94,13 @@ def deliver(ids: list[int] | None = None) -> tuple[int, int]:
 
 def _send(message: SentMessage) -> None:
     config = current_app.config
+    if config["NOTIFY_API_KEY"]:
+        # One template whose subject is ((subject)) and body ((body)); the key doubles as Notify's
+        # reference, so a message can be traced from Notify's dashboard to the outbox.
+        NotificationsAPIClient(config["NOTIFY_API_KEY"], base_url=config["NOTIFY_BASE_URL"]).send_email_notification(
+            message.address, config["NOTIFY_TEMPLATE_ID"],
+            personalisation={"subject": message.subject, "body": message.body}, reference=message.key)
+        return
     if not config["MAIL_SERVER"]:
         # One line, no body: the log may be read by people who should not read the message.
         log.info("Mail (no MAIL_SERVER set) to %s: %s", message.address, message.subject)

@@ -313,3 +313,84 @@ def test_mail_goes_to_a_server_whose_certificate_the_councils_own_authority_sign
     db.session.commit()
     assert deliver() == (1, 0)
     assert [m["Subject"] for m in inbox.to("qa@council.example.org")] == ["A test"]
+
+
+# GOV.UK Notify as the channel (issue 21), against a stand-in of its API on 127.0.0.1
+
+SERVICE_ID, SECRET = "26785a09-ab16-4eb0-8407-a37497a57506", "3d844edf-8d35-48ac-975b-e847b4f122b0"
+
+
+class NotifyStandIn:
+    """Answers POST /v2/notifications/email as Notify does, checking the token as Notify does."""
+
+    def __init__(self):
+        self.received, self.status = [], 201
+
+    def __enter__(self):
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+        import jwt
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                token = self.headers["Authorization"].removeprefix("Bearer ")
+                claims = jwt.decode(token, SECRET, algorithms=["HS256"])
+                assert claims["iss"] == SERVICE_ID and self.path == "/v2/notifications/email"
+                stand_in.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                body = json.dumps({"id": "740e5834-3a29-46b4-9a6f-16142fde533a"} if stand_in.status == 201
+                                  else {"errors": [{"error": "Exception", "message": "Internal server error"}]})
+                self.send_response(stand_in.status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(body.encode())
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_port}"
+
+
+@pytest.fixture
+def notify(app):
+    with NotifyStandIn() as stand_in:
+        app.config.update(NOTIFY_API_KEY=f"auditapp_test-{SERVICE_ID}-{SECRET}", NOTIFY_TEMPLATE_ID="template-1",
+                          NOTIFY_BASE_URL=stand_in.url)
+        yield stand_in
+    app.config.update(NOTIFY_API_KEY="", NOTIFY_TEMPLATE_ID="", NOTIFY_BASE_URL="")
+
+
+def test_with_a_notify_key_a_safeguarding_concern_leaves_through_notify_at_once(world, as_user, notify):
+    audit = in_full(sampled_month(this_month(), per_team=1)[0])
+    db.session.commit()
+    as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data={
+        "safeguarding_concern": "yes", "safeguarding_details": "Bruising seen at the home visit", "save": "x"})
+    to_qa = [n for n in notify.received if n["email_address"] == world.qa_lead.email]
+    assert to_qa and to_qa[0]["template_id"] == "template-1"
+    assert "safeguarding" in to_qa[0]["personalisation"]["subject"].lower()
+    assert f"/audits/{audit.id}" in to_qa[0]["personalisation"]["body"]
+    kept = db.session.scalar(select(SentMessage).where(SentMessage.key == to_qa[0]["reference"]))
+    assert kept.sent_at is not None
+
+
+def test_when_notify_fails_the_message_waits_for_a_retry(world, notify):
+    from auditapp.mail import deliver
+    notify.status = 500
+    db.session.add(SentMessage(address="qa@council.example.org", subject="A test", body="Body", key="notify-test",
+                               created_at=clock.now(), attempts=0))
+    db.session.commit()
+    assert deliver() == (0, 1)
+    kept = db.session.scalar(select(SentMessage).where(SentMessage.key == "notify-test"))
+    assert kept.sent_at is None and "500" in kept.error
+    notify.status = 201
+    assert deliver() == (1, 0)
