@@ -1,18 +1,28 @@
 # Two commands for a newcomer: `make run` and `make test`. Each installs what is missing first.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+# The newest supported Python on the machine (3.13, 3.12 or 3.11).
+PYTHON ?= $(firstword $(foreach v,3.13 3.12 3.11,$(shell python$(v) -c 'print("python$(v)")' 2>/dev/null)) python3)
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test test-sqlite test-postgres test-dates security-lint bench loadtest setup browser office redis clean
+.PHONY: lock run test test-sqlite test-postgres test-dates security-lint bench loadtest setup browser office redis clean
 
 setup: $(VENV)/.installed node_modules/.installed auditapp/static/build/app.css
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	touch $@
+
+# Pins and hashes every package (and every package they need) for Python 3.11 to 3.13 on any
+# platform; run after changing a version in requirements*.in. Dependabot proposes the same.
+lock:
+	test -x $(VENV)-tools/bin/uv || { $(PYTHON) -m venv $(VENV)-tools && $(VENV)-tools/bin/pip install --quiet uv==0.13.8; }
+	$(VENV)-tools/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	  requirements.in -o requirements.txt
+	$(VENV)-tools/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	  requirements-dev.in -o requirements-dev.txt
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -83,4 +93,4 @@ loadtest: setup
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.loadtest
 
 clean:
-	rm -rf $(VENV) node_modules auditapp/static/build test-output
+	rm -rf $(VENV) $(VENV)-tools node_modules auditapp/static/build test-output
