@@ -56,7 +56,7 @@ run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	# The background worker (case-list imports) runs beside the web server and stops with it.
-	$(BIN)/huey_consumer auditapp.jobs.huey --workers 1 --quiet & trap "kill $$!" EXIT; \
+	$(BIN)/huey_consumer worker.huey --workers 1 --quiet & trap "kill $$!" EXIT; \
 	  $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: setup browser office redis

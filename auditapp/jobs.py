@@ -1,5 +1,5 @@
 """Work that outlives a request, run by huey: a SQLite queue in instance/ by default, Redis when
-HUEY_REDIS_URL is set. Run the worker with `huey_consumer auditapp.jobs.huey` (`make run` does).
+HUEY_REDIS_URL is set. Run the worker with `huey_consumer worker.huey` (`make run` does).
 
 Tasks take ids, not objects, and open their own app context and session; the request that queued a
 task has committed before it is queued, so the task always finds its row.
@@ -33,14 +33,18 @@ huey = _huey()
 _app = None
 
 
-def _application():
-    """The app to run a task in: the caller's when run at once, else one made for the worker."""
+def run_tasks_in(app) -> None:
+    """The worker's app (worker.py builds it), for tasks that are not run inside a request."""
     global _app
+    _app = app
+
+
+def _application():
+    """The app to run a task in: the caller's when run at once, else the worker's."""
     if has_app_context():
         return current_app._get_current_object()
     if _app is None:
-        from . import create_app
-        _app = create_app()
+        raise RuntimeError("Start the worker with `huey_consumer worker.huey`, which gives it the app")
     return _app
 
 
