@@ -101,6 +101,8 @@ def load_config(instance_path: Path) -> dict:
         "FAMILY_CONTACT_BY": os.environ.get("FAMILY_CONTACT_BY", "B") if os.environ.get("FAMILY_CONTACT_BY") in ("A", "B") else "B",
         # An audit moderated Inadequate overall is audited again this many months later.
         "REAUDIT_AFTER_MONTHS": int(os.environ.get("REAUDIT_AFTER_MONTHS", 3)),
+        # An import with no progress for this long lost its worker, and is started again.
+        "IMPORT_STALLED_MINUTES": int(os.environ.get("IMPORT_STALLED_MINUTES", 10)),
     }
 
 

@@ -7,9 +7,10 @@ task has committed before it is queued, so the task always finds its row.
 
 import io
 import os
+from datetime import timedelta
 
 from flask import current_app, has_app_context
-from huey import RedisHuey, SqliteHuey
+from huey import RedisHuey, SqliteHuey, crontab
 from sqlalchemy import update
 
 from . import clock
@@ -57,11 +58,14 @@ def import_case_list(job_id: int) -> None:
 def run_import(job_id: int) -> None:
     """Check and import the uploaded file in one transaction; progress goes to the job row on a
     connection of its own, so the page can show it while the import's transaction is still open."""
-    job = db.session.get(ImportJob, job_id)
-    if job is None or job.status != "queued":
+    # Claimed in one statement: of two workers handed the same job, one runs it.
+    with db.engine.begin() as connection:
+        claimed = connection.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.status == "queued")
+                                     .values(status="running", heartbeat_at=clock.now())).rowcount
+    if not claimed:
         return
+    job = db.session.get(ImportJob, job_id)
     actor = db.session.get(User, job.created_by_id)
-    set_progress(job_id, status="running")
 
     def progress(done: int, total: int | None) -> None:
         set_progress(job_id, rows_done=done, rows_total=total)
@@ -89,4 +93,29 @@ def deliver_mail(message_ids: list[int]) -> None:
 
 def set_progress(job_id: int, **values) -> None:
     with db.engine.begin() as connection:
-        connection.execute(update(ImportJob).where(ImportJob.id == job_id).values(**values))
+        connection.execute(update(ImportJob).where(ImportJob.id == job_id).values(**values, heartbeat_at=clock.now()))
+
+
+def restart_stalled_imports() -> list[int]:
+    """Queue again every import whose worker stopped: "running", and no sign of life for longer
+    than IMPORT_STALLED_MINUTES. Its transaction never committed, so it starts from nothing."""
+    stalled_since = clock.now() - timedelta(minutes=current_app.config["IMPORT_STALLED_MINUTES"])
+    with db.engine.begin() as connection:
+        ids = list(connection.scalars(update(ImportJob).where(
+            ImportJob.status == "running", ImportJob.heartbeat_at < stalled_since)
+            .values(status="queued", rows_done=0).returning(ImportJob.id)))
+    for job_id in ids:
+        import_case_list(job_id)
+    return ids
+
+
+@huey.on_startup()
+def _on_worker_start() -> None:
+    with _application().app_context():
+        restart_stalled_imports()
+
+
+@huey.periodic_task(crontab(minute="*"))
+def check_for_stalled_imports() -> None:
+    with _application().app_context():
+        restart_stalled_imports()

@@ -252,3 +252,41 @@ def test_a_case_in_the_register_links_to_its_audits(world, as_user):
     case = audits[0].case
     page = as_user(world.qa_lead).get(f"/cases?q={case.reference}").get_data(as_text=True)
     assert f'href="/audits/{audits[0].id}">November 2026</a>' in page
+
+
+def a_queued_import(qa_lead, **values) -> ImportJob:
+    job = ImportJob(filename="case-list.csv", content=(DEMO / "case-list.csv").read_bytes(),
+                    created_by_id=qa_lead.id, created_at=datetime(2026, 11, 23, 9), **values)
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
+def test_an_import_whose_worker_stopped_is_started_again_and_done_once(people, app):
+    """A worker killed mid-import leaves its job "running" and nothing of the file committed; the next
+    worker to start (or the minute's check) queues it again. A job still showing life is left alone."""
+    from datetime import timedelta
+    from auditapp import clock, jobs
+    qa_lead = person("Qa Person", "Quality Assurance", {"is_qa_lead"})
+    stalled = a_queued_import(qa_lead, status="running", rows_done=120,
+                              heartbeat_at=clock.now() - timedelta(minutes=11))
+    alive = a_queued_import(qa_lead, status="running", rows_done=40, heartbeat_at=clock.now() - timedelta(minutes=2))
+    assert jobs.restart_stalled_imports() == [stalled.id]
+    fresh()
+    done = db.session.get(ImportJob, stalled.id)
+    assert (done.status, done.added, done.updated, done.content) == ("done", 300, 0, None)
+    assert case_count() == 300
+    assert db.session.get(ImportJob, alive.id).status == "running"
+    assert jobs.restart_stalled_imports() == []  # done is done: nothing runs twice
+
+
+def test_an_import_handed_to_a_worker_again_after_it_finished_is_not_run_twice(people, app):
+    from auditapp import jobs
+    job = a_queued_import(person("Qa Person", "Quality Assurance", {"is_qa_lead"}))
+    jobs.run_import(job.id)
+    fresh()
+    first = db.session.get(ImportJob, job.id)
+    finished = first.finished_at
+    jobs.run_import(job.id)  # claimed only from "queued", in one statement: a second run finds nothing
+    fresh()
+    assert db.session.get(ImportJob, job.id).finished_at == finished and case_count() == 300

@@ -27,6 +27,8 @@ class ImportJob(db.Model):
     problems: Mapped[str | None] = mapped_column(Text)  # one per line, the first 100
     problem_count: Mapped[int | None]
     finished_at: Mapped[datetime | None]
+    # Moved on with every step of progress: a job "running" whose heartbeat stopped lost its worker.
+    heartbeat_at: Mapped[datetime | None]
 
 
 class FormStash(db.Model):
