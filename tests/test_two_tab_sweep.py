@@ -105,7 +105,7 @@ class Forms(HTMLParser):
 
     def _button(self, name: str, value: str) -> None:
         # The button a tab saves with: "save" (a draft) where the form has one, else its first.
-        if self._form["submit"] is None or name == "save":
+        if self._form["submit"] is None or name.rsplit("-", 1)[-1] == "save":
             self._form["submit"] = (name, value)
 
     def handle_data(self, data):
@@ -122,12 +122,13 @@ class Forms(HTMLParser):
 
 
 def form_on(client, page: str, action: str, version_field: str) -> dict:
-    parser = Forms()
+    """The form on `page` that posts to `action` and carries `version_field`."""
     response = client.get(page)
+    parser = Forms()
     parser.feed(response.get_data(as_text=True))
-    form = next((f for f in parser.forms if f["action"].split("?")[0] in ("", action) and version_field in f["values"]
-                 and (f["action"] or page.split("?")[0] == action)), None)
-    assert form is not None, f"no form posting to {action} with {version_field} on {page}: {response.status_code} {response.location} {re.findall('<h1.*?</h1>', response.get_data(as_text=True))}"
+    form = next((f for f in parser.forms if version_field in f["values"]
+                 and (f["action"].split("?")[0] == action or (not f["action"] and page == action))), None)
+    assert form is not None, f"no form posting to {action} with {version_field} on {page} ({response.status_code})"
     return form
 
 
@@ -165,10 +166,6 @@ class Edit:
 
 def post_ok(client, url: str, data: dict) -> bool:
     return client.post(url, data=data).status_code == 302
-
-
-def not_done(data: dict) -> dict:
-    return {name: values for name, values in data.items() if name != "progress-done"}
 
 
 def edits(scene) -> dict[str, Edit]:
@@ -213,11 +210,7 @@ def edits(scene) -> dict[str, Edit]:
         "/actions/<int:action_id>/edit": Edit(f"/actions/{scene.proposal.id}/edit", "auditor_a"),
         "/actions/<int:action_id>/remove": Edit(
             f"/actions/{scene.proposal.id}/remove", "auditor_a", other=other_action_edit),
-        # Progress, not done: the action stays its owner's to update.
-        "/actions/<int:action_id>": Edit(f"/actions/{scene.action.id}", "auditor_a", version_field="progress-version",
-                                         other=lambda client, data: post_ok(client, f"/actions/{scene.action.id}",
-                                                                            not_done(data)),
-                                         stale=not_done),
+        "/actions/<int:action_id>": Edit(f"/actions/{scene.action.id}", "auditor_a", version_field="progress-version"),
         "/themes/<int:theme_id>/retire": Edit(f"/themes/{theme}/retire", "qa_lead", page="/themes",
                                               other=retire_and_offer_again, answered_on_the_page=False),
         "/audits/<int:audit_id>/themes/<role>": Edit(
