@@ -82,7 +82,7 @@ class VerifyForm(LockedForm):
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
 
-class ThemeTagsForm(FlaskForm):
+class ThemeTagsForm(LockedForm):
     strength = SelectMultipleField("Themes seen as strengths", widget=GovCheckboxesInput(), validate_choice=False,
                                    description="Select all that apply")
     worry = SelectMultipleField("Themes seen as worries", widget=GovCheckboxesInput(), validate_choice=False,
@@ -161,7 +161,7 @@ class TargetedAuditForm(FlaskForm):
     submit = SubmitField("Start the targeted audit", widget=GovSubmitInput())
 
 
-class TargetedChangeForm(TargetedAuditForm):
+class TargetedChangeForm(TargetedAuditForm, LockedForm):
     submit = SubmitField("Save the changes", widget=GovSubmitInput())
 
 

@@ -166,7 +166,9 @@ class LockedForm(FlaskForm):
 
     def opened_at(self) -> tuple[int | None, int | None]:
         def number(field):
-            return int(field.data) if (field.data or "").isdigit() else None
+            # What was posted, never a value filled in from the record (a form built with obj=).
+            text = field.raw_data[0] if field.raw_data else ""
+            return int(text) if text.isdigit() else None
         return number(self.version), number(self.seen)
 
 
@@ -307,7 +309,7 @@ class UploadForm(FlaskForm):
     submit = SubmitField("Import", widget=GovSubmitInput())
 
 
-class PersonForm(FlaskForm):
+class PersonForm(LockedForm):
     name = StringField("Full name", widget=GovTextInput(),
                        validators=[InputRequired("Enter the person's name"), Length(max=120)])
     email = StringField("Email address", widget=GovTextInput(), validators=[
@@ -348,7 +350,7 @@ class ClosureDayForm(FlaskForm):
     submit = SubmitField("Add the closure day", widget=GovSubmitInput())
 
 
-class TeamForm(FlaskForm):
+class TeamForm(LockedForm):
     name = StringField("Team name", widget=GovTextInput(),
                        validators=[InputRequired("Enter the team name"), Length(max=120)])
     submit = SubmitField("Add team", widget=GovSubmitInput())

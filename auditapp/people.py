@@ -7,6 +7,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
 from . import sessions
+from .conflicts import check_version, claim_version
 from .errors import RuleError
 from .extensions import db
 from .history import record
@@ -73,19 +74,25 @@ def create_team(actor: User, name: str) -> Team:
     return team
 
 
-def rename_team(actor: User, team: Team, name: str) -> None:
+def rename_team(actor: User, team: Team, name: str, expected_version: int | None = None) -> None:
     """When the case management system renames a team, so the next import still matches."""
     require(can_manage(actor), "Only the QA lead can rename a team")
+    check_version(team.version, expected_version, "This team")
     _check_team_name_free(name, team)
+    claim_version(team, "version", "This team")
     record(actor, "Team renamed", before=team.name, after=name.strip())
     team.name = name.strip()
     db.session.flush()
 
 
 def save_user(actor: User, user: User | None, *, name: str, email: str, team: Team,
-              roles: set[str], active: bool = True) -> User:
-    """Create (user=None) or update a person; roles are User attribute names."""
+              roles: set[str], active: bool = True, expected_version: int | None = None) -> User:
+    """Create (user=None) or update a person; roles are User attribute names. `expected_version`:
+    the version the form was opened at (None from imports and the command line, which hold no form)."""
     require(can_manage(actor), "Only the QA lead can add or change people")
+    if user is not None:
+        # Before anything else: a stale form would otherwise re-activate someone just deactivated.
+        check_version(user.version, expected_version, f"{user.name}'s details")
     email = email.strip().lower()
     clash = user_by_email(email)
     if clash is not None and clash is not user:
@@ -103,6 +110,8 @@ def save_user(actor: User, user: User | None, *, name: str, email: str, team: Te
         if not others:
             # Someone must always be able to run the programme and reset passwords from the web.
             raise RuleError("This is the only active QA lead: make someone else QA lead first", "roles")
+    if user.id:
+        claim_version(user, "version", f"{user.name}'s details")
     if user.id and user.active and not active:
         sessions.end_all_for(user, "deactivated")
     user.name, user.email, user.team, user.active = name.strip(), email, team, active
@@ -151,12 +160,21 @@ def set_workload(actor: User, user: User, max_audits: int | None, line_manager: 
 
 def add_absence(actor: User, user: User, starts_on: date | None, ends_on: date | None, reason: str) -> Absence:
     require(can_manage(actor), "Only the QA lead can record a period away")
+    # Two tabs adding the same period at once: the person's row is locked (on PostgreSQL; SQLite
+    # writes one at a time anyway), so the second sees the first's period and is refused below.
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     if starts_on is None:
         raise RuleError("Enter the first day away as a date, like 1/12/2026", "starts_on")
     if ends_on is None:
         raise RuleError("Enter the last day away as a date, like 5/12/2026", "ends_on")
     if ends_on < starts_on:
         raise RuleError("The last day away must be on or after the first", "ends_on")
+    clash = db.session.scalar(select(Absence).where(Absence.user_id == user.id, Absence.starts_on <= ends_on,
+                                                    Absence.ends_on >= starts_on).order_by(Absence.starts_on))
+    if clash is not None:
+        raise RuleError(f"{user.name} is already recorded as away from {clash.starts_on:%-d %B %Y} to "
+                        f"{clash.ends_on:%-d %B %Y} ({clash.reason.lower()}): a period away cannot overlap "
+                        "another. Remove that one first to record a different period.", "starts_on")
     absence = Absence(user_id=user.id, starts_on=starts_on, ends_on=ends_on, reason=reason or "Leave")
     db.session.add(absence)
     record(actor, "Period away recorded", field=user.email, after=f"{absence.reason}, {starts_on:%d %B %Y} to {ends_on:%d %B %Y}")
@@ -164,8 +182,10 @@ def add_absence(actor: User, user: User, starts_on: date | None, ends_on: date |
     return absence
 
 
-def remove_absence(actor: User, absence: Absence, user: User) -> None:
+def remove_absence(actor: User, absence: Absence, user: User, expected_version: int | None = None) -> None:
     require(can_manage(actor), "Only the QA lead can change a period away")
+    check_version(absence.version, expected_version, "This period away")
+    claim_version(absence, "version", "This period away")
     record(actor, "Period away removed", field=user.email,
            before=f"{absence.reason}, {absence.starts_on:%d %B %Y} to {absence.ends_on:%d %B %Y}")
     db.session.delete(absence)

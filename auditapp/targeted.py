@@ -6,6 +6,7 @@ from sqlalchemy import Select, and_, func, or_, select
 
 from . import clock
 from .allocation import Pool, allocate
+from .conflicts import check_version, claim_version
 from .errors import RuleError
 from .extensions import db
 from .grading import DOMAINS
@@ -104,14 +105,17 @@ def started(cycle: Cycle) -> bool:
                              .where(Audit.cycle_id == cycle.id)) > 0
 
 
-def change(actor: User, cycle: Cycle, title: str, domains: list[str], questions: str) -> None:
+def change(actor: User, cycle: Cycle, title: str, domains: list[str], questions: str,
+           expected_version: int | None = None) -> None:
     """Its theme, domains and questions, until the first audit is saved (after that, auditors have graded
     against them, and changing them would make their audits incomparable)."""
     require(can_manage(actor), "Only the QA lead can change a targeted audit")
     if started(cycle):
         raise RuleError("Its domains and questions can no longer change: an auditor has saved an audit on it")
+    check_version(cycle.version, expected_version, "This targeted audit")
     before = _design(cycle)
     _set_design(cycle, title, domains, questions)
+    claim_version(cycle, "version", "This targeted audit")
     record(actor, "Targeted audit changed", field=cycle.title, before=before, after=_design(cycle))
     db.session.flush()
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, distinct, func, select
 
 from . import clock
+from .conflicts import check_version, claim_version
 from .errors import RuleError
 from .extensions import db
 from .history import record
@@ -41,11 +42,13 @@ def add_theme(actor: User, name: str) -> Theme:
     return theme
 
 
-def set_retired(actor: User, theme: Theme, retired: bool) -> None:
+def set_retired(actor: User, theme: Theme, retired: bool, expected_version: int | None = None) -> None:
     """A retired theme is offered no more but keeps its tags and counts; themes are never deleted."""
     require(can_manage_themes(actor), "Only the QA lead manages the list of themes")
+    check_version(theme.version, expected_version, f"The theme {theme.name}")
     if retired == (theme.retired_at is not None):
         return
+    claim_version(theme, "version", f"The theme {theme.name}")
     theme.retired_at = clock.now() if retired else None
     record(actor, "Theme retired" if retired else "Theme brought back", after=theme.name)
     db.session.flush()
@@ -70,12 +73,22 @@ def named_tags(audit: Audit) -> dict[str, dict[str, list[str]]]:
     return found
 
 
-def save_tags(actor: User, audit: Audit, role: str, chosen: dict[str, set[int]]) -> None:
+def tags_version(audit: Audit, role: str) -> int:
+    return getattr(audit, TAG_VERSIONS[role])
+
+
+TAG_VERSIONS = {"A": "tags_version_a", "B": "tags_version_b", "M": "tags_version_m"}
+
+
+def save_tags(actor: User, audit: Audit, role: str, chosen: dict[str, set[int]],
+              expected_version: int | None = None) -> None:
     """Replace this role's tags with `chosen` (kind -> theme ids). Retired themes already tagged stay."""
     require(can_tag_themes(actor, audit, role), "You cannot tag themes on this audit now")
+    check_version(tags_version(audit, role), expected_version, "The themes of this audit")
     themes = all_themes()
     active = {t.id for t in themes if t.retired_at is None}
     before = tags_of(audit, role)
+    changed = False
     for kind in THEME_KINDS:
         wanted = {i for i in chosen.get(kind, set()) if i in active} | (before[kind] - active)
         if wanted == before[kind]:
@@ -86,6 +99,9 @@ def save_tags(actor: User, audit: Audit, role: str, chosen: dict[str, set[int]])
         names = ", ".join(t.name for t in themes if t.id in wanted) or "none"
         record(actor, f"Themes tagged as {THEME_KINDS[kind].lower()}s", audit,
                review_role=role if role in ("A", "B") else None, after=names)
+        changed = True
+    if changed:
+        claim_version(audit, TAG_VERSIONS[role], "The themes of this audit")
     db.session.flush()
 
 

@@ -41,6 +41,7 @@ class Team(db.Model):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     # Told, with the QA lead, when the team's audits are well overdue.
     senior_manager_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic locking of a rename
 
 
 class User(UserMixin, db.Model):
@@ -59,6 +60,8 @@ class User(UserMixin, db.Model):
     max_audits_per_month: Mapped[int | None]
     # Told when this person's work is overdue, or a reminder cannot reach them (away).
     line_manager_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Optimistic locking of the person form: a stale form must not undo a deactivation or a role.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     team: Mapped[Team] = relationship(foreign_keys=[team_id], lazy=NO_SQL)
 
@@ -116,6 +119,7 @@ class Cycle(db.Model):
     title: Mapped[str | None] = mapped_column(String(120))  # a targeted audit's theme
     domains: Mapped[str | None] = mapped_column(String(200))  # the domains judged, comma-separated; None: all
     questions: Mapped[str | None] = mapped_column(Text)  # a targeted audit's own questions, one per line
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic locking of its design
 
     @property
     def domain_keys(self) -> list[str]:
@@ -172,6 +176,10 @@ class Audit(db.Model):
     # Optimistic locking of the moderation form and of the allocation form, each moved on by its save.
     moderation_version: Mapped[int] = mapped_column(default=0, server_default="0")
     allocation_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The theme tags of each role: one counter a role, so a conflict never reveals the other auditor's save.
+    tags_version_a: Mapped[int] = mapped_column(default=0, server_default="0")
+    tags_version_b: Mapped[int] = mapped_column(default=0, server_default="0")
+    tags_version_m: Mapped[int] = mapped_column(default=0, server_default="0")
 
     cycle: Mapped[Cycle] = relationship(lazy=NO_SQL)
     case: Mapped[Case] = relationship(lazy=NO_SQL)

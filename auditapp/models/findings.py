@@ -79,6 +79,7 @@ class Theme(db.Model):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     created_at: Mapped[datetime]
     retired_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic locking of retiring
 
 
 class ThemeTag(db.Model):

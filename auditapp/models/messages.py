@@ -33,6 +33,7 @@ class Absence(db.Model):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     reason: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # a removal from a stale page is refused
 
 
 class ClosureDay(db.Model):

@@ -38,6 +38,13 @@ def show_rule_error(form: FlaskForm, error: RuleError) -> None:
         form.form_errors.append(error.message)
 
 
+def refused_as_stale(form: FlaskForm, conflict: RuleError, saved_version: int) -> None:
+    """A save from a page opened before someone else's save: undone, everything typed kept, and the
+    form moved on to the saved version, so saving again from this page (once looked at) goes through."""
+    show_rule_error(form, conflict)
+    form.version.data = str(saved_version)
+
+
 def add_field_errors(form: FlaskForm, problems: dict[str, str]) -> None:
     for name, message in problems.items():
         form[name].errors = [*form[name].errors, message]

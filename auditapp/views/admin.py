@@ -3,6 +3,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from .. import permissions
+from ..conflicts import Conflict
 from ..access import allow, allow_blueprint
 from ..errors import RuleError
 from ..extensions import db
@@ -20,7 +21,7 @@ from ..paging import paginate, requested_page
 from ..reads import recent_reads
 from ..people import (absences_of, add_absence, apply_people, create_team, remove_absence, rename_team, save_user,
                       set_password, set_workload)
-from . import form_posted, show_rule_error
+from . import form_posted, refused_as_stale, show_rule_error
 
 bp = Blueprint("admin", __name__, url_prefix="/people")
 PEOPLE_PAGE = 50
@@ -85,12 +86,17 @@ def person(user_id: int | None = None):
         team = db.session.get(Team, int(form.team.data))
         try:
             saved = save_user(current_user, user, name=form.name.data, email=form.email.data, team=team,
-                              roles=set(form.roles.data or []), active=form.active.data)
+                              roles=set(form.roles.data or []), active=form.active.data,
+                              expected_version=form.opened_at()[0])
             if form.password.data:
                 set_password(current_user, saved, form.password.data, keep_session=session.get("sid"))
             manager = db.session.get(User, int(form.line_manager.data)) if (form.line_manager.data or "").isdigit() else None
             set_workload(current_user, saved, form.max_audits_per_month.data, manager)
             db.session.commit()
+        except Conflict as conflict:
+            db.session.rollback()
+            user = db.session.get(User, user_id, options=PERSON_ROW, populate_existing=True)
+            refused_as_stale(form, conflict, user.version)
         except RuleError as error:
             show_rule_error(form, error)
         else:
@@ -123,7 +129,14 @@ def remove_absence_view(user_id: int, absence_id: int):
     found = db.session.get(Absence, absence_id)
     if found is None or found.user_id != user.id:
         abort(404)
-    remove_absence(current_user, found, user)
+    version = request.form.get("version", "")
+    try:
+        remove_absence(current_user, found, user, int(version) if version.isdigit() else None)
+    except Conflict:
+        db.session.rollback()
+        flash("This period away was changed after you opened the page: nothing was removed. Check it, "
+              "then remove it again.", "info")
+        return redirect(url_for("admin.person", user_id=user.id))
     db.session.commit()
     flash("Period away removed", "success")
     return redirect(url_for("admin.person", user_id=user.id))
@@ -189,8 +202,12 @@ def team(team_id: int):
     form.submit.label.text = "Save"
     if form_posted(form):
         try:
-            rename_team(current_user, team, form.name.data)
+            rename_team(current_user, team, form.name.data, form.opened_at()[0])
             db.session.commit()
+        except Conflict as conflict:
+            db.session.rollback()
+            team = db.session.get(Team, team_id, populate_existing=True)
+            refused_as_stale(form, conflict, team.version)
         except RuleError as error:
             show_rule_error(form, error)
         else:

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from .. import clock, permissions, reads, targeted, worklists
 from ..access import allow
+from ..conflicts import Conflict
 from ..errors import RuleError
 from ..exports.workbook import TARGETED_SHEETS, workbook_bytes
 from ..extensions import db
@@ -16,7 +17,7 @@ from ..loading import CASE_ROW
 from ..models import CASE_TYPES, Case, Cycle, Team
 from ..paging import paginate
 from ..summary import summarise_targeted
-from . import form_posted, show_rule_error
+from . import form_posted, refused_as_stale, show_rule_error
 
 bp = Blueprint("targeted", __name__, url_prefix="/targeted")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -112,10 +113,16 @@ def change(cycle_id: int):
     if request.method == "GET":
         form.title.data, form.domains.data = cycle.title, list(cycle.domain_keys)
         form.questions.data = "\n".join(cycle.extra_questions)
+        form.version.data = str(cycle.version)
     if form_posted(form):
         try:
-            targeted.change(current_user, cycle, form.title.data, form.domains.data or [], form.questions.data)
+            targeted.change(current_user, cycle, form.title.data, form.domains.data or [], form.questions.data,
+                            form.opened_at()[0])
             db.session.commit()
+        except Conflict as conflict:
+            db.session.rollback()
+            cycle = db.session.get(Cycle, cycle_id, populate_existing=True)
+            refused_as_stale(form, conflict, cycle.version)
         except RuleError as error:
             show_rule_error(form, error)
         else:

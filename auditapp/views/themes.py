@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from .. import permissions, reads, themes
 from ..access import allow
+from ..conflicts import Conflict
 from ..errors import RuleError
 from ..extensions import db
 from ..finding_forms import ThemeForm, ThemeTagsForm
@@ -14,7 +15,7 @@ from ..models import Audit, Theme
 from ..models.findings import THEME_KINDS
 from ..paging import Page, paginate
 from ..sampling import check_month
-from . import form_posted, show_rule_error
+from . import form_posted, refused_as_stale, show_rule_error
 
 bp = Blueprint("themes", __name__)
 PAGE_SIZE = 50
@@ -40,7 +41,15 @@ def index():
 @allow(permissions.can_manage_themes)
 def retire(theme_id: int):
     theme = db.session.get(Theme, theme_id) or abort(404)
-    themes.set_retired(current_user, theme, request.form.get("retired") == "1")
+    version = request.form.get("version", "")
+    try:
+        themes.set_retired(current_user, theme, request.form.get("retired") == "1",
+                           int(version) if version.isdigit() else None)
+    except Conflict:
+        db.session.rollback()
+        flash("This theme was changed after you opened the page: nothing was changed. Check it, then try again.",
+              "info")
+        return redirect(url_for("themes.index"))
     db.session.commit()
     flash(f"{theme.name} {'retired' if theme.retired_at else 'offered again'}", "success")
     return redirect(url_for("themes.index"))
@@ -59,6 +68,7 @@ def tag(audit_id: int, role: str):
         saved = themes.tags_of(audit, role)
         form.strength.data = [str(i) for i in saved["strength"]]
         form.worry.data = [str(i) for i in saved["worry"]]
+        form.version.data = str(themes.tags_version(audit, role))
     if form.is_submitted() and not form.submit.data:
         # Unticking every box is a choice, made with the button; a post without it is not one.
         flash("Nothing was saved: the form arrived without its button. The themes are as last saved.", "info")
@@ -66,8 +76,12 @@ def tag(audit_id: int, role: str):
     if form_posted(form):
         chosen = {kind: {int(v) for v in (getattr(form, kind).data or []) if v.isdigit()} for kind in THEME_KINDS}
         try:
-            themes.save_tags(current_user, audit, role, chosen)
+            themes.save_tags(current_user, audit, role, chosen, form.opened_at()[0])
             db.session.commit()
+        except Conflict as conflict:
+            db.session.rollback()
+            audit = permissions.get_audit(audit_id, current_user, reload=True)
+            refused_as_stale(form, conflict, themes.tags_version(audit, role))
         except RuleError as error:
             show_rule_error(form, error)
         else:
