@@ -158,7 +158,7 @@ class LockedForm(FlaskForm):
         valid = super().validate(extra_validators)
         # The page writes these; anything but a number means it was not sent as opened. Refused,
         # so that a forged version cannot slip past the check for someone else's save.
-        if any(f.data and not f.data.isdigit() for f in (self.version, self.seen)):
+        if any(_posted(f) and not _posted(f).isdigit() for f in (self.version, self.seen)):
             self.form_errors.append("This page was not sent back as it was opened, so nothing has been saved. "
                                     "What you typed is below: open the page again from its link, then save it.")
             return False
@@ -166,10 +166,13 @@ class LockedForm(FlaskForm):
 
     def opened_at(self) -> tuple[int | None, int | None]:
         def number(field):
-            # What was posted, never a value filled in from the record (a form built with obj=).
-            text = field.raw_data[0] if field.raw_data else ""
-            return int(text) if text.isdigit() else None
+            return int(_posted(field)) if _posted(field).isdigit() else None
         return number(self.version), number(self.seen)
+
+
+def _posted(field) -> str:
+    # What was posted, never a value filled in from the record (a form built with obj=).
+    return field.raw_data[0] if field.raw_data else ""
 
 
 class ReviewForm(LockedForm):

@@ -174,7 +174,9 @@ def saved_meanwhile(model, **values):
             other.execute(insert(model.__table__).values(row | values))
         landed.append(model)
 
-    event.listen(Session, "before_flush", before_flush)
+    # First among the flush's listeners: before the history chain takes the write lock, which would
+    # (rightly) make the other tab wait for this save instead of landing in between.
+    event.listen(Session, "before_flush", before_flush, insert=True)
     try:
         yield landed
     finally:

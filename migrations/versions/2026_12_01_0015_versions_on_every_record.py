@@ -1,7 +1,7 @@
 """versions on every record a form edits: people, teams, themes, absences, targeted audits, theme tags
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-01 12:30:00
 
 Before, a form over one of these records saved over whatever another tab had saved since it was
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
