@@ -102,7 +102,7 @@ def load_config(instance_path: Path) -> dict:
         # An audit moderated Inadequate overall is audited again this many months later.
         "REAUDIT_AFTER_MONTHS": int(os.environ.get("REAUDIT_AFTER_MONTHS", 3)),
         # An import with no progress for this long lost its worker, and is started again.
-        "IMPORT_STALLED_MINUTES": int(os.environ.get("IMPORT_STALLED_MINUTES", 10)),
+        "IMPORT_STALLED_MINUTES": float(os.environ.get("IMPORT_STALLED_MINUTES", 10)),
     }
 
 
