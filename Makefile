@@ -16,13 +16,13 @@ $(VENV)/.installed: requirements-dev.txt
 	touch $@
 
 # Pins and hashes every package (and every package they need) for Python 3.11 to 3.13 on any
-# platform; run after changing a version in requirements*.in. Dependabot proposes the same.
+# platform; run after changing a version in pyproject.toml. Dependabot proposes the same.
 lock:
 	test -x $(VENV)-tools/bin/uv || { $(PYTHON) -m venv $(VENV)-tools && $(VENV)-tools/bin/pip install --quiet uv==0.13.8; }
 	$(VENV)-tools/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
-	  requirements.in -o requirements.txt
+	  pyproject.toml -o requirements.txt
 	$(VENV)-tools/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
-	  requirements-dev.in -o requirements-dev.txt
+	  pyproject.toml --extra dev --constraint requirements.txt -o requirements-dev.txt
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

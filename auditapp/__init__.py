@@ -7,7 +7,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from . import (access, cli, clock, error_reports, errors, families, logs, mail, metrics, permissions, reads, security,
                single_sign_on, stash, transactions)
-from .config import ROOT, load_config
+from .config import ROOT, instance_folder, load_config
 from .extensions import csrf, db, login_manager, migrate
 from .grading import GRADE_PALETTE, descriptors_version, grade_label, load_descriptors
 from .rounding import kappa_text, percent_text
@@ -18,7 +18,7 @@ from .views.blueprints import BLUEPRINTS
 
 def create_app(overrides: dict | None = None) -> Flask:
     logs.configure()
-    app = Flask(__name__, instance_path=str(ROOT / "instance"), static_folder="static/build",
+    app = Flask(__name__, instance_path=str(instance_folder()), static_folder="static/build",
                 static_url_path="/static")
     app.config.update(load_config(Path(app.instance_path)))
     app.config.update(overrides or {})

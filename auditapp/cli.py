@@ -26,6 +26,15 @@ from .retention import purge_older_than
 from .mail import deliver
 
 
+def main() -> None:
+    """`auditapp ...`: the commands of `flask --app wsgi ...`, for an installed package."""
+    from flask.cli import FlaskGroup
+
+    from . import create_app
+    FlaskGroup(name="auditapp", create_app=create_app,
+               help="The case audit service's commands (those of `flask --app wsgi`).")(prog_name="auditapp")
+
+
 def _fail(messages: list[str]) -> None:
     db.session.rollback()
     for message in messages:
@@ -188,6 +197,17 @@ def register(app) -> None:
             _fail([error.message])
         db.session.commit()
         click.echo(str(purged))
+
+    @app.cli.command("worker")
+    @click.option("--workers", type=int, default=1, show_default=True)
+    def worker_command(workers: int):
+        """Run the background worker (case-list imports, mail): what `huey_consumer worker.huey` runs."""
+        from flask import current_app
+        from huey.consumer import Consumer
+
+        from . import jobs
+        jobs.run_tasks_in(current_app._get_current_object())
+        Consumer(jobs.huey, workers=workers).run()
 
     @app.cli.command("verify-history")
     def verify_history_command():

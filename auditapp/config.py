@@ -4,6 +4,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def instance_folder() -> Path:
+    """Where the embedded database, the generated secret and the queue live (made when first
+    needed): AUDITAPP_INSTANCE if set; else `instance/` beside the source, or for an installed
+    package, Flask's rule for one: <prefix>/var/auditapp-instance."""
+    if os.environ.get("AUDITAPP_INSTANCE"):
+        return Path(os.environ["AUDITAPP_INSTANCE"])
+    from flask.sansio.scaffold import find_package
+    prefix, package_parent = find_package("auditapp")
+    return Path(package_parent) / "instance" if prefix is None else Path(prefix) / "var" / "auditapp-instance"
+
+
 def _database_url(instance_path: Path) -> str:
     url = os.environ.get("DATABASE_URL")
     if url:

@@ -7,27 +7,48 @@ task has committed before it is queued, so the task always finds its row.
 
 import io
 import os
+from pathlib import Path
 from datetime import timedelta
 
 from flask import current_app, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
+from huey.storage import SqliteStorage
 from sqlalchemy import update
 
 from . import clock
-from .config import ROOT
+from .config import instance_folder
 from .extensions import db
 from .imports.table import ImportFailed
 from .models import ImportJob, User
 from .register import import_cases
 
 
+class _QueueFile(SqliteStorage):
+    """huey's SQLite queue, made on first use rather than at import: importing the package must
+    not write to the disk (an installed package's folder may be read-only)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**kwargs, "create_tables": False})
+
+    def _create_connection(self):
+        Path(self.filename).parent.mkdir(parents=True, exist_ok=True)
+        connection = super()._create_connection()
+        for statement in self.ddl:  # "create table if not exists": as huey does at its start
+            connection.execute(statement)
+        connection.commit()
+        return connection
+
+
+class _SqliteHuey(SqliteHuey):
+    storage_class = _QueueFile
+
+
 def _huey():
     if os.environ.get("HUEY_REDIS_URL"):
         return RedisHuey("auditapp", url=os.environ["HUEY_REDIS_URL"])
-    (ROOT / "instance").mkdir(exist_ok=True)
     # Tests and single-process demos run each task at once, in the caller (HUEY_IMMEDIATE=1).
-    return SqliteHuey("auditapp", filename=str(ROOT / "instance" / "huey.sqlite"),
-                      immediate=os.environ.get("HUEY_IMMEDIATE") == "1")
+    return _SqliteHuey("auditapp", filename=str(instance_folder() / "huey.sqlite"),
+                       immediate=os.environ.get("HUEY_IMMEDIATE") == "1")
 
 
 huey = _huey()

@@ -1,0 +1,61 @@
+"""The one place the service asks the time, so the demo can be built in the past.
+
+Moments are stored as naive UTC (SQLite keeps no time zone, and one convention avoids mixing);
+people read them, and the service reasons about "today", in UK time (Europe/London), so an event
+at 13:30 UTC on 15 June reads 14:30, and just after midnight in summer it is already tomorrow.
+"""
+
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+UK = ZoneInfo("Europe/London")
+_fixed: datetime | None = None
+
+
+def now() -> datetime:
+    """This moment, as naive UTC: what is stored."""
+    return _fixed or datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def in_uk(moment: datetime) -> datetime:
+    """A stored (naive UTC) moment as UK time, for people to read."""
+    return moment.replace(tzinfo=timezone.utc).astimezone(UK)
+
+
+def uk_date(moment: datetime) -> date:
+    """The UK date a stored moment fell on: what "submitted on" or "done on" means to people."""
+    return in_uk(moment).date()
+
+
+def uk_day(moment: datetime | None) -> date | None:
+    """The UK date of a stored moment, or None: the dates in exports."""
+    return uk_date(moment) if moment else None
+
+
+def today() -> date:
+    """Today's date in the UK."""
+    return uk_date(now())
+
+
+def uk_format(moment: datetime | None, pattern: str = "%-d %B %Y at %H:%M") -> str:
+    """A stored moment written in UK time (the templates' `uk` filter)."""
+    return in_uk(moment).strftime(pattern) if moment else ""
+
+
+def day_text(value: date | datetime | None) -> str:
+    """A date, or the UK date of a stored moment, as people write it: 23 November 2026."""
+    if value is None:
+        return ""
+    return (uk_date(value) if isinstance(value, datetime) else value).strftime("%-d %B %Y")
+
+
+@contextmanager
+def frozen_at(moment: datetime):
+    """Stop the clock at `moment` (naive UTC)."""
+    global _fixed
+    previous, _fixed = _fixed, moment
+    try:
+        yield
+    finally:
+        _fixed = previous

@@ -1,0 +1,1 @@
+"""Files the service writes: the monthly summary workbook and the allocation CSV."""

@@ -1,0 +1,20 @@
+"""The month's allocation as CSV: what `draw-sample` prints and the cycle page offers to download."""
+
+import csv
+import io
+
+from ..models import Audit
+from .cells import csv_safe
+
+HEADER = ["case reference", "team", "case type", "auditor A email", "auditor B email", "moderator email"]
+
+
+def allocation_csv(audits: list[Audit]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    for audit in audits:
+        writer.writerow([csv_safe(value) for value in (
+            audit.case.reference, audit.case.team.name, audit.case.case_type_label,
+            audit.auditor_a.email, audit.auditor_b.email, audit.moderator.email)])
+    return out.getvalue()

@@ -1,0 +1,335 @@
+"""The monthly summary as an Excel workbook for leadership, scrutiny and inspectors (openpyxl)."""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..grading import DOMAINS, GRADE_PALETTE, GRADES_BEST_FIRST, JUDGEMENTS, grade_words
+from ..moderation import KEY_ISSUES
+from ..models.families import QUESTIONS, RESPONDENTS
+from ..summary import EQUALITY, GradeCounts, MonthSummary
+from .. import clock
+from ..clock import uk_day
+from .cells import mark_as_text, printable
+from .printing import colour_by_grade, colour_line, set_up_printing
+
+SHEETS = ["Summary", "Charts", "Auditors", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality", "Actions",
+          "Themes", "Family feedback"]
+TARGETED_SHEETS = ["Summary", "Charts", "Auditors", "Audits", "Domains", "Teams", "Agreement", "Equality"]
+PERCENT = "0%"
+DECIMAL = "0.00"
+DATE = "dd/mm/yyyy"
+# One colour per grade, the same on every sheet (and as the dashboard's tags).
+GRADE_FILLS = {grade.label: PatternFill("solid", fgColor=colours["tint"]) for grade, colours in GRADE_PALETTE.items()}
+KAPPA_UNDEFINED = "Kappa undefined: both auditors gave every case the same grade, or no pairs"
+GRADE_NAMES = [g.label for g in GRADES_BEST_FIRST]
+
+
+def _value(cell, value) -> None:
+    value = printable(value)
+    cell.value = value
+    # Free text is never a formula, whatever it starts with.
+    if isinstance(value, str):
+        mark_as_text(cell)
+    elif isinstance(value, datetime | date):
+        cell.number_format = DATE
+    elif isinstance(value, float):
+        cell.number_format = DECIMAL
+
+
+class Sheet:
+    """Writes blocks of rows, each as an Excel table with filters, remembering widths."""
+
+    def __init__(self, ws: Worksheet):
+        self.ws = ws
+        self.row = 1
+        self.widths: dict[int, int] = {}
+
+    def title(self, text: str) -> None:
+        self.ws.cell(self.row, 1, printable(text)).font = Font(bold=True, size=12)
+        self.row += 1
+
+    def table(self, name: str, header: list[str], rows: Iterable[list], formats: dict[int, str] | None = None,
+              freeze: bool = False) -> tuple[int, int]:
+        """Returns (first data row, last data row)."""
+        top = self.row
+        for col, text in enumerate(header, 1):
+            _value(self.ws.cell(top, col), text)
+            self._fit(col, text)
+        last = top
+        for last, values in enumerate(rows, top + 1):
+            for col, value in enumerate(values, 1):
+                cell = self.ws.cell(last, col)
+                _value(cell, value)
+                if formats and col in formats and value is not None:
+                    cell.number_format = formats[col]
+                if value in GRADE_FILLS:
+                    cell.fill = GRADE_FILLS[value]
+                self._fit(col, value)
+        if last == top:  # a table needs a data row
+            last += 1
+        ref = f"A{top}:{get_column_letter(len(header))}{last}"
+        table = Table(displayName=name, ref=ref)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+        self.ws.add_table(table)
+        if freeze:
+            self.ws.freeze_panes = self.ws.cell(top + 1, 1)
+        self.row = last + 2
+        return top + 1, last
+
+    def _fit(self, col: int, value) -> None:
+        if isinstance(value, datetime | date):
+            length = 10
+        elif isinstance(value, float):
+            length = 6
+        else:
+            length = len(str(value)) if value is not None else 0
+        self.widths[col] = min(max(self.widths.get(col, 8), length + 2), 60)
+
+    def finish(self) -> None:
+        for col, width in self.widths.items():
+            self.ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def _counts_row(counts: GradeCounts) -> list:
+    return [counts.counts[int(g)] for g in GRADES_BEST_FIRST] + [counts.n, counts.pct_good]
+
+
+def build_workbook(summary: MonthSummary, names: list[str] = SHEETS) -> Workbook:
+    """The workbook with the sheets `names` (a targeted audit's has no month-by-month sheets)."""
+    book = Workbook()
+    sheets = {name: Sheet(book.active if i == 0 else book.create_sheet()) for i, name in enumerate(names)}
+    for name, sheet in sheets.items():
+        sheet.ws.title = name
+    writers = {"Domains": _domains, "Summary": _summary, "Audits": _audits, "Teams": _teams,
+               "Agreement": _agreement, "Trend": _trend, "Equality": _equality, "Actions": _actions,
+               "Themes": _themes, "Family feedback": _family, "Charts": _charts_title,
+               "Auditors": _auditors}
+    for name in ["Domains", *[n for n in names if n != "Domains"]]:  # the charts read Domains
+        writers[name](sheets[name], summary)
+    _charts(book, summary)
+    set_up_printing(book, f"Case audit summary: {summary.month}", clock.now())
+    for sheet in sheets.values():
+        sheet.finish()
+    return book
+
+
+def workbook_bytes(summary: MonthSummary, names: list[str] = SHEETS) -> bytes:
+    stream = BytesIO()
+    build_workbook(summary, names).save(stream)
+    return stream.getvalue()
+
+
+def _summary(sheet: Sheet, summary: MonthSummary) -> None:
+    h = summary.headline
+    rows = [
+        ["Month", summary.month, None],
+        ["Audits sampled", h.sampled, None],
+        ["Audits submitted by auditor A", h.submitted_a, None],
+        ["Audits submitted by auditor B", h.submitted_b, None],
+        ["Audits moderated", h.moderated, None],
+        ["Audits withdrawn", h.withdrawn, None],
+        *[[f"Withdrawn: {reason}", count, None] for reason, count in sorted(h.withdrawal_reasons.items())],
+        ["Audits overdue", h.overdue, None],
+        ["Auditors' audits submitted late", h.submitted_late, None],
+        ["Moderations signed off late", h.moderated_late, None],
+        ["Open immediate safeguarding concerns", h.open_concerns, None],
+        ["% Good or better overall", h.overall.pct_good, h.overall.n],
+        ["% Inadequate overall", h.overall.pct_inadequate, h.overall.n],
+        *[[f"% Good or better: {name}", summary.domains[key].pct_good, summary.domains[key].n]
+          for key, name in DOMAINS.items()],
+        *(_follow_up_rows(summary) if summary.follow_up else []),
+    ]
+    sheet.title(f"Case audit monthly summary: {summary.month}")
+    first, last = sheet.table("Headline", ["Measure", "Value", "n"], rows, freeze=True)
+    for row in range(first, last + 1):
+        if str(sheet.ws.cell(row, 1).value).startswith("%"):
+            sheet.ws.cell(row, 2).number_format = PERCENT
+
+
+def _auditors(sheet: Sheet, summary: MonthSummary) -> None:
+    # A sheet of its own: a county's 400 managers would push the Summary over many pages.
+    sheet.title("Audits by auditor (as auditor A or B)")
+    sheet.table("Auditors", ["Auditor", "Allocated", "Submitted", "Overdue"],
+                [[a.name, a.allocated, a.submitted, a.overdue] for a in summary.auditors], freeze=True)
+
+
+def _follow_up_rows(summary: MonthSummary) -> list[list]:
+    f = summary.follow_up
+    improved = sum(1 for r in f.reaudits if r.after and r.before and _rank(r.after) > _rank(r.before))
+    themes = f.themes
+    return [
+        ["Actions raised", f.raised, None],
+        ["Actions closed on time", f.closed_on_time, None],
+        ["Actions closed late", f.closed_late, None],
+        ["Actions overdue (any month)", f.overdue, None],
+        ["Re-audits due", f.reaudits_due, None],
+        ["Re-audits moderated better overall", improved, None],
+        ["Findings disputed by the practitioner", f.disputes, None],
+        ["% Families contacted", summary.family.contact_rate, summary.family.counted],
+        ["% Families who gave feedback", summary.family.feedback_rate, summary.family.counted],
+        *[[f"Average rating, {RESPONDENTS[who].lower()}: {QUESTIONS[q]}", average, n]
+          for who, by_q in summary.family.averages.items() for q, (average, n) in by_q.items()],
+        *[[f"Theme as a strength: {name}", themes.count(i, "strength", summary.month), None]
+          for i, name in themes.themes if themes.count(i, "strength", summary.month)],
+        *[[f"Theme as a worry: {name}", themes.count(i, "worry", summary.month), None]
+          for i, name in themes.themes if themes.count(i, "worry", summary.month)],
+    ]
+
+
+def _rank(label: str) -> int:
+    return next(int(g) for g in GRADES_BEST_FIRST if g.label == label)
+
+
+def _actions(sheet: Sheet, summary: MonthSummary) -> None:
+    sheet.title(f"Actions raised from the {summary.month} audits, and every action overdue on the export date")
+    header = ["Month", "Case reference", "Team", "Owner", "Priority", "Domain or theme", "Due", "Status",
+              "Overdue", "Closed (verified)"]
+    rows = [[a.month, a.reference, a.team, a.owner, a.priority, a.source or None, a.due, a.status,
+             "Yes" if a.overdue else "No", a.closed] for a in summary.follow_up.actions]
+    sheet.table("Actions", header, rows, freeze=True)
+    sheet.title("Re-audits due this month")
+    sheet.table("Reaudits", ["Case reference", "First audit", "Re-audit", "Overall before", "Overall after"],
+                [[r.reference, r.first_month, r.month, r.before or None, r.after or None]
+                 for r in summary.follow_up.reaudits])
+
+
+def _themes(sheet: Sheet, summary: MonthSummary) -> None:
+    counts = summary.follow_up.themes
+    for kind, label in (("strength", "strengths"), ("worry", "worries")):
+        sheet.title(f"Themes seen as {label}: audits signed off, by month")
+        header = ["Theme", *counts.months, "12 months"]
+        rows = [[name, *[counts.count(i, kind, m) for m in counts.months], counts.count(i, kind)]
+                for i, name in counts.themes]
+        sheet.table(f"Themes_{label}", header, rows, freeze=kind == "strength")
+
+
+def _family(sheet: Sheet, summary: MonthSummary) -> None:
+    sheet.title("Family feedback, for audits both auditors have submitted (ratings: 4 yes, completely to 1 not at all)")
+    header = ["Case reference", "Team", "Contact attempts", "Outcome"]
+    for who, label in RESPONDENTS.items():
+        for q, question in QUESTIONS.items():
+            header += [f"{label}: {question}", f"{label}: {question} (their words)"]
+        header.append(f"{label}: what they would change")
+    rows = []
+    for row in summary.family.rows:
+        values = [row.reference, row.team, row.attempts, row.outcome]
+        for who in RESPONDENTS:
+            said = row.answers.get(who, {})
+            for q in QUESTIONS:
+                values += [said.get(q), said.get(f"{q}_words")]
+            values.append(said.get("change"))
+        rows.append(values)
+    sheet.table("Family", header, rows, freeze=True)
+
+
+def _audits(sheet: Sheet, summary: MonthSummary) -> None:
+    header = ["Case reference", "Team", "Case type", "Auditor A", "Auditor B", "Moderator", "Status"]
+    for name in [*DOMAINS.values(), "Overall"]:
+        header += [f"{name} - A", f"{name} - B", f"{name} - Moderated"]
+    header += ["Allocated", "Auditor A submitted", "Auditor B submitted", "Moderated"]
+    rows = []
+    for f in summary.facts:
+        row = [f.reference, f.team, f.case_type, f.auditor_a, f.auditor_b, f.moderator, f.status]
+        row += grade_words(f.a, f.b, f.moderated)
+        row += [uk_day(m) for m in (f.allocated, f.submitted_a, f.submitted_b, f.signed_off)]
+        rows.append(row)
+    sheet.table("Audits", header, rows, freeze=True)
+
+
+def _domains(sheet: Sheet, summary: MonthSummary) -> None:
+    rows = [[JUDGEMENTS[key], *_counts_row(counts)] for key, counts in summary.domains.items()]
+    sheet.table("Domains", ["Domain", *GRADE_NAMES, "n", "% Good or better"], rows, {7: PERCENT}, freeze=True)
+
+
+def _teams(sheet: Sheet, summary: MonthSummary) -> None:
+    rows = []
+    for kind, groups in (("Team", summary.teams), ("Case type", summary.case_types)):
+        for group, judgements in groups.items():
+            rows += [[kind, group, JUDGEMENTS[key], *_counts_row(c)] for key, c in judgements.items()]
+    sheet.table("Teams", ["Breakdown", "Group", "Domain", *GRADE_NAMES, "n", "% Good or better"], rows,
+                {9: PERCENT}, freeze=True)
+
+
+def _agreement(sheet: Sheet, summary: MonthSummary) -> None:
+    rows = [[JUDGEMENTS[key], a.n, a.exact, a.within_one, a.kappa, None if a.kappa is not None else KAPPA_UNDEFINED]
+            for key, a in summary.agreement.items()]
+    sheet.table("Agreement", ["Domain", "n", "% exact agreement", "% within one grade",
+                              "Quadratic-weighted kappa", "Note"], rows, {3: PERCENT, 4: PERCENT}, freeze=True)
+    sheet.title("Moderation shift: how often the moderator raised, kept or lowered each auditor's grade")
+    rows = [[JUDGEMENTS[key], *(getattr(s[role], part) for role in "AB" for part in ("raised", "kept", "lowered"))]
+            for key, s in summary.shift.items()]
+    sheet.table("ModerationShift", ["Domain", "A raised", "A kept", "A lowered", "B raised", "B kept", "B lowered"], rows)
+    sheet.title("Did the audit identify the key issues? The moderator's judgement, per auditor")
+    rows = [[f"Auditor {role}", *counts.values()] for role, counts in summary.key_issues.items()]
+    sheet.table("KeyIssues", ["Auditor", *KEY_ISSUES.values()], rows)
+    sheet.title("Self-assessment gap: case-responsible manager's grade minus moderated grade, in grade steps")
+    rows = [[team, gap.n, gap.mean] for team, gap in summary.gaps.items()]
+    sheet.table("SelfAssessmentGap", ["Team", "Domain grades compared", "Mean gap (grade steps)"], rows, {3: DECIMAL})
+
+
+def _trend(sheet: Sheet, summary: MonthSummary) -> None:
+    names = [*DOMAINS.values()]
+    header = ["Month", "Audits moderated", "Overall % Good or better",
+              *[f"{n} % Good or better" for n in names], *[f"{n} kappa" for n in names], "In progress"]
+    rows = [[p.month, p.moderated, p.pct_good["overall"], *[p.pct_good[k] for k in DOMAINS],
+             *[p.kappa[k] for k in DOMAINS], "Yes" if p.in_progress else "No"] for p in summary.trend]
+    formats = {col: PERCENT for col in range(3, 4 + len(names))}
+    formats |= {col: DECIMAL for col in range(4 + len(names), 4 + 2 * len(names))}
+    sheet.table("Trend", header, rows, formats, freeze=True)
+    sheet.title("Blank kappa: undefined that month (no pairs, or every case given the same grade by both).")
+
+
+def _equality(sheet: Sheet, summary: MonthSummary) -> None:
+    rows = []
+    for attr, label in EQUALITY.items():
+        hidden = [row for row in summary.equality[attr] if row.suppressed]
+        rows += [[label, row.group, row.n, row.good, row.pct_good, None]
+                 for row in summary.equality[attr] if not row.suppressed]
+        if hidden:
+            # Never named: under a filter a group's name alone can point to a child.
+            rows.append([label, f"{len(hidden)} {'group' if len(hidden) == 1 else 'groups'} not shown", None, None, None,
+                         "Suppressed: too few audits, or hidden so a small group cannot be worked out"])
+    sheet.table("Equality", ["Characteristic", "Group", "n", "Good or better", "% Good or better", "Note"],
+                rows, {5: PERCENT}, freeze=True)
+
+
+def _charts_title(sheet: Sheet, summary: MonthSummary) -> None:
+    sheet.title(f"Charts: {summary.month} (their figures are on the Domains and Trend sheets)")
+
+
+def _charts(book: Workbook, summary: MonthSummary) -> None:
+    """On a sheet of their own, so each prints whole, in the grade palette with values on the bars."""
+    domains, target = book["Domains"], book["Charts"]
+    bars = BarChart()
+    bars.type, bars.grouping, bars.overlap = "bar", "stacked", 100
+    bars.title = f"Moderated grades by domain, {summary.month}"
+    bars.y_axis.title = "Audits"
+    last = 1 + len(JUDGEMENTS)
+    bars.add_data(Reference(domains, min_col=2, max_col=5, min_row=1, max_row=last), titles_from_data=True)
+    bars.set_categories(Reference(domains, min_col=1, min_row=2, max_row=last))
+    bars.x_axis.title = "Judgement"
+    bars.width, bars.height = 22, 10
+    colour_by_grade(bars)
+    target.add_chart(bars, "A3")
+    if "Trend" not in book.sheetnames:
+        return
+    trend = book["Trend"]
+
+    line = LineChart()
+    line.title = "% Good or better overall, last 12 months"
+    line.y_axis.number_format = PERCENT
+    line.y_axis.scaling.min, line.y_axis.scaling.max = 0, 1
+    months = 1 + len(summary.trend)
+    line.add_data(Reference(trend, min_col=3, max_col=3, min_row=1, max_row=months), titles_from_data=True)
+    line.set_categories(Reference(trend, min_col=1, min_row=2, max_row=months))
+    line.width, line.height = 22, 10
+    colour_line(line)
+    target.add_chart(line, "A24")

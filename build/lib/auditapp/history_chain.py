@@ -1,0 +1,108 @@
+"""Tamper evidence for the history: every entry carries a hash of what it says, chained to the hash
+of the entry before it (by id). An entry changed or removed after it was written breaks the chain
+there, and `flask verify-history` says where.
+
+The triggers already refuse changes from the application's own database role (migration 0013); the
+chain is what shows a change made some other way: by the database's owner, by hand, or by a restore
+of an edited backup. Appending is what the service does, so an entry added at the end proves
+nothing either way: keep the newest hash that verify-history prints somewhere else to pin the end.
+
+Entries are sealed as they are flushed. Writers of history take turns for the rest of their
+transaction (PostgreSQL: an advisory lock; SQLite: its single writer, taken before the tip is read),
+so the order of ids and the order of the chain are the same, even under concurrent saves.
+
+A purge does not delete entries past retention: it empties them (REMOVED) and keeps their hash, so
+the chain still runs through them and nothing of what they said is kept.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable
+
+from sqlalchemy import event, inspect, select, text
+from sqlalchemy.orm import Session
+
+from .models import Event
+
+GENESIS = ""  # what the first entry is chained to
+REMOVED = "Removed at the end of its retention period"
+
+# Any constant will do, so long as it is this service's alone.
+_LOCK = 7_216_940_113
+
+
+def entry_hash(previous: str, at: datetime, user_id: int | None, audit_id: int | None, review_role: str | None,
+               action: str, field: str | None, before: str | None, after: str | None) -> str:
+    # The same text on both databases: the time to the microsecond, ids as numbers, UTF-8.
+    said = json.dumps([at.isoformat(sep=" ", timespec="microseconds"), user_id, audit_id, review_role,
+                       action, field, before, after], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{previous}\n{said}".encode()).hexdigest()
+
+
+def hash_of(previous: str, entry: Event) -> str:
+    return entry_hash(previous, entry.at, entry.user_id, entry.audit_id, entry.review_role, entry.action,
+                      entry.field, entry.before, entry.after)
+
+
+def _newest_hash(connection) -> str:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
+    else:
+        # A write that changes nothing: SQLite's one write lock is this transaction's from here,
+        # so no other writer can add an entry between reading the tip and adding ours.
+        connection.execute(text("UPDATE history_purge SET id = id WHERE 0"))
+    return connection.scalar(select(Event.hash).order_by(Event.id.desc()).limit(1)) or GENESIS
+
+
+@event.listens_for(Session, "before_flush")
+def _seal_new_entries(session: Session, flush_context, instances) -> None:
+    entries = sorted((o for o in session.new if isinstance(o, Event) and o.hash is None),
+                     key=lambda o: inspect(o).insert_order)  # the order their ids will be given in
+    if not entries:
+        return
+    previous = _newest_hash(session.connection())
+    for entry in entries:
+        entry.hash = previous = hash_of(previous, entry)
+
+
+@dataclass
+class Verified:
+    entries: int = 0
+    removed: int = 0
+    newest_id: int | None = None
+    newest_hash: str = GENESIS
+    broken: list[str] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return not self.broken
+
+
+def verify(rows: Iterable[Event], limit: int = 20) -> Verified:
+    """Walk the history in id order; name the first `limit` entries that do not follow from the
+    ones before them (changed, or one before them removed) or carry no seal at all."""
+    result = Verified()
+    previous = GENESIS
+    for entry in rows:
+        result.entries += 1
+        if entry.hash is None:
+            problem = "has no seal: it was written outside the service"
+        elif entry.action == REMOVED:
+            result.removed += 1  # emptied by a purge: nothing left to check but its place
+            problem = None
+        elif entry.hash != hash_of(previous, entry):
+            problem = "does not follow from the entry before it: it was changed, or one before it removed"
+        else:
+            problem = None
+        if problem and len(result.broken) < limit:
+            result.broken.append(f"Entry {entry.id} ({entry.at:%d %b %Y %H:%M} UTC, {entry.action!r}) {problem}")
+        previous = entry.hash or previous
+        result.newest_id, result.newest_hash = entry.id, previous
+    return result
+
+
+def verify_history(session: Session) -> Verified:
+    rows = session.scalars(select(Event).order_by(Event.id).execution_options(yield_per=5_000))
+    return verify(rows)

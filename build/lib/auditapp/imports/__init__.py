@@ -1,0 +1,1 @@
+"""Reading spreadsheets people upload. No Flask here: the web and the command line share it."""

@@ -1,0 +1,132 @@
+"""Reading a case-list export into checked rows, ready for the register."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import IO
+
+from .table import MAX_PROBLEMS_SHOWN, ImportFailed, Progress, Row, parse_date, read_table
+
+REQUIRED = ["case reference", "team", "case type", "responsible manager email", "open date"]
+OPTIONAL = ["closed date", "age band", "gender", "ethnicity", "disability"]
+
+# What case management systems write, normalised to lower case, mapped to our case types.
+CASE_TYPE_ALIASES = {
+    "early help": "early_help",
+    "eh": "early_help",
+    "child in need": "child_in_need",
+    "cin": "child_in_need",
+    "child protection": "child_protection",
+    "cp": "child_protection",
+    "child in care": "child_in_care",
+    "cic": "child_in_care",
+    "lac": "child_in_care",
+    "cic/lac": "child_in_care",
+    "looked after child": "child_in_care",
+    "care leaver": "care_leaver",
+    "cl": "care_leaver",
+}
+
+
+@dataclass(slots=True)
+class CaseRow:
+    number: int
+    reference: str
+    team: str
+    case_type: str
+    manager_email: str
+    open_date: date
+    closed_date: date | None
+    age_band: str | None
+    gender: str | None
+    ethnicity: str | None
+    disability: str | None
+
+
+def read_cases(
+    stream: IO[bytes], filename: str, team_names: set[str], manager_emails: set[str],
+    progress: Progress | None = None,
+) -> list[CaseRow]:
+    """Every row checked; ImportFailed lists the problems, row by row, if any row is wrong."""
+    rows = read_table(stream, filename, REQUIRED, progress)
+    problems: list[str] = []
+    count = 0
+    cases: list[CaseRow] = []
+    first_seen: dict[str, int] = {}
+    teams_by_key = {name.lower(): name for name in team_names}
+    seen_any = False
+
+    for row in rows:
+        seen_any = True
+        found = _check_row(row, teams_by_key, manager_emails)
+        row_problems = found if isinstance(found, list) else []
+        reference = row.text("case reference")
+        if reference.upper() in first_seen:
+            row_problems.append(
+                f"case reference {reference} is also on row {first_seen[reference.upper()]}")
+        elif reference:
+            first_seen[reference.upper()] = row.number
+        if row_problems:
+            count += len(row_problems)
+            if len(problems) < MAX_PROBLEMS_SHOWN:
+                problems += [f"Row {row.number}: {p}" for p in row_problems]
+        elif not count:  # once a row is wrong nothing is imported, so good rows need not be kept
+            cases.append(found)
+
+    if not seen_any:
+        problems.append("The file has a header row but no cases")
+        count += 1
+    if problems:
+        raise ImportFailed(problems, count)
+    return cases
+
+
+def _check_row(row: Row, teams_by_key: dict[str, str], manager_emails: set[str]):
+    problems = []
+    values = {column: row.text(column) for column in REQUIRED + OPTIONAL}
+    for column in REQUIRED:
+        if not values[column]:
+            problems.append(f"{column.capitalize()} is missing")
+
+    team = teams_by_key.get(values["team"].lower())
+    if values["team"] and team is None:
+        problems.append(f"team '{values['team']}' is not a known team")
+
+    case_type = CASE_TYPE_ALIASES.get(values["case type"].lower())
+    if values["case type"] and case_type is None:
+        problems.append(f"case type '{values['case type']}' is not one of EH, CIN, CP, CIC/LAC or CL")
+
+    email = values["responsible manager email"].lower()
+    if email and email not in manager_emails:
+        problems.append(f"responsible manager {email} is not a known manager")
+
+    open_date = _date(row, "open date", problems)
+    closed_date = _date(row, "closed date", problems)
+    if open_date and closed_date and closed_date < open_date:
+        problems.append("closed date is before the open date")
+
+    if problems:
+        return problems
+    return CaseRow(
+        number=row.number,
+        reference=values["case reference"],
+        team=team,
+        case_type=case_type,
+        manager_email=email,
+        open_date=open_date,
+        closed_date=closed_date,
+        age_band=values["age band"] or None,
+        gender=values["gender"] or None,
+        ethnicity=values["ethnicity"] or None,
+        disability=values["disability"] or None,
+    )
+
+
+def _date(row: Row, column: str, problems: list[str]) -> date | None:
+    value = row.values.get(column)
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        return parse_date(value)
+    except ValueError:
+        problems.append(f"{column} '{row.text(column)}' is not a real date (use dd/mm/yyyy)")
+        return None

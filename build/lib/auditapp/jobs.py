@@ -1,0 +1,142 @@
+"""Work that outlives a request, run by huey: a SQLite queue in instance/ by default, Redis when
+HUEY_REDIS_URL is set. Run the worker with `huey_consumer worker.huey` (`make run` does).
+
+Tasks take ids, not objects, and open their own app context and session; the request that queued a
+task has committed before it is queued, so the task always finds its row.
+"""
+
+import io
+import os
+from pathlib import Path
+from datetime import timedelta
+
+from flask import current_app, has_app_context
+from huey import RedisHuey, SqliteHuey, crontab
+from huey.storage import SqliteStorage
+from sqlalchemy import update
+
+from . import clock
+from .config import instance_folder
+from .extensions import db
+from .imports.table import ImportFailed
+from .models import ImportJob, User
+from .register import import_cases
+
+
+class _QueueFile(SqliteStorage):
+    """huey's SQLite queue, made on first use rather than at import: importing the package must
+    not write to the disk (an installed package's folder may be read-only)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**kwargs, "create_tables": False})
+
+    def _create_connection(self):
+        Path(self.filename).parent.mkdir(parents=True, exist_ok=True)
+        connection = super()._create_connection()
+        for statement in self.ddl:  # "create table if not exists": as huey does at its start
+            connection.execute(statement)
+        connection.commit()
+        return connection
+
+
+class _SqliteHuey(SqliteHuey):
+    storage_class = _QueueFile
+
+
+def _huey():
+    if os.environ.get("HUEY_REDIS_URL"):
+        return RedisHuey("auditapp", url=os.environ["HUEY_REDIS_URL"])
+    # Tests and single-process demos run each task at once, in the caller (HUEY_IMMEDIATE=1).
+    return _SqliteHuey("auditapp", filename=str(instance_folder() / "huey.sqlite"),
+                       immediate=os.environ.get("HUEY_IMMEDIATE") == "1")
+
+
+huey = _huey()
+_app = None
+
+
+def run_tasks_in(app) -> None:
+    """The worker's app (worker.py builds it), for tasks that are not run inside a request."""
+    global _app
+    _app = app
+
+
+def _application():
+    """The app to run a task in: the caller's when run at once, else the worker's."""
+    if has_app_context():
+        return current_app._get_current_object()
+    if _app is None:
+        raise RuntimeError("Start the worker with `huey_consumer worker.huey`, which gives it the app")
+    return _app
+
+
+@huey.task()
+def import_case_list(job_id: int) -> None:
+    with _application().app_context():
+        run_import(job_id)
+
+
+def run_import(job_id: int) -> None:
+    """Check and import the uploaded file in one transaction; progress goes to the job row on a
+    connection of its own, so the page can show it while the import's transaction is still open."""
+    # Claimed in one statement: of two workers handed the same job, one runs it.
+    with db.engine.begin() as connection:
+        claimed = connection.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.status == "queued")
+                                     .values(status="running", heartbeat_at=clock.now())).rowcount
+    if not claimed:
+        return
+    job = db.session.get(ImportJob, job_id)
+    actor = db.session.get(User, job.created_by_id)
+
+    def progress(done: int, total: int | None) -> None:
+        set_progress(job_id, rows_done=done, rows_total=total)
+
+    try:
+        added, updated = import_cases(actor, io.BytesIO(job.content), job.filename, progress)
+    except ImportFailed as failure:
+        db.session.rollback()
+        job = db.session.get(ImportJob, job_id)
+        job.status, job.problems, job.problem_count = "failed", "\n".join(failure.lines()), failure.count
+    else:
+        db.session.refresh(job)  # progress was written on another connection since the job was read
+        job.status, job.added, job.updated = "done", added, updated
+        job.rows_done = job.rows_total or job.rows_done
+    job.content, job.finished_at = None, clock.now()
+    db.session.commit()
+
+
+@huey.task()
+def deliver_mail(message_ids: list[int]) -> None:
+    from .mail import deliver
+    with _application().app_context():
+        deliver(message_ids)
+
+
+def set_progress(job_id: int, **values) -> None:
+    with db.engine.begin() as connection:
+        connection.execute(update(ImportJob).where(ImportJob.id == job_id).values(**values, heartbeat_at=clock.now()))
+
+
+def restart_stalled_imports() -> list[int]:
+    """Queue again every import whose worker stopped: "running", and no sign of life for longer
+    than IMPORT_STALLED_MINUTES. Its transaction never committed, so it starts from nothing."""
+    stalled_since = clock.now() - timedelta(minutes=current_app.config["IMPORT_STALLED_MINUTES"])
+    with db.engine.begin() as connection:
+        ids = list(connection.scalars(update(ImportJob).where(
+            ImportJob.status == "running", ImportJob.heartbeat_at < stalled_since)
+            .values(status="queued", rows_done=0).returning(ImportJob.id)))
+    for job_id in ids:
+        import_case_list(job_id)
+    return ids
+
+
+@huey.on_startup()
+def _on_worker_start() -> None:
+    with _application().app_context():
+        restart_stalled_imports()
+
+
+@huey.periodic_task(crontab(minute="*"))
+def check_for_stalled_imports() -> None:
+    with _application().app_context():
+        restart_stalled_imports()

@@ -1,0 +1,388 @@
+"""The service's records. Rules about them live in the rule modules, not here."""
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, event, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..grading import DOMAINS
+
+# Nothing loads behind the code's back: a relationship not loaded by the query that fetched its
+# object raises instead of issuing SQL (an N+1 caught in tests, not in production). "raise_on_sql"
+# rather than "raise" so a parent already in the session (its row needs no query) can be read.
+# Queries say what they need with the option sets in `loading.py`.
+NO_SQL = "raise_on_sql"
+
+CASE_TYPES = {
+    "early_help": "Early help",
+    "child_in_need": "Child in need",
+    "child_protection": "Child protection",
+    "child_in_care": "Child in care",
+    "care_leaver": "Care leaver",
+}
+
+def case_type_key(label: str | None) -> str | None:
+    """The key of a case type's label, as the report filters give it (None if there is none)."""
+    return next((key for key, name in CASE_TYPES.items() if name == label), None)
+
+
+ROLE_LABELS = {
+    "is_auditor": "Auditor",
+    "is_senior_manager": "Senior manager",
+    "is_qa_lead": "QA lead",
+    "is_leadership": "Leadership",
+}
+
+
+class Team(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    # Told, with the QA lead, when the team's audits are well overdue.
+    senior_manager_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic locking of a rename
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_auditor: Mapped[bool] = mapped_column(default=True)
+    is_senior_manager: Mapped[bool] = mapped_column(default=False)
+    is_qa_lead: Mapped[bool] = mapped_column(default=False)
+    is_leadership: Mapped[bool] = mapped_column(default=False)
+    # Named to avoid UserMixin's is_active property, which reads it.
+    active: Mapped[bool] = mapped_column(default=True)
+    # The most audits (as A or B) a month this person is allocated; None: no limit.
+    max_audits_per_month: Mapped[int | None]
+    # Told when this person's work is overdue, or a reminder cannot reach them (away).
+    line_manager_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Optimistic locking of the person form: a stale form must not undo a deactivation or a role.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    team: Mapped[Team] = relationship(foreign_keys=[team_id], lazy=NO_SQL)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [label for attr, label in ROLE_LABELS.items() if getattr(self, attr)]
+
+
+class Case(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    case_type: Mapped[str] = mapped_column(String(20))
+    manager_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    open_date: Mapped[date]
+    closed_date: Mapped[date | None]
+    # Equality fields, used only for the fairness breakdowns of the monthly summary.
+    age_band: Mapped[str | None] = mapped_column(String(40))
+    gender: Mapped[str | None] = mapped_column(String(40))
+    ethnicity: Mapped[str | None] = mapped_column(String(80))
+    disability: Mapped[str | None] = mapped_column(String(40))
+
+    team: Mapped[Team] = relationship(lazy=NO_SQL)
+    manager: Mapped[User] = relationship(lazy=NO_SQL)
+
+    @property
+    def case_type_label(self) -> str:
+        return CASE_TYPES[self.case_type]
+
+
+class Cycle(db.Model):
+    """A month's random sample, or a targeted (thematic) audit of hand-picked cases."""
+
+    # One open random cycle per month; a cancelled one stays on record and the month can be opened again.
+    __table_args__ = (Index("uq_cycle_month_open", "month", unique=True,
+                            sqlite_where=text("cancelled_at IS NULL AND kind = 'random'"),
+                            postgresql_where=text("cancelled_at IS NULL AND kind = 'random'")),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    seed: Mapped[int | None] = mapped_column(BigInteger)
+    per_team: Mapped[int] = mapped_column(default=2)
+    lookback_months: Mapped[int] = mapped_column(default=12)
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    opened_at: Mapped[datetime]
+    sampled_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(10), default="random", server_default="random")  # or "targeted"
+    title: Mapped[str | None] = mapped_column(String(120))  # a targeted audit's theme
+    domains: Mapped[str | None] = mapped_column(String(200))  # the domains judged, comma-separated; None: all
+    questions: Mapped[str | None] = mapped_column(Text)  # a targeted audit's own questions, one per line
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic locking of its design
+
+    @property
+    def domain_keys(self) -> list[str]:
+        return self.domains.split(",") if self.domains else list(DOMAINS)
+
+    @property
+    def extra_questions(self) -> list[str]:
+        return [q for q in (self.questions or "").splitlines() if q.strip()]
+
+    @property
+    def is_targeted(self) -> bool:
+        return self.kind == "targeted"
+
+
+class Audit(db.Model):
+    """One sampled case in one month: its allocation, two reviews, moderation and sign-off."""
+
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "case_id"),
+        # Each person's lists: their audits still open, among ten years of signed-off ones.
+        Index("ix_audit_auditor_a_id_signed_off_at", "auditor_a_id", "signed_off_at"),
+        Index("ix_audit_auditor_b_id_signed_off_at", "auditor_b_id", "signed_off_at"),
+        Index("ix_audit_moderator_id_signed_off_at", "moderator_id", "signed_off_at"),
+        # A month's audits in order, a page at a time: without it PostgreSQL walks every audit
+        # ever sampled by id to find the latest month's first 25.
+        Index("ix_audit_cycle_id_id", "cycle_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)  # the sample's look-back
+    auditor_a_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    auditor_b_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    allocated_at: Mapped[datetime]
+    auditor_due: Mapped[date]
+    moderation_due: Mapped[date | None]
+    descriptor_version: Mapped[str | None] = mapped_column(String(200))
+
+    withdrawal_reason: Mapped[str | None] = mapped_column(String(40))
+    withdrawal_note: Mapped[str | None] = mapped_column(Text)
+    withdrawal_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    withdrawal_requested_at: Mapped[datetime | None] = mapped_column(index=True)
+    withdrawal_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    withdrawn_at: Mapped[datetime | None]
+    replacement_for_id: Mapped[int | None] = mapped_column(ForeignKey("audit.id"))
+
+    key_issues_a: Mapped[str | None] = mapped_column(String(10))
+    key_issues_b: Mapped[str | None] = mapped_column(String(10))
+    feedback_a: Mapped[str | None] = mapped_column(Text)
+    feedback_b: Mapped[str | None] = mapped_column(Text)
+    signed_off_at: Mapped[datetime | None] = mapped_column(index=True)  # live audits: the QA lead's lists
+    signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Optimistic locking of the moderation form and of the allocation form, each moved on by its save.
+    moderation_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    allocation_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The theme tags of each role: one counter a role, so a conflict never reveals the other auditor's save.
+    tags_version_a: Mapped[int] = mapped_column(default=0, server_default="0")
+    tags_version_b: Mapped[int] = mapped_column(default=0, server_default="0")
+    tags_version_m: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    cycle: Mapped[Cycle] = relationship(lazy=NO_SQL)
+    case: Mapped[Case] = relationship(lazy=NO_SQL)
+    auditor_a: Mapped[User] = relationship(foreign_keys=[auditor_a_id], lazy=NO_SQL)
+    auditor_b: Mapped[User] = relationship(foreign_keys=[auditor_b_id], lazy=NO_SQL)
+    moderator: Mapped[User] = relationship(foreign_keys=[moderator_id], lazy=NO_SQL)
+    reviews: Mapped[list["Review"]] = relationship(
+        back_populates="audit", lazy=NO_SQL, order_by="Review.role"
+    )
+    moderated_grades: Mapped[list["ModeratedGrade"]] = relationship(lazy=NO_SQL)
+    concerns: Mapped[list["Concern"]] = relationship(
+        back_populates="audit", lazy=NO_SQL, order_by="Concern.id"
+    )
+
+    def review(self, role: str) -> "Review | None":
+        return next((r for r in self.reviews if r.role == role), None)
+
+    def auditor(self, role: str) -> User:
+        return self.auditor_a if role == "A" else self.auditor_b
+
+    def role_of(self, user) -> str | None:
+        if user.id == self.auditor_a_id:
+            return "A"
+        if user.id == self.auditor_b_id:
+            return "B"
+        return None
+
+    @property
+    def both_submitted(self) -> bool:
+        return sum(1 for r in self.reviews if r.submitted_at) == 2
+
+    @property
+    def second_submitted_at(self) -> datetime | None:
+        return max(r.submitted_at for r in self.reviews) if self.both_submitted else None
+
+    @property
+    def open_concerns(self) -> list["Concern"]:
+        return [c for c in self.concerns if c.acknowledged_at is None]
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def is_live(self) -> bool:
+        """Still in the month's sample (of a month not cancelled) and not yet signed off."""
+        return not self.is_withdrawn and self.signed_off_at is None and self.cycle.cancelled_at is None
+
+    @property
+    def status(self) -> str:
+        return status_of(self.withdrawn_at, self.withdrawal_requested_at, self.signed_off_at,
+                         started=len(self.reviews), submitted=sum(1 for r in self.reviews if r.submitted_at))
+
+    def moderated_grade(self, domain: str) -> "ModeratedGrade | None":
+        return next((g for g in self.moderated_grades if g.domain == domain), None)
+
+    def is_late(self, role: str, today: date) -> bool:
+        """This auditor is past the due date without submitting."""
+        review = self.review(role)
+        return is_late(self.is_live, self.auditor_due, bool(review and review.submitted_at), today)
+
+    def is_overdue(self, today: date) -> bool:
+        submitted = {r.role for r in self.reviews if r.submitted_at}
+        return is_overdue(self.is_live, self.auditor_due, self.moderation_due, submitted, today)
+
+
+# An audit's state as plain functions of its columns, so the monthly figures (which read columns,
+# not objects) and the audit's own pages agree. `worklists.status_columns` says the same in SQL.
+def status_of(withdrawn_at, withdrawal_requested_at, signed_off_at, started: int, submitted: int) -> str:
+    if withdrawn_at:
+        return "Withdrawn"
+    if withdrawal_requested_at:
+        return "Withdrawal requested"
+    if signed_off_at:
+        return "Moderated"
+    if submitted == 2:
+        return "Ready for moderation"
+    if started:
+        return "In progress"
+    return "Allocated"
+
+
+def is_late(live: bool, auditor_due: date, submitted: bool, today: date) -> bool:
+    return live and today > auditor_due and not submitted
+
+
+def is_overdue(live: bool, auditor_due: date, moderation_due: date | None, submitted_roles: set[str],
+               today: date) -> bool:
+    if not live:
+        return False
+    if len(submitted_roles) < 2:
+        return any(is_late(live, auditor_due, role in submitted_roles, today) for role in "AB")
+    return moderation_due is not None and today > moderation_due
+
+
+class Review(db.Model):
+    """One auditor's audit of the case: auditor A's or auditor B's."""
+
+    __table_args__ = (UniqueConstraint("audit_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"))
+    role: Mapped[str] = mapped_column(String(1))  # "A" or "B"
+    overall_grade: Mapped[int | None]
+    working_well: Mapped[str | None] = mapped_column(Text)
+    needs_to_change: Mapped[str | None] = mapped_column(Text)
+    safeguarding_concern: Mapped[str | None] = mapped_column(String(3))  # "yes" / "no"
+    safeguarding_details: Mapped[str | None] = mapped_column(Text)
+    descriptor_version: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+    # Optimistic locking: each save moves it on; a form opened at an older version is a conflict,
+    # and SQLAlchemy refuses an UPDATE whose row moved on between reading and writing.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    audit: Mapped[Audit] = relationship(back_populates="reviews", lazy=NO_SQL)
+    grades: Mapped[list["ReviewGrade"]] = relationship(
+        lazy=NO_SQL, cascade="all, delete-orphan"
+    )
+
+    def grade_for(self, domain: str) -> "ReviewGrade | None":
+        return next((g for g in self.grades if g.domain == domain), None)
+
+    def grade_value(self, domain: str) -> int | None:
+        """The grade for a domain or for "overall"."""
+        if domain == "overall":
+            return self.overall_grade
+        row = self.grade_for(domain)
+        return row.grade if row else None
+
+
+class ReviewGrade(db.Model):
+    __table_args__ = (UniqueConstraint("review_id", "domain"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id"))
+    domain: Mapped[str] = mapped_column(String(20))
+    grade: Mapped[int | None]
+    evidence: Mapped[str | None] = mapped_column(Text)
+    impact: Mapped[str | None] = mapped_column(Text)
+
+
+class ModeratedGrade(db.Model):
+    __table_args__ = (UniqueConstraint("audit_id", "domain"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"))
+    domain: Mapped[str] = mapped_column(String(20))  # a domain key or "overall"
+    grade: Mapped[int | None]
+    rationale: Mapped[str | None] = mapped_column(Text)
+
+
+class Concern(db.Model):
+    """An immediate safeguarding concern: open until someone records the response."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"), index=True)
+    raised_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    raised_at: Mapped[datetime]
+    details: Mapped[str] = mapped_column(Text)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    acknowledged_at: Mapped[datetime | None]
+    response: Mapped[str | None] = mapped_column(Text)
+
+    audit: Mapped[Audit] = relationship(back_populates="concerns", lazy=NO_SQL)
+    raised_by: Mapped[User] = relationship(foreign_keys=[raised_by_id], lazy=NO_SQL)
+    acknowledged_by: Mapped[User | None] = relationship(
+        foreign_keys=[acknowledged_by_id], lazy=NO_SQL
+    )
+
+
+class Event(db.Model):
+    """Append-only history: who did what, when, with the value before and after."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # None: command line
+    audit_id: Mapped[int | None] = mapped_column(ForeignKey("audit.id"), index=True)
+    # Set for entries about one auditor's review, so blind review covers the history too.
+    review_role: Mapped[str | None] = mapped_column(String(1))
+    action: Mapped[str] = mapped_column(String(120))
+    field: Mapped[str | None] = mapped_column(String(120))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    # Chained to the entry before it: history_chain.py seals it as it is written.
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+    user: Mapped[User | None] = relationship(lazy=NO_SQL)
+    audit: Mapped[Audit | None] = relationship(lazy=NO_SQL)
+
+
+@event.listens_for(Event, "before_update")
+@event.listens_for(Event, "before_delete")
+def _history_is_append_only(mapper, connection, target):
+    raise ValueError("The audit history is append-only")
+
+
+
+# The other records, by what they hold.
+from .work import FormStash, ImportJob  # noqa: E402,F401
+from .security import HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402,F401
+from .findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag  # noqa: E402,F401
+from .families import FamilyAnswer, FamilyContact, FamilyFeedback  # noqa: E402,F401
+from .messages import Absence, ClosureDay, SentMessage  # noqa: E402,F401

@@ -1,0 +1,66 @@
+"""Records that keep the service secure: signed-in sessions, sign-in attempts and who read what."""
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+class UserSession(db.Model):
+    """A signed-in session, held on the server so that signing out, the idle and absolute limits
+    and deactivation end it at once. The browser's signed cookie holds only a random token,
+    stored here as its SHA-256 (a copy of this table does not let anyone sign in)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    started_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    # signed out, idle, expired, deactivated
+    ended_reason: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(String(45))
+    method: Mapped[str] = mapped_column(String(20), default="password")  # password, single sign-on
+
+
+class SignInAttempt(db.Model):
+    """Every sign-in try, counted in the database so every web worker shares the limits."""
+
+    __table_args__ = (
+        Index("ix_sign_in_attempt_email_at", "email", "at"),
+        Index("ix_sign_in_attempt_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    email: Mapped[str] = mapped_column(String(254))  # as typed, lower-cased
+    address: Mapped[str] = mapped_column(String(45))
+    succeeded: Mapped[bool]
+
+
+class ReadRecord(db.Model):
+    """Who opened which audit or downloaded which export, and when. Kept apart from the history
+    so that reading never changes the figures' cache key (the history's newest id)."""
+
+    __table_args__ = (Index("ix_read_record_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    audit_id: Mapped[int | None] = mapped_column(ForeignKey("audit.id"), index=True)
+    what: Mapped[str] = mapped_column(String(200))  # "Audit", or the export's name and month
+
+    user: Mapped["User"] = relationship(lazy="raise_on_sql")  # noqa: F821
+    audit: Mapped["Audit | None"] = relationship(lazy="raise_on_sql")  # noqa: F821
+
+
+class HistoryPurge(db.Model):
+    """Present only inside a purge's transaction. On PostgreSQL the append-only triggers let
+    changes through only in the transaction that wrote the row (`txid`), and the application's
+    role may not write here; on SQLite they ask the purge's own connection (retention.py)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime]
+    txid: Mapped[int | None] = mapped_column(BigInteger)

@@ -1,0 +1,42 @@
+"""The service's own work in progress: case-list imports running in the background, and forms
+kept for people whose session ended while they typed."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+class ImportJob(db.Model):
+    """An uploaded case list being checked and imported in the background, with its progress,
+    so a county-sized file never holds a web worker past its timeout."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    # The file itself, so whichever machine runs the job can read it; emptied once imported.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued, running, done, failed
+    rows_done: Mapped[int] = mapped_column(default=0)
+    rows_total: Mapped[int | None]
+    added: Mapped[int | None]
+    updated: Mapped[int | None]
+    problems: Mapped[str | None] = mapped_column(Text)  # one per line, the first 100
+    problem_count: Mapped[int | None]
+    finished_at: Mapped[datetime | None]
+    # Moved on with every step of progress: a job "running" whose heartbeat stopped lost its worker.
+    heartbeat_at: Mapped[datetime | None]
+
+
+class FormStash(db.Model):
+    """What someone typed into a form when their session had ended, kept for them to sign in again
+    and carry on. Tied to the browser by a cookie holding the key; taken once; kept 24 hours."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    path: Mapped[str] = mapped_column(String(500))
+    data: Mapped[str] = mapped_column(Text)  # JSON: field name -> list of values
+    created_at: Mapped[datetime]

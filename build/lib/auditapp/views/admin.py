@@ -1,0 +1,241 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from .. import permissions
+from ..conflicts import Conflict
+from ..access import allow, allow_blueprint
+from ..errors import RuleError
+from ..extensions import db
+from ..finding_forms import parse_day
+from .. import clock
+from ..closures import add_closure_day, days_off_ahead, remove_closure_day
+from ..workdays import REGIONS, region
+from ..forms import AbsenceForm, ClosureDayForm, PersonForm, TeamForm, UploadForm
+from ..history import recent_activity
+from ..imports.table import ImportFailed
+from ..imports.users import read_people
+from ..loading import PERSON_ROW
+from ..models import ROLE_LABELS, Absence, ClosureDay, Team, User
+from ..paging import paginate, requested_page
+from ..reads import recent_reads
+from ..people import (absences_of, add_absence, apply_people, create_team, remove_absence, rename_team, save_user,
+                      set_password, set_workload)
+from . import form_posted, refused_as_stale, show_rule_error
+
+bp = Blueprint("admin", __name__, url_prefix="/people")
+PEOPLE_PAGE = 50
+ACTIVITY_PAGE = 100
+
+
+allow_blueprint(bp, permissions.can_manage)
+
+
+@bp.route("/", methods=["GET", "POST"])
+def people():
+    form = UploadForm()
+    problems = []
+    if form_posted(form):
+        try:
+            rows = read_people(form.file.data.stream, form.file.data.filename)
+            added, updated = apply_people(current_user, rows)
+            db.session.commit()
+        except ImportFailed as failure:
+            db.session.rollback()
+            problems = failure.lines()
+            form.file.errors = ["The file has problems: nothing was imported. Correct the rows listed."]
+        except RuleError as error:
+            show_rule_error(form, error)
+            form.file.errors = [error.message]
+        else:
+            flash(f"People imported: {added} added, {updated} updated", "success")
+            return redirect(url_for("admin.people"))
+    search = (request.args.get("q") or "").strip()
+    query = select(User).options(*PERSON_ROW).order_by(User.name, User.id)
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(or_(func.lower(User.name).like(pattern), func.lower(User.email).like(pattern)))
+    return render_template("admin/people.html", page=paginate(query, PEOPLE_PAGE), search=search, form=form,
+                           problems=problems)
+
+
+def _person_form(user: User | None) -> PersonForm:
+    form = PersonForm(obj=user)
+    form.team.choices = [("", "Select a team")] + [
+        (str(t.id), t.name) for t in db.session.scalars(select(Team).order_by(Team.name))]
+    form.line_manager.choices = [("", "None")] + [
+        (str(i), name) for i, name in db.session.execute(
+            select(User.id, User.name).where(User.active.is_(True), User.id != getattr(user, "id", None))
+            .order_by(User.name))]
+    if user and not form.is_submitted():
+        form.team.data = str(user.team_id)
+        form.roles.data = [attr for attr in ROLE_LABELS if getattr(user, attr)]
+        form.line_manager.data = str(user.line_manager_id or "")
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+def person(user_id: int | None = None):
+    # populate_existing: the person may be the one signed in, already loaded without their team.
+    user = db.session.get(User, user_id, options=PERSON_ROW, populate_existing=True) if user_id else None
+    if user_id and user is None:
+        abort(404)
+    form = _person_form(user)
+    if form_posted(form):
+        team = db.session.get(Team, int(form.team.data))
+        try:
+            saved = save_user(current_user, user, name=form.name.data, email=form.email.data, team=team,
+                              roles=set(form.roles.data or []), active=form.active.data,
+                              expected_version=form.opened_at()[0])
+            if form.password.data:
+                set_password(current_user, saved, form.password.data, keep_session=session.get("sid"))
+            manager = db.session.get(User, int(form.line_manager.data)) if (form.line_manager.data or "").isdigit() else None
+            set_workload(current_user, saved, form.max_audits_per_month.data, manager)
+            db.session.commit()
+        except Conflict as conflict:
+            db.session.rollback()
+            user = db.session.get(User, user_id, options=PERSON_ROW, populate_existing=True)
+            refused_as_stale(form, conflict, user.version)
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(f"{saved.name} has been saved", "success")
+            return redirect(url_for("admin.people"))
+    return render_template("admin/person.html", form=form, user=user, absence_form=AbsenceForm(),
+                           absences=absences_of(user) if user else [])
+
+
+@bp.route("/<int:user_id>/absences", methods=["POST"])
+def absence(user_id: int):
+    user = db.session.get(User, user_id, options=PERSON_ROW) or abort(404)
+    form = AbsenceForm()
+    if form_posted(form):
+        try:
+            add_absence(current_user, user, _day(form.starts_on.data), _day(form.ends_on.data), form.reason.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash("Period away recorded: no audits are allocated and no reminders sent to them then", "success")
+            return redirect(url_for("admin.person", user_id=user.id))
+    return render_template("admin/person.html", form=_person_form(user), user=user, absence_form=form,
+                           absences=absences_of(user))
+
+
+@bp.route("/<int:user_id>/absences/<int:absence_id>/remove", methods=["POST"])
+def remove_absence_view(user_id: int, absence_id: int):
+    user = db.session.get(User, user_id, options=PERSON_ROW) or abort(404)
+    found = db.session.get(Absence, absence_id)
+    if found is None or found.user_id != user.id:
+        abort(404)
+    version = request.form.get("version", "")
+    try:
+        remove_absence(current_user, found, user, int(version) if version.isdigit() else None)
+    except Conflict:
+        db.session.rollback()
+        flash("This period away was changed after you opened the page: nothing was removed. Check it, "
+              "then remove it again.", "info")
+        return redirect(url_for("admin.person", user_id=user.id))
+    db.session.commit()
+    flash("Period away removed", "success")
+    return redirect(url_for("admin.person", user_id=user.id))
+
+
+def _day(text: str | None):
+    try:
+        return parse_day(text)
+    except ValueError:
+        return None
+
+
+@bp.route("/closure-days", methods=["GET", "POST"])
+def closure_days():
+    form = ClosureDayForm()
+    if form_posted(form):
+        try:
+            closure = add_closure_day(current_user, _day(form.day.data), form.reason.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(f"{closure.day:%A %-d %B %Y} added as a closure day: no deadline falls on it", "success")
+            return redirect(url_for("admin.closure_days"))
+    return render_template("admin/closure_days.html", form=form, days_off=days_off_ahead(clock.today()),
+                           region_name=REGIONS[region()])
+
+
+@bp.route("/closure-days/<int:closure_id>/remove", methods=["POST"])
+def remove_closure_day_view(closure_id: int):
+    closure = db.session.get(ClosureDay, closure_id) or abort(404)
+    day = closure.day
+    remove_closure_day(current_user, closure)
+    db.session.commit()
+    flash(f"{day:%A %-d %B %Y} is a working day again", "success")
+    return redirect(url_for("admin.closure_days"))
+
+
+@bp.route("/teams", methods=["GET", "POST"])
+def teams():
+    form = TeamForm()
+    if form_posted(form):
+        try:
+            team = create_team(current_user, form.name.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(f"Team {team.name} added", "success")
+            return redirect(url_for("admin.teams"))
+    rows = db.session.execute(
+        select(Team, func.count(User.id)).outerjoin(User, User.team_id == Team.id)
+        .group_by(Team.id).order_by(Team.name))
+    return render_template("admin/teams.html", form=form, teams=list(rows))
+
+
+@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
+def team(team_id: int):
+    team = db.session.get(Team, team_id)
+    if team is None:
+        abort(404)
+    form = TeamForm(obj=team)
+    form.submit.label.text = "Save"
+    if form_posted(form):
+        try:
+            rename_team(current_user, team, form.name.data, form.opened_at()[0])
+            db.session.commit()
+        except Conflict as conflict:
+            db.session.rollback()
+            team = db.session.get(Team, team_id, populate_existing=True)
+            refused_as_stale(form, conflict, team.version)
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(f"Team renamed to {team.name}", "success")
+            return redirect(url_for("admin.teams"))
+    return render_template("admin/team.html", form=form, team=team)
+
+
+@bp.route("/activity")
+@allow(permissions.can_read_activity)
+def activity():
+    page, rows, older = _newest_first(recent_activity())
+    return render_template("admin/activity.html", events=rows, page=page, older=older)
+
+
+@bp.route("/reads")
+@allow(permissions.can_read_activity)
+def reads():
+    search = request.args.get("q", "")[:100]
+    page, rows, older = _newest_first(recent_reads(search))
+    return render_template("admin/reads.html", reads=rows, page=page, older=older, search=search)
+
+
+def _newest_first(query) -> tuple[int, list, bool]:
+    """(page number, its rows, whether an older page exists). No total: counting the whole log on
+    every view would cost more than the page; one row past the page says whether there is more."""
+    page = requested_page()
+    rows = list(db.session.scalars(query.limit(ACTIVITY_PAGE + 1).offset((page - 1) * ACTIVITY_PAGE)))
+    if not rows and page > 1:
+        abort(404)
+    return page, rows[:ACTIVITY_PAGE], len(rows) > ACTIVITY_PAGE

@@ -1,0 +1,28 @@
+"""GOV.UK Frontend's fonts-free assets, served by the app itself: no CDN on a closed council network."""
+
+from flask import Blueprint, send_from_directory
+
+from ..access import public
+from ..config import ROOT
+
+bp = Blueprint("assets", __name__)
+FRONTEND = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+
+
+@bp.route("/assets/<path:filename>")
+@public
+def asset(filename: str):
+    return send_from_directory(FRONTEND / "assets", filename, max_age=3600)
+
+
+@bp.route("/assets/js/govuk-frontend.min.js")
+@public
+def frontend_js():
+    return send_from_directory(FRONTEND, "govuk-frontend.min.js", max_age=3600)
+
+
+@bp.route("/assets/js/app.js")
+@public
+def app_js():
+    return send_from_directory(ROOT / "auditapp" / "assets", "app.js", max_age=3600,
+                               mimetype="text/javascript")

@@ -1,0 +1,207 @@
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import actions, clock, families, notices, permissions, reaudits, replies, targeted, themes
+from ..access import allow
+from ..concerns import acknowledge_concern, raise_concern
+from ..errors import RuleError
+from ..extensions import db
+from ..forms import AcknowledgeForm, ConcernForm, ReviewForm, long_text
+from ..grading import DOMAINS, domains_judged, judgements_made
+from ..history import audit_history
+from ..models import Concern
+from ..sampling import WITHDRAWAL_REASONS
+from ..reviewing import DomainEntry, ReviewEntry, entry_from_review, problems, save_review
+from ..conflicts import Conflict, history_mark
+from . import add_field_errors, after_conflict, form_posted, posted, posted_any, show_rule_error
+
+bp = Blueprint("audits", __name__)
+
+
+@bp.route("/audits/<int:audit_id>")
+@allow(permissions.anyone_signed_in)
+def show(audit_id: int):
+    audit = permissions.get_audit(audit_id, current_user)
+    visible = [r for r in audit.reviews if permissions.can_see_review(current_user, audit, r.role)]
+    history = [e for e in audit_history(audit) if permissions.can_see_event(current_user, audit, e)]
+    found = [a for a in actions.on_audit(audit) if permissions.can_see_action(current_user, a, audit)]
+    tags = {role: kinds for role, kinds in themes.named_tags(audit).items()
+            if permissions.can_see_themes(current_user, audit, role)}
+    reaudit_of, reaudit = reaudits.links(audit)
+    family = families.shown_to(current_user, audit)
+    return render_template("audits/show.html", audit=audit, reviews=visible, history=history,
+                           actions=found, tags=tags, reaudit_of=reaudit_of, reaudit=reaudit,
+                           reply=replies.reply_for(audit), undecided=actions.undecided(audit), family=family,
+                           family_role=families.contact_role(),
+                           today=clock.today(), permissions=permissions,
+                           domains=domains_judged(audit.cycle.domain_keys),
+                           answers={r.role: targeted.answers_of(r) for r in visible} if audit.cycle.extra_questions else {},
+                           judgements=judgements_made(audit.cycle.domain_keys),
+                           reasons=WITHDRAWAL_REASONS)
+
+
+@bp.route("/audits/<int:audit_id>/review/<role>", methods=["GET", "POST"])
+@allow(permissions.anyone_signed_in)
+def review(audit_id: int, role: str):
+    audit = permissions.get_own_review(audit_id, current_user, role)
+    if not permissions.can_edit_review(current_user, audit, role):
+        # Following an old link is fine; posting to a locked audit is refused and changes nothing.
+        if request.method == "GET" and review_is_submitted(audit, role):
+            flash("This audit is submitted and can no longer be changed", "info")
+            return redirect(url_for("audits.show", audit_id=audit.id))
+        abort(403)
+    form = _review_form(audit)
+    saved = audit.review(role)
+    if not form.is_submitted():
+        _fill_form(form, entry_from_review(saved))
+        for number, answer in targeted.answers_of(saved).items():
+            form[f"extra_{number}"].data = answer
+        form.version.data, form.seen.data = _version(audit, role), history_mark(audit)
+    changes = None
+    if form_posted(form):
+        if not posted_any(form):
+            flash("Nothing was saved: the form arrived without any answers. Your audit is as you last saved it.",
+                  "info")
+            return redirect(url_for("audits.review", audit_id=audit.id, role=role))
+        entry = _entry_from_form(form, entry_from_review(saved))
+        submitting, checking = bool(form.submit.data), bool(form.check.data)
+        answers = {n: form[f"extra_{n}"].data or "" for n in range(1, len(audit.cycle.extra_questions) + 1)}
+        found = problems(entry, submitting or checking, audit.cycle.domain_keys)
+        if submitting or checking:
+            found |= targeted.missing_answers(audit, answers)
+        version, seen = form.opened_at()
+        if found:
+            add_field_errors(form, found)
+        else:
+            try:
+                saved = save_review(current_user, audit, role, entry, submit=submitting, expected_version=version)
+                if audit.cycle.extra_questions:
+                    targeted.save_answers(current_user, audit, role, saved, answers)
+                db.session.commit()
+            except Conflict as conflict:
+                audit, changes = after_conflict(form, conflict, audit_id, lambda a: _version(a, role), seen, role)
+            except RuleError as error:
+                show_rule_error(form, error)
+            else:
+                if checking:  # saved as a draft; submitting is the check page's one step
+                    return redirect(url_for("checks.review", audit_id=audit.id, role=role))
+                flash("Your audit has been submitted" if submitting else "Your draft has been saved", "success")
+                if submitting:
+                    return redirect(url_for("audits.show", audit_id=audit.id))
+                return redirect(url_for("audits.review", audit_id=audit.id, role=role))
+    return render_template("audits/review.html", audit=audit, role=role, form=form,
+                           domains=domains_judged(audit.cycle.domain_keys),
+                           descriptors=current_app.config["DESCRIPTORS"], changes=changes,
+                           family_task=families.contact_role() == role)
+
+
+def _review_form(audit) -> ReviewForm:
+    """The audit form, with a targeted audit's own questions after the domains."""
+    questions = audit.cycle.extra_questions
+    if not questions:
+        return ReviewForm(obj=None)
+    extra = {f"extra_{n}": long_text(question, limit=3000, called=f"The answer to question {n}")
+             for n, question in enumerate(questions, 1)}
+    return type("TargetedReviewForm", (ReviewForm,), extra)(obj=None)
+
+
+def _version(audit, role: str) -> int:
+    saved = audit.review(role)
+    return saved.version if saved else 0
+
+
+def review_is_submitted(audit, role) -> bool:
+    review = audit.review(role)
+    return bool(review and review.submitted_at)
+
+
+def _fill_form(form: ReviewForm, entry: ReviewEntry) -> None:
+    for key, domain in entry.domains.items():
+        form[f"{key}_grade"].data = str(domain.grade) if domain.grade else None
+        form[f"{key}_evidence"].data = domain.evidence
+        form[f"{key}_impact"].data = domain.impact
+    form.overall_grade.data = str(entry.overall_grade) if entry.overall_grade else None
+    form.working_well.data = entry.working_well
+    form.needs_to_change.data = entry.needs_to_change
+    form.safeguarding_concern.data = entry.safeguarding_concern
+    form.safeguarding_details.data = entry.safeguarding_details
+
+
+def _grade(value) -> int | None:
+    return int(value) if value else None
+
+
+def _entry_from_form(form: ReviewForm, saved: ReviewEntry) -> ReviewEntry:
+    """The saved entry with each posted answer over it: a field missing from the post keeps its value."""
+
+    def value(name: str, before, convert=lambda v: v or ""):
+        return convert(form[name].data) if posted(form[name]) else before
+
+    entry = ReviewEntry(
+        overall_grade=value("overall_grade", saved.overall_grade, _grade),
+        working_well=value("working_well", saved.working_well),
+        needs_to_change=value("needs_to_change", saved.needs_to_change),
+        safeguarding_concern=value("safeguarding_concern", saved.safeguarding_concern, lambda v: v or None),
+        safeguarding_details=value("safeguarding_details", saved.safeguarding_details),
+    )
+    for key in DOMAINS:
+        before = saved.domains[key]
+        entry.domains[key] = DomainEntry(
+            value(f"{key}_grade", before.grade, _grade),
+            value(f"{key}_evidence", before.evidence),
+            value(f"{key}_impact", before.impact),
+        )
+    return entry
+
+
+@bp.route("/audits/<int:audit_id>/concerns/new", methods=["GET", "POST"])
+@allow(permissions.anyone_signed_in)
+def new_concern(audit_id: int):
+    audit = permissions.get_audit(audit_id, current_user)
+    permissions.require(permissions.can_raise_concern(current_user, audit))
+    form = ConcernForm()
+    if form_posted(form):
+        try:
+            raise_concern(current_user, audit, form.details.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            told = notices.concern_recipients(audit, clock.today())
+            flash("The concern has been raised and these people have been emailed and can see it now: "
+                  + ", ".join(f"{person.name} ({_concern_role(person, audit)})" for person in told), "success")
+            return redirect(url_for("audits.show", audit_id=audit.id))
+    return render_template("audits/concern.html", audit=audit, form=form)
+
+
+def _concern_role(person, audit) -> str:
+    if person.id == audit.auditor_a_id:
+        return "the case-responsible manager"
+    if person.id == audit.moderator_id:
+        return "the moderator"
+    if person.is_qa_lead:
+        return "QA lead"
+    return "line manager of someone away today"
+
+
+@bp.route("/concerns/<int:concern_id>/acknowledge", methods=["GET", "POST"])
+@allow(permissions.anyone_signed_in)
+def acknowledge(concern_id: int):
+    audit_id = db.session.scalar(select(Concern.audit_id).where(Concern.id == concern_id))
+    if audit_id is None:
+        abort(404)
+    audit = permissions.get_audit(audit_id, current_user)
+    concern = next(c for c in audit.concerns if c.id == concern_id)
+    permissions.require(permissions.can_acknowledge_concern(current_user, audit))
+    form = AcknowledgeForm()
+    if form_posted(form):
+        try:
+            acknowledge_concern(current_user, concern, form.response.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash("The response to the concern has been recorded", "success")
+            return redirect(url_for("audits.show", audit_id=audit.id))
+    return render_template("audits/acknowledge.html", audit=audit, concern=concern, form=form)

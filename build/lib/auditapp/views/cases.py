@@ -1,0 +1,82 @@
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from .. import clock, jobs, permissions
+from ..access import allow_blueprint
+from ..extensions import db
+from ..forms import UploadForm
+from ..loading import CASE_ROW
+from ..models import Audit, Case, Cycle, ImportJob
+from ..paging import paginate
+from ..remembered import remembered
+from . import form_posted
+
+bp = Blueprint("cases", __name__)
+
+PAGE_SIZE = 50
+
+
+allow_blueprint(bp, permissions.can_manage)
+
+
+@bp.route("/cases", methods=["GET", "POST"])
+def index():
+    form = UploadForm()
+    if form_posted(form):
+        upload = form.file.data
+        # Checked and imported in the background: a county's list takes longer than a web request may.
+        job = ImportJob(filename=upload.filename, content=upload.read(), created_by_id=current_user.id,
+                        created_at=clock.now(), status="queued", rows_done=0)
+        db.session.add(job)
+        db.session.commit()
+        jobs.import_case_list(job.id)
+        return redirect(url_for("cases.import_progress", job_id=job.id))
+    search = (request.args.get("q") or "").strip()
+    query = select(Case).options(*CASE_ROW).order_by(Case.reference)
+    if search:
+        query = query.where(func.upper(Case.reference).contains(search.upper(), autoescape=True))
+    # The register's size, remembered until the data changes (an import is recorded in the history):
+    # counting 60,000 rows costs PostgreSQL milliseconds on every page of the register.
+    registered = remembered("register size", None, lambda: db.session.scalar(select(func.count(Case.id))))
+    page = paginate(query, PAGE_SIZE, total=None if search else registered)
+    return render_template("cases/index.html", form=form, search=search, page=page, registered=registered,
+                           audits=audits_of_cases([case.id for case in page.items]))
+
+
+def audits_of_cases(case_ids: list[int]) -> dict[int, list]:
+    """Each listed case's audits, newest month first, in one statement: the register links to them."""
+    found: dict[int, list] = {}
+    for case_id, audit_id, month, title in db.session.execute(
+            select(Audit.case_id, Audit.id, Cycle.month, Cycle.title).join(Cycle, Cycle.id == Audit.cycle_id)
+            .where(Audit.case_id.in_(case_ids), Cycle.cancelled_at.is_(None))
+            .order_by(Cycle.month.desc(), Audit.id)):
+        found.setdefault(case_id, []).append((audit_id, month, title))
+    return found
+
+
+def _job(job_id: int) -> ImportJob:
+    job = db.session.get(ImportJob, job_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.route("/cases/imports/<int:job_id>")
+def import_progress(job_id: int):
+    job = _job(job_id)
+    form = UploadForm() if job.status == "failed" else None
+    if form is not None:
+        form.file.errors = [f"The file has {job.problem_count:,} problems: nothing was imported. "
+                            "Correct the rows listed and upload it again."
+                            if job.problem_count != 1 else
+                            "The file has a problem: nothing was imported. Correct it and upload it again."]
+    return render_template("cases/import.html", job=job, form=form,
+                           problems=(job.problems or "").splitlines())
+
+
+@bp.route("/cases/imports/<int:job_id>.json")
+def import_status(job_id: int):
+    """What the progress page polls, so its live region can say how far the import has got."""
+    job = _job(job_id)
+    return jsonify(status=job.status, rows_done=job.rows_done, rows_total=job.rows_total)

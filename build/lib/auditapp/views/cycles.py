@@ -1,0 +1,201 @@
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import clock, permissions, reads, worklists
+from ..access import allow
+from ..allocation import allocation_problems, audits_this_month, change_allocation
+from ..errors import RuleError
+from ..exports.allocation import allocation_csv
+from ..extensions import db
+from ..forms import (AllocationForm, CancelCycleForm, DrawSampleForm, OpenCycleForm, WithdrawalDecisionForm,
+                     WithdrawalForm)
+from ..loading import PERSON_ROW
+from ..models import Audit, Cycle, User
+from ..paging import paginate
+from ..sampling import (WITHDRAWAL_REASONS, cancel_cycle, decide_withdrawal, draw_sample, month_label, next_month_to_open,
+                        open_cycle, open_cycle_for, openable_months, request_withdrawal)
+from ..conflicts import Conflict, history_mark
+from . import after_conflict, form_posted, posted, posted_any, show_rule_error
+
+bp = Blueprint("cycles", __name__)
+CYCLES_PER_PAGE = 12
+AUDITS_PER_PAGE = 25
+
+
+def _cycle(month: str) -> Cycle:
+    """The month's open cycle, or else the latest cancelled one (shown as cancelled), or 404."""
+    cycle = open_cycle_for(month) or db.session.scalar(
+        select(Cycle).where(Cycle.month == month, Cycle.kind == "random").order_by(Cycle.cancelled_at.desc()).limit(1))
+    if cycle is None:
+        abort(404)
+    return cycle
+
+
+@bp.route("/cycles")
+@allow(permissions.can_manage)
+def index():
+    page = paginate(worklists.cycles_newest_first(), CYCLES_PER_PAGE)
+    return render_template("cycles/index.html", page=page,
+                           overviews=worklists.cycle_overviews(page.items, clock.today()))
+
+
+@bp.route("/cycles/new", methods=["GET", "POST"])
+@allow(permissions.can_manage)
+def new():
+    form = OpenCycleForm()
+    if not form.is_submitted():
+        form.month.data = next_month_to_open(clock.today())
+        form.per_team.data = current_app.config["SAMPLE_PER_TEAM"]
+    if form_posted(form):
+        try:
+            cycle = open_cycle(current_user, form.month.data, form.per_team.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(f"The cycle for {cycle.month} is open. Draw the sample next.", "success")
+            return redirect(url_for("cycles.show", month=cycle.month))
+    first, last = openable_months(clock.today())
+    return render_template("cycles/new.html", form=form, first=month_label(first), last=month_label(last))
+
+
+@bp.route("/cycles/<month>/cancel", methods=["GET", "POST"])
+@allow(permissions.can_manage)
+def cancel(month: str):
+    cycle = _cycle(month)
+    if cycle.cancelled_at is not None:
+        abort(404)
+    form = CancelCycleForm()
+    if form_posted(form):
+        try:
+            cancel_cycle(current_user, cycle, form.reason.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(f"The cycle for {month} is cancelled: its audits are off everyone's lists", "success")
+            return redirect(url_for("cycles.index"))
+    return render_template("cycles/cancel.html", cycle=cycle, form=form)
+
+
+@bp.route("/cycles/<month>", methods=["GET", "POST"])
+@allow(permissions.can_manage)
+def show(month: str):
+    cycle = _cycle(month)
+    form = DrawSampleForm()
+    if cycle.sampled_at is None and cycle.cancelled_at is None and form_posted(form):
+        try:
+            audits = draw_sample(current_user, cycle, form.seed.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(f"{len(audits)} cases sampled and allocated with draw number {cycle.seed}", "success")
+            return redirect(url_for("cycles.show", month=cycle.month))
+    today = clock.today()
+    reads.note(f"Month {cycle.month}: its sampled cases")
+    return render_template("cycles/show.html", overview=worklists.cycle_overviews([cycle], today)[0],
+                           page=paginate(worklists.cycle_audits(cycle), AUDITS_PER_PAGE), form=form, today=today)
+
+
+@bp.route("/cycles/<month>/allocation.csv")
+@allow(permissions.can_manage)
+def allocation_download(month: str):
+    audits = db.session.scalars(worklists.cycle_audits(_cycle(month)).where(Audit.withdrawn_at.is_(None)))
+    reads.note(f"Allocation for {month} (CSV)")
+    return Response(allocation_csv(audits), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="allocation-{month}.csv"'})
+
+
+@bp.route("/audits/<int:audit_id>/allocation", methods=["GET", "POST"])
+@allow(permissions.can_manage)
+def allocation(audit_id: int):
+    audit = permissions.get_audit(audit_id, current_user)
+    people = list(db.session.scalars(
+        select(User).options(*PERSON_ROW).where(User.active.is_(True)).order_by(User.name)))
+    form = AllocationForm()
+    load = audits_this_month(audit)
+
+    def this_month(user) -> str:
+        return f"{load[user.id]} {'audit' if load[user.id] == 1 else 'audits'} this month"
+
+    # Only people the independence rules allow are offered (the rule still checks what is posted).
+    form.auditor_b.choices = [("", "Select a manager")] + [
+        (str(u.id), f"{u.name} ({u.team.name}), {this_month(u)}") for u in people
+        if u.is_auditor and u.team_id != audit.case.team_id and u.id != audit.auditor_a_id]
+    form.moderator.choices = [("", "Select a senior manager")] + [
+        (str(u.id), f"{u.name}, {this_month(u)}") for u in people if u.is_senior_manager and u.id != audit.auditor_a_id]
+    if not form.is_submitted():
+        form.auditor_b.data, form.moderator.data = str(audit.auditor_b_id), str(audit.moderator_id)
+        form.version.data, form.seen.data = audit.allocation_version, history_mark(audit)
+    changes = None
+    if form.is_submitted() and not posted_any(form):
+        flash("Nothing was saved: the form arrived without any answers. The allocation is as it was.", "info")
+        return redirect(url_for("cycles.allocation", audit_id=audit.id))
+    if form_posted(form):
+        chosen = {u.id: u for u in people}
+        # A field missing from the post keeps the current choice.
+        auditor_b = chosen.get(int(form.auditor_b.data or 0)) if posted(form.auditor_b) else audit.auditor_b
+        moderator = chosen.get(int(form.moderator.data or 0)) if posted(form.moderator) else audit.moderator
+        version, seen = form.opened_at()
+        try:
+            change_allocation(current_user, audit, auditor_b, moderator, version, reason=form.reason.data or "",
+                              discard_draft=bool(form.discard_draft.data))
+            db.session.commit()
+        except Conflict as conflict:
+            audit, changes = after_conflict(form, conflict, audit_id, lambda a: a.allocation_version, seen,
+                                            actions={"Allocation changed"})
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash("The allocation has been saved, and the people it changes for have been told", "success")
+            return redirect(url_for("audits.show", audit_id=audit.id))
+    return render_template("cycles/allocation.html", audit=audit, form=form, changes=changes,
+                           rules=allocation_problems, has_draft_b=bool(audit.review("B")))
+
+
+@bp.route("/audits/<int:audit_id>/withdraw", methods=["GET", "POST"])
+@allow(permissions.can_request_withdrawal)
+def withdraw(audit_id: int):
+    audit = permissions.get_audit(audit_id, current_user)
+    form = WithdrawalForm()
+    if form_posted(form):
+        try:
+            request_withdrawal(current_user, audit, form.reason.data, form.note.data or "")
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash("Withdrawal requested. Another senior manager must approve it.", "success")
+            return redirect(url_for("audits.show", audit_id=audit.id))
+    return render_template("cycles/withdraw.html", audit=audit, form=form)
+
+
+@bp.route("/audits/<int:audit_id>/withdrawal", methods=["GET", "POST"])
+@allow(permissions.anyone_signed_in)
+def decide(audit_id: int):
+    audit = permissions.get_audit(audit_id, current_user)
+    permissions.require(permissions.can_approve_withdrawal(current_user, audit),
+                        "A senior manager other than the one who asked must decide on a withdrawal.")
+    if not audit.withdrawal_requested_at or audit.withdrawn_at:
+        abort(404)
+    form = WithdrawalDecisionForm()
+    if form_posted(form):
+        try:
+            replacement = decide_withdrawal(current_user, audit, form.decision.data == "approve")
+            if form.decision.data == "refuse":
+                message, category = "Withdrawal refused: the case stays in the sample", "success"
+            elif replacement:
+                message, category = (f"Case withdrawn. Replacement case {replacement.case.reference} drawn "
+                                     "and allocated.", "success")
+            else:
+                message, category = "Case withdrawn. No other eligible case in the team could replace it.", "info"
+            target = replacement.id if replacement else audit.id
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(message, category)
+            return redirect(url_for("audits.show", audit_id=target))
+    return render_template("cycles/decide.html", audit=audit, form=form, reasons=WITHDRAWAL_REASONS)

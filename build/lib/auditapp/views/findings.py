@@ -1,0 +1,204 @@
+"""Actions from audits: propose, confirm, remove, record progress, mark done, verify, and the lists."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import actions, clock, permissions, reads
+from ..access import allow
+from ..conflicts import Conflict
+from ..errors import RuleError
+from ..extensions import db
+from ..finding_forms import ActionForm, ProgressForm, RemoveActionForm, VerifyForm, parse_day
+from ..grading import DOMAINS
+from ..history import action_history
+from ..loading import ACTION_ROW, AUDIT_IN_FULL
+from ..models import Action, Audit, Team, User
+from ..models.findings import ACTION_STATES, PRIORITIES
+from ..paging import paginate
+from ..themes import active_themes
+from . import form_posted, show_rule_error
+
+bp = Blueprint("findings", __name__)
+PAGE_SIZE = 25
+
+
+def _action(action_id: int) -> tuple[Action, Audit]:
+    """The action and its audit, or 404 to anyone who may not see it (as for audits: an id reveals nothing)."""
+    action = db.session.get(Action, action_id, options=ACTION_ROW, populate_existing=True)
+    if action is None:
+        abort(404)
+    audit = db.session.get(Audit, action.audit_id, options=AUDIT_IN_FULL, populate_existing=True)
+    if not permissions.can_see_action(current_user, action, audit):
+        abort(404)
+    reads.audit_shown(audit.id)  # an action's page shows its audit's work, as get_audit's pages do
+    return action, audit
+
+
+def _choices(form: ActionForm) -> None:
+    people = db.session.execute(select(User.id, User.name, Team.name).join(Team, Team.id == User.team_id)
+                                .where(User.active.is_(True)).order_by(User.name)).all()
+    form.owner.choices = [("", "Choose a person")] + [(str(i), f"{name} ({team})") for i, name, team in people]
+    form.theme.choices = [("", "None")] + [(str(t.id), t.name) for t in active_themes()]
+
+
+def _entry(form: ActionForm) -> actions.ActionEntry:
+    return actions.ActionEntry(
+        description=form.description.data or "", owner_id=int(form.owner.data) if form.owner.data else None,
+        priority=form.priority.data or "", due=parse_day(form.due.data), domain=form.domain.data or None,
+        theme_id=int(form.theme.data) if form.theme.data else None)
+
+
+def _fill(form: ActionForm, action: Action) -> None:
+    form.description.data, form.owner.data, form.priority.data = action.description, str(action.owner_id), action.priority
+    form.due.data, form.domain.data = action.due.strftime("%-d/%-m/%Y"), action.domain or ""
+    form.theme.data, form.version.data = str(action.theme_id or ""), str(action.version)
+
+
+def _after_conflict(form, action_id: int, conflict: Conflict) -> tuple[Action, Audit]:
+    """Keep what was typed and move the form on to the saved version; the page shows what changed."""
+    db.session.rollback()
+    action, audit = _action(action_id)
+    form.form_errors.append(conflict.message)
+    form.version.data = str(action.version)
+    return action, audit
+
+
+@bp.route("/audits/<int:audit_id>/actions/new", methods=["GET", "POST"])
+@allow(permissions.anyone_signed_in)
+def propose(audit_id: int):
+    audit = permissions.get_audit(audit_id, current_user)
+    permissions.require(permissions.can_propose_action(current_user, audit),
+                        "Actions are proposed by the auditors while their audit is open, or added by the moderator")
+    form = ActionForm()
+    _choices(form)
+    if form_posted(form):
+        try:
+            actions.propose(current_user, audit, _entry(form))
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash("Action added" if current_user.id == audit.moderator_id else
+                  "Action proposed: the moderator will confirm it", "success")
+            return _back_after_deciding(audit)
+    return render_template("actions/form.html", form=form, audit=audit, action=None,
+                           moderating=permissions.can_decide_actions(current_user, audit))
+
+
+@bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@allow(permissions.anyone_signed_in)
+def edit(action_id: int):
+    action, audit = _action(action_id)
+    permissions.require(permissions.can_change_action(current_user, action, audit), "This action cannot be changed now")
+    moderating = permissions.decides_action(current_user, action, audit)
+    form = ActionForm()
+    _choices(form)
+    if request.method == "GET":
+        _fill(form, action)
+    if form_posted(form):
+        version, _ = form.opened_at()
+        try:
+            actions.edit(current_user, action, audit, _entry(form), version, confirm=bool(form.confirm.data))
+            db.session.commit()
+        except Conflict as conflict:
+            action, audit = _after_conflict(form, action_id, conflict)
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash("Action confirmed" if form.confirm.data and moderating else "Action saved", "success")
+            return _back_after_deciding(audit)
+    return render_template("actions/form.html", form=form, audit=audit, action=action, moderating=moderating)
+
+
+@bp.route("/actions/<int:action_id>/remove", methods=["GET", "POST"])
+@allow(permissions.anyone_signed_in)
+def remove(action_id: int):
+    action, audit = _action(action_id)
+    permissions.require(permissions.can_change_action(current_user, action, audit), "This action cannot be removed now")
+    form = RemoveActionForm()
+    if request.method == "GET":
+        form.version.data = str(action.version)
+    if form_posted(form):
+        try:
+            actions.remove(current_user, action, audit, form.reason.data, form.opened_at()[0])
+            db.session.commit()
+        except Conflict as conflict:
+            action, audit = _after_conflict(form, action_id, conflict)
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash("Action removed", "success")
+            return _back_after_deciding(audit)
+    return render_template("actions/remove.html", form=form, audit=audit, action=action)
+
+
+@bp.route("/actions/<int:action_id>", methods=["GET", "POST"])
+@allow(permissions.anyone_signed_in)
+def action(action_id: int):
+    """The action itself: the owner records progress or marks it done; a manager verifies it."""
+    action, audit = _action(action_id)
+    progress, verify = ProgressForm(prefix="progress"), VerifyForm(prefix="verify")
+    if request.method == "GET":
+        progress.version.data = verify.version.data = str(action.version)
+        progress.progress.data = action.progress
+    posted = progress if "progress-version" in request.form else verify
+    if request.method == "POST":
+        permissions.require(permissions.can_update_action(current_user, action) if posted is progress
+                            else permissions.can_verify_action(current_user, action, audit))
+    if request.method == "POST" and form_posted(posted):
+        if posted is verify and verify.decision.data == "accept" and verify.confirmed.data != "yes":
+            return render_template("actions/close_check.html", action=action, audit=audit, verify=verify)
+        try:
+            if posted is progress:
+                actions.record_progress(current_user, action, audit, progress.progress.data,
+                                        progress.opened_at()[0], done=bool(progress.done.data),
+                                        evidence=progress.evidence.data, location=progress.location.data)
+            else:
+                actions.verify(current_user, action, audit, verify.decision.data == "accept",
+                               verify.reason.data, verify.opened_at()[0])
+            db.session.commit()
+        except Conflict as conflict:
+            action, audit = _after_conflict(posted, action_id, conflict)
+        except RuleError as error:
+            show_rule_error(posted, error)
+        else:
+            flash("Saved", "success")
+            return redirect(url_for("findings.action", action_id=action_id))
+    return render_template("actions/show.html", action=action, audit=audit, progress=progress, verify=verify,
+                           history=action_history(action), today=clock.today(), domains=DOMAINS)
+
+
+@bp.route("/actions")
+@allow(permissions.can_read_all_actions)
+def all_actions():
+    filters = actions.ActionFilters(
+        team=request.args.get("team", type=int), owner=request.args.get("owner", type=int),
+        status=request.args.get("status") or None, overdue=request.args.get("overdue") == "1",
+        month=request.args.get("month") or None, priority=request.args.get("priority") or None)
+    today = clock.today()
+    page = paginate(actions.action_list(filters, today).options(*ACTION_ROW), PAGE_SIZE)
+    teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all()
+    owners = db.session.execute(select(User.id, User.name).where(
+        User.id.in_(select(Action.owner_id).where(Action.status.in_(actions.LISTED)))).order_by(User.name)).all()
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("actions/list.html", page=page, title="All actions", today=today, teams=teams,
+                           owners=owners, filters=filters, args=args, states=ACTION_STATES, priorities=PRIORITIES,
+                           endpoint="findings.all_actions")
+
+
+@bp.route("/actions/team")
+@allow(permissions.has_audit_work)
+def team_actions():
+    today = clock.today()
+    page = paginate(actions.for_team(current_user.team_id).options(*ACTION_ROW), PAGE_SIZE)
+    return render_template("actions/list.html", page=page, title="Your team's actions", today=today,
+                           filters=None, args={}, endpoint="findings.team_actions")
+
+
+def _back_after_deciding(audit):
+    """Back where the decision was started: the moderation page (its typed work saved there) when
+    the moderator came from it, else the audit's actions. A fixed choice, never a posted URL."""
+    if request.args.get("from") == "moderation" and permissions.can_moderate(current_user, audit):
+        return redirect(url_for("moderation.moderate", audit_id=audit.id, _anchor="actions-to-decide"))
+    return redirect(url_for("audits.show", audit_id=audit.id, _anchor="actions"))

@@ -1,0 +1,77 @@
+from flask import Blueprint, abort, current_app, render_template
+from flask_login import current_user
+
+from .. import clock, mail, permissions, worklists
+from ..month_tasks import month_tasks, next_task
+from ..sampling import month_to_report
+from ..summary import cached_summary
+from ..access import allow, public
+from ..paging import Page, first_pages, paginate
+
+bp = Blueprint("home", __name__)
+
+HOME_LIST_SIZE = 10  # the start page shows the first few of each list, and links to the rest
+LIST_SIZE = 25
+
+# Each of a person's lists: its title and the `worklists` function with the query behind it.
+WORK_LISTS = {
+    "to-do": ("Audits to do", "audits_to_do"),
+    "moderation": ("Moderation queue", "moderation_queue"),
+    "concerns": ("Open immediate safeguarding concerns", "open_concerns_for"),
+    "withdrawals": ("Withdrawals waiting for your decision", "withdrawals_awaiting"),
+    "actions": ("Your actions", "actions_owned"),
+    "to-verify": ("Actions done, waiting for you to verify", "actions_to_verify"),
+    "finished": ("Your finished audits and the feedback to you", "finished_audits"),
+}
+
+
+def _work_list(kind: str):
+    return getattr(worklists, WORK_LISTS[kind][1])(current_user)
+
+
+@bp.route("/")
+@allow(permissions.anyone_signed_in)
+def index():
+    today = clock.today()
+    # Someone who only reads reports has no audit work: of the lists, only actions can be theirs.
+    reader = permissions.reads_reports_only(current_user)
+    kinds = [kind for kind in WORK_LISTS if kind == "actions" or not reader]
+    lists = {kind: Page([], 1, HOME_LIST_SIZE, 0) for kind in WORK_LISTS}
+    lists.update(first_pages({kind: _work_list(kind) for kind in kinds}, HOME_LIST_SIZE))
+    overviews, tasks = [], None
+    if permissions.can_manage(current_user):
+        month_name, task_list = month_tasks(today)
+        tasks = {"month": month_name, "items": task_list, "next": next_task(task_list)}
+        recent = paginate(worklists.cycles_newest_first(), 3, 1).items
+        overviews = worklists.cycle_overviews(recent, today)
+    headline = None
+    if reader:
+        # Leadership and scrutiny: the latest month's headline and trend, one click from the detail.
+        latest = month_to_report()
+        headline = cached_summary(latest, today) if latest else None
+    return render_template("home/index.html", today=today, lists=lists, to_do=lists["to-do"],
+                           queue=lists["moderation"], concerns=lists["concerns"],
+                           withdrawals=lists["withdrawals"], my_actions=lists["actions"],
+                           to_verify=lists["to-verify"], finished=lists["finished"], overviews=overviews,
+                           headline=headline, emails=mail.sent_to(current_user), tasks=tasks)
+
+
+@bp.route("/my/<kind>")
+@allow(permissions.anyone_signed_in)
+def work_list(kind: str):
+    if kind not in WORK_LISTS:
+        abort(404)
+    return render_template("home/list.html", kind=kind, title=WORK_LISTS[kind][0], today=clock.today(),
+                           page=paginate(_work_list(kind), LIST_SIZE))
+
+
+@bp.route("/grade-descriptors")
+@allow(permissions.anyone_signed_in)
+def descriptors():
+    return render_template("home/descriptors.html", descriptors=current_app.config["DESCRIPTORS"])
+
+
+@bp.route("/accessibility")
+@public
+def accessibility():
+    return render_template("home/accessibility.html")

@@ -1,0 +1,128 @@
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import actions, families, permissions
+from ..access import allow
+from ..errors import RuleError
+from ..extensions import db
+from ..forms import ModerationForm, ReopenForm
+from ..grading import JUDGEMENTS
+from ..conflicts import Conflict, history_mark
+from ..moderation import (MODERATION_ACTIONS, ModerationEntry, blockers, compare, entry_from_audit, problems,
+                          reopen, save_moderation, sign_off)
+from . import add_field_errors, after_conflict, form_posted, posted, posted_any, show_rule_error
+
+bp = Blueprint("moderation", __name__)
+
+
+@bp.route("/audits/<int:audit_id>/moderate", methods=["GET", "POST"])
+@allow(permissions.anyone_signed_in)
+def moderate(audit_id: int):
+    audit = permissions.get_audit_to_moderate(audit_id, current_user)
+    if audit.signed_off_at:
+        if request.method != "GET":
+            abort(403)
+        flash("This audit is signed off. Only the QA lead can reopen it.", "info")
+        return redirect(url_for("audits.show", audit_id=audit.id))
+    permissions.require(permissions.can_moderate(current_user, audit),
+                        "This audit cannot be moderated until both auditors have submitted.")
+    form = ModerationForm()
+    if not form.is_submitted():
+        _fill_form(form, entry_from_audit(audit))
+        form.version.data, form.seen.data = audit.moderation_version, history_mark(audit)
+    changes = None
+    if form_posted(form):
+        if not posted_any(form):
+            flash("Nothing was saved: the form arrived without any answers. The moderation is as last saved.",
+                  "info")
+            return redirect(url_for("moderation.moderate", audit_id=audit.id))
+        entry = _entry_from_form(form, entry_from_audit(audit))
+        checking = bool(form.check.data)
+        signing = bool(form.sign_off.data) or checking
+        found = problems(audit, entry) if signing else {}
+        blocked = blockers(audit) if signing else []
+        version, seen = form.opened_at()
+        if found or blocked:
+            # A refused sign-off keeps everything typed, on the page and as a saved draft, so going
+            # off to confirm an action or answer a concern loses nothing.
+            try:
+                save_moderation(current_user, audit, entry, version)
+                db.session.commit()
+            except Conflict as conflict:
+                audit, changes = after_conflict(form, conflict, audit_id, lambda a: a.moderation_version, seen,
+                                                actions=MODERATION_ACTIONS)
+            else:
+                form.version.data = audit.moderation_version
+                add_field_errors(form, found)
+                form.form_errors.extend(blocked)
+                flash("Your moderation is saved as a draft. It is not signed off yet: see what is still needed.",
+                      "info")
+        else:
+            try:
+                (sign_off if signing and not checking else save_moderation)(current_user, audit, entry, version)
+                db.session.commit()
+            except Conflict as conflict:
+                audit, changes = after_conflict(form, conflict, audit_id, lambda a: a.moderation_version, seen,
+                                                actions=MODERATION_ACTIONS)
+            except RuleError as error:
+                show_rule_error(form, error)
+            else:
+                if checking:  # saved; signing off is the check page's one step
+                    return redirect(url_for("checks.sign_off_check", audit_id=audit.id))
+                if signing:
+                    flash("The audit is signed off and locked", "success")
+                    return redirect(url_for("audits.show", audit_id=audit.id))
+                flash("Your moderation has been saved", "success")
+                return redirect(url_for("moderation.moderate", audit_id=audit.id))
+    return render_template("moderation/moderate.html", audit=audit, form=form, changes=changes,
+                           comparisons=compare(audit), a=audit.review("A"), b=audit.review("B"),
+                           to_decide=actions.proposals_on(audit),
+                           family=families.shown_to(current_user, audit),
+                           descriptors=current_app.config["DESCRIPTORS"])
+
+
+def _fill_form(form: ModerationForm, entry: ModerationEntry) -> None:
+    for key in JUDGEMENTS:
+        form[f"{key}_grade"].data = str(entry.grades[key]) if entry.grades[key] else None
+        form[f"{key}_rationale"].data = entry.rationales[key]
+    form.key_issues_a.data, form.key_issues_b.data = entry.key_issues_a, entry.key_issues_b
+    form.feedback_a.data, form.feedback_b.data = entry.feedback_a, entry.feedback_b
+
+
+def _entry_from_form(form: ModerationForm, saved: ModerationEntry) -> ModerationEntry:
+    """The saved moderation with each posted answer over it: a field missing from the post keeps its value."""
+
+    def value(name: str, before, convert=lambda v: v or ""):
+        return convert(form[name].data) if posted(form[name]) else before
+
+    def choice(v):
+        return v or None
+
+    entry = ModerationEntry(
+        key_issues_a=value("key_issues_a", saved.key_issues_a, choice),
+        key_issues_b=value("key_issues_b", saved.key_issues_b, choice),
+        feedback_a=value("feedback_a", saved.feedback_a), feedback_b=value("feedback_b", saved.feedback_b),
+    )
+    for key in JUDGEMENTS:
+        entry.grades[key] = value(f"{key}_grade", saved.grades[key], lambda v: int(v) if v else None)
+        entry.rationales[key] = value(f"{key}_rationale", saved.rationales[key])
+    return entry
+
+
+@bp.route("/audits/<int:audit_id>/reopen", methods=["GET", "POST"])
+@allow(permissions.can_reopen)
+def reopen_audit(audit_id: int):
+    audit = permissions.get_audit(audit_id, current_user)
+    if audit.signed_off_at is None:
+        abort(404)
+    form = ReopenForm()
+    if form_posted(form):
+        try:
+            reopen(current_user, audit, form.reason.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash("The audit is reopened: the moderator can change it and sign it off again", "success")
+            return redirect(url_for("audits.show", audit_id=audit.id))
+    return render_template("moderation/reopen.html", audit=audit, form=form)

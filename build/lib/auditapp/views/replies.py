@@ -1,0 +1,92 @@
+"""The practitioner's reply after sign-off, the response to a dispute, and the re-audits list."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import permissions, reads, reaudits, replies
+from ..access import allow
+from ..conflicts import Conflict
+from ..errors import RuleError
+from ..extensions import db
+from ..finding_forms import DisputeResponseForm, ReplyForm, parse_day
+from ..grading import JUDGEMENTS
+from ..paging import page_of
+from . import form_posted, show_rule_error
+
+bp = Blueprint("replies", __name__)
+PAGE_SIZE = 20
+
+
+def _refused(form, audit_id: int, conflict: Conflict):
+    db.session.rollback()
+    audit = permissions.get_audit(audit_id, current_user, reload=True)
+    reply = replies.reply_for(audit)
+    form.form_errors.append(conflict.message)
+    form.version.data = str(reply.version if reply else 0)
+    return audit, reply
+
+
+@bp.route("/audits/<int:audit_id>/reply", methods=["GET", "POST"])
+@allow(permissions.anyone_signed_in)
+def reply(audit_id: int):
+    audit = permissions.get_audit(audit_id, current_user)
+    permissions.require(permissions.can_record_reply(current_user, audit),
+                        "Only auditor A records the practitioner's reply, once the audit is signed off")
+    saved = replies.reply_for(audit)
+    form = ReplyForm()
+    if request.method == "GET":
+        form.version.data = str(saved.version if saved else 0)
+        if saved:
+            form.held.data = "yes" if saved.held else "no"
+            form.held_on.data = saved.held_on.strftime("%-d/%-m/%Y") if saved.held_on else ""
+            form.not_held_reason.data, form.practitioner_view.data = saved.not_held_reason, saved.practitioner_view
+            form.disputes.data, form.dispute_details.data = "yes" if saved.disputes else "no", saved.dispute_details
+    if form_posted(form):
+        entry = replies.ReplyEntry(
+            held={"yes": True, "no": False}.get(form.held.data), held_on=parse_day(form.held_on.data),
+            not_held_reason=form.not_held_reason.data or "", practitioner_view=form.practitioner_view.data or "",
+            disputes=form.disputes.data == "yes", dispute_details=form.dispute_details.data or "")
+        try:
+            replies.save_reply(current_user, audit, entry, form.opened_at()[0])
+            db.session.commit()
+        except Conflict as conflict:
+            audit, saved = _refused(form, audit_id, conflict)
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash("The practitioner's reply is recorded", "success")
+            return redirect(url_for("audits.show", audit_id=audit.id))
+    return render_template("replies/reply.html", form=form, audit=audit)
+
+
+@bp.route("/audits/<int:audit_id>/reply/response", methods=["GET", "POST"])
+@allow(permissions.anyone_signed_in)
+def respond(audit_id: int):
+    audit = permissions.get_audit(audit_id, current_user)
+    permissions.require(permissions.can_respond_to_dispute(current_user, audit),
+                        "Only the moderator or the QA lead responds to a dispute")
+    saved = replies.reply_for(audit)
+    if saved is None or not saved.disputes:
+        return redirect(url_for("audits.show", audit_id=audit.id))
+    form = DisputeResponseForm()
+    if request.method == "GET":
+        form.version.data, form.response.data = str(saved.version), saved.response
+    if form_posted(form):
+        try:
+            replies.respond(current_user, audit, saved, form.response.data, form.opened_at()[0])
+            db.session.commit()
+        except Conflict as conflict:
+            audit, saved = _refused(form, audit_id, conflict)
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash("Your response is recorded", "success")
+            return redirect(url_for("audits.show", audit_id=audit.id))
+    return render_template("replies/respond.html", form=form, audit=audit, reply=saved)
+
+
+@bp.route("/reaudits")
+@allow(permissions.can_see_reaudits)
+def reaudit_list():
+    reads.note("Re-audits and their results")
+    return render_template("reaudits/index.html", page=page_of(reaudits.overview(), PAGE_SIZE), judgements=JUDGEMENTS)

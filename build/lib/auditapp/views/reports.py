@@ -1,0 +1,167 @@
+import tempfile
+
+from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import charts, clock, permissions, reads
+from ..access import allow, allow_blueprint
+from ..exports.history import write_history
+from ..exports.workbook import workbook_bytes
+from ..extensions import db
+from ..forms import ReportFilterForm
+from ..grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
+from ..models import CASE_TYPES, Cycle, FamilyFeedback, PractitionerReply, Team
+from ..models.families import OUTCOMES
+from ..paging import page_of
+from ..remembered import remembered
+from ..sampling import month_label, month_to_report, months_to_report, open_cycle_for
+from ..summary import EQUALITY, PERIODS, MonthSummary, behind, cached_summary, summarise
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 50
+
+
+allow_blueprint(bp, permissions.can_read_reports)
+
+
+def _filters() -> ReportFilterForm | None:
+    """The filters from the query string; None before any month has been opened."""
+    form = ReportFilterForm(request.args)
+    reportable = months_to_report()
+    months = [month for month, _ in reportable]
+    if not months:
+        return None
+    form.month.choices = [(m, month_label(m)) for m in months]
+    form.team.choices = [("", "All teams")] + [
+        (t, t) for t in db.session.scalars(select(Team.name).order_by(Team.name))]
+    form.case_type.choices = [("", "All case types")] + [(label, label) for label in CASE_TYPES.values()]
+    form.period.choices = [(str(months), label) for months, label in PERIODS.items()]
+    if not form.month.data:
+        form.month.data = month_to_report(reportable)
+    if not form.period.data:
+        form.period.data = "1"
+    for field in (form.month, form.team, form.case_type, form.period):
+        if field.data and field.data not in {value for value, _ in field.choices}:
+            abort(404)
+    return form
+
+
+def _summary(form: ReportFilterForm, with_trend: bool) -> MonthSummary:
+    return cached_summary(form.month.data, clock.today(), form.team.data or None,
+                          form.case_type.data or None, with_trend, period=int(form.period.data))
+
+
+def _filtered_summary(with_trend: bool) -> tuple[ReportFilterForm, MonthSummary] | None:
+    form = _filters()
+    return None if form is None else (form, _summary(form, with_trend))
+
+
+@bp.route("/")
+def dashboard():
+    form = _filters()
+    if form is None:
+        return render_template("reports/no_months.html", form=None)
+    rights = (permissions.can_read_all_actions(current_user), permissions.can_export_all(current_user))
+    # The figures are recalled only to render the page: a page already remembered needs neither.
+    body = _rendered_once("dashboard", rights, lambda: _dashboard_body(form, _summary(form, with_trend=True)))
+    return render_template("reports/dashboard.html", form=None, month=form.month.data,
+                           period=int(form.period.data), body=body)
+
+
+def _rendered_once(name: str, rights: tuple, render) -> str:
+    """A report's figures as HTML (the output of one of our own autoescaped templates), remembered
+    until the data changes. Rendering them is most of a report page's time, and they are the same
+    for every reader with the same filters and the same rights (the links only some may follow),
+    so only the page around them (who is signed in) is rendered for each request."""
+    key = (tuple(sorted(request.args.items(multi=True))), clock.today(), rights)
+    return remembered(name, key, render)
+
+
+def _dashboard_body(form: ReportFilterForm, summary: MonthSummary) -> str:
+    bars, bars_height = charts.stacked_bars(summary.domains)
+    return render_template(
+        "reports/_dashboard.html", filters=form, summary=summary, bars=bars, bars_height=bars_height,
+        line=charts.trend_line(summary.trend), judgements=JUDGEMENTS, domains=DOMAINS, grades=GRADES_BEST_FIRST,
+        colours=charts.GRADE_COLOURS, width=charts.WIDTH, label_x=charts.LABEL_WIDTH - 10,
+        equality_labels=EQUALITY, can_export_all=permissions.can_export_all(current_user),
+        targeted=list(db.session.scalars(select(Cycle).where(
+            Cycle.kind == "targeted", Cycle.cancelled_at.is_(None), Cycle.month == summary.month)
+            .order_by(Cycle.opened_at))))
+
+
+@bp.route("/audits")
+def audits_behind():
+    """The audits behind one headline figure, under the page's filters: listed (with links) for those
+    who may open audits; others see the count only."""
+    found = _filtered_summary(with_trend=False)
+    which = request.args.get("which", "")
+    chosen = behind(which) or _behind_follow_up(which)
+    if found is None or chosen is None:
+        abort(404)
+    form, summary = found
+    label, test = chosen
+    facts = [f for f in summary.facts if test(f)]
+    readable = permissions.reads_every_audit(current_user)
+    if readable:
+        reads.note(f"Audits behind a figure: {label}, {summary.month}")
+    args = {key: value for key, value in request.args.items() if key != "page"}
+    return render_template("reports/audits_behind.html", form=None, filters=form, summary=summary, label=label,
+                           count=len(facts), page=page_of(facts if readable else [], PAGE_SIZE), args=args)
+
+
+def _behind_follow_up(which: str):
+    """(label, test) for the figures that live beside the audits: disputes and family outcomes."""
+    if which == "disputed":
+        ids = set(db.session.scalars(select(PractitionerReply.audit_id).where(PractitionerReply.disputes.is_(True))))
+        return "Findings disputed by the practitioner", lambda f: f.audit_id in ids
+    outcome = next((key for key, label in OUTCOMES.items() if which == f"family:{key}"), None)
+    if outcome:
+        ids = set(db.session.scalars(select(FamilyFeedback.audit_id).where(FamilyFeedback.outcome == outcome)))
+        # Only audits both auditors have submitted are counted (family work is blind before that).
+        return (f"Families: {OUTCOMES[outcome].lower()}",
+                lambda f: f.audit_id in ids and f.submitted_a and f.submitted_b and not f.withdrawn)
+    return None
+
+
+@bp.route("/agreement")
+def agreement():
+    form = _filters()
+    if form is None:
+        return render_template("reports/no_months.html", form=None)
+    body = _rendered_once("agreement", (), lambda: _agreement_body(form, _summary(form, with_trend=False)))
+    return render_template("reports/agreement.html", form=None, month=form.month.data, body=body)
+
+
+def _agreement_body(form: ReportFilterForm, summary: MonthSummary) -> str:
+    return render_template("reports/_agreement.html", filters=form, summary=summary,
+                           by_team=summary.agreement_by_team, judgements=JUDGEMENTS)
+
+
+@bp.route("/all-audits.xlsx")
+@allow(permissions.can_export_all)
+def all_audits():
+    """The full history, for the QA lead: written to a temporary file, so memory stays flat."""
+    spool = tempfile.TemporaryFile()
+    write_history(spool, clock.today())
+    spool.seek(0)
+    reads.note("Every audit ever sampled (Excel)")
+    return send_file(spool, mimetype=XLSX, as_attachment=True, download_name="case-audits-all.xlsx")
+
+
+@bp.route("/<month>.xlsx")
+def workbook(month: str):
+    """The month's workbook, with the page's team and case-type filters when it carries them."""
+    if open_cycle_for(month) is None:
+        abort(404)
+    team, case_type = request.args.get("team") or None, request.args.get("case_type") or None
+    if team and not db.session.scalar(select(Team.id).where(Team.name == team)) or \
+            case_type and case_type not in CASE_TYPES.values():
+        abort(404)
+    content = workbook_bytes(summarise(month, clock.today(), team, case_type))
+    scope = ", ".join(filter(None, [team, case_type]))
+    reads.note(f"Monthly summary for {month}{f' ({scope})' if scope else ''} (Excel)")
+    suffix = "".join(f"-{part.lower().replace(' ', '-')}" for part in filter(None, [team, case_type]))
+    return Response(content, mimetype=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="case-audit-summary-{month}{suffix}.xlsx"'})

@@ -1,0 +1,150 @@
+"""Targeted (thematic) audits: start one, choose its cases, follow it, and its own summary."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from .. import clock, permissions, reads, targeted, worklists
+from ..access import allow
+from ..conflicts import Conflict
+from ..errors import RuleError
+from ..exports.workbook import TARGETED_SHEETS, workbook_bytes
+from ..extensions import db
+from ..finding_forms import TargetedAuditForm, TargetedCasesForm, TargetedChangeForm
+from ..grading import DOMAINS, judgements_made
+from ..imports.table import ImportFailed, read_table
+from ..loading import CASE_ROW
+from ..models import CASE_TYPES, Case, Cycle, Team
+from ..paging import paginate
+from ..summary import summarise_targeted
+from . import form_posted, refused_as_stale, show_rule_error
+
+bp = Blueprint("targeted", __name__, url_prefix="/targeted")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PICK_PAGE = 25
+
+
+def _cycle(cycle_id: int) -> Cycle:
+    cycle = db.session.get(Cycle, cycle_id)
+    if cycle is None or not cycle.is_targeted:
+        abort(404)
+    return cycle
+
+
+@bp.route("/")
+@allow(permissions.can_manage)
+def index():
+    page = paginate(targeted.targeted_audits(), PICK_PAGE)
+    return render_template("targeted/index.html", page=page,
+                           overviews=worklists.cycle_overviews(page.items, clock.today()))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow(permissions.can_manage)
+def new():
+    form = TargetedAuditForm()  # no domain ticked: the QA lead chooses them, rather than keeping a default
+    if form_posted(form):
+        try:
+            cycle = targeted.start(current_user, form.title.data, form.domains.data or [], form.questions.data)
+            db.session.commit()
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash("Targeted audit started: now choose its cases", "success")
+            return redirect(url_for("targeted.show", cycle_id=cycle.id))
+    return render_template("targeted/new.html", form=form)
+
+
+@bp.route("/<int:cycle_id>", methods=["GET", "POST"])
+@allow(permissions.can_manage)
+def show(cycle_id: int):
+    cycle = _cycle(cycle_id)
+    search, team, case_type = (request.args.get(k, "").strip()[:100] for k in ("q", "team", "case_type"))
+    found = select(Case).options(*CASE_ROW).order_by(Case.reference)
+    if search:
+        found = found.where(func.upper(Case.reference).like(f"{search.upper()}%"))
+    if team.isdigit():
+        found = found.where(Case.team_id == int(team))
+    if case_type in CASE_TYPES:
+        found = found.where(Case.case_type == case_type)
+    picking = bool(search or team or case_type)
+    page = paginate(found, PICK_PAGE) if picking else None
+    form, asking_to_confirm = TargetedCasesForm(), False
+    form.chosen.choices = [(c.reference, f"{c.reference}: {c.team.name}, {CASE_TYPES[c.case_type].lower()}, "
+                                          f"manager {c.manager.name if c.manager else 'not recorded'}")
+                           for c in page.items] if page else []
+    if request.method == "POST":
+        # Chosen on an earlier page of results: add_cases checks each is on the register.
+        form.chosen.choices += [(r, r) for r in request.form.getlist("chosen")]
+    if form_posted(form):
+        references = list(form.chosen.data or []) + (form.references.data or "").splitlines()
+        try:
+            if form.file.data:
+                references += [row.text("case reference") for row in
+                               read_table(form.file.data.stream, form.file.data.filename, ["case reference"])]
+            added = targeted.add_cases(current_user, cycle, references, confirmed=bool(form.confirm_twice.data))
+            db.session.commit()
+        except ImportFailed as failure:
+            db.session.rollback()
+            form.file.errors = failure.lines()[:20]
+        except targeted.AlreadyAudited as error:
+            show_rule_error(form, error)
+            asking_to_confirm = True
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash(f"{len(added)} cases added and allocated", "success")
+            return redirect(url_for("targeted.show", cycle_id=cycle.id))
+    teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all()
+    reads.note(f"Targeted audit {cycle.title}: its cases")
+    return render_template("targeted/show.html", cycle=cycle, form=form, page=page, picking=picking,
+                           asking_to_confirm=asking_to_confirm, can_change=not targeted.started(cycle),
+                           search=search, team=team, case_type=case_type, teams=teams, case_types=CASE_TYPES,
+                           overview=worklists.cycle_overviews([cycle], clock.today())[0],
+                           audits=paginate(worklists.cycle_audits(cycle), PICK_PAGE),
+                           domains=[DOMAINS[k] for k in cycle.domain_keys], today=clock.today())
+
+
+@bp.route("/<int:cycle_id>/change", methods=["GET", "POST"])
+@allow(permissions.can_manage)
+def change(cycle_id: int):
+    cycle = _cycle(cycle_id)
+    form = TargetedChangeForm()
+    if request.method == "GET":
+        form.title.data, form.domains.data = cycle.title, list(cycle.domain_keys)
+        form.questions.data = "\n".join(cycle.extra_questions)
+        form.version.data = str(cycle.version)
+    if form_posted(form):
+        try:
+            targeted.change(current_user, cycle, form.title.data, form.domains.data or [], form.questions.data,
+                            form.opened_at()[0])
+            db.session.commit()
+        except Conflict as conflict:
+            db.session.rollback()
+            cycle = db.session.get(Cycle, cycle_id, populate_existing=True)
+            refused_as_stale(form, conflict, cycle.version)
+        except RuleError as error:
+            show_rule_error(form, error)
+        else:
+            flash("Its domains and questions are changed", "success")
+            return redirect(url_for("targeted.show", cycle_id=cycle.id))
+    return render_template("targeted/change.html", form=form, cycle=cycle, can_change=not targeted.started(cycle))
+
+
+@bp.route("/<int:cycle_id>/summary")
+@allow(permissions.can_read_reports)
+def summary(cycle_id: int):
+    cycle = _cycle(cycle_id)
+    figures = summarise_targeted(cycle, clock.today())
+    return render_template("targeted/summary.html", cycle=cycle, summary=figures,
+                           judgements=judgements_made(cycle.domain_keys))
+
+
+@bp.route("/<int:cycle_id>.xlsx")
+@allow(permissions.can_read_reports)
+def workbook(cycle_id: int):
+    cycle = _cycle(cycle_id)
+    content = workbook_bytes(summarise_targeted(cycle, clock.today()), TARGETED_SHEETS)
+    reads.note(f"Targeted audit {cycle.title} (Excel)")
+    return Response(content, mimetype=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="targeted-audit-{cycle.id}.xlsx"'})
