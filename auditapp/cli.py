@@ -17,6 +17,7 @@ from .imports.table import ImportFailed
 from .imports.users import read_people
 from .workdays import is_working_day
 from .people import apply_people, set_password, user_by_email
+from .single_sign_on import unbind
 from .register import import_cases
 from .sampling import draw_sample, open_cycle, open_cycle_for
 from .summary import summarise
@@ -81,6 +82,20 @@ def register(app) -> None:
             _fail([error.message])
         db.session.commit()
         click.echo(f"Password set for {user.email}")
+
+    @app.cli.command("unbind-council-account")
+    @click.argument("email")
+    def unbind_command(email: str):
+        """Let a person's next single sign-on bind their council account afresh."""
+        user = user_by_email(email)
+        if user is None:
+            _fail([f"No one has the email address {email}"])
+        try:
+            unbind(SYSTEM, user)
+        except RuleError as error:
+            _fail([error.message])
+        db.session.commit()
+        click.echo(f"The next council account {user.email} signs in with is bound to them")
 
     @app.cli.command("import-cases")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))

@@ -59,6 +59,9 @@ class User(UserMixin, db.Model):
     max_audits_per_month: Mapped[int | None]
     # Told when this person's work is overdue, or a reminder cannot reach them (away).
     line_manager_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # The council account (the provider's subject claim) bound at the first single sign-on: from
+    # then on that account, and only it, signs this person in, whatever email it later claims.
+    sso_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     team: Mapped[Team] = relationship(foreign_keys=[team_id], lazy=NO_SQL)
 
