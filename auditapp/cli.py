@@ -18,6 +18,7 @@ from .imports.users import read_people
 from .workdays import is_working_day
 from .people import apply_people, set_password, user_by_email
 from .single_sign_on import unbind
+from .stash import forget_expired
 from .register import import_cases
 from .sampling import draw_sample, open_cycle, open_cycle_for
 from .summary import summarise
@@ -200,8 +201,11 @@ def register(app) -> None:
             purged = purge_older_than(SYSTEM, years)
         except RuleError as error:
             _fail([error.message])
+        # Forms kept after a session ended are only ever wanted for a day: scheduled purges clear them.
+        forgotten = forget_expired()
         db.session.commit()
         click.echo(str(purged))
+        click.echo(f"{forgotten} kept forms nobody came back for within 24 hours removed")
 
     @app.cli.command("seed-demo")
     @click.option("--scale", type=click.Choice(["small", "large"]), default="small", show_default=True,
