@@ -134,5 +134,5 @@ def unbind(actor: User, user: User) -> None:
     if user.sso_subject is None:
         raise RuleError(f"{user.email} has no council account bound")
     user.sso_subject = None
-    end_all_for(user, "council account unbound")
+    end_all_for(user, "account unbound")
     record(actor, f"Council account unbound from {user.email}", field=SIGN_IN)
