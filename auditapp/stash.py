@@ -27,8 +27,11 @@ ENDED = "ended_sid"
 # Kept only for a browser whose own session ended this recently (or is open, when a form's CSRF
 # token is stale): an anonymous browser must not be able to write to the database at all.
 ENDED_WITHIN = KEPT_FOR
-# The longest audit form filled in at length is well under 20 KB; a larger post is not typing.
-MOST_KEPT_BYTES = 64 * 1024
+# The longest form, the review, holds 15 answers of at most 5,000 characters: 225 KB as UTF-8
+# even if every character took three bytes. A larger post is not anybody's typing.
+MOST_KEPT_BYTES = 256 * 1024
+# Percent-encoding can make a post up to three times longer than what it carries.
+MOST_POSTED_BYTES = 3 * MOST_KEPT_BYTES
 # Waiting to be taken back at once: enough for every open tab, and for a council behind one
 # proxy (sessions.address_for_limits), far too few for anyone to fill the database.
 MOST_PER_SESSION = 10
@@ -43,8 +46,8 @@ def _ended_session() -> int | None:
 
 
 def _too_long() -> bool:
-    # Judged before the body is read where the browser says how long it is.
-    return (request.content_length or 0) > MOST_KEPT_BYTES
+    # Judged before the body is read, where the browser says how long it is.
+    return (request.content_length or 0) > MOST_POSTED_BYTES
 
 
 def worth_keeping() -> bool:
@@ -62,9 +65,9 @@ def keep_posted_form() -> Response:
     db.session.rollback()
     forget_expired()
     data = None if _too_long() else json.dumps(
-        {name: values for name, values in request.form.lists() if name not in NOT_KEPT})
+        {name: values for name, values in request.form.lists() if name not in NOT_KEPT}, ensure_ascii=False)
     if data is None or len(data.encode()) > MOST_KEPT_BYTES:
-        return _not_kept("it was too long to keep (more than 64 KB)")
+        return _not_kept("it was longer than any form of this service takes (more than 256 KB)")
     waiting = select(func.count(FormStash.id))
     if (db.session.scalar(waiting.where(FormStash.session_id == session_id)) >= MOST_PER_SESSION
             or db.session.scalar(waiting.where(FormStash.address == address)) >= MOST_PER_ADDRESS):
