@@ -11,6 +11,7 @@ sign-in can be turned off (PASSWORD_SIGN_IN=0).
 """
 
 import logging
+from typing import NoReturn
 
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
@@ -111,16 +112,15 @@ def _bind(user: User, subject: str) -> bool:
     """Bind the account, unless another sign-in bound this person (or this account) a moment ago:
     a conditional update, so two first sign-ins at once cannot both win."""
     try:
-        with db.session.begin_nested():
-            bound = db.session.execute(update(User).where(User.id == user.id, User.sso_subject.is_(None))
-                                       .values(sso_subject=subject)).rowcount
-    except IntegrityError:
+        bound = db.session.execute(update(User).where(User.id == user.id, User.sso_subject.is_(None))
+                                   .values(sso_subject=subject)).rowcount
+    except IntegrityError:  # the account was bound to someone else a moment ago
+        db.session.rollback()
         return False
-    db.session.refresh(user, ["sso_subject"])
     return bound == 1
 
 
-def _refuse(user: User | None, reason: str, subject: str):
+def _refuse(user: User | None, reason: str, subject: str) -> NoReturn:
     # The QA lead reads the reason in the activity log; the person sees only NOT_SET_UP.
     log.warning("%s (subject %r, from %s)", reason, subject, client_address())
     record(user, reason, field=SIGN_IN, after=client_address())
