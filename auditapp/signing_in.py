@@ -25,10 +25,10 @@ def _claim_attempt(email: str, address: str) -> int | None:
     address is at its limit already: the id of the try, or None when it is refused.
 
     Counting and claiming are one INSERT ... SELECT, so two tries at once cannot both see the
-    count below the limit and both go on (20 concurrent tries let 11 through when the count and
-    the insert were apart). SQLite takes its write lock before the statement reads; PostgreSQL
-    reads at the statement's start, so tries for the same account and address wait for each
-    other on advisory locks first. Committed on a connection of its own, so the lock is held
+    count below the limit and both go on (when the count and the insert were apart, 20 tries at
+    once had all 20 passwords checked). SQLite takes its write lock before the statement reads;
+    PostgreSQL reads at the statement's start, so tries for the same account and address wait
+    for each other on advisory locks first. Committed on a connection of its own, so the lock is held
     only for the claim and the try counts whatever the request then does. The counts are by the
     email typed, so the answer is the same whether or not the account exists."""
     config = current_app.config
