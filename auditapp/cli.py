@@ -18,6 +18,8 @@ from .imports.table import ImportFailed
 from .imports.users import read_people
 from .workdays import is_working_day
 from .people import apply_people, set_password, user_by_email
+from .single_sign_on import unbind
+from .stash import forget_expired
 from .register import import_cases
 from .sampling import draw_sample, open_cycle, open_cycle_for
 from .summary import summarise
@@ -91,6 +93,20 @@ def register(app) -> None:
             _fail([error.message])
         db.session.commit()
         click.echo(f"Password set for {user.email}")
+
+    @app.cli.command("unbind-council-account")
+    @click.argument("email")
+    def unbind_command(email: str):
+        """Let a person's next single sign-on bind their council account afresh."""
+        user = user_by_email(email)
+        if user is None:
+            _fail([f"No one has the email address {email}"])
+        try:
+            unbind(SYSTEM, user)
+        except RuleError as error:
+            _fail([error.message])
+        db.session.commit()
+        click.echo(f"The next council account {user.email} signs in with is bound to them")
 
     @app.cli.command("import-cases")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -195,8 +211,11 @@ def register(app) -> None:
             purged = purge_older_than(SYSTEM, years)
         except RuleError as error:
             _fail([error.message])
+        # Forms kept after a session ended are only ever wanted for a day: scheduled purges clear them.
+        forgotten = forget_expired()
         db.session.commit()
         click.echo(str(purged))
+        click.echo(f"{forgotten} kept forms nobody came back for within 24 hours removed")
 
     @app.cli.command("worker")
     @click.option("--workers", type=int, default=1, show_default=True)

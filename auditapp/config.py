@@ -69,7 +69,10 @@ def load_config(instance_path: Path) -> dict:
         "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", ""),
         "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", ""),
         # The claim holding the address people are known by here (Entra ID: preferred_username).
+        # Read only at someone's first single sign-on, to find whom to bind the council account to.
         "OIDC_EMAIL_CLAIM": os.environ.get("OIDC_EMAIL_CLAIM", "email"),
+        # The claim that names the council account for good (Entra ID: oid); bound at first sign-in.
+        "OIDC_SUBJECT_CLAIM": os.environ.get("OIDC_SUBJECT_CLAIM", "sub"),
         # Turn password sign-in off once everyone signs in through single sign-on.
         "PASSWORD_SIGN_IN": os.environ.get("PASSWORD_SIGN_IN", "1") != "0",
         # Email (the Flask-Mail names). With no MAIL_SERVER, messages are written to the log instead.

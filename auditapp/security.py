@@ -1,5 +1,7 @@
 """Sign-in plumbing, the SQLite connection settings and the headers every response carries."""
 
+import logging
+
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
@@ -10,6 +12,8 @@ from . import sessions
 from .models import User
 from .retention import register_sqlite_functions
 from .stash import keep_posted_form, worth_keeping
+
+log = logging.getLogger(__name__)
 
 # The GOV.UK page template's one inline script (adds the js-enabled class).
 TEMPLATE_SCRIPT_HASH = "sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw="
@@ -36,6 +40,11 @@ def init_app(app) -> None:
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    else:
+        # Behind a load balancer this is a misconfiguration nobody would otherwise notice.
+        log.warning("TRUSTED_PROXIES is 0: client addresses are the connecting address, a proxy's if one "
+                    "is in front, so the per-address sign-in limit counts each X-Forwarded-For chain apart "
+                    "(see sessions.address_for_limits); set it to the number of proxies in front")
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:

@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, request
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from . import clock
 from .extensions import db
@@ -28,6 +28,20 @@ def _hash(token: str) -> str:
 def client_address() -> str:
     # request.remote_addr is the proxy's address unless TRUSTED_PROXIES tells ProxyFix to look further.
     return (request.remote_addr or "unknown")[:45]
+
+
+def address_for_limits() -> str:
+    """The address that limits (failed sign-ins, kept forms) are counted against. The client's
+    own address when TRUSTED_PROXIES says how to find it. When it does not, the connecting
+    address may be a proxy's, shared by a whole council: then the forwarded-for chain the request
+    carries is part of the key too, so people behind one proxy are counted apart. A forged chain
+    only gets its sender a key of its own (the per-account limit still applies); it cannot match
+    anyone else's, because the connecting address is part of the key."""
+    address = client_address()
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if current_app.config["TRUSTED_PROXIES"] or not forwarded:
+        return address
+    return "fwd:" + hashlib.sha256(f"{address} {forwarded}".encode()).hexdigest()[:40]
 
 
 def start(user: User, method: str = "password") -> str:
@@ -77,6 +91,16 @@ def _write(statement) -> None:
     # expire the objects the request has loaded).
     with db.engine.begin() as connection:
         connection.execute(statement)
+
+
+def session_of_browser(token: str | None, ended_since) -> int | None:
+    """The id of the server-side session this browser's cookie names, if it is still open or
+    ended after `ended_since`; None for a browser that never signed in (or long ago)."""
+    if not token:
+        return None
+    return db.session.scalar(select(UserSession.id).where(
+        UserSession.token_hash == _hash(token),
+        or_(UserSession.ended_at.is_(None), UserSession.ended_at > ended_since)))
 
 
 def touch(token: str | None) -> None:

@@ -165,9 +165,11 @@ def test_a_draft_sent_after_signing_out_elsewhere_comes_back_after_signing_in(wo
 
 def test_an_expired_csrf_token_keeps_the_form_too(world, as_user, app):
     audit = sample_month(world.qa_lead)[0]
+    # Signed in first: with CSRF on, this sign-in (which sends no token) would itself be refused,
+    # and a browser that never signed in has nothing kept (test_kept_forms.py).
+    client = as_user(audit.auditor_b)
     app.config["WTF_CSRF_ENABLED"] = True
     try:
-        client = as_user(audit.auditor_b)
         response = client.post(f"/audits/{audit.id}/review/B",
                                data=review_data(3, submit=False, csrf_token="from-an-old-session"))
         assert response.status_code == 401 and "your answers are kept" in response.get_data(as_text=True)

@@ -62,6 +62,9 @@ class User(UserMixin, db.Model):
     line_manager_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     # Optimistic locking of the person form: a stale form must not undo a deactivation or a role.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The council account (the provider's subject claim) bound at the first single sign-on: from
+    # then on that account, and only it, signs this person in, whatever email it later claims.
+    sso_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     team: Mapped[Team] = relationship(foreign_keys=[team_id], lazy=NO_SQL)
 

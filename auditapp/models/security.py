@@ -19,7 +19,7 @@ class UserSession(db.Model):
     started_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
-    # signed out, idle, expired, deactivated
+    # signed out, idle, expired, deactivated, password changed, account unbound
     ended_reason: Mapped[str | None] = mapped_column(String(20))
     address: Mapped[str | None] = mapped_column(String(45))
     method: Mapped[str] = mapped_column(String(20), default="password")  # password, single sign-on

@@ -40,3 +40,7 @@ class FormStash(db.Model):
     path: Mapped[str] = mapped_column(String(500))
     data: Mapped[str] = mapped_column(Text)  # JSON: field name -> list of values
     created_at: Mapped[datetime]
+    # The ended session it was sent from and the address it came from, to limit how many are kept
+    # for each. No foreign key: a kept form lasts a day and must never hold up a purge of sessions.
+    session_id: Mapped[int | None] = mapped_column(index=True)
+    address: Mapped[str | None] = mapped_column(String(45), index=True)

@@ -8,6 +8,7 @@ from ..access import allow, public
 from ..extensions import db
 from ..forms import SignInForm
 from ..signing_in import password_sign_in, signed_in, signed_out
+from ..stash import ENDED
 from . import form_posted
 
 bp = Blueprint("auth", __name__)
@@ -81,10 +82,14 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/sign-out", methods=["POST"])
 @allow(permissions.anyone_signed_in)
 def sign_out():
-    signed_out(current_user, session.get("sid"))
+    token = session.get("sid")
+    signed_out(current_user, token)
     db.session.commit()
     logout_user()
     session.clear()
+    # The ended session's token stays, so another tab's form sent after this is still kept
+    # (stash.py keeps forms only for a browser whose own session has just ended).
+    session[ENDED] = token
     flash("You have signed out", "success")
     return redirect(url_for("auth.sign_in"))
 

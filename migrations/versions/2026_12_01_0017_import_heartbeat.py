@@ -1,7 +1,7 @@
 """an import's last sign of life, so one left by a stopped worker is started again
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-01 14:00:00
 
 A worker that stops mid-import (killed, its machine restarted) leaves the job "running" for ever;
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
