@@ -229,6 +229,13 @@ def action_list(filters: ActionFilters, today: date) -> Select:
     return query.order_by(Action.status != "open", Action.due, Action.id)
 
 
+def months_with_actions() -> list[str]:
+    """The months whose audits have actions on the list, newest first: what the month filter offers."""
+    return list(db.session.scalars(
+        select(Cycle.month).join(Audit, Audit.cycle_id == Cycle.id).join(Action, Action.audit_id == Audit.id)
+        .where(Action.status.in_(LISTED)).group_by(Cycle.month).order_by(Cycle.month.desc())))
+
+
 def overdue_clause(today: date):
     return Action.overdue_clause(today)
 

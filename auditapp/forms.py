@@ -369,3 +369,18 @@ class ReportFilterForm(FlaskForm):
     case_type = SelectField("Case type", widget=FilterSelect(), validate_choice=False)
     period = SelectField("Period", widget=FilterSelect(), validate_choice=False)
     submit = SubmitField("Show figures", widget=GovSubmitInput())
+
+
+class ActivityFilterForm(FlaskForm):
+    """The activity log's filters, from the query string, so a filtered page can be paged and shared."""
+
+    class Meta:
+        csrf = False
+
+    person = SelectField("Who", widget=FilterSelect(), validate_choice=False)
+    kind = SelectField("Kind of entry", widget=FilterSelect(), validate_choice=False)
+    since = StringField("From", widget=GovTextInput(), description="For example, 1/11/2026",
+                        validators=[Optional(), Length(max=20)])
+    until = StringField("To", widget=GovTextInput(), description="For example, 30/11/2026",
+                        validators=[Optional(), Length(max=20)])
+    submit = SubmitField("Show entries", widget=GovSubmitInput())

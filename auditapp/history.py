@@ -1,5 +1,7 @@
 """Writing to the append-only history. Every rule function that changes state calls record()."""
 
+from datetime import date, timedelta
+
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
@@ -51,6 +53,23 @@ def action_history(action) -> list[Event]:
         .where(Event.audit_id == action.audit_id, Event.field == f"action {action.id}").order_by(Event.id)))
 
 
-def recent_activity() -> Select:
-    """The service-wide log, newest first, without auditors' own entries: those stay blind on the audit."""
-    return select(Event).options(*EVENT_ROW).where(Event.review_role.is_(None)).order_by(Event.id.desc())
+def recent_activity(person: int | None = None, kind: str | None = None, since: date | None = None,
+                    until: date | None = None) -> Select:
+    """The service-wide log, newest first, without auditors' own entries: those stay blind on the audit.
+    Filtered by who, what kind of entry, and from and to UK dates (both days included)."""
+    query = select(Event).options(*EVENT_ROW).where(Event.review_role.is_(None)).order_by(Event.id.desc())
+    if person:
+        query = query.where(Event.user_id == person)
+    if kind:
+        query = query.where(Event.action == kind)
+    if since:
+        query = query.where(Event.at >= clock.start_of_uk_day(since))
+    if until:
+        query = query.where(Event.at < clock.start_of_uk_day(until + timedelta(days=1)))
+    return query
+
+
+def kinds_of_entry() -> list[str]:
+    """The kinds of entry the activity log holds (not auditors' own, which it never shows), by name."""
+    return list(db.session.scalars(select(Event.action).where(Event.review_role.is_(None))
+                                   .group_by(Event.action).order_by(Event.action)))

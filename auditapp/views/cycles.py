@@ -1,6 +1,6 @@
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from .. import clock, permissions, reads, worklists
 from ..access import allow
@@ -11,16 +11,38 @@ from ..extensions import db
 from ..forms import (AllocationForm, CancelCycleForm, DrawSampleForm, OpenCycleForm, WithdrawalDecisionForm,
                      WithdrawalForm)
 from ..loading import PERSON_ROW
-from ..models import Audit, Cycle, User
+from ..models import CASE_TYPES, Audit, Case, Cycle, Team, User
 from ..paging import paginate
 from ..sampling import (WITHDRAWAL_REASONS, cancel_cycle, decide_withdrawal, draw_sample, month_label, next_month_to_open,
                         open_cycle, open_cycle_for, openable_months, request_withdrawal)
 from ..conflicts import Conflict, history_mark
+from ..sorting import SortableTable
 from . import after_conflict, form_posted, posted, posted_any, show_rule_error
 
 bp = Blueprint("cycles", __name__)
 CYCLES_PER_PAGE = 12
 AUDITS_PER_PAGE = 25
+
+
+def _name_of(person_id):
+    return select(User.name).where(User.id == person_id).scalar_subquery()
+
+
+def _of_case(column):
+    return select(column).where(Case.id == Audit.case_id).scalar_subquery()
+
+
+# Correlated look-ups, not joins: the rows are loaded with their case and people as before, and
+# the statement keeps one shape whatever the order. Unsorted, the month's audits are in draw order.
+MONTH_AUDITS_TABLE = SortableTable({
+    "case": (_of_case(Case.reference),),
+    "team": (select(Team.name).join(Case, Case.team_id == Team.id).where(Case.id == Audit.case_id)
+             .scalar_subquery(),),
+    "type": (_of_case(case(CASE_TYPES, value=Case.case_type)),),
+    "auditor-a": (_name_of(Audit.auditor_a_id),), "auditor-b": (_name_of(Audit.auditor_b_id),),
+    "moderator": (_name_of(Audit.moderator_id),),
+    "due": (func.coalesce(Audit.moderation_due, Audit.auditor_due),),  # the date the Due column shows
+}, tiebreak=(Audit.id,))
 
 
 def _cycle(month: str) -> Cycle:
@@ -95,8 +117,10 @@ def show(month: str):
             return redirect(url_for("cycles.show", month=cycle.month))
     today = clock.today()
     reads.note(f"Month {cycle.month}: its sampled cases")
-    return render_template("cycles/show.html", overview=worklists.cycle_overviews([cycle], today)[0],
-                           page=paginate(worklists.cycle_audits(cycle), AUDITS_PER_PAGE), form=form, today=today)
+    sort = MONTH_AUDITS_TABLE.requested()
+    return render_template("cycles/show.html", overview=worklists.cycle_overviews([cycle], today)[0], sort=sort,
+                           page=paginate(MONTH_AUDITS_TABLE.apply(worklists.cycle_audits(cycle), sort), AUDITS_PER_PAGE),
+                           form=form, today=today)
 
 
 @bp.route("/cycles/<month>/allocation.csv")
