@@ -9,7 +9,7 @@ from . import (access, cli, clock, errors, families, logs, mail, permissions, re
                transactions)
 from .config import ROOT, load_config
 from .extensions import csrf, db, login_manager, migrate
-from .grading import GRADE_PALETTE, descriptors_version, grade_label, load_descriptors
+from .grading import GRADE_PALETTE, descriptors_version, grade_label, load_descriptors, published_text
 from .rounding import kappa_text, percent_text
 from .sampling import month_label, month_start
 from .views import error_summary_items
@@ -46,6 +46,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters["percent_text"] = percent_text
     app.jinja_env.filters["kappa_text"] = kappa_text
     app.jinja_env.filters["month_name"] = month_label  # "November 2026": YYYY-MM stays in URLs and files
+    app.jinja_env.filters["descriptors_published"] = lambda recorded: published_text(recorded, descriptors)
     app.jinja_env.filters["overdue_text"] = overdue_text  # "3 overdue: 2 from November 2026, 1 from October 2026"
     app.jinja_env.filters["month_short"] = lambda month: month_start(month).strftime("%b %y")
     # Templates ask permissions, never role flags, so a page cannot offer what a rule refuses.

@@ -14,7 +14,7 @@ from .conflicts import check_version, claim_version
 from .errors import RuleError
 from .extensions import db
 from .grading import DOMAINS
-from .history import record
+from .history import action_field, record
 from .models import Action, Audit, Case, Cycle, Theme, User
 from .models.findings import PRIORITIES
 from .permissions import (can_change_action, can_propose_action, can_update_action, decides_action,
@@ -80,7 +80,7 @@ def _role(actor: User, audit: Audit) -> str:
 def _history(actor, what: str, action: Action, audit: Audit, after=None) -> None:
     # An auditor's proposal is part of their blind audit, so its history is too.
     role = action.proposed_role if action.status == "proposed" and action.proposed_role != "M" else None
-    record(actor, what, audit, field=f"action {action.id}", after=after, review_role=role)
+    record(actor, what, audit, field=action_field(action), after=after, review_role=role)
 
 
 def propose(actor: User, audit: Audit, entry: ActionEntry) -> Action:

@@ -235,10 +235,9 @@ class ReopenForm(FlaskForm):
 
 
 class OpenCycleForm(FlaskForm):
-    month = StringField("Month", widget=GovTextInput(), description="The year and month number, for example 2026-11 for November 2026",
-                        validators=[InputRequired("Enter the month, for example 2026-11 for November 2026"),
-                                    Regexp(r"^\s*\d{4}-(0[1-9]|1[0-2])\s*$",
-                                           message="Enter the month as the year and month number, for example 2026-11 for November 2026")])
+    # The months that may be opened, by name: the view sets the choices; the rule still checks what is posted.
+    month = SelectField("Month", widget=GovSelect(), validate_choice=False,
+                        validators=[InputRequired("Choose the month to open")])
     per_team = IntegerField("Cases per team", widget=GovTextInput(),
                             validators=[InputRequired("Enter how many cases to sample per team"),
                                         NumberRange(1, 50, "Cases per team must be between 1 and 50")])

@@ -11,7 +11,7 @@ from .. import clock
 from ..closures import add_closure_day, days_off_ahead, remove_closure_day
 from ..workdays import REGIONS, region
 from ..forms import AbsenceForm, ActivityFilterForm, ClosureDayForm, PersonForm, TeamForm, UploadForm
-from ..history import kinds_of_entry, recent_activity
+from ..history import kinds_of_entry, recent_activity, subjects
 from ..imports.table import ImportFailed
 from ..imports.users import read_people
 from ..loading import PERSON_ROW
@@ -224,6 +224,7 @@ def activity():
     page, rows, older = _newest_first(recent_activity(person, kind or None, since, until))
     args = {name: value for name, value in request.args.items() if name not in ("page", "submit") and value}
     return render_template("admin/activity.html", events=rows, page=page, older=older, form=form, args=args,
+                           subjects=subjects(rows),
                            filtered=bool(args))
 
 

@@ -13,7 +13,8 @@ from ..forms import (AllocationForm, CancelCycleForm, DrawSampleForm, OpenCycleF
 from ..loading import PERSON_ROW
 from ..models import CASE_TYPES, Audit, Case, Cycle, Team, User
 from ..paging import paginate
-from ..sampling import (WITHDRAWAL_REASONS, cancel_cycle, decide_withdrawal, draw_sample, month_label, next_month_to_open,
+from ..sampling import (WITHDRAWAL_REASONS, cancel_cycle, decide_withdrawal, draw_sample, month_label, months_before,
+                        next_month_to_open,
                         open_cycle, open_cycle_for, openable_months, request_withdrawal)
 from ..conflicts import Conflict, history_mark
 from ..sorting import SortableTable
@@ -66,6 +67,14 @@ def index():
 @allow(permissions.can_manage)
 def new():
     form = OpenCycleForm()
+    first, last = openable_months(clock.today())
+    window = [first]
+    while window[-1] < last:
+        window.append(months_before(window[-1], -1))
+    opened = set(db.session.scalars(select(Cycle.month).where(Cycle.month.in_(window), Cycle.kind == "random",
+                                                               Cycle.cancelled_at.is_(None))))
+    # Months already open stay in the list, said so: a second tab's post then hears why, not a 400.
+    form.month.choices = [(m, month_label(m) + (" (already open)" if m in opened else "")) for m in window]
     if not form.is_submitted():
         form.month.data = next_month_to_open(clock.today())
         form.per_team.data = current_app.config["SAMPLE_PER_TEAM"]
@@ -76,9 +85,8 @@ def new():
         except RuleError as error:
             show_rule_error(form, error)
         else:
-            flash(f"The cycle for {cycle.month} is open. Draw the sample next.", "success")
+            flash(f"{month_label(cycle.month)} is open. Draw the sample next.", "success")
             return redirect(url_for("cycles.show", month=cycle.month))
-    first, last = openable_months(clock.today())
     return render_template("cycles/new.html", form=form, first=month_label(first), last=month_label(last))
 
 
@@ -96,7 +104,7 @@ def cancel(month: str):
         except RuleError as error:
             show_rule_error(form, error)
         else:
-            flash(f"The cycle for {month} is cancelled: its audits are off everyone's lists", "success")
+            flash(f"{month_label(month)} is cancelled: its audits are off everyone's lists", "success")
             return redirect(url_for("cycles.index"))
     return render_template("cycles/cancel.html", cycle=cycle, form=form)
 

@@ -11,7 +11,7 @@ from ..errors import RuleError
 from ..extensions import db
 from ..finding_forms import ActionForm, ProgressForm, RemoveActionForm, VerifyForm, parse_day
 from ..grading import DOMAINS
-from ..history import action_history
+from ..history import action_history, subjects
 from ..loading import ACTION_ROW, AUDIT_IN_FULL
 from ..models import Action, Audit, Case, Team, User
 from ..models.findings import ACTION_STATES, PRIORITIES
@@ -176,8 +176,9 @@ def action(action_id: int):
         else:
             flash("Saved", "success")
             return redirect(url_for("findings.action", action_id=action_id))
+    history = action_history(action)
     return render_template("actions/show.html", action=action, audit=audit, progress=progress, verify=verify,
-                           history=action_history(action), today=clock.today(), domains=DOMAINS)
+                           history=history, subjects=subjects(history), today=clock.today(), domains=DOMAINS)
 
 
 @bp.route("/actions")
