@@ -146,7 +146,8 @@ for _who, _label in RESPONDENTS.items():
         setattr(FamilyFeedbackForm, f"{_who}_{_key}_words", long_text(
             "In their own words (optional)", limit=2000, called="Their words"))
     setattr(FamilyFeedbackForm, f"{_who}_change_words", long_text(
-        "What would they change?" if _who == "parent" else "What would you change?", limit=2000, called="What they would change"))
+        "What would they change?" if _who == "parent" else "What would you change?", limit=2000,
+        called="What they would change"))
 
 
 class TargetedAuditForm(FlaskForm):

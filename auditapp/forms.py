@@ -25,7 +25,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from .grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
 from .models import ROLE_LABELS

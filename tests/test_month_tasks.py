@@ -52,7 +52,8 @@ def test_overdue_counts_every_month_still_open_and_says_which(world, as_user):
     now[2].auditor_due = today + timedelta(days=5)
     db.session.commit()
     this_name, last_name = month_label(this_month()), month_label(month_ago(1))
-    late_auditors = sorted({a.auditor_a.name for a in earlier + now[:1]} | {a.auditor_b.name for a in earlier + now[:1]})
+    late = earlier + now[:1]
+    late_auditors = sorted({a.auditor_a.name for a in late} | {a.auditor_b.name for a in late})
     fresh()
     page = re.sub(r"\s+", " ", as_user(world.qa_lead).get("/").get_data(as_text=True))
     # The task list: the auditors' part and moderation, each from every month still open.
@@ -65,4 +66,5 @@ def test_overdue_counts_every_month_still_open_and_says_which(world, as_user):
     assert f"3 overdue: 3 from {last_name}" in past and this_name not in past.split("Overdue", 1)[1][:200]
     # The leadership reader's start page: audits overdue today, from every month.
     reader = re.sub(r"\s+", " ", as_user(world.leader).get("/").get_data(as_text=True))
-    assert f"Audits overdue today</dt><dd class=\"govuk-summary-list__value\">5 overdue: 2 from {this_name}, 3 from {last_name}" in reader
+    assert ('Audits overdue today</dt><dd class="govuk-summary-list__value">'
+            f"5 overdue: 2 from {this_name}, 3 from {last_name}") in reader

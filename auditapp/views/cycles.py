@@ -126,9 +126,9 @@ def show(month: str):
     today = clock.today()
     reads.note(f"Month {cycle.month}: its sampled cases")
     sort = MONTH_AUDITS_TABLE.requested()
+    page = paginate(MONTH_AUDITS_TABLE.apply(worklists.cycle_audits(cycle), sort), AUDITS_PER_PAGE)
     return render_template("cycles/show.html", overview=worklists.cycle_overviews([cycle], today)[0], sort=sort,
-                           page=paginate(MONTH_AUDITS_TABLE.apply(worklists.cycle_audits(cycle), sort), AUDITS_PER_PAGE),
-                           form=form, today=today)
+                           page=page, form=form, today=today)
 
 
 @bp.route("/cycles/<month>/allocation.csv")
