@@ -9,11 +9,12 @@ from . import (access, cli, clock, error_reports, errors, families, logs, mail, 
                single_sign_on, stash, transactions)
 from .config import ROOT, instance_folder, load_config
 from .extensions import csrf, db, login_manager, migrate
-from .grading import GRADE_PALETTE, descriptors_version, grade_label, load_descriptors
+from .grading import GRADE_PALETTE, descriptors_version, grade_label, load_descriptors, published_text
 from .rounding import kappa_text, percent_text
 from .sampling import month_label, month_start
 from .views import error_summary_items
 from .views.blueprints import BLUEPRINTS
+from .worklists import overdue_text
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -45,6 +46,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters["percent_text"] = percent_text
     app.jinja_env.filters["kappa_text"] = kappa_text
     app.jinja_env.filters["month_name"] = month_label  # "November 2026": YYYY-MM stays in URLs and files
+    app.jinja_env.filters["descriptors_published"] = lambda recorded: published_text(recorded, descriptors)
+    app.jinja_env.filters["overdue_text"] = overdue_text  # "3 overdue: 2 from November 2026, 1 from October 2026"
     app.jinja_env.filters["month_short"] = lambda month: month_start(month).strftime("%b %y")
     # Templates ask permissions, never role flags, so a page cannot offer what a rule refuses.
     app.jinja_env.globals["permissions"] = permissions

@@ -14,7 +14,7 @@ from .conflicts import check_version, claim_version
 from .errors import RuleError
 from .extensions import db
 from .grading import DOMAINS
-from .history import record
+from .history import action_field, record
 from .models import Action, Audit, Case, Cycle, Theme, User
 from .models.findings import PRIORITIES
 from .permissions import (can_change_action, can_propose_action, can_update_action, decides_action,
@@ -80,7 +80,7 @@ def _role(actor: User, audit: Audit) -> str:
 def _history(actor, what: str, action: Action, audit: Audit, after=None) -> None:
     # An auditor's proposal is part of their blind audit, so its history is too.
     role = action.proposed_role if action.status == "proposed" and action.proposed_role != "M" else None
-    record(actor, what, audit, field=f"action {action.id}", after=after, review_role=role)
+    record(actor, what, audit, field=action_field(action), after=after, review_role=role)
 
 
 def propose(actor: User, audit: Audit, entry: ActionEntry) -> Action:
@@ -227,6 +227,13 @@ def action_list(filters: ActionFilters, today: date) -> Select:
     if filters.priority in PRIORITIES:
         query = query.where(Action.priority == filters.priority)
     return query.order_by(Action.status != "open", Action.due, Action.id)
+
+
+def months_with_actions() -> list[str]:
+    """The months whose audits have actions on the list, newest first: what the month filter offers."""
+    return list(db.session.scalars(
+        select(Cycle.month).join(Audit, Audit.cycle_id == Cycle.id).join(Action, Action.audit_id == Audit.id)
+        .where(Action.status.in_(LISTED)).group_by(Cycle.month).order_by(Cycle.month.desc())))
 
 
 def overdue_clause(today: date):

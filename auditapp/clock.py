@@ -38,6 +38,11 @@ def today() -> date:
     return uk_date(now())
 
 
+def start_of_uk_day(day: date) -> datetime:
+    """The stored (naive UTC) moment a UK day begins: where a search from that day starts."""
+    return datetime.combine(day, datetime.min.time(), UK).astimezone(timezone.utc).replace(tzinfo=None)
+
+
 def uk_format(moment: datetime | None, pattern: str = "%-d %B %Y at %H:%M") -> str:
     """A stored moment written in UK time (the templates' `uk` filter)."""
     return in_uk(moment).strftime(pattern) if moment else ""

@@ -12,6 +12,7 @@ from . import clock
 from .conflicts import check_version, claim_version
 from .errors import RuleError
 from .extensions import db
+from .family_words import ASKED, TOPICS
 from .history import record
 from .models import Audit, FamilyAnswer, FamilyContact, FamilyFeedback, User
 from .models.families import CONTACT_METHODS, CONTACT_WHO, OUTCOMES, QUESTIONS, RATINGS, RESPONDENTS
@@ -42,7 +43,7 @@ def shown_to(user: User, audit: Audit):
 
 
 LABELS = {"who": CONTACT_WHO, "methods": CONTACT_METHODS, "outcomes": OUTCOMES, "respondents": RESPONDENTS,
-          "questions": QUESTIONS, "ratings": RATINGS}
+          "questions": QUESTIONS, "asked": ASKED, "topics": TOPICS, "ratings": RATINGS}
 
 
 def record_attempt(actor: User, audit: Audit, attempted_on: date | None, who: str, method: str) -> FamilyContact:

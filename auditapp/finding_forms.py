@@ -11,7 +11,8 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from .forms import LockedForm, long_text
 from .grading import DOMAINS
-from .models.families import CONTACT_METHODS, CONTACT_WHO, OUTCOMES, QUESTIONS, RATINGS, RESPONDENTS
+from .models.families import CONTACT_METHODS, CONTACT_WHO, OUTCOMES, RATINGS, RESPONDENTS
+from .family_words import ASKED
 from .models.findings import PRIORITIES
 
 
@@ -139,13 +140,14 @@ class FamilyFeedbackForm(LockedForm):
 
 RATING_CHOICES = [("", "Not answered")] + [(str(k), v) for k, v in RATINGS.items()]
 for _who, _label in RESPONDENTS.items():
-    for _key, _question in QUESTIONS.items():
+    for _key, _question in ASKED[_who].items():  # put to each as they would be asked
         setattr(FamilyFeedbackForm, f"{_who}_{_key}", SelectField(
             _question, choices=RATING_CHOICES, widget=GovSelect(), validate_choice=False))
         setattr(FamilyFeedbackForm, f"{_who}_{_key}_words", long_text(
             "In their own words (optional)", limit=2000, called="Their words"))
     setattr(FamilyFeedbackForm, f"{_who}_change_words", long_text(
-        "What would they change?", limit=2000, called="What they would change"))
+        "What would they change?" if _who == "parent" else "What would you change?", limit=2000,
+        called="What they would change"))
 
 
 class TargetedAuditForm(FlaskForm):

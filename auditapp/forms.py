@@ -25,7 +25,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from .grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
 from .models import ROLE_LABELS
@@ -250,10 +250,9 @@ class ReopenForm(FlaskForm):
 
 
 class OpenCycleForm(FlaskForm):
-    month = StringField("Month", widget=GovTextInput(), description="The year and month number, for example 2026-11 for November 2026",
-                        validators=[InputRequired("Enter the month, for example 2026-11 for November 2026"),
-                                    Regexp(r"^\s*\d{4}-(0[1-9]|1[0-2])\s*$",
-                                           message="Enter the month as the year and month number, for example 2026-11 for November 2026")])
+    # The months that may be opened, by name: the view sets the choices; the rule still checks what is posted.
+    month = SelectField("Month", widget=GovSelect(), validate_choice=False,
+                        validators=[InputRequired("Choose the month to open")])
     per_team = IntegerField("Cases per team", widget=GovTextInput(),
                             validators=[InputRequired("Enter how many cases to sample per team"),
                                         NumberRange(1, 50, "Cases per team must be between 1 and 50")])
@@ -384,3 +383,18 @@ class ReportFilterForm(FlaskForm):
     case_type = SelectField("Case type", widget=FilterSelect(), validate_choice=False)
     period = SelectField("Period", widget=FilterSelect(), validate_choice=False)
     submit = SubmitField("Show figures", widget=GovSubmitInput())
+
+
+class ActivityFilterForm(FlaskForm):
+    """The activity log's filters, from the query string, so a filtered page can be paged and shared."""
+
+    class Meta:
+        csrf = False
+
+    person = SelectField("Who", widget=FilterSelect(), validate_choice=False)
+    kind = SelectField("Kind of entry", widget=FilterSelect(), validate_choice=False)
+    since = StringField("From", widget=GovTextInput(), description="For example, 1/11/2026",
+                        validators=[Optional(), Length(max=20)])
+    until = StringField("To", widget=GovTextInput(), description="For example, 30/11/2026",
+                        validators=[Optional(), Length(max=20)])
+    submit = SubmitField("Show entries", widget=GovSubmitInput())

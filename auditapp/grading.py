@@ -1,6 +1,7 @@
 """The six practice domains, the four grades, and the service's grade descriptors."""
 
 import tomllib
+from datetime import date
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -95,6 +96,7 @@ class Descriptor:
     name: str
     version: str
     indicators: dict[Grade, list[str]]
+    published: date | None = None
 
 
 _GRADE_KEYS = {
@@ -120,10 +122,23 @@ def load_descriptors(folder: Path) -> dict[str, Descriptor]:
             if not 3 <= len(items) <= 5:
                 raise ValueError(f"{path}: {grade_key} needs 3 to 5 indicators")
             indicators[grade] = list(items)
-        descriptors[key] = Descriptor(key, name, str(data["version"]), indicators)
+        published = data.get("published")
+        if published is not None and not isinstance(published, date):
+            raise ValueError(f"{path}: published must be a date, like 2026-11-22")
+        descriptors[key] = Descriptor(key, name, str(data["version"]), indicators, published)
     return descriptors
 
 
 def descriptors_version(descriptors: dict[str, Descriptor]) -> str:
     """The version of the whole set, as recorded on each audit."""
     return "; ".join(f"{d.key} {d.version}" for d in descriptors.values())
+
+
+def published_text(recorded: str | None, descriptors: dict[str, Descriptor]) -> str:
+    """A recorded version ("voice 2026.1; plan 2026.1; ...") as people know it: by the date it was
+    published ("published 22 November 2026"), not by a version number and domain keys."""
+    pairs = dict(part.split(" ", 1) for part in (recorded or "").split("; ") if " " in part)
+    current = [d for d in descriptors.values() if pairs.get(d.key) == d.version and d.published]
+    if not pairs or len(current) < len(pairs):
+        return "an earlier version" if pairs else ""
+    return "published " + max(d.published for d in current).strftime("%-d %B %Y")

@@ -114,7 +114,10 @@ def save_moderation(actor: User, audit: Audit, entry: ModerationEntry, expected_
         value = getattr(entry, attr)
         value = value.strip() or None if isinstance(value, str) else value
         if getattr(audit, attr) != value:
-            record(actor, "Moderation saved", audit, field=label, before=getattr(audit, attr), after=value)
+            # Key issues are stored as yes/partly/no; the history says them as people read them.
+            words = KEY_ISSUES.get if attr.startswith("key_issues") else (lambda v: v)
+            record(actor, "Moderation saved", audit, field=label, before=words(getattr(audit, attr)),
+                   after=words(value))
             setattr(audit, attr, value)
     db.session.flush()
 

@@ -9,10 +9,10 @@ from sqlalchemy import and_, func, select
 
 from . import clock
 from .extensions import db
-from .models import Action, Audit, Event, FamilyFeedback, ReadRecord, Review, User
+from .models import Action, Audit, Event, FamilyFeedback, ReadRecord, User
 from .people import away_on
 from .sampling import month_label, month_of, month_start, open_cycle_for
-from .worklists import cycle_overviews
+from .worklists import cycle_overviews, overdue_auditors, overdue_text
 
 DONE, IN_PROGRESS, TO_DO, CANNOT_START = "Completed", "In progress", "Not yet started", "Cannot start yet"
 
@@ -56,13 +56,18 @@ def month_tasks(today: date) -> tuple[str, list[Task]]:
                       "cycles.show", (("month", month),)))
     tasks.append(_allocation(cycle.id, today, month))
     submitted = overview.counts.get("Submitted", 0)
-    late = _overdue_people(cycle.id, today)
+    # Overdue counts every month's audits still open, not only this month's, and says which months.
+    late = overview.overdue
+    names = overdue_auditors(today) if any(o.auditors for o in late) else []
     tasks.append(Task("Auditors submit", DONE if submitted >= 2 * sampled else IN_PROGRESS if submitted else TO_DO,
                       f"{submitted} of {2 * sampled} audits submitted"
-                      + (f"; overdue: {', '.join(late)}" if late else ""), "cycles.show", (("month", month),)))
+                      + (f"; {overdue_text(late, 'auditors')} ({', '.join(names)})" if names else ""),
+                      "cycles.show", (("month", month),)))
     moderated = overview.counts.get("Moderated", 0)
+    moderation_late = overdue_text(late, "moderation") if any(o.moderation for o in late) else ""
     tasks.append(Task("Moderation", DONE if sampled and moderated >= sampled else IN_PROGRESS if moderated else TO_DO,
-                      f"{moderated} of {sampled} signed off", "cycles.show", (("month", month),)))
+                      f"{moderated} of {sampled} signed off" + (f"; {moderation_late}" if moderation_late else ""),
+                      "cycles.show", (("month", month),)))
     families = db.session.scalar(select(func.count(func.distinct(FamilyFeedback.audit_id)))
                                  .join(Audit, Audit.id == FamilyFeedback.audit_id).where(Audit.cycle_id == cycle.id))
     tasks.append(Task("Family contact", DONE if sampled and families >= sampled else IN_PROGRESS if families else TO_DO,
@@ -111,16 +116,3 @@ def _allocation(cycle_id: int, today: date, month: str) -> Task:
                     (("month", month),))
     return Task("Check the allocation", DONE, "Nobody allocated is away or inactive", "cycles.show",
                 (("month", month),))
-
-
-def _overdue_people(cycle_id: int, today: date) -> list[str]:
-    """The auditors whose audits of this month are past due and not submitted, by name."""
-    submitted = select(Review.audit_id, Review.role).where(Review.submitted_at.is_not(None)).subquery()
-    names = set()
-    for role, column in (("A", Audit.auditor_a_id), ("B", Audit.auditor_b_id)):
-        names |= set(db.session.scalars(
-            select(User.name).join(Audit, column == User.id)
-            .outerjoin(submitted, and_(submitted.c.audit_id == Audit.id, submitted.c.role == role))
-            .where(Audit.cycle_id == cycle_id, Audit.auditor_due < today, Audit.signed_off_at.is_(None),
-                   Audit.withdrawn_at.is_(None), submitted.c.audit_id.is_(None))))
-    return sorted(names)

@@ -211,7 +211,7 @@ def draw_sample(actor: User, cycle: Cycle, seed: int | None = None,
         # The QA lead sees why someone was given no audit this month.
         record(actor, f"Passed over in allocation for {cycle.month}", after="; ".join(sorted(pool.skipped.values())))
     cycle.sampled_at = clock.now()
-    record(actor, f"Sample drawn for {cycle.month}",
+    record(actor, f"Sample drawn for {month_label(cycle.month)}",
            after=f"draw number {cycle.seed}, {cycle.per_team} per team, {len(audits)} cases")
     return audits
 

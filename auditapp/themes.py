@@ -18,6 +18,8 @@ from .sampling import in_live_cycle, months_before
 # The list a council usually starts with; the QA lead adds, renames and retires from here.
 STARTING_THEMES = ["Chronology", "Domestic abuse", "Drift and delay", "Exploitation", "Fathers and male carers",
                    "Management oversight", "Neglect", "Private fostering", "Voice of the child"]
+# Plural by hand: "worries", never "worrys".
+TAGGED_AS = {"strength": "strengths", "worry": "worries"}
 
 
 def active_themes() -> list[Theme]:
@@ -97,7 +99,7 @@ def save_tags(actor: User, audit: Audit, role: str, chosen: dict[str, set[int]],
                                                   ThemeTag.kind == kind))
         db.session.add_all(ThemeTag(audit_id=audit.id, theme_id=i, role=role, kind=kind) for i in sorted(wanted))
         names = ", ".join(t.name for t in themes if t.id in wanted) or "none"
-        record(actor, f"Themes tagged as {THEME_KINDS[kind].lower()}s", audit,
+        record(actor, f"Themes tagged as {TAGGED_AS[kind]}", audit,
                review_role=role if role in ("A", "B") else None, after=names)
         changed = True
     if changed:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 
@@ -10,7 +11,7 @@ from .extensions import db
 from .loading import ACTION_ROW, AUDIT_HEADING, AUDIT_PROGRESS, AUDIT_ROW, CONCERN_ROW
 from .models import Audit, Concern, Cycle, Review, User
 from .remembered import remembered
-from .sampling import in_live_cycle
+from .sampling import in_live_cycle, month_label
 
 
 def _submitted_by(role: str):
@@ -78,18 +79,35 @@ OVERVIEW_STATUSES = ["Allocated", "In progress", "Ready for moderation", "Modera
 class CycleOverview:
     cycle: Cycle
     counts: dict[str, int] = field(default_factory=dict)  # by status, plus "Overdue" and "Submitted"
+    overdue: list["Overdue"] = field(default_factory=list)  # from this month and those before, newest first
 
     @property
     def sampled(self) -> int:
         return sum(self.counts.get(status, 0) for status in OVERVIEW_STATUSES)
 
 
-def status_columns(today: date, cycle_ids: list[int]):
-    """Audit.status, Audit.is_overdue and the submitted reviews of a live audit, as SQL expressions
-    over Audit outer-joined to the returned per-audit review counts (of these cycles' audits only)."""
+@dataclass(frozen=True)
+class StatusColumns:
+    """An audit's state as SQL over Audit outer-joined to `reviews` (per-audit review counts)."""
+    reviews: Any
+    status: Any
+    overdue: Any  # 1 when a live audit is past a due date with that part not done, else 0
+    live_submitted: Any
+    auditors_late: Any  # past the auditors' due date with a review not submitted
+    moderation_late: Any  # both reviews in, past the moderation due date
+    role_late: dict[str, Any]  # auditor A's or B's own part past due
+
+
+def status_columns(today: date, cycle_ids: list[int] | None = None) -> StatusColumns:
+    """Audit.status, Audit.is_overdue and the submitted reviews, as SQL: the one statement of what
+    "overdue" means for lists, counts and the task list alike. The review counts are of these
+    cycles' audits, or (None) of every live audit."""
+    which = Audit.cycle_id.in_(cycle_ids) if cycle_ids is not None else _live()
     reviews = (select(Review.audit_id, func.count().label("started"),
-                      func.count(Review.submitted_at).label("submitted"))
-               .join(Audit, Audit.id == Review.audit_id).where(Audit.cycle_id.in_(cycle_ids))
+                      func.count(Review.submitted_at).label("submitted"),
+                      *(func.count(case((Review.role == role, Review.submitted_at))).label(f"submitted_{role}")
+                        for role in ("A", "B")))
+               .join(Audit, Audit.id == Review.audit_id).where(which)
                .group_by(Review.audit_id).subquery())
     started, submitted = func.coalesce(reviews.c.started, 0), func.coalesce(reviews.c.submitted, 0)
     status = case(
@@ -100,28 +118,33 @@ def status_columns(today: date, cycle_ids: list[int]):
         (started > 0, "In progress"),
         else_="Allocated",
     )
-    overdue = case((and_(_live(), or_(and_(submitted < 2, Audit.auditor_due < today),
-                                      and_(submitted == 2, Audit.moderation_due < today))), 1), else_=0)
+    auditors_late = and_(_live(), submitted < 2, Audit.auditor_due < today)
+    moderation_late = and_(_live(), submitted == 2, Audit.moderation_due < today)
+    overdue = case((or_(auditors_late, moderation_late), 1), else_=0)
     live_submitted = case((Audit.withdrawn_at.is_(None), submitted), else_=0)
-    return reviews, status, overdue, live_submitted
+    role_late = {role: and_(auditors_late, func.coalesce(reviews.c[f"submitted_{role}"], 0) == 0)
+                 for role in ("A", "B")}
+    return StatusColumns(reviews, status, overdue, live_submitted, auditors_late, moderation_late, role_late)
 
 
 def cycle_overviews(cycles: list[Cycle], today: date) -> list[CycleOverview]:
-    """Each cycle's counts by status, overdue and submitted (remembered until the data changes)."""
+    """Each cycle's counts by status, overdue and submitted, and what is overdue from it and the
+    months before it (remembered until the data changes)."""
     counts = remembered("cycle counts", (tuple(c.id for c in cycles), today),
                         lambda: _cycle_counts([c.id for c in cycles], today))
-    return [CycleOverview(c, dict(counts.get(c.id, {}))) for c in cycles]
+    late = overdue_by_month(today) if cycles else {}
+    return [CycleOverview(c, dict(counts.get(c.id, {})), overdue_up_to(late, c.month)) for c in cycles]
 
 
 def _cycle_counts(cycle_ids: list[int], today: date) -> dict[int, dict[str, int]]:
     """One grouped query for all the cycles."""
     result: dict[int, dict[str, int]] = {cycle_id: {} for cycle_id in cycle_ids}
-    reviews, status, overdue, live_submitted = status_columns(today, cycle_ids)
+    c = status_columns(today, cycle_ids)
     rows = db.session.execute(
-        select(Audit.cycle_id, status, func.count(), func.sum(overdue), func.sum(live_submitted))
-        .outerjoin(reviews, reviews.c.audit_id == Audit.id)
+        select(Audit.cycle_id, c.status, func.count(), func.sum(c.overdue), func.sum(c.live_submitted))
+        .outerjoin(c.reviews, c.reviews.c.audit_id == Audit.id)
         .where(Audit.cycle_id.in_(cycle_ids))
-        .group_by(Audit.cycle_id, status)
+        .group_by(Audit.cycle_id, c.status)
     )
     for cycle_id, state, count, late, submitted in rows:
         counts = result[cycle_id]
@@ -129,6 +152,57 @@ def _cycle_counts(cycle_ids: list[int], today: date) -> dict[int, dict[str, int]
         counts["Overdue"] = counts.get("Overdue", 0) + int(late or 0)
         counts["Submitted"] = counts.get("Submitted", 0) + int(submitted or 0)
     return result
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """Live audits of one month's sample past a due date today: the auditors' part or moderation."""
+    month: str
+    auditors: int
+    moderation: int
+
+    @property
+    def total(self) -> int:
+        return self.auditors + self.moderation
+
+
+def overdue_by_month(today: date) -> dict[str, Overdue]:
+    """Every monthly sample's overdue audits today, by month, in one grouped statement (remembered)."""
+    def count() -> dict[str, Overdue]:
+        c = status_columns(today)
+        late = func.sum(case((c.auditors_late, 1), else_=0)), func.sum(case((c.moderation_late, 1), else_=0))
+        rows = db.session.execute(
+            select(Cycle.month, *late).join(Cycle, Cycle.id == Audit.cycle_id)
+            .outerjoin(c.reviews, c.reviews.c.audit_id == Audit.id)
+            .where(_live(), Cycle.kind == "random").group_by(Cycle.month))
+        return {month: Overdue(month, int(a or 0), int(m or 0)) for month, a, m in rows if a or m}
+    return remembered("overdue by month", today, count)
+
+
+def overdue_up_to(late: dict[str, Overdue], month: str | None = None) -> list[Overdue]:
+    """What is overdue from this month and the months before it (None: from every month), newest first."""
+    return sorted((o for o in late.values() if month is None or o.month <= month), key=lambda o: o.month,
+                  reverse=True)
+
+
+def overdue_text(late: list[Overdue], part: str = "total") -> str:
+    """"3 overdue: 2 from November 2026, 1 from October 2026", or "None overdue"; `part` counts
+    only the auditors' or the moderation part."""
+    months = [(o.month, getattr(o, part)) for o in late if getattr(o, part)]
+    if not months:
+        return "None overdue"
+    return (f"{sum(n for _, n in months)} overdue: "
+            + ", ".join(f"{n} from {month_label(month)}" for month, n in months))
+
+
+def overdue_auditors(today: date) -> list[str]:
+    """The auditors with a part of a monthly sample's audit past due and not submitted, by name."""
+    c = status_columns(today)
+    late = [select(column).outerjoin(c.reviews, c.reviews.c.audit_id == Audit.id)
+            .join(Cycle, Cycle.id == Audit.cycle_id).where(c.role_late[role], Cycle.kind == "random")
+            for role, column in (("A", Audit.auditor_a_id), ("B", Audit.auditor_b_id))]
+    return list(db.session.scalars(select(User.name).where(or_(*(User.id.in_(q) for q in late)))
+                                   .order_by(User.name)))
 
 
 def cycles_newest_first() -> Select:

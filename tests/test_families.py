@@ -105,7 +105,7 @@ def test_the_summary_counts_families_only_once_both_audits_are_in(world, as_user
     header = [c.value for c in sheet[2]]
     row = dict(zip(header, [c.value for c in sheet[3]]))
     assert row["Case reference"] == audit.case.reference and row["Outcome"] == "Gave feedback"
-    assert row["Child or young person: Did the worker listen to you and your child? (their words)"] == \
+    assert row["Child or young person: Did your worker listen to you? (their words)"] == \
         "She talked to me on my own"
     assert row["Parent or carer: Did you understand why we were involved?"] == "Mostly"
     summary = {r[0].value: r[1].value for r in book["Summary"].iter_rows(min_row=3) if r[0].value}

@@ -220,6 +220,14 @@ def test_all_actions_filter_by_team_owner_state_month_and_priority(world, as_use
         assert miss in qa.get(f"/actions?{query}").get_data(as_text=True), query
 
 
+def test_the_month_filter_offers_the_months_with_actions_by_name(world, as_user):
+    open_action(world)
+    page = as_user(world.qa_lead).get("/actions?month=2026-11").get_data(as_text=True)
+    assert '<select class="govuk-select" id="month" name="month">' in page
+    assert '<option value="2026-11" selected>November 2026</option>' in page
+    assert "2026-10" not in page and "for example" not in page  # only months that have actions; no code to type
+
+
 # Re-audits
 
 def test_an_inadequate_sign_off_schedules_a_reaudit_that_joins_that_months_sample(world, as_user):
@@ -284,9 +292,11 @@ def test_theme_counts_by_month_with_a_drill_down_for_those_who_may_open_audits(w
         tagged(ready_for_moderation(audit), "M", worries=[fathers])
         signed_off_audit(audit)
     db.session.commit()
-    dashboard = as_user(world.leader).get("/reports/?month=2026-11").get_data(as_text=True)
+    dashboard = as_user(world.qa_lead).get("/reports/?month=2026-11").get_data(as_text=True)
     assert "2<span class=\"govuk-visually-hidden\"> audits with Fathers as a worry" in dashboard
     url = f"/reports/themes/{fathers.id}/worry/2026-11"
+    # The leadership reader sees the count as plain text: they may not open the audits behind it.
+    assert url not in as_user(world.leader).get("/reports/?month=2026-11").get_data(as_text=True)
     assert "You can read the figures but not the audits" in as_user(world.leader).get(url).get_data(as_text=True)
     qa_page = as_user(world.qa_lead).get(url).get_data(as_text=True)
     assert all(f"Case {a.case.reference}" in qa_page for a in audits[:2])

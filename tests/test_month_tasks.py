@@ -31,3 +31,40 @@ def test_the_task_list_follows_the_month_and_names_who_is_overdue(world, as_user
     as_user(world.qa_lead).get(f"/reports/{this_month()}.xlsx")
     page = as_user(world.qa_lead).get("/").get_data(as_text=True)
     assert "Export the monthly pack" in page and "Downloaded " in page
+
+
+def test_overdue_counts_every_month_still_open_and_says_which(world, as_user):
+    from datetime import timedelta
+
+    from auditapp import clock
+    from builders import ready_for_moderation, sampled_month
+    from helpers import fresh, month_ago
+    today = clock.today()
+    for audit in sampled_month(month_ago(2), per_team=1):  # a moderated month, for the leadership page
+        signed_off_audit(audit)
+    earlier = sampled_month(month_ago(1), per_team=1)
+    now = sampled_month(this_month(), per_team=1)
+    db.session.commit()
+    ready_for_moderation(now[1])
+    for audit in earlier + now[:1]:
+        audit.auditor_due = today - timedelta(days=1)
+    now[1].moderation_due = today - timedelta(days=1)
+    now[2].auditor_due = today + timedelta(days=5)
+    db.session.commit()
+    this_name, last_name = month_label(this_month()), month_label(month_ago(1))
+    late = earlier + now[:1]
+    late_auditors = sorted({a.auditor_a.name for a in late} | {a.auditor_b.name for a in late})
+    fresh()
+    page = re.sub(r"\s+", " ", as_user(world.qa_lead).get("/").get_data(as_text=True))
+    # The task list: the auditors' part and moderation, each from every month still open.
+    assert f"4 overdue: 1 from {this_name}, 3 from {last_name} ({', '.join(late_auditors)})" in page
+    assert f"0 of 3 signed off; 1 overdue: 1 from {this_name}" in page
+    # The month's overview on the start page counts the earlier month too.
+    assert f"5 overdue: 2 from {this_name}, 3 from {last_name}" in page
+    # A past month's page counts it and the months before it, never later ones.
+    past = re.sub(r"\s+", " ", as_user(world.qa_lead).get(f"/cycles/{month_ago(1)}").get_data(as_text=True))
+    assert f"3 overdue: 3 from {last_name}" in past and this_name not in past.split("Overdue", 1)[1][:200]
+    # The leadership reader's start page: audits overdue today, from every month.
+    reader = re.sub(r"\s+", " ", as_user(world.leader).get("/").get_data(as_text=True))
+    assert ('Audits overdue today</dt><dd class="govuk-summary-list__value">'
+            f"5 overdue: 2 from {this_name}, 3 from {last_name}") in reader

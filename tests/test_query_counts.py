@@ -95,20 +95,22 @@ def pages(h: History) -> dict[str, tuple]:
         "home.index": [(w.qa_lead, "/"), (h.draft.auditor_a, "/"), (h.ready.moderator, "/"), (w.leader, "/")],
         "home.work_list": [(h.draft.auditor_a, "/my/to-do"), (h.ready.moderator, "/my/moderation")],
         "home.descriptors": [(w.leader, "/grade-descriptors")],
-        "admin.people": [(w.qa_lead, "/people/"), (w.qa_lead, "/people/?q=manager")],
+        "admin.people": [(w.qa_lead, "/people/"), (w.qa_lead, "/people/?q=manager"),
+                         (w.qa_lead, "/people/?sort=team&order=descending")],
         "admin.person": [(w.qa_lead, f"/people/{h.draft.auditor_b_id}"), (w.qa_lead, "/people/new")],
         "admin.teams": [(w.qa_lead, "/people/teams")],
         "admin.closure_days": [(w.qa_lead, "/people/closure-days")],
         "admin.team": [(w.qa_lead, f"/people/teams/{w.qa_lead.team_id}")],
-        "admin.activity": [(w.qa_lead, "/people/activity")],
+        "admin.activity": [(w.qa_lead, "/people/activity"),
+                           (w.qa_lead, f"/people/activity?person={w.qa_lead.id}&kind=Month+opened&since=1/10/2026")],
         "admin.reads": [(w.qa_lead, "/people/reads"), (w.qa_lead, f"/people/reads?q={h.draft.case.reference}")],
-        "cases.index": [(w.qa_lead, "/cases"), (w.qa_lead, "/cases?q=C0")],
+        "cases.index": [(w.qa_lead, "/cases"), (w.qa_lead, "/cases?q=C0"), (w.qa_lead, "/cases?sort=manager&page=2")],
         "cases.import_progress": [(w.qa_lead, f"/cases/imports/{h.import_job}")],
         "cases.import_status": [(w.qa_lead, f"/cases/imports/{h.import_job}.json")],
         "cycles.index": [(w.qa_lead, "/cycles")],
         "cycles.new": [(w.qa_lead, "/cycles/new")],
         "cycles.cancel": [(w.qa_lead, "/cycles/2026-11/cancel")],
-        "cycles.show": [(w.qa_lead, "/cycles/2026-11")],
+        "cycles.show": [(w.qa_lead, "/cycles/2026-11"), (w.qa_lead, "/cycles/2026-11?sort=auditor-b&order=descending")],
         "cycles.allocation_download": [(w.qa_lead, "/cycles/2026-11/allocation.csv")],
         "cycles.allocation": [(w.qa_lead, f"/audits/{h.draft.id}/allocation")],
         "cycles.withdraw": [(w.seniors[0], f"/audits/{h.draft.id}/withdraw")],
@@ -131,7 +133,8 @@ def pages(h: History) -> dict[str, tuple]:
         "findings.edit": [(h.draft.auditor_a, f"/actions/{proposal}/edit")],
         "findings.remove": [(h.draft.auditor_a, f"/actions/{proposal}/remove")],
         "findings.action": [(w.qa_lead, f"/actions/{an_action}")],
-        "findings.all_actions": [(w.qa_lead, "/actions"), (w.qa_lead, "/actions?overdue=1&status=open")],
+        "findings.all_actions": [(w.qa_lead, "/actions"), (w.qa_lead, "/actions?overdue=1&status=open"),
+                                 (w.qa_lead, "/actions?sort=owner&order=descending&month=2026-11")],
         "findings.team_actions": [(h.moderated.auditor_a, "/actions/team")],
         "home.work_list#actions": [(h.moderated.auditor_a, "/my/actions")],
         "themes.index": [(w.qa_lead, "/themes")],
@@ -171,7 +174,8 @@ def test_no_page_issues_more_statements_as_the_data_grows(app):
     large = statement_counts(app, build_history(3))
     grew = {page: (small[page], large[page]) for page in small if small[page] != large[page]}
     assert grew == {}, f"statements (small, large) per page: {grew}"
-    assert max(small.values()) <= 25, small
+    # 26: the leadership start page also counts what is overdue from every month (one grouped statement).
+    assert max(small.values()) <= 26, small
 
 
 def test_every_page_is_in_the_statement_count_test(app, world):

@@ -244,7 +244,7 @@ def test_full_history_export_has_every_audit_blind_until_both_submit(month, as_u
 
 def test_the_dashboard_shows_a_change_at_once(month, as_user, world):
     """Figures are remembered between readers, but never past a change to the data."""
-    leader = as_user(world.leader)
+    leader = as_user(world.seniors[1])  # a senior manager: reads the figures and may open the audits
     before = leader.get("/reports/").get_data(as_text=True)
     assert 'Moderated</dt><dd class="govuk-summary-list__value"><a class="govuk-link" href="/reports/audits?month=2026-11&amp;which=moderated">4<' in before
     audit = month[5]
@@ -254,6 +254,25 @@ def test_the_dashboard_shows_a_change_at_once(month, as_user, world):
     after = leader.get("/reports/").get_data(as_text=True)
     assert 'which=moderated">5<span class="govuk-visually-hidden"> moderated' in after
 
+
+
+def test_figures_are_links_only_for_readers_who_may_open_the_audits_behind_them(month, as_user, world, app):
+    """A leadership reader sees plain numbers: a link would lead only to "you can read the figures
+    but not the audits". The QA lead's links are remembered apart, so reading first changes nothing."""
+    from auditapp.models import ThemeTag
+    from auditapp.themes import add_theme
+    theme = add_theme(world.qa_lead, "Fathers")
+    db.session.add(ThemeTag(audit_id=month[0].id, theme_id=theme.id, role="M", kind="worry"))  # as moderated
+    db.session.commit()
+    qa = as_user(world.qa_lead).get("/reports/").get_data(as_text=True)
+    assert 'href="/reports/audits?month=2026-11&amp;which=moderated">4<' in qa
+    assert "which=auditor%3A" in qa and "which=grade%3A" in qa and f"/reports/themes/{theme.id}/worry/" in qa
+    leader = as_user(world.leader).get("/reports/").get_data(as_text=True)
+    assert 'Moderated</dt><dd class="govuk-summary-list__value">4</dd>' in leader
+    assert "/reports/audits" not in leader and "/reports/themes/" not in leader
+    assert "/audits/" not in leader  # and no link to any audit itself
+    agreement = as_user(world.leader).get("/reports/agreement").get_data(as_text=True)
+    assert "/reports/audits" not in agreement and "/audits/" not in agreement
 
 
 def test_what_people_typed_stays_text_on_the_remembered_report_pages(month, as_user, world):

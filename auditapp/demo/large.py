@@ -193,7 +193,7 @@ def _month(rng, ids, batch, month, when, index, cases, by_team, seniors, last_au
     batch.add(Cycle, id=cycle_id, month=month, seed=rng.randrange(10**9), per_team=3, lookback_months=12,
               opened_by_id=None, opened_at=start, sampled_at=start)
     batch.add(Event, id=ids.take(Event), at=start, user_id=None, audit_id=None, review_role=None,
-              action=f"Sample drawn for {month}", field=None, before=None,
+              action=f"Sample drawn for {month_label(month)}", field=None, before=None,
               after=f"seed from the large demo, {PER_MONTH} cases")
     chosen: list[tuple[int, int, int, str]] = []
     while len(chosen) < PER_MONTH:

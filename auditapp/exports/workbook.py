@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..grading import DOMAINS, GRADE_PALETTE, GRADES_BEST_FIRST, JUDGEMENTS, grade_words
 from ..moderation import KEY_ISSUES
+from ..family_words import ASKED, TOPICS
 from ..models.families import QUESTIONS, RESPONDENTS
 from ..summary import EQUALITY, GradeCounts, MonthSummary
 from .. import clock
@@ -175,7 +176,7 @@ def _follow_up_rows(summary: MonthSummary) -> list[list]:
         ["Findings disputed by the practitioner", f.disputes, None],
         ["% Families contacted", summary.family.contact_rate, summary.family.counted],
         ["% Families who gave feedback", summary.family.feedback_rate, summary.family.counted],
-        *[[f"Average rating, {RESPONDENTS[who].lower()}: {QUESTIONS[q]}", average, n]
+        *[[f"Average rating, {RESPONDENTS[who].lower()}: {TOPICS[q].lower()}", average, n]
           for who, by_q in summary.family.averages.items() for q, (average, n) in by_q.items()],
         *[[f"Theme as a strength: {name}", themes.count(i, "strength", summary.month), None]
           for i, name in themes.themes if themes.count(i, "strength", summary.month)],
@@ -215,7 +216,7 @@ def _family(sheet: Sheet, summary: MonthSummary) -> None:
     sheet.title("Family feedback, for audits both auditors have submitted (ratings: 4 yes, completely to 1 not at all)")
     header = ["Case reference", "Team", "Contact attempts", "Outcome"]
     for who, label in RESPONDENTS.items():
-        for q, question in QUESTIONS.items():
+        for q, question in ASKED[who].items():
             header += [f"{label}: {question}", f"{label}: {question} (their words)"]
         header.append(f"{label}: what they would change")
     rows = []

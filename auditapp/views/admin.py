@@ -11,14 +11,16 @@ from ..finding_forms import parse_day
 from .. import clock
 from ..closures import add_closure_day, days_off_ahead, remove_closure_day
 from ..workdays import REGIONS, region
-from ..forms import AbsenceForm, ClosureDayForm, PersonForm, TeamForm, UploadForm
-from ..history import recent_activity
+from ..forms import AbsenceForm, ActivityFilterForm, ClosureDayForm, PersonForm, TeamForm, UploadForm
+from ..history import kinds_of_entry, recent_activity, subjects
 from ..imports.table import ImportFailed
 from ..imports.users import read_people
 from ..loading import PERSON_ROW
 from ..models import ROLE_LABELS, Absence, ClosureDay, Team, User
 from ..paging import paginate, requested_page
 from ..reads import recent_reads
+from ..remembered import remembered
+from ..sorting import SortableTable
 from ..people import (absences_of, add_absence, apply_people, create_team, remove_absence, rename_team, save_user,
                       set_password, set_workload)
 from . import form_posted, refused_as_stale, show_rule_error
@@ -26,6 +28,11 @@ from . import form_posted, refused_as_stale, show_rule_error
 bp = Blueprint("admin", __name__, url_prefix="/people")
 PEOPLE_PAGE = 50
 ACTIVITY_PAGE = 100
+PEOPLE_TABLE = SortableTable({
+    "name": (User.name,), "email": (User.email,),
+    # A correlated look-up, not a join: the page's statement stays the same shape whatever the order.
+    "team": (select(Team.name).where(Team.id == User.team_id).scalar_subquery(),),
+}, tiebreak=(User.id,), default="name")
 
 
 allow_blueprint(bp, permissions.can_manage)
@@ -55,8 +62,9 @@ def people():
     if search:
         pattern = f"%{search.lower()}%"
         query = query.where(or_(func.lower(User.name).like(pattern), func.lower(User.email).like(pattern)))
-    return render_template("admin/people.html", page=paginate(query, PEOPLE_PAGE), search=search, form=form,
-                           problems=problems)
+    sort = PEOPLE_TABLE.requested()
+    return render_template("admin/people.html", page=paginate(PEOPLE_TABLE.apply(query, sort), PEOPLE_PAGE),
+                           search=search, form=form, problems=problems, sort=sort)
 
 
 def _person_form(user: User | None) -> PersonForm:
@@ -219,8 +227,35 @@ def team(team_id: int):
 @bp.route("/activity")
 @allow(permissions.can_read_activity)
 def activity():
-    page, rows, older = _newest_first(recent_activity())
-    return render_template("admin/activity.html", events=rows, page=page, older=older)
+    form = ActivityFilterForm(request.args)
+    form.person.choices = [("", "Anyone")] + [
+        (str(i), name) for i, name in db.session.execute(select(User.id, User.name).order_by(User.name, User.id))]
+    # Remembered until the data changes: finding the kinds reads the whole log.
+    form.kind.choices = [("", "Any kind")] + [(k, k) for k in remembered("kinds of entry", None, kinds_of_entry)]
+    since, until = _filter_day(form.since), _filter_day(form.until)
+    if since and until and until < since:
+        form.until.errors = ["The last day to show must be the same as or after the first day"]
+        since = until = None
+    person = int(form.person.data) if (form.person.data or "").isdigit() else None
+    kind = form.kind.data if form.kind.data in dict(form.kind.choices) else None
+    page, rows, older = _newest_first(recent_activity(person, kind or None, since, until))
+    args = {name: value for name, value in request.args.items() if name not in ("page", "submit") and value}
+    return render_template("admin/activity.html", events=rows, page=page, older=older, form=form, args=args,
+                           subjects=subjects(rows),
+                           filtered=bool(args))
+
+
+DAY_ERRORS = {"since": "Enter the first day to show as a real date, for example 1/11/2026",
+              "until": "Enter the last day to show as a real date, for example 30/11/2026"}
+
+
+def _filter_day(field):
+    """The date a filter field asks for; None, with the field's error, when it is not a date."""
+    try:
+        return parse_day(field.data)
+    except ValueError:
+        field.errors = [DAY_ERRORS[field.name]]
+        return None
 
 
 @bp.route("/reads")

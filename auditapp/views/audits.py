@@ -9,7 +9,7 @@ from ..errors import RuleError
 from ..extensions import db
 from ..forms import AcknowledgeForm, ConcernForm, ReviewForm, long_text
 from ..grading import DOMAINS, domains_judged, judgements_made
-from ..history import audit_history
+from ..history import audit_history, subjects as history_subjects
 from ..models import Concern
 from ..sampling import WITHDRAWAL_REASONS
 from ..reviewing import DomainEntry, ReviewEntry, entry_from_review, problems, save_review
@@ -31,6 +31,7 @@ def show(audit_id: int):
     reaudit_of, reaudit = reaudits.links(audit)
     family = families.shown_to(current_user, audit)
     return render_template("audits/show.html", audit=audit, reviews=visible, history=history,
+                           subjects=history_subjects(history),
                            actions=found, tags=tags, reaudit_of=reaudit_of, reaudit=reaudit,
                            reply=replies.reply_for(audit), undecided=actions.undecided(audit), family=family,
                            family_role=families.contact_role(),

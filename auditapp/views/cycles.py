@@ -1,6 +1,6 @@
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from .. import clock, permissions, reads, worklists
 from ..access import allow
@@ -11,16 +11,39 @@ from ..extensions import db
 from ..forms import (AllocationForm, CancelCycleForm, DrawSampleForm, OpenCycleForm, WithdrawalDecisionForm,
                      WithdrawalForm)
 from ..loading import PERSON_ROW
-from ..models import Audit, Cycle, User
+from ..models import CASE_TYPES, Audit, Case, Cycle, Team, User
 from ..paging import paginate
-from ..sampling import (WITHDRAWAL_REASONS, cancel_cycle, decide_withdrawal, draw_sample, month_label, next_month_to_open,
+from ..sampling import (WITHDRAWAL_REASONS, cancel_cycle, decide_withdrawal, draw_sample, month_label, months_before,
+                        next_month_to_open,
                         open_cycle, open_cycle_for, openable_months, request_withdrawal)
 from ..conflicts import Conflict, history_mark
+from ..sorting import SortableTable
 from . import after_conflict, form_posted, posted, posted_any, show_rule_error
 
 bp = Blueprint("cycles", __name__)
 CYCLES_PER_PAGE = 12
 AUDITS_PER_PAGE = 25
+
+
+def _name_of(person_id):
+    return select(User.name).where(User.id == person_id).scalar_subquery()
+
+
+def _of_case(column):
+    return select(column).where(Case.id == Audit.case_id).scalar_subquery()
+
+
+# Correlated look-ups, not joins: the rows are loaded with their case and people as before, and
+# the statement keeps one shape whatever the order. Unsorted, the month's audits are in draw order.
+MONTH_AUDITS_TABLE = SortableTable({
+    "case": (_of_case(Case.reference),),
+    "team": (select(Team.name).join(Case, Case.team_id == Team.id).where(Case.id == Audit.case_id)
+             .scalar_subquery(),),
+    "type": (_of_case(case(CASE_TYPES, value=Case.case_type)),),
+    "auditor-a": (_name_of(Audit.auditor_a_id),), "auditor-b": (_name_of(Audit.auditor_b_id),),
+    "moderator": (_name_of(Audit.moderator_id),),
+    "due": (func.coalesce(Audit.moderation_due, Audit.auditor_due),),  # the date the Due column shows
+}, tiebreak=(Audit.id,))
 
 
 def _cycle(month: str) -> Cycle:
@@ -44,6 +67,14 @@ def index():
 @allow(permissions.can_manage)
 def new():
     form = OpenCycleForm()
+    first, last = openable_months(clock.today())
+    window = [first]
+    while window[-1] < last:
+        window.append(months_before(window[-1], -1))
+    opened = set(db.session.scalars(select(Cycle.month).where(Cycle.month.in_(window), Cycle.kind == "random",
+                                                               Cycle.cancelled_at.is_(None))))
+    # Months already open stay in the list, said so: a second tab's post then hears why, not a 400.
+    form.month.choices = [(m, month_label(m) + (" (already open)" if m in opened else "")) for m in window]
     if not form.is_submitted():
         form.month.data = next_month_to_open(clock.today())
         form.per_team.data = current_app.config["SAMPLE_PER_TEAM"]
@@ -54,9 +85,8 @@ def new():
         except RuleError as error:
             show_rule_error(form, error)
         else:
-            flash(f"The cycle for {cycle.month} is open. Draw the sample next.", "success")
+            flash(f"{month_label(cycle.month)} is open. Draw the sample next.", "success")
             return redirect(url_for("cycles.show", month=cycle.month))
-    first, last = openable_months(clock.today())
     return render_template("cycles/new.html", form=form, first=month_label(first), last=month_label(last))
 
 
@@ -74,7 +104,7 @@ def cancel(month: str):
         except RuleError as error:
             show_rule_error(form, error)
         else:
-            flash(f"The cycle for {month} is cancelled: its audits are off everyone's lists", "success")
+            flash(f"{month_label(month)} is cancelled: its audits are off everyone's lists", "success")
             return redirect(url_for("cycles.index"))
     return render_template("cycles/cancel.html", cycle=cycle, form=form)
 
@@ -95,8 +125,10 @@ def show(month: str):
             return redirect(url_for("cycles.show", month=cycle.month))
     today = clock.today()
     reads.note(f"Month {cycle.month}: its sampled cases")
-    return render_template("cycles/show.html", overview=worklists.cycle_overviews([cycle], today)[0],
-                           page=paginate(worklists.cycle_audits(cycle), AUDITS_PER_PAGE), form=form, today=today)
+    sort = MONTH_AUDITS_TABLE.requested()
+    page = paginate(MONTH_AUDITS_TABLE.apply(worklists.cycle_audits(cycle), sort), AUDITS_PER_PAGE)
+    return render_template("cycles/show.html", overview=worklists.cycle_overviews([cycle], today)[0], sort=sort,
+                           page=page, form=form, today=today)
 
 
 @bp.route("/cycles/<month>/allocation.csv")

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from .. import actions, clock, permissions, reads
 from ..access import allow
@@ -11,16 +11,27 @@ from ..errors import RuleError
 from ..extensions import db
 from ..finding_forms import ActionForm, ProgressForm, RemoveActionForm, VerifyForm, parse_day
 from ..grading import DOMAINS
-from ..history import action_history
+from ..history import action_history, subjects
 from ..loading import ACTION_ROW, AUDIT_IN_FULL
-from ..models import Action, Audit, Team, User
+from ..models import Action, Audit, Case, Team, User
 from ..models.findings import ACTION_STATES, PRIORITIES
 from ..paging import paginate
+from ..sorting import SortableTable
 from ..themes import active_themes
 from . import form_posted, show_rule_error
 
 bp = Blueprint("findings", __name__)
 PAGE_SIZE = 25
+# The list's own order (open ones first, soonest due) until a heading is chosen. The list already
+# joins the audit, case and month; the owner's name is a correlated look-up, so no join is added.
+ACTIONS_TABLE = SortableTable({
+    "action": (Action.description,),
+    "case": (Case.reference,),
+    "owner": (select(User.name).where(User.id == Action.owner_id).scalar_subquery(),),
+    "priority": (case({key: rank for rank, key in enumerate(PRIORITIES)}, value=Action.priority),),  # most urgent first
+    "due": (Action.due,),
+    "state": (case({key: rank for rank, key in enumerate(ACTION_STATES)}, value=Action.status),),  # the order work goes
+}, tiebreak=(Action.id,))
 
 
 def _action(action_id: int) -> tuple[Action, Audit]:
@@ -165,8 +176,9 @@ def action(action_id: int):
         else:
             flash("Saved", "success")
             return redirect(url_for("findings.action", action_id=action_id))
+    history = action_history(action)
     return render_template("actions/show.html", action=action, audit=audit, progress=progress, verify=verify,
-                           history=action_history(action), today=clock.today(), domains=DOMAINS)
+                           history=history, subjects=subjects(history), today=clock.today(), domains=DOMAINS)
 
 
 @bp.route("/actions")
@@ -177,14 +189,14 @@ def all_actions():
         status=request.args.get("status") or None, overdue=request.args.get("overdue") == "1",
         month=request.args.get("month") or None, priority=request.args.get("priority") or None)
     today = clock.today()
-    page = paginate(actions.action_list(filters, today).options(*ACTION_ROW), PAGE_SIZE)
+    sort = ACTIONS_TABLE.requested()
+    page = paginate(ACTIONS_TABLE.apply(actions.action_list(filters, today), sort).options(*ACTION_ROW), PAGE_SIZE)
     teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all()
     owners = db.session.execute(select(User.id, User.name).where(
         User.id.in_(select(Action.owner_id).where(Action.status.in_(actions.LISTED)))).order_by(User.name)).all()
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("actions/list.html", page=page, title="All actions", today=today, teams=teams,
-                           owners=owners, filters=filters, args=args, states=ACTION_STATES, priorities=PRIORITIES,
-                           endpoint="findings.all_actions")
+                           owners=owners, filters=filters, args=sort.page_args, sort=sort, states=ACTION_STATES,
+                           priorities=PRIORITIES, months=actions.months_with_actions(), endpoint="findings.all_actions")
 
 
 @bp.route("/actions/team")

@@ -44,8 +44,10 @@ def index():
         tasks = {"month": month_name, "items": task_list, "next": next_task(task_list)}
         recent = paginate(worklists.cycles_newest_first(), 3, 1).items
         overviews = worklists.cycle_overviews(recent, today)
-    headline = None
+    headline, overdue = None, []
     if reader:
+        # Overdue from every month still open, newest first, not only the headline month's.
+        overdue = worklists.overdue_up_to(worklists.overdue_by_month(today))
         # Leadership and scrutiny: the latest month's headline and trend, one click from the detail.
         latest = month_to_report()
         headline = cached_summary(latest, today) if latest else None
@@ -53,7 +55,7 @@ def index():
                            queue=lists["moderation"], concerns=lists["concerns"],
                            withdrawals=lists["withdrawals"], my_actions=lists["actions"],
                            to_verify=lists["to-verify"], finished=lists["finished"], overviews=overviews,
-                           headline=headline, emails=mail.sent_to(current_user), tasks=tasks)
+                           headline=headline, overdue=overdue, emails=mail.sent_to(current_user), tasks=tasks)
 
 
 @bp.route("/my/<kind>")

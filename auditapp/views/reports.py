@@ -63,7 +63,9 @@ def dashboard():
     form = _filters()
     if form is None:
         return render_template("reports/no_months.html", form=None)
-    rights = (permissions.can_read_all_actions(current_user), permissions.can_export_all(current_user))
+    # The links a reader may follow differ by rights, so the remembered HTML is kept per set of them.
+    rights = (permissions.can_read_all_actions(current_user), permissions.can_export_all(current_user),
+              permissions.reads_every_audit(current_user))
     # The figures are recalled only to render the page: a page already remembered needs neither.
     body = _rendered_once("dashboard", rights, lambda: _dashboard_body(form, _summary(form, with_trend=True)))
     return render_template("reports/dashboard.html", form=None, month=form.month.data,
@@ -86,6 +88,7 @@ def _dashboard_body(form: ReportFilterForm, summary: MonthSummary) -> str:
         line=charts.trend_line(summary.trend), judgements=JUDGEMENTS, domains=DOMAINS, grades=GRADES_BEST_FIRST,
         colours=charts.GRADE_COLOURS, width=charts.WIDTH, label_x=charts.LABEL_WIDTH - 10,
         equality_labels=EQUALITY, can_export_all=permissions.can_export_all(current_user),
+        drills=permissions.reads_every_audit(current_user),
         targeted=list(db.session.scalars(select(Cycle).where(
             Cycle.kind == "targeted", Cycle.cancelled_at.is_(None), Cycle.month == summary.month)
             .order_by(Cycle.opened_at))))

@@ -1,0 +1,64 @@
+"""Tables sorted by the server, by their column headings' links.
+
+The lists are paged, so sorting one page in the browser would mislead: the database sorts the whole
+list. A table's sort keys are a fixed list of names, each mapped to SQL here; what the query string
+says is only ever looked up in that list, so an unknown key falls back to the table's own order.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import request
+from sqlalchemy import Select
+
+ASCENDING, DESCENDING = "ascending", "descending"
+# Query-string names a sort does not keep when it changes: a new order starts again at page 1.
+_NOT_KEPT = {"page", "sort", "order"}
+
+
+@dataclass(frozen=True)
+class Sort:
+    """The order a table is shown in: `key` None means the table's own default order."""
+    key: str | None
+    descending: bool
+    kept: dict[str, str] = field(default_factory=dict)  # the other query-string arguments (filters)
+
+    def aria(self, key: str) -> str:
+        """The heading's aria-sort: only the sorted column says which way."""
+        if key != self.key:
+            return "none"
+        return DESCENDING if self.descending else ASCENDING
+
+    def link_args(self, key: str) -> dict[str, str]:
+        """The query string of a heading's link: sorted by it, the other way round if it already is."""
+        order = ASCENDING if key != self.key or self.descending else DESCENDING
+        return {**self.kept, "sort": key, "order": order}
+
+    @property
+    def page_args(self) -> dict[str, str]:
+        """The query string the pager keeps: the filters and this order."""
+        if self.key is None:
+            return dict(self.kept)
+        return {**self.kept, "sort": self.key, "order": DESCENDING if self.descending else ASCENDING}
+
+
+@dataclass(frozen=True)
+class SortableTable:
+    columns: dict[str, tuple[Any, ...]]  # sort key -> the SQL expressions it orders by, ascending
+    tiebreak: tuple[Any, ...]  # a unique column last, so pages never overlap or skip a row
+    default: str | None = None  # the key the query's own order matches, if any
+
+    def requested(self) -> Sort:
+        kept = {name: value for name, value in request.args.items() if name not in _NOT_KEPT and value}
+        key = request.args.get("sort")
+        if key not in self.columns:
+            return Sort(self.default, False, kept)
+        return Sort(key, request.args.get("order") == DESCENDING, kept)
+
+    def apply(self, query: Select, sort: Sort) -> Select:
+        """The query in the requested order; in its own order when none is requested."""
+        if sort.key is None or (sort.key == self.default and not sort.descending):
+            return query
+        # Empty values (a case not closed) last either way, as on both databases alike.
+        terms = [(term.desc() if sort.descending else term.asc()).nulls_last() for term in self.columns[sort.key]]
+        return query.order_by(None).order_by(*terms, *self.tiebreak)
