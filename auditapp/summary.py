@@ -83,7 +83,7 @@ BEHIND = {
     "submitted_b": ("Submitted by auditor B", lambda f: not f.withdrawn and f.submitted_b),
     "moderated": ("Moderated", lambda f: not f.withdrawn and f.signed_off),
     "withdrawn": ("Withdrawn", lambda f: f.withdrawn),
-    "overdue": ("Overdue", lambda f: not f.withdrawn and f.overdue),
+    "overdue": ("This month's audits overdue", lambda f: not f.withdrawn and f.overdue),
     "submitted_late": ("Audits submitted late", lambda f: not f.withdrawn and f.submitted_late),
     "moderated_late": ("Moderations signed off late", lambda f: not f.withdrawn and f.signed_off_late),
     "concerns": ("With an open immediate safeguarding concern", lambda f: not f.withdrawn and f.open_concerns),

@@ -138,7 +138,7 @@ def _summary(sheet: Sheet, summary: MonthSummary) -> None:
         ["Audits moderated", h.moderated, None],
         ["Audits withdrawn", h.withdrawn, None],
         *[[f"Withdrawn: {reason}", count, None] for reason, count in sorted(h.withdrawal_reasons.items())],
-        ["Audits overdue", h.overdue, None],
+        ["This month's audits overdue", h.overdue, None],
         ["Auditors' audits submitted late", h.submitted_late, None],
         ["Moderations signed off late", h.moderated_late, None],
         ["Open immediate safeguarding concerns", h.open_concerns, None],
