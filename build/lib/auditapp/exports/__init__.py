@@ -1,1 +1,0 @@
-"""Files the service writes: the monthly summary workbook and the allocation CSV."""
