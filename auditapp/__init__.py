@@ -5,16 +5,18 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from . import (access, cli, clock, error_reports, errors, families, logs, mail, metrics, permissions, reads, security,
-               single_sign_on, stash, transactions)
-from .config import ROOT, instance_folder, load_config
-from .extensions import csrf, db, login_manager, migrate
-from .grading import GRADE_PALETTE, descriptors_version, grade_label, load_descriptors, published_text
-from .rounding import kappa_text, percent_text
-from .sampling import month_label, month_start
-from .views import error_summary_items
-from .views.blueprints import BLUEPRINTS
-from .worklists import overdue_text
+from auditapp.security import access, headers, single_sign_on, stash
+from auditapp import cli, clock, error_reports, errors, logs, metrics, permissions, reads, transactions
+from auditapp.audits import families
+from auditapp.outbox import mail
+from auditapp.config import ROOT, instance_folder, load_config
+from auditapp.extensions import csrf, db, login_manager, migrate
+from auditapp.grading import GRADE_PALETTE, descriptors_version, grade_label, load_descriptors, published_text
+from auditapp.rounding import kappa_text, percent_text
+from auditapp.months import month_label, month_start
+from auditapp.views import error_summary_items
+from auditapp.views.blueprints import BLUEPRINTS
+from auditapp.reports.worklists import overdue_text
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -58,7 +60,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
-    security.init_app(app)
+    headers.init_app(app)
     access.init_app(app)
     reads.init_app(app)
     mail.init_app(app)

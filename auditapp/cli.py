@@ -5,34 +5,35 @@ from pathlib import Path
 
 import click
 
-from . import clock, notices
-from .backup import BackupFailed, backup, restore
-from .errors import RuleError
-from .exports.allocation import allocation_csv
-from .exports.history import write_history
-from .exports.workbook import workbook_bytes
-from .extensions import db
-from .history import record
-from .history_chain import verify_history
-from .imports.table import ImportFailed
-from .imports.users import read_people
-from .workdays import is_working_day
-from .people import apply_people, set_password, user_by_email
-from .single_sign_on import unbind
-from .stash import forget_expired
-from .register import import_cases
-from .sampling import draw_sample, open_cycle, open_cycle_for
-from .summary import summarise
-from .permissions import SYSTEM
-from .retention import purge_older_than
-from .mail import deliver
+from auditapp import clock
+from auditapp.outbox import notices
+from auditapp.security.backup import BackupFailed, backup, restore
+from auditapp.errors import RuleError
+from auditapp.exports.allocation import allocation_csv
+from auditapp.exports.history import write_history
+from auditapp.exports.workbook import workbook_bytes
+from auditapp.extensions import db
+from auditapp.history import record
+from auditapp.history_chain import verify_history
+from auditapp.imports.table import ImportFailed
+from auditapp.imports.users import read_people
+from auditapp.workdays import is_working_day
+from auditapp.security.people import apply_people, set_password, user_by_email
+from auditapp.security.single_sign_on import unbind
+from auditapp.security.stash import forget_expired
+from auditapp.month.register import import_cases
+from auditapp.month.sampling import draw_sample, open_cycle, open_cycle_for
+from auditapp.reports.summary import summarise
+from auditapp.permissions import SYSTEM
+from auditapp.security.retention import purge_older_than
+from auditapp.outbox.mail import deliver
 
 
 def main() -> None:
     """`auditapp ...`: the commands of `flask --app wsgi ...`, for an installed package."""
     from flask.cli import FlaskGroup
 
-    from . import create_app
+    from auditapp import create_app
     FlaskGroup(name="auditapp", create_app=create_app,
                help="The case audit service's commands (those of `flask --app wsgi`).")(prog_name="auditapp")
 
@@ -224,7 +225,7 @@ def register(app) -> None:
         from flask import current_app
         from huey.consumer import Consumer
 
-        from . import jobs
+        from auditapp import jobs
         jobs.run_tasks_in(current_app._get_current_object())
         Consumer(jobs.huey, workers=workers).run()
 
@@ -248,8 +249,8 @@ def register(app) -> None:
                        "large: a county, 60,000 cases and ten years of audits.")
     def seed_demo_command(scale: str):
         """Build the demonstration data: people, cases, moderated months and this one in progress."""
-        from .demo import seed_demo
-        from .demo.large import seed_large
+        from auditapp.demo import seed_demo
+        from auditapp.demo.large import seed_large
         try:
             summary = seed_demo() if scale == "small" else seed_large(lambda m: click.echo(m, err=True))
         except RuleError as error:

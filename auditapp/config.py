@@ -1,7 +1,8 @@
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the source checkout
+PACKAGE = Path(__file__).resolve().parent  # what an installed package carries
 
 
 def instance_folder() -> Path:

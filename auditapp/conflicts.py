@@ -5,10 +5,10 @@ silent overwrite), and the conflict lists what changed since, and who changed it
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .errors import RuleError
-from .extensions import db
-from .loading import EVENT_ROW
-from .models import Audit, Event
+from auditapp.errors import RuleError
+from auditapp.extensions import db
+from auditapp.models.loading import EVENT_ROW
+from auditapp.models import Audit, Event
 
 
 class Conflict(RuleError):

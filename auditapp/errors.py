@@ -3,7 +3,7 @@
 from flask import render_template
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
+from auditapp.extensions import db
 
 
 class RuleError(Exception):

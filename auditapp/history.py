@@ -5,11 +5,11 @@ from datetime import date, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from . import clock
-from .extensions import db
-from .history_chain import REMOVED  # importing it seals every entry as it is written
-from .loading import EVENT_ROW
-from .models import Action, Audit, Event, User
+from auditapp import clock
+from auditapp.extensions import db
+from auditapp.history_chain import REMOVED
+from auditapp.models.loading import EVENT_ROW
+from auditapp.models import Action, Audit, Event, User
 
 
 # The field of every sign-in, sign-out and refused sign-in entry: the activity log shows them, and

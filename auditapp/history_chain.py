@@ -24,7 +24,7 @@ from typing import Iterable
 from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import Session
 
-from .models import Event
+from auditapp.models import Event
 
 GENESIS = ""  # what the first entry is chained to
 REMOVED = "Removed at the end of its retention period"

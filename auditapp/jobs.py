@@ -15,12 +15,12 @@ from huey import RedisHuey, SqliteHuey, crontab
 from huey.storage import SqliteStorage
 from sqlalchemy import update
 
-from . import clock
-from .config import instance_folder
-from .extensions import db
-from .imports.table import ImportFailed
-from .models import ImportJob, User
-from .register import import_cases
+from auditapp import clock
+from auditapp.config import instance_folder
+from auditapp.extensions import db
+from auditapp.imports.table import ImportFailed
+from auditapp.models import ImportJob, User
+from auditapp.month.register import import_cases
 
 
 class _QueueFile(SqliteStorage):
@@ -107,7 +107,7 @@ def run_import(job_id: int) -> None:
 
 @huey.task()
 def deliver_mail(message_ids: list[int]) -> None:
-    from .mail import deliver
+    from auditapp.outbox.mail import deliver
     with _application().app_context():
         deliver(message_ids)
 

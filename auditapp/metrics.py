@@ -13,9 +13,9 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 
-from . import clock
-from .extensions import db
-from .models import SentMessage
+from auditapp import clock
+from auditapp.extensions import db
+from auditapp.models import SentMessage
 
 REQUESTS = Counter("auditapp_requests", "Requests answered", ["method", "route", "status"])
 DURATION = Histogram("auditapp_request_seconds", "Time to answer a request", ["route"],
@@ -26,7 +26,7 @@ class Outbox:
     """Read from the database at each scrape, so every worker reports the same figures."""
 
     def collect(self):
-        from .mail import MAX_ATTEMPTS
+        from auditapp.outbox.mail import MAX_ATTEMPTS
         waiting, failed, oldest = db.session.execute(select(
             func.count(SentMessage.id).filter(SentMessage.attempts < MAX_ATTEMPTS),
             func.count(SentMessage.id).filter(SentMessage.attempts >= MAX_ATTEMPTS),

@@ -7,11 +7,11 @@ the web, the command line and the pages cannot disagree.
 
 from flask import abort
 
-from . import reads
-from .errors import NotAllowed
-from .extensions import db
-from .loading import AUDIT_IN_FULL
-from .models import Audit, User
+from auditapp import reads
+from auditapp.errors import NotAllowed
+from auditapp.extensions import db
+from auditapp.models.loading import AUDIT_IN_FULL
+from auditapp.models import Audit, User
 
 
 class SystemActor:

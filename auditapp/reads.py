@@ -10,10 +10,10 @@ from flask import Flask, g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import Select, func, insert, or_, select
 
-from . import clock
-from .extensions import db
-from .loading import READ_ROW
-from .models import Audit, Case, ReadRecord, User
+from auditapp import clock
+from auditapp.extensions import db
+from auditapp.models.loading import READ_ROW
+from auditapp.models import Audit, Case, ReadRecord, User
 
 
 def note(what: str, audit_id: int | None = None) -> None:

@@ -11,9 +11,9 @@ from typing import TypeVar
 
 from sqlalchemy import or_, select
 
-from .extensions import db
-from .history import SIGN_IN
-from .models import Event
+from auditapp.extensions import db
+from auditapp.history import SIGN_IN
+from auditapp.models import Event
 
 T = TypeVar("T")
 SIZE = 32

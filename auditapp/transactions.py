@@ -18,8 +18,8 @@ shown on a page of its own. Never a 500, never lost.
 from flask import Flask, current_app, g, render_template, request
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from .errors import RuleError
-from .extensions import db
+from auditapp.errors import RuleError
+from auditapp.extensions import db
 
 READING = ("GET", "HEAD")
 UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE; SQLite says it in words

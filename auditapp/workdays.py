@@ -15,8 +15,8 @@ from flask import current_app, has_app_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from .extensions import db
-from .models import ClosureDay
+from auditapp.extensions import db
+from auditapp.models import ClosureDay
 
 DEFAULT_REGION = "ENG"
 REGIONS = {"ENG": "England", "WLS": "Wales", "SCT": "Scotland", "NIR": "Northern Ireland"}

@@ -21,7 +21,7 @@ from flask_migrate import upgrade
 from sqlalchemy import and_, exists, select
 
 from auditapp import clock, create_app
-from auditapp.sampling import month_of
+from auditapp.months import month_of
 from auditapp.demo import seed_demo
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS

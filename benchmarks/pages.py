@@ -4,7 +4,7 @@ from sqlalchemy import and_, event, exists, select
 
 from auditapp import clock
 from auditapp.extensions import db
-from auditapp.sampling import month_of, months_before
+from auditapp.months import month_of, months_before
 from auditapp.models import Audit, Cycle, Review, User
 
 QA_LEAD, LEADER = "quinn.ashby@council.example.org", "lena.ford@council.example.org"

@@ -6,10 +6,10 @@ from datetime import datetime
 from auditapp import clock
 from auditapp.grading import DOMAINS, JUDGEMENTS
 from auditapp.models import Audit, User
-from auditapp.moderation import ModerationEntry, sign_off
-from auditapp.reviewing import DomainEntry, ReviewEntry, save_review
-from auditapp.sampling import draw_sample, open_cycle, request_withdrawal
-from auditapp.concerns import raise_concern
+from auditapp.audits.moderation import ModerationEntry, sign_off
+from auditapp.audits.reviewing import DomainEntry, ReviewEntry, save_review
+from auditapp.month.sampling import draw_sample, open_cycle, request_withdrawal
+from auditapp.audits.concerns import raise_concern
 from auditapp.extensions import db
 from auditapp.permissions import SYSTEM
 
@@ -78,7 +78,7 @@ def months_of_work(past: list[str], current: str, per_team: int, senior: User) -
 def proposed_action(audit: Audit, role: str, owner: User, description: str = "Update the chronology",
                     priority: str = "standard") -> "Action":
     """An auditor's proposal (role "A" or "B") while their audit is open, or the moderator's action ("M")."""
-    from auditapp import actions
+    from auditapp.findings import actions
     audit = in_full(audit)
     actor = audit.moderator if role == "M" else audit.auditor(role)
     return actions.propose(actor, audit, actions.ActionEntry(description, owner.id, priority))
@@ -91,7 +91,7 @@ def confirmed_action(audit: Audit, owner: User, description: str = "Update the c
 
 
 def tagged(audit: Audit, role: str, strengths=(), worries=()) -> Audit:
-    from auditapp import themes
+    from auditapp.findings import themes
     audit = in_full(audit)
     actor = audit.moderator if role == "M" else audit.auditor(role)
     themes.save_tags(actor, audit, role, {"strength": {t.id for t in strengths}, "worry": {t.id for t in worries}})
@@ -100,5 +100,5 @@ def tagged(audit: Audit, role: str, strengths=(), worries=()) -> Audit:
 
 def in_full(audit: Audit) -> Audit:
     """The audit with everything the rules read (after a commit has expired it)."""
-    from auditapp.loading import AUDIT_IN_FULL
+    from auditapp.models.loading import AUDIT_IN_FULL
     return db.session.get(Audit, audit.id, options=AUDIT_IN_FULL, populate_existing=True)

@@ -14,12 +14,13 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event
 
-from auditapp import create_app, jobs, people
+from auditapp import create_app, jobs
+from auditapp.security import people
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS
 from auditapp.models import Case, Team, User
 from auditapp.remembered import forget_all as forget_remembered_figures
-from auditapp.retention import history_opened
+from auditapp.security.retention import history_opened
 from auditapp.permissions import SYSTEM
 
 PASSWORD = "correct horse battery"

@@ -6,9 +6,10 @@ from sqlalchemy import select
 
 from auditapp import clock
 from auditapp.extensions import db
-from auditapp.loading import AUDIT_IN_FULL
+from auditapp.models.loading import AUDIT_IN_FULL
 from auditapp.models import Audit, Event
-from auditapp.sampling import draw_sample, month_of, month_start, months_before, open_cycle
+from auditapp.month.sampling import draw_sample, open_cycle
+from auditapp.months import month_of, month_start, months_before
 
 
 def this_month() -> str:

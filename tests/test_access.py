@@ -18,16 +18,17 @@ from flask import Flask
 from sqlalchemy import select
 
 from auditapp import create_app
-from auditapp.access import PUBLIC, rule_for
+from auditapp.security.access import PUBLIC, rule_for
 from auditapp.extensions import db
-from auditapp.loading import PERSON_ROW
-from auditapp import replies, targeted
+from auditapp.models.loading import PERSON_ROW
+from auditapp.findings import replies
+from auditapp.month import targeted
 from auditapp.models import Absence, Action, Audit, Concern, Cycle, ImportJob, Theme, User
-from auditapp.people import save_user
+from auditapp.security.people import save_user
 from auditapp.permissions import SYSTEM
-from auditapp.sampling import request_withdrawal
-from auditapp.people import add_absence
-from auditapp.themes import add_theme
+from auditapp.month.sampling import request_withdrawal
+from auditapp.security.people import add_absence
+from auditapp.findings.themes import add_theme
 from builders import (confirmed_action, draft_review, in_full, proposed_action, ready_for_moderation, sampled_month,
                       signed_off_audit)
 from conftest import person, sign_in
@@ -212,7 +213,7 @@ def build_scene(world) -> Scene:
     ready_for_moderation(ready)
     signed_off_audit(signed_off)
     request_withdrawal(world.qa_lead, withdrawing, "court", "Final hearing listed")
-    from auditapp.concerns import raise_concern
+    from auditapp.audits.concerns import raise_concern
     concern = raise_concern(concerning.auditor_b, concerning, "Child left alone overnight")
     job = ImportJob(filename="cases.csv", created_by_id=world.qa_lead.id, created_at=draft.allocated_at,
                     status="done", rows_done=1, rows_total=1, added=1, updated=0, finished_at=draft.allocated_at)
@@ -315,7 +316,8 @@ def test_a_route_that_forgets_to_declare_access_is_refused(database_url, world):
                                   "save_user", "set_password", "import_cases", "decide_withdrawal"])
 def test_rule_functions_refuse_people_without_permission_whoever_calls_them(world, rule):
     """The command line and the web share these functions: each checks its own permission."""
-    from auditapp import allocation, people, register, sampling
+    from auditapp.month import allocation, register, sampling
+    from auditapp.security import people
     from auditapp.errors import NotAllowed
     audit = sampled_month("2026-11", per_team=1)[0]
     manager, senior = audit.auditor_a, world.seniors[0]

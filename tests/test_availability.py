@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from auditapp.extensions import db
 from auditapp.models import Absence, Event, User
-from auditapp.people import add_absence
+from auditapp.security.people import add_absence
 from auditapp.permissions import SYSTEM
 from builders import sampled_month
 

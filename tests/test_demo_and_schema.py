@@ -7,12 +7,12 @@ from sqlalchemy import func, select
 
 from auditapp import clock
 from auditapp.extensions import db
-from auditapp.loading import AUDIT_IN_FULL
+from auditapp.models.loading import AUDIT_IN_FULL
 from auditapp.models import (Absence, Action, Audit, Case, Cycle, Event, FamilyAnswer, FamilyFeedback, PractitionerReply,
                              Reaudit, SentMessage, ThemeTag, User)
-from auditapp.moderation import compare
-from auditapp.sampling import month_of, months_before
-from auditapp.summary import summarise
+from auditapp.audits.moderation import compare
+from auditapp.months import month_of, months_before
+from auditapp.reports.summary import summarise
 
 
 def test_migrations_match_the_models():

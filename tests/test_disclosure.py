@@ -13,7 +13,7 @@ from auditapp import clock
 from auditapp.extensions import db
 from auditapp.models import Team
 from auditapp.rounding import whole_percent
-from auditapp.summary import EQUALITY, summarise
+from auditapp.reports.summary import EQUALITY, summarise
 
 pytestmark = pytest.mark.slow  # builds the demo
 

@@ -9,7 +9,7 @@ from auditapp import clock
 from auditapp.extensions import db
 from auditapp.grading import Grade
 from auditapp.models import Action, Audit, PractitionerReply, Reaudit, Theme
-from auditapp.themes import add_theme
+from auditapp.findings.themes import add_theme
 from builders import (confirmed_action, proposed_action, ready_for_moderation, sampled_month,
                       signed_off_audit, submitted_review, tagged)
 
@@ -161,7 +161,7 @@ def test_the_owner_records_progress_then_done_with_evidence_and_where_it_is_reco
 
 
 def done(action):
-    from auditapp import actions
+    from auditapp.findings import actions
     audit = db.session.get(Audit, action.audit_id)
     owner = db.session.get(type(audit.auditor_a), action.owner_id)
     actions.record_progress(owner, action, audit, "", action.version, done=True, evidence="Done", location="Note")

@@ -14,7 +14,7 @@ from auditapp.history import record
 from auditapp.history_chain import REMOVED, verify_history
 from auditapp.models import Action, Audit, Case, Event
 from auditapp.permissions import SYSTEM
-from auditapp.retention import history_opened
+from auditapp.security.retention import history_opened
 from builders import sampled_month, signed_off_audit
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from auditapp import clock
 from auditapp.extensions import db
 from auditapp.models import FormStash
-from auditapp.stash import COOKIE
+from auditapp.security.stash import COOKIE
 from conftest import sign_in
 from helpers import fresh
 

@@ -7,11 +7,11 @@ from auditapp import clock
 from auditapp.demo import large
 from auditapp.extensions import db
 from auditapp.history_chain import verify_history
-from auditapp.loading import AUDIT_IN_FULL
+from auditapp.models.loading import AUDIT_IN_FULL
 from auditapp.models import Action, Audit, Case, Cycle, Event, PractitionerReply, User
-from auditapp.moderation import compare, needs_rationale
-from auditapp.sampling import month_of, months_before
-from auditapp.summary import summarise
+from auditapp.audits.moderation import compare, needs_rationale
+from auditapp.months import month_of, months_before
+from auditapp.reports.summary import summarise
 
 
 @pytest.mark.slow

@@ -16,7 +16,7 @@ from auditapp import clock
 from auditapp.config import ROOT
 from auditapp.extensions import db
 from auditapp.models import Concern, SentMessage, Team
-from auditapp.people import add_absence
+from auditapp.security.people import add_absence
 from auditapp.permissions import SYSTEM
 from auditapp.workdays import add_working_days, working_days_before
 from builders import in_full, sampled_month, submitted_review
@@ -162,9 +162,9 @@ def test_allocation_and_actions_are_emailed_and_listed_on_the_start_page(app, wo
 def test_without_smtp_mail_goes_to_the_log_and_nothing_fails(app, world, as_user, caplog):
     audit = sampled_month("2026-11", per_team=1)[0]
     db.session.commit()
-    with caplog.at_level("INFO", logger="auditapp.mail"):
+    with caplog.at_level("INFO", logger="auditapp.outbox.mail"):
         assert as_user(audit.auditor_b).post(f"/audits/{audit.id}/concerns/new", data={"details": "x"}).status_code == 302
-    lines = [r.getMessage() for r in caplog.records if r.name == "auditapp.mail"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "auditapp.outbox.mail"]
     assert lines and all("\n" not in line for line in lines)  # one line a message, no body
     assert any(f"Mail (no MAIL_SERVER set) to {audit.auditor_a.email}" in line for line in lines)
     assert "Immediate safeguarding concern" in caplog.text
@@ -173,10 +173,10 @@ def test_without_smtp_mail_goes_to_the_log_and_nothing_fails(app, world, as_user
 def test_the_log_that_make_run_shows_has_the_mail_lines(tmp_path):
     # A fresh process, as `flask run` is: logging is configured when the app is built.
     script = ("from auditapp import create_app; import logging; create_app({'SECRET_KEY': 'x'}); "
-              "logging.getLogger('auditapp.mail').info('Mail (no MAIL_SERVER set) to someone: subject')")
+              "logging.getLogger('auditapp.outbox.mail').info('Mail (no MAIL_SERVER set) to someone: subject')")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert "INFO auditapp.mail: Mail (no MAIL_SERVER set) to someone: subject" in done.stderr
+    assert "INFO auditapp.outbox.mail: Mail (no MAIL_SERVER set) to someone: subject" in done.stderr
     assert all(m.sent_at for m in db.session.scalars(select(SentMessage).where(SentMessage.key.like("concern:%"))))
 
 
@@ -291,7 +291,7 @@ def tls_server(app, request, tmp_path):
 
 
 def test_mail_is_not_handed_to_a_server_whose_certificate_does_not_check_and_waits_for_a_retry(app, world, tls_server):
-    from auditapp.mail import deliver
+    from auditapp.outbox.mail import deliver
     start, _ = tls_server
     inbox = start("wrong")
     db.session.add(SentMessage(address="qa@council.example.org", subject="A test", body="Body", key="tls-test",
@@ -304,7 +304,7 @@ def test_mail_is_not_handed_to_a_server_whose_certificate_does_not_check_and_wai
 
 
 def test_mail_goes_to_a_server_whose_certificate_the_councils_own_authority_signed(app, world, tls_server):
-    from auditapp.mail import deliver
+    from auditapp.outbox.mail import deliver
     start, authority = tls_server
     inbox = start("right")
     app.config.update(MAIL_CA_FILE=str(authority))
@@ -384,7 +384,7 @@ def test_with_a_notify_key_a_safeguarding_concern_leaves_through_notify_at_once(
 
 
 def test_when_notify_fails_the_message_waits_for_a_retry(world, notify):
-    from auditapp.mail import deliver
+    from auditapp.outbox.mail import deliver
     notify.status = 500
     db.session.add(SentMessage(address="qa@council.example.org", subject="A test", body="Body", key="notify-test",
                                created_at=clock.now(), attempts=0))

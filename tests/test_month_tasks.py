@@ -5,7 +5,7 @@ import re
 import pytest
 
 from auditapp.extensions import db
-from auditapp.sampling import month_label
+from auditapp.months import month_label
 from builders import signed_off_audit
 from helpers import sample_month, this_month
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from auditapp.extensions import db
 from auditapp.models import Cycle
-from auditapp.sampling import month_label
+from auditapp.months import month_label
 from conftest import review_data
 from helpers import fresh, month_ago, sample_month, this_month
 

@@ -227,7 +227,7 @@ def test_a_control_character_already_stored_never_breaks_a_workbook(world, as_us
 
 def test_an_empty_post_to_the_allocation_or_the_theme_tags_changes_nothing(world, as_user):
     from auditapp.models import ThemeTag
-    from auditapp.themes import add_theme
+    from auditapp.findings.themes import add_theme
     audit = sample_month(world.qa_lead)[0]
     theme = add_theme(world.qa_lead, "Fathers")
     db.session.commit()

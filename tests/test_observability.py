@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from auditapp import create_app
-from auditapp.access import public
+from auditapp.security.access import public
 from auditapp.extensions import db
 from auditapp.models import SentMessage
 from auditapp import clock

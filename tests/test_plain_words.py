@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 from auditapp.extensions import db
-from auditapp.themes import add_theme
+from auditapp.findings.themes import add_theme
 from builders import confirmed_action, ready_for_moderation, sampled_month, signed_off_audit, tagged
 from conftest import sign_in
 from test_query_counts import build_history, pages

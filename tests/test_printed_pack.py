@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from auditapp import clock
 from auditapp.exports.workbook import workbook_bytes
-from auditapp.summary import summarise
+from auditapp.reports.summary import summarise
 
 pytestmark = pytest.mark.slow  # renders with LibreOffice: once, on SQLite
 

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from auditapp.extensions import db
 from auditapp.remembered import forget_all as forget_remembered_figures
 from auditapp.models import Action, Audit, Concern, ImportJob, PractitionerReply, ThemeTag
-from auditapp import targeted
+from auditapp.month import targeted
 from auditapp.permissions import SYSTEM
-from auditapp.themes import add_theme
+from auditapp.findings.themes import add_theme
 from builders import months_of_work, proposed_action
 from conftest import build_world, count_queries, empty_database, sign_in
 
@@ -65,7 +65,7 @@ def build_history(scale: int) -> History:
     proposed_action(current[2], "A", current[2].auditor_a)
     # The audit ready for moderation has a complete moderation, saved, not signed off: its check page.
     from auditapp.grading import JUDGEMENTS
-    from auditapp.moderation import ModerationEntry, save_moderation
+    from auditapp.audits.moderation import ModerationEntry, save_moderation
     from builders import in_full
     ready = in_full(current[1])
     entry = ModerationEntry(key_issues_a="yes", key_issues_b="yes", feedback_a="Good", feedback_b="Good")

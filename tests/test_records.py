@@ -15,8 +15,8 @@ from auditapp.config import ROOT
 from auditapp.extensions import db
 from auditapp.models import Action, Audit, Case, Cycle, Event, ReadRecord, Review, Team
 from auditapp.permissions import SYSTEM
-from auditapp.sampling import month_label, month_of, months_before
-from auditapp.people import save_user
+from auditapp.months import month_label, month_of, months_before
+from auditapp.security.people import save_user
 from builders import sampled_month, signed_off_audit
 from conftest import PASSWORD, sign_in
 
@@ -178,7 +178,7 @@ def test_every_cell_a_person_typed_is_neutralised_in_csv_and_workbooks(world, as
 @pytest.mark.dates
 def test_purge_removes_a_targeted_audit_with_its_answers_and_every_kind_of_old_record(app, world):
     from datetime import date
-    from auditapp import targeted
+    from auditapp.month import targeted
     from auditapp.models import Absence, ClosureDay, FormStash, ImportJob, ReviewAnswer
     from builders import in_full, submitted_review
     cases_open_since(2017)
@@ -208,7 +208,7 @@ def test_remembered_pages_move_on_after_a_purge_or_restore_even_if_an_id_comes_r
     version = data_version()
     assert remembered("x", 1, lambda: "first") == "first"
     # A restore of an older backup: the newest entry now has the same id, written at another time.
-    from auditapp.retention import history_opened
+    from auditapp.security.retention import history_opened
     newest = db.session.scalar(select(Event).order_by(Event.id.desc()).limit(1))
     with history_opened(db.session):
         db.session.execute(text("UPDATE event SET at = :at WHERE id = :id"),

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from auditapp.demo import HERE as DEMO
 from auditapp.extensions import db
-from auditapp.loading import CASE_ROW, PERSON_ROW
+from auditapp.models.loading import CASE_ROW, PERSON_ROW
 from auditapp.models import Case, ImportJob, Team, User
 from conftest import PASSWORD, person
 from helpers import fresh

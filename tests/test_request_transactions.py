@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import event, select, update
 
 from auditapp import create_app
-from auditapp.access import public
+from auditapp.security.access import public
 from auditapp.extensions import db
 from auditapp.models import Team
 from builders import sampled_month

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from auditapp import clock
-from auditapp.allocation import change_allocation
+from auditapp.month.allocation import change_allocation
 from auditapp.errors import RuleError
 from auditapp.extensions import db
-from auditapp.loading import AUDIT_IN_FULL
+from auditapp.models.loading import AUDIT_IN_FULL
 from auditapp.models import Audit, Case, Cycle
-from auditapp.sampling import month_label
+from auditapp.months import month_label
 from conftest import TEAMS, build_world, empty_database, review_data
 from test_mail import inbox  # noqa: F401 (the fixture)
 from helpers import first_day, fresh, month_ago, morning_of, reload, sample_month, this_month

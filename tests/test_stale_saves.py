@@ -11,14 +11,15 @@ import pytest
 from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
-from auditapp import clock, replies
+from auditapp import clock
+from auditapp.findings import replies
 from auditapp.extensions import db
 from auditapp.models import Absence, Cycle, PractitionerReply, Review, Team, Theme, ThemeTag, User
 from auditapp.models.families import FamilyFeedback
-from auditapp.people import add_absence
+from auditapp.security.people import add_absence
 from auditapp.permissions import SYSTEM
-from auditapp.targeted import start
-from auditapp.themes import add_theme
+from auditapp.month.targeted import start
+from auditapp.findings.themes import add_theme
 from builders import in_full, signed_off_audit
 from conftest import person, review_data
 from helpers import fresh, sample_month

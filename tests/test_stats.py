@@ -2,7 +2,7 @@
 
 import pytest
 
-from auditapp.stats import exact_agreement, mean_gap, quadratic_weighted_kappa, share, shift, within_one
+from auditapp.reports.stats import exact_agreement, mean_gap, quadratic_weighted_kappa, share, shift, within_one
 
 
 def test_published_example_maple_essaytools():

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from auditapp import clock
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS
-from auditapp.summary import summarise
+from auditapp.reports.summary import summarise
 from auditapp.exports.workbook import SHEETS
 from conftest import count_queries, review_data
 from helpers import fresh, sample_month
@@ -150,7 +150,7 @@ def test_equality_groups_under_five_are_suppressed_and_never_named(month, as_use
 
 
 def test_complementary_suppression_leaves_nothing_to_subtract():
-    from auditapp.summary import EqualityRow, suppress
+    from auditapp.reports.summary import EqualityRow, suppress
     rows = [EqualityRow("White British", 12, 9), EqualityRow("Mixed", 6, 3), EqualityRow("Asian", 2, 0)]
     suppress(rows)
     assert [r.suppressed for r in rows] == [False, True, True]  # the next smallest hides with the small one
@@ -260,7 +260,7 @@ def test_figures_are_links_only_for_readers_who_may_open_the_audits_behind_them(
     """A leadership reader sees plain numbers: a link would lead only to "you can read the figures
     but not the audits". The QA lead's links are remembered apart, so reading first changes nothing."""
     from auditapp.models import ThemeTag
-    from auditapp.themes import add_theme
+    from auditapp.findings.themes import add_theme
     theme = add_theme(world.qa_lead, "Fathers")
     db.session.add(ThemeTag(audit_id=month[0].id, theme_id=theme.id, role="M", kind="worry"))  # as moderated
     db.session.commit()
@@ -334,7 +334,7 @@ def test_one_grade_palette_in_the_charts_the_cells_and_the_page(month, as_user, 
 
 
 def test_the_trend_starts_with_the_first_month_with_audits_and_marks_one_in_progress(world, as_user):
-    from auditapp.summary import summarise
+    from auditapp.reports.summary import summarise
     from builders import sampled_month, signed_off_audit
     for audit in sampled_month("2026-10", per_team=1):
         signed_off_audit(audit)

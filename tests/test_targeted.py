@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from auditapp import clock
 from auditapp.extensions import db
 from auditapp.models import Audit, Cycle
-from auditapp.sampling import month_label, month_of
+from auditapp.months import month_label, month_of
 from builders import in_full, sampled_month
 from helpers import fresh
 from conftest import review_data

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from auditapp.extensions import db
 from auditapp.grading import JUDGEMENTS
-from auditapp.moderation import ModerationEntry, save_moderation
+from auditapp.audits.moderation import ModerationEntry, save_moderation
 from builders import in_full
 from conftest import sign_in
 from test_access import build_scene, matrix, personas_for

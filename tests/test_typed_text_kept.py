@@ -11,9 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy import select
 
 from auditapp.extensions import db
-from auditapp.loading import PERSON_ROW
+from auditapp.models.loading import PERSON_ROW
 from auditapp.models import User
-from auditapp.people import save_user
+from auditapp.security.people import save_user
 from auditapp.permissions import SYSTEM
 from conftest import person, sign_in
 from test_access import build_scene, matrix, personas_for

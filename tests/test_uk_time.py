@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from auditapp import clock
-from auditapp.concerns import raise_concern
+from auditapp.audits.concerns import raise_concern
 from auditapp.extensions import db
 from auditapp.models import Event
 from builders import in_full, sampled_month, signed_off_audit

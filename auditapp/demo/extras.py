@@ -7,12 +7,15 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from .. import clock, families, mail, notices, targeted
-from ..extensions import db
-from ..models import Audit, User
-from ..people import add_absence
-from ..permissions import SYSTEM
-from ..reviewing import save_review
+from auditapp import clock
+from auditapp.audits import families
+from auditapp.outbox import mail, notices
+from auditapp.month import targeted
+from auditapp.extensions import db
+from auditapp.models import Audit, User
+from auditapp.security.people import add_absence
+from auditapp.permissions import SYSTEM
+from auditapp.audits.reviewing import save_review
 
 PARENT_WORDS = ["The worker explained why they were involved at the first visit.",
                 "We were not told what the plan was until the meeting.",
@@ -64,7 +67,7 @@ def targeted_audit(rng: random.Random, entry_for) -> None:
                            "Was the arrangement assessed within 42 days of notification?\n"
                            "Has the child been seen alone at every visit?")
     cases = db.session.scalars(select(Audit.case_id).distinct()).all()
-    from ..models import Case
+    from auditapp.models import Case
     references = db.session.scalars(select(Case.reference).where(Case.closed_date.is_(None), Case.id.not_in(cases))
                                     .order_by(Case.reference).limit(4)).all()
     audits = targeted.add_cases(SYSTEM, cycle, list(references))

@@ -7,13 +7,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from .. import actions, clock, replies, themes
-from ..actions import ActionEntry
-from ..extensions import db
-from ..grading import DOMAINS
-from ..models import Action, Audit, Reaudit, User
-from ..permissions import SYSTEM
-from . import wording
+from auditapp.findings import actions, replies, themes
+from auditapp import clock
+from auditapp.findings.actions import ActionEntry
+from auditapp.extensions import db
+from auditapp.grading import DOMAINS
+from auditapp.models import Action, Audit, Reaudit, User
+from auditapp.permissions import SYSTEM
+from auditapp.demo import wording
 
 
 def load_themes() -> None:

@@ -10,8 +10,8 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart
 from openpyxl.chart.label import DataLabelList
 
-from .. import clock
-from ..grading import GRADE_PALETTE, GRADES_BEST_FIRST
+from auditapp import clock
+from auditapp.grading import GRADE_PALETTE, GRADES_BEST_FIRST
 
 WIDE_SHEETS = {"Audits", "Family feedback", "Actions"}  # the case reference repeats on each page
 ONE_PAGE = {"Summary", "Charts"}  # read at a glance: scaled to fit one page

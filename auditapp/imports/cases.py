@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO
 
-from .table import MAX_PROBLEMS_SHOWN, ImportFailed, Progress, Row, parse_date, read_table
+from auditapp.imports.table import MAX_PROBLEMS_SHOWN, ImportFailed, Progress, Row, parse_date, read_table
 
 REQUIRED = ["case reference", "team", "case type", "responsible manager email", "open date"]
 OPTIONAL = ["closed date", "age band", "gender", "ethnicity", "disability"]

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import IO
 
-from .table import ImportFailed, read_table
+from auditapp.imports.table import ImportFailed, read_table
 
 REQUIRED = ["name", "email", "team", "roles"]
 

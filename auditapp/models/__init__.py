@@ -6,8 +6,8 @@ from flask_login import UserMixin
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ..grading import DOMAINS
+from auditapp.extensions import db
+from auditapp.grading import DOMAINS
 
 # Nothing loads behind the code's back: a relationship not loaded by the query that fetched its
 # object raises instead of issuing SQL (an N+1 caught in tests, not in production). "raise_on_sql"
@@ -384,8 +384,8 @@ def _history_is_append_only(mapper, connection, target):
 
 
 # The other records, by what they hold.
-from .work import FormStash, ImportJob  # noqa: E402,F401
-from .security import HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402,F401
-from .findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag  # noqa: E402,F401
-from .families import FamilyAnswer, FamilyContact, FamilyFeedback  # noqa: E402,F401
-from .messages import Absence, ClosureDay, SentMessage  # noqa: E402,F401
+from auditapp.models.work import FormStash, ImportJob
+from auditapp.models.security import HistoryPurge, ReadRecord, SignInAttempt, UserSession
+from auditapp.models.findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag
+from auditapp.models.families import FamilyAnswer, FamilyContact, FamilyFeedback
+from auditapp.models.messages import Absence, ClosureDay, SentMessage

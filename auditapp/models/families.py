@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from auditapp.extensions import db
 
 CONTACT_WHO = {"parent": "Parent or carer", "child": "Child or young person", "other": "Someone else"}
 CONTACT_METHODS = {"phone": "Phone", "visit": "Visit", "letter": "Letter", "online": "Online"}

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from auditapp.extensions import db
 
 NO_SQL = "raise_on_sql"
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from auditapp.extensions import db
 
 
 class ImportJob(db.Model):

@@ -4,12 +4,12 @@ from flask import abort
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from .. import permissions
-from ..conflicts import changes_since, history_mark
-from ..errors import RuleError
-from ..exports.cells import CONTROL
-from ..extensions import db
-from ..forms import tampered_choice
+from auditapp import permissions
+from auditapp.conflicts import changes_since, history_mark
+from auditapp.errors import RuleError
+from auditapp.exports.cells import CONTROL
+from auditapp.extensions import db
+from auditapp.forms.widgets_and_forms import tampered_choice
 
 
 def form_posted(form: FlaskForm) -> bool:

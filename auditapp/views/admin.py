@@ -2,28 +2,29 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from .. import permissions
-from ..conflicts import Conflict
-from ..access import allow, allow_blueprint
-from ..errors import RuleError
-from ..extensions import db
-from ..finding_forms import parse_day
-from .. import clock
-from ..closures import add_closure_day, days_off_ahead, remove_closure_day
-from ..workdays import REGIONS, region
-from ..forms import AbsenceForm, ActivityFilterForm, ClosureDayForm, PersonForm, TeamForm, UploadForm
-from ..history import kinds_of_entry, recent_activity, subjects
-from ..imports.table import ImportFailed
-from ..imports.users import read_people
-from ..loading import PERSON_ROW
-from ..models import ROLE_LABELS, Absence, ClosureDay, Team, User
-from ..paging import paginate, requested_page
-from ..reads import recent_reads
-from ..remembered import remembered
-from ..sorting import SortableTable
-from ..people import (absences_of, add_absence, apply_people, create_team, remove_absence, rename_team, save_user,
-                      set_password, set_workload)
-from . import form_posted, refused_as_stale, show_rule_error
+from auditapp import permissions
+from auditapp.conflicts import Conflict
+from auditapp.security.access import allow, allow_blueprint
+from auditapp.errors import RuleError
+from auditapp.extensions import db
+from auditapp.forms.findings import parse_day
+from auditapp import clock
+from auditapp.month.closures import add_closure_day, days_off_ahead, remove_closure_day
+from auditapp.workdays import REGIONS, region
+from auditapp.forms.widgets_and_forms import (AbsenceForm, ActivityFilterForm, ClosureDayForm, PersonForm, TeamForm,
+    UploadForm)
+from auditapp.history import kinds_of_entry, recent_activity, subjects
+from auditapp.imports.table import ImportFailed
+from auditapp.imports.users import read_people
+from auditapp.models.loading import PERSON_ROW
+from auditapp.models import ROLE_LABELS, Absence, ClosureDay, Team, User
+from auditapp.views.paging import paginate, requested_page
+from auditapp.reads import recent_reads
+from auditapp.remembered import remembered
+from auditapp.views.sorting import SortableTable
+from auditapp.security.people import (absences_of, add_absence, apply_people, create_team, remove_absence,
+    rename_team, save_user, set_password, set_workload)
+from auditapp.views import form_posted, refused_as_stale, show_rule_error
 
 bp = Blueprint("admin", __name__, url_prefix="/people")
 PEOPLE_PAGE = 50

@@ -2,8 +2,8 @@
 
 from flask import Blueprint, send_from_directory
 
-from ..access import public
-from ..config import ROOT
+from auditapp.security.access import public
+from auditapp.config import ROOT
 
 bp = Blueprint("assets", __name__)
 FRONTEND = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"

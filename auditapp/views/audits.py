@@ -2,19 +2,23 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import actions, clock, families, notices, permissions, reaudits, replies, targeted, themes
-from ..access import allow
-from ..concerns import acknowledge_concern, raise_concern
-from ..errors import RuleError
-from ..extensions import db
-from ..forms import AcknowledgeForm, ConcernForm, ReviewForm, long_text
-from ..grading import DOMAINS, domains_judged, judgements_made
-from ..history import audit_history, subjects as history_subjects
-from ..models import Concern
-from ..sampling import WITHDRAWAL_REASONS
-from ..reviewing import DomainEntry, ReviewEntry, entry_from_review, problems, save_review
-from ..conflicts import Conflict, history_mark
-from . import add_field_errors, after_conflict, form_posted, posted, posted_any, show_rule_error
+from auditapp.findings import actions, replies, themes
+from auditapp import clock, permissions
+from auditapp.audits import families
+from auditapp.outbox import notices
+from auditapp.month import reaudits, targeted
+from auditapp.security.access import allow
+from auditapp.audits.concerns import acknowledge_concern, raise_concern
+from auditapp.errors import RuleError
+from auditapp.extensions import db
+from auditapp.forms.widgets_and_forms import AcknowledgeForm, ConcernForm, ReviewForm, long_text
+from auditapp.grading import DOMAINS, domains_judged, judgements_made
+from auditapp.history import audit_history, subjects as history_subjects
+from auditapp.models import Concern
+from auditapp.month.sampling import WITHDRAWAL_REASONS
+from auditapp.audits.reviewing import DomainEntry, ReviewEntry, entry_from_review, problems, save_review
+from auditapp.conflicts import Conflict, history_mark
+from auditapp.views import add_field_errors, after_conflict, form_posted, posted, posted_any, show_rule_error
 
 bp = Blueprint("audits", __name__)
 

@@ -3,13 +3,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from .. import permissions, sessions, single_sign_on
-from ..access import allow, public
-from ..extensions import db
-from ..forms import SignInForm
-from ..signing_in import password_sign_in, signed_in, signed_out
-from ..stash import ENDED
-from . import form_posted
+from auditapp import permissions
+from auditapp.security import sessions, single_sign_on
+from auditapp.security.access import allow, public
+from auditapp.extensions import db
+from auditapp.forms.widgets_and_forms import SignInForm
+from auditapp.security.signing_in import password_sign_in, signed_in, signed_out
+from auditapp.security.stash import ENDED
+from auditapp.views import form_posted
 
 bp = Blueprint("auth", __name__)
 

@@ -2,16 +2,16 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy import case, func, select
 
-from .. import clock, jobs, permissions
-from ..access import allow_blueprint
-from ..extensions import db
-from ..forms import UploadForm
-from ..loading import CASE_ROW
-from ..models import CASE_TYPES, Audit, Case, Cycle, ImportJob, Team, User
-from ..paging import paginate
-from ..remembered import remembered
-from ..sorting import SortableTable
-from . import form_posted
+from auditapp import clock, jobs, permissions
+from auditapp.security.access import allow_blueprint
+from auditapp.extensions import db
+from auditapp.forms.widgets_and_forms import UploadForm
+from auditapp.models.loading import CASE_ROW
+from auditapp.models import CASE_TYPES, Audit, Case, Cycle, ImportJob, Team, User
+from auditapp.views.paging import paginate
+from auditapp.remembered import remembered
+from auditapp.views.sorting import SortableTable
+from auditapp.views import form_posted
 
 bp = Blueprint("cases", __name__)
 

@@ -2,23 +2,24 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 from sqlalchemy import case, func, select
 
-from .. import clock, permissions, reads, worklists
-from ..access import allow
-from ..allocation import allocation_problems, audits_this_month, change_allocation
-from ..errors import RuleError
-from ..exports.allocation import allocation_csv
-from ..extensions import db
-from ..forms import (AllocationForm, CancelCycleForm, DrawSampleForm, OpenCycleForm, WithdrawalDecisionForm,
-                     WithdrawalForm)
-from ..loading import PERSON_ROW
-from ..models import CASE_TYPES, Audit, Case, Cycle, Team, User
-from ..paging import paginate
-from ..sampling import (WITHDRAWAL_REASONS, cancel_cycle, decide_withdrawal, draw_sample, month_label, months_before,
-                        next_month_to_open,
-                        open_cycle, open_cycle_for, openable_months, request_withdrawal)
-from ..conflicts import Conflict, history_mark
-from ..sorting import SortableTable
-from . import after_conflict, form_posted, posted, posted_any, show_rule_error
+from auditapp import clock, permissions, reads
+from auditapp.reports import worklists
+from auditapp.security.access import allow
+from auditapp.month.allocation import allocation_problems, audits_this_month, change_allocation
+from auditapp.errors import RuleError
+from auditapp.exports.allocation import allocation_csv
+from auditapp.extensions import db
+from auditapp.forms.widgets_and_forms import (AllocationForm, CancelCycleForm, DrawSampleForm, OpenCycleForm,
+    WithdrawalDecisionForm, WithdrawalForm)
+from auditapp.models.loading import PERSON_ROW
+from auditapp.models import CASE_TYPES, Audit, Case, Cycle, Team, User
+from auditapp.views.paging import paginate
+from auditapp.month.sampling import (WITHDRAWAL_REASONS, cancel_cycle, decide_withdrawal, draw_sample,
+    next_month_to_open, open_cycle, open_cycle_for, openable_months, request_withdrawal)
+from auditapp.months import month_label, months_before
+from auditapp.conflicts import Conflict, history_mark
+from auditapp.views.sorting import SortableTable
+from auditapp.views import after_conflict, form_posted, posted, posted_any, show_rule_error
 
 bp = Blueprint("cycles", __name__)
 CYCLES_PER_PAGE = 12

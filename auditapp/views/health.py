@@ -12,10 +12,10 @@ from flask import Blueprint, abort, current_app, request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import metrics
-from ..access import public
-from ..config import ROOT
-from ..extensions import db
+from auditapp import metrics
+from auditapp.security.access import public
+from auditapp.config import ROOT
+from auditapp.extensions import db
 
 bp = Blueprint("health", __name__)
 PLAIN = {"Content-Type": "text/plain", "Cache-Control": "no-store"}

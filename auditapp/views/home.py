@@ -1,12 +1,14 @@
 from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user
 
-from .. import clock, mail, permissions, worklists
-from ..month_tasks import month_tasks, next_task
-from ..sampling import month_to_report
-from ..summary import cached_summary
-from ..access import allow, public
-from ..paging import Page, first_pages, paginate
+from auditapp import clock, permissions
+from auditapp.outbox import mail
+from auditapp.reports import worklists
+from auditapp.reports.month_tasks import month_tasks, next_task
+from auditapp.month.sampling import month_to_report
+from auditapp.reports.summary import cached_summary
+from auditapp.security.access import allow, public
+from auditapp.views.paging import Page, first_pages, paginate
 
 bp = Blueprint("home", __name__)
 

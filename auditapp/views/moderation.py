@@ -1,16 +1,18 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import actions, families, permissions
-from ..access import allow
-from ..errors import RuleError
-from ..extensions import db
-from ..forms import ModerationForm, ReopenForm
-from ..grading import JUDGEMENTS
-from ..conflicts import Conflict, history_mark
-from ..moderation import (MODERATION_ACTIONS, ModerationEntry, blockers, compare, entry_from_audit, problems,
-                          reopen, save_moderation, sign_off)
-from . import add_field_errors, after_conflict, form_posted, posted, posted_any, show_rule_error
+from auditapp.findings import actions
+from auditapp.audits import families
+from auditapp import permissions
+from auditapp.security.access import allow
+from auditapp.errors import RuleError
+from auditapp.extensions import db
+from auditapp.forms.widgets_and_forms import ModerationForm, ReopenForm
+from auditapp.grading import JUDGEMENTS
+from auditapp.conflicts import Conflict, history_mark
+from auditapp.audits.moderation import (MODERATION_ACTIONS, ModerationEntry, blockers, compare, entry_from_audit,
+    problems, reopen, save_moderation, sign_off)
+from auditapp.views import add_field_errors, after_conflict, form_posted, posted, posted_any, show_rule_error
 
 bp = Blueprint("moderation", __name__)
 

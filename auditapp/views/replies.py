@@ -3,15 +3,17 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import permissions, reads, reaudits, replies
-from ..access import allow
-from ..conflicts import Conflict
-from ..errors import RuleError
-from ..extensions import db
-from ..finding_forms import DisputeResponseForm, ReplyForm, parse_day
-from ..grading import JUDGEMENTS
-from ..paging import page_of
-from . import form_posted, show_rule_error
+from auditapp import permissions, reads
+from auditapp.month import reaudits
+from auditapp.findings import replies
+from auditapp.security.access import allow
+from auditapp.conflicts import Conflict
+from auditapp.errors import RuleError
+from auditapp.extensions import db
+from auditapp.forms.findings import DisputeResponseForm, ReplyForm, parse_day
+from auditapp.grading import JUDGEMENTS
+from auditapp.views.paging import page_of
+from auditapp.views import form_posted, show_rule_error
 
 bp = Blueprint("replies", __name__)
 PAGE_SIZE = 20

@@ -4,20 +4,22 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from .. import clock, permissions, reads, targeted, worklists
-from ..access import allow
-from ..conflicts import Conflict
-from ..errors import RuleError
-from ..exports.workbook import TARGETED_SHEETS, workbook_bytes
-from ..extensions import db
-from ..finding_forms import TargetedAuditForm, TargetedCasesForm, TargetedChangeForm
-from ..grading import DOMAINS, judgements_made
-from ..imports.table import ImportFailed, read_table
-from ..loading import CASE_ROW
-from ..models import CASE_TYPES, Case, Cycle, Team
-from ..paging import paginate
-from ..summary import summarise_targeted
-from . import form_posted, refused_as_stale, show_rule_error
+from auditapp import clock, permissions, reads
+from auditapp.month import targeted
+from auditapp.reports import worklists
+from auditapp.security.access import allow
+from auditapp.conflicts import Conflict
+from auditapp.errors import RuleError
+from auditapp.exports.workbook import TARGETED_SHEETS, workbook_bytes
+from auditapp.extensions import db
+from auditapp.forms.findings import TargetedAuditForm, TargetedCasesForm, TargetedChangeForm
+from auditapp.grading import DOMAINS, judgements_made
+from auditapp.imports.table import ImportFailed, read_table
+from auditapp.models.loading import CASE_ROW
+from auditapp.models import CASE_TYPES, Case, Cycle, Team
+from auditapp.views.paging import paginate
+from auditapp.reports.summary import summarise_targeted
+from auditapp.views import form_posted, refused_as_stale, show_rule_error
 
 bp = Blueprint("targeted", __name__, url_prefix="/targeted")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -4,18 +4,19 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import permissions, reads, themes
-from ..access import allow
-from ..conflicts import Conflict
-from ..errors import RuleError
-from ..extensions import db
-from ..finding_forms import ThemeForm, ThemeTagsForm
-from ..loading import AUDIT_ROW
-from ..models import Audit, Theme
-from ..models.findings import THEME_KINDS
-from ..paging import Page, paginate
-from ..sampling import check_month
-from . import form_posted, refused_as_stale, show_rule_error
+from auditapp import permissions, reads
+from auditapp.findings import themes
+from auditapp.security.access import allow
+from auditapp.conflicts import Conflict
+from auditapp.errors import RuleError
+from auditapp.extensions import db
+from auditapp.forms.findings import ThemeForm, ThemeTagsForm
+from auditapp.models.loading import AUDIT_ROW
+from auditapp.models import Audit, Theme
+from auditapp.models.findings import THEME_KINDS
+from auditapp.views.paging import Page, paginate
+from auditapp.months import check_month
+from auditapp.views import form_posted, refused_as_stale, show_rule_error
 
 bp = Blueprint("themes", __name__)
 PAGE_SIZE = 50

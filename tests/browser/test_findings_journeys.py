@@ -5,7 +5,7 @@ themes list, tagging, the practitioner's reply, all actions and the re-audits pa
 from playwright.sync_api import expect
 
 from auditapp.extensions import db
-from auditapp.themes import add_theme
+from auditapp.findings.themes import add_theme
 from builders import ready_for_moderation, signed_off_audit
 from conftest import build_world
 from helpers import reload, sample_month
@@ -99,7 +99,7 @@ def test_themes_replies_and_the_lists_for_the_qa_lead(visit):
 def test_the_remaining_findings_pages_pass_axe(visit):
     """Removing a proposal, the team's actions, a dispute's response, and the audits behind a
     dashboard figure and a theme count."""
-    from auditapp import replies
+    from auditapp.findings import replies
     from builders import in_full, proposed_action, tagged
     world = build_world()
     audits = sample_month(world.qa_lead)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from auditapp.demo import HERE as DEMO
 from auditapp.grading import DOMAINS
 from auditapp.imports.users import read_people
-from auditapp.people import apply_people
+from auditapp.security.people import apply_people
 from auditapp.permissions import SYSTEM
 from conftest import build_world, person
 from helpers import reload, sample_month

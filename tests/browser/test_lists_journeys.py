@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from auditapp.extensions import db
 from builders import confirmed_action, ready_for_moderation, sampled_month, signed_off_audit
 from conftest import build_world
-from auditapp.sampling import month_label
+from auditapp.months import month_label
 from helpers import sample_month
 
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from auditapp.sampling import month_label
+from auditapp.months import month_label
 from conftest import build_world
 from helpers import this_month
 from .test_journeys import fill_review

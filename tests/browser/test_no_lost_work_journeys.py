@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from auditapp.sampling import month_label
+from auditapp.months import month_label
 from conftest import build_world
 from helpers import sample_month
 

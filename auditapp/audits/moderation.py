@@ -1,0 +1,168 @@
+"""Moderation: A and B compared, the final grade set with a rationale, sign-off and reopening."""
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+
+from auditapp.findings import actions
+from auditapp import clock
+from auditapp.month import reaudits
+from auditapp.conflicts import check_version, claim_version
+from auditapp.errors import NotAllowed, RuleError
+from auditapp.extensions import db
+from auditapp.grading import JUDGEMENTS, crosses_good_line, grade_label
+from auditapp.history import record
+from auditapp.models import Audit, ModeratedGrade, User
+from auditapp.permissions import can_moderate, can_reopen, require
+
+KEY_ISSUES = {"yes": "Yes", "partly": "Partly", "no": "No"}
+
+
+@dataclass
+class Comparison:
+    key: str
+    name: str
+    grade_a: int
+    grade_b: int
+
+    @property
+    def steps_apart(self) -> int:
+        return abs(self.grade_a - self.grade_b)
+
+    @property
+    def crosses_good_line(self) -> bool:
+        return crosses_good_line(self.grade_a, self.grade_b)
+
+
+def compare(audit: Audit) -> list[Comparison]:
+    """A beside B for each domain and overall; only once both are submitted."""
+    a, b = audit.review("A"), audit.review("B")
+    judged = set(audit.cycle.domain_keys) | {"overall"}  # a targeted audit may judge fewer domains
+    return [Comparison(key, name, a.grade_value(key), b.grade_value(key)) for key, name in JUDGEMENTS.items()
+            if key in judged]
+
+
+def needs_rationale(grade_a: int, grade_b: int, final: int | None) -> bool:
+    """A rationale is owed wherever A and B disagree or the final grade differs from either."""
+    return not (grade_a == grade_b == final)
+
+
+@dataclass
+class ModerationEntry:
+    grades: dict[str, int | None] = field(default_factory=lambda: dict.fromkeys(JUDGEMENTS))
+    rationales: dict[str, str] = field(default_factory=lambda: dict.fromkeys(JUDGEMENTS, ""))
+    key_issues_a: str | None = None
+    key_issues_b: str | None = None
+    feedback_a: str = ""
+    feedback_b: str = ""
+
+
+def entry_from_audit(audit: Audit) -> ModerationEntry:
+    entry = ModerationEntry(
+        key_issues_a=audit.key_issues_a, key_issues_b=audit.key_issues_b,
+        feedback_a=audit.feedback_a or "", feedback_b=audit.feedback_b or "",
+    )
+    for row in audit.moderated_grades:
+        entry.grades[row.domain] = row.grade
+        entry.rationales[row.domain] = row.rationale or ""
+    return entry
+
+
+def problems(audit: Audit, entry: ModerationEntry) -> dict[str, str]:
+    """What sign-off needs, keyed by form field, in the order of the form."""
+    found = {}
+    for row in compare(audit):
+        final = entry.grades[row.key]
+        if final is None:
+            found[f"{row.key}_grade"] = f"Select the moderated grade for {row.name.lower()}"
+        if needs_rationale(row.grade_a, row.grade_b, final) and not entry.rationales[row.key].strip():
+            found[f"{row.key}_rationale"] = (
+                f"Enter the rationale for {row.name.lower()}: the auditors' grades differ "
+                "or the moderated grade differs from theirs"
+            )
+    for role in ("a", "b"):
+        # Whether each audit found the key issues is how missed deficits come to light.
+        if getattr(entry, f"key_issues_{role}") not in KEY_ISSUES:
+            found[f"key_issues_{role}"] = f"Select whether auditor {role.upper()} identified the key issues"
+        if not getattr(entry, f"feedback_{role}").strip():
+            found[f"feedback_{role}"] = f"Enter feedback for auditor {role.upper()}"
+    return found
+
+
+MODERATION_ACTIONS = {"Moderated grade saved", "Rationale saved", "Moderation saved"}
+
+
+def save_moderation(actor: User, audit: Audit, entry: ModerationEntry, expected_version: int | None = None) -> None:
+    if not can_moderate(actor, audit):
+        raise NotAllowed("Only the allocated moderator can moderate, once both audits are in")
+    check_version(audit.moderation_version, expected_version, "This moderation")
+    claim_version(audit, "moderation_version", "This moderation")
+    for key, name in JUDGEMENTS.items():
+        row = audit.moderated_grade(key)
+        if row is None:
+            row = ModeratedGrade(domain=key)
+            audit.moderated_grades.append(row)
+        final, rationale = entry.grades[key], entry.rationales[key].strip() or None
+        if row.grade != final:
+            record(actor, "Moderated grade saved", audit, field=name,
+                   before=grade_label(row.grade), after=grade_label(final))
+        if (row.rationale or None) != rationale:
+            record(actor, "Rationale saved", audit, field=name, before=row.rationale, after=rationale)
+        row.grade, row.rationale = final, rationale
+    for attr, label in (("key_issues_a", "Auditor A identified the key issues"),
+                        ("key_issues_b", "Auditor B identified the key issues"),
+                        ("feedback_a", "Feedback to auditor A"),
+                        ("feedback_b", "Feedback to auditor B")):
+        value = getattr(entry, attr)
+        value = value.strip() or None if isinstance(value, str) else value
+        if getattr(audit, attr) != value:
+            # Key issues are stored as yes/partly/no; the history says them as people read them.
+            words = KEY_ISSUES.get if attr.startswith("key_issues") else (lambda v: v)
+            record(actor, "Moderation saved", audit, field=label, before=words(getattr(audit, attr)),
+                   after=words(value))
+            setattr(audit, attr, value)
+    db.session.flush()
+
+
+def blockers(audit: Audit) -> list[str]:
+    """What stops sign-off outside the moderation form itself: an open safeguarding concern, and
+    proposed actions not yet confirmed or removed."""
+    found = []
+    if audit.open_concerns:
+        found.append("This audit cannot be signed off while an immediate safeguarding concern is open: "
+                     "record the response to it first")
+    undecided = actions.undecided(audit)
+    if undecided:
+        found.append(f"Confirm or remove the {undecided} proposed "
+                     f"{'action' if undecided == 1 else 'actions'} listed under Actions to decide before signing off")
+    return found
+
+
+def sign_off(actor: User, audit: Audit, entry: ModerationEntry, expected_version: int | None = None) -> None:
+    save_moderation(actor, audit, entry, expected_version)
+    found = problems(audit, entry)
+    if found:
+        raise RuleError(next(iter(found.values())), next(iter(found)))
+    blocked = blockers(audit)
+    if blocked:
+        raise RuleError(blocked[0])
+    audit.signed_off_at = clock.now()
+    audit.signed_off_by_id = actor.id
+    audit.descriptor_version = current_app.config["DESCRIPTOR_VERSION"]
+    record(actor, "Signed off", audit, after=grade_label(entry.grades["overall"]))
+    reaudits.schedule_if_inadequate(actor, audit, entry.grades["overall"])
+    db.session.flush()
+
+
+def reopen(actor: User, audit: Audit, reason: str) -> None:
+    require(can_reopen(actor), "Only the QA lead can reopen a signed-off audit")
+    if audit.signed_off_at is None:
+        raise RuleError("This audit is not signed off")
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleError("Enter the reason for reopening the audit", "reason")
+    record(actor, "Reopened", audit, before=f"signed off {clock.day_text(audit.signed_off_at)}", after=reason)
+    audit.signed_off_at = None
+    audit.signed_off_by_id = None
+    reaudits.cancel_on_reopen(actor, audit)
+    db.session.flush()

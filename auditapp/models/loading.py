@@ -1,0 +1,56 @@
+"""What each kind of page loads with its records, stated once (relationships never load lazily).
+
+Many-to-one parents are joined into the same statement; collections come in one extra statement
+each (selectin), so a page's statement count does not grow with its rows.
+"""
+
+from sqlalchemy.orm import joinedload, selectinload
+
+from auditapp.models import Action, Audit, Case, Concern, Event, ReadRecord, Review, User
+
+# Who and what an audit is about: enough for a row in a list. The three people come by id in
+# statements of their own: one statement joining the user table three times more costs PostgreSQL
+# several milliseconds to plan, more than three simple look-ups cost to run.
+AUDIT_HEADING = (
+    joinedload(Audit.case).joinedload(Case.team),
+    joinedload(Audit.cycle),
+    selectinload(Audit.auditor_a),
+    selectinload(Audit.auditor_b),
+    selectinload(Audit.moderator),
+)
+
+# The same people with their teams: every path to a User loads the team, so reloading an audit
+# (populate_existing, after a rollback) cannot leave a person's team unloaded by another path.
+_PERSON = (joinedload(User.team),)
+
+# Enough for a line in someone's own list (case, month, due date): no people's names needed.
+AUDIT_ROW = (joinedload(Audit.case), joinedload(Audit.cycle))
+
+# The two reviews without their grades: enough for an audit's status and due date.
+AUDIT_PROGRESS = (selectinload(Audit.reviews),)
+
+# Everything one audit's own pages show and its rules read.
+AUDIT_IN_FULL = (
+    joinedload(Audit.case).joinedload(Case.team),
+    joinedload(Audit.cycle),
+    joinedload(Audit.auditor_a).options(*_PERSON),
+    joinedload(Audit.auditor_b).options(*_PERSON),
+    joinedload(Audit.moderator).options(*_PERSON),
+    joinedload(Audit.case).joinedload(Case.manager).options(*_PERSON),
+    selectinload(Audit.reviews).selectinload(Review.grades),
+    selectinload(Audit.moderated_grades),
+    selectinload(Audit.concerns).options(joinedload(Concern.raised_by).options(*_PERSON),
+                                         joinedload(Concern.acknowledged_by).options(*_PERSON)),
+)
+
+CASE_ROW = (joinedload(Case.team), joinedload(Case.manager))
+PERSON_ROW = (joinedload(User.team),)
+EVENT_ROW = (joinedload(Event.user), joinedload(Event.audit).joinedload(Audit.case))
+ACTION_ROW = (joinedload(Action.audit).joinedload(Audit.case).joinedload(Case.team),
+              joinedload(Action.audit).joinedload(Audit.cycle), joinedload(Action.owner), joinedload(Action.theme))
+READ_ROW = (joinedload(ReadRecord.user), joinedload(ReadRecord.audit).joinedload(Audit.case),
+            joinedload(ReadRecord.audit).joinedload(Audit.cycle))
+CONCERN_ROW = (
+    joinedload(Concern.audit).joinedload(Audit.case),
+    joinedload(Concern.raised_by),
+)

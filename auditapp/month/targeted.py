@@ -1,0 +1,154 @@
+"""Targeted (thematic) audits: besides the monthly random sample, the QA lead audits hand-picked
+cases on one theme, with the same two auditors and moderation, optionally fewer domains and
+questions of its own. Reported apart from the random sample (its own summary and workbook)."""
+
+from sqlalchemy import Select, and_, func, or_, select
+
+from auditapp import clock
+from auditapp.month.allocation import Pool, allocate
+from auditapp.conflicts import check_version, claim_version
+from auditapp.errors import RuleError
+from auditapp.extensions import db
+from auditapp.grading import DOMAINS
+from auditapp.history import record
+from auditapp.models.loading import CASE_ROW
+from auditapp.models import Audit, Case, Cycle, Review, ReviewAnswer, User
+from auditapp.permissions import can_manage, require
+from auditapp.months import month_label, month_of
+
+
+def start(actor: User, title: str, domains: list[str], questions: str) -> Cycle:
+    require(can_manage(actor), "Only the QA lead can start a targeted audit")
+    cycle = Cycle(kind="targeted", month=month_of(clock.today()), opened_by_id=actor.id,
+                  opened_at=clock.now(), per_team=0, lookback_months=0)
+    _set_design(cycle, title, domains, questions)
+    db.session.add(cycle)
+    db.session.flush()
+    record(actor, "Targeted audit started", field=cycle.title, after=_design(cycle))
+    return cycle
+
+
+def _set_design(cycle: Cycle, title: str, domains: list[str], questions: str) -> None:
+    """Its theme, the domains it judges (None: all six) and its own questions, one a line."""
+    title = " ".join((title or "").split())
+    if not title:
+        raise RuleError("Enter the theme of the targeted audit", "title")
+    chosen = [key for key in DOMAINS if key in (domains or [])]
+    if not chosen:
+        raise RuleError("Choose at least one domain to judge", "domains")
+    cycle.title = title[:120]
+    cycle.domains = None if len(chosen) == len(DOMAINS) else ",".join(chosen)
+    cycle.questions = "\n".join(q.strip() for q in (questions or "").splitlines() if q.strip()) or None
+
+
+def _design(cycle: Cycle) -> str:
+    return f"{len(cycle.domain_keys)} domains, {len(cycle.extra_questions)} questions of its own"
+
+
+class AlreadyAudited(RuleError):
+    """Some chosen cases are already being audited elsewhere: refused unless the QA lead confirms."""
+
+
+def audited_elsewhere(cycle: Cycle, case_ids: list[int]) -> dict[int, str]:
+    """Cases already in this month's random sample or in another open targeted audit, with where."""
+    rows = db.session.execute(
+        select(Audit.case_id, Cycle.kind, Cycle.month, Cycle.title).join(Cycle, Cycle.id == Audit.cycle_id)
+        .where(Audit.case_id.in_(case_ids), Audit.withdrawn_at.is_(None), Cycle.cancelled_at.is_(None),
+               Cycle.id != cycle.id,
+               or_(and_(Cycle.kind == "random", Cycle.month == cycle.month),
+                   and_(Cycle.kind == "targeted", Audit.signed_off_at.is_(None)))))
+    return {case_id: (f"the {month_label(month)} random sample" if kind == "random"
+                      else f"the open targeted audit {title}") for case_id, kind, month, title in rows}
+
+
+def add_cases(actor: User, cycle: Cycle, references: list[str], confirmed: bool = False) -> list[Audit]:
+    """All or nothing: every reference must be a case on the register, not already in this audit.
+    A case already in this month's sample or another open targeted audit is audited twice over
+    only when the QA lead says so (`confirmed`)."""
+    require(can_manage(actor), "Only the QA lead can choose the cases")
+    if not cycle.is_targeted or cycle.cancelled_at:
+        raise RuleError("Cases are added by hand only to a targeted audit")
+    wanted = [(line, ref.strip()) for line, ref in enumerate(references, 1) if ref.strip()]
+    if not wanted:
+        raise RuleError("Choose or enter at least one case reference", "references")
+    found = {c.reference.upper(): c for c in db.session.scalars(
+        select(Case).options(*CASE_ROW).where(func.upper(Case.reference).in_([r.upper() for _, r in wanted])))}
+    already = {ref.upper() for ref in db.session.scalars(
+        select(Case.reference).join(Audit, Audit.case_id == Case.id).where(Audit.cycle_id == cycle.id))}
+    problems, seen = [], set()
+    for line, ref in wanted:
+        if ref.upper() not in found:
+            problems.append(f"Line {line}: {ref} is not on the case register")
+        elif ref.upper() in already or ref.upper() in seen:
+            problems.append(f"Line {line}: {ref} is already in this targeted audit")
+        seen.add(ref.upper())
+    if problems:
+        raise RuleError("Nothing was added. " + "; ".join(problems[:20]) +
+                        (f"; and {len(problems) - 20} more" if len(problems) > 20 else ""), "references")
+    elsewhere = audited_elsewhere(cycle, [found[ref.upper()].id for _, ref in wanted])
+    twice = [f"{ref} is already in {elsewhere[found[ref.upper()].id]}" for _, ref in wanted
+             if found[ref.upper()].id in elsewhere]
+    if twice and not confirmed:
+        raise AlreadyAudited("Nothing was added. " + "; ".join(twice[:20]) +
+                             ". Remove them, or confirm that they should be audited again here.", "references")
+    pool = Pool.for_cycle(cycle)
+    audits = [allocate(actor, cycle, found[ref.upper()], pool=pool) for _, ref in wanted]
+    cycle.sampled_at = cycle.sampled_at or clock.now()
+    record(actor, f"Cases added to the targeted audit {cycle.title}", after=", ".join(ref for _, ref in wanted)
+           + (f" (audited elsewhere too, confirmed: {'; '.join(twice)})" if twice else ""))
+    return audits
+
+
+def started(cycle: Cycle) -> bool:
+    """An auditor has saved something on one of its audits: its domains and questions are fixed."""
+    return db.session.scalar(select(func.count(Review.id)).join(Audit, Audit.id == Review.audit_id)
+                             .where(Audit.cycle_id == cycle.id)) > 0
+
+
+def change(actor: User, cycle: Cycle, title: str, domains: list[str], questions: str,
+           expected_version: int | None = None) -> None:
+    """Its theme, domains and questions, until the first audit is saved (after that, auditors have graded
+    against them, and changing them would make their audits incomparable)."""
+    require(can_manage(actor), "Only the QA lead can change a targeted audit")
+    if started(cycle):
+        raise RuleError("Its domains and questions can no longer change: an auditor has saved an audit on it")
+    check_version(cycle.version, expected_version, "This targeted audit")
+    before = _design(cycle)
+    _set_design(cycle, title, domains, questions)
+    claim_version(cycle, "version", "This targeted audit")
+    record(actor, "Targeted audit changed", field=cycle.title, before=before, after=_design(cycle))
+    db.session.flush()
+
+
+def answers_of(review) -> dict[int, str]:
+    if review is None or review.id is None:
+        return {}
+    return {a.number: a.answer or "" for a in db.session.scalars(select(ReviewAnswer).where(
+        ReviewAnswer.review_id == review.id))}
+
+
+def missing_answers(audit: Audit, answers: dict[int, str]) -> dict[str, str]:
+    """What a submission still needs: every question of the targeted audit answered."""
+    return {f"extra_{n}": f"Answer question {n}: {q}" for n, q in enumerate(audit.cycle.extra_questions, 1)
+            if not (answers.get(n) or "").strip()}
+
+
+def save_answers(actor: User, audit: Audit, role: str, review, answers: dict[int, str]) -> None:
+    """The auditor's answers to the targeted audit's own questions, saved with their review (in
+    the same transaction, just after save_review, which has checked the audit was theirs to change)."""
+    require(audit.role_of(actor) == role and audit.is_live, "This audit is not yours to change")
+    questions = audit.cycle.extra_questions
+    saved = {a.number: a for a in db.session.scalars(select(ReviewAnswer).where(ReviewAnswer.review_id == review.id))}
+    for number, question in enumerate(questions, 1):
+        text = (answers.get(number) or "").strip()
+        row = saved.get(number) or ReviewAnswer(review_id=review.id, number=number)
+        if (row.answer or "") != text:
+            record(actor, "Value saved", audit, field=f"Question {number}", review_role=role, before=row.answer,
+                   after=text or None)
+        row.answer = text or None
+        db.session.add(row)
+    db.session.flush()
+
+
+def targeted_audits() -> Select:
+    return select(Cycle).where(Cycle.kind == "targeted").order_by(Cycle.opened_at.desc(), Cycle.id.desc())

@@ -1,0 +1,228 @@
+"""The monthly figures' raw material, read as columns (never as object graphs).
+
+`load_facts` gives one plain row per sampled case in five statements, whatever the number of audits.
+`trend_counts` gives the 12-month trend from grouped counts: grades per month and judgement, and
+A-against-B pairs per month and judgement, so no month's audits are loaded one by one.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import aliased
+
+from auditapp import clock
+from auditapp.extensions import db
+from auditapp.grading import DOMAINS, JUDGEMENTS
+from auditapp.models import (CASE_TYPES, Audit, Case, Concern, Cycle, ModeratedGrade, Review, ReviewGrade, Team, User,
+    case_type_key, is_late, is_overdue, status_of)
+from auditapp.month.sampling import WITHDRAWAL_REASONS
+
+EQUALITY = {"age_band": "Age band", "gender": "Gender", "ethnicity": "Ethnicity", "disability": "Disability"}
+
+
+@dataclass(frozen=True)
+class AuditFacts:
+    """One sampled case's figures as plain values: grades keyed by judgement (domains and "overall")."""
+
+    reference: str
+    month: str
+    team: str
+    case_type: str
+    auditor_a: str
+    auditor_b: str
+    moderator: str
+    status: str
+    a: dict[str, int | None]  # only once both auditors have submitted
+    b: dict[str, int | None]
+    moderated: dict[str, int | None]  # only once signed off
+    allocated: datetime
+    submitted_a: datetime | None
+    submitted_b: datetime | None
+    signed_off: datetime | None
+    withdrawal_reason: str | None
+    overdue: bool
+    late_roles: frozenset[str]  # "A"/"B": auditors past their due date without submitting
+    open_concerns: int
+    equality: dict[str, str]
+    key_issues: dict[str, str | None]  # "A"/"B" -> the moderator's yes / partly / no, once signed off
+    # Finished after the due date: what a past month's "overdue 0" would otherwise hide.
+    submitted_late: frozenset[str] = frozenset()
+    signed_off_late: bool = False
+    audit_id: int = 0  # for the drill-down from a figure to the audits behind it
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.status == "Withdrawn"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which audits a summary covers: months, and optionally one team and one case type (its label)."""
+
+    months: tuple[str, ...]
+    team: str | None = None
+    case_type: str | None = None
+    cycle_id: int | None = None  # one targeted audit, instead of the months' random samples
+
+    def where(self, query: Select) -> Select:
+        """The query (which must already join Audit) narrowed to this scope."""
+        query = query.join(Cycle, Cycle.id == Audit.cycle_id).where(Cycle.cancelled_at.is_(None))
+        if self.cycle_id:
+            query = query.where(Cycle.id == self.cycle_id)
+        else:
+            query = query.where(Cycle.month.in_(self.months), Cycle.kind == "random")
+        if self.team or self.case_type:
+            query = query.join(Case, Case.id == Audit.case_id)
+        if self.team:
+            query = query.join(Team, Team.id == Case.team_id).where(Team.name == self.team)
+        if self.case_type:
+            query = query.where(Case.case_type == case_type_key(self.case_type))
+        return query
+
+    def audit_ids(self) -> Select:
+        return self.where(select(Audit.id))
+
+
+@dataclass
+class Judgements:
+    """The two auditors' and the moderator's grades for a set of audits, read in three statements,
+    and the blind-review rule applied once for every report and export that shows them."""
+
+    reviews: dict[int, dict[str, tuple]]  # audit -> role -> (submitted at, overall grade)
+    grades: dict[tuple[int, str], dict[str, int | None]]  # (audit, role) -> domain -> grade
+    moderated: dict[int, dict[str, int | None]]  # audit -> judgement -> grade
+
+    @classmethod
+    def of(cls, ids) -> "Judgements":
+        """`ids`: audit ids, as a list or a select of them."""
+        judged = cls(defaultdict(dict), defaultdict(dict), defaultdict(dict))
+        for audit_id, role, submitted_at, overall in db.session.execute(
+                select(Review.audit_id, Review.role, Review.submitted_at, Review.overall_grade)
+                .where(Review.audit_id.in_(ids))):
+            judged.reviews[audit_id][role] = (submitted_at, overall)
+        for audit_id, role, domain, grade in db.session.execute(
+                select(Review.audit_id, Review.role, ReviewGrade.domain, ReviewGrade.grade)
+                .join(ReviewGrade, ReviewGrade.review_id == Review.id).where(Review.audit_id.in_(ids))):
+            judged.grades[audit_id, role][domain] = grade
+        for audit_id, domain, grade in db.session.execute(
+                select(ModeratedGrade.audit_id, ModeratedGrade.domain, ModeratedGrade.grade)
+                .where(ModeratedGrade.audit_id.in_(ids))):
+            judged.moderated[audit_id][domain] = grade
+        return judged
+
+    def submitted(self, audit_id: int) -> set[str]:
+        return {role for role, (at, _) in self.reviews.get(audit_id, {}).items() if at}
+
+    def given(self, audit_id: int, role: str) -> dict[str, int | None]:
+        """One auditor's grades by judgement: none at all until both auditors have submitted."""
+        if len(self.submitted(audit_id)) < 2:
+            return dict.fromkeys(JUDGEMENTS)
+        values = self.grades.get((audit_id, role), {})
+        return {**{key: values.get(key) for key in DOMAINS}, "overall": self.reviews[audit_id][role][1]}
+
+    def final(self, audit_id: int, signed_off: bool) -> dict[str, int | None]:
+        """The moderated grades by judgement, once signed off."""
+        values = self.moderated.get(audit_id, {}) if signed_off else {}
+        return {key: values.get(key) for key in JUDGEMENTS}
+
+
+def load_facts(scope: Scope, today: date) -> list[AuditFacts]:
+    """Every sampled case in scope, by month then audit."""
+    auditor_a, auditor_b, moderator = aliased(User), aliased(User), aliased(User)
+    rows = db.session.execute(
+        select(Audit.id, Cycle.month, Case.reference, Team.name, Case.case_type,
+               auditor_a.name, auditor_b.name, moderator.name,
+               Audit.allocated_at, Audit.auditor_due, Audit.moderation_due, Audit.withdrawn_at,
+               Audit.withdrawal_requested_at, Audit.withdrawal_reason, Audit.signed_off_at,
+               Audit.key_issues_a, Audit.key_issues_b, *(getattr(Case, attr) for attr in EQUALITY))
+        .join(Cycle, Cycle.id == Audit.cycle_id).join(Case, Case.id == Audit.case_id)
+        .join(Team, Team.id == Case.team_id)
+        .join(auditor_a, auditor_a.id == Audit.auditor_a_id).join(auditor_b, auditor_b.id == Audit.auditor_b_id)
+        .join(moderator, moderator.id == Audit.moderator_id)
+        .where(Audit.id.in_(scope.audit_ids()))
+        .order_by(Cycle.month, Audit.id)
+    ).all()
+    ids = scope.audit_ids()
+    judged = Judgements.of(ids)
+    concerns = dict(db.session.execute(
+        select(Concern.audit_id, func.count()).where(Concern.audit_id.in_(ids), Concern.acknowledged_at.is_(None))
+        .group_by(Concern.audit_id)).all())
+
+    facts = []
+    for (audit_id, month, reference, team, case_type, name_a, name_b, name_m, allocated, auditor_due,
+         moderation_due, withdrawn_at, requested_at, reason, signed_off, key_a, key_b, *equality) in rows:
+        own = judged.reviews.get(audit_id, {})
+        submitted = judged.submitted(audit_id)
+        live = withdrawn_at is None and signed_off is None
+        facts.append(AuditFacts(
+            reference=reference, month=month, team=team, case_type=CASE_TYPES[case_type],
+            auditor_a=name_a, auditor_b=name_b, moderator=name_m,
+            status=status_of(withdrawn_at, requested_at, signed_off, len(own), len(submitted)),
+            a=judged.given(audit_id, "A"), b=judged.given(audit_id, "B"),
+            moderated=judged.final(audit_id, signed_off is not None),
+            allocated=allocated, submitted_a=own.get("A", (None,))[0], submitted_b=own.get("B", (None,))[0],
+            signed_off=signed_off,
+            withdrawal_reason=WITHDRAWAL_REASONS.get(reason) if withdrawn_at else None,
+            overdue=is_overdue(live, auditor_due, moderation_due, submitted, today),
+            late_roles=frozenset(r for r in "AB" if is_late(live, auditor_due, r in submitted, today)),
+            open_concerns=concerns.get(audit_id, 0),
+            equality={attr: value or "Not recorded" for attr, value in zip(EQUALITY, equality)},
+            key_issues={"A": key_a if signed_off else None, "B": key_b if signed_off else None},
+            submitted_late=frozenset(r for r, (at, *_) in own.items() if at and clock.uk_date(at) > auditor_due),
+            signed_off_late=bool(signed_off and moderation_due and clock.uk_date(signed_off) > moderation_due),
+            audit_id=audit_id,
+        ))
+    return facts
+
+
+@dataclass
+class MonthCounts:
+    """A month's moderated grades and A-against-B pairs per judgement, as counts."""
+
+    grades: dict[str, dict[int, int]]  # judgement -> grade -> audits
+    pairs: dict[str, dict[tuple[int, int], int]]  # judgement -> (A, B) -> audits
+    sampled: int = 0  # audits in the sample, not withdrawn
+    unfinished: int = 0  # of those, not yet signed off: the month is still in progress
+
+
+def trend_counts(scope: Scope) -> dict[str, MonthCounts]:
+    """Per month in scope: grouped counts, in three statements whatever the number of audits."""
+    counts = {month: MonthCounts({k: defaultdict(int) for k in JUDGEMENTS}, {k: defaultdict(int) for k in JUDGEMENTS})
+              for month in scope.months}
+    graded = scope.where(
+        select(Cycle.month, ModeratedGrade.domain, ModeratedGrade.grade, func.count())
+        .select_from(ModeratedGrade).join(Audit, Audit.id == ModeratedGrade.audit_id)
+        .where(Audit.signed_off_at.is_not(None), ModeratedGrade.grade.is_not(None))
+    ).group_by(Cycle.month, ModeratedGrade.domain, ModeratedGrade.grade)
+    for month, domain, grade, n in db.session.execute(graded):
+        counts[month].grades[domain][grade] += n
+
+    # Pairs only where both auditors have submitted (blind review), as in the month's own figures.
+    review_a, review_b = aliased(Review), aliased(Review)
+    both = (select(Cycle.month, review_a, review_b).select_from(Audit)
+            .join(review_a, and_(review_a.audit_id == Audit.id, review_a.role == "A", review_a.submitted_at.is_not(None)))
+            .join(review_b, and_(review_b.audit_id == Audit.id, review_b.role == "B", review_b.submitted_at.is_not(None))))
+    overall = scope.where(
+        both.with_only_columns(Cycle.month, review_a.overall_grade, review_b.overall_grade, func.count())
+        .where(review_a.overall_grade.is_not(None), review_b.overall_grade.is_not(None))
+    ).group_by(Cycle.month, review_a.overall_grade, review_b.overall_grade)
+    for month, a, b, n in db.session.execute(overall):
+        counts[month].pairs["overall"][a, b] += n
+    grade_a, grade_b = aliased(ReviewGrade), aliased(ReviewGrade)
+    domains = scope.where(
+        both.with_only_columns(Cycle.month, grade_a.domain, grade_a.grade, grade_b.grade, func.count())
+        .join(grade_a, grade_a.review_id == review_a.id)
+        .join(grade_b, and_(grade_b.review_id == review_b.id, grade_b.domain == grade_a.domain))
+        .where(grade_a.grade.is_not(None), grade_b.grade.is_not(None))
+    ).group_by(Cycle.month, grade_a.domain, grade_a.grade, grade_b.grade)
+    for month, domain, a, b, n in db.session.execute(domains):
+        counts[month].pairs[domain][a, b] += n
+    progress = scope.where(
+        select(Cycle.month, func.count(), func.count(Audit.id).filter(Audit.signed_off_at.is_(None)))
+        .select_from(Audit).where(Audit.withdrawn_at.is_(None))
+    ).group_by(Cycle.month)
+    for month, sampled, unfinished in db.session.execute(progress):
+        counts[month].sampled, counts[month].unfinished = sampled, unfinished
+    return counts

@@ -1,0 +1,120 @@
+"""What followed a month's audits, for the summary, the dashboard and the workbook: actions raised
+and how they closed, actions overdue, re-audits due and their change in grade, theme counts and
+disputed findings. Plain values only, so a summary holding them can be remembered."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from auditapp import clock
+from auditapp.findings.actions import overdue_clause
+from auditapp.extensions import db
+from auditapp.grading import DOMAINS, grade_label
+from auditapp.models import (Action, Audit, Case, Cycle, ModeratedGrade, PractitionerReply, Reaudit, Team, Theme,
+    User, case_type_key)
+from auditapp.models.findings import ACTION_STATES, PRIORITIES, action_is_overdue
+from auditapp.months import in_live_cycle
+from auditapp.findings.themes import ThemeCounts, theme_counts
+
+
+@dataclass
+class ActionRow:
+    audit_id: int
+    month: str
+    reference: str
+    team: str
+    owner: str
+    priority: str
+    source: str  # the domain or theme it comes from
+    due: date
+    status: str
+    overdue: bool
+    closed: datetime | None  # verified
+
+
+@dataclass
+class ReauditChange:
+    reference: str
+    first_month: str
+    month: str
+    before: str  # the first audit's moderated overall grade
+    after: str  # the re-audit's, once moderated ("" before)
+
+
+@dataclass
+class FollowUp:
+    actions: list[ActionRow] = field(default_factory=list)  # raised this month, and overdue today
+    raised: int = 0
+    closed_on_time: int = 0
+    closed_late: int = 0
+    overdue: int = 0  # every action overdue today, from any month
+    reaudits: list[ReauditChange] = field(default_factory=list)  # due this month
+    themes: ThemeCounts | None = None
+    disputes: int = 0
+
+    @property
+    def reaudits_due(self) -> int:
+        return len(self.reaudits)
+
+
+def follow_up(month: str, today: date, team: str | None = None, case_type: str | None = None) -> FollowUp:
+    def scoped(query):
+        if team:
+            query = query.where(Team.name == team)
+        if case_type:  # the label, as the report filters give it
+            query = query.where(Case.case_type == case_type_key(case_type))
+        return query
+
+    owner = aliased(User)
+    theme = aliased(Theme)
+    rows = db.session.execute(scoped(
+        select(Action.audit_id, Cycle.month, Case.reference, Team.name, owner.name, Action.priority, Action.domain,
+               theme.name, Action.due, Action.status, Action.verified_at)
+        .join(Audit, Audit.id == Action.audit_id).join(Cycle, Cycle.id == Audit.cycle_id)
+        .join(Case, Case.id == Audit.case_id).join(Team, Team.id == Case.team_id)
+        .join(owner, owner.id == Action.owner_id).outerjoin(theme, theme.id == Action.theme_id)
+        .where(Action.status.in_(("open", "done", "closed")), in_live_cycle(),
+               or_(and_(Cycle.month == month, Cycle.kind == "random"), overdue_clause(today)))
+        .order_by(Cycle.month, Case.reference, Action.id))).all()
+    result = FollowUp()
+    for audit_id, m, reference, team_name, owner_name, priority, domain, theme_name, due, status, verified in rows:
+        overdue = action_is_overdue(status, due, today)
+        result.actions.append(ActionRow(audit_id, m, reference, team_name, owner_name, PRIORITIES[priority],
+                                        DOMAINS.get(domain) or theme_name or "", due, ACTION_STATES[status],
+                                        overdue, verified))
+        if m == month:
+            result.raised += 1
+            if status == "closed" and verified is not None:
+                on_time = clock.uk_date(verified) <= due
+                result.closed_on_time += on_time
+                result.closed_late += not on_time
+        result.overdue += overdue
+    result.reaudits = _reaudits(month, scoped)
+    result.themes = theme_counts(month, 12, team)
+    result.disputes = db.session.scalar(scoped(
+        select(func.count(PractitionerReply.id)).join(Audit, Audit.id == PractitionerReply.audit_id)
+        .join(Cycle, Cycle.id == Audit.cycle_id).join(Case, Case.id == Audit.case_id)
+        .join(Team, Team.id == Case.team_id)
+        .where(PractitionerReply.disputes.is_(True), Cycle.month == month, Cycle.kind == "random",
+               in_live_cycle())))
+    return result
+
+
+def _reaudits(month: str, scoped) -> list[ReauditChange]:
+    first, second = aliased(Audit), aliased(Audit)
+    first_cycle, second_cycle = aliased(Cycle), aliased(Cycle)
+    before, after = aliased(ModeratedGrade), aliased(ModeratedGrade)
+    query = (select(Case.reference, first_cycle.month, second_cycle.month, before.grade, after.grade,
+                    second.signed_off_at)
+             .select_from(Reaudit).join(first, first.id == Reaudit.first_audit_id)
+             .join(first_cycle, first_cycle.id == first.cycle_id)
+             .join(Case, Case.id == first.case_id).join(Team, Team.id == Case.team_id)
+             .outerjoin(before, and_(before.audit_id == first.id, before.domain == "overall"))
+             .outerjoin(second, second.id == Reaudit.audit_id).outerjoin(second_cycle, second_cycle.id == second.cycle_id)
+             .outerjoin(after, and_(after.audit_id == second.id, after.domain == "overall"))
+             .where(Reaudit.due_month == month).order_by(Case.reference))  # re-audits join the random sample
+    return [ReauditChange(reference, first_month, second_month or month, grade_label(b),
+                          grade_label(a) if signed_off else "")
+            for reference, first_month, second_month, b, a, signed_off in db.session.execute(scoped(query))]

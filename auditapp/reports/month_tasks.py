@@ -1,0 +1,119 @@
+"""The QA lead's month at a glance, as a GOV.UK task list: each step of the monthly audit, whether
+it is done, and the next thing to do first. Read from the records the steps leave (the history,
+the month's audits, the record of reads), so it cannot disagree with them."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, func, select
+
+from auditapp import clock
+from auditapp.extensions import db
+from auditapp.models import Action, Audit, Event, FamilyFeedback, ReadRecord, User
+from auditapp.security.people import away_on
+from auditapp.month.sampling import open_cycle_for
+from auditapp.months import month_label, month_of, month_start
+from auditapp.reports.worklists import cycle_overviews, overdue_auditors, overdue_text
+
+DONE, IN_PROGRESS, TO_DO, CANNOT_START = "Completed", "In progress", "Not yet started", "Cannot start yet"
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    status: str
+    hint: str = ""
+    endpoint: str | None = None
+    args: tuple = ()
+
+    @property
+    def done(self) -> bool:
+        return self.status == DONE
+
+    @property
+    def link_args(self) -> dict:
+        return dict(self.args)
+
+
+def month_tasks(today: date) -> tuple[str, list[Task]]:
+    """This month's label and its tasks, in the order the month runs."""
+    month = month_of(today)
+    cycle = open_cycle_for(month)
+    tasks = [_register(month)]
+    if cycle is None:
+        tasks.append(Task(f"Open {month_label(month)}", TO_DO, "Choose the cases per team, then draw the sample",
+                          "cycles.new"))
+        later = ["Draw the sample", "Check the allocation", "Auditors submit", "Moderation", "Family contact",
+                 "Actions", "Export the monthly pack"]
+        return month_label(month), tasks + [Task(name, CANNOT_START) for name in later]
+    tasks.append(Task(f"Open {month_label(month)}", DONE, f"Opened {clock.day_text(cycle.opened_at)}",
+                      "cycles.show", (("month", month),)))
+    if cycle.sampled_at is None:
+        tasks.append(Task("Draw the sample", TO_DO, "", "cycles.show", (("month", month),)))
+        return month_label(month), tasks
+    overview = cycle_overviews([cycle], today)[0]
+    sampled = overview.sampled - overview.counts.get("Withdrawn", 0)
+    tasks.append(Task("Draw the sample", DONE, f"{overview.sampled} cases drawn {clock.day_text(cycle.sampled_at)}",
+                      "cycles.show", (("month", month),)))
+    tasks.append(_allocation(cycle.id, today, month))
+    submitted = overview.counts.get("Submitted", 0)
+    # Overdue counts every month's audits still open, not only this month's, and says which months.
+    late = overview.overdue
+    names = overdue_auditors(today) if any(o.auditors for o in late) else []
+    tasks.append(Task("Auditors submit", DONE if submitted >= 2 * sampled else IN_PROGRESS if submitted else TO_DO,
+                      f"{submitted} of {2 * sampled} audits submitted"
+                      + (f"; {overdue_text(late, 'auditors')} ({', '.join(names)})" if names else ""),
+                      "cycles.show", (("month", month),)))
+    moderated = overview.counts.get("Moderated", 0)
+    moderation_late = overdue_text(late, "moderation") if any(o.moderation for o in late) else ""
+    tasks.append(Task("Moderation", DONE if sampled and moderated >= sampled else IN_PROGRESS if moderated else TO_DO,
+                      f"{moderated} of {sampled} signed off" + (f"; {moderation_late}" if moderation_late else ""),
+                      "cycles.show", (("month", month),)))
+    families = db.session.scalar(select(func.count(func.distinct(FamilyFeedback.audit_id)))
+                                 .join(Audit, Audit.id == FamilyFeedback.audit_id).where(Audit.cycle_id == cycle.id))
+    tasks.append(Task("Family contact", DONE if sampled and families >= sampled else IN_PROGRESS if families else TO_DO,
+                      f"An outcome recorded for {families} of {sampled} families"))
+    open_actions = db.session.scalar(select(func.count(Action.id)).join(Audit, Audit.id == Action.audit_id)
+                                     .where(Audit.cycle_id == cycle.id, Action.status.in_(("proposed", "open", "done"))))
+    raised = db.session.scalar(select(func.count(Action.id)).join(Audit, Audit.id == Action.audit_id)
+                               .where(Audit.cycle_id == cycle.id, Action.status != "removed"))
+    tasks.append(Task("Actions", DONE if raised and not open_actions else IN_PROGRESS if raised else TO_DO,
+                      f"{raised - open_actions} of {raised} actions closed", "findings.all_actions",
+                      (("month", month),)))
+    exported = db.session.scalar(select(func.max(ReadRecord.at)).where(
+        ReadRecord.what.like(f"Monthly summary for {month}%")))
+    tasks.append(Task("Export the monthly pack", DONE if exported else TO_DO,
+                      f"Downloaded {clock.day_text(exported)}" if exported else "When moderation is done",
+                      "reports.dashboard", (("month", month),)))
+    return month_label(month), tasks
+
+
+def next_task(tasks: list[Task]) -> Task | None:
+    return next((task for task in tasks if task.status in (TO_DO, IN_PROGRESS)), None)
+
+
+def _register(month: str) -> Task:
+    imported = db.session.scalar(select(func.max(Event.at)).where(Event.action == "Case list imported"))
+    if imported is None:
+        return Task("Import the case register", TO_DO, "Upload this month's case-list export", "cases.index")
+    fresh = clock.uk_date(imported) >= month_start(month)
+    return Task("Import the case register", DONE if fresh else TO_DO,
+                f"Last imported {clock.day_text(imported)}" + ("" if fresh else ": import this month's"),
+                "cases.index")
+
+
+def _allocation(cycle_id: int, today: date, month: str) -> Task:
+    """Checked when no open audit is with someone away today or no longer active."""
+    away = away_on(today)
+    live = and_(Audit.cycle_id == cycle_id, Audit.signed_off_at.is_(None), Audit.withdrawn_at.is_(None))
+    people = db.session.execute(select(Audit.auditor_b_id, Audit.moderator_id, Audit.auditor_a_id).where(live)).all()
+    involved = {person for row in people for person in row}
+    inactive = set(db.session.scalars(select(User.id).where(User.id.in_(involved), User.active.is_(False))))
+    problems = (involved & away) | inactive
+    if problems:
+        return Task("Check the allocation", IN_PROGRESS,
+                    f"{len(problems)} {'person' if len(problems) == 1 else 'people'} allocated this month "
+                    f"{'is' if len(problems) == 1 else 'are'} away or no longer active", "cycles.show",
+                    (("month", month),))
+    return Task("Check the allocation", DONE, "Nobody allocated is away or inactive", "cycles.show",
+                (("month", month),))

@@ -1,0 +1,352 @@
+"""The monthly summary's figures, computed once here and used by both the workbook and the dashboard."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from datetime import date
+
+from auditapp.reports import stats
+from auditapp.reports.facts import EQUALITY, AuditFacts, MonthCounts, Scope, load_facts, trend_counts
+from auditapp.reports.family_figures import FamilyFigures, family_figures
+from auditapp.reports.follow_up import FollowUp, follow_up
+from auditapp.grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS, Grade
+from auditapp.remembered import remembered
+from auditapp.audits.moderation import KEY_ISSUES
+from auditapp.months import months_before
+
+SMALL_GROUP = 5  # equality groups smaller than this are suppressed, so no child can be identified
+
+
+@dataclass
+class GradeCounts:
+    counts: dict[int, int]  # grade value -> audits
+    n: int
+
+    @property
+    def good_or_better(self) -> int:
+        return self.counts[Grade.OUTSTANDING] + self.counts[Grade.GOOD]
+
+    @property
+    def pct_good(self) -> float | None:
+        return stats.share(self.good_or_better, self.n)
+
+    @property
+    def pct_inadequate(self) -> float | None:
+        return stats.share(self.counts[Grade.INADEQUATE], self.n)
+
+
+def grade_counts(facts: list[AuditFacts], key: str) -> GradeCounts:
+    grades = [f.moderated[key] for f in facts if f.moderated[key] is not None]
+    found = Counter(grades)
+    return GradeCounts({int(g): found[int(g)] for g in GRADES_BEST_FIRST}, len(grades))
+
+
+def by_judgement(facts: list[AuditFacts]) -> dict[str, GradeCounts]:
+    return {key: grade_counts(facts, key) for key in JUDGEMENTS}
+
+
+def split(facts: list[AuditFacts], attr: str) -> dict[str, list[AuditFacts]]:
+    """Facts grouped by an attribute such as team or case type, groups in name order."""
+    groups: dict[str, list[AuditFacts]] = {}
+    for f in facts:
+        groups.setdefault(getattr(f, attr), []).append(f)
+    return dict(sorted(groups.items()))
+
+
+def by_team(facts: list[AuditFacts]) -> dict[str, list[AuditFacts]]:
+    return split(facts, "team")
+
+
+def by_group(facts: list[AuditFacts], attr: str) -> dict[str, dict[str, GradeCounts]]:
+    return {group: by_judgement(group_facts) for group, group_facts in split(facts, attr).items()}
+
+
+@dataclass
+class Headline:
+    sampled: int
+    submitted_a: int
+    submitted_b: int
+    moderated: int
+    withdrawn: int
+    withdrawal_reasons: dict[str, int]
+    overdue: int
+    open_concerns: int
+    overall: GradeCounts
+    submitted_late: int = 0  # auditors' audits submitted after their due date
+    moderated_late: int = 0  # moderations signed off after their due date
+
+
+# The headline's figures as tests on one audit's facts: the drill-down lists the audits behind each.
+BEHIND = {
+    "sampled": ("Audits sampled", lambda f: True),
+    "submitted_a": ("Submitted by auditor A", lambda f: not f.withdrawn and f.submitted_a),
+    "submitted_b": ("Submitted by auditor B", lambda f: not f.withdrawn and f.submitted_b),
+    "moderated": ("Moderated", lambda f: not f.withdrawn and f.signed_off),
+    "withdrawn": ("Withdrawn", lambda f: f.withdrawn),
+    "overdue": ("This month's audits overdue", lambda f: not f.withdrawn and f.overdue),
+    "submitted_late": ("Audits submitted late", lambda f: not f.withdrawn and f.submitted_late),
+    "moderated_late": ("Moderations signed off late", lambda f: not f.withdrawn and f.signed_off_late),
+    "concerns": ("With an open immediate safeguarding concern", lambda f: not f.withdrawn and f.open_concerns),
+}
+
+
+def behind(which: str):
+    """(label, test) for a headline figure, one grade count ("grade:<judgement>:<grade>") or one
+    auditor's audits ("auditor:<name>")."""
+    if which in BEHIND:
+        return BEHIND[which]
+    if which.startswith("auditor:") and len(which) > 8:
+        name = which[8:]
+        return (f"Allocated to {name} as auditor A or B", lambda f: name in (f.auditor_a, f.auditor_b))
+    parts = which.split(":")
+    if len(parts) == 3 and parts[0] == "grade" and parts[1] in JUDGEMENTS and parts[2] in {str(int(g)) for g in Grade}:
+        key, grade = parts[1], int(parts[2])
+        return (f"{JUDGEMENTS[key]}: moderated {Grade(grade).label}",
+                lambda f: not f.withdrawn and f.moderated[key] == grade)
+    return None
+
+
+def headline(facts: list[AuditFacts]) -> Headline:
+    live = [f for f in facts if not f.withdrawn]
+    return Headline(
+        sampled=len(facts),
+        submitted_a=sum(1 for f in live if f.submitted_a),
+        submitted_b=sum(1 for f in live if f.submitted_b),
+        moderated=sum(1 for f in live if f.signed_off),
+        withdrawn=len(facts) - len(live),
+        withdrawal_reasons=dict(Counter(f.withdrawal_reason for f in facts if f.withdrawn)),
+        overdue=sum(1 for f in live if f.overdue),
+        open_concerns=sum(f.open_concerns for f in live),
+        overall=grade_counts(facts, "overall"),
+        submitted_late=sum(len(f.submitted_late) for f in live),
+        moderated_late=sum(1 for f in live if f.signed_off_late),
+    )
+
+
+@dataclass
+class AuditorProgress:
+    name: str
+    allocated: int
+    submitted: int
+    overdue: int
+
+
+def auditor_progress(facts: list[AuditFacts]) -> list[AuditorProgress]:
+    """Each manager's audits this month, as auditor A or B: allocated, submitted, overdue."""
+    rows: dict[str, AuditorProgress] = {}
+    for f in facts:
+        if f.withdrawn:
+            continue
+        for role, name, submitted in (("A", f.auditor_a, f.submitted_a), ("B", f.auditor_b, f.submitted_b)):
+            row = rows.setdefault(name, AuditorProgress(name, 0, 0, 0))
+            row.allocated += 1
+            row.submitted += submitted is not None
+            row.overdue += role in f.late_roles
+    return sorted(rows.values(), key=lambda r: r.name)
+
+
+@dataclass
+class Agreement:
+    n: int
+    exact: float | None
+    within_one: float | None
+    kappa: float | None
+
+
+def _pairs(facts: list[AuditFacts], key: str, first: str, second: str) -> list[tuple[int, int]]:
+    pairs = []
+    for f in facts:
+        x, y = getattr(f, first)[key], getattr(f, second)[key]
+        if x is not None and y is not None:
+            pairs.append((x, y))
+    return pairs
+
+
+def agreement(facts: list[AuditFacts]) -> dict[str, Agreement]:
+    """A against B, over the audits where both auditors submitted."""
+    result = {}
+    for key in JUDGEMENTS:
+        pairs = _pairs(facts, key, "a", "b")
+        result[key] = Agreement(len(pairs), stats.exact_agreement(pairs), stats.within_one(pairs),
+                                stats.quadratic_weighted_kappa(pairs))
+    return result
+
+
+def agreement_by_team(facts: list[AuditFacts]) -> dict[str, dict[str, Agreement]]:
+    return {team: agreement(team_facts) for team, team_facts in by_team(facts).items()}
+
+
+@dataclass
+class Shift:
+    raised: int
+    kept: int
+    lowered: int
+
+    @property
+    def n(self) -> int:
+        return self.raised + self.kept + self.lowered
+
+
+def moderation_shift(facts: list[AuditFacts]) -> dict[str, dict[str, Shift]]:
+    """Per judgement, for auditor "A" and "B": how often moderation raised, kept or lowered their grade."""
+    return {key: {role: Shift(*stats.shift(_pairs(facts, key, role.lower(), "moderated"))) for role in "AB"}
+            for key in JUDGEMENTS}
+
+
+def key_issues_found(facts: list[AuditFacts]) -> dict[str, dict[str, int]]:
+    """Per auditor role, how often the moderator judged the key issues found: yes, partly, no."""
+    return {role: {answer: sum(1 for f in facts if f.key_issues[role] == answer) for answer in KEY_ISSUES}
+            for role in "AB"}
+
+
+@dataclass
+class Gap:
+    n: int  # domain grades compared
+    mean: float | None  # positive: the manager graded their own case higher than moderation did
+
+
+def self_assessment_gap(facts: list[AuditFacts]) -> dict[str, Gap]:
+    """Per team: the case-responsible manager's domain grades against the moderated grades."""
+    gaps = {}
+    for team, team_facts in by_team(facts).items():
+        pairs = [p for key in DOMAINS for p in _pairs(team_facts, key, "a", "moderated")]
+        gaps[team] = Gap(len(pairs), stats.mean_gap(pairs))
+    return gaps
+
+
+@dataclass
+class EqualityRow:
+    group: str
+    n: int
+    good: int
+    suppressed: bool = False  # set by equality(): too small, or hidden so a small one cannot be worked out
+
+    @property
+    def pct_good(self) -> float | None:
+        return None if self.suppressed else stats.share(self.good, self.n)
+
+
+def equality(facts: list[AuditFacts]) -> dict[str, list[EqualityRow]]:
+    """% Good or better overall per group of each equality characteristic."""
+    moderated = [f for f in facts if f.moderated["overall"] is not None]
+    result = {}
+    for attr in EQUALITY:
+        groups = Counter(f.equality[attr] for f in moderated)
+        good = Counter(f.equality[attr] for f in moderated if f.moderated["overall"] >= Grade.GOOD)
+        rows = [EqualityRow(group, groups[group], good[group]) for group in sorted(groups, key=_natural)]
+        suppress(rows)
+        result[attr] = rows
+    return result
+
+
+def suppress(rows: list[EqualityRow]) -> None:
+    """Primary suppression of groups under SMALL_GROUP, then complementary: if only one group is
+    hidden, the next smallest is hidden too, so the hidden one cannot be worked out by subtracting
+    the others from the total. Hidden groups are never named (see the page and the workbook)."""
+    for row in rows:
+        row.suppressed = row.n < SMALL_GROUP
+    hidden = [r for r in rows if r.suppressed]
+    shown = sorted((r for r in rows if not r.suppressed), key=lambda r: (r.n, r.group))
+    if len(hidden) == 1 and shown:
+        shown[0].suppressed = True
+
+
+def _natural(group: str):
+    """Age bands in numeric order (1-4, 5-9, 10-15), other groups alphabetically."""
+    digits = "".join(c if c.isdigit() else " " for c in group).split()
+    return (int(digits[0]) if digits else float("inf"), group)
+
+
+@dataclass
+class TrendPoint:
+    month: str
+    moderated: int
+    pct_good: dict[str, float | None]  # per judgement
+    n: dict[str, int]
+    kappa: dict[str, float | None]
+    in_progress: bool = False  # audits still to be signed off: not an ordinary point on the trend
+
+
+def trend_months(month: str, count: int = 12) -> list[str]:
+    return [months_before(month, back) for back in range(count - 1, -1, -1)]
+
+
+def trend(by_month: dict[str, MonthCounts]) -> list[TrendPoint]:
+    points = []
+    for month, counts in by_month.items():
+        graded = {key: GradeCounts({int(g): counts.grades[key].get(int(g), 0) for g in GRADES_BEST_FIRST},
+                                   sum(counts.grades[key].values())) for key in JUDGEMENTS}
+        kappas = {key: stats.quadratic_weighted_kappa(
+            [pair for pair, n in counts.pairs[key].items() for _ in range(n)]) for key in JUDGEMENTS}
+        points.append(TrendPoint(month, graded["overall"].n, {k: c.pct_good for k, c in graded.items()},
+                                 {k: c.n for k, c in graded.items()}, kappas, counts.unfinished > 0))
+    # The trend starts at the first month with audits in it, not twelve months back regardless.
+    first = next((i for i, month in enumerate(by_month) if by_month[month].sampled), len(points))
+    return points[first:]
+
+
+@dataclass
+class MonthSummary:
+    month: str
+    facts: list[AuditFacts]
+    period: int = 1  # months covered, ending with `month`
+    headline: Headline = field(init=False)
+    auditors: list[AuditorProgress] = field(init=False)
+    domains: dict[str, GradeCounts] = field(init=False)
+    teams: dict[str, dict[str, GradeCounts]] = field(init=False)
+    case_types: dict[str, dict[str, GradeCounts]] = field(init=False)
+    agreement: dict[str, Agreement] = field(init=False)
+    shift: dict[str, dict[str, Shift]] = field(init=False)
+    gaps: dict[str, Gap] = field(init=False)
+    key_issues: dict[str, dict[str, int]] = field(init=False)
+    equality: dict[str, list[EqualityRow]] = field(init=False)
+    trend: list[TrendPoint] = field(default_factory=list)
+    follow_up: FollowUp | None = None  # actions, re-audits, themes and disputes (follow_up.py)
+    family: FamilyFigures | None = None  # contact and feedback (family_figures.py)
+
+    @cached_property
+    def agreement_by_team(self) -> dict[str, dict[str, Agreement]]:
+        """Only the agreement page needs it; computed once per remembered summary."""
+        return agreement_by_team(self.facts)
+
+    def __post_init__(self):
+        self.headline = headline(self.facts)
+        self.auditors = auditor_progress(self.facts)
+        self.domains = by_judgement(self.facts)
+        self.teams = by_group(self.facts, "team")
+        self.case_types = by_group(self.facts, "case_type")
+        self.agreement = agreement(self.facts)
+        self.shift = moderation_shift(self.facts)
+        self.gaps = self_assessment_gap(self.facts)
+        self.key_issues = key_issues_found(self.facts)
+        self.equality = equality(self.facts)
+
+
+PERIODS = {1: "The month", 12: "The 12 months to the month"}
+
+
+def summarise(month: str, today: date, team: str | None = None, case_type: str | None = None,
+              with_trend: bool = True, period: int = 1) -> MonthSummary:
+    """The summary of the month (or the `period` months to it), optionally for one team or case type,
+    with the 12-month trend."""
+    facts = load_facts(Scope(tuple(trend_months(month, period)), team, case_type), today)
+    summary = MonthSummary(month, facts, period)
+    summary.follow_up = follow_up(month, today, team, case_type)
+    summary.family = family_figures(month, team, case_type)
+    if with_trend:
+        summary.trend = trend(trend_counts(Scope(tuple(trend_months(month)), team, case_type)))
+    return summary
+
+
+
+def summarise_targeted(cycle, today: date) -> MonthSummary:
+    """A targeted audit's own figures: its hand-picked cases, apart from any month's random sample."""
+    facts = load_facts(Scope((), cycle_id=cycle.id), today)
+    return MonthSummary(f"{cycle.title} (targeted audit, started {cycle.month})", facts)
+
+
+def cached_summary(month: str, today: date, team: str | None = None, case_type: str | None = None,
+                   with_trend: bool = True, period: int = 1) -> MonthSummary:
+    """summarise(), remembered until the data changes: readers at month end share one computation."""
+    return remembered("summary", (month, today, team, case_type, with_trend, period),
+                      lambda: summarise(month, today, team, case_type, with_trend, period))
