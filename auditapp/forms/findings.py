@@ -9,7 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovCheckboxI
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from auditapp.forms.widgets_and_forms import LockedForm, long_text
+from auditapp.forms.widgets import LockedForm, long_text
 from auditapp.grading import DOMAINS
 from auditapp.models.families import CONTACT_METHODS, CONTACT_WHO, OUTCOMES, RATINGS, RESPONDENTS
 from auditapp.audits.family_words import ASKED

@@ -9,7 +9,7 @@ from auditapp.conflicts import changes_since, history_mark
 from auditapp.errors import RuleError
 from auditapp.exports.cells import CONTROL
 from auditapp.extensions import db
-from auditapp.forms.widgets_and_forms import tampered_choice
+from auditapp.forms.widgets import tampered_choice
 
 
 def form_posted(form: FlaskForm) -> bool:

@@ -11,8 +11,9 @@ from auditapp.forms.findings import parse_day
 from auditapp import clock
 from auditapp.month.closures import add_closure_day, days_off_ahead, remove_closure_day
 from auditapp.workdays import REGIONS, region
-from auditapp.forms.widgets_and_forms import (AbsenceForm, ActivityFilterForm, ClosureDayForm, PersonForm, TeamForm,
-    UploadForm)
+from auditapp.forms.reports import ActivityFilterForm
+from auditapp.forms.people import AbsenceForm, ClosureDayForm, PersonForm, TeamForm
+from auditapp.forms.month import UploadForm
 from auditapp.history import kinds_of_entry, recent_activity, subjects
 from auditapp.imports.table import ImportFailed
 from auditapp.imports.users import read_people

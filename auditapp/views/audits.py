@@ -11,7 +11,8 @@ from auditapp.security.access import allow
 from auditapp.audits.concerns import acknowledge_concern, raise_concern
 from auditapp.errors import RuleError
 from auditapp.extensions import db
-from auditapp.forms.widgets_and_forms import AcknowledgeForm, ConcernForm, ReviewForm, long_text
+from auditapp.forms.audits import AcknowledgeForm, ConcernForm, ReviewForm
+from auditapp.forms.widgets import long_text
 from auditapp.grading import DOMAINS, domains_judged, judgements_made
 from auditapp.history import audit_history, subjects as history_subjects
 from auditapp.models import Concern

@@ -7,7 +7,7 @@ from auditapp import permissions
 from auditapp.security import sessions, single_sign_on
 from auditapp.security.access import allow, public
 from auditapp.extensions import db
-from auditapp.forms.widgets_and_forms import SignInForm
+from auditapp.forms.people import SignInForm
 from auditapp.security.signing_in import password_sign_in, signed_in, signed_out
 from auditapp.security.stash import ENDED
 from auditapp.views import form_posted

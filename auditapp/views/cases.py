@@ -5,7 +5,7 @@ from sqlalchemy import case, func, select
 from auditapp import clock, jobs, permissions
 from auditapp.security.access import allow_blueprint
 from auditapp.extensions import db
-from auditapp.forms.widgets_and_forms import UploadForm
+from auditapp.forms.month import UploadForm
 from auditapp.models.loading import CASE_ROW
 from auditapp.models import CASE_TYPES, Audit, Case, Cycle, ImportJob, Team, User
 from auditapp.views.paging import paginate

@@ -12,7 +12,7 @@ from auditapp.security.access import allow
 from auditapp.conflicts import Conflict, history_mark
 from auditapp.errors import RuleError
 from auditapp.extensions import db
-from auditapp.forms.widgets_and_forms import ConfirmForm
+from auditapp.forms.audits import ConfirmForm
 from auditapp.grading import domains_judged, grade_label, judgements_made
 from auditapp.audits.moderation import KEY_ISSUES, blockers, entry_from_audit, problems as moderation_problems, sign_off
 from auditapp.audits.reviewing import entry_from_review, problems as review_problems, save_review

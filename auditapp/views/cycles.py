@@ -9,8 +9,8 @@ from auditapp.month.allocation import allocation_problems, audits_this_month, ch
 from auditapp.errors import RuleError
 from auditapp.exports.allocation import allocation_csv
 from auditapp.extensions import db
-from auditapp.forms.widgets_and_forms import (AllocationForm, CancelCycleForm, DrawSampleForm, OpenCycleForm,
-    WithdrawalDecisionForm, WithdrawalForm)
+from auditapp.forms.month import AllocationForm, CancelCycleForm, DrawSampleForm, OpenCycleForm
+from auditapp.forms.audits import WithdrawalDecisionForm, WithdrawalForm
 from auditapp.models.loading import PERSON_ROW
 from auditapp.models import CASE_TYPES, Audit, Case, Cycle, Team, User
 from auditapp.views.paging import paginate

@@ -7,7 +7,7 @@ from auditapp import permissions
 from auditapp.security.access import allow
 from auditapp.errors import RuleError
 from auditapp.extensions import db
-from auditapp.forms.widgets_and_forms import ModerationForm, ReopenForm
+from auditapp.forms.audits import ModerationForm, ReopenForm
 from auditapp.grading import JUDGEMENTS
 from auditapp.conflicts import Conflict, history_mark
 from auditapp.audits.moderation import (MODERATION_ACTIONS, ModerationEntry, blockers, compare, entry_from_audit,

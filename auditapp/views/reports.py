@@ -10,7 +10,7 @@ from auditapp.security.access import allow, allow_blueprint
 from auditapp.exports.history import write_history
 from auditapp.exports.workbook import workbook_bytes
 from auditapp.extensions import db
-from auditapp.forms.widgets_and_forms import ReportFilterForm
+from auditapp.forms.reports import ReportFilterForm
 from auditapp.grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
 from auditapp.models import CASE_TYPES, Cycle, FamilyFeedback, PractitionerReply, Team
 from auditapp.models.families import OUTCOMES

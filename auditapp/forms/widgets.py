@@ -1,0 +1,176 @@
+"""GOV.UK widgets and what every form shares: grade radios written directly, counted text areas,
+refusing choices the page never offered, and the optimistic-locking base form."""
+
+
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectField,
+    TextAreaField,
+)
+from wtforms.validators import Length, Optional
+
+from auditapp.grading import GRADES_BEST_FIRST
+
+
+GRADE_CHOICES = [(str(int(g)), g.label) for g in GRADES_BEST_FIRST]
+
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+
+def tampered_choice(form: FlaskForm) -> bool:
+    """True if a choice field was posted a value the page never offered: a crafted request."""
+    for field in form:
+        if isinstance(field, (RadioField, SelectField)) and field.raw_data:
+            offered = {str(value) for value, _ in field.choices}
+            if any(v not in offered and v != "" for v in field.raw_data):
+                return True
+    return False
+
+
+
+class Radios:
+    """GOV.UK radios (the same markup as govukRadios), written directly for the same reason as
+    CountedTextArea: the audit and moderation forms have up to ten groups (grades, the safeguarding
+    question, key issues). Accepts the params the templates pass: fieldset legend text and classes,
+    radios classes, and per-item hint HTML."""
+
+    def __call__(self, field, params: dict | None = None, **_):
+        params = params or {}
+        legend = (params.get("fieldset") or {}).get("legend") or {}
+        items = params.get("items") or [{} for _ in field.choices]
+        described, parts = [], []
+        if field.description:
+            described.append(f"{field.id}-hint")
+            parts.append(Markup('\n    <div id="{0}-hint" class="govuk-hint">{1}</div>').format(field.id, field.description))
+        if field.errors:
+            described.append(f"{field.id}-error")
+            parts.append(Markup('\n    <p id="{0}-error" class="govuk-error-message">\n      <span class="govuk-visually-hidden">'
+                                'Error:</span> {1}\n    </p>').format(field.id, field.errors[0]))
+        radios = []
+        for n, ((value, label), item) in enumerate(zip(field.choices, items), 1):
+            item_id = field.id if n == 1 else f"{field.id}-{n}"
+            hint_html = (item.get("hint") or {}).get("html")
+            hint_id = f"{item_id}-item-hint" if n == 1 else f"{field.id}-{n}-item-hint"
+            hint = Markup('\n        <div id="{0}" class="govuk-hint govuk-radios__hint">\n          {1}\n        </div>').format(
+                hint_id, hint_html) if hint_html else Markup("")  # the template's own markup, escaped there
+            radios.append(Markup(
+                '\n      <div class="govuk-radios__item">\n        <input class="govuk-radios__input" id="{id}" name="{name}" '
+                'type="radio" value="{value}"{checked}{describedby}>\n        <label class="govuk-label govuk-radios__label" '
+                'for="{id}">\n          {label}\n        </label>{hint}\n      </div>'
+            ).format(id=item_id, name=field.name, value=value, label=label, hint=hint,
+                     checked=Markup(" checked") if str(field.data) == str(value) else Markup(""),
+                     describedby=Markup(' aria-describedby="{0}"').format(hint_id) if hint_html else Markup("")))
+        return Markup(
+            '<div class="govuk-form-group{error}">\n  <fieldset class="govuk-fieldset"{describedby}>\n'
+            '    <legend class="govuk-fieldset__legend {legend_classes}">\n      {legend}\n    </legend>{parts}\n'
+            '    <div class="govuk-radios {classes}" data-module="govuk-radios">{radios}\n    </div>\n  </fieldset>\n</div>'
+        ).format(error=Markup(" govuk-form-group--error") if field.errors else Markup(""),
+                 describedby=Markup(' aria-describedby="{0}"').format(" ".join(described)) if described else Markup(""),
+                 legend_classes=legend.get("classes", ""), legend=legend.get("text") or field.label.text,
+                 parts=Markup("").join(parts), classes=params.get("classes", ""), radios=Markup("").join(radios))
+
+
+
+def grade_field(label: str, description: str = "") -> RadioField:
+    return RadioField(label, choices=GRADE_CHOICES, widget=Radios(), validate_choice=False,
+                      validators=[Optional()], description=description)
+
+
+
+TEXT_LIMIT = 5000  # characters: a long, careful paragraph; far below what would strain a page or a cell
+
+
+
+class CountedTextArea:
+    """The GOV.UK character count component (the same markup as govukCharacterCount, which the
+    GOV.UK script enhances), written directly: an audit form has fifteen of them, and rendering each
+    through the generic Jinja macros cost more than the rest of the page together."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __call__(self, field, params: dict | None = None, **_):
+        params = params or {}
+        label = (params.get("label") or {}).get("text") or field.label.text
+        described = [f"{field.id}-info"]
+        hint = error = Markup("")
+        if field.description:
+            described.append(f"{field.id}-hint")
+            hint = Markup('\n  <div id="{0}-hint" class="govuk-hint">\n    {1}\n  </div>').format(
+                field.id, field.description)
+        if field.errors:
+            described.append(f"{field.id}-error")
+            error = Markup('\n  <p id="{0}-error" class="govuk-error-message">\n    <span class="govuk-visually-hidden">'
+                           'Error:</span> {1}\n  </p>').format(field.id, field.errors[0])
+        state = " govuk-form-group--error" if field.errors else ""
+        textarea_state = " govuk-textarea--error" if field.errors else ""
+        return Markup(
+            '<div class="govuk-form-group{state} govuk-character-count" data-module="govuk-character-count" '
+            'data-maxlength="{limit}">\n  <label class="govuk-label" for="{id}">\n    {label}\n  </label>{hint}{error}\n'
+            '  <textarea class="govuk-textarea{textarea_state} govuk-js-character-count" id="{id}" name="{name}" '
+            'rows="{rows}" aria-describedby="{described}">{value}</textarea>\n'
+            '  <div id="{id}-info" class="govuk-hint govuk-character-count__message">\n'
+            '    You can enter up to {limit} characters\n  </div>\n</div>'
+        ).format(state=state, limit=self.limit, id=field.id, label=label, hint=hint, error=error,
+                 textarea_state=textarea_state, name=field.name, rows=int(params.get("rows", 5)),
+                 described=" ".join(described), value=field._value())
+
+
+
+def long_text(label: str, description: str = "", limit: int = TEXT_LIMIT, called: str | None = None) -> TextAreaField:
+    """A long text answer with a character count. `called` names it in the error message when the
+    label is a question."""
+    name = called or label[0].upper() + label[1:]
+    return TextAreaField(label, widget=CountedTextArea(limit), description=description, validators=[
+        Length(max=limit, message=f"{name} must be {limit:,} characters or fewer")])
+
+
+
+class LockedForm(FlaskForm):
+    """A form over a record with optimistic locking: the version it was opened at, and the newest
+    history entry the person had seen then (to list what changed if the save is refused)."""
+
+    version = HiddenField()
+    seen = HiddenField()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # The page writes these; anything but a number means it was not sent as opened. Refused,
+        # so that a forged version cannot slip past the check for someone else's save.
+        if any(_posted(f) and not _posted(f).isdigit() for f in (self.version, self.seen)):
+            self.form_errors.append("This page was not sent back as it was opened, so nothing has been saved. "
+                                    "What you typed is below: open the page again from its link, then save it.")
+            return False
+        return valid
+
+    def opened_at(self) -> tuple[int | None, int | None]:
+        def number(field):
+            return int(_posted(field)) if _posted(field).isdigit() else None
+        return number(self.version), number(self.seen)
+
+
+
+def _posted(field) -> str:
+    # What was posted, never a value filled in from the record (a form built with obj=).
+    return field.raw_data[0] if field.raw_data else ""
+
+
+
+class FilterSelect:
+    """A GOV.UK select (the same markup as govukSelect), written directly: the report filters list
+    every month and team, and go on every report page."""
+
+    def __call__(self, field, **_):
+        options = Markup("").join(
+            Markup('\n    <option value="{0}"{1}>{2}</option>').format(
+                value, Markup(" selected") if str(field.data or "") == str(value) else Markup(""), label)
+            for value, label in field.choices)
+        return Markup('<div class="govuk-form-group">\n  <label class="govuk-label" for="{id}">\n    {label}\n'
+                      '  </label>\n  <select class="govuk-select" id="{id}" name="{name}">{options}\n  </select>\n</div>'
+                      ).format(id=field.id, name=field.name, label=field.label.text, options=options)
