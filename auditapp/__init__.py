@@ -6,9 +6,8 @@ from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from auditapp.security import access, headers, single_sign_on, stash
-from auditapp import cli, clock, error_reports, errors, logs, metrics, permissions, reads, transactions
+from auditapp import cli, clock, jobs, error_reports, errors, logs, metrics, permissions, reads, transactions
 from auditapp.audits import families
-from auditapp.outbox import mail
 from auditapp.config import ROOT, instance_folder, load_config
 from auditapp.extensions import csrf, db, login_manager, migrate
 from auditapp.grading import GRADE_PALETTE, descriptors_version, grade_label, load_descriptors, published_text
@@ -63,7 +62,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     headers.init_app(app)
     access.init_app(app)
     reads.init_app(app)
-    mail.init_app(app)
+    jobs.init_app(app)
     stash.init_app(app)
     single_sign_on.init_app(app)
     transactions.init_app(app)

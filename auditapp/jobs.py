@@ -7,19 +7,20 @@ task has committed before it is queued, so the task always finds its row.
 
 import io
 import os
-from pathlib import Path
 from datetime import timedelta
+from pathlib import Path
 
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
 from huey.storage import SqliteStorage
-from sqlalchemy import update
+from sqlalchemy import inspect, select, update
 
 from auditapp import clock
 from auditapp.config import instance_folder
 from auditapp.extensions import db
 from auditapp.imports.table import ImportFailed
-from auditapp.models import ImportJob, User
+from auditapp.models import ImportJob, SentMessage, User
+from auditapp.outbox.mail import deliver
 from auditapp.month.register import import_cases
 
 
@@ -107,7 +108,6 @@ def run_import(job_id: int) -> None:
 
 @huey.task()
 def deliver_mail(message_ids: list[int]) -> None:
-    from auditapp.outbox.mail import deliver
     with _application().app_context():
         deliver(message_ids)
 
@@ -140,3 +140,22 @@ def _on_worker_start() -> None:
 def check_for_stalled_imports() -> None:
     with _application().app_context():
         restart_stalled_imports()
+
+
+def init_app(app) -> None:
+    """Mail queued by a request leaves once the request has committed (the outbox: outbox/mail.py)."""
+    @app.after_request
+    def deliver_outbox(response):
+        """After the request committed: urgent messages leave now, the rest go to the worker. A
+        request that rolled back left no rows, so nothing of it is sent."""
+        outbox = [(inspect(message).identity, urgent) for message, urgent in g.pop("mail_outbox", [])]
+        outbox = [(identity[0], urgent) for identity, urgent in outbox if identity]
+        if outbox:
+            saved = set(db.session.scalars(select(SentMessage.id).where(SentMessage.id.in_([i for i, _ in outbox]))))
+            now = [i for i, urgent in outbox if urgent and i in saved]
+            later = [i for i, urgent in outbox if not urgent and i in saved]
+            if now:
+                deliver(now)
+            if later:
+                deliver_mail(later)
+        return response

@@ -17,7 +17,7 @@ from flask import current_app, g, has_request_context
 from markupsafe import escape
 from notifications_python_client import NotificationsAPIClient
 from notifications_python_client.errors import APIError
-from sqlalchemy import inspect, or_, select
+from sqlalchemy import select
 
 from auditapp import clock
 from auditapp.extensions import db
@@ -50,25 +50,6 @@ def queue(key: str, user: User, subject: str, text: str, audit: Audit | None = N
     if has_request_context():
         g.setdefault("mail_outbox", []).append((message, urgent))
     return message
-
-
-def init_app(app) -> None:
-    @app.after_request
-    def deliver_outbox(response):
-        """After the request committed: urgent messages leave now, the rest go to the worker. A
-        request that rolled back left no rows, so nothing of it is sent."""
-        outbox = [(inspect(message).identity, urgent) for message, urgent in g.pop("mail_outbox", [])]
-        outbox = [(identity[0], urgent) for identity, urgent in outbox if identity]
-        if outbox:
-            saved = set(db.session.scalars(select(SentMessage.id).where(SentMessage.id.in_([i for i, _ in outbox]))))
-            now = [i for i, urgent in outbox if urgent and i in saved]
-            later = [i for i, urgent in outbox if not urgent and i in saved]
-            if now:
-                deliver(now)
-            if later:
-                from auditapp.jobs import deliver_mail
-                deliver_mail(later)
-        return response
 
 
 def deliver(ids: list[int] | None = None) -> tuple[int, int]:
@@ -121,13 +102,3 @@ def _send(message: SentMessage) -> None:
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(email)
-
-
-def sent_to(user: User, limit: int = 5) -> list[SentMessage]:
-    """What the service has emailed this person lately, for their start page."""
-    from auditapp.months import in_live_cycle
-    # About audits still in the sample: a cancelled month's audits leave every list.
-    live = or_(SentMessage.audit_id.is_(None),
-               SentMessage.audit_id.in_(select(Audit.id).where(in_live_cycle(), Audit.withdrawn_at.is_(None))))
-    return list(db.session.scalars(select(SentMessage).where(SentMessage.user_id == user.id, live)
-                                   .order_by(SentMessage.id.desc()).limit(limit)))

@@ -10,7 +10,7 @@ from auditapp.findings import actions
 from auditapp import permissions
 from auditapp.extensions import db
 from auditapp.models.loading import ACTION_ROW, AUDIT_HEADING, AUDIT_PROGRESS, AUDIT_ROW, CONCERN_ROW
-from auditapp.models import Audit, Concern, Cycle, Review, User
+from auditapp.models import Audit, Concern, Cycle, Review, SentMessage, User
 from auditapp.remembered import remembered
 from auditapp.months import in_live_cycle, month_label
 
@@ -216,3 +216,12 @@ def actions_owned(user: User) -> Select:
 
 def actions_to_verify(user: User) -> Select:
     return actions.to_verify(user).options(*ACTION_ROW)
+
+
+def sent_to(user: User, limit: int = 5) -> list[SentMessage]:
+    """What the service has emailed this person lately, for their start page."""
+    # About audits still in the sample: a cancelled month's audits leave every list.
+    live = or_(SentMessage.audit_id.is_(None),
+               SentMessage.audit_id.in_(select(Audit.id).where(in_live_cycle(), Audit.withdrawn_at.is_(None))))
+    return list(db.session.scalars(select(SentMessage).where(SentMessage.user_id == user.id, live)
+                                   .order_by(SentMessage.id.desc()).limit(limit)))

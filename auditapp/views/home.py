@@ -2,7 +2,6 @@ from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user
 
 from auditapp import clock, permissions
-from auditapp.outbox import mail
 from auditapp.reports import worklists
 from auditapp.reports.month_tasks import month_tasks, next_task
 from auditapp.month.sampling import month_to_report
@@ -57,7 +56,7 @@ def index():
                            queue=lists["moderation"], concerns=lists["concerns"],
                            withdrawals=lists["withdrawals"], my_actions=lists["actions"],
                            to_verify=lists["to-verify"], finished=lists["finished"], overviews=overviews,
-                           headline=headline, overdue=overdue, emails=mail.sent_to(current_user), tasks=tasks)
+                           headline=headline, overdue=overdue, emails=worklists.sent_to(current_user), tasks=tasks)
 
 
 @bp.route("/my/<kind>")
