@@ -5,17 +5,17 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from auditapp.security import access, headers, single_sign_on, stash
-from auditapp import cli, clock, jobs, error_reports, errors, logs, metrics, permissions, reads, transactions
+from auditapp import cli, clock, error_reports, errors, jobs, logs, metrics, permissions, reads, transactions
 from auditapp.audits import families
 from auditapp.config import ROOT, instance_folder, load_config
 from auditapp.extensions import csrf, db, login_manager, migrate
 from auditapp.grading import GRADE_PALETTE, descriptors_version, grade_label, load_descriptors, published_text
-from auditapp.rounding import kappa_text, percent_text
 from auditapp.months import month_label, month_start
+from auditapp.reports.worklists import overdue_text
+from auditapp.rounding import kappa_text, percent_text
+from auditapp.security import access, headers, single_sign_on, stash
 from auditapp.views import error_summary_items
 from auditapp.views.blueprints import BLUEPRINTS
-from auditapp.reports.worklists import overdue_text
 
 
 def create_app(overrides: dict | None = None) -> Flask:

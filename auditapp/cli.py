@@ -6,8 +6,6 @@ from pathlib import Path
 import click
 
 from auditapp import clock
-from auditapp.outbox import notices
-from auditapp.security.backup import BackupFailed, backup, restore
 from auditapp.errors import RuleError
 from auditapp.exports.allocation import allocation_csv
 from auditapp.exports.history import write_history
@@ -17,16 +15,18 @@ from auditapp.history import record
 from auditapp.history_chain import verify_history
 from auditapp.imports.table import ImportFailed
 from auditapp.imports.users import read_people
-from auditapp.workdays import is_working_day
-from auditapp.security.people import apply_people, set_password, user_by_email
-from auditapp.security.single_sign_on import unbind
-from auditapp.security.stash import forget_expired
 from auditapp.month.register import import_cases
 from auditapp.month.sampling import draw_sample, open_cycle, open_cycle_for
-from auditapp.reports.summary import summarise
-from auditapp.permissions import SYSTEM
-from auditapp.security.retention import purge_older_than
+from auditapp.outbox import notices
 from auditapp.outbox.mail import deliver
+from auditapp.permissions import SYSTEM
+from auditapp.reports.summary import summarise
+from auditapp.security.backup import BackupFailed, backup, restore
+from auditapp.security.people import apply_people, set_password, user_by_email
+from auditapp.security.retention import purge_older_than
+from auditapp.security.single_sign_on import unbind
+from auditapp.security.stash import forget_expired
+from auditapp.workdays import is_working_day
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ at 13:30 UTC on 15 June reads 14:30, and just after midnight in summer it is alr
 """
 
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 UK = ZoneInfo("Europe/London")
@@ -15,12 +15,12 @@ _fixed: datetime | None = None
 
 def now() -> datetime:
     """This moment, as naive UTC: what is stored."""
-    return _fixed or datetime.now(timezone.utc).replace(tzinfo=None)
+    return _fixed or datetime.now(UTC).replace(tzinfo=None)
 
 
 def in_uk(moment: datetime) -> datetime:
     """A stored (naive UTC) moment as UK time, for people to read."""
-    return moment.replace(tzinfo=timezone.utc).astimezone(UK)
+    return moment.replace(tzinfo=UTC).astimezone(UK)
 
 
 def uk_date(moment: datetime) -> date:
@@ -40,7 +40,7 @@ def today() -> date:
 
 def start_of_uk_day(day: date) -> datetime:
     """The stored (naive UTC) moment a UK day begins: where a search from that day starts."""
-    return datetime.combine(day, datetime.min.time(), UK).astimezone(timezone.utc).replace(tzinfo=None)
+    return datetime.combine(day, datetime.min.time(), UK).astimezone(UTC).replace(tzinfo=None)
 
 
 def uk_format(moment: datetime | None, pattern: str = "%-d %B %Y at %H:%M") -> str:

@@ -7,8 +7,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from auditapp.errors import RuleError
 from auditapp.extensions import db
-from auditapp.models.loading import EVENT_ROW
 from auditapp.models import Audit, Event
+from auditapp.models.loading import EVENT_ROW
 
 
 class Conflict(RuleError):

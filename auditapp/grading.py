@@ -1,8 +1,8 @@
 """The six practice domains, the four grades, and the service's grade descriptors."""
 
 import tomllib
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 from enum import IntEnum
 from pathlib import Path
 

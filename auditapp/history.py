@@ -8,9 +8,8 @@ from sqlalchemy.orm import joinedload
 from auditapp import clock
 from auditapp.extensions import db
 from auditapp.history_chain import REMOVED
-from auditapp.models.loading import EVENT_ROW
 from auditapp.models import Action, Audit, Event, User
-
+from auditapp.models.loading import EVENT_ROW
 
 # The field of every sign-in, sign-out and refused sign-in entry: the activity log shows them, and
 # the version of the data (remembered.py) passes over them, since they change no figure.

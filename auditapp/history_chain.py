@@ -17,9 +17,9 @@ the chain still runs through them and nothing of what they said is kept.
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
 
 from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import Session

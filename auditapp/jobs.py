@@ -20,8 +20,8 @@ from auditapp.config import instance_folder
 from auditapp.extensions import db
 from auditapp.imports.table import ImportFailed
 from auditapp.models import ImportJob, SentMessage, User
-from auditapp.outbox.mail import deliver
 from auditapp.month.register import import_cases
+from auditapp.outbox.mail import deliver
 
 
 class _QueueFile(SqliteStorage):

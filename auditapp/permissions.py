@@ -10,8 +10,8 @@ from flask import abort
 from auditapp import reads
 from auditapp.errors import NotAllowed
 from auditapp.extensions import db
-from auditapp.models.loading import AUDIT_IN_FULL
 from auditapp.models import Audit, User
+from auditapp.models.loading import AUDIT_IN_FULL
 
 
 class SystemActor:

@@ -12,8 +12,8 @@ from sqlalchemy import Select, func, insert, or_, select
 
 from auditapp import clock
 from auditapp.extensions import db
-from auditapp.models.loading import READ_ROW
 from auditapp.models import Audit, Case, ReadRecord, User
+from auditapp.models.loading import READ_ROW
 
 
 def note(what: str, audit_id: int | None = None) -> None:

@@ -32,10 +32,10 @@ from auditapp.exports.history import Cells, audit_rows, write_history
 from auditapp.exports.workbook import workbook_bytes
 from auditapp.extensions import db
 from auditapp.month.register import import_cases
-from auditapp.months import month_of, month_start, months_before
 from auditapp.month.sampling import draw_sample, open_cycle
-from auditapp.reports.summary import summarise
+from auditapp.months import month_of, month_start, months_before
 from auditapp.permissions import SYSTEM
+from auditapp.reports.summary import summarise
 
 from .load import Target, measure_pages, sign_in_cookie
 from .pages import page_urls, statement_counts

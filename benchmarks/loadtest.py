@@ -21,11 +21,11 @@ from flask_migrate import upgrade
 from sqlalchemy import and_, exists, select
 
 from auditapp import clock, create_app
-from auditapp.months import month_of
 from auditapp.demo import seed_demo
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS
 from auditapp.models import Audit, Cycle, Event, Review, User
+from auditapp.months import month_of
 
 from .load import Target
 from .report import replace_section

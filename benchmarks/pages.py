@@ -4,8 +4,8 @@ from sqlalchemy import and_, event, exists, select
 
 from auditapp import clock
 from auditapp.extensions import db
-from auditapp.months import month_of, months_before
 from auditapp.models import Audit, Cycle, Review, User
+from auditapp.months import month_of, months_before
 
 QA_LEAD, LEADER = "quinn.ashby@council.example.org", "lena.ford@council.example.org"
 PASSWORD = "demo-password-2026"

@@ -4,13 +4,13 @@
 from datetime import datetime
 
 from auditapp import clock
-from auditapp.grading import DOMAINS, JUDGEMENTS
-from auditapp.models import Audit, User
+from auditapp.audits.concerns import raise_concern
 from auditapp.audits.moderation import ModerationEntry, sign_off
 from auditapp.audits.reviewing import DomainEntry, ReviewEntry, save_review
-from auditapp.month.sampling import draw_sample, open_cycle, request_withdrawal
-from auditapp.audits.concerns import raise_concern
 from auditapp.extensions import db
+from auditapp.grading import DOMAINS, JUDGEMENTS
+from auditapp.models import Audit, User
+from auditapp.month.sampling import draw_sample, open_cycle, request_withdrawal
 from auditapp.permissions import SYSTEM
 
 

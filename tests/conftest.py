@@ -5,7 +5,7 @@ import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 
 import pytest
 import time_machine
@@ -15,13 +15,13 @@ from flask_migrate import upgrade
 from sqlalchemy import event
 
 from auditapp import create_app, jobs
-from auditapp.security import people
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS
 from auditapp.models import Case, Team, User
-from auditapp.remembered import forget_all as forget_remembered_figures
-from auditapp.security.retention import history_opened
 from auditapp.permissions import SYSTEM
+from auditapp.remembered import forget_all as forget_remembered_figures
+from auditapp.security import people
+from auditapp.security.retention import history_opened
 
 PASSWORD = "correct horse battery"
 
@@ -37,7 +37,7 @@ def frozen_now() -> datetime:
 
 @pytest.fixture(scope="session", autouse=True)
 def frozen_clock():
-    with time_machine.travel(frozen_now().replace(tzinfo=timezone.utc), tick=True):
+    with time_machine.travel(frozen_now().replace(tzinfo=UTC), tick=True):
         yield
 
 

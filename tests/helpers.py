@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from auditapp import clock
 from auditapp.extensions import db
-from auditapp.models.loading import AUDIT_IN_FULL
 from auditapp.models import Audit, Event
+from auditapp.models.loading import AUDIT_IN_FULL
 from auditapp.month.sampling import draw_sample, open_cycle
 from auditapp.months import month_of, month_start, months_before
 

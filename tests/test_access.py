@@ -14,24 +14,30 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from builders import (
+    confirmed_action,
+    draft_review,
+    in_full,
+    proposed_action,
+    ready_for_moderation,
+    sampled_month,
+    signed_off_audit,
+)
+from conftest import person, sign_in
 from flask import Flask
 from sqlalchemy import select
 
 from auditapp import create_app
-from auditapp.security.access import PUBLIC, rule_for
 from auditapp.extensions import db
-from auditapp.models.loading import PERSON_ROW
 from auditapp.findings import replies
-from auditapp.month import targeted
-from auditapp.models import Absence, Action, Audit, Concern, Cycle, ImportJob, Theme, User
-from auditapp.security.people import save_user
-from auditapp.permissions import SYSTEM
-from auditapp.month.sampling import request_withdrawal
-from auditapp.security.people import add_absence
 from auditapp.findings.themes import add_theme
-from builders import (confirmed_action, draft_review, in_full, proposed_action, ready_for_moderation, sampled_month,
-                      signed_off_audit)
-from conftest import person, sign_in
+from auditapp.models import Absence, Action, Audit, Concern, Cycle, ImportJob, Theme, User
+from auditapp.models.loading import PERSON_ROW
+from auditapp.month import targeted
+from auditapp.month.sampling import request_withdrawal
+from auditapp.permissions import SYSTEM
+from auditapp.security.access import PUBLIC, rule_for
+from auditapp.security.people import add_absence, save_user
 
 PERSONAS = ["anonymous", "auditor_a", "auditor_b", "other_auditor", "other_team_manager", "moderator",
             "other_senior", "qa_lead", "leader", "deactivated"]
@@ -316,9 +322,9 @@ def test_a_route_that_forgets_to_declare_access_is_refused(database_url, world):
                                   "save_user", "set_password", "import_cases", "decide_withdrawal"])
 def test_rule_functions_refuse_people_without_permission_whoever_calls_them(world, rule):
     """The command line and the web share these functions: each checks its own permission."""
+    from auditapp.errors import NotAllowed
     from auditapp.month import allocation, register, sampling
     from auditapp.security import people
-    from auditapp.errors import NotAllowed
     audit = sampled_month("2026-11", per_team=1)[0]
     manager, senior = audit.auditor_a, world.seniors[0]
     calls = {

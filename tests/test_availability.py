@@ -3,13 +3,13 @@ their limit, and the QA lead sees who was passed over and why."""
 
 from datetime import date
 
+from builders import sampled_month
 from sqlalchemy import select
 
 from auditapp.extensions import db
 from auditapp.models import Absence, Event, User
-from auditapp.security.people import add_absence
 from auditapp.permissions import SYSTEM
-from builders import sampled_month
+from auditapp.security.people import add_absence
 
 
 def test_allocation_skips_people_away_and_at_their_limit_and_says_why(world, as_user):

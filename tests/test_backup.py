@@ -6,14 +6,14 @@ import threading
 import time
 
 import pytest
+from builders import draft_review, review_entry
+from helpers import sample_month
 from sqlalchemy import select
 
+from auditapp.audits.reviewing import save_review
 from auditapp.extensions import db
 from auditapp.models import Audit, Review
-from builders import draft_review, review_entry
 from auditapp.models.loading import AUDIT_IN_FULL
-from auditapp.audits.reviewing import save_review
-from helpers import sample_month
 
 WRITER_SECONDS = 3.0
 
@@ -96,8 +96,8 @@ def test_the_database_password_is_never_on_a_backup_or_restore_command_line(app,
     pg_dump and pg_restore in their environment instead (issue 21)."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite's backup runs in the process")
-    from auditapp.security import backup as backups
     from auditapp import create_app
+    from auditapp.security import backup as backups
     password = "correct-horse-battery-staple"
     with_password = db.engine.url.set(password=password).render_as_string(hide_password=False)
     other = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": with_password})

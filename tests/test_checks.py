@@ -1,15 +1,15 @@
 """Check your answers before what cannot be undone: the form saves a draft and shows every answer
 with a link back to change it; only confirming there submits the audit or signs it off."""
 
+from builders import in_full
+from conftest import review_data
+from helpers import fresh, sample_month
 from sqlalchemy import select
+from test_moderation import moderation_data
 
 from auditapp.extensions import db
 from auditapp.grading import JUDGEMENTS
 from auditapp.models import Review
-from builders import in_full
-from conftest import review_data
-from helpers import fresh, sample_month
-from test_moderation import moderation_data
 
 
 def test_an_auditor_checks_every_answer_then_submits(world, as_user):

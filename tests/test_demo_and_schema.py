@@ -1,16 +1,29 @@
 """The demo data obeys the rules and is realistic; the migrations build exactly the models' schema."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-import pytest
 from sqlalchemy import func, select
 
 from auditapp import clock
-from auditapp.extensions import db
-from auditapp.models.loading import AUDIT_IN_FULL
-from auditapp.models import (Absence, Action, Audit, Case, Cycle, Event, FamilyAnswer, FamilyFeedback, PractitionerReply,
-                             Reaudit, SentMessage, ThemeTag, User)
 from auditapp.audits.moderation import compare
+from auditapp.extensions import db
+from auditapp.models import (
+    Absence,
+    Action,
+    Audit,
+    Case,
+    Cycle,
+    Event,
+    FamilyAnswer,
+    FamilyFeedback,
+    PractitionerReply,
+    Reaudit,
+    SentMessage,
+    ThemeTag,
+    User,
+)
+from auditapp.models.loading import AUDIT_IN_FULL
 from auditapp.months import month_of, months_before
 from auditapp.reports.summary import summarise
 

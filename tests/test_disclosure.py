@@ -12,8 +12,8 @@ from sqlalchemy import select
 from auditapp import clock
 from auditapp.extensions import db
 from auditapp.models import Team
-from auditapp.rounding import whole_percent
 from auditapp.reports.summary import EQUALITY, summarise
+from auditapp.rounding import whole_percent
 
 pytestmark = pytest.mark.slow  # builds the demo
 

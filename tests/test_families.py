@@ -1,11 +1,11 @@
 """Families' voices (issue 12): attempts, outcome and feedback, recorded by auditor B, blind until
 both auditors submit, shown to the moderator beside the two audits, counted in the summary."""
 
+from builders import in_full, ready_for_moderation, sampled_month
 from sqlalchemy import select
 
 from auditapp.extensions import db
 from auditapp.models import FamilyAnswer, FamilyContact, FamilyFeedback
-from builders import ready_for_moderation, sampled_month, in_full
 
 
 def one_audit():
@@ -84,6 +84,7 @@ def test_outcomes_need_what_makes_them_true(world, as_user):
 
 def test_the_summary_counts_families_only_once_both_audits_are_in(world, as_user):
     import io
+
     from openpyxl import load_workbook
     audits = sampled_month("2026-11", per_team=1)
     db.session.commit()

@@ -3,15 +3,22 @@ auditors submit; re-audits of Inadequate audits; themes and their counts; the pr
 
 from datetime import date, datetime, timedelta
 
+from builders import (
+    confirmed_action,
+    proposed_action,
+    ready_for_moderation,
+    sampled_month,
+    signed_off_audit,
+    submitted_review,
+    tagged,
+)
 from sqlalchemy import func, select
 
 from auditapp import clock
 from auditapp.extensions import db
+from auditapp.findings.themes import add_theme
 from auditapp.grading import Grade
 from auditapp.models import Action, Audit, PractitionerReply, Reaudit, Theme
-from auditapp.findings.themes import add_theme
-from builders import (confirmed_action, proposed_action, ready_for_moderation, sampled_month,
-                      signed_off_audit, submitted_review, tagged)
 
 
 def action_form(owner, description="Record the father's view in the assessment", priority="urgent", due="",
@@ -110,6 +117,7 @@ def test_the_moderator_confirms_edits_removes_and_adds_and_sign_off_waits_for_ev
 
 def test_sign_off_is_refused_while_a_proposal_is_undecided(world, as_user):
     import pytest
+
     from auditapp.errors import RuleError
     audit = one_audit(world)
     proposed_action(audit, "A", audit.auditor_a)

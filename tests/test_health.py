@@ -43,6 +43,7 @@ def test_not_ready_until_the_database_is_at_the_newest_migration(tmp_path):
 def test_a_shared_database_without_a_secret_key_stops_the_service_at_start_up(monkeypatch, tmp_path):
     """Each machine would make its own key, and sign people out whenever the load balancer moved them."""
     import pytest
+
     from auditapp.config import MissingSetting
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'shared.sqlite'}")
     monkeypatch.delenv("SECRET_KEY", raising=False)

@@ -5,6 +5,7 @@ import threading
 from datetime import datetime
 
 import pytest
+from builders import sampled_month, signed_off_audit
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,6 @@ from auditapp.history_chain import REMOVED, verify_history
 from auditapp.models import Action, Audit, Case, Event
 from auditapp.permissions import SYSTEM
 from auditapp.security.retention import history_opened
-from builders import sampled_month, signed_off_audit
 
 
 def verify(app):

@@ -7,10 +7,10 @@ as it was: nothing half-saved."""
 import hashlib
 
 from sqlalchemy import select
+from test_typed_text_kept import KEEP, Forms, forms_to_try
 from werkzeug.datastructures import MultiDict
 
 from auditapp.extensions import db
-from test_typed_text_kept import KEEP, Forms, forms_to_try
 
 TEXT = {
     "NUL": "before\x00after",

@@ -3,14 +3,14 @@ just ended, within limits, and for a day: nobody can write to the database witho
 
 from datetime import timedelta
 
+from conftest import sign_in
+from helpers import fresh
 from sqlalchemy import func, select
 
 from auditapp import clock
 from auditapp.extensions import db
 from auditapp.models import FormStash
 from auditapp.security.stash import COOKIE
-from conftest import sign_in
-from helpers import fresh
 
 # The team form: one text box, open to the QA lead.
 FORM = "/people/teams"

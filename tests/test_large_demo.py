@@ -4,12 +4,12 @@ import pytest
 from sqlalchemy import func, select
 
 from auditapp import clock
+from auditapp.audits.moderation import compare, needs_rationale
 from auditapp.demo import large
 from auditapp.extensions import db
 from auditapp.history_chain import verify_history
-from auditapp.models.loading import AUDIT_IN_FULL
 from auditapp.models import Action, Audit, Case, Cycle, Event, PractitionerReply, User
-from auditapp.audits.moderation import compare, needs_rationale
+from auditapp.models.loading import AUDIT_IN_FULL
 from auditapp.months import month_of, months_before
 from auditapp.reports.summary import summarise
 

@@ -10,17 +10,17 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from builders import in_full, sampled_month, submitted_review
+from helpers import this_month
 from sqlalchemy import select
 
 from auditapp import clock
 from auditapp.config import ROOT
 from auditapp.extensions import db
 from auditapp.models import Concern, SentMessage, Team
-from auditapp.security.people import add_absence
 from auditapp.permissions import SYSTEM
+from auditapp.security.people import add_absence
 from auditapp.workdays import add_working_days, working_days_before
-from builders import in_full, sampled_month, submitted_review
-from helpers import this_month
 
 
 class Inbox:
@@ -235,6 +235,7 @@ def test_done_and_waiting_for_verification_is_not_overdue(world, as_user):
 def certificate(tmp_path, name: str, ip: str | None = None):
     """A self-signed certificate and key for `name` (and an IP address), as PEM files."""
     import ipaddress
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -330,6 +331,7 @@ class NotifyStandIn:
         import json
         import threading
         from http.server import BaseHTTPRequestHandler, HTTPServer
+
         import jwt
         stand_in = self
 

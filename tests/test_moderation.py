@@ -1,11 +1,11 @@
 """Moderation, sign-off, locking, reopening and the safeguarding block, through HTTP."""
 
 import pytest
+from conftest import review_data
+from helpers import events, fresh, reload, sample_month
 
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS
-from conftest import review_data
-from helpers import events, fresh, reload, sample_month
 
 
 def moderation_data(grades: dict[str, int] | int, rationales: dict[str, str] | None = None, sign_off=True):
@@ -150,6 +150,7 @@ def test_moderated_grades_recorded_in_history(audit, as_user):
 
 def test_each_auditor_reads_only_the_feedback_meant_for_them(world, as_user):
     from builders import sampled_month, signed_off_audit
+
     from auditapp.extensions import db as database
     audit = signed_off_audit(sampled_month("2026-11", per_team=1)[0])
     database.session.commit()
@@ -164,6 +165,7 @@ def test_each_auditor_reads_only_the_feedback_meant_for_them(world, as_user):
 
 def test_auditors_find_their_finished_audits_on_their_start_page(world, as_user):
     from builders import sampled_month, signed_off_audit
+
     from auditapp.extensions import db as database
     audit = signed_off_audit(sampled_month("2026-11", per_team=1)[0])
     database.session.commit()
@@ -174,6 +176,7 @@ def test_auditors_find_their_finished_audits_on_their_start_page(world, as_user)
 
 def test_the_moderation_page_shows_the_grade_descriptors(world, as_user, app):
     from builders import ready_for_moderation, sampled_month
+
     from auditapp.extensions import db as database
     audit = ready_for_moderation(sampled_month("2026-11", per_team=1)[0])
     database.session.commit()

@@ -3,11 +3,11 @@
 import re
 
 import pytest
+from builders import signed_off_audit
+from helpers import sample_month, this_month
 
 from auditapp.extensions import db
 from auditapp.months import month_label
-from builders import signed_off_audit
-from helpers import sample_month, this_month
 
 pytestmark = pytest.mark.dates
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.dates
 def test_before_the_month_is_opened_the_next_thing_is_to_open_it(world, as_user):
     page = as_user(world.qa_lead).get("/").get_data(as_text=True)
     assert f"{month_label(this_month())}: the month's audit" in page
-    assert f'Next: <a class="govuk-link" href="/cases">Import the case register</a>' in page
+    assert 'Next: <a class="govuk-link" href="/cases">Import the case register</a>' in page
     assert f"Open {month_label(this_month())}" in page and "Cannot start yet" in page
 
 
@@ -36,9 +36,10 @@ def test_the_task_list_follows_the_month_and_names_who_is_overdue(world, as_user
 def test_overdue_counts_every_month_still_open_and_says_which(world, as_user):
     from datetime import timedelta
 
-    from auditapp import clock
     from builders import ready_for_moderation, sampled_month
     from helpers import fresh, month_ago
+
+    from auditapp import clock
     today = clock.today()
     for audit in sampled_month(month_ago(2), per_team=1):  # a moderated month, for the leadership page
         signed_off_audit(audit)

@@ -1,13 +1,13 @@
 """Which months can be opened, and cancelling a month opened by mistake."""
 
 import pytest
+from conftest import review_data
+from helpers import fresh, month_ago, sample_month, this_month
 from sqlalchemy import func, select
 
 from auditapp.extensions import db
 from auditapp.models import Cycle
 from auditapp.months import month_label
-from conftest import review_data
-from helpers import fresh, month_ago, sample_month, this_month
 
 # Which months may be opened depends on today: `make test-dates` runs these at the dates calendars get wrong.
 pytestmark = pytest.mark.dates

@@ -4,12 +4,12 @@ partial post never erases what was saved."""
 import re
 
 import pytest
-
-from auditapp.extensions import db
-from auditapp.models import Event
 from conftest import review_data
 from helpers import reload, sample_month
 from test_moderation import moderation_data
+
+from auditapp.extensions import db
+from auditapp.models import Event
 
 
 def opened(client, url: str) -> dict:
@@ -210,9 +210,11 @@ def test_a_control_character_is_refused_at_its_field_and_the_rest_is_kept(world,
 
 
 def test_a_control_character_already_stored_never_breaks_a_workbook(world, as_user):
-    from openpyxl import load_workbook
     import io
+
     from builders import signed_off_audit
+    from openpyxl import load_workbook
+
     from auditapp.extensions import db
     from auditapp.models import Team
     audits = sample_month(world.qa_lead)
@@ -226,8 +228,8 @@ def test_a_control_character_already_stored_never_breaks_a_workbook(world, as_us
 
 
 def test_an_empty_post_to_the_allocation_or_the_theme_tags_changes_nothing(world, as_user):
-    from auditapp.models import ThemeTag
     from auditapp.findings.themes import add_theme
+    from auditapp.models import ThemeTag
     audit = sample_month(world.qa_lead)[0]
     theme = add_theme(world.qa_lead, "Fathers")
     db.session.commit()

@@ -8,13 +8,12 @@ import zlib
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from builders import sampled_month
 
-from auditapp import create_app
-from auditapp.security.access import public
+from auditapp import clock, create_app
 from auditapp.extensions import db
 from auditapp.models import SentMessage
-from auditapp import clock
-from builders import sampled_month
+from auditapp.security.access import public
 
 SECRET_WORDS = "Jaden Example-Child"  # what must never leave: it stands for a child's details
 
@@ -35,6 +34,7 @@ def test_each_request_is_one_log_line_with_its_route_status_time_and_user_but_no
 def test_log_format_json_writes_one_json_object_a_line(monkeypatch, capsys):
     import subprocess
     import sys
+
     from auditapp.config import ROOT
     script = ("import logging; from auditapp import logs; logs.configure(); "
               "logging.getLogger('auditapp.requests').info('GET / 200', extra={'status': 200})")

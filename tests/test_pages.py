@@ -3,11 +3,11 @@
 from datetime import datetime
 
 import pytest
+from conftest import PASSWORD, build_world, count_queries, empty_database, review_data
+from helpers import reload, sample_month
 
 from auditapp import clock
 from auditapp.extensions import db
-from conftest import PASSWORD, build_world, count_queries, empty_database, review_data
-from helpers import reload, sample_month
 
 
 def test_pages_need_sign_in(client):

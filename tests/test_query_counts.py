@@ -5,16 +5,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
+from builders import months_of_work, proposed_action
+from conftest import build_world, count_queries, empty_database, sign_in
 from sqlalchemy import select
 
 from auditapp.extensions import db
-from auditapp.remembered import forget_all as forget_remembered_figures
+from auditapp.findings.themes import add_theme
 from auditapp.models import Action, Audit, Concern, ImportJob, PractitionerReply, ThemeTag
 from auditapp.month import targeted
 from auditapp.permissions import SYSTEM
-from auditapp.findings.themes import add_theme
-from builders import months_of_work, proposed_action
-from conftest import build_world, count_queries, empty_database, sign_in
+from auditapp.remembered import forget_all as forget_remembered_figures
 
 # Routes that read no data of the service's own, so have nothing to grow with.
 NOT_DATA_PAGES = {"static", "assets.asset", "assets.frontend_js", "assets.app_js", "auth.sign_in",
@@ -64,9 +64,10 @@ def build_history(scale: int) -> History:
                                          recorded_by_id=owner_id, recorded_at=datetime(2026, 11, 2)))
     proposed_action(current[2], "A", current[2].auditor_a)
     # The audit ready for moderation has a complete moderation, saved, not signed off: its check page.
-    from auditapp.grading import JUDGEMENTS
-    from auditapp.audits.moderation import ModerationEntry, save_moderation
     from builders import in_full
+
+    from auditapp.audits.moderation import ModerationEntry, save_moderation
+    from auditapp.grading import JUDGEMENTS
     ready = in_full(current[1])
     entry = ModerationEntry(key_issues_a="yes", key_issues_b="yes", feedback_a="Good", feedback_b="Good")
     entry.grades, entry.rationales = dict.fromkeys(JUDGEMENTS, 2), dict.fromkeys(JUDGEMENTS, "Reason")

@@ -2,13 +2,13 @@
 each GET page is either one that shows audits (and must write a read) or is named here as one
 that shows none, so a new page cannot escape the record."""
 
+from conftest import sign_in
 from sqlalchemy import func, select
+from test_query_counts import NOT_DATA_PAGES, build_history, pages
 
 from auditapp.extensions import db
 from auditapp.models import ReadRecord
 from auditapp.remembered import forget_all as forget_remembered_figures
-from conftest import sign_in
-from test_query_counts import NOT_DATA_PAGES, build_history, pages
 
 # Pages with no case's audit work on them: people, settings, counts and figures, forms to start things.
 SHOWS_NO_AUDIT = {

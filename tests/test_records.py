@@ -6,6 +6,8 @@ import io
 from datetime import datetime
 
 import pytest
+from builders import sampled_month, signed_off_audit
+from conftest import PASSWORD, sign_in
 from openpyxl import load_workbook
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
@@ -14,12 +16,9 @@ from auditapp import clock
 from auditapp.config import ROOT
 from auditapp.extensions import db
 from auditapp.models import Action, Audit, Case, Cycle, Event, ReadRecord, Review, Team
-from auditapp.permissions import SYSTEM
 from auditapp.months import month_label, month_of, months_before
+from auditapp.permissions import SYSTEM
 from auditapp.security.people import save_user
-from builders import sampled_month, signed_off_audit
-from conftest import PASSWORD, sign_in
-
 
 # The history, append-only in the database
 
@@ -178,9 +177,11 @@ def test_every_cell_a_person_typed_is_neutralised_in_csv_and_workbooks(world, as
 @pytest.mark.dates
 def test_purge_removes_a_targeted_audit_with_its_answers_and_every_kind_of_old_record(app, world):
     from datetime import date
-    from auditapp.month import targeted
-    from auditapp.models import Absence, ClosureDay, FormStash, ImportJob, ReviewAnswer
+
     from builders import in_full, submitted_review
+
+    from auditapp.models import Absence, ClosureDay, FormStash, ImportJob, ReviewAnswer
+    from auditapp.month import targeted
     cases_open_since(2017)
     with clock.frozen_at(datetime(2018, 3, 5, 10)):
         theme_audit = targeted.start(SYSTEM, "Private fostering", ["plan"], "Assessed in time?")
@@ -201,8 +202,8 @@ def test_purge_removes_a_targeted_audit_with_its_answers_and_every_kind_of_old_r
 
 
 def test_remembered_pages_move_on_after_a_purge_or_restore_even_if_an_id_comes_round_again(app, world):
-    from auditapp.remembered import data_version, remembered
     from auditapp.history import record
+    from auditapp.remembered import data_version, remembered
     record(SYSTEM, "Something")
     db.session.commit()
     version = data_version()
@@ -256,6 +257,7 @@ def test_as_the_readmes_application_role_postgresql_refuses_the_purge_marker(app
     if db.engine.dialect.name != "postgresql":
         pytest.skip("the application role is PostgreSQL's")
     from sqlalchemy import create_engine
+
     from auditapp.history import record
     entry = record(SYSTEM, "Something that happened")
     db.session.commit()

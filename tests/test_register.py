@@ -5,14 +5,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import PASSWORD, person
+from helpers import fresh
 from sqlalchemy import func, select
 
 from auditapp.demo import HERE as DEMO
 from auditapp.extensions import db
-from auditapp.models.loading import CASE_ROW, PERSON_ROW
 from auditapp.models import Case, ImportJob, Team, User
-from conftest import PASSWORD, person
-from helpers import fresh
+from auditapp.models.loading import CASE_ROW, PERSON_ROW
 
 DATA = Path(__file__).parent / "data"
 
@@ -221,6 +221,7 @@ def test_an_import_in_progress_shows_how_far_it_has_got(people, as_user):
 
 def test_a_zip_bomb_or_an_oversized_upload_is_refused_before_it_is_read(people, as_user, monkeypatch, app):
     import zipfile
+
     from auditapp.imports import table
     monkeypatch.setattr(table, "MAX_UNCOMPRESSED", 1024 * 1024)
     bomb = io.BytesIO()
@@ -266,6 +267,7 @@ def test_an_import_whose_worker_stopped_is_started_again_and_done_once(people, a
     """A worker killed mid-import leaves its job "running" and nothing of the file committed; the next
     worker to start (or the minute's check) queues it again. A job still showing life is left alone."""
     from datetime import timedelta
+
     from auditapp import clock, jobs
     qa_lead = person("Qa Person", "Quality Assurance", {"is_qa_lead"})
     stalled = a_queued_import(qa_lead, status="running", rows_done=120,

@@ -3,16 +3,16 @@ worker's prepared statements; psycopg drops them at every rollback), and nothing
 unsaved, or changed before it failed, is ever written by that commit."""
 
 import pytest
-from flask import Flask
-from sqlalchemy import event, select, update
-
-from auditapp import create_app
-from auditapp.security.access import public
-from auditapp.extensions import db
-from auditapp.models import Team
 from builders import sampled_month
 from conftest import review_data
+from flask import Flask
+from sqlalchemy import event, select, update
 from test_no_lost_work import opened
+
+from auditapp import create_app
+from auditapp.extensions import db
+from auditapp.models import Team
+from auditapp.security.access import public
 
 
 @pytest.fixture

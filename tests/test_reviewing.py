@@ -1,10 +1,10 @@
 """The audit form and blind review, through HTTP requests and the database."""
 
 import pytest
-
-from auditapp.models import Review
 from conftest import review_data
 from helpers import events, reload, sample_month
+
+from auditapp.models import Review
 
 
 @pytest.fixture

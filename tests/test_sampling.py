@@ -6,18 +6,18 @@ from collections import Counter
 from datetime import date, datetime
 
 import pytest
+from conftest import TEAMS, build_world, empty_database, review_data
+from helpers import first_day, fresh, month_ago, morning_of, reload, sample_month, this_month
 from sqlalchemy import select
+from test_mail import inbox  # noqa: F401 (the fixture)
 
 from auditapp import clock
-from auditapp.month.allocation import change_allocation
 from auditapp.errors import RuleError
 from auditapp.extensions import db
-from auditapp.models.loading import AUDIT_IN_FULL
 from auditapp.models import Audit, Case, Cycle
+from auditapp.models.loading import AUDIT_IN_FULL
+from auditapp.month.allocation import change_allocation
 from auditapp.months import month_label
-from conftest import TEAMS, build_world, empty_database, review_data
-from test_mail import inbox  # noqa: F401 (the fixture)
-from helpers import first_day, fresh, month_ago, morning_of, reload, sample_month, this_month
 
 # Every test here reasons about "this month": `make test-dates` runs them at the dates calendars get wrong.
 pytestmark = pytest.mark.dates

@@ -4,13 +4,13 @@ and the activity log's record of sign-ins (issue 10). Access to routes is in tes
 from datetime import datetime, timedelta
 
 import pytest
+from conftest import PASSWORD, sign_in
 from sqlalchemy import func, select
 
 from auditapp import clock
 from auditapp.config import load_config
 from auditapp.extensions import db
 from auditapp.models import Event, SignInAttempt, User, UserSession
-from conftest import PASSWORD, sign_in
 
 SIGN_IN_PAGE = "/sign-in"
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 import requests
+from conftest import PASSWORD
 from sqlalchemy import func, select
 
 from auditapp.config import ROOT
 from auditapp.extensions import db
 from auditapp.models import Case, ImportJob
-from conftest import PASSWORD
 
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.skipif("postgresql" not in os.environ.get("TEST_DATABASE_URL", ""),

@@ -5,13 +5,13 @@ import logging
 import threading
 
 import pytest
+from conftest import PASSWORD, RequestClient
+from helpers import fresh
 from sqlalchemy import func, select
 
 from auditapp import create_app
 from auditapp.extensions import db
 from auditapp.models import SignInAttempt
-from conftest import PASSWORD, RequestClient
-from helpers import fresh
 
 WRONG = "Enter a correct email address and password"
 TOO_MANY = "Too many failed sign-ins"

@@ -6,13 +6,13 @@ from urllib.parse import urlsplit
 import httpx
 import oidc_provider_mock
 import pytest
+from conftest import PASSWORD, RequestClient
+from helpers import fresh
 from sqlalchemy import select
 
 from auditapp import create_app
-from auditapp.models import Event, User, UserSession
 from auditapp.extensions import db
-from conftest import PASSWORD, RequestClient
-from helpers import fresh
+from auditapp.models import Event, User, UserSession
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ import re
 from html import unescape
 
 import pytest
-
-from auditapp.extensions import db
 from builders import confirmed_action, ready_for_moderation, sampled_month
 from conftest import build_world, person
+
+from auditapp.extensions import db
 
 
 def first_column(html: str) -> list[str]:

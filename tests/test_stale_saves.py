@@ -8,21 +8,21 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from builders import in_full, signed_off_audit
+from conftest import person, review_data
+from helpers import fresh, sample_month
 from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from auditapp import clock
-from auditapp.findings import replies
 from auditapp.extensions import db
+from auditapp.findings import replies
+from auditapp.findings.themes import add_theme
 from auditapp.models import Absence, Cycle, PractitionerReply, Review, Team, Theme, ThemeTag, User
 from auditapp.models.families import FamilyFeedback
-from auditapp.security.people import add_absence
-from auditapp.permissions import SYSTEM
 from auditapp.month.targeted import start
-from auditapp.findings.themes import add_theme
-from builders import in_full, signed_off_audit
-from conftest import person, review_data
-from helpers import fresh, sample_month
+from auditapp.permissions import SYSTEM
+from auditapp.security.people import add_absence
 
 STALE = "was changed after you opened this page"
 AT_ONCE = "saved by someone else at the same moment"

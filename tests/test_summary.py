@@ -2,20 +2,20 @@
 
 import io
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 
 import pytest
 import time_machine
+from conftest import count_queries, review_data
+from helpers import fresh, sample_month
 from openpyxl import load_workbook
+from test_moderation import moderation_data
 
 from auditapp import clock
+from auditapp.exports.workbook import SHEETS
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS
 from auditapp.reports.summary import summarise
-from auditapp.exports.workbook import SHEETS
-from conftest import count_queries, review_data
-from helpers import fresh, sample_month
-from test_moderation import moderation_data
 
 GRADE_WORDS = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
 
@@ -23,7 +23,7 @@ GRADE_WORDS = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
 @pytest.fixture(autouse=True)
 def in_november_2026():
     """These figures are worked out by hand for a month audited in November 2026, due dates and all."""
-    with time_machine.travel(datetime(2026, 11, 18, 10, tzinfo=timezone.utc), tick=True):
+    with time_machine.travel(datetime(2026, 11, 18, 10, tzinfo=UTC), tick=True):
         yield
 
 
@@ -213,6 +213,7 @@ def test_the_twelve_month_period_counts_every_month_in_it(month, as_user, world)
 
 def test_full_history_export_has_every_audit_blind_until_both_submit(month, as_user, world, app, tmp_path):
     from builders import sampled_month, signed_off_audit
+
     from auditapp.extensions import db
     with clock.frozen_at(datetime(2026, 10, 1, 9)):
         for audit in sampled_month("2026-10", per_team=1, seed=5):
@@ -259,8 +260,8 @@ def test_the_dashboard_shows_a_change_at_once(month, as_user, world):
 def test_figures_are_links_only_for_readers_who_may_open_the_audits_behind_them(month, as_user, world, app):
     """A leadership reader sees plain numbers: a link would lead only to "you can read the figures
     but not the audits". The QA lead's links are remembered apart, so reading first changes nothing."""
-    from auditapp.models import ThemeTag
     from auditapp.findings.themes import add_theme
+    from auditapp.models import ThemeTag
     theme = add_theme(world.qa_lead, "Fathers")
     db.session.add(ThemeTag(audit_id=month[0].id, theme_id=theme.id, role="M", kind="worry"))  # as moderated
     db.session.commit()
@@ -334,8 +335,9 @@ def test_one_grade_palette_in_the_charts_the_cells_and_the_page(month, as_user, 
 
 
 def test_the_trend_starts_with_the_first_month_with_audits_and_marks_one_in_progress(world, as_user):
-    from auditapp.reports.summary import summarise
     from builders import sampled_month, signed_off_audit
+
+    from auditapp.reports.summary import summarise
     for audit in sampled_month("2026-10", per_team=1):
         signed_off_audit(audit)
     sampled_month("2026-11", per_team=1)

@@ -4,6 +4,9 @@ moderation, only the chosen domains and questions of its own, reported apart fro
 import io
 
 import pytest
+from builders import in_full, sampled_month
+from conftest import review_data
+from helpers import fresh
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -11,9 +14,6 @@ from auditapp import clock
 from auditapp.extensions import db
 from auditapp.models import Audit, Cycle
 from auditapp.months import month_label, month_of
-from builders import in_full, sampled_month
-from helpers import fresh
-from conftest import review_data
 
 
 def start(qa, questions="Was the arrangement assessed within 42 days?"):

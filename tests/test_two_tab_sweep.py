@@ -10,14 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from sqlalchemy import select
-
-from auditapp.extensions import db
-from auditapp.grading import JUDGEMENTS
-from auditapp.audits.moderation import ModerationEntry, save_moderation
 from builders import in_full
 from conftest import sign_in
+from sqlalchemy import select
 from test_access import build_scene, matrix, personas_for
+
+from auditapp.audits.moderation import ModerationEntry, save_moderation
+from auditapp.extensions import db
+from auditapp.grading import JUDGEMENTS
 
 REFUSED = re.compile(r"changed after you opened (this|the) page|saved by someone else at the same moment"
                      r"|saved from another tab after you opened this page")

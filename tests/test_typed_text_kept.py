@@ -8,15 +8,15 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
+from conftest import person, sign_in
 from sqlalchemy import select
+from test_access import build_scene, matrix, personas_for
 
 from auditapp.extensions import db
-from auditapp.models.loading import PERSON_ROW
 from auditapp.models import User
-from auditapp.security.people import save_user
+from auditapp.models.loading import PERSON_ROW
 from auditapp.permissions import SYSTEM
-from conftest import person, sign_in
-from test_access import build_scene, matrix, personas_for
+from auditapp.security.people import save_user
 
 ALLOWED = {200, 302}
 KEEP = {"version", "seen", "csrf_token", "progress-version", "verify-version"}

@@ -4,6 +4,8 @@ reads, "already raised at", "today", the workbook's "data as at" footer and its 
 import io
 from datetime import date, datetime
 
+from builders import in_full, sampled_month, signed_off_audit
+from helpers import fresh
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -11,8 +13,6 @@ from auditapp import clock
 from auditapp.audits.concerns import raise_concern
 from auditapp.extensions import db
 from auditapp.models import Event
-from builders import in_full, sampled_month, signed_off_audit
-from helpers import fresh
 
 SUMMER_AFTERNOON = datetime(2026, 6, 15, 13, 30)  # UTC: 14:30 in British Summer Time
 

@@ -4,15 +4,15 @@ days are skipped by every deadline, and the reminders job sends nothing on a day
 from datetime import date, datetime
 
 import pytest
+from builders import in_full, sampled_month
+from helpers import fresh, sample_month
 from sqlalchemy import func, select
+from test_mail import inbox, send_reminders  # noqa: F401 (the inbox fixture)
 
 from auditapp import clock
 from auditapp.extensions import db
 from auditapp.models import ClosureDay, Event, SentMessage
 from auditapp.workdays import add_working_days, is_working_day
-from builders import in_full, sampled_month
-from helpers import fresh, sample_month
-from test_mail import inbox, send_reminders  # noqa: F401 (the inbox fixture)
 
 
 @pytest.mark.parametrize("start, days, due", [

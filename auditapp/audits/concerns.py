@@ -3,13 +3,12 @@
 from datetime import timedelta
 
 from auditapp import clock
-from auditapp.outbox import notices
 from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.history import record
 from auditapp.models import Audit, Concern, User
+from auditapp.outbox import notices
 from auditapp.permissions import can_acknowledge_concern, can_raise_concern, require
-
 
 DUPLICATE_WINDOW = timedelta(minutes=10)
 

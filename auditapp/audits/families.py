@@ -9,10 +9,10 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from auditapp import clock
+from auditapp.audits.family_words import ASKED, TOPICS
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import RuleError
 from auditapp.extensions import db
-from auditapp.audits.family_words import ASKED, TOPICS
 from auditapp.history import record
 from auditapp.models import Audit, FamilyAnswer, FamilyContact, FamilyFeedback, User
 from auditapp.models.families import CONTACT_METHODS, CONTACT_WHO, OUTCOMES, QUESTIONS, RATINGS, RESPONDENTS

@@ -4,15 +4,15 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
-from auditapp.findings import actions
 from auditapp import clock
-from auditapp.month import reaudits
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import NotAllowed, RuleError
 from auditapp.extensions import db
+from auditapp.findings import actions
 from auditapp.grading import JUDGEMENTS, crosses_good_line, grade_label
 from auditapp.history import record
 from auditapp.models import Audit, ModeratedGrade, User
+from auditapp.month import reaudits
 from auditapp.permissions import can_moderate, can_reopen, require
 
 KEY_ISSUES = {"yes": "Yes", "partly": "Partly", "no": "No"}

@@ -13,21 +13,21 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from auditapp import clock
+from auditapp.audits import families
 from auditapp.audits.concerns import acknowledge_concern
+from auditapp.audits.moderation import ModerationEntry, needs_rationale, sign_off
+from auditapp.audits.reviewing import DomainEntry, ReviewEntry, save_review
+from auditapp.demo import extras, findings, wording
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS
 from auditapp.imports.users import read_people
 from auditapp.models import Audit, User
-from auditapp.audits.moderation import ModerationEntry, needs_rationale, sign_off
-from auditapp.security.people import apply_people, save_user, set_password, team_named
 from auditapp.month.register import import_cases
-from auditapp.audits.reviewing import DomainEntry, ReviewEntry, save_review
 from auditapp.month.sampling import draw_sample, open_cycle, request_withdrawal
 from auditapp.months import month_label, month_of, month_start, months_before
-from auditapp.workdays import add_working_days
-from auditapp.audits import families
-from auditapp.demo import extras, findings, wording
 from auditapp.permissions import SYSTEM
+from auditapp.security.people import apply_people, save_user, set_password, team_named
+from auditapp.workdays import add_working_days
 
 HERE = Path(__file__).parent
 PASSWORD = "demo-password-2026"

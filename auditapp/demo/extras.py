@@ -9,13 +9,13 @@ from sqlalchemy import select
 
 from auditapp import clock
 from auditapp.audits import families
-from auditapp.outbox import mail, notices
-from auditapp.month import targeted
+from auditapp.audits.reviewing import save_review
 from auditapp.extensions import db
 from auditapp.models import Audit, User
-from auditapp.security.people import add_absence
+from auditapp.month import targeted
+from auditapp.outbox import mail, notices
 from auditapp.permissions import SYSTEM
-from auditapp.audits.reviewing import save_review
+from auditapp.security.people import add_absence
 
 PARENT_WORDS = ["The worker explained why they were involved at the first visit.",
                 "We were not told what the plan was until the meeting.",

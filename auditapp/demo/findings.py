@@ -7,14 +7,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from auditapp.findings import actions, replies, themes
 from auditapp import clock
-from auditapp.findings.actions import ActionEntry
+from auditapp.demo import wording
 from auditapp.extensions import db
+from auditapp.findings import actions, replies, themes
+from auditapp.findings.actions import ActionEntry
 from auditapp.grading import DOMAINS
 from auditapp.models import Action, Audit, Reaudit, User
 from auditapp.permissions import SYSTEM
-from auditapp.demo import wording
 
 
 def load_themes() -> None:

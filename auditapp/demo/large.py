@@ -10,26 +10,43 @@ neither auditor). The demo's named people (the README's sign-ins) are among them
 
 import random
 from collections.abc import Callable
-from types import SimpleNamespace
 from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
 
 from flask import current_app
 from sqlalchemy import func, insert, select, text, update
 
 from auditapp import clock
-from auditapp.extensions import db
-from auditapp.history_chain import GENESIS, hash_of
-from auditapp.grading import DOMAINS, JUDGEMENTS, grade_label
-from auditapp.imports.users import read_people
-from auditapp.models import (Action, Audit, Case, Concern, Cycle, Event, FamilyAnswer, FamilyContact, FamilyFeedback,
-    ModeratedGrade, PractitionerReply, Review, ReviewGrade, Team, Theme, ThemeTag, User)
-from auditapp.findings.themes import STARTING_THEMES
 from auditapp.audits.moderation import needs_rationale
+from auditapp.demo import HERE, LEADERSHIP_READER, PASSWORD, Timeline, wording
+from auditapp.extensions import db
+from auditapp.findings.themes import STARTING_THEMES
+from auditapp.grading import DOMAINS, JUDGEMENTS, grade_label
+from auditapp.history_chain import GENESIS, hash_of
+from auditapp.imports.users import read_people
+from auditapp.models import (
+    Action,
+    Audit,
+    Case,
+    Concern,
+    Cycle,
+    Event,
+    FamilyAnswer,
+    FamilyContact,
+    FamilyFeedback,
+    ModeratedGrade,
+    PractitionerReply,
+    Review,
+    ReviewGrade,
+    Team,
+    Theme,
+    ThemeTag,
+    User,
+)
+from auditapp.months import month_label, month_of, month_start, months_before
+from auditapp.permissions import SYSTEM
 from auditapp.security.people import apply_people, hash_password, save_user, team_named
 from auditapp.workdays import add_working_days
-from auditapp.demo import HERE, LEADERSHIP_READER, PASSWORD, Timeline, wording
-from auditapp.permissions import SYSTEM
-from auditapp.months import month_label, month_of, month_start, months_before
 
 # Generated teams beside the sample export's eight, so 40 teams and about 400 managers in all.
 TEAMS, MANAGERS_PER_TEAM, SENIORS, CASES, PAST_MONTHS, PER_MONTH = 32, 12, 20, 60_000, 120, 100

@@ -3,8 +3,8 @@
 import csv
 import io
 
-from auditapp.models import Audit
 from auditapp.exports.cells import csv_safe
+from auditapp.models import Audit
 
 HEADER = ["case reference", "team", "case type", "auditor A email", "auditor B email", "moderator email"]
 

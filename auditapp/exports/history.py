@@ -14,12 +14,12 @@ from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from auditapp.extensions import db
-from auditapp.reports.facts import Judgements
 from auditapp.clock import uk_day
+from auditapp.exports.cells import is_risky, mark_as_text, printable
+from auditapp.extensions import db
 from auditapp.grading import DOMAINS, grade_words
 from auditapp.models import CASE_TYPES, Audit, Case, Cycle, Team, User, status_of
-from auditapp.exports.cells import is_risky, mark_as_text, printable
+from auditapp.reports.facts import Judgements
 
 CHUNK = 2500  # rows a statement: memory stays flat, and PostgreSQL is asked 5 times for 12,000 audits, not 13
 HEADER = ["Month", "Case reference", "Team", "Case type", "Auditor A", "Auditor B", "Moderator", "Status",

@@ -11,15 +11,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from auditapp.grading import DOMAINS, GRADE_PALETTE, GRADES_BEST_FIRST, JUDGEMENTS, grade_words
-from auditapp.audits.moderation import KEY_ISSUES
-from auditapp.audits.family_words import ASKED, TOPICS
-from auditapp.models.families import QUESTIONS, RESPONDENTS
-from auditapp.reports.summary import EQUALITY, GradeCounts, MonthSummary
 from auditapp import clock
+from auditapp.audits.family_words import ASKED, TOPICS
+from auditapp.audits.moderation import KEY_ISSUES
 from auditapp.clock import uk_day
 from auditapp.exports.cells import mark_as_text, printable
 from auditapp.exports.printing import colour_by_grade, colour_line, set_up_printing
+from auditapp.grading import DOMAINS, GRADE_PALETTE, GRADES_BEST_FIRST, JUDGEMENTS, grade_words
+from auditapp.models.families import QUESTIONS, RESPONDENTS
+from auditapp.reports.summary import EQUALITY, GradeCounts, MonthSummary
 
 SHEETS = ["Summary", "Charts", "Auditors", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality", "Actions",
           "Themes", "Family feedback"]

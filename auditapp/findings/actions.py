@@ -10,7 +10,6 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
 from auditapp import clock
-from auditapp.outbox import notices
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import RuleError
 from auditapp.extensions import db
@@ -18,8 +17,15 @@ from auditapp.grading import DOMAINS
 from auditapp.history import action_field, record
 from auditapp.models import Action, Audit, Case, Cycle, Theme, User
 from auditapp.models.findings import PRIORITIES
-from auditapp.permissions import (can_change_action, can_propose_action, can_update_action, decides_action,
-    can_verify_action, require)
+from auditapp.outbox import notices
+from auditapp.permissions import (
+    can_change_action,
+    can_propose_action,
+    can_update_action,
+    can_verify_action,
+    decides_action,
+    require,
+)
 from auditapp.workdays import add_working_days
 
 

@@ -12,8 +12,8 @@ from auditapp.extensions import db
 from auditapp.history import record
 from auditapp.models import Audit, Case, Cycle, Team, Theme, ThemeTag, User
 from auditapp.models.findings import THEME_KINDS
-from auditapp.permissions import can_manage_themes, can_tag_themes, require
 from auditapp.months import in_live_cycle, months_before
+from auditapp.permissions import can_manage_themes, can_tag_themes, require
 
 # The list a council usually starts with; the QA lead adds, renames and retires from here.
 STARTING_THEMES = ["Chronology", "Domestic abuse", "Drift and delay", "Exploitation", "Fathers and male carers",

@@ -13,10 +13,10 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Optional
 
-from auditapp.grading import DOMAINS, JUDGEMENTS
 from auditapp.audits.moderation import KEY_ISSUES
+from auditapp.forms.widgets import YES_NO, LockedForm, Radios, grade_field, long_text
+from auditapp.grading import DOMAINS, JUDGEMENTS
 from auditapp.month.sampling import WITHDRAWAL_REASONS
-from auditapp.forms.widgets import LockedForm, Radios, YES_NO, grade_field, long_text
 
 
 class ReviewForm(LockedForm):

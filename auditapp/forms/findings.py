@@ -4,15 +4,22 @@ from datetime import date, datetime
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from govuk_frontend_wtf.wtforms_widgets import (GovCheckboxesInput, GovCheckboxInput, GovFileInput, GovRadioInput,
-                                                GovSelect, GovSubmitInput, GovTextInput)
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from auditapp.audits.family_words import ASKED
 from auditapp.forms.widgets import LockedForm, long_text
 from auditapp.grading import DOMAINS
 from auditapp.models.families import CONTACT_METHODS, CONTACT_WHO, OUTCOMES, RATINGS, RESPONDENTS
-from auditapp.audits.family_words import ASKED
 from auditapp.models.findings import PRIORITIES
 
 

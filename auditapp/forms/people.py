@@ -3,8 +3,8 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
     GovCheckboxesInput,
+    GovCheckboxInput,
     GovPasswordInput,
     GovSelect,
     GovSubmitInput,
@@ -21,8 +21,8 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from auditapp.models import ROLE_LABELS
 from auditapp.forms.widgets import LockedForm
+from auditapp.models import ROLE_LABELS
 
 
 class SignInForm(FlaskForm):

@@ -14,7 +14,6 @@ from wtforms.validators import Length, Optional
 
 from auditapp.grading import GRADES_BEST_FIRST
 
-
 GRADE_CHOICES = [(str(int(g)), g.label) for g in GRADES_BEST_FIRST]
 
 

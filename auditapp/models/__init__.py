@@ -384,8 +384,8 @@ def _history_is_append_only(mapper, connection, target):
 
 
 # The other records, by what they hold.
-from auditapp.models.work import FormStash, ImportJob
-from auditapp.models.security import HistoryPurge, ReadRecord, SignInAttempt, UserSession
-from auditapp.models.findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag
 from auditapp.models.families import FamilyAnswer, FamilyContact, FamilyFeedback
+from auditapp.models.findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag
 from auditapp.models.messages import Absence, ClosureDay, SentMessage
+from auditapp.models.security import HistoryPurge, ReadRecord, SignInAttempt, UserSession
+from auditapp.models.work import FormStash, ImportJob

@@ -8,12 +8,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from auditapp import clock
-from auditapp.outbox import notices
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.history import record
 from auditapp.models import Absence, Action, Audit, Case, Cycle, Review, ReviewAnswer, ReviewGrade, ThemeTag, User
+from auditapp.outbox import notices
 from auditapp.permissions import can_approve_withdrawal, can_manage, require
 from auditapp.workdays import add_working_days
 

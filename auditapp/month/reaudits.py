@@ -8,11 +8,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from auditapp import clock
-from auditapp.month.allocation import Pool, allocate
 from auditapp.extensions import db
 from auditapp.grading import JUDGEMENTS, Grade
 from auditapp.history import record
 from auditapp.models import Audit, Case, Cycle, Reaudit, User
+from auditapp.month.allocation import Pool, allocate
 from auditapp.months import months_before
 
 

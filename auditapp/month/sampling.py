@@ -8,13 +8,13 @@ from flask import current_app
 from sqlalchemy import exists, func, select
 
 from auditapp import clock
-from auditapp.month.allocation import Pool, allocate
 from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.history import record
-from auditapp.months import check_month, month_label, month_of, month_start, months_before
-from auditapp.models.loading import CASE_ROW
 from auditapp.models import Audit, Case, Concern, Cycle, Review, Team, User
+from auditapp.models.loading import CASE_ROW
+from auditapp.month.allocation import Pool, allocate
+from auditapp.months import check_month, month_label, month_of, month_start, months_before
 from auditapp.permissions import can_approve_withdrawal, can_manage, can_request_withdrawal, require
 
 WITHDRAWAL_REASONS = {

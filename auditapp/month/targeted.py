@@ -5,16 +5,16 @@ questions of its own. Reported apart from the random sample (its own summary and
 from sqlalchemy import Select, and_, func, or_, select
 
 from auditapp import clock
-from auditapp.month.allocation import Pool, allocate
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS
 from auditapp.history import record
-from auditapp.models.loading import CASE_ROW
 from auditapp.models import Audit, Case, Cycle, Review, ReviewAnswer, User
-from auditapp.permissions import can_manage, require
+from auditapp.models.loading import CASE_ROW
+from auditapp.month.allocation import Pool, allocate
 from auditapp.months import month_label, month_of
+from auditapp.permissions import can_manage, require
 
 
 def start(actor: User, title: str, domains: list[str], questions: str) -> Cycle:

@@ -11,11 +11,11 @@ from sqlalchemy.orm import joinedload
 
 from auditapp import clock
 from auditapp.extensions import db
-from auditapp.models.loading import AUDIT_PROGRESS
-from auditapp.outbox.mail import audit_link, queue, service_link
 from auditapp.models import Action, Audit, Case, Concern, User
-from auditapp.security.people import away_on
+from auditapp.models.loading import AUDIT_PROGRESS
 from auditapp.months import month_label
+from auditapp.outbox.mail import audit_link, queue, service_link
+from auditapp.security.people import away_on
 from auditapp.workdays import add_working_days, is_working_day
 
 FOOTER = ("This message carries no details of the case or the audit: sign in to read them.\n\n"

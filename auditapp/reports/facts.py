@@ -15,8 +15,22 @@ from sqlalchemy.orm import aliased
 from auditapp import clock
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS
-from auditapp.models import (CASE_TYPES, Audit, Case, Concern, Cycle, ModeratedGrade, Review, ReviewGrade, Team, User,
-    case_type_key, is_late, is_overdue, status_of)
+from auditapp.models import (
+    CASE_TYPES,
+    Audit,
+    Case,
+    Concern,
+    Cycle,
+    ModeratedGrade,
+    Review,
+    ReviewGrade,
+    Team,
+    User,
+    case_type_key,
+    is_late,
+    is_overdue,
+    status_of,
+)
 from auditapp.month.sampling import WITHDRAWAL_REASONS
 
 EQUALITY = {"age_band": "Age band", "gender": "Gender", "ethnicity": "Ethnicity", "disability": "Disability"}

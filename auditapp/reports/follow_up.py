@@ -9,14 +9,25 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from auditapp import clock
-from auditapp.findings.actions import overdue_clause
 from auditapp.extensions import db
+from auditapp.findings.actions import overdue_clause
+from auditapp.findings.themes import ThemeCounts, theme_counts
 from auditapp.grading import DOMAINS, grade_label
-from auditapp.models import (Action, Audit, Case, Cycle, ModeratedGrade, PractitionerReply, Reaudit, Team, Theme,
-    User, case_type_key)
+from auditapp.models import (
+    Action,
+    Audit,
+    Case,
+    Cycle,
+    ModeratedGrade,
+    PractitionerReply,
+    Reaudit,
+    Team,
+    Theme,
+    User,
+    case_type_key,
+)
 from auditapp.models.findings import ACTION_STATES, PRIORITIES, action_is_overdue
 from auditapp.months import in_live_cycle
-from auditapp.findings.themes import ThemeCounts, theme_counts
 
 
 @dataclass

@@ -10,10 +10,10 @@ from sqlalchemy import and_, func, select
 from auditapp import clock
 from auditapp.extensions import db
 from auditapp.models import Action, Audit, Event, FamilyFeedback, ReadRecord, User
-from auditapp.security.people import away_on
 from auditapp.month.sampling import open_cycle_for
 from auditapp.months import month_label, month_of, month_start
 from auditapp.reports.worklists import cycle_overviews, overdue_auditors, overdue_text
+from auditapp.security.people import away_on
 
 DONE, IN_PROGRESS, TO_DO, CANNOT_START = "Completed", "In progress", "Not yet started", "Cannot start yet"
 

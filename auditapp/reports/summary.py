@@ -2,17 +2,17 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 
+from auditapp.audits.moderation import KEY_ISSUES
+from auditapp.grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS, Grade
+from auditapp.months import months_before
+from auditapp.remembered import remembered
 from auditapp.reports import stats
 from auditapp.reports.facts import EQUALITY, AuditFacts, MonthCounts, Scope, load_facts, trend_counts
 from auditapp.reports.family_figures import FamilyFigures, family_figures
 from auditapp.reports.follow_up import FollowUp, follow_up
-from auditapp.grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS, Grade
-from auditapp.remembered import remembered
-from auditapp.audits.moderation import KEY_ISSUES
-from auditapp.months import months_before
 
 SMALL_GROUP = 5  # equality groups smaller than this are suppressed, so no child can be identified
 

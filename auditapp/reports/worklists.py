@@ -6,13 +6,13 @@ from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 
-from auditapp.findings import actions
 from auditapp import permissions
 from auditapp.extensions import db
-from auditapp.models.loading import ACTION_ROW, AUDIT_HEADING, AUDIT_PROGRESS, AUDIT_ROW, CONCERN_ROW
+from auditapp.findings import actions
 from auditapp.models import Audit, Concern, Cycle, Review, SentMessage, User
-from auditapp.remembered import remembered
+from auditapp.models.loading import ACTION_ROW, AUDIT_HEADING, AUDIT_PROGRESS, AUDIT_ROW, CONCERN_ROW
 from auditapp.months import in_live_cycle, month_label
+from auditapp.remembered import remembered
 
 
 def _submitted_by(role: str):

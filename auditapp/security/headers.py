@@ -8,8 +8,8 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from auditapp.extensions import db, login_manager
-from auditapp.security import sessions
 from auditapp.models import User
+from auditapp.security import sessions
 from auditapp.security.retention import register_sqlite_functions
 from auditapp.security.stash import keep_posted_form, worth_keeping
 

@@ -4,6 +4,7 @@ passwords attackers try first (NCSC and OWASP ASVS 2.1: length and a deny list, 
 import gzip
 import string
 from functools import cache
+
 from auditapp.config import PACKAGE
 
 MIN_LENGTH = 12

@@ -6,16 +6,16 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
-from auditapp.security import sessions
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.history import record
 from auditapp.imports.users import PersonRow
-from auditapp.models.loading import PERSON_ROW
 from auditapp.models import ROLE_LABELS, Absence, Team, User
-from auditapp.security.passwords import password_problem
+from auditapp.models.loading import PERSON_ROW
 from auditapp.permissions import can_manage, require
+from auditapp.security import sessions
+from auditapp.security.passwords import password_problem
 
 _hasher = PasswordHasher()
 

@@ -16,11 +16,34 @@ from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.history import record
 from auditapp.history_chain import REMOVED
-from auditapp.models import (Absence, ClosureDay, FormStash, ImportJob, ReviewAnswer, Action, Audit, FamilyAnswer,
-    FamilyContact, FamilyFeedback, SentMessage, Concern, Cycle, Event, HistoryPurge, ModeratedGrade,
-    PractitionerReply, ReadRecord, Reaudit, Review, ReviewGrade, SignInAttempt, ThemeTag, UserSession)
-from auditapp.permissions import SYSTEM, require
+from auditapp.models import (
+    Absence,
+    Action,
+    Audit,
+    ClosureDay,
+    Concern,
+    Cycle,
+    Event,
+    FamilyAnswer,
+    FamilyContact,
+    FamilyFeedback,
+    FormStash,
+    HistoryPurge,
+    ImportJob,
+    ModeratedGrade,
+    PractitionerReply,
+    ReadRecord,
+    Reaudit,
+    Review,
+    ReviewAnswer,
+    ReviewGrade,
+    SentMessage,
+    SignInAttempt,
+    ThemeTag,
+    UserSession,
+)
 from auditapp.months import month_label, month_of, month_start, months_before
+from auditapp.permissions import SYSTEM, require
 
 
 def register_sqlite_functions(dbapi_connection) -> None:

@@ -7,10 +7,10 @@ from flask import current_app
 from sqlalchemy import false, func, insert, literal, select, text, update
 
 from auditapp import clock
-from auditapp.security import sessions
 from auditapp.extensions import db
 from auditapp.history import SIGN_IN, record
 from auditapp.models import SignInAttempt, User
+from auditapp.security import sessions
 from auditapp.security.people import check_password, user_by_email
 
 WRONG = "Enter a correct email address and password"

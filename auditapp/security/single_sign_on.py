@@ -23,8 +23,8 @@ from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.history import SIGN_IN, record
 from auditapp.models import User
-from auditapp.security.people import user_by_email
 from auditapp.permissions import can_manage, require
+from auditapp.security.people import user_by_email
 from auditapp.security.sessions import client_address, end_all_for
 
 NAME = "council"

@@ -16,9 +16,9 @@ from sqlalchemy import delete, func, select
 from werkzeug.datastructures import MultiDict
 
 from auditapp import clock
-from auditapp.security import sessions
 from auditapp.extensions import db
 from auditapp.models import FormStash
+from auditapp.security import sessions
 
 COOKIE = "auditapp_kept_form"
 KEPT_FOR = timedelta(hours=24)

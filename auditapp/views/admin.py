@@ -2,30 +2,38 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from auditapp import permissions
+from auditapp import clock, permissions
 from auditapp.conflicts import Conflict
-from auditapp.security.access import allow, allow_blueprint
 from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.forms.findings import parse_day
-from auditapp import clock
-from auditapp.month.closures import add_closure_day, days_off_ahead, remove_closure_day
-from auditapp.workdays import REGIONS, region
-from auditapp.forms.reports import ActivityFilterForm
-from auditapp.forms.people import AbsenceForm, ClosureDayForm, PersonForm, TeamForm
 from auditapp.forms.month import UploadForm
+from auditapp.forms.people import AbsenceForm, ClosureDayForm, PersonForm, TeamForm
+from auditapp.forms.reports import ActivityFilterForm
 from auditapp.history import kinds_of_entry, recent_activity, subjects
 from auditapp.imports.table import ImportFailed
 from auditapp.imports.users import read_people
-from auditapp.models.loading import PERSON_ROW
 from auditapp.models import ROLE_LABELS, Absence, ClosureDay, Team, User
-from auditapp.views.paging import paginate, requested_page
+from auditapp.models.loading import PERSON_ROW
+from auditapp.month.closures import add_closure_day, days_off_ahead, remove_closure_day
 from auditapp.reads import recent_reads
 from auditapp.remembered import remembered
-from auditapp.views.sorting import SortableTable
-from auditapp.security.people import (absences_of, add_absence, apply_people, create_team, remove_absence,
-    rename_team, save_user, set_password, set_workload)
+from auditapp.security.access import allow, allow_blueprint
+from auditapp.security.people import (
+    absences_of,
+    add_absence,
+    apply_people,
+    create_team,
+    remove_absence,
+    rename_team,
+    save_user,
+    set_password,
+    set_workload,
+)
 from auditapp.views import form_posted, refused_as_stale, show_rule_error
+from auditapp.views.paging import paginate, requested_page
+from auditapp.views.sorting import SortableTable
+from auditapp.workdays import REGIONS, region
 
 bp = Blueprint("admin", __name__, url_prefix="/people")
 PEOPLE_PAGE = 50

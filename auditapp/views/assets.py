@@ -2,8 +2,8 @@
 
 from flask import Blueprint, send_from_directory
 
-from auditapp.security.access import public
 from auditapp.config import ROOT
+from auditapp.security.access import public
 
 bp = Blueprint("assets", __name__)
 FRONTEND = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"

@@ -2,23 +2,24 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import select
 
-from auditapp.findings import actions, replies, themes
 from auditapp import clock, permissions
 from auditapp.audits import families
-from auditapp.outbox import notices
-from auditapp.month import reaudits, targeted
-from auditapp.security.access import allow
 from auditapp.audits.concerns import acknowledge_concern, raise_concern
+from auditapp.audits.reviewing import DomainEntry, ReviewEntry, entry_from_review, problems, save_review
+from auditapp.conflicts import Conflict, history_mark
 from auditapp.errors import RuleError
 from auditapp.extensions import db
+from auditapp.findings import actions, replies, themes
 from auditapp.forms.audits import AcknowledgeForm, ConcernForm, ReviewForm
 from auditapp.forms.widgets import long_text
 from auditapp.grading import DOMAINS, domains_judged, judgements_made
-from auditapp.history import audit_history, subjects as history_subjects
+from auditapp.history import audit_history
+from auditapp.history import subjects as history_subjects
 from auditapp.models import Concern
+from auditapp.month import reaudits, targeted
 from auditapp.month.sampling import WITHDRAWAL_REASONS
-from auditapp.audits.reviewing import DomainEntry, ReviewEntry, entry_from_review, problems, save_review
-from auditapp.conflicts import Conflict, history_mark
+from auditapp.outbox import notices
+from auditapp.security.access import allow
 from auditapp.views import add_field_errors, after_conflict, form_posted, posted, posted_any, show_rule_error
 
 bp = Blueprint("audits", __name__)

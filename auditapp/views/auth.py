@@ -4,10 +4,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_user, logout_user
 
 from auditapp import permissions
-from auditapp.security import sessions, single_sign_on
-from auditapp.security.access import allow, public
 from auditapp.extensions import db
 from auditapp.forms.people import SignInForm
+from auditapp.security import sessions, single_sign_on
+from auditapp.security.access import allow, public
 from auditapp.security.signing_in import password_sign_in, signed_in, signed_out
 from auditapp.security.stash import ENDED
 from auditapp.views import form_posted

@@ -1,8 +1,24 @@
 """Every blueprint, in the order they are registered. Kept here so the package's own namespace
 (`auditapp.themes`, `auditapp.moderation`: rule modules) is not shadowed by the views' names."""
 
-from auditapp.views import (admin, assets, audits, auth, cases, checks, cycles, families, findings, health, home,
-    moderation, replies, reports, targeted, themes)
+from auditapp.views import (
+    admin,
+    assets,
+    audits,
+    auth,
+    cases,
+    checks,
+    cycles,
+    families,
+    findings,
+    health,
+    home,
+    moderation,
+    replies,
+    reports,
+    targeted,
+    themes,
+)
 
 BLUEPRINTS = [module.bp for module in (assets, health, auth, home, admin, cases, cycles, audits, checks, moderation, reports,
                                        findings, themes, replies, families, targeted)]

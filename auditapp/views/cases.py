@@ -3,15 +3,15 @@ from flask_login import current_user
 from sqlalchemy import case, func, select
 
 from auditapp import clock, jobs, permissions
-from auditapp.security.access import allow_blueprint
 from auditapp.extensions import db
 from auditapp.forms.month import UploadForm
-from auditapp.models.loading import CASE_ROW
 from auditapp.models import CASE_TYPES, Audit, Case, Cycle, ImportJob, Team, User
-from auditapp.views.paging import paginate
+from auditapp.models.loading import CASE_ROW
 from auditapp.remembered import remembered
-from auditapp.views.sorting import SortableTable
+from auditapp.security.access import allow_blueprint
 from auditapp.views import form_posted
+from auditapp.views.paging import paginate
+from auditapp.views.sorting import SortableTable
 
 bp = Blueprint("cases", __name__)
 

@@ -5,17 +5,19 @@ with a link back to change it, and confirming is the only step that submits or s
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from auditapp.findings import actions
 from auditapp import permissions
-from auditapp.month import targeted
-from auditapp.security.access import allow
+from auditapp.audits.moderation import KEY_ISSUES, blockers, entry_from_audit, sign_off
+from auditapp.audits.moderation import problems as moderation_problems
+from auditapp.audits.reviewing import entry_from_review, save_review
+from auditapp.audits.reviewing import problems as review_problems
 from auditapp.conflicts import Conflict, history_mark
 from auditapp.errors import RuleError
 from auditapp.extensions import db
+from auditapp.findings import actions
 from auditapp.forms.audits import ConfirmForm
 from auditapp.grading import domains_judged, grade_label, judgements_made
-from auditapp.audits.moderation import KEY_ISSUES, blockers, entry_from_audit, problems as moderation_problems, sign_off
-from auditapp.audits.reviewing import entry_from_review, problems as review_problems, save_review
+from auditapp.month import targeted
+from auditapp.security.access import allow
 from auditapp.views import form_posted
 
 bp = Blueprint("checks", __name__)

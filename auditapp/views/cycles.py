@@ -3,23 +3,32 @@ from flask_login import current_user
 from sqlalchemy import case, func, select
 
 from auditapp import clock, permissions, reads
-from auditapp.reports import worklists
-from auditapp.security.access import allow
-from auditapp.month.allocation import allocation_problems, audits_this_month, change_allocation
+from auditapp.conflicts import Conflict, history_mark
 from auditapp.errors import RuleError
 from auditapp.exports.allocation import allocation_csv
 from auditapp.extensions import db
-from auditapp.forms.month import AllocationForm, CancelCycleForm, DrawSampleForm, OpenCycleForm
 from auditapp.forms.audits import WithdrawalDecisionForm, WithdrawalForm
-from auditapp.models.loading import PERSON_ROW
+from auditapp.forms.month import AllocationForm, CancelCycleForm, DrawSampleForm, OpenCycleForm
 from auditapp.models import CASE_TYPES, Audit, Case, Cycle, Team, User
-from auditapp.views.paging import paginate
-from auditapp.month.sampling import (WITHDRAWAL_REASONS, cancel_cycle, decide_withdrawal, draw_sample,
-    next_month_to_open, open_cycle, open_cycle_for, openable_months, request_withdrawal)
+from auditapp.models.loading import PERSON_ROW
+from auditapp.month.allocation import allocation_problems, audits_this_month, change_allocation
+from auditapp.month.sampling import (
+    WITHDRAWAL_REASONS,
+    cancel_cycle,
+    decide_withdrawal,
+    draw_sample,
+    next_month_to_open,
+    open_cycle,
+    open_cycle_for,
+    openable_months,
+    request_withdrawal,
+)
 from auditapp.months import month_label, months_before
-from auditapp.conflicts import Conflict, history_mark
-from auditapp.views.sorting import SortableTable
+from auditapp.reports import worklists
+from auditapp.security.access import allow
 from auditapp.views import after_conflict, form_posted, posted, posted_any, show_rule_error
+from auditapp.views.paging import paginate
+from auditapp.views.sorting import SortableTable
 
 bp = Blueprint("cycles", __name__)
 CYCLES_PER_PAGE = 12

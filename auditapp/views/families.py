@@ -3,14 +3,14 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from auditapp.audits import families
 from auditapp import permissions
-from auditapp.security.access import allow
+from auditapp.audits import families
 from auditapp.conflicts import Conflict
 from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.forms.findings import FamilyContactForm, FamilyFeedbackForm, parse_day
 from auditapp.models.families import CONTACT_METHODS, CONTACT_WHO, OUTCOMES, QUESTIONS, RATINGS, RESPONDENTS
+from auditapp.security.access import allow
 from auditapp.views import form_posted, show_rule_error
 
 bp = Blueprint("families", __name__)

@@ -4,22 +4,22 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import case, select
 
-from auditapp.findings import actions
 from auditapp import clock, permissions, reads
-from auditapp.security.access import allow
 from auditapp.conflicts import Conflict
 from auditapp.errors import RuleError
 from auditapp.extensions import db
+from auditapp.findings import actions
+from auditapp.findings.themes import active_themes
 from auditapp.forms.findings import ActionForm, ProgressForm, RemoveActionForm, VerifyForm, parse_day
 from auditapp.grading import DOMAINS
 from auditapp.history import action_history, subjects
-from auditapp.models.loading import ACTION_ROW, AUDIT_IN_FULL
 from auditapp.models import Action, Audit, Case, Team, User
 from auditapp.models.findings import ACTION_STATES, PRIORITIES
+from auditapp.models.loading import ACTION_ROW, AUDIT_IN_FULL
+from auditapp.security.access import allow
+from auditapp.views import form_posted, show_rule_error
 from auditapp.views.paging import paginate
 from auditapp.views.sorting import SortableTable
-from auditapp.findings.themes import active_themes
-from auditapp.views import form_posted, show_rule_error
 
 bp = Blueprint("findings", __name__)
 PAGE_SIZE = 25

@@ -3,7 +3,6 @@ figures. None needs signing in, so each says nothing but a short reason (and /me
 to the token the council's monitoring holds)."""
 
 import hmac
-
 from functools import cache
 from pathlib import Path
 
@@ -13,9 +12,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from auditapp import metrics
-from auditapp.security.access import public
 from auditapp.config import ROOT
 from auditapp.extensions import db
+from auditapp.security.access import public
 
 bp = Blueprint("health", __name__)
 PLAIN = {"Content-Type": "text/plain", "Cache-Control": "no-store"}

@@ -2,9 +2,9 @@ from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user
 
 from auditapp import clock, permissions
+from auditapp.month.sampling import month_to_report
 from auditapp.reports import worklists
 from auditapp.reports.month_tasks import month_tasks, next_task
-from auditapp.month.sampling import month_to_report
 from auditapp.reports.summary import cached_summary
 from auditapp.security.access import allow, public
 from auditapp.views.paging import Page, first_pages, paginate

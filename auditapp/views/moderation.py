@@ -1,17 +1,26 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from auditapp.findings import actions
-from auditapp.audits import families
 from auditapp import permissions
-from auditapp.security.access import allow
+from auditapp.audits import families
+from auditapp.audits.moderation import (
+    MODERATION_ACTIONS,
+    ModerationEntry,
+    blockers,
+    compare,
+    entry_from_audit,
+    problems,
+    reopen,
+    save_moderation,
+    sign_off,
+)
+from auditapp.conflicts import Conflict, history_mark
 from auditapp.errors import RuleError
 from auditapp.extensions import db
+from auditapp.findings import actions
 from auditapp.forms.audits import ModerationForm, ReopenForm
 from auditapp.grading import JUDGEMENTS
-from auditapp.conflicts import Conflict, history_mark
-from auditapp.audits.moderation import (MODERATION_ACTIONS, ModerationEntry, blockers, compare, entry_from_audit,
-    problems, reopen, save_moderation, sign_off)
+from auditapp.security.access import allow
 from auditapp.views import add_field_errors, after_conflict, form_posted, posted, posted_any, show_rule_error
 
 bp = Blueprint("moderation", __name__)

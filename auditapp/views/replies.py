@@ -4,16 +4,16 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from auditapp import permissions, reads
-from auditapp.month import reaudits
-from auditapp.findings import replies
-from auditapp.security.access import allow
 from auditapp.conflicts import Conflict
 from auditapp.errors import RuleError
 from auditapp.extensions import db
+from auditapp.findings import replies
 from auditapp.forms.findings import DisputeResponseForm, ReplyForm, parse_day
 from auditapp.grading import JUDGEMENTS
-from auditapp.views.paging import page_of
+from auditapp.month import reaudits
+from auditapp.security.access import allow
 from auditapp.views import form_posted, show_rule_error
+from auditapp.views.paging import page_of
 
 bp = Blueprint("replies", __name__)
 PAGE_SIZE = 20

@@ -4,9 +4,7 @@ from flask import Blueprint, Response, abort, render_template, request, send_fil
 from flask_login import current_user
 from sqlalchemy import select
 
-from auditapp.reports import charts
 from auditapp import clock, permissions, reads
-from auditapp.security.access import allow, allow_blueprint
 from auditapp.exports.history import write_history
 from auditapp.exports.workbook import workbook_bytes
 from auditapp.extensions import db
@@ -14,11 +12,13 @@ from auditapp.forms.reports import ReportFilterForm
 from auditapp.grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
 from auditapp.models import CASE_TYPES, Cycle, FamilyFeedback, PractitionerReply, Team
 from auditapp.models.families import OUTCOMES
-from auditapp.views.paging import page_of
-from auditapp.remembered import remembered
 from auditapp.month.sampling import month_to_report, months_to_report, open_cycle_for
 from auditapp.months import month_label
+from auditapp.remembered import remembered
+from auditapp.reports import charts
 from auditapp.reports.summary import EQUALITY, PERIODS, MonthSummary, behind, cached_summary, summarise
+from auditapp.security.access import allow, allow_blueprint
+from auditapp.views.paging import page_of
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -5,9 +5,6 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from auditapp import clock, permissions, reads
-from auditapp.month import targeted
-from auditapp.reports import worklists
-from auditapp.security.access import allow
 from auditapp.conflicts import Conflict
 from auditapp.errors import RuleError
 from auditapp.exports.workbook import TARGETED_SHEETS, workbook_bytes
@@ -15,11 +12,14 @@ from auditapp.extensions import db
 from auditapp.forms.findings import TargetedAuditForm, TargetedCasesForm, TargetedChangeForm
 from auditapp.grading import DOMAINS, judgements_made
 from auditapp.imports.table import ImportFailed, read_table
-from auditapp.models.loading import CASE_ROW
 from auditapp.models import CASE_TYPES, Case, Cycle, Team
-from auditapp.views.paging import paginate
+from auditapp.models.loading import CASE_ROW
+from auditapp.month import targeted
+from auditapp.reports import worklists
 from auditapp.reports.summary import summarise_targeted
+from auditapp.security.access import allow
 from auditapp.views import form_posted, refused_as_stale, show_rule_error
+from auditapp.views.paging import paginate
 
 bp = Blueprint("targeted", __name__, url_prefix="/targeted")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -5,18 +5,18 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from auditapp import permissions, reads
-from auditapp.findings import themes
-from auditapp.security.access import allow
 from auditapp.conflicts import Conflict
 from auditapp.errors import RuleError
 from auditapp.extensions import db
+from auditapp.findings import themes
 from auditapp.forms.findings import ThemeForm, ThemeTagsForm
-from auditapp.models.loading import AUDIT_ROW
 from auditapp.models import Audit, Theme
 from auditapp.models.findings import THEME_KINDS
-from auditapp.views.paging import Page, paginate
+from auditapp.models.loading import AUDIT_ROW
 from auditapp.months import check_month
+from auditapp.security.access import allow
 from auditapp.views import form_posted, refused_as_stale, show_rule_error
+from auditapp.views.paging import Page, paginate
 
 bp = Blueprint("themes", __name__)
 PAGE_SIZE = 50

@@ -8,7 +8,6 @@ Create Date: 2026-12-01 10:00:00
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0012"
 down_revision = "0011"
 branch_labels = None

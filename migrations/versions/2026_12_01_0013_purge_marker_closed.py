@@ -16,7 +16,6 @@ reads to rewriting, and a committed row left them open to every later session. N
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0013"
 down_revision = "0012"
 branch_labels = None

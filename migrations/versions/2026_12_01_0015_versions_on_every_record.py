@@ -11,9 +11,8 @@ reviews, moderation and allocation. Theme tags are a set of rows per audit and r
 counter sits on the audit, one per role: one shared counter would tell one auditor that the other
 had tagged (blind review).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0015"
 down_revision = "0014"

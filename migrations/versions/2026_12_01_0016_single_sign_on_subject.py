@@ -9,7 +9,6 @@ Create Date: 2026-12-01 12:30:00
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0016"
 down_revision = "0015"
 branch_labels = None

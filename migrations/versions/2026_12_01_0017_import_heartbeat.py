@@ -8,9 +8,8 @@ A worker that stops mid-import (killed, its machine restarted) leaves the job "r
 its transaction was never committed, so nothing of the file is in. A job whose heartbeat is older
 than IMPORT_STALLED_MINUTES is queued again, by the next worker to start or the minute's check.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0017"
 down_revision = "0016"

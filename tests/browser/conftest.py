@@ -8,11 +8,11 @@ from pathlib import Path
 import oidc_provider_mock
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from conftest import PASSWORD
 from playwright.sync_api import Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from auditapp import create_app
-from conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"

@@ -3,10 +3,9 @@ person's page, and a targeted audit from start to its cases and summary."""
 
 import re
 
-from playwright.sync_api import expect
-
 from conftest import build_world
 from helpers import sample_month
+from playwright.sync_api import expect
 
 
 def test_auditor_b_records_contact_and_the_familys_words(visit):

@@ -2,13 +2,13 @@
 the moderator, done by its owner with evidence and verified by a manager of the case's team; the
 themes list, tagging, the practitioner's reply, all actions and the re-audits page."""
 
+from builders import ready_for_moderation, signed_off_audit
+from conftest import build_world
+from helpers import reload, sample_month
 from playwright.sync_api import expect
 
 from auditapp.extensions import db
 from auditapp.findings.themes import add_theme
-from builders import ready_for_moderation, signed_off_audit
-from conftest import build_world
-from helpers import reload, sample_month
 
 
 def test_an_action_from_proposal_to_verified_closure(visit):
@@ -99,8 +99,9 @@ def test_themes_replies_and_the_lists_for_the_qa_lead(visit):
 def test_the_remaining_findings_pages_pass_axe(visit):
     """Removing a proposal, the team's actions, a dispute's response, and the audits behind a
     dashboard figure and a theme count."""
-    from auditapp.findings import replies
     from builders import in_full, proposed_action, tagged
+
+    from auditapp.findings import replies
     world = build_world()
     audits = sample_month(world.qa_lead)
     fathers = add_theme(world.qa_lead, "Fathers and male carers")

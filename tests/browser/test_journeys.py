@@ -2,16 +2,16 @@
 
 import re
 
+from conftest import build_world, person
+from helpers import reload, sample_month
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from auditapp.demo import HERE as DEMO
 from auditapp.grading import DOMAINS
 from auditapp.imports.users import read_people
-from auditapp.security.people import apply_people
 from auditapp.permissions import SYSTEM
-from conftest import build_world, person
-from helpers import reload, sample_month
+from auditapp.security.people import apply_people
 
 
 def fill_review(page, grade: str, overall: str) -> None:

@@ -2,13 +2,13 @@
 headings with no JavaScript needed, the actions' month filter, the activity log's filters and
 their errors, opening a month from a list of months, and the reports as each kind of reader."""
 
+from builders import confirmed_action, ready_for_moderation, sampled_month, signed_off_audit
+from conftest import build_world
+from helpers import sample_month
 from playwright.sync_api import expect
 
 from auditapp.extensions import db
-from builders import confirmed_action, ready_for_moderation, sampled_month, signed_off_audit
-from conftest import build_world
 from auditapp.months import month_label
-from helpers import sample_month
 
 
 def heading(page, name: str):

@@ -6,11 +6,12 @@ a role sees for the first time is checked with axe."""
 import re
 
 import pytest
+from conftest import build_world
+from helpers import this_month
 from playwright.sync_api import expect
 
 from auditapp.months import month_label
-from conftest import build_world
-from helpers import this_month
+
 from .test_journeys import fill_review
 
 

@@ -1,10 +1,10 @@
 """No lost work in a real browser: two tabs, a session that ends, the idle warning, a cancelled month."""
 
+from conftest import build_world
+from helpers import sample_month
 from playwright.sync_api import expect
 
 from auditapp.months import month_label
-from conftest import build_world
-from helpers import sample_month
 
 
 def test_two_tabs_conflict_then_a_signed_out_save_comes_back_after_signing_in(visit):

@@ -2,12 +2,12 @@
 record, the dashboard and the agreement page print their content only, without the menu, the
 filters or link addresses."""
 
-from playwright.sync_api import expect
-
-from auditapp.extensions import db
 from builders import signed_off_audit
 from conftest import build_world
 from helpers import reload, sample_month
+from playwright.sync_api import expect
+
+from auditapp.extensions import db
 
 LINK_ADDRESS = "getComputedStyle(document.querySelector('main a.govuk-link'), '::after').content"
 

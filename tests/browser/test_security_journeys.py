@@ -1,10 +1,9 @@
 """Journeys of issue 10 in a real browser, with axe on each page of ours: single sign-on with a
 council account, the QA lead reading the record of reads, and signing out for good."""
 
-from playwright.sync_api import expect
-
 from conftest import build_world
 from helpers import sample_month
+from playwright.sync_api import expect
 
 
 def test_sign_in_with_a_council_account_then_sign_out(visit):
