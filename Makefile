@@ -6,9 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: lock run test test-sqlite test-postgres test-dates security-lint bench loadtest setup browser office redis clean
+.PHONY: lint lock wheel run test test-sqlite test-postgres test-dates security-lint bench loadtest setup browser office redis clean
 
-setup: $(VENV)/.installed node_modules/.installed auditapp/static/build/app.css
+setup: $(VENV)/.installed node_modules/.installed auditapp/static/build/app.css auditapp/static/build/govuk/.copied
 
 $(VENV)/.installed: requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,17 @@ lock:
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# GOV.UK Frontend's assets and script, copied into the package: served from there, no Node.js at run time.
+auditapp/static/build/govuk/.copied: node_modules/.installed
+	rm -rf $(@D) && mkdir -p $(@D)
+	cp -r node_modules/govuk-frontend/dist/govuk/assets node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(@D)/
+	touch $@
+
+# The wheel a council installs: templates, migrations, descriptors and the built assets inside.
+wheel: setup
+	rm -rf dist build
+	$(BIN)/pip wheel --quiet --no-deps --no-build-isolation . -w dist
 
 auditapp/static/build/app.css: auditapp/assets/app.scss node_modules/.installed
 	mkdir -p $(@D)
@@ -61,9 +72,14 @@ run: setup
 
 test: setup browser office redis
 	$(MAKE) security-lint
+	$(MAKE) lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 	$(MAKE) test-dates
+
+# The house's checks: imports only point down (the layers in pyproject.toml).
+lint:
+	$(BIN)/lint-imports --no-cache
 
 # Bandit's medium and high findings fail the build (low ones are reviewed, not enforced).
 security-lint:
@@ -93,4 +109,4 @@ loadtest: setup
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.loadtest
 
 clean:
-	rm -rf $(VENV) $(VENV)-tools node_modules auditapp/static/build test-output
+	rm -rf $(VENV) $(VENV)-tools node_modules dist build auditapp/static/build test-output

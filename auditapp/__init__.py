@@ -7,7 +7,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from auditapp import cli, clock, error_reports, errors, jobs, logs, metrics, permissions, reads, transactions
 from auditapp.audits import families
-from auditapp.config import ROOT, instance_folder, load_config
+from auditapp.config import PACKAGE, instance_folder, load_config
 from auditapp.extensions import csrf, db, login_manager, migrate
 from auditapp.grading import GRADE_PALETTE, descriptors_version, grade_label, load_descriptors, published_text
 from auditapp.months import month_label, month_start
@@ -31,7 +31,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config["DESCRIPTOR_VERSION"] = descriptors_version(descriptors)
 
     app.jinja_loader = ChoiceLoader([
-        FileSystemLoader(ROOT / "templates"),
+        FileSystemLoader(PACKAGE / "templates"),
         PrefixLoader({
             "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
             "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
@@ -56,7 +56,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["grade_tags"] = {int(g): colours["tag"] for g, colours in GRADE_PALETTE.items()}
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(PACKAGE / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
     headers.init_app(app)

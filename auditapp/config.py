@@ -46,7 +46,7 @@ def load_config(instance_path: Path) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "GRADE_DESCRIPTORS_DIR": Path(os.environ.get("GRADE_DESCRIPTORS_DIR", ROOT / "grade_descriptors")),
+        "GRADE_DESCRIPTORS_DIR": Path(os.environ.get("GRADE_DESCRIPTORS_DIR", PACKAGE / "grade_descriptors")),
         # Long audit forms must survive a long sitting: CSRF tokens last the session.
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,

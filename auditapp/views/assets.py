@@ -1,12 +1,13 @@
-"""GOV.UK Frontend's fonts-free assets, served by the app itself: no CDN on a closed council network."""
+"""GOV.UK Frontend's fonts-free assets, served by the app itself: no CDN on a closed council network.
+They are copied into the package when it is built (`make setup`), so nothing needs Node.js at run time."""
 
 from flask import Blueprint, send_from_directory
 
-from auditapp.config import ROOT
+from auditapp.config import PACKAGE
 from auditapp.security.access import public
 
 bp = Blueprint("assets", __name__)
-FRONTEND = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+FRONTEND = PACKAGE / "static" / "build" / "govuk"
 
 
 @bp.route("/assets/<path:filename>")
@@ -24,5 +25,5 @@ def frontend_js():
 @bp.route("/assets/js/app.js")
 @public
 def app_js():
-    return send_from_directory(ROOT / "auditapp" / "assets", "app.js", max_age=3600,
+    return send_from_directory(PACKAGE / "assets", "app.js", max_age=3600,
                                mimetype="text/javascript")

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from auditapp import metrics
-from auditapp.config import ROOT
+from auditapp.config import PACKAGE
 from auditapp.extensions import db
 from auditapp.security.access import public
 
@@ -21,7 +21,7 @@ PLAIN = {"Content-Type": "text/plain", "Cache-Control": "no-store"}
 
 
 @cache
-def _newest_migration(folder: Path = ROOT / "migrations") -> str | None:
+def _newest_migration(folder: Path = PACKAGE / "migrations") -> str | None:
     return ScriptDirectory(str(folder)).get_current_head()
 
 
