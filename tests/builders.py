@@ -1,7 +1,16 @@
-"""Builders that read like the service: audits at each stage, made through the rule functions
-(not HTTP) so a test can set up months of work quickly and then check what people see."""
+"""Builders that read like the service: people, cases and audits at each stage, made through the rule
+functions (not HTTP) so a test can set up months of work quickly and then check what people see;
+signing in; the months around today. Fixtures live in conftest.py, which nothing imports."""
 
-from datetime import datetime
+import re
+import socket
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from email import message_from_bytes, policy
+
+from flask.testing import FlaskClient
+from sqlalchemy import event, select
 
 from auditapp import clock
 from auditapp.audits.concerns import raise_concern
@@ -9,9 +18,14 @@ from auditapp.audits.moderation import ModerationEntry, sign_off
 from auditapp.audits.reviewing import DomainEntry, ReviewEntry, save_review
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS
-from auditapp.models import Audit, User
+from auditapp.models import Action, Audit, Case, Event, Team, User
+from auditapp.models.loading import AUDIT_IN_FULL
 from auditapp.month.sampling import draw_sample, open_cycle, request_withdrawal
+from auditapp.months import month_of, month_start, months_before
 from auditapp.permissions import SYSTEM
+from auditapp.remembered import forget_all as forget_remembered_figures
+from auditapp.security import people
+from auditapp.security.retention import history_opened
 
 
 def review_entry(grade: int = 3) -> ReviewEntry:
@@ -51,9 +65,21 @@ def signed_off_audit(audit: Audit, grade_a: int = 3, grade_b: int = 2, final: in
 
 
 def sampled_month(month: str, per_team: int, seed: int = 1) -> list[Audit]:
+    """The month opened and drawn from the command line, on its first morning."""
     year, number = map(int, month.split("-"))
     with clock.frozen_at(datetime(year, number, 1, 9)):
-        return draw_sample(SYSTEM, open_cycle(SYSTEM, month), seed=seed, per_team=per_team)
+        return _opened_and_drawn(SYSTEM, month, seed, per_team)
+
+
+def month_sampled_by(actor, month: str | None = None, seed: int = 7, per_team: int = 1) -> list[Audit]:
+    """The month (this one unless named) opened and drawn by `actor` now, committed, read back in full."""
+    audits = _opened_and_drawn(actor, month or this_month(), seed, per_team)
+    db.session.commit()
+    return [reload(audit) for audit in audits]
+
+
+def _opened_and_drawn(actor, month: str, seed: int, per_team: int) -> list[Audit]:
+    return draw_sample(actor, open_cycle(actor, month), seed=seed, per_team=per_team)
 
 
 def months_of_work(past: list[str], current: str, per_team: int, senior: User) -> list[Audit]:
@@ -100,5 +126,168 @@ def tagged(audit: Audit, role: str, strengths=(), worries=()) -> Audit:
 
 def in_full(audit: Audit) -> Audit:
     """The audit with everything the rules read (after a commit has expired it)."""
-    from auditapp.models.loading import AUDIT_IN_FULL
     return db.session.get(Audit, audit.id, options=AUDIT_IN_FULL, populate_existing=True)
+
+
+PASSWORD = "correct horse battery"
+
+
+class RequestClient(FlaskClient):
+    """Each request in its own app context, as in production: the test's own context (held open
+    for database access) would otherwise lend every request the same `g` and session."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def empty_database():
+    forget_remembered_figures()
+    db.session.remove()
+    with db.engine.begin() as connection, history_opened(connection):
+        connection.execute(Team.__table__.update().values(senior_manager_id=None))  # user <-> team
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name != "history_purge":
+                connection.execute(table.delete())
+
+
+def sign_in(client, user: User):
+    client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    return client
+
+
+@dataclass
+class World:
+    qa_lead: User
+    leader: User
+    seniors: list[User]
+    auditors: dict[str, list[User]]  # team name -> managers
+    cases: list[Case]
+
+    def case(self, reference: str) -> Case:
+        return next(c for c in self.cases if c.reference == reference)
+
+
+TEAMS = ["Assessment North", "Children in Care", "Early Help"]
+
+
+def person(name: str, team: str, roles: set[str]) -> User:
+    email = re.sub(r"\W+", ".", name.lower()) + "@council.example.org"
+    user = people.save_user(SYSTEM, None, name=name, email=email, team=people.team_named(team, create=True),
+                            roles=roles)
+    people.set_password(SYSTEM, user, PASSWORD)
+    db.session.commit()
+    return user
+
+
+def build_world(cases_per_team: int = 4) -> World:
+    auditors = {team: [person(f"{team} Manager {n}", team, {"is_auditor"}) for n in (1, 2)] for team in TEAMS}
+    world = World(
+        qa_lead=person("Quinn Lead", "Quality Assurance", {"is_qa_lead"}),
+        leader=person("Lena Reader", "Service leadership", {"is_leadership"}),
+        seniors=[person(f"Senior {n}", "Service leadership", {"is_senior_manager"}) for n in (1, 2)],
+        auditors=auditors,
+        cases=[],
+    )
+    for t, team in enumerate(TEAMS):
+        for n in range(cases_per_team):
+            manager = auditors[team][n % 2]
+            case = Case(reference=f"C{t}{n:03d}", team_id=manager.team_id, case_type="child_in_need",
+                        manager_id=manager.id, open_date=date(2025, 1, 1))
+            db.session.add(case)
+            world.cases.append(case)
+    db.session.commit()
+    return world
+
+
+def review_data(grades: dict[str, int] | int = 3, submit: bool = True, **extra) -> dict:
+    """What the audit form posts: every part filled in, with the given grades."""
+    if isinstance(grades, int):
+        grades = dict.fromkeys(DOMAINS, grades)
+    data = {"overall_grade": str(round(sum(grades.values()) / len(grades))),
+            "working_well": "Consistent worker", "needs_to_change": "Plan needs timescales",
+            "safeguarding_concern": "no", "safeguarding_details": ""}
+    for key, grade in grades.items():
+        data[f"{key}_grade"] = str(grade)
+        data[f"{key}_evidence"] = f"Evidence for {key}"
+        data[f"{key}_impact"] = f"Impact of {key} on the child"
+    data.update(extra)
+    data["submit" if submit else "save"] = "x"
+    return data
+
+
+@contextmanager
+def count_queries():
+    statements: list[str] = []
+
+    def listen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+
+
+def this_month() -> str:
+    """The month it is today (UK time), whatever date the run is frozen at."""
+    return month_of(clock.today())
+
+
+def month_ago(count: int) -> str:
+    """The month `count` months before this one (negative: after it)."""
+    return months_before(this_month(), count)
+
+
+def first_day(month: str) -> date:
+    return month_start(month)
+
+
+def morning_of(day: date) -> datetime:
+    return datetime.combine(day, time(9))
+
+
+def fresh() -> None:
+    """End the test's read transaction, so it sees what the requests committed since."""
+    db.session.rollback()
+
+
+def reload(audit: Audit) -> Audit:
+    """The audit in full as the requests since have left it."""
+    fresh()
+    return in_full(audit)
+
+
+def events(audit: Audit) -> list[Event]:
+    fresh()
+    return list(db.session.scalars(select(Event).where(Event.audit_id == audit.id).order_by(Event.id)))
+
+
+# Mail, read back from a real SMTP server on 127.0.0.1 (the `inbox` fixture starts one).
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if m["To"] == address]
+
+    def reminders_to(self, address: str, audit_id: int) -> list[str]:
+        """Subjects of the reminders about this audit (not its allocation notices) sent to this address."""
+        return [m["Subject"] for m in self.to(address) if "allocated" not in m["Subject"]
+                and "moderate case" not in m["Subject"] and f"/audits/{audit_id}\n" in body(m) + "\n"]
+
+
+def body(message) -> str:
+    return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,29 +1,19 @@
 """Test set-up: one migrated database per run (SQLite, or PostgreSQL from TEST_DATABASE_URL),
-emptied after every test, and small builders for the people and cases each test needs."""
+emptied after every test, the clock frozen for the whole run, and the fixtures. Nothing imports
+this module; what tests share to build things is in builders.py."""
 
 import os
-import re
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from aiosmtpd.controller import Controller
 from argon2 import PasswordHasher
-from flask.testing import FlaskClient
+from builders import Inbox, RequestClient, World, build_world, empty_database, free_port, sign_in
 from flask_migrate import upgrade
-from sqlalchemy import event
 
 from auditapp import create_app, jobs
-from auditapp.extensions import db
-from auditapp.grading import DOMAINS
-from auditapp.models import Case, Team, User
-from auditapp.permissions import SYSTEM
-from auditapp.remembered import forget_all as forget_remembered_figures
 from auditapp.security import people
-from auditapp.security.retention import history_opened
-
-PASSWORD = "correct horse battery"
 
 # No test reads the real clock. The whole run is frozen (time still moves on from there) at this
 # moment, or at AUDITAPP_TEST_NOW (an ISO moment in UTC), which `make test-dates` sets to the dates a
@@ -44,15 +34,6 @@ def frozen_clock():
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
-
-
-class RequestClient(FlaskClient):
-    """Each request in its own app context, as in production: the test's own context (held open
-    for database access) would otherwise lend every request the same `g` and session."""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -92,24 +73,9 @@ def ctx(app):
         empty_database()
 
 
-def empty_database():
-    forget_remembered_figures()
-    db.session.remove()
-    with db.engine.begin() as connection, history_opened(connection):
-        connection.execute(Team.__table__.update().values(senior_manager_id=None))  # user <-> team
-        for table in reversed(db.metadata.sorted_tables):
-            if table.name != "history_purge":
-                connection.execute(table.delete())
-
-
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def sign_in(client, user: User):
-    client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
-    return client
 
 
 @pytest.fixture
@@ -118,83 +84,9 @@ def as_user(app):
     return lambda user: sign_in(app.test_client(), user)
 
 
-@dataclass
-class World:
-    qa_lead: User
-    leader: User
-    seniors: list[User]
-    auditors: dict[str, list[User]]  # team name -> managers
-    cases: list[Case]
-
-    def case(self, reference: str) -> Case:
-        return next(c for c in self.cases if c.reference == reference)
-
-
-TEAMS = ["Assessment North", "Children in Care", "Early Help"]
-
-
-def person(name: str, team: str, roles: set[str]) -> User:
-    email = re.sub(r"\W+", ".", name.lower()) + "@council.example.org"
-    user = people.save_user(SYSTEM, None, name=name, email=email, team=people.team_named(team, create=True),
-                            roles=roles)
-    people.set_password(SYSTEM, user, PASSWORD)
-    db.session.commit()
-    return user
-
-
-def build_world(cases_per_team: int = 4) -> World:
-    auditors = {team: [person(f"{team} Manager {n}", team, {"is_auditor"}) for n in (1, 2)] for team in TEAMS}
-    world = World(
-        qa_lead=person("Quinn Lead", "Quality Assurance", {"is_qa_lead"}),
-        leader=person("Lena Reader", "Service leadership", {"is_leadership"}),
-        seniors=[person(f"Senior {n}", "Service leadership", {"is_senior_manager"}) for n in (1, 2)],
-        auditors=auditors,
-        cases=[],
-    )
-    for t, team in enumerate(TEAMS):
-        for n in range(cases_per_team):
-            manager = auditors[team][n % 2]
-            case = Case(reference=f"C{t}{n:03d}", team_id=manager.team_id, case_type="child_in_need",
-                        manager_id=manager.id, open_date=date(2025, 1, 1))
-            db.session.add(case)
-            world.cases.append(case)
-    db.session.commit()
-    return world
-
-
 @pytest.fixture
 def world() -> World:
     return build_world()
-
-
-def review_data(grades: dict[str, int] | int = 3, submit: bool = True, **extra) -> dict:
-    """What the audit form posts: every part filled in, with the given grades."""
-    if isinstance(grades, int):
-        grades = dict.fromkeys(DOMAINS, grades)
-    data = {"overall_grade": str(round(sum(grades.values()) / len(grades))),
-            "working_well": "Consistent worker", "needs_to_change": "Plan needs timescales",
-            "safeguarding_concern": "no", "safeguarding_details": ""}
-    for key, grade in grades.items():
-        data[f"{key}_grade"] = str(grade)
-        data[f"{key}_evidence"] = f"Evidence for {key}"
-        data[f"{key}_impact"] = f"Impact of {key} on the child"
-    data.update(extra)
-    data["submit" if submit else "save"] = "x"
-    return data
-
-
-@contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def listen(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listen)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listen)
 
 
 @pytest.fixture
@@ -217,3 +109,14 @@ def redis_url(tmp_path):
     yield f"redis://127.0.0.1:{port}/0"
     server.terminate()
     server.wait(10)
+
+
+@pytest.fixture
+def inbox(app):
+    handler, port = Inbox(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    yield handler
+    controller.stop()
+    app.config.update(MAIL_SERVER="", MAIL_PORT=25)

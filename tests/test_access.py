@@ -18,12 +18,13 @@ from builders import (
     confirmed_action,
     draft_review,
     in_full,
+    person,
     proposed_action,
     ready_for_moderation,
     sampled_month,
+    sign_in,
     signed_off_audit,
 )
-from conftest import person, sign_in
 from flask import Flask
 from sqlalchemy import select
 

@@ -6,8 +6,7 @@ import threading
 import time
 
 import pytest
-from builders import draft_review, review_entry
-from helpers import sample_month
+from builders import draft_review, month_sampled_by, review_entry
 from sqlalchemy import select
 
 from auditapp.audits.reviewing import save_review
@@ -46,7 +45,7 @@ def keep_saving_drafts(app, audit_ids: list[int], stop: threading.Event, acknowl
 
 
 def test_a_backup_taken_while_drafts_are_saved_restores_with_nothing_missing(app, world, tmp_path):
-    audits = sample_month(world.qa_lead, per_team=2)
+    audits = month_sampled_by(world.qa_lead, per_team=2)
     for audit in audits:
         draft_review(audit, "A")
     db.session.commit()

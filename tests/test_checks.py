@@ -1,9 +1,7 @@
 """Check your answers before what cannot be undone: the form saves a draft and shows every answer
 with a link back to change it; only confirming there submits the audit or signs it off."""
 
-from builders import in_full
-from conftest import review_data
-from helpers import fresh, sample_month
+from builders import fresh, in_full, month_sampled_by, review_data
 from sqlalchemy import select
 from test_moderation import moderation_data
 
@@ -13,7 +11,7 @@ from auditapp.models import Review
 
 
 def test_an_auditor_checks_every_answer_then_submits(world, as_user):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     a = as_user(audit.auditor_a)
     data = review_data(3, submit=False, voice_evidence="Seen alone twice")
     data["check"] = "x"
@@ -37,7 +35,7 @@ def test_an_auditor_checks_every_answer_then_submits(world, as_user):
 
 
 def test_a_moderator_checks_the_moderation_then_signs_off(world, as_user):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data=review_data(3))
     as_user(audit.auditor_b).post(f"/audits/{audit.id}/review/B", data=review_data(2))
     moderator = as_user(in_full(audit).moderator)
@@ -57,7 +55,7 @@ def test_a_moderator_checks_the_moderation_then_signs_off(world, as_user):
 
 
 def test_the_audit_form_says_what_else_is_the_auditors_part_and_links_to_it(world, as_user):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     form_b = as_user(audit.auditor_b).get(f"/audits/{audit.id}/review/B").get_data(as_text=True)
     assert f'href="/audits/{audit.id}/actions/new"' in form_b and f'href="/audits/{audit.id}/themes/B"' in form_b
     assert f'href="/audits/{audit.id}/family"' in form_b  # auditor B contacts the family, by default

@@ -3,8 +3,7 @@ just ended, within limits, and for a day: nobody can write to the database witho
 
 from datetime import timedelta
 
-from conftest import sign_in
-from helpers import fresh
+from builders import fresh, sign_in
 from sqlalchemy import func, select
 
 from auditapp import clock

@@ -2,16 +2,13 @@
 a safeguarding concern leaves at once, reminders and escalations come from the daily job once
 each, someone away is not emailed (their line manager is), and a failed send is retried."""
 
-import socket
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
-from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from builders import in_full, sampled_month, submitted_review
-from helpers import this_month
+from builders import Inbox, body, free_port, in_full, sampled_month, submitted_review, this_month
 from sqlalchemy import select
 
 from auditapp import clock
@@ -21,44 +18,6 @@ from auditapp.models import Concern, SentMessage, Team
 from auditapp.permissions import SYSTEM
 from auditapp.security.people import add_absence
 from auditapp.workdays import add_working_days, working_days_before
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-    def to(self, address: str) -> list:
-        return [m for m in self.messages if m["To"] == address]
-
-    def reminders_to(self, address: str, audit_id: int) -> list[str]:
-        """Subjects of the reminders about this audit (not its allocation notices) sent to this address."""
-        return [m["Subject"] for m in self.to(address) if "allocated" not in m["Subject"]
-                and "moderate case" not in m["Subject"] and f"/audits/{audit_id}\n" in body(m) + "\n"]
-
-
-def body(message) -> str:
-    return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def inbox(app):
-    handler, port = Inbox(), free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    yield handler
-    controller.stop()
-    app.config.update(MAIL_SERVER="", MAIL_PORT=25)
 
 
 def send_reminders(app, day: date):

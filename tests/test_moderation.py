@@ -1,8 +1,7 @@
 """Moderation, sign-off, locking, reopening and the safeguarding block, through HTTP."""
 
 import pytest
-from conftest import review_data
-from helpers import events, fresh, reload, sample_month
+from builders import events, fresh, month_sampled_by, reload, review_data
 
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS
@@ -21,7 +20,7 @@ def moderation_data(grades: dict[str, int] | int, rationales: dict[str, str] | N
 @pytest.fixture
 def audit(world, as_user):
     """Both audits submitted: A says Good throughout, B says Requires improvement for voice only."""
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data=review_data(3))
     as_user(audit.auditor_b).post(f"/audits/{audit.id}/review/B", data=review_data(3, voice_grade="2"))
     return reload(audit)
@@ -86,7 +85,7 @@ def test_auditors_and_others_cannot_post_moderation(audit, as_user, world):
 
 
 def test_no_moderation_before_both_audits_are_in(world, as_user):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data=review_data(3))
     assert as_user(audit.moderator).get(f"/audits/{audit.id}/moderate").status_code == 403
 
@@ -187,7 +186,7 @@ def test_the_moderation_page_shows_the_grade_descriptors(world, as_user, app):
 
 def test_a_refused_sign_off_keeps_everything_typed_and_says_what_to_do_and_where(world, as_user):
     from builders import draft_review, in_full, proposed_action, submitted_review
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     draft_review(audit, "A")
     proposal = proposed_action(audit, "A", in_full(audit).auditor_a, "Speak with the father about the plan")
     submitted_review(audit, "A")

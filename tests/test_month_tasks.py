@@ -3,8 +3,7 @@
 import re
 
 import pytest
-from builders import signed_off_audit
-from helpers import sample_month, this_month
+from builders import month_sampled_by, signed_off_audit, this_month
 
 from auditapp.extensions import db
 from auditapp.months import month_label
@@ -20,7 +19,7 @@ def test_before_the_month_is_opened_the_next_thing_is_to_open_it(world, as_user)
 
 
 def test_the_task_list_follows_the_month_and_names_who_is_overdue(world, as_user, app):
-    audits = sample_month(world.qa_lead, per_team=1)
+    audits = month_sampled_by(world.qa_lead, per_team=1)
     signed_off_audit(audits[0])
     db.session.commit()
     page = as_user(world.qa_lead).get("/").get_data(as_text=True)
@@ -36,8 +35,7 @@ def test_the_task_list_follows_the_month_and_names_who_is_overdue(world, as_user
 def test_overdue_counts_every_month_still_open_and_says_which(world, as_user):
     from datetime import timedelta
 
-    from builders import ready_for_moderation, sampled_month
-    from helpers import fresh, month_ago
+    from builders import fresh, month_ago, ready_for_moderation, sampled_month
 
     from auditapp import clock
     today = clock.today()

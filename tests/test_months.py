@@ -1,8 +1,7 @@
 """Which months can be opened, and cancelling a month opened by mistake."""
 
 import pytest
-from conftest import review_data
-from helpers import fresh, month_ago, sample_month, this_month
+from builders import fresh, month_ago, month_sampled_by, review_data, this_month
 from sqlalchemy import func, select
 
 from auditapp.extensions import db
@@ -40,7 +39,7 @@ def test_the_form_offers_the_next_month_not_yet_opened(world, as_user):
 
 def test_a_month_opened_by_mistake_is_cancelled_and_leaves_every_list(world, as_user):
     next_month = month_ago(-1)
-    audits = sample_month(world.qa_lead, next_month, per_team=1)
+    audits = month_sampled_by(world.qa_lead, next_month, per_team=1)
     auditor = audits[0].auditor_a
     assert audits[0].case.reference in as_user(auditor).get("/").get_data(as_text=True)
     qa = as_user(world.qa_lead)
@@ -54,12 +53,12 @@ def test_a_month_opened_by_mistake_is_cancelled_and_leaves_every_list(world, as_
     activity = qa.get("/people/activity").get_data(as_text=True)
     assert f"Month cancelled: {month_label(next_month)}" in activity
     # The month can be opened again, and its cases drawn again.
-    again = sample_month(world.qa_lead, next_month, per_team=1)
+    again = month_sampled_by(world.qa_lead, next_month, per_team=1)
     assert {a.case_id for a in again} == {a.case_id for a in audits}
 
 
 def test_a_month_cannot_be_cancelled_once_an_auditor_has_saved_anything(world, as_user):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data=review_data(3, submit=False))
     page = as_user(world.qa_lead).post(f"/cycles/{this_month()}/cancel", data={"reason": "Oops"}).get_data(as_text=True)
     assert "auditors have started work on it" in page
@@ -68,7 +67,7 @@ def test_a_month_cannot_be_cancelled_once_an_auditor_has_saved_anything(world, a
 
 
 def test_only_the_qa_lead_can_cancel_a_month(world, as_user):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     for person in (audit.auditor_a, audit.moderator, world.leader):
         client = as_user(person)
         assert client.get(f"/cycles/{this_month()}/cancel").status_code == 403

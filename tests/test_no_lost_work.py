@@ -4,8 +4,7 @@ partial post never erases what was saved."""
 import re
 
 import pytest
-from conftest import review_data
-from helpers import reload, sample_month
+from builders import month_sampled_by, reload, review_data
 from test_moderation import moderation_data
 
 from auditapp.extensions import db
@@ -20,7 +19,7 @@ def opened(client, url: str) -> dict:
 
 
 def test_a_stale_tab_cannot_overwrite_the_draft_saved_in_another(world, as_user):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     url = f"/audits/{audit.id}/review/A"
     first, second = as_user(audit.auditor_a), as_user(audit.auditor_a)
     first_tab, second_tab = opened(first, url), opened(second, url)
@@ -42,7 +41,7 @@ def test_a_stale_tab_cannot_overwrite_the_draft_saved_in_another(world, as_user)
 
 
 def test_the_conflict_page_never_shows_the_other_auditors_work(world, as_user):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     url_a = f"/audits/{audit.id}/review/A"
     tab = opened(as_user(audit.auditor_a), url_a)
     as_user(audit.auditor_b).post(f"/audits/{audit.id}/review/B",
@@ -54,7 +53,7 @@ def test_the_conflict_page_never_shows_the_other_auditors_work(world, as_user):
 
 
 def test_two_moderators_tabs_conflict_instead_of_overwriting(world, as_user):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data=review_data(3))
     as_user(audit.auditor_b).post(f"/audits/{audit.id}/review/B", data=review_data(2))
     url = f"/audits/{audit.id}/moderate"
@@ -70,7 +69,7 @@ def test_two_moderators_tabs_conflict_instead_of_overwriting(world, as_user):
 
 
 def test_two_allocation_changes_from_stale_forms_conflict(world, as_user):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     url = f"/audits/{audit.id}/allocation"
     qa_first, qa_second = as_user(world.qa_lead), as_user(world.qa_lead)
     first_tab, second_tab = opened(qa_first, url), opened(qa_second, url)
@@ -87,7 +86,7 @@ def test_two_allocation_changes_from_stale_forms_conflict(world, as_user):
 
 
 def test_an_empty_post_changes_nothing_and_a_partial_one_only_its_fields(world, as_user):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     url = f"/audits/{audit.id}/review/A"
     auditor = as_user(audit.auditor_a)
     auditor.post(url, data=review_data(3, submit=False))
@@ -105,7 +104,7 @@ def test_an_empty_post_changes_nothing_and_a_partial_one_only_its_fields(world, 
 
 
 def test_text_over_its_limit_is_refused_with_everything_typed_kept(world, as_user):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     url = f"/audits/{audit.id}/review/A"
     long = "x" * 5001
     page = as_user(audit.auditor_a).post(url, data=review_data(3, submit=False, voice_impact=long,
@@ -116,7 +115,7 @@ def test_text_over_its_limit_is_refused_with_everything_typed_kept(world, as_use
 
 
 def test_the_same_concern_twice_within_minutes_is_refused_as_already_raised(world, as_user):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     url = f"/audits/{audit.id}/concerns/new"
     auditor = as_user(audit.auditor_b)
     assert auditor.post(url, data={"details": "Child left alone overnight"}).status_code == 302
@@ -136,8 +135,8 @@ def test_out_of_range_and_nonsense_page_numbers_never_fail(world, as_user):
 
 
 def test_a_draft_sent_after_signing_out_elsewhere_comes_back_after_signing_in(world, as_user, app):
-    from conftest import PASSWORD
-    audit = sample_month(world.qa_lead)[0]
+    from builders import PASSWORD
+    audit = month_sampled_by(world.qa_lead)[0]
     url = f"/audits/{audit.id}/review/A"
     tab = as_user(audit.auditor_a)
     tab.get(url)
@@ -164,7 +163,7 @@ def test_a_draft_sent_after_signing_out_elsewhere_comes_back_after_signing_in(wo
 
 
 def test_an_expired_csrf_token_keeps_the_form_too(world, as_user, app):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     # Signed in first: with CSRF on, this sign-in (which sends no token) would itself be refused,
     # and a browser that never signed in has nothing kept (test_kept_forms.py).
     client = as_user(audit.auditor_b)
@@ -197,7 +196,7 @@ def test_idle_and_absolute_time_limits_with_stay_signed_in(world, as_user):
 
 @pytest.mark.parametrize("bad", ["\x00", "\x01", "\x1b", "\x7f"])
 def test_a_control_character_is_refused_at_its_field_and_the_rest_is_kept(world, as_user, bad):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     a = as_user(audit.auditor_a)
     page = a.post(f"/audits/{audit.id}/review/A", data=review_data(
         3, submit=False, voice_evidence=f"Seen alone{bad} twice", working_well="Kept words")).get_data(as_text=True)
@@ -217,7 +216,7 @@ def test_a_control_character_already_stored_never_breaks_a_workbook(world, as_us
 
     from auditapp.extensions import db
     from auditapp.models import Team
-    audits = sample_month(world.qa_lead)
+    audits = month_sampled_by(world.qa_lead)
     signed_off_audit(audits[0])
     team = db.session.get(Team, audits[0].case.team_id)
     team.name = "Early\x01Help"  # as if written before the forms refused it
@@ -230,7 +229,7 @@ def test_a_control_character_already_stored_never_breaks_a_workbook(world, as_us
 def test_an_empty_post_to_the_allocation_or_the_theme_tags_changes_nothing(world, as_user):
     from auditapp.findings.themes import add_theme
     from auditapp.models import ThemeTag
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     theme = add_theme(world.qa_lead, "Fathers")
     db.session.commit()
     a = as_user(audit.auditor_a)

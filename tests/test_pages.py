@@ -3,8 +3,7 @@
 from datetime import datetime
 
 import pytest
-from conftest import PASSWORD, build_world, count_queries, empty_database, review_data
-from helpers import reload, sample_month
+from builders import PASSWORD, build_world, count_queries, empty_database, month_sampled_by, reload, review_data
 
 from auditapp import clock
 from auditapp.extensions import db
@@ -56,14 +55,14 @@ def test_security_headers(client):
 
 def test_auditor_lands_on_their_audits_with_overdue_marked(world, as_user):
     with clock.frozen_at(datetime(2026, 10, 1, 9)):
-        audit = sample_month(world.qa_lead, "2026-10")[0]
+        audit = month_sampled_by(world.qa_lead, "2026-10")[0]
     page = as_user(audit.auditor_a).get("/").get_data(as_text=True)
     assert "Audits to do" in page and audit.case.reference in page
     assert "15 October 2026" in page and "Overdue" in page
 
 
 def test_moderator_queue_and_moderation_due_date(world, as_user):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     with clock.frozen_at(datetime(2026, 11, 2, 9)):
         as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data=review_data(3))
         as_user(audit.auditor_b).post(f"/audits/{audit.id}/review/B", data=review_data(3))
@@ -73,7 +72,7 @@ def test_moderator_queue_and_moderation_due_date(world, as_user):
 
 
 def test_qa_lead_lands_on_the_cycle_overview(world, as_user):
-    audits = sample_month(world.qa_lead, per_team=2)
+    audits = month_sampled_by(world.qa_lead, per_team=2)
     as_user(audits[0].auditor_a).post(f"/audits/{audits[0].id}/review/A", data=review_data(3, submit=False))
     page = as_user(world.qa_lead).get("/").get_data(as_text=True)
     assert "2026-11" in page
@@ -82,12 +81,12 @@ def test_qa_lead_lands_on_the_cycle_overview(world, as_user):
 
 
 def test_home_page_query_count_does_not_grow_with_the_sample(world, as_user):
-    sample_month(world.qa_lead, per_team=1)
+    month_sampled_by(world.qa_lead, per_team=1)
     with count_queries() as small:
         as_user(world.qa_lead).get("/")
     empty_database()
     bigger = build_world(cases_per_team=10)
-    sample_month(bigger.qa_lead, per_team=8)
+    month_sampled_by(bigger.qa_lead, per_team=8)
     with count_queries() as large:
         as_user(bigger.qa_lead).get("/")
     assert len(large) == len(small)
@@ -104,7 +103,7 @@ ROUTES = ["/", "/cycles", "/cycles/new", "/cycles/2026-11", "/cycles/1999-01", "
 
 
 def test_no_page_answers_500_for_anyone(world, as_user):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     people = [world.qa_lead, world.leader, audit.auditor_a, audit.auditor_b, audit.moderator]
     for person in people:
         client = as_user(person)
@@ -149,7 +148,7 @@ def test_descriptors_page_shows_every_domain_and_the_date_published(url, world, 
 
 def test_the_leadership_readers_start_page_shows_the_latest_month_and_the_trend(world, as_user):
     with clock.frozen_at(datetime(2026, 10, 1, 9)):
-        sample_month(world.qa_lead, "2026-10")
+        month_sampled_by(world.qa_lead, "2026-10")
     page = as_user(world.leader).get("/").get_data(as_text=True)
     assert "October 2026 at a glance" in page and "Cases sampled</dt><dd class=\"govuk-summary-list__value\">3" in page
     assert "Good or better overall, month by month" in page

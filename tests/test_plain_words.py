@@ -5,8 +5,7 @@ no page, read as each role, shows identifiers, month codes or stored values."""
 import re
 from html.parser import HTMLParser
 
-from builders import confirmed_action, ready_for_moderation, sampled_month, signed_off_audit, tagged
-from conftest import sign_in
+from builders import confirmed_action, ready_for_moderation, sampled_month, sign_in, signed_off_audit, tagged
 from test_query_counts import build_history, pages
 
 from auditapp.extensions import db

@@ -5,8 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
-from builders import months_of_work, proposed_action
-from conftest import build_world, count_queries, empty_database, sign_in
+from builders import build_world, count_queries, empty_database, months_of_work, proposed_action, sign_in
 from sqlalchemy import select
 
 from auditapp.extensions import db

@@ -2,7 +2,7 @@
 each GET page is either one that shows audits (and must write a read) or is named here as one
 that shows none, so a new page cannot escape the record."""
 
-from conftest import sign_in
+from builders import sign_in
 from sqlalchemy import func, select
 from test_query_counts import NOT_DATA_PAGES, build_history, pages
 

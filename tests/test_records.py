@@ -7,7 +7,6 @@ from datetime import datetime
 
 import pytest
 from builders import sampled_month, signed_off_audit
-from conftest import PASSWORD, sign_in
 from openpyxl import load_workbook
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError

@@ -5,8 +5,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, person
-from helpers import fresh
+from builders import PASSWORD, fresh, person
 from sqlalchemy import func, select
 
 from auditapp.demo import HERE as DEMO
@@ -248,8 +247,8 @@ def test_too_many_rows_are_refused(people, tmp_path, monkeypatch):
 
 
 def test_a_case_in_the_register_links_to_its_audits(world, as_user):
-    from helpers import sample_month
-    audits = sample_month(world.qa_lead)
+    from builders import month_sampled_by
+    audits = month_sampled_by(world.qa_lead)
     case = audits[0].case
     page = as_user(world.qa_lead).get(f"/cases?q={case.reference}").get_data(as_text=True)
     assert f'href="/audits/{audits[0].id}">November 2026</a>' in page

@@ -3,8 +3,7 @@ worker's prepared statements; psycopg drops them at every rollback), and nothing
 unsaved, or changed before it failed, is ever written by that commit."""
 
 import pytest
-from builders import sampled_month
-from conftest import review_data
+from builders import review_data, sampled_month
 from flask import Flask
 from sqlalchemy import event, select, update
 from test_no_lost_work import opened

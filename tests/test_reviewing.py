@@ -1,15 +1,14 @@
 """The audit form and blind review, through HTTP requests and the database."""
 
 import pytest
-from conftest import review_data
-from helpers import events, reload, sample_month
+from builders import events, month_sampled_by, reload, review_data
 
 from auditapp.models import Review
 
 
 @pytest.fixture
 def audit(world):
-    return sample_month(world.qa_lead)[0]
+    return month_sampled_by(world.qa_lead)[0]
 
 
 def test_draft_can_be_saved_with_parts_missing_and_is_shown_again(audit, as_user):
@@ -142,8 +141,8 @@ def test_activity_log_shows_who_did_what_but_not_unsubmitted_grades(audit, as_us
 
 
 def test_the_error_summary_follows_the_page_top_to_bottom(world, as_user):
-    from helpers import sample_month
-    audit = sample_month(world.qa_lead)[0]
+    from builders import month_sampled_by
+    audit = month_sampled_by(world.qa_lead)[0]
     data = review_data(3)
     data["voice_evidence"] = ""
     data["working_well"] = ""

@@ -6,10 +6,20 @@ from collections import Counter
 from datetime import date, datetime
 
 import pytest
-from conftest import TEAMS, build_world, empty_database, review_data
-from helpers import first_day, fresh, month_ago, morning_of, reload, sample_month, this_month
+from builders import (
+    TEAMS,
+    build_world,
+    empty_database,
+    first_day,
+    fresh,
+    month_ago,
+    month_sampled_by,
+    morning_of,
+    reload,
+    review_data,
+    this_month,
+)
 from sqlalchemy import select
-from test_mail import inbox  # noqa: F401 (the fixture)
 
 from auditapp import clock
 from auditapp.errors import RuleError
@@ -46,7 +56,7 @@ def test_same_seed_same_register_same_sample_in_browser_and_cli(world, as_user, 
 
 
 def test_allocation_csv_download_matches_the_sample(world, as_user):
-    audits = sample_month(world.qa_lead, per_team=2)
+    audits = month_sampled_by(world.qa_lead, per_team=2)
     response = as_user(world.qa_lead).get(f"/cycles/{this_month()}/allocation.csv")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0][0] == "case reference" and len(rows) == 1 + len(audits)
@@ -56,13 +66,13 @@ def test_allocation_csv_download_matches_the_sample(world, as_user):
 
 
 def test_sample_is_stratified_by_team_and_a_different_seed_differs(world):
-    audits = sample_month(world.qa_lead, seed=1, per_team=2)
+    audits = month_sampled_by(world.qa_lead, seed=1, per_team=2)
     assert Counter(a.case.team.name for a in audits) == dict.fromkeys(TEAMS, 2)
     first = sorted(a.case.reference for a in audits)
     others = []
     for seed in range(2, 7):
         empty_database()
-        others.append(sorted(a.case.reference for a in sample_month(build_world().qa_lead, seed=seed, per_team=2)))
+        others.append(sorted(a.case.reference for a in month_sampled_by(build_world().qa_lead, seed=seed, per_team=2)))
     assert any(refs != first for refs in others)
 
 
@@ -72,8 +82,8 @@ def test_closed_and_recently_audited_cases_are_excluded(world):
     db.session.commit()
     back = month_ago(11)
     with clock.frozen_at(morning_of(first_day(back))):
-        recent = sample_month(world.qa_lead, back, seed=3, per_team=3)
-    audits = sample_month(world.qa_lead, seed=3, per_team=4)
+        recent = month_sampled_by(world.qa_lead, back, seed=3, per_team=3)
+    audits = month_sampled_by(world.qa_lead, seed=3, per_team=4)
     sampled = {a.case.reference for a in audits}
     assert "C0000" not in sampled
     assert not sampled & {a.case.reference for a in recent}  # audited 11 months ago: excluded
@@ -82,8 +92,8 @@ def test_closed_and_recently_audited_cases_are_excluded(world):
 def test_cases_audited_over_twelve_months_ago_are_eligible_again(world):
     back = month_ago(13)
     with clock.frozen_at(morning_of(first_day(back))):
-        old = sample_month(world.qa_lead, back, seed=3, per_team=4)  # every case in each team
-    audits = sample_month(world.qa_lead, seed=3, per_team=4)
+        old = month_sampled_by(world.qa_lead, back, seed=3, per_team=4)  # every case in each team
+    audits = month_sampled_by(world.qa_lead, seed=3, per_team=4)
     assert {a.case.reference for a in audits} == {a.case.reference for a in old}
 
 
@@ -101,7 +111,7 @@ def test_the_seed_and_counts_are_shown_and_a_month_opens_once(world, as_user):
 
 def test_allocation_is_independent_and_balanced(world):
     with clock.frozen_at(datetime(2026, 11, 2, 9)):  # a Monday
-        audits = sample_month(world.qa_lead, per_team=4)
+        audits = month_sampled_by(world.qa_lead, per_team=4)
     for audit in audits:
         assert audit.auditor_a_id == audit.case.manager_id
         assert audit.auditor_b.team_id != audit.case.team_id and audit.auditor_b.is_auditor
@@ -115,7 +125,7 @@ def test_allocation_is_independent_and_balanced(world):
 
 
 def test_qa_lead_allocation_change_must_keep_the_rules(world, as_user):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     qa = as_user(world.qa_lead)
     same_team = next(u for u in world.auditors[audit.case.team.name] if u.id != audit.auditor_a_id)
     page = qa.get(f"/audits/{audit.id}/allocation").get_data(as_text=True)
@@ -146,7 +156,7 @@ def test_qa_lead_allocation_change_must_keep_the_rules(world, as_user):
 
 
 def test_withdrawal_needs_another_senior_manager_and_draws_from_the_same_team(world, as_user):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     first, second = world.seniors
     response = as_user(first).post(f"/audits/{audit.id}/withdraw", data={"reason": "court", "note": "Final hearing"})
     assert response.status_code == 302
@@ -162,7 +172,7 @@ def test_withdrawal_needs_another_senior_manager_and_draws_from_the_same_team(wo
 
 
 def test_auditors_cannot_request_withdrawal(world, as_user):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     assert as_user(audit.auditor_a).post(f"/audits/{audit.id}/withdraw", data={"reason": "court"}).status_code == 403
     assert reload(audit).withdrawal_requested_at is None
 
@@ -172,7 +182,7 @@ def test_cases_opened_after_the_month_are_not_sampled(world):
                 manager_id=world.cases[0].manager_id, open_date=first_day(month_ago(-1)).replace(day=5))
     db.session.add(late)
     db.session.commit()
-    audits = sample_month(world.qa_lead, per_team=10)
+    audits = month_sampled_by(world.qa_lead, per_team=10)
     assert "C9999" not in {a.case.reference for a in audits}
 
 
@@ -182,10 +192,10 @@ def test_exclusions_are_configurable(world, app):
     db.session.commit()
     back = month_ago(8)
     with clock.frozen_at(morning_of(first_day(back))):
-        earlier = {a.case.reference for a in sample_month(world.qa_lead, back, seed=3, per_team=2)}
+        earlier = {a.case.reference for a in month_sampled_by(world.qa_lead, back, seed=3, per_team=2)}
     app.config.update(SAMPLE_LOOKBACK_MONTHS=6, SAMPLE_EXCLUDE_CLOSED=False)
     try:
-        audits = sample_month(world.qa_lead, seed=3, per_team=4)
+        audits = month_sampled_by(world.qa_lead, seed=3, per_team=4)
     finally:
         app.config.update(SAMPLE_LOOKBACK_MONTHS=12, SAMPLE_EXCLUDE_CLOSED=True)
     sampled = {a.case.reference for a in audits}
@@ -194,7 +204,7 @@ def test_exclusions_are_configurable(world, app):
 
 
 def test_a_changed_allocation_tells_both_people_at_once_and_a_discarded_draft_is_gone(world, as_user, inbox):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     qa = as_user(world.qa_lead)
     old_b = audit.auditor_b
     page = qa.get(f"/audits/{audit.id}/allocation").get_data(as_text=True)

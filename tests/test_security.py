@@ -4,7 +4,7 @@ and the activity log's record of sign-ins (issue 10). Access to routes is in tes
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import PASSWORD, sign_in
+from builders import PASSWORD, sign_in
 from sqlalchemy import func, select
 
 from auditapp import clock

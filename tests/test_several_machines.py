@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import PASSWORD
+from builders import PASSWORD
 from sqlalchemy import func, select
 
 from auditapp.config import ROOT

@@ -5,8 +5,7 @@ import logging
 import threading
 
 import pytest
-from conftest import PASSWORD, RequestClient
-from helpers import fresh
+from builders import PASSWORD, RequestClient, fresh
 from sqlalchemy import func, select
 
 from auditapp import create_app

@@ -6,8 +6,7 @@ from urllib.parse import urlsplit
 import httpx
 import oidc_provider_mock
 import pytest
-from conftest import PASSWORD, RequestClient
-from helpers import fresh
+from builders import PASSWORD, RequestClient, fresh
 from sqlalchemy import select
 
 from auditapp import create_app

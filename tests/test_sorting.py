@@ -6,8 +6,7 @@ import re
 from html import unescape
 
 import pytest
-from builders import confirmed_action, ready_for_moderation, sampled_month
-from conftest import build_world, person
+from builders import build_world, confirmed_action, person, ready_for_moderation, sampled_month
 
 from auditapp.extensions import db
 

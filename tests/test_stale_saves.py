@@ -8,9 +8,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from builders import in_full, signed_off_audit
-from conftest import person, review_data
-from helpers import fresh, sample_month
+from builders import fresh, in_full, month_sampled_by, person, review_data, signed_off_audit
 from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
@@ -78,7 +76,7 @@ def test_two_team_renames_from_stale_forms_do_not_overwrite(world, as_user):
 
 
 def test_stale_theme_tags_are_refused_not_replaced(world, as_user):
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     fathers, neglect = add_theme(world.qa_lead, "Fathers"), add_theme(world.qa_lead, "Neglect")
     db.session.commit()
     url = f"/audits/{audit.id}/themes/A"
@@ -186,7 +184,7 @@ def saved_meanwhile(model, **values):
 
 def first_saves(world):
     """(form's URL, who, what they post, the model made on first save, the other tab's row, how to read it back)."""
-    audits = sample_month(world.qa_lead, per_team=2)
+    audits = month_sampled_by(world.qa_lead, per_team=2)
     signed_off = in_full(signed_off_audit(audits[1]))
     db.session.commit()
     draft = audits[0]

@@ -2,12 +2,11 @@
 
 import io
 from collections import Counter
-from datetime import UTC, date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
-from conftest import count_queries, review_data
-from helpers import fresh, sample_month
+from builders import count_queries, fresh, month_sampled_by, review_data
 from openpyxl import load_workbook
 from test_moderation import moderation_data
 
@@ -30,7 +29,7 @@ def in_november_2026():
 @pytest.fixture
 def month(world, as_user):
     """Six audits: four moderated with known grades, one with only A submitted, one untouched."""
-    audits = sample_month(world.qa_lead, per_team=2)
+    audits = month_sampled_by(world.qa_lead, per_team=2)
     plans = [(4, 3, 3), (3, 3, 3), (3, 2, 2), (2, 1, 1)]  # (A, B, moderated) for every judgement
     for audit, (a, b, final) in zip(audits, plans):
         as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data=review_data(a, overall_grade=str(a)))
@@ -200,7 +199,7 @@ def test_auditors_cannot_read_reports(month, as_user):
 def test_the_twelve_month_period_counts_every_month_in_it(month, as_user, world):
     """The dashboard's 12-month view adds the months up; the month view shows only the month."""
     with clock.frozen_at(datetime(2026, 12, 1, 9)):
-        december = sample_month(world.qa_lead, "2026-12", seed=3, per_team=1)
+        december = month_sampled_by(world.qa_lead, "2026-12", seed=3, per_team=1)
     one = summarise("2026-12", clock.today())
     year = summarise("2026-12", clock.today(), period=12)
     assert one.headline.sampled == len(december)

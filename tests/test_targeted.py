@@ -4,9 +4,7 @@ moderation, only the chosen domains and questions of its own, reported apart fro
 import io
 
 import pytest
-from builders import in_full, sampled_month
-from conftest import review_data
-from helpers import fresh
+from builders import fresh, in_full, review_data, sampled_month
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 

@@ -10,8 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from builders import in_full
-from conftest import sign_in
+from builders import in_full, sign_in
 from sqlalchemy import select
 from test_access import build_scene, matrix, personas_for
 

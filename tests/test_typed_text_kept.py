@@ -8,8 +8,7 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
-from conftest import person, sign_in
-from sqlalchemy import select
+from builders import person, sign_in
 from test_access import build_scene, matrix, personas_for
 
 from auditapp.extensions import db

@@ -4,8 +4,7 @@ reads, "already raised at", "today", the workbook's "data as at" footer and its 
 import io
 from datetime import date, datetime
 
-from builders import in_full, sampled_month, signed_off_audit
-from helpers import fresh
+from builders import fresh, in_full, sampled_month, signed_off_audit
 from openpyxl import load_workbook
 from sqlalchemy import select
 

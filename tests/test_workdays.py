@@ -4,10 +4,9 @@ days are skipped by every deadline, and the reminders job sends nothing on a day
 from datetime import date, datetime
 
 import pytest
-from builders import in_full, sampled_month
-from helpers import fresh, sample_month
+from builders import fresh, in_full, month_sampled_by, sampled_month
 from sqlalchemy import func, select
-from test_mail import inbox, send_reminders  # noqa: F401 (the inbox fixture)
+from test_mail import send_reminders
 
 from auditapp import clock
 from auditapp.extensions import db
@@ -37,7 +36,7 @@ def test_wales_and_scotland_count_their_own_bank_holidays(app):
 
 def test_an_auditor_allocated_before_christmas_is_due_after_new_year(world):
     with clock.frozen_at(datetime(2026, 12, 18, 9)):
-        audits = sample_month(world.qa_lead, "2026-12")
+        audits = month_sampled_by(world.qa_lead, "2026-12")
     assert {a.auditor_due for a in audits} == {date(2027, 1, 6)}
 
 
@@ -52,7 +51,7 @@ def test_the_qa_lead_adds_closure_days_and_every_new_deadline_skips_them(world, 
     assert "Tuesday 29 December 2026" in page and "Christmas closure" in page
     assert "Closure day added" in qa.get("/people/activity").get_data(as_text=True)
     with clock.frozen_at(datetime(2026, 12, 18, 9)):
-        audits = sample_month(world.qa_lead, "2026-12")
+        audits = month_sampled_by(world.qa_lead, "2026-12")
     assert {a.auditor_due for a in audits} == {date(2027, 1, 11)}  # three more days closed
 
     closure = db.session.scalar(select(ClosureDay).where(ClosureDay.day == date(2026, 12, 31)))

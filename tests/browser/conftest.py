@@ -8,7 +8,7 @@ from pathlib import Path
 import oidc_provider_mock
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import PASSWORD
+from builders import PASSWORD
 from playwright.sync_api import Page, expect, sync_playwright
 from werkzeug.serving import make_server
 

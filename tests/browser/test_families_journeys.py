@@ -3,14 +3,13 @@ person's page, and a targeted audit from start to its cases and summary."""
 
 import re
 
-from conftest import build_world
-from helpers import sample_month
+from builders import build_world, month_sampled_by
 from playwright.sync_api import expect
 
 
 def test_auditor_b_records_contact_and_the_familys_words(visit):
     world = build_world()
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     auditor = visit(audit.auditor_b)
     page = auditor.page
     page.goto(f"/audits/{audit.id}")

@@ -2,9 +2,7 @@
 the moderator, done by its owner with evidence and verified by a manager of the case's team; the
 themes list, tagging, the practitioner's reply, all actions and the re-audits page."""
 
-from builders import ready_for_moderation, signed_off_audit
-from conftest import build_world
-from helpers import reload, sample_month
+from builders import build_world, month_sampled_by, ready_for_moderation, reload, signed_off_audit
 from playwright.sync_api import expect
 
 from auditapp.extensions import db
@@ -13,7 +11,7 @@ from auditapp.findings.themes import add_theme
 
 def test_an_action_from_proposal_to_verified_closure(visit):
     world = build_world()
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     auditor = visit(audit.auditor_a)
     page = auditor.page
     page.goto(f"/audits/{audit.id}")
@@ -65,7 +63,7 @@ def test_an_action_from_proposal_to_verified_closure(visit):
 
 def test_themes_replies_and_the_lists_for_the_qa_lead(visit):
     world = build_world()
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     add_theme(world.qa_lead, "Fathers and male carers")
     db.session.commit()
     qa = visit(world.qa_lead)
@@ -103,7 +101,7 @@ def test_the_remaining_findings_pages_pass_axe(visit):
 
     from auditapp.findings import replies
     world = build_world()
-    audits = sample_month(world.qa_lead)
+    audits = month_sampled_by(world.qa_lead)
     fathers = add_theme(world.qa_lead, "Fathers and male carers")
     draft, done = audits[0], audits[1]
     proposal = proposed_action(draft, "A", draft.auditor_a, "Update the chronology")

@@ -2,8 +2,7 @@
 
 import re
 
-from conftest import build_world, person
-from helpers import reload, sample_month
+from builders import build_world, month_sampled_by, person, reload
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -75,7 +74,7 @@ def test_qa_lead_imports_cases_opens_a_month_and_draws_the_sample(visit):
 
 def test_whole_month_two_blind_auditors_moderator_and_the_workbook(visit, tmp_path):
     world = build_world()
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     a_user, b_user, moderator = audit.auditor_a, audit.auditor_b, audit.moderator
 
     a = visit(a_user)
@@ -163,7 +162,7 @@ def test_whole_month_two_blind_auditors_moderator_and_the_workbook(visit, tmp_pa
 
 def test_safeguarding_concern_raised_and_acknowledged(visit):
     world = build_world()
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     b = visit(audit.auditor_b)
     page = b.page
     page.goto(f"/audits/{audit.id}")
@@ -191,7 +190,7 @@ def test_safeguarding_concern_raised_and_acknowledged(visit):
 
 def test_audit_form_with_the_keyboard_alone(visit):
     world = build_world()
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     a = visit(audit.auditor_a)
     page = a.page
     page.goto(f"/audits/{audit.id}/review/A")
@@ -269,7 +268,7 @@ def test_sign_in_and_error_pages(visit, server):
 
 def test_managing_pages_allocation_withdrawal_and_reports(visit):
     world = build_world()
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     qa = visit(world.qa_lead)
     page = qa.page
     qa.check("QA lead home with a month's overview")

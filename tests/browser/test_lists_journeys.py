@@ -2,9 +2,14 @@
 headings with no JavaScript needed, the actions' month filter, the activity log's filters and
 their errors, opening a month from a list of months, and the reports as each kind of reader."""
 
-from builders import confirmed_action, ready_for_moderation, sampled_month, signed_off_audit
-from conftest import build_world
-from helpers import sample_month
+from builders import (
+    build_world,
+    confirmed_action,
+    month_sampled_by,
+    ready_for_moderation,
+    sampled_month,
+    signed_off_audit,
+)
 from playwright.sync_api import expect
 
 from auditapp.extensions import db
@@ -17,7 +22,7 @@ def heading(page, name: str):
 
 def test_the_qa_lead_sorts_filters_and_opens_from_lists(visit):
     world = build_world(cases_per_team=20)
-    audits = sample_month(world.qa_lead, per_team=2)
+    audits = month_sampled_by(world.qa_lead, per_team=2)
     ready = ready_for_moderation(audits[0])
     confirmed_action(ready, ready.auditor_a, "Speak with the father about the plan", priority="immediate")
     confirmed_action(ready, ready.auditor_b, "Update the chronology", priority="standard")

@@ -6,8 +6,7 @@ a role sees for the first time is checked with axe."""
 import re
 
 import pytest
-from conftest import build_world
-from helpers import this_month
+from builders import build_world, this_month
 from playwright.sync_api import expect
 
 from auditapp.months import month_label

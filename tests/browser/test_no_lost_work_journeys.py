@@ -1,7 +1,6 @@
 """No lost work in a real browser: two tabs, a session that ends, the idle warning, a cancelled month."""
 
-from conftest import build_world
-from helpers import sample_month
+from builders import build_world, month_sampled_by
 from playwright.sync_api import expect
 
 from auditapp.months import month_label
@@ -9,7 +8,7 @@ from auditapp.months import month_label
 
 def test_two_tabs_conflict_then_a_signed_out_save_comes_back_after_signing_in(visit):
     world = build_world()
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     url = f"/audits/{audit.id}/review/A"
     browser = visit(audit.auditor_a)
     first, second = browser.page, browser.context.new_page()
@@ -31,7 +30,7 @@ def test_two_tabs_conflict_then_a_signed_out_save_comes_back_after_signing_in(vi
     browser.check("Signed out, answers kept")
     first.get_by_role("link", name="Sign in and carry on").click()
     first.get_by_label("Email address").fill(audit.auditor_a.email)
-    from conftest import PASSWORD
+    from builders import PASSWORD
     first.get_by_label("Password", exact=True).fill(PASSWORD)
     first.get_by_role("button", name="Sign in", exact=True).click()
     expect(first.get_by_text("What you typed before you were signed out is back below")).to_be_visible()
@@ -59,7 +58,7 @@ def test_the_idle_warning_offers_to_stay_signed_in(visit, live_app):
 
 def test_a_month_opened_by_mistake_is_cancelled(visit, tmp_path):
     world = build_world()
-    audits = sample_month(world.qa_lead, per_team=1)
+    audits = month_sampled_by(world.qa_lead, per_team=1)
     qa = visit(world.qa_lead)
     page = qa.page
     page.goto("/cycles/new")

@@ -2,9 +2,7 @@
 record, the dashboard and the agreement page print their content only, without the menu, the
 filters or link addresses."""
 
-from builders import signed_off_audit
-from conftest import build_world
-from helpers import reload, sample_month
+from builders import build_world, month_sampled_by, reload, signed_off_audit
 from playwright.sync_api import expect
 
 from auditapp.extensions import db
@@ -25,7 +23,7 @@ def printed(visitor, url: str, name: str):
 
 def test_the_audit_record_dashboard_and_agreement_print_cleanly(visit):
     world = build_world()
-    audit = signed_off_audit(reload(sample_month(world.qa_lead)[0]))
+    audit = signed_off_audit(reload(month_sampled_by(world.qa_lead)[0]))
     db.session.commit()
     qa = visit(world.qa_lead)
     qa.page.goto(f"/audits/{audit.id}")

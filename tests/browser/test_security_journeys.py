@@ -1,8 +1,7 @@
 """Journeys of issue 10 in a real browser, with axe on each page of ours: single sign-on with a
 council account, the QA lead reading the record of reads, and signing out for good."""
 
-from conftest import build_world
-from helpers import sample_month
+from builders import build_world, month_sampled_by
 from playwright.sync_api import expect
 
 
@@ -37,7 +36,7 @@ def test_a_council_account_not_in_the_service_is_told_what_to_do(visit):
 
 def test_the_qa_lead_sees_who_read_an_audit(visit):
     world = build_world()
-    audit = sample_month(world.qa_lead)[0]
+    audit = month_sampled_by(world.qa_lead)[0]
     auditor = visit(audit.auditor_a)
     auditor.page.goto(f"/audits/{audit.id}")
     qa = visit(world.qa_lead)
