@@ -4,7 +4,7 @@ from flask_login import current_user
 from auditapp import clock, permissions
 from auditapp.audits import families
 from auditapp.audits.concerns import acknowledge_concern, raise_concern
-from auditapp.audits.reviewing import DomainEntry, ReviewEntry, entry_from_review, problems, save_review
+from auditapp.audits.reviewing import DomainEntry, ReviewEntry, check_ready, entry_from_review, save_review
 from auditapp.conflicts import history_mark
 from auditapp.findings import actions, replies, themes
 from auditapp.forms.audits import AcknowledgeForm, ConcernForm, ReviewForm
@@ -16,7 +16,7 @@ from auditapp.month import reaudits, targeted
 from auditapp.month.sampling import WITHDRAWAL_REASONS
 from auditapp.outbox import notices
 from auditapp.security.access import allow
-from auditapp.views import add_field_errors, audit_reload, form_posted, posted, posted_any, saving
+from auditapp.views import audit_reload, form_posted, posted, posted_any, saving
 
 bp = Blueprint("audits", __name__)
 
@@ -70,25 +70,21 @@ def review(audit_id: int, role: str):
         entry = _entry_from_form(form, entry_from_review(saved))
         submitting, checking = bool(form.submit.data), bool(form.check.data)
         answers = {n: form[f"extra_{n}"].data or "" for n in range(1, len(audit.cycle.extra_questions) + 1)}
-        found = problems(entry, submitting or checking, audit.cycle.domain_keys)
-        if submitting or checking:
-            found |= targeted.missing_answers(audit, answers)
-        if found:
-            add_field_errors(form, found)
-        else:
-            with saving(form, reload=audit_reload(form, audit_id, lambda a: _version(a, role), role)) as save:
-                saved = save_review(current_user, audit, role, entry, submit=submitting,
-                                    expected_version=form.opened_at()[0])
-                if audit.cycle.extra_questions:
-                    targeted.save_answers(current_user, audit, role, saved, answers)
-            audit, changes = save.reloaded or (audit, changes)
-            if save.saved:
-                if checking:  # saved as a draft; submitting is the check page's one step
-                    return redirect(url_for("checks.review", audit_id=audit.id, role=role))
-                flash("Your audit has been submitted" if submitting else "Your draft has been saved", "success")
-                if submitting:
-                    return redirect(url_for("audits.show", audit_id=audit.id))
-                return redirect(url_for("audits.review", audit_id=audit.id, role=role))
+        with saving(form, reload=audit_reload(form, audit_id, lambda a: _version(a, role), role)) as save:
+            if submitting or checking:  # checking saves a draft, but only one ready to submit
+                check_ready(audit, entry, answers)
+            saved = save_review(current_user, audit, role, entry, submit=submitting,
+                                expected_version=form.opened_at()[0])
+            if audit.cycle.extra_questions:
+                targeted.save_answers(current_user, audit, role, saved, answers)
+        audit, changes = save.reloaded or (audit, changes)
+        if save.saved:
+            if checking:  # saved as a draft; submitting is the check page's one step
+                return redirect(url_for("checks.review", audit_id=audit.id, role=role))
+            flash("Your audit has been submitted" if submitting else "Your draft has been saved", "success")
+            if submitting:
+                return redirect(url_for("audits.show", audit_id=audit.id))
+            return redirect(url_for("audits.review", audit_id=audit.id, role=role))
     return render_template("audits/review.html", audit=audit, role=role, form=form,
                            domains=domains_judged(audit.cycle.domain_keys),
                            descriptors=current_app.config["DESCRIPTORS"], changes=changes,
