@@ -11,7 +11,12 @@ committed on purpose (the failed attempt counts towards the limits), which `savi
 import ast
 from pathlib import Path
 
+from builders import sampled_month
+from sqlalchemy import func, select
+
 from auditapp.errors import RuleError
+from auditapp.extensions import db
+from auditapp.models import Action
 from auditapp.views import saving
 
 VIEWS = Path(__file__).resolve().parent.parent / "auditapp" / "views"
@@ -68,3 +73,14 @@ def test_the_walk_would_see_a_new_one():
     handler = next(node for node in ast.walk(old_way) if isinstance(node, ast.ExceptHandler))
     assert _names(handler.type) & _refusals() == {"Conflict"}
     assert len(_view_modules()) >= 15 and saving.__doc__
+
+
+def test_an_invalid_refusal_marks_every_field_it_names_and_saves_nothing(world, as_user):
+    # The rule names every problem at once (errors.Invalid): the view no longer validates first.
+    audit = sampled_month("2026-11", per_team=1)[0]
+    db.session.commit()
+    form = {"description": "   ", "owner": str(audit.auditor_a.id), "priority": "urgent", "due": "2/1/2020",
+            "domain": "voice", "theme": ""}
+    page = as_user(audit.auditor_a).post(f"/audits/{audit.id}/actions/new", data=form).get_data(as_text=True)
+    assert "Say what must happen" in page and "The due date must be today or later" in page
+    assert db.session.scalar(select(func.count(Action.id))) == 0
