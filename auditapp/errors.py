@@ -15,6 +15,16 @@ class RuleError(Exception):
         self.field = field
 
 
+class Invalid(RuleError):
+    """What was entered breaks the rules: `problems` holds field -> message for every one, in the
+    form's order, so a form can mark them all from the one refusal (and never validates twice)."""
+
+    def __init__(self, problems: dict[str, str]):
+        field, message = next(iter(problems.items()))
+        super().__init__(message, field)
+        self.problems = dict(problems)
+
+
 class NotAllowed(RuleError):
     """The person may not do this to this object (answered with 403)."""
 

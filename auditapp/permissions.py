@@ -6,12 +6,13 @@ the web, the command line and the pages cannot disagree.
 """
 
 from flask import abort
+from sqlalchemy import select
 
 from auditapp import reads
 from auditapp.errors import NotAllowed
 from auditapp.extensions import db
-from auditapp.models import Audit, User
-from auditapp.models.loading import AUDIT_IN_FULL
+from auditapp.models import Action, Audit, Concern, Cycle, User
+from auditapp.models.loading import ACTION_ROW, AUDIT_IN_FULL
 
 
 class SystemActor:
@@ -246,6 +247,36 @@ def get_audit(audit_id: int, user: User, reload: bool = False) -> Audit:
         abort(404)
     reads.audit_shown(audit.id)
     return audit
+
+
+def get_action(action_id: int, user: User) -> tuple[Action, Audit]:
+    """The action and its audit, or 404 to anyone who may not see it (as for audits: an id reveals nothing)."""
+    action = db.session.get(Action, action_id, options=ACTION_ROW, populate_existing=True)
+    if action is None:
+        abort(404)
+    audit = db.session.get(Audit, action.audit_id, options=AUDIT_IN_FULL, populate_existing=True)
+    if not can_see_action(user, action, audit):
+        abort(404)
+    reads.audit_shown(audit.id)  # an action's page shows its audit's work, as get_audit's pages do
+    return action, audit
+
+
+def get_concern(concern_id: int, user: User) -> tuple[Concern, Audit]:
+    """The safeguarding concern and its audit, or 404 to anyone who may not see the audit."""
+    audit_id = db.session.scalar(select(Concern.audit_id).where(Concern.id == concern_id))
+    if audit_id is None:
+        abort(404)
+    audit = get_audit(audit_id, user)
+    return next(c for c in audit.concerns if c.id == concern_id), audit
+
+
+def get_cycle(cycle_id: int, user: User, reload: bool = False) -> Cycle:
+    """A targeted audit's cycle, or 404 (a month's random cycle is found by its month, in views.cycles).
+    Those who neither run the programme nor read its reports may not learn which exist."""
+    cycle = db.session.get(Cycle, cycle_id, populate_existing=reload)
+    if cycle is None or not cycle.is_targeted or not (can_manage(user) or can_read_reports(user)):
+        abort(404)
+    return cycle
 
 
 def get_own_review(audit_id: int, user: User, role: str) -> Audit:

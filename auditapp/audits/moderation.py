@@ -6,7 +6,7 @@ from flask import current_app
 
 from auditapp import clock
 from auditapp.conflicts import check_version, claim_version
-from auditapp.errors import NotAllowed, RuleError
+from auditapp.errors import Invalid, NotAllowed, RuleError
 from auditapp.extensions import db
 from auditapp.findings import actions
 from auditapp.grading import JUDGEMENTS, crosses_good_line, grade_label
@@ -142,7 +142,7 @@ def sign_off(actor: User, audit: Audit, entry: ModerationEntry, expected_version
     save_moderation(actor, audit, entry, expected_version)
     found = problems(audit, entry)
     if found:
-        raise RuleError(next(iter(found.values())), next(iter(found)))
+        raise Invalid(found)
     blocked = blockers(audit)
     if blocked:
         raise RuleError(blocked[0])

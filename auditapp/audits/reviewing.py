@@ -8,11 +8,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from auditapp import clock
 from auditapp.audits.concerns import raise_concern
 from auditapp.conflicts import Conflict, check_version
-from auditapp.errors import NotAllowed, RuleError
+from auditapp.errors import Invalid, NotAllowed
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS, grade_label
 from auditapp.history import record
 from auditapp.models import Audit, Review, ReviewGrade, User
+from auditapp.month import targeted
 from auditapp.permissions import can_edit_review
 from auditapp.workdays import add_working_days
 
@@ -84,6 +85,13 @@ def problems(entry: ReviewEntry, submitting: bool, domains=tuple(DOMAINS)) -> di
     return {name: found[name] for name in order if name in found}
 
 
+def check_ready(audit: Audit, entry: ReviewEntry, answers: dict[int, str]) -> None:
+    """Refuse, naming every answer still needed, an entry not ready to submit (or to go to the check page)."""
+    found = problems(entry, submitting=True, domains=audit.cycle.domain_keys) | targeted.missing_answers(audit, answers)
+    if found:
+        raise Invalid(found)
+
+
 def save_review(actor: User, audit: Audit, role: str, entry: ReviewEntry, submit: bool,
                 expected_version: int | None = None) -> Review:
     """Save the auditor's entry. `expected_version` is the review's version when the form was
@@ -94,7 +102,7 @@ def save_review(actor: User, audit: Audit, role: str, entry: ReviewEntry, submit
     check_version(review.version if review else 0, expected_version, "Your audit")
     found = problems(entry, submitting=submit, domains=audit.cycle.domain_keys)
     if found:
-        raise RuleError(next(iter(found.values())), next(iter(found)))
+        raise Invalid(found)
 
     if review is None:
         review = Review(audit=audit, role=role, updated_at=clock.now())

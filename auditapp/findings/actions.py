@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from auditapp import clock
 from auditapp.conflicts import check_version, claim_version
-from auditapp.errors import RuleError
+from auditapp.errors import Invalid, RuleError
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS
 from auditapp.history import action_field, record
@@ -67,8 +67,7 @@ def problems(entry: ActionEntry, saved_due: date | None = None) -> dict[str, str
 def _check(entry: ActionEntry, saved_due: date | None = None) -> None:
     found = problems(entry, saved_due)
     if found:
-        field, message = next(iter(found.items()))
-        raise RuleError(message, field)
+        raise Invalid(found)
 
 
 def _apply(action: Action, entry: ActionEntry) -> None:

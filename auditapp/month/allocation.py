@@ -9,7 +9,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from auditapp import clock
 from auditapp.conflicts import check_version, claim_version
-from auditapp.errors import RuleError
+from auditapp.errors import Invalid, RuleError
 from auditapp.extensions import db
 from auditapp.history import record
 from auditapp.models import Absence, Action, Audit, Case, Cycle, Review, ReviewAnswer, ReviewGrade, ThemeTag, User
@@ -154,8 +154,7 @@ def change_allocation(actor: User, audit: Audit, auditor_b: User | None, moderat
     if (changing_b or changing_m) and not reason:
         problems.setdefault("reason", "Say why the allocation is changing")
     if problems:
-        field, message = next(iter(problems.items()))
-        raise RuleError(message, field)
+        raise Invalid(problems)
     if draft is not None:
         _discard_draft(actor, audit, draft)
     for field, role, person in (("Auditor B", "B", auditor_b), ("Moderator", "M", moderator)):

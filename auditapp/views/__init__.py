@@ -1,15 +1,21 @@
-"""Blueprints, one per journey. Each view: load or 404, check permission, validate, one rule call, commit, redirect."""
+"""Blueprints, one per journey. Each view: load or 404, check permission, validate, one rule call
+through `saving` (which commits once or shows the refusal), redirect."""
+
+from collections.abc import Callable
+from typing import Any
 
 from flask import abort
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from auditapp import permissions
-from auditapp.conflicts import changes_since, history_mark
-from auditapp.errors import RuleError
+from auditapp.conflicts import Conflict, changes_since, history_mark
+from auditapp.errors import Invalid, RuleError
 from auditapp.exports.cells import CONTROL
 from auditapp.extensions import db
 from auditapp.forms.widgets import tampered_choice
+from auditapp.models import Audit
+from auditapp.months import check_month
 
 
 def form_posted(form: FlaskForm) -> bool:
@@ -29,20 +35,87 @@ def form_posted(form: FlaskForm) -> bool:
 
 
 def show_rule_error(form: FlaskForm, error: RuleError) -> None:
-    """Undo the half-done work and put the rule's message at its field (or the top of the form)."""
+    """Undo the half-done work and put the rule's message at its field (or the top of the form);
+    an Invalid refusal puts each of its problems at its field."""
     db.session.rollback()
-    field = form._fields.get(error.field) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
+    problems = error.problems if isinstance(error, Invalid) else {error.field or "": error.message}
+    for name, message in problems.items():
+        field = form._fields.get(name) if name else None
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)
 
 
-def refused_as_stale(form: FlaskForm, conflict: RuleError, saved_version: int) -> None:
-    """A save from a page opened before someone else's save: undone, everything typed kept, and the
-    form moved on to the saved version, so saving again from this page (once looked at) goes through."""
-    show_rule_error(form, conflict)
-    form.version.data = str(saved_version)
+class saving:
+    """The one way a view saves, so "commit once, or show the refusal keeping what was typed" is
+    written once, not at every form:
+
+        with saving(form, reload=...) as save:
+            rule_function(current_user, ...)
+        if save.saved:
+            flash(...)
+            return redirect(...)  # Post/Redirect/Get
+
+    If nothing in the block refuses, the transaction commits once and `saved` is true. A RuleError
+    is rolled back and shown at its field (an Invalid at each of its fields); the form still holds
+    what was typed, so the page shows it again. A Conflict (saved elsewhere since the page was
+    opened) is rolled back too; then `reload()` loads again what the page shows (the rollback
+    expired it) and returns (that, the version now saved): the form moves on to that version, so
+    saving again from this page goes through, and `reloaded` holds the first part for the view.
+    With no form (a button on a list) only a Conflict is caught, kept in `refused` for the view
+    to say; any other refusal is left to the error pages (errors.py), as is any other error and a
+    unique key met at the commit (transactions.py, which runs the view again)."""
+
+    def __init__(self, form: FlaskForm | None, reload: Callable[[], tuple[Any, int]] | None = None):
+        self.form, self.reload = form, reload
+        self.saved = False
+        self.refused: RuleError | None = None
+        self.reloaded: Any = None
+
+    def __enter__(self) -> "saving":
+        return self
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        if error is None:
+            db.session.commit()
+            self.saved = True
+            return False
+        if not isinstance(error, Conflict if self.form is None else RuleError):
+            return False
+        self.refused = error
+        db.session.rollback()
+        if self.form is None:
+            return True
+        if isinstance(error, Conflict) and self.reload is not None:
+            self.form.form_errors.append(error.message)
+            self.reloaded, version = self.reload()
+            self.form.version.data = str(version)
+        else:
+            show_rule_error(self.form, error)
+        return True
+
+
+def audit_reload(form: FlaskForm, audit_id: int, version_of: Callable[[Audit], int], review_role: str | None = None,
+                 actions: set[str] | None = None) -> Callable[[], tuple[Any, int]]:
+    """saving()'s reload for a form on an audit: the audit loaded afresh with the history entries
+    made since the form was opened (the page lists them as what changed), the form's mark moved on."""
+    seen = form.opened_at()[1]
+
+    def reload() -> tuple[tuple[Audit, list], int]:
+        audit = permissions.get_audit(audit_id, current_user, reload=True)
+        form.seen.data = history_mark(audit)
+        return (audit, changes_since(audit, seen, review_role, actions)), version_of(audit)
+
+    return reload
+
+
+def month_or_404(text: str) -> str:
+    """A month named in a URL (2026-11), or 404: a malformed address names no page."""
+    try:
+        return check_month(text)
+    except RuleError:
+        abort(404)
 
 
 def add_field_errors(form: FlaskForm, problems: dict[str, str]) -> None:
@@ -73,14 +146,3 @@ def posted_any(form: FlaskForm) -> bool:
 def posted(field) -> bool:
     """Whether this field was in the post (an absent field keeps its saved value)."""
     return bool(field.raw_data)
-
-
-def after_conflict(form, conflict, audit_id: int, version_of, seen: int | None,
-                   review_role: str | None = None, actions: set[str] | None = None):
-    """Undo a refused (conflicting) save, keep what was typed, move the form on to the saved
-    version, and return the reloaded audit with the history entries made since the form was opened."""
-    db.session.rollback()
-    audit = permissions.get_audit(audit_id, current_user, reload=True)
-    form.form_errors.append(conflict.message)
-    form.version.data, form.seen.data = version_of(audit), history_mark(audit)
-    return audit, changes_since(audit, seen, review_role, actions)

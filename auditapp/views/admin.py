@@ -3,8 +3,6 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from auditapp import clock, permissions
-from auditapp.conflicts import Conflict
-from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.forms.findings import parse_day
 from auditapp.forms.month import UploadForm
@@ -30,7 +28,7 @@ from auditapp.security.people import (
     set_password,
     set_workload,
 )
-from auditapp.views import form_posted, refused_as_stale, show_rule_error
+from auditapp.views import form_posted, saving
 from auditapp.views.paging import paginate, requested_page
 from auditapp.views.sorting import SortableTable
 from auditapp.workdays import REGIONS, region
@@ -54,17 +52,15 @@ def people():
     problems = []
     if form_posted(form):
         try:
-            rows = read_people(form.file.data.stream, form.file.data.filename)
-            added, updated = apply_people(current_user, rows)
-            db.session.commit()
+            with saving(form) as save:
+                added, updated = apply_people(current_user, read_people(form.file.data.stream, form.file.data.filename))
         except ImportFailed as failure:
             db.session.rollback()
             problems = failure.lines()
             form.file.errors = ["The file has problems: nothing was imported. Correct the rows listed."]
-        except RuleError as error:
-            show_rule_error(form, error)
-            form.file.errors = [error.message]
-        else:
+        if save.refused:
+            form.file.errors = [save.refused.message]
+        if save.saved:
             flash(f"People imported: {added} added, {updated} updated", "success")
             return redirect(url_for("admin.people"))
     search = (request.args.get("q") or "").strip()
@@ -102,7 +98,7 @@ def person(user_id: int | None = None):
     form = _person_form(user)
     if form_posted(form):
         team = db.session.get(Team, int(form.team.data))
-        try:
+        with saving(form, reload=lambda: _person_again(user_id)) as save:
             saved = save_user(current_user, user, name=form.name.data, email=form.email.data, team=team,
                               roles=set(form.roles.data or []), active=form.active.data,
                               expected_version=form.opened_at()[0])
@@ -110,18 +106,17 @@ def person(user_id: int | None = None):
                 set_password(current_user, saved, form.password.data, keep_session=session.get("sid"))
             manager = db.session.get(User, int(form.line_manager.data)) if (form.line_manager.data or "").isdigit() else None
             set_workload(current_user, saved, form.max_audits_per_month.data, manager)
-            db.session.commit()
-        except Conflict as conflict:
-            db.session.rollback()
-            user = db.session.get(User, user_id, options=PERSON_ROW, populate_existing=True)
-            refused_as_stale(form, conflict, user.version)
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        user = save.reloaded or user
+        if save.saved:
             flash(f"{saved.name} has been saved", "success")
             return redirect(url_for("admin.people"))
     return render_template("admin/person.html", form=form, user=user, absence_form=AbsenceForm(),
                            absences=absences_of(user) if user else [])
+
+
+def _person_again(user_id: int) -> tuple[User, int]:
+    user = db.session.get(User, user_id, options=PERSON_ROW, populate_existing=True)
+    return user, user.version
 
 
 @bp.route("/<int:user_id>/absences", methods=["POST"])
@@ -129,12 +124,9 @@ def absence(user_id: int):
     user = db.session.get(User, user_id, options=PERSON_ROW) or abort(404)
     form = AbsenceForm()
     if form_posted(form):
-        try:
+        with saving(form) as save:
             add_absence(current_user, user, _day(form.starts_on.data), _day(form.ends_on.data), form.reason.data)
-            db.session.commit()
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        if save.saved:
             flash("Period away recorded: no audits are allocated and no reminders sent to them then", "success")
             return redirect(url_for("admin.person", user_id=user.id))
     return render_template("admin/person.html", form=_person_form(user), user=user, absence_form=form,
@@ -148,15 +140,13 @@ def remove_absence_view(user_id: int, absence_id: int):
     if found is None or found.user_id != user.id:
         abort(404)
     version = request.form.get("version", "")
-    try:
+    with saving(None) as save:
         remove_absence(current_user, found, user, int(version) if version.isdigit() else None)
-    except Conflict:
-        db.session.rollback()
+    if save.saved:
+        flash("Period away removed", "success")
+    else:
         flash("This period away was changed after you opened the page: nothing was removed. Check it, "
               "then remove it again.", "info")
-        return redirect(url_for("admin.person", user_id=user.id))
-    db.session.commit()
-    flash("Period away removed", "success")
     return redirect(url_for("admin.person", user_id=user.id))
 
 
@@ -171,12 +161,9 @@ def _day(text: str | None):
 def closure_days():
     form = ClosureDayForm()
     if form_posted(form):
-        try:
+        with saving(form) as save:
             closure = add_closure_day(current_user, _day(form.day.data), form.reason.data)
-            db.session.commit()
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        if save.saved:
             flash(f"{closure.day:%A %-d %B %Y} added as a closure day: no deadline falls on it", "success")
             return redirect(url_for("admin.closure_days"))
     return render_template("admin/closure_days.html", form=form, days_off=days_off_ahead(clock.today()),
@@ -187,8 +174,8 @@ def closure_days():
 def remove_closure_day_view(closure_id: int):
     closure = db.session.get(ClosureDay, closure_id) or abort(404)
     day = closure.day
-    remove_closure_day(current_user, closure)
-    db.session.commit()
+    with saving(None):
+        remove_closure_day(current_user, closure)
     flash(f"{day:%A %-d %B %Y} is a working day again", "success")
     return redirect(url_for("admin.closure_days"))
 
@@ -197,12 +184,9 @@ def remove_closure_day_view(closure_id: int):
 def teams():
     form = TeamForm()
     if form_posted(form):
-        try:
+        with saving(form) as save:
             team = create_team(current_user, form.name.data)
-            db.session.commit()
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        if save.saved:
             flash(f"Team {team.name} added", "success")
             return redirect(url_for("admin.teams"))
     rows = db.session.execute(
@@ -219,19 +203,18 @@ def team(team_id: int):
     form = TeamForm(obj=team)
     form.submit.label.text = "Save"
     if form_posted(form):
-        try:
+        with saving(form, reload=lambda: _team_again(team_id)) as save:
             rename_team(current_user, team, form.name.data, form.opened_at()[0])
-            db.session.commit()
-        except Conflict as conflict:
-            db.session.rollback()
-            team = db.session.get(Team, team_id, populate_existing=True)
-            refused_as_stale(form, conflict, team.version)
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        team = save.reloaded or team
+        if save.saved:
             flash(f"Team renamed to {team.name}", "success")
             return redirect(url_for("admin.teams"))
     return render_template("admin/team.html", form=form, team=team)
+
+
+def _team_again(team_id: int) -> tuple[Team, int]:
+    team = db.session.get(Team, team_id, populate_existing=True)
+    return team, team.version
 
 
 @bp.route("/activity")

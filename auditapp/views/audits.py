@@ -1,26 +1,22 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from auditapp import clock, permissions
 from auditapp.audits import families
 from auditapp.audits.concerns import acknowledge_concern, raise_concern
-from auditapp.audits.reviewing import DomainEntry, ReviewEntry, entry_from_review, problems, save_review
-from auditapp.conflicts import Conflict, history_mark
-from auditapp.errors import RuleError
-from auditapp.extensions import db
+from auditapp.audits.reviewing import DomainEntry, ReviewEntry, check_ready, entry_from_review, save_review
+from auditapp.conflicts import history_mark
 from auditapp.findings import actions, replies, themes
 from auditapp.forms.audits import AcknowledgeForm, ConcernForm, ReviewForm
 from auditapp.forms.widgets import long_text
 from auditapp.grading import DOMAINS, domains_judged, judgements_made
 from auditapp.history import audit_history
 from auditapp.history import subjects as history_subjects
-from auditapp.models import Concern
 from auditapp.month import reaudits, targeted
 from auditapp.month.sampling import WITHDRAWAL_REASONS
 from auditapp.outbox import notices
 from auditapp.security.access import allow
-from auditapp.views import add_field_errors, after_conflict, form_posted, posted, posted_any, show_rule_error
+from auditapp.views import audit_reload, form_posted, posted, posted_any, saving
 
 bp = Blueprint("audits", __name__)
 
@@ -74,29 +70,21 @@ def review(audit_id: int, role: str):
         entry = _entry_from_form(form, entry_from_review(saved))
         submitting, checking = bool(form.submit.data), bool(form.check.data)
         answers = {n: form[f"extra_{n}"].data or "" for n in range(1, len(audit.cycle.extra_questions) + 1)}
-        found = problems(entry, submitting or checking, audit.cycle.domain_keys)
-        if submitting or checking:
-            found |= targeted.missing_answers(audit, answers)
-        version, seen = form.opened_at()
-        if found:
-            add_field_errors(form, found)
-        else:
-            try:
-                saved = save_review(current_user, audit, role, entry, submit=submitting, expected_version=version)
-                if audit.cycle.extra_questions:
-                    targeted.save_answers(current_user, audit, role, saved, answers)
-                db.session.commit()
-            except Conflict as conflict:
-                audit, changes = after_conflict(form, conflict, audit_id, lambda a: _version(a, role), seen, role)
-            except RuleError as error:
-                show_rule_error(form, error)
-            else:
-                if checking:  # saved as a draft; submitting is the check page's one step
-                    return redirect(url_for("checks.review", audit_id=audit.id, role=role))
-                flash("Your audit has been submitted" if submitting else "Your draft has been saved", "success")
-                if submitting:
-                    return redirect(url_for("audits.show", audit_id=audit.id))
-                return redirect(url_for("audits.review", audit_id=audit.id, role=role))
+        with saving(form, reload=audit_reload(form, audit_id, lambda a: _version(a, role), role)) as save:
+            if submitting or checking:  # checking saves a draft, but only one ready to submit
+                check_ready(audit, entry, answers)
+            saved = save_review(current_user, audit, role, entry, submit=submitting,
+                                expected_version=form.opened_at()[0])
+            if audit.cycle.extra_questions:
+                targeted.save_answers(current_user, audit, role, saved, answers)
+        audit, changes = save.reloaded or (audit, changes)
+        if save.saved:
+            if checking:  # saved as a draft; submitting is the check page's one step
+                return redirect(url_for("checks.review", audit_id=audit.id, role=role))
+            flash("Your audit has been submitted" if submitting else "Your draft has been saved", "success")
+            if submitting:
+                return redirect(url_for("audits.show", audit_id=audit.id))
+            return redirect(url_for("audits.review", audit_id=audit.id, role=role))
     return render_template("audits/review.html", audit=audit, role=role, form=form,
                            domains=domains_judged(audit.cycle.domain_keys),
                            descriptors=current_app.config["DESCRIPTORS"], changes=changes,
@@ -169,12 +157,9 @@ def new_concern(audit_id: int):
     permissions.require(permissions.can_raise_concern(current_user, audit))
     form = ConcernForm()
     if form_posted(form):
-        try:
+        with saving(form) as save:
             raise_concern(current_user, audit, form.details.data)
-            db.session.commit()
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        if save.saved:
             told = notices.concern_recipients(audit, clock.today())
             flash("The concern has been raised and these people have been emailed and can see it now: "
                   + ", ".join(f"{person.name} ({_concern_role(person, audit)})" for person in told), "success")
@@ -195,20 +180,13 @@ def _concern_role(person, audit) -> str:
 @bp.route("/concerns/<int:concern_id>/acknowledge", methods=["GET", "POST"])
 @allow(permissions.anyone_signed_in)
 def acknowledge(concern_id: int):
-    audit_id = db.session.scalar(select(Concern.audit_id).where(Concern.id == concern_id))
-    if audit_id is None:
-        abort(404)
-    audit = permissions.get_audit(audit_id, current_user)
-    concern = next(c for c in audit.concerns if c.id == concern_id)
+    concern, audit = permissions.get_concern(concern_id, current_user)
     permissions.require(permissions.can_acknowledge_concern(current_user, audit))
     form = AcknowledgeForm()
     if form_posted(form):
-        try:
+        with saving(form) as save:
             acknowledge_concern(current_user, concern, form.response.data)
-            db.session.commit()
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        if save.saved:
             flash("The response to the concern has been recorded", "success")
             return redirect(url_for("audits.show", audit_id=audit.id))
     return render_template("audits/acknowledge.html", audit=audit, concern=concern, form=form)

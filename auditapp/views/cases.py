@@ -9,7 +9,7 @@ from auditapp.models import CASE_TYPES, Audit, Case, Cycle, ImportJob, Team, Use
 from auditapp.models.loading import CASE_ROW
 from auditapp.remembered import remembered
 from auditapp.security.access import allow_blueprint
-from auditapp.views import form_posted
+from auditapp.views import form_posted, saving
 from auditapp.views.paging import paginate
 from auditapp.views.sorting import SortableTable
 
@@ -37,8 +37,8 @@ def index():
         # Checked and imported in the background: a county's list takes longer than a web request may.
         job = ImportJob(filename=upload.filename, content=upload.read(), created_by_id=current_user.id,
                         created_at=clock.now(), status="queued", rows_done=0)
-        db.session.add(job)
-        db.session.commit()
+        with saving(form):
+            db.session.add(job)
         jobs.import_case_list(job.id)
         return redirect(url_for("cases.import_progress", job_id=job.id))
     search = (request.args.get("q") or "").strip()

@@ -11,14 +11,12 @@ from auditapp.audits.moderation import problems as moderation_problems
 from auditapp.audits.reviewing import entry_from_review, save_review
 from auditapp.audits.reviewing import problems as review_problems
 from auditapp.conflicts import Conflict, history_mark
-from auditapp.errors import RuleError
-from auditapp.extensions import db
 from auditapp.findings import actions
 from auditapp.forms.audits import ConfirmForm
 from auditapp.grading import domains_judged, grade_label, judgements_made
 from auditapp.month import targeted
 from auditapp.security.access import allow
-from auditapp.views import form_posted
+from auditapp.views import form_posted, saving
 
 bp = Blueprint("checks", __name__)
 
@@ -40,7 +38,7 @@ def review(audit_id: int, role: str):
     if not form.is_submitted():
         form.version.data, form.seen.data = saved.version, history_mark(audit)
     if form_posted(form):
-        if not _confirmed(lambda: save_review(current_user, audit, role, entry, submit=True,
+        if not _confirmed(form, lambda: save_review(current_user, audit, role, entry, submit=True,
                                               expected_version=form.opened_at()[0])):
             return redirect(url_for("checks.review", audit_id=audit_id, role=role))
         flash("Your audit has been submitted. What happens next: when both auditors have submitted, the "
@@ -67,7 +65,7 @@ def sign_off_check(audit_id: int):
     if not form.is_submitted():
         form.version.data, form.seen.data = audit.moderation_version, history_mark(audit)
     if form_posted(form):
-        if not _confirmed(lambda: sign_off(current_user, audit, entry, form.opened_at()[0])):
+        if not _confirmed(form, lambda: sign_off(current_user, audit, entry, form.opened_at()[0])):
             return redirect(url_for("checks.sign_off_check", audit_id=audit_id))
         flash("The audit is signed off and locked. The auditors can now read your feedback to them; actions you "
               "confirmed are with their owners.", "success")
@@ -77,18 +75,13 @@ def sign_off_check(audit_id: int):
                            confirmed=actions.on_audit(audit))
 
 
-def _confirmed(step) -> bool:
+def _confirmed(form: ConfirmForm, step) -> bool:
     """Take the one step and commit; or, if it was changed in another tab since this page opened
     (or a rule now refuses it), undo, say so, and let the person check again."""
-    try:
+    with saving(form) as save:
         step()
-        db.session.commit()
-    except Conflict:
-        db.session.rollback()
+    if isinstance(save.refused, Conflict):
         flash("It was saved from another tab after you opened this page. Check it again.", "info")
-        return False
-    except RuleError as error:
-        db.session.rollback()
-        flash(error.message, "info")
-        return False
-    return True
+    elif save.refused:
+        flash(save.refused.message, "info")
+    return save.saved

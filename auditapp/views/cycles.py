@@ -3,8 +3,7 @@ from flask_login import current_user
 from sqlalchemy import case, func, select
 
 from auditapp import clock, permissions, reads
-from auditapp.conflicts import Conflict, history_mark
-from auditapp.errors import RuleError
+from auditapp.conflicts import history_mark
 from auditapp.exports.allocation import allocation_csv
 from auditapp.extensions import db
 from auditapp.forms.audits import WithdrawalDecisionForm, WithdrawalForm
@@ -26,7 +25,7 @@ from auditapp.month.sampling import (
 from auditapp.months import month_label, months_before
 from auditapp.reports import worklists
 from auditapp.security.access import allow
-from auditapp.views import after_conflict, form_posted, posted, posted_any, show_rule_error
+from auditapp.views import audit_reload, form_posted, posted, posted_any, saving
 from auditapp.views.paging import paginate
 from auditapp.views.sorting import SortableTable
 
@@ -89,12 +88,9 @@ def new():
         form.month.data = next_month_to_open(clock.today())
         form.per_team.data = current_app.config["SAMPLE_PER_TEAM"]
     if form_posted(form):
-        try:
+        with saving(form) as save:
             cycle = open_cycle(current_user, form.month.data, form.per_team.data)
-            db.session.commit()
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        if save.saved:
             flash(f"{month_label(cycle.month)} is open. Draw the sample next.", "success")
             return redirect(url_for("cycles.show", month=cycle.month))
     return render_template("cycles/new.html", form=form, first=month_label(first), last=month_label(last))
@@ -108,12 +104,9 @@ def cancel(month: str):
         abort(404)
     form = CancelCycleForm()
     if form_posted(form):
-        try:
+        with saving(form) as save:
             cancel_cycle(current_user, cycle, form.reason.data)
-            db.session.commit()
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        if save.saved:
             flash(f"{month_label(month)} is cancelled: its audits are off everyone's lists", "success")
             return redirect(url_for("cycles.index"))
     return render_template("cycles/cancel.html", cycle=cycle, form=form)
@@ -125,12 +118,9 @@ def show(month: str):
     cycle = _cycle(month)
     form = DrawSampleForm()
     if cycle.sampled_at is None and cycle.cancelled_at is None and form_posted(form):
-        try:
+        with saving(form) as save:
             audits = draw_sample(current_user, cycle, form.seed.data)
-            db.session.commit()
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        if save.saved:
             flash(f"{len(audits)} cases sampled and allocated with draw number {cycle.seed}", "success")
             return redirect(url_for("cycles.show", month=cycle.month))
     today = clock.today()
@@ -180,17 +170,12 @@ def allocation(audit_id: int):
         # A field missing from the post keeps the current choice.
         auditor_b = chosen.get(int(form.auditor_b.data or 0)) if posted(form.auditor_b) else audit.auditor_b
         moderator = chosen.get(int(form.moderator.data or 0)) if posted(form.moderator) else audit.moderator
-        version, seen = form.opened_at()
-        try:
-            change_allocation(current_user, audit, auditor_b, moderator, version, reason=form.reason.data or "",
-                              discard_draft=bool(form.discard_draft.data))
-            db.session.commit()
-        except Conflict as conflict:
-            audit, changes = after_conflict(form, conflict, audit_id, lambda a: a.allocation_version, seen,
-                                            actions={"Allocation changed"})
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        reload = audit_reload(form, audit_id, lambda a: a.allocation_version, actions={"Allocation changed"})
+        with saving(form, reload=reload) as save:
+            change_allocation(current_user, audit, auditor_b, moderator, form.opened_at()[0],
+                              reason=form.reason.data or "", discard_draft=bool(form.discard_draft.data))
+        audit, changes = save.reloaded or (audit, changes)
+        if save.saved:
             flash("The allocation has been saved, and the people it changes for have been told", "success")
             return redirect(url_for("audits.show", audit_id=audit.id))
     return render_template("cycles/allocation.html", audit=audit, form=form, changes=changes,
@@ -203,12 +188,9 @@ def withdraw(audit_id: int):
     audit = permissions.get_audit(audit_id, current_user)
     form = WithdrawalForm()
     if form_posted(form):
-        try:
+        with saving(form) as save:
             request_withdrawal(current_user, audit, form.reason.data, form.note.data or "")
-            db.session.commit()
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        if save.saved:
             flash("Withdrawal requested. Another senior manager must approve it.", "success")
             return redirect(url_for("audits.show", audit_id=audit.id))
     return render_template("cycles/withdraw.html", audit=audit, form=form)
@@ -224,7 +206,7 @@ def decide(audit_id: int):
         abort(404)
     form = WithdrawalDecisionForm()
     if form_posted(form):
-        try:
+        with saving(form) as save:
             replacement = decide_withdrawal(current_user, audit, form.decision.data == "approve")
             if form.decision.data == "refuse":
                 message, category = "Withdrawal refused: the case stays in the sample", "success"
@@ -234,10 +216,7 @@ def decide(audit_id: int):
             else:
                 message, category = "Case withdrawn. No other eligible case in the team could replace it.", "info"
             target = replacement.id if replacement else audit.id
-            db.session.commit()
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        if save.saved:
             flash(message, category)
             return redirect(url_for("audits.show", audit_id=target))
     return render_template("cycles/decide.html", audit=audit, form=form, reasons=WITHDRAWAL_REASONS)

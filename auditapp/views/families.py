@@ -5,13 +5,10 @@ from flask_login import current_user
 
 from auditapp import permissions
 from auditapp.audits import families
-from auditapp.conflicts import Conflict
-from auditapp.errors import RuleError
-from auditapp.extensions import db
 from auditapp.forms.findings import FamilyContactForm, FamilyFeedbackForm, parse_day
 from auditapp.models.families import CONTACT_METHODS, CONTACT_WHO, OUTCOMES, QUESTIONS, RATINGS, RESPONDENTS
 from auditapp.security.access import allow
-from auditapp.views import form_posted, show_rule_error
+from auditapp.views import form_posted, saving
 
 bp = Blueprint("families", __name__)
 
@@ -32,13 +29,10 @@ def contact(audit_id: int):
     audit = _audit_for_family(audit_id)
     form = FamilyContactForm()
     if form_posted(form):
-        try:
+        with saving(form) as save:
             families.record_attempt(current_user, audit, parse_day(form.attempted_on.data), form.who.data,
                                     form.method.data)
-            db.session.commit()
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        if save.saved:
             flash("Attempt recorded", "success")
             return redirect(url_for("families.contact", audit_id=audit.id))
     saved, answers = families.feedback_of(audit)
@@ -69,19 +63,17 @@ def feedback(audit_id: int):
                          for q in QUESTIONS},
                 words={**{q: form[f"{who}_{q}_words"].data or "" for q in QUESTIONS},
                        "change": form[f"{who}_change_words"].data or ""})
-        try:
+        with saving(form, reload=lambda: _feedback_again(audit_id)) as save:
             families.save_feedback(current_user, audit, form.outcome.data, form.not_contacted_reason.data, given,
                                    form.opened_at()[0])
-            db.session.commit()
-        except Conflict as conflict:
-            db.session.rollback()
-            form.form_errors.append(conflict.message)
-            saved, _ = families.feedback_of(permissions.get_audit(audit_id, current_user, reload=True))
-            form.version.data = str(saved.version if saved else 0)
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        if save.saved:
             flash("The family's feedback is saved", "success")
             return redirect(url_for("audits.show", audit_id=audit.id, _anchor="family"))
     return render_template("families/feedback.html", form=form, audit=audit, respondents=RESPONDENTS,
                            questions=QUESTIONS, ratings=RATINGS)
+
+
+def _feedback_again(audit_id: int):
+    """saving()'s reload: the feedback as now saved, and its version (0 when none is saved yet)."""
+    saved, _ = families.feedback_of(permissions.get_audit(audit_id, current_user, reload=True))
+    return saved, saved.version if saved else 0

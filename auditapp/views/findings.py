@@ -1,12 +1,10 @@
 """Actions from audits: propose, confirm, remove, record progress, mark done, verify, and the lists."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import case, select
 
-from auditapp import clock, permissions, reads
-from auditapp.conflicts import Conflict
-from auditapp.errors import RuleError
+from auditapp import clock, permissions
 from auditapp.extensions import db
 from auditapp.findings import actions
 from auditapp.findings.themes import active_themes
@@ -15,9 +13,9 @@ from auditapp.grading import DOMAINS
 from auditapp.history import action_history, subjects
 from auditapp.models import Action, Audit, Case, Team, User
 from auditapp.models.findings import ACTION_STATES, PRIORITIES
-from auditapp.models.loading import ACTION_ROW, AUDIT_IN_FULL
+from auditapp.models.loading import ACTION_ROW
 from auditapp.security.access import allow
-from auditapp.views import form_posted, show_rule_error
+from auditapp.views import form_posted, saving
 from auditapp.views.paging import paginate
 from auditapp.views.sorting import SortableTable
 
@@ -33,18 +31,6 @@ ACTIONS_TABLE = SortableTable({
     "due": (Action.due,),
     "state": (case({key: rank for rank, key in enumerate(ACTION_STATES)}, value=Action.status),),  # the order work goes
 }, tiebreak=(Action.id,))
-
-
-def _action(action_id: int) -> tuple[Action, Audit]:
-    """The action and its audit, or 404 to anyone who may not see it (as for audits: an id reveals nothing)."""
-    action = db.session.get(Action, action_id, options=ACTION_ROW, populate_existing=True)
-    if action is None:
-        abort(404)
-    audit = db.session.get(Audit, action.audit_id, options=AUDIT_IN_FULL, populate_existing=True)
-    if not permissions.can_see_action(current_user, action, audit):
-        abort(404)
-    reads.audit_shown(audit.id)  # an action's page shows its audit's work, as get_audit's pages do
-    return action, audit
 
 
 def _choices(form: ActionForm) -> None:
@@ -67,13 +53,10 @@ def _fill(form: ActionForm, action: Action) -> None:
     form.theme.data, form.version.data = str(action.theme_id or ""), str(action.version)
 
 
-def _after_conflict(form, action_id: int, conflict: Conflict) -> tuple[Action, Audit]:
-    """Keep what was typed and move the form on to the saved version; the page shows what changed."""
-    db.session.rollback()
-    action, audit = _action(action_id)
-    form.form_errors.append(conflict.message)
-    form.version.data = str(action.version)
-    return action, audit
+def _action_again(action_id: int) -> tuple[tuple[Action, Audit], int]:
+    """saving()'s reload: the action and its audit as now saved, and the action's version."""
+    action, audit = permissions.get_action(action_id, current_user)
+    return (action, audit), action.version
 
 
 @bp.route("/audits/<int:audit_id>/actions/new", methods=["GET", "POST"])
@@ -85,12 +68,9 @@ def propose(audit_id: int):
     form = ActionForm()
     _choices(form)
     if form_posted(form):
-        try:
+        with saving(form) as save:
             actions.propose(current_user, audit, _entry(form))
-            db.session.commit()
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        if save.saved:
             flash("Action added" if current_user.id == audit.moderator_id else
                   "Action proposed: the moderator will confirm it", "success")
             return _back_after_deciding(audit)
@@ -101,7 +81,7 @@ def propose(audit_id: int):
 @bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
 @allow(permissions.anyone_signed_in)
 def edit(action_id: int):
-    action, audit = _action(action_id)
+    action, audit = permissions.get_action(action_id, current_user)
     permissions.require(permissions.can_change_action(current_user, action, audit), "This action cannot be changed now")
     moderating = permissions.decides_action(current_user, action, audit)
     form = ActionForm()
@@ -109,15 +89,11 @@ def edit(action_id: int):
     if request.method == "GET":
         _fill(form, action)
     if form_posted(form):
-        version, _ = form.opened_at()
-        try:
-            actions.edit(current_user, action, audit, _entry(form), version, confirm=bool(form.confirm.data))
-            db.session.commit()
-        except Conflict as conflict:
-            action, audit = _after_conflict(form, action_id, conflict)
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        with saving(form, reload=lambda: _action_again(action_id)) as save:
+            actions.edit(current_user, action, audit, _entry(form), form.opened_at()[0],
+                         confirm=bool(form.confirm.data))
+        action, audit = save.reloaded or (action, audit)
+        if save.saved:
             flash("Action confirmed" if form.confirm.data and moderating else "Action saved", "success")
             return _back_after_deciding(audit)
     return render_template("actions/form.html", form=form, audit=audit, action=action, moderating=moderating)
@@ -126,20 +102,16 @@ def edit(action_id: int):
 @bp.route("/actions/<int:action_id>/remove", methods=["GET", "POST"])
 @allow(permissions.anyone_signed_in)
 def remove(action_id: int):
-    action, audit = _action(action_id)
+    action, audit = permissions.get_action(action_id, current_user)
     permissions.require(permissions.can_change_action(current_user, action, audit), "This action cannot be removed now")
     form = RemoveActionForm()
     if request.method == "GET":
         form.version.data = str(action.version)
     if form_posted(form):
-        try:
+        with saving(form, reload=lambda: _action_again(action_id)) as save:
             actions.remove(current_user, action, audit, form.reason.data, form.opened_at()[0])
-            db.session.commit()
-        except Conflict as conflict:
-            action, audit = _after_conflict(form, action_id, conflict)
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        action, audit = save.reloaded or (action, audit)
+        if save.saved:
             flash("Action removed", "success")
             return _back_after_deciding(audit)
     return render_template("actions/remove.html", form=form, audit=audit, action=action)
@@ -149,7 +121,7 @@ def remove(action_id: int):
 @allow(permissions.anyone_signed_in)
 def action(action_id: int):
     """The action itself: the owner records progress or marks it done; a manager verifies it."""
-    action, audit = _action(action_id)
+    action, audit = permissions.get_action(action_id, current_user)
     progress, verify = ProgressForm(prefix="progress"), VerifyForm(prefix="verify")
     if request.method == "GET":
         progress.version.data = verify.version.data = str(action.version)
@@ -161,7 +133,7 @@ def action(action_id: int):
     if request.method == "POST" and form_posted(posted):
         if posted is verify and verify.decision.data == "accept" and verify.confirmed.data != "yes":
             return render_template("actions/close_check.html", action=action, audit=audit, verify=verify)
-        try:
+        with saving(posted, reload=lambda: _action_again(action_id)) as save:
             if posted is progress:
                 actions.record_progress(current_user, action, audit, progress.progress.data,
                                         progress.opened_at()[0], done=bool(progress.done.data),
@@ -169,12 +141,8 @@ def action(action_id: int):
             else:
                 actions.verify(current_user, action, audit, verify.decision.data == "accept",
                                verify.reason.data, verify.opened_at()[0])
-            db.session.commit()
-        except Conflict as conflict:
-            action, audit = _after_conflict(posted, action_id, conflict)
-        except RuleError as error:
-            show_rule_error(posted, error)
-        else:
+        action, audit = save.reloaded or (action, audit)
+        if save.saved:
             flash("Saved", "success")
             return redirect(url_for("findings.action", action_id=action_id))
     history = action_history(action)

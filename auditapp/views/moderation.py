@@ -14,14 +14,12 @@ from auditapp.audits.moderation import (
     save_moderation,
     sign_off,
 )
-from auditapp.conflicts import Conflict, history_mark
-from auditapp.errors import RuleError
-from auditapp.extensions import db
+from auditapp.conflicts import history_mark
 from auditapp.findings import actions
 from auditapp.forms.audits import ModerationForm, ReopenForm
 from auditapp.grading import JUDGEMENTS
 from auditapp.security.access import allow
-from auditapp.views import add_field_errors, after_conflict, form_posted, posted, posted_any, show_rule_error
+from auditapp.views import add_field_errors, audit_reload, form_posted, posted, posted_any, saving
 
 bp = Blueprint("moderation", __name__)
 
@@ -52,32 +50,25 @@ def moderate(audit_id: int):
         signing = bool(form.sign_off.data) or checking
         found = problems(audit, entry) if signing else {}
         blocked = blockers(audit) if signing else []
-        version, seen = form.opened_at()
+        version = form.opened_at()[0]
+        reload = audit_reload(form, audit_id, lambda a: a.moderation_version, actions=MODERATION_ACTIONS)
         if found or blocked:
             # A refused sign-off keeps everything typed, on the page and as a saved draft, so going
             # off to confirm an action or answer a concern loses nothing.
-            try:
+            with saving(form, reload=reload) as save:
                 save_moderation(current_user, audit, entry, version)
-                db.session.commit()
-            except Conflict as conflict:
-                audit, changes = after_conflict(form, conflict, audit_id, lambda a: a.moderation_version, seen,
-                                                actions=MODERATION_ACTIONS)
-            else:
+            audit, changes = save.reloaded or (audit, changes)
+            if save.saved:
                 form.version.data = audit.moderation_version
                 add_field_errors(form, found)
                 form.form_errors.extend(blocked)
                 flash("Your moderation is saved as a draft. It is not signed off yet: see what is still needed.",
                       "info")
         else:
-            try:
+            with saving(form, reload=reload) as save:
                 (sign_off if signing and not checking else save_moderation)(current_user, audit, entry, version)
-                db.session.commit()
-            except Conflict as conflict:
-                audit, changes = after_conflict(form, conflict, audit_id, lambda a: a.moderation_version, seen,
-                                                actions=MODERATION_ACTIONS)
-            except RuleError as error:
-                show_rule_error(form, error)
-            else:
+            audit, changes = save.reloaded or (audit, changes)
+            if save.saved:
                 if checking:  # saved; signing off is the check page's one step
                     return redirect(url_for("checks.sign_off_check", audit_id=audit.id))
                 if signing:
@@ -128,12 +119,9 @@ def reopen_audit(audit_id: int):
         abort(404)
     form = ReopenForm()
     if form_posted(form):
-        try:
+        with saving(form) as save:
             reopen(current_user, audit, form.reason.data)
-            db.session.commit()
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        if save.saved:
             flash("The audit is reopened: the moderator can change it and sign it off again", "success")
             return redirect(url_for("audits.show", audit_id=audit.id))
     return render_template("moderation/reopen.html", audit=audit, form=form)

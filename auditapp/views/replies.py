@@ -4,28 +4,23 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from auditapp import permissions, reads
-from auditapp.conflicts import Conflict
-from auditapp.errors import RuleError
-from auditapp.extensions import db
 from auditapp.findings import replies
 from auditapp.forms.findings import DisputeResponseForm, ReplyForm, parse_day
 from auditapp.grading import JUDGEMENTS
 from auditapp.month import reaudits
 from auditapp.security.access import allow
-from auditapp.views import form_posted, show_rule_error
+from auditapp.views import form_posted, saving
 from auditapp.views.paging import page_of
 
 bp = Blueprint("replies", __name__)
 PAGE_SIZE = 20
 
 
-def _refused(form, audit_id: int, conflict: Conflict):
-    db.session.rollback()
+def _reply_again(audit_id: int):
+    """saving()'s reload: the audit and its reply as now saved, and the reply's version (0 before one)."""
     audit = permissions.get_audit(audit_id, current_user, reload=True)
     reply = replies.reply_for(audit)
-    form.form_errors.append(conflict.message)
-    form.version.data = str(reply.version if reply else 0)
-    return audit, reply
+    return (audit, reply), reply.version if reply else 0
 
 
 @bp.route("/audits/<int:audit_id>/reply", methods=["GET", "POST"])
@@ -48,14 +43,10 @@ def reply(audit_id: int):
             held={"yes": True, "no": False}.get(form.held.data), held_on=parse_day(form.held_on.data),
             not_held_reason=form.not_held_reason.data or "", practitioner_view=form.practitioner_view.data or "",
             disputes=form.disputes.data == "yes", dispute_details=form.dispute_details.data or "")
-        try:
+        with saving(form, reload=lambda: _reply_again(audit_id)) as save:
             replies.save_reply(current_user, audit, entry, form.opened_at()[0])
-            db.session.commit()
-        except Conflict as conflict:
-            audit, saved = _refused(form, audit_id, conflict)
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        audit, saved = save.reloaded or (audit, saved)
+        if save.saved:
             flash("The practitioner's reply is recorded", "success")
             return redirect(url_for("audits.show", audit_id=audit.id))
     return render_template("replies/reply.html", form=form, audit=audit)
@@ -74,14 +65,10 @@ def respond(audit_id: int):
     if request.method == "GET":
         form.version.data, form.response.data = str(saved.version), saved.response
     if form_posted(form):
-        try:
+        with saving(form, reload=lambda: _reply_again(audit_id)) as save:
             replies.respond(current_user, audit, saved, form.response.data, form.opened_at()[0])
-            db.session.commit()
-        except Conflict as conflict:
-            audit, saved = _refused(form, audit_id, conflict)
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        audit, saved = save.reloaded or (audit, saved)
+        if save.saved:
             flash("Your response is recorded", "success")
             return redirect(url_for("audits.show", audit_id=audit.id))
     return render_template("replies/respond.html", form=form, audit=audit, reply=saved)

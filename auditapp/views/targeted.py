@@ -1,12 +1,10 @@
 """Targeted (thematic) audits: start one, choose its cases, follow it, and its own summary."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from auditapp import clock, permissions, reads
-from auditapp.conflicts import Conflict
-from auditapp.errors import RuleError
 from auditapp.exports.workbook import TARGETED_SHEETS, workbook_bytes
 from auditapp.extensions import db
 from auditapp.forms.findings import TargetedAuditForm, TargetedCasesForm, TargetedChangeForm
@@ -18,19 +16,12 @@ from auditapp.month import targeted
 from auditapp.reports import worklists
 from auditapp.reports.summary import summarise_targeted
 from auditapp.security.access import allow
-from auditapp.views import form_posted, refused_as_stale, show_rule_error
+from auditapp.views import form_posted, saving
 from auditapp.views.paging import paginate
 
 bp = Blueprint("targeted", __name__, url_prefix="/targeted")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PICK_PAGE = 25
-
-
-def _cycle(cycle_id: int) -> Cycle:
-    cycle = db.session.get(Cycle, cycle_id)
-    if cycle is None or not cycle.is_targeted:
-        abort(404)
-    return cycle
 
 
 @bp.route("/")
@@ -46,12 +37,9 @@ def index():
 def new():
     form = TargetedAuditForm()  # no domain ticked: the QA lead chooses them, rather than keeping a default
     if form_posted(form):
-        try:
+        with saving(form) as save:
             cycle = targeted.start(current_user, form.title.data, form.domains.data or [], form.questions.data)
-            db.session.commit()
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        if save.saved:
             flash("Targeted audit started: now choose its cases", "success")
             return redirect(url_for("targeted.show", cycle_id=cycle.id))
     return render_template("targeted/new.html", form=form)
@@ -60,7 +48,7 @@ def new():
 @bp.route("/<int:cycle_id>", methods=["GET", "POST"])
 @allow(permissions.can_manage)
 def show(cycle_id: int):
-    cycle = _cycle(cycle_id)
+    cycle = permissions.get_cycle(cycle_id, current_user)
     search, team, case_type = (request.args.get(k, "").strip()[:100] for k in ("q", "team", "case_type"))
     found = select(Case).options(*CASE_ROW).order_by(Case.reference)
     if search:
@@ -81,20 +69,16 @@ def show(cycle_id: int):
     if form_posted(form):
         references = list(form.chosen.data or []) + (form.references.data or "").splitlines()
         try:
-            if form.file.data:
-                references += [row.text("case reference") for row in
-                               read_table(form.file.data.stream, form.file.data.filename, ["case reference"])]
-            added = targeted.add_cases(current_user, cycle, references, confirmed=bool(form.confirm_twice.data))
-            db.session.commit()
+            with saving(form) as save:
+                if form.file.data:
+                    references += [row.text("case reference") for row in
+                                   read_table(form.file.data.stream, form.file.data.filename, ["case reference"])]
+                added = targeted.add_cases(current_user, cycle, references, confirmed=bool(form.confirm_twice.data))
         except ImportFailed as failure:
             db.session.rollback()
             form.file.errors = failure.lines()[:20]
-        except targeted.AlreadyAudited as error:
-            show_rule_error(form, error)
-            asking_to_confirm = True
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        asking_to_confirm = isinstance(save.refused, targeted.AlreadyAudited)
+        if save.saved:
             flash(f"{len(added)} cases added and allocated", "success")
             return redirect(url_for("targeted.show", cycle_id=cycle.id))
     teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all()
@@ -110,33 +94,32 @@ def show(cycle_id: int):
 @bp.route("/<int:cycle_id>/change", methods=["GET", "POST"])
 @allow(permissions.can_manage)
 def change(cycle_id: int):
-    cycle = _cycle(cycle_id)
+    cycle = permissions.get_cycle(cycle_id, current_user)
     form = TargetedChangeForm()
     if request.method == "GET":
         form.title.data, form.domains.data = cycle.title, list(cycle.domain_keys)
         form.questions.data = "\n".join(cycle.extra_questions)
         form.version.data = str(cycle.version)
     if form_posted(form):
-        try:
+        with saving(form, reload=lambda: _cycle_again(cycle_id)) as save:
             targeted.change(current_user, cycle, form.title.data, form.domains.data or [], form.questions.data,
                             form.opened_at()[0])
-            db.session.commit()
-        except Conflict as conflict:
-            db.session.rollback()
-            cycle = db.session.get(Cycle, cycle_id, populate_existing=True)
-            refused_as_stale(form, conflict, cycle.version)
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        cycle = save.reloaded or cycle
+        if save.saved:
             flash("Its domains and questions are changed", "success")
             return redirect(url_for("targeted.show", cycle_id=cycle.id))
     return render_template("targeted/change.html", form=form, cycle=cycle, can_change=not targeted.started(cycle))
 
 
+def _cycle_again(cycle_id: int) -> tuple[Cycle, int]:
+    cycle = permissions.get_cycle(cycle_id, current_user, reload=True)
+    return cycle, cycle.version
+
+
 @bp.route("/<int:cycle_id>/summary")
 @allow(permissions.can_read_reports)
 def summary(cycle_id: int):
-    cycle = _cycle(cycle_id)
+    cycle = permissions.get_cycle(cycle_id, current_user)
     figures = summarise_targeted(cycle, clock.today())
     return render_template("targeted/summary.html", cycle=cycle, summary=figures,
                            judgements=judgements_made(cycle.domain_keys))
@@ -145,7 +128,7 @@ def summary(cycle_id: int):
 @bp.route("/<int:cycle_id>.xlsx")
 @allow(permissions.can_read_reports)
 def workbook(cycle_id: int):
-    cycle = _cycle(cycle_id)
+    cycle = permissions.get_cycle(cycle_id, current_user)
     content = workbook_bytes(summarise_targeted(cycle, clock.today()), TARGETED_SHEETS)
     reads.note(f"Targeted audit {cycle.title} (Excel)")
     return Response(content, mimetype=XLSX, headers={

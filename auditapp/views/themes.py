@@ -5,17 +5,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from auditapp import permissions, reads
-from auditapp.conflicts import Conflict
-from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.findings import themes
 from auditapp.forms.findings import ThemeForm, ThemeTagsForm
 from auditapp.models import Audit, Theme
 from auditapp.models.findings import THEME_KINDS
 from auditapp.models.loading import AUDIT_ROW
-from auditapp.months import check_month
 from auditapp.security.access import allow
-from auditapp.views import form_posted, refused_as_stale, show_rule_error
+from auditapp.views import form_posted, month_or_404, saving
 from auditapp.views.paging import Page, paginate
 
 bp = Blueprint("themes", __name__)
@@ -27,12 +24,9 @@ PAGE_SIZE = 50
 def index():
     form = ThemeForm()
     if form_posted(form):
-        try:
+        with saving(form) as save:
             themes.add_theme(current_user, form.name.data)
-            db.session.commit()
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        if save.saved:
             flash(f"Theme {form.name.data.strip()} added", "success")
             return redirect(url_for("themes.index"))
     return render_template("themes/index.html", form=form, themes=themes.all_themes())
@@ -43,16 +37,14 @@ def index():
 def retire(theme_id: int):
     theme = db.session.get(Theme, theme_id) or abort(404)
     version = request.form.get("version", "")
-    try:
+    with saving(None) as save:
         themes.set_retired(current_user, theme, request.form.get("retired") == "1",
                            int(version) if version.isdigit() else None)
-    except Conflict:
-        db.session.rollback()
+    if save.saved:
+        flash(f"{theme.name} {'retired' if theme.retired_at else 'offered again'}", "success")
+    else:
         flash("This theme was changed after you opened the page: nothing was changed. Check it, then try again.",
               "info")
-        return redirect(url_for("themes.index"))
-    db.session.commit()
-    flash(f"{theme.name} {'retired' if theme.retired_at else 'offered again'}", "success")
     return redirect(url_for("themes.index"))
 
 
@@ -76,19 +68,19 @@ def tag(audit_id: int, role: str):
         return redirect(url_for("themes.tag", audit_id=audit.id, role=role))
     if form_posted(form):
         chosen = {kind: {int(v) for v in (getattr(form, kind).data or []) if v.isdigit()} for kind in THEME_KINDS}
-        try:
+        with saving(form, reload=lambda: _tags_again(audit_id, role)) as save:
             themes.save_tags(current_user, audit, role, chosen, form.opened_at()[0])
-            db.session.commit()
-        except Conflict as conflict:
-            db.session.rollback()
-            audit = permissions.get_audit(audit_id, current_user, reload=True)
-            refused_as_stale(form, conflict, themes.tags_version(audit, role))
-        except RuleError as error:
-            show_rule_error(form, error)
-        else:
+        audit = save.reloaded or audit
+        if save.saved:
             flash("Themes saved", "success")
             return redirect(url_for("audits.show", audit_id=audit.id))
     return render_template("themes/tag.html", form=form, audit=audit, role=role)
+
+
+def _tags_again(audit_id: int, role: str):
+    """saving()'s reload: the audit as now saved, and this role's tags' version."""
+    audit = permissions.get_audit(audit_id, current_user, reload=True)
+    return audit, themes.tags_version(audit, role)
 
 
 @bp.route("/reports/themes/<int:theme_id>/<kind>/<month>")
@@ -96,10 +88,7 @@ def tag(audit_id: int, role: str):
 def audits_behind(theme_id: int, kind: str, month: str):
     """The signed-off audits behind one theme count; links only for those who may open audits."""
     theme = db.session.get(Theme, theme_id)
-    try:
-        month = check_month(month)
-    except RuleError:
-        abort(404)
+    month = month_or_404(month)
     months = 12 if request.args.get("period") == "12" else 1
     if theme is None or kind not in THEME_KINDS:
         abort(404)
