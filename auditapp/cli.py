@@ -2,6 +2,7 @@
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, cast
 
 import click
 
@@ -15,6 +16,7 @@ from auditapp.history import record
 from auditapp.history_chain import verify_history
 from auditapp.imports.table import ImportFailed
 from auditapp.imports.users import read_people
+from auditapp.models import User
 from auditapp.month.register import import_cases
 from auditapp.month.sampling import draw_sample, open_cycle, open_cycle_for
 from auditapp.outbox import notices
@@ -28,6 +30,10 @@ from auditapp.security.single_sign_on import unbind
 from auditapp.security.stash import forget_expired
 from auditapp.workdays import is_working_day
 
+if TYPE_CHECKING:
+    # What click.progressbar returns; click names the class only in a private module.
+    from click._termui_impl import ProgressBar as ClickProgressBar
+
 
 def main() -> None:
     """`auditapp ...`: the commands of `flask --app wsgi ...`, for an installed package."""
@@ -38,7 +44,7 @@ def main() -> None:
                help="The case audit service's commands (those of `flask --app wsgi`).")(prog_name="auditapp")
 
 
-def _fail(messages: list[str]) -> None:
+def _fail(messages: list[str]) -> NoReturn:
     db.session.rollback()
     for message in messages:
         click.echo(message, err=True)
@@ -47,6 +53,8 @@ def _fail(messages: list[str]) -> None:
 
 class ProgressBar:
     """A progress bar on stderr, started once the number of rows is known (stdout stays clean)."""
+
+    bar: "ClickProgressBar[int] | None"
 
     def __init__(self, label: str):
         self.label, self.bar, self.done = label, None, 0
@@ -180,7 +188,8 @@ def register(app) -> None:
             restore(source)
         except BackupFailed as error:
             _fail([f"Restore failed: {error}"])
-        record(SYSTEM, "Database restored from a backup", field=source.name)
+        # cast: record reads only the actor's id (SYSTEM's is None), but is still annotated User.
+        record(cast(User, SYSTEM), "Database restored from a backup", field=source.name)
         db.session.commit()
         click.echo(f"Restored from {source}")
 
@@ -226,7 +235,8 @@ def register(app) -> None:
         from huey.consumer import Consumer
 
         from auditapp import jobs
-        jobs.run_tasks_in(current_app._get_current_object())
+        # The proxy's own method: Flask types current_app as the Flask object it stands for.
+        jobs.run_tasks_in(current_app._get_current_object())  # type: ignore[attr-defined]
         Consumer(jobs.huey, workers=workers).run()
 
     @app.cli.command("verify-history")

@@ -2,7 +2,9 @@
 person had seen. A save from a form opened at an older version is refused as a conflict (never a
 silent overwrite), and the conflict lists what changed since, and who changed it, from the history."""
 
-from sqlalchemy import func, select, update
+from typing import cast
+
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from auditapp.errors import RuleError
@@ -18,7 +20,8 @@ class Conflict(RuleError):
 
 def history_mark(audit: Audit) -> int:
     """The newest history entry on the audit: what a form opened now has seen."""
-    return db.session.scalar(select(func.coalesce(func.max(Event.id), 0)).where(Event.audit_id == audit.id))
+    return db.session.execute(
+        select(func.coalesce(func.max(Event.id), 0)).where(Event.audit_id == audit.id)).scalar_one()
 
 
 def changes_since(audit: Audit, seen: int | None, review_role: str | None, actions: set[str] | None = None) -> list[Event]:
@@ -46,9 +49,10 @@ def claim_version(record, column: str, what: str) -> None:
     """Move the record's version counter on in one conditional UPDATE, so two saves that both passed
     check_version at the same moment cannot both land: the second finds the counter moved."""
     model, current = type(record), getattr(record, column)
-    moved = db.session.execute(
+    # An UPDATE's result is a CursorResult, with a rowcount; Session.execute is typed for any statement.
+    moved = cast(CursorResult, db.session.execute(
         update(model).where(model.id == record.id, getattr(model, column) == current)
-        .values({column: current + 1}).execution_options(synchronize_session=False))
+        .values({column: current + 1}).execution_options(synchronize_session=False)))
     if moved.rowcount != 1:
         raise Conflict(f"{what} was saved by someone else at the same moment. Nothing you typed has been "
                        "lost: it is below. Check it, then save again.")

@@ -6,11 +6,12 @@ string, cookies, headers or local variables, since any of them may hold a case's
 import sentry_sdk
 from flask import Flask
 from sentry_sdk.integrations.flask import FlaskIntegration
+from sentry_sdk.types import Event, Hint
 
 REMOVED = "(removed: it may hold a case's details)"
 
 
-def _scrub(event: dict, hint: dict) -> dict:
+def _scrub(event: Event, hint: Hint) -> Event:
     for exception in (event.get("exception") or {}).get("values") or []:
         exception["value"] = REMOVED
         for frame in (exception.get("stacktrace") or {}).get("frames") or []:
@@ -19,7 +20,7 @@ def _scrub(event: dict, hint: dict) -> dict:
         event["logentry"] = {"message": REMOVED}
     event.pop("message", None)
     request = event.get("request") or {}
-    event["request"] = {"method": request.get("method"), "url": (request.get("url") or "").split("?")[0]}
+    event["request"] = {"method": request.get("method"), "url": str(request.get("url") or "").split("?")[0]}
     user = event.get("user") or {}
     event["user"] = {"id": user["id"]} if "id" in user else {}
     event.pop("extra", None)

@@ -138,7 +138,7 @@ def published_text(recorded: str | None, descriptors: dict[str, Descriptor]) -> 
     """A recorded version ("voice 2026.1; plan 2026.1; ...") as people know it: by the date it was
     published ("published 22 November 2026"), not by a version number and domain keys."""
     pairs = dict(part.split(" ", 1) for part in (recorded or "").split("; ") if " " in part)
-    current = [d for d in descriptors.values() if pairs.get(d.key) == d.version and d.published]
-    if not pairs or len(current) < len(pairs):
+    published = [d.published for d in descriptors.values() if pairs.get(d.key) == d.version and d.published]
+    if not pairs or len(published) < len(pairs):
         return "an earlier version" if pairs else ""
-    return "published " + max(d.published for d in current).strftime("%-d %B %Y")
+    return "published " + max(published).strftime("%-d %B %Y")

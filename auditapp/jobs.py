@@ -86,17 +86,19 @@ def run_import(job_id: int) -> None:
                                      .values(status="running", heartbeat_at=clock.now())).rowcount
     if not claimed:
         return
-    job = db.session.get(ImportJob, job_id)
-    actor = db.session.get(User, job.created_by_id)
+    # get_one: the job was just claimed, and people are never deleted.
+    job = db.session.get_one(ImportJob, job_id)
+    actor = db.session.get_one(User, job.created_by_id)
 
     def progress(done: int, total: int | None) -> None:
         set_progress(job_id, rows_done=done, rows_total=total)
 
     try:
-        added, updated = import_cases(actor, io.BytesIO(job.content), job.filename, progress)
+        # A claimed job still holds its file (emptied once done); `or b""` reads None as BytesIO(None) did.
+        added, updated = import_cases(actor, io.BytesIO(job.content or b""), job.filename, progress)
     except ImportFailed as failure:
         db.session.rollback()
-        job = db.session.get(ImportJob, job_id)
+        job = db.session.get_one(ImportJob, job_id)
         job.status, job.problems, job.problem_count = "failed", "\n".join(failure.lines()), failure.count
     else:
         db.session.refresh(job)  # progress was written on another connection since the job was read

@@ -28,6 +28,9 @@ class SystemActor:
 
 SYSTEM = SystemActor()
 
+# Whoever a rule function acts for: a signed-in user, or the command line and demo as SYSTEM.
+Actor = User | SystemActor
+
 
 def anyone_signed_in(user: User) -> bool:
     return True

@@ -55,8 +55,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(IntegrityError)
     def saved_at_the_same_moment(error: IntegrityError):
         db.session.rollback()
-        if request.method in READING or not clashed_on_a_unique_key(error):
-            raise error  # a fault, not a race: the 500 page, as for any other
+        if request.method in READING or request.endpoint is None or not clashed_on_a_unique_key(error):
+            raise error  # a fault, not a race (or no view to run again): the 500 page, as for any other
         if g.get("ran_again"):
             return _kept_page()
         g.ran_again = True

@@ -119,6 +119,7 @@ def _month(rng: random.Random, month: str, when: Timeline, complete: bool, inade
         live = [a for a in audits if not a.reviews]
         if live:
             requester = db.session.scalar(select(User).where(User.is_senior_manager).order_by(User.email))
+            assert requester is not None  # managers.csv, loaded first, names senior managers
             with clock.frozen_at(when.at(3)):
                 request_withdrawal(requester, live[-1], "court", "Final hearing listed this month.")
 
@@ -172,10 +173,12 @@ def _entry(rng: random.Random, grades: dict[str, int]) -> ReviewEntry:
 
 def _moderation(rng: random.Random, audit: Audit) -> ModerationEntry:
     a, b = audit.review("A"), audit.review("B")
+    assert a is not None and b is not None  # stage "moderated": both auditors saved their reviews above
     entry = ModerationEntry(key_issues_a=rng.choice(["yes", "yes", "partly"]), key_issues_b="yes",
                             feedback_a=rng.choice(wording.FEEDBACK), feedback_b=rng.choice(wording.FEEDBACK))
     for key in JUDGEMENTS:
         grade_a, grade_b = a.grade_value(key), b.grade_value(key)
+        assert grade_a is not None and grade_b is not None  # _entry gave every review a grade for each
         # The moderator usually sides with the independent auditor, sometimes with the manager.
         final = grade_b if rng.random() < 0.8 else grade_a
         entry.grades[key] = final

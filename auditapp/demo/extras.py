@@ -51,6 +51,7 @@ def family_contact(rng: random.Random, audit: Audit, moment: datetime, index: in
 
 def manager_away(today: date) -> None:
     manager = db.session.scalar(select(User).where(User.is_auditor, User.active).order_by(User.email).offset(3))
+    assert manager is not None  # managers.csv has many more managers than three
     manager.line_manager_id = db.session.scalar(select(User.id).where(User.is_senior_manager).order_by(User.email))
     add_absence(SYSTEM, manager, today - timedelta(days=2), today + timedelta(days=12), "Leave")
 

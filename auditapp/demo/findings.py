@@ -65,8 +65,9 @@ def follow_through(rng: random.Random, audit: Audit, signed_off: datetime, today
     colleague = db.session.scalar(select(User).where(User.team_id == audit.case.team_id, User.is_auditor,
                                                      User.id != audit.auditor_a_id, User.active))
     verifier = colleague or db.session.scalar(select(User).where(User.is_qa_lead))
+    assert verifier is not None  # managers.csv has a QA lead
     for action in db.session.scalars(select(Action).where(Action.audit_id == audit.id, Action.status == "open")):
-        owner = db.session.get(User, action.owner_id)
+        owner = db.session.get_one(User, action.owner_id)
         fate = rng.random()
         if fate < 0.25:
             continue  # still open: overdue once its date passes

@@ -26,6 +26,8 @@ def set_up_printing(book: Workbook, title: str, as_at: datetime) -> None:
     for ws in book.worksheets:
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        # openpyxl makes a sheet with each of these parts; its types allow None as they may be unset.
+        assert ws.sheet_properties.pageSetUpPr is not None
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 1 if ws.title in ONE_PAGE else 0
@@ -35,8 +37,10 @@ def set_up_printing(book: Workbook, title: str, as_at: datetime) -> None:
         if ws.title in WIDE_SHEETS:
             ws.print_title_cols = "A:A"
         for part in (ws.oddHeader, ws.evenHeader):
+            assert part is not None
             part.center.text = marking
         for part in (ws.oddFooter, ws.evenFooter):
+            assert part is not None
             part.left.text = marking
             part.center.text = "Page &P of &N"
             part.right.text = f"{title} · data as at {clock.uk_format(as_at, '%-d %B %Y %H:%M')}"

@@ -13,7 +13,7 @@ from auditapp.history import record
 from auditapp.models import Audit, Case, Cycle, Team, Theme, ThemeTag, User
 from auditapp.models.findings import THEME_KINDS
 from auditapp.months import in_live_cycle, months_before
-from auditapp.permissions import can_manage_themes, can_tag_themes, require
+from auditapp.permissions import Actor, can_manage_themes, can_tag_themes, require
 
 # The list a council usually starts with; the QA lead adds, renames and retires from here.
 STARTING_THEMES = ["Chronology", "Domestic abuse", "Drift and delay", "Exploitation", "Fathers and male carers",
@@ -30,7 +30,7 @@ def all_themes() -> list[Theme]:
     return list(db.session.scalars(select(Theme).order_by(Theme.retired_at.is_not(None), Theme.name)))
 
 
-def add_theme(actor: User, name: str) -> Theme:
+def add_theme(actor: Actor, name: str) -> Theme:
     require(can_manage_themes(actor), "Only the QA lead manages the list of themes")
     name = " ".join((name or "").split())
     if not name:

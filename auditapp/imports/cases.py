@@ -106,6 +106,8 @@ def _check_row(row: Row, teams_by_key: dict[str, str], manager_emails: set[str])
 
     if problems:
         return problems
+    # Each is missing (a required column left blank) only with a problem recorded above.
+    assert team is not None and case_type is not None and open_date is not None
     return CaseRow(
         number=row.number,
         reference=values["case reference"],

@@ -9,10 +9,10 @@ from auditapp.history import record
 from auditapp.imports.cases import CaseRow, read_cases
 from auditapp.imports.table import Progress
 from auditapp.models import Case, Team, User
-from auditapp.permissions import can_manage, require
+from auditapp.permissions import Actor, can_manage, require
 
 
-def import_cases(actor: User, stream: IO[bytes], filename: str,
+def import_cases(actor: Actor, stream: IO[bytes], filename: str,
                  progress: Progress | None = None) -> tuple[int, int]:
     """All or nothing: ImportFailed leaves the register untouched. Returns (added, updated)."""
     require(can_manage(actor), "Only the QA lead can import the case list")

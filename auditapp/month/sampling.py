@@ -15,7 +15,7 @@ from auditapp.models import Audit, Case, Concern, Cycle, Review, Team, User
 from auditapp.models.loading import CASE_ROW
 from auditapp.month.allocation import Pool, allocate
 from auditapp.months import check_month, month_label, month_of, month_start, months_before
-from auditapp.permissions import can_approve_withdrawal, can_manage, can_request_withdrawal, require
+from auditapp.permissions import Actor, can_approve_withdrawal, can_manage, can_request_withdrawal, require
 
 WITHDRAWAL_REASONS = {
     "case_closed": "Case closed",
@@ -64,7 +64,7 @@ def next_month_to_open(today: date) -> str | None:
     return None
 
 
-def open_cycle(actor: User, month: str, per_team: int | None = None) -> Cycle:
+def open_cycle(actor: Actor, month: str, per_team: int | None = None) -> Cycle:
     require(can_manage(actor), "Only the QA lead can open a month")
     month = check_month(month)
     first, last = openable_months(clock.today())
@@ -144,7 +144,7 @@ def _cases(ids: list[int]) -> list[Case]:
     return [found[i] for i in ids]
 
 
-def draw_sample(actor: User, cycle: Cycle, seed: int | None = None,
+def draw_sample(actor: Actor, cycle: Cycle, seed: int | None = None,
                 per_team: int | None = None) -> list[Audit]:
     require(can_manage(actor), "Only the QA lead can draw the sample")
     if cycle.sampled_at is not None:

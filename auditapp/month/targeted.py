@@ -14,10 +14,10 @@ from auditapp.models import Audit, Case, Cycle, Review, ReviewAnswer, User
 from auditapp.models.loading import CASE_ROW
 from auditapp.month.allocation import Pool, allocate
 from auditapp.months import month_label, month_of
-from auditapp.permissions import can_manage, require
+from auditapp.permissions import Actor, can_manage, require
 
 
-def start(actor: User, title: str, domains: list[str], questions: str) -> Cycle:
+def start(actor: Actor, title: str, domains: list[str], questions: str) -> Cycle:
     require(can_manage(actor), "Only the QA lead can start a targeted audit")
     cycle = Cycle(kind="targeted", month=month_of(clock.today()), opened_by_id=actor.id,
                   opened_at=clock.now(), per_team=0, lookback_months=0)
@@ -61,7 +61,7 @@ def audited_elsewhere(cycle: Cycle, case_ids: list[int]) -> dict[int, str]:
                       else f"the open targeted audit {title}") for case_id, kind, month, title in rows}
 
 
-def add_cases(actor: User, cycle: Cycle, references: list[str], confirmed: bool = False) -> list[Audit]:
+def add_cases(actor: Actor, cycle: Cycle, references: list[str], confirmed: bool = False) -> list[Audit]:
     """All or nothing: every reference must be a case on the register, not already in this audit.
     A case already in this month's sample or another open targeted audit is audited twice over
     only when the QA lead says so (`confirmed`)."""

@@ -41,7 +41,10 @@ def _libpq() -> tuple[str, dict[str, str]]:
 
 
 def _sqlite_path() -> str:
-    return make_url(db.engine.url).database
+    path = make_url(db.engine.url).database
+    if path is None:  # sqlite:// with no path, which sqlite3 cannot open either
+        raise BackupFailed("an in-memory SQLite database has no file to back up or restore into")
+    return path
 
 
 def backup(destination: Path) -> None:

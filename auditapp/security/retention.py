@@ -8,8 +8,9 @@ transaction only, removes whole audits with everything about them, and records t
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import cast
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import CursorResult, delete, func, insert, or_, select, update
 
 from auditapp import clock, remembered
 from auditapp.errors import RuleError
@@ -40,10 +41,11 @@ from auditapp.models import (
     SentMessage,
     SignInAttempt,
     ThemeTag,
+    User,
     UserSession,
 )
 from auditapp.months import month_label, month_of, month_start, months_before
-from auditapp.permissions import SYSTEM, require
+from auditapp.permissions import SYSTEM, Actor, require
 
 
 def register_sqlite_functions(dbapi_connection) -> None:
@@ -88,7 +90,7 @@ class Purged:
                 f"with {self.history} history entries")
 
 
-def purge_older_than(actor, years: int) -> Purged:
+def purge_older_than(actor: Actor, years: int) -> Purged:
     """Remove every audit whose month began more than `years` years ago, with its reviews, grades,
     concerns, history and reads; the general history, sign-ins and sessions older than that too."""
     require(actor is SYSTEM, "Records are purged only from the command line")
@@ -99,14 +101,15 @@ def purge_older_than(actor, years: int) -> Purged:
     old_cycles = select(Cycle.id).where(Cycle.month < before_month)
     old_audits = select(Audit.id).where(Audit.cycle_id.in_(old_cycles))
     session = db.session
-    audits = session.scalar(select(func.count()).select_from(old_audits.subquery()))
-    cycles = session.scalar(select(func.count()).select_from(old_cycles.subquery()))
+    audits = session.execute(select(func.count()).select_from(old_audits.subquery())).scalar_one()
+    cycles = session.execute(select(func.count()).select_from(old_cycles.subquery())).scalar_one()
     with history_opened(session):
         # Emptied, not deleted: the chain of hashes runs on through them (history_chain.py).
-        history = session.execute(update(Event).where(
+        # An UPDATE's result is a CursorResult, with a rowcount; Session.execute is typed for any statement.
+        history = cast(CursorResult, session.execute(update(Event).where(
             or_(Event.audit_id.in_(old_audits), Event.at < cutoff), Event.action != REMOVED).values(
             user_id=None, audit_id=None, review_role=None, action=REMOVED, field=None, before=None,
-            after=None)).rowcount
+            after=None))).rowcount
         session.execute(delete(ReadRecord).where(or_(ReadRecord.audit_id.in_(old_audits), ReadRecord.at < cutoff)))
     old_reviews = select(Review.id).where(Review.audit_id.in_(old_audits))
     session.execute(delete(ReviewGrade).where(ReviewGrade.review_id.in_(old_reviews)))
@@ -128,6 +131,7 @@ def purge_older_than(actor, years: int) -> Purged:
     session.execute(delete(ClosureDay).where(ClosureDay.day < cutoff.date()))
     session.execute(delete(ImportJob).where(ImportJob.created_at < cutoff))
     result = Purged(before_month, audits, cycles, history)
-    record(actor, "Records purged past the retention period", field=f"{years} years", after=str(result))
+    # cast: record reads only the actor's id (SYSTEM's is None), but is still annotated User.
+    record(cast(User, actor), "Records purged past the retention period", field=f"{years} years", after=str(result))
     remembered.forget_all()
     return result

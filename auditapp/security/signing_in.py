@@ -65,7 +65,8 @@ def password_sign_in(email: str, password: str) -> tuple[User | None, str | None
         # The password is not even checked: the right one must not work during a lock-out.
         return None, too_many_message()
     user = user_by_email(email)
-    succeeded = check_password(user, password) and user.active
+    # check_password goes first even for no one, so an unknown address takes as long as a known one.
+    succeeded = check_password(user, password) and user is not None and user.active
     if succeeded:
         db.session.execute(update(SignInAttempt).where(SignInAttempt.id == attempt).values(succeeded=True))
         return user, None

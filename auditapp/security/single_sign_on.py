@@ -11,19 +11,19 @@ sign-in can be turned off (PASSWORD_SIGN_IN=0).
 """
 
 import logging
-from typing import NoReturn
+from typing import NoReturn, cast
 
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 
 from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.history import SIGN_IN, record
 from auditapp.models import User
-from auditapp.permissions import can_manage, require
+from auditapp.permissions import Actor, can_manage, require
 from auditapp.security.people import user_by_email
 from auditapp.security.sessions import client_address, end_all_for
 
@@ -112,8 +112,9 @@ def _bind(user: User, subject: str) -> bool:
     """Bind the account, unless another sign-in bound this person (or this account) a moment ago:
     a conditional update, so two first sign-ins at once cannot both win."""
     try:
-        bound = db.session.execute(update(User).where(User.id == user.id, User.sso_subject.is_(None))
-                                   .values(sso_subject=subject)).rowcount
+        # An UPDATE's result is a CursorResult, with a rowcount; Session.execute is typed for any statement.
+        bound = cast(CursorResult, db.session.execute(update(User).where(User.id == user.id, User.sso_subject.is_(None))
+                                                      .values(sso_subject=subject))).rowcount
     except IntegrityError:  # the account was bound to someone else a moment ago
         db.session.rollback()
         return False
@@ -127,12 +128,14 @@ def _refuse(user: User | None, reason: str, subject: str) -> NoReturn:
     raise NotSignedIn(NOT_SET_UP)
 
 
-def unbind(actor: User, user: User) -> None:
+def unbind(actor: Actor, user: User) -> None:
     """Let the person's next single sign-on bind a council account afresh (theirs was replaced, or
     the wrong one was bound). Their sessions end, so the old account is signed out everywhere."""
-    require(can_manage(actor), "Only the QA lead can unbind a council account")
+    # cast: can_manage admits SYSTEM (`user is SYSTEM`) and record reads only its id (None), but
+    # both are still annotated User: drop the casts once can_manage takes an Actor and record any id.
+    require(can_manage(cast(User, actor)), "Only the QA lead can unbind a council account")
     if user.sso_subject is None:
         raise RuleError(f"{user.email} has no council account bound")
     user.sso_subject = None
     end_all_for(user, "account unbound")
-    record(actor, f"Council account unbound from {user.email}", field=SIGN_IN)
+    record(cast(User, actor), f"Council account unbound from {user.email}", field=SIGN_IN)

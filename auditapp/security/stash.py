@@ -9,10 +9,11 @@ from what is saved, so no view has to remember to ask."""
 import json
 import secrets
 from datetime import timedelta
+from typing import cast
 
 from flask import Response, before_render_template, current_app, flash, g, render_template, request, session
 from flask_wtf import FlaskForm
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from werkzeug.datastructures import MultiDict
 
 from auditapp import clock
@@ -70,8 +71,8 @@ def keep_posted_form() -> Response:
     if data is None or len(data.encode()) > MOST_KEPT_BYTES:
         return _not_kept("it was longer than any form of this service takes (more than 256 KB)")
     waiting = select(func.count(FormStash.id))
-    if (db.session.scalar(waiting.where(FormStash.session_id == session_id)) >= MOST_PER_SESSION
-            or db.session.scalar(waiting.where(FormStash.address == address)) >= MOST_PER_ADDRESS):
+    if (db.session.execute(waiting.where(FormStash.session_id == session_id)).scalar_one() >= MOST_PER_SESSION
+            or db.session.execute(waiting.where(FormStash.address == address)).scalar_one() >= MOST_PER_ADDRESS):
         return _not_kept("too many forms sent after it ended are already waiting to be taken back")
     key = secrets.token_urlsafe(32)
     db.session.add(FormStash(key=key, path=request.path, data=data, created_at=clock.now(),
@@ -91,7 +92,9 @@ def _not_kept(why: str) -> Response:
 
 def forget_expired() -> int:
     """Remove kept forms nobody came back for; the caller commits."""
-    return db.session.execute(delete(FormStash).where(FormStash.created_at < clock.now() - KEPT_FOR)).rowcount
+    # A DELETE's result is a CursorResult, with a rowcount; Session.execute is typed for any statement.
+    return cast(CursorResult, db.session.execute(
+        delete(FormStash).where(FormStash.created_at < clock.now() - KEPT_FOR))).rowcount
 
 
 def init_app(app) -> None:
