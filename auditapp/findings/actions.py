@@ -228,7 +228,7 @@ def action_list(filters: ActionFilters, today: date) -> Select:
     if filters.status in LISTED:
         query = query.where(Action.status == filters.status)
     if filters.overdue:
-        query = query.where(overdue_clause(today))
+        query = query.where(Action.is_overdue(today))
     if filters.month:
         query = query.where(Cycle.month == filters.month)
     if filters.priority in PRIORITIES:
@@ -241,10 +241,6 @@ def months_with_actions() -> list[str]:
     return list(db.session.scalars(
         select(Cycle.month).join(Audit, Audit.cycle_id == Cycle.id).join(Action, Action.audit_id == Audit.id)
         .where(Action.status.in_(LISTED)).group_by(Cycle.month).order_by(Cycle.month.desc())))
-
-
-def overdue_clause(today: date):
-    return Action.overdue_clause(today)
 
 
 def owned_by(user: User) -> Select:
@@ -276,11 +272,3 @@ def on_audit(audit: Audit) -> list[Action]:
     return list(db.session.scalars(
         select(Action).options(joinedload(Action.owner), joinedload(Action.theme))
         .where(Action.audit_id == audit.id, Action.status != "removed").order_by(Action.id)))
-
-
-def closed_on_time(action: Action) -> bool | None:
-    """True or False for a closed action (verified by its due date or after); None if not closed."""
-    if action.status != "closed" or action.verified_at is None:
-        return None
-    return clock.uk_date(action.verified_at) <= action.due
-

@@ -10,7 +10,6 @@ from sqlalchemy.orm import aliased
 
 from auditapp import clock
 from auditapp.extensions import db
-from auditapp.findings.actions import overdue_clause
 from auditapp.findings.themes import ThemeCounts, theme_counts
 from auditapp.grading import DOMAINS, grade_label
 from auditapp.models import (
@@ -26,7 +25,7 @@ from auditapp.models import (
     User,
     case_type_key,
 )
-from auditapp.models.findings import ACTION_STATES, PRIORITIES, action_is_overdue
+from auditapp.models.findings import ACTION_STATES, PRIORITIES
 from auditapp.months import in_live_cycle
 
 
@@ -82,16 +81,17 @@ def follow_up(month: str, today: date, team: str | None = None, case_type: str |
     theme = aliased(Theme)
     rows = db.session.execute(scoped(
         select(Action.audit_id, Cycle.month, Case.reference, Team.name, owner.name, Action.priority, Action.domain,
-               theme.name, Action.due, Action.status, Action.verified_at)
+               theme.name, Action.due, Action.status, Action.verified_at, Action.is_overdue(today))
         .join(Audit, Audit.id == Action.audit_id).join(Cycle, Cycle.id == Audit.cycle_id)
         .join(Case, Case.id == Audit.case_id).join(Team, Team.id == Case.team_id)
         .join(owner, owner.id == Action.owner_id).outerjoin(theme, theme.id == Action.theme_id)
         .where(Action.status.in_(("open", "done", "closed")), in_live_cycle(),
-               or_(and_(Cycle.month == month, Cycle.kind == "random"), overdue_clause(today)))
+               or_(and_(Cycle.month == month, Cycle.kind == "random"), Action.is_overdue(today)))
         .order_by(Cycle.month, Case.reference, Action.id))).all()
     result = FollowUp()
-    for audit_id, m, reference, team_name, owner_name, priority, domain, theme_name, due, status, verified in rows:
-        overdue = action_is_overdue(status, due, today)
+    for audit_id, m, reference, team_name, owner_name, priority, domain, theme_name, due, status, verified, late \
+            in rows:
+        overdue = bool(late)
         result.actions.append(ActionRow(audit_id, m, reference, team_name, owner_name, PRIORITIES[priority],
                                         DOMAINS.get(domain) or theme_name or "", due, ACTION_STATES[status],
                                         overdue, verified))
