@@ -11,7 +11,13 @@ from auditapp.forms.audits import WithdrawalDecisionForm, WithdrawalForm
 from auditapp.forms.month import AllocationForm, CancelCycleForm, DrawSampleForm, OpenCycleForm
 from auditapp.models import CASE_TYPES, Audit, Case, Cycle, Team, User
 from auditapp.models.loading import PERSON_ROW
-from auditapp.month.allocation import allocation_problems, audits_this_month, change_allocation
+from auditapp.month.allocation import (
+    allocation_problems,
+    auditor_b_problem,
+    audits_this_month,
+    change_allocation,
+    moderator_problem,
+)
 from auditapp.month.sampling import (
     WITHDRAWAL_REASONS,
     cancel_cycle,
@@ -165,9 +171,9 @@ def allocation(audit_id: int):
     # Only people the independence rules allow are offered (the rule still checks what is posted).
     form.auditor_b.choices = [("", "Select a manager")] + [
         (str(u.id), f"{u.name} ({u.team.name}), {this_month(u)}") for u in people
-        if u.is_auditor and u.team_id != audit.case.team_id and u.id != audit.auditor_a_id]
+        if auditor_b_problem(audit.case, u) is None]
     form.moderator.choices = [("", "Select a senior manager")] + [
-        (str(u.id), f"{u.name}, {this_month(u)}") for u in people if u.is_senior_manager and u.id != audit.auditor_a_id]
+        (str(u.id), f"{u.name}, {this_month(u)}") for u in people if moderator_problem(audit.case, u) is None]
     if not form.is_submitted():
         form.auditor_b.data, form.moderator.data = str(audit.auditor_b_id), str(audit.moderator_id)
         form.version.data, form.seen.data = audit.allocation_version, history_mark(audit)
