@@ -164,7 +164,6 @@ def _auditors(sheet: Sheet, summary: MonthSummary) -> None:
 
 def _follow_up_rows(summary: MonthSummary) -> list[list]:
     f = summary.follow_up
-    improved = sum(1 for r in f.reaudits if r.after and r.before and _rank(r.after) > _rank(r.before))
     themes = f.themes
     return [
         ["Actions raised", f.raised, None],
@@ -172,7 +171,7 @@ def _follow_up_rows(summary: MonthSummary) -> list[list]:
         ["Actions closed late", f.closed_late, None],
         ["Actions overdue (any month)", f.overdue, None],
         ["Re-audits due", f.reaudits_due, None],
-        ["Re-audits moderated better overall", improved, None],
+        ["Re-audits moderated better overall", f.reaudits_improved, None],
         ["Findings disputed by the practitioner", f.disputes, None],
         ["% Families contacted", summary.family.contact_rate, summary.family.counted],
         ["% Families who gave feedback", summary.family.feedback_rate, summary.family.counted],
@@ -183,10 +182,6 @@ def _follow_up_rows(summary: MonthSummary) -> list[list]:
         *[[f"Theme as a worry: {name}", themes.count(i, "worry", summary.month), None]
           for i, name in themes.themes if themes.count(i, "worry", summary.month)],
     ]
-
-
-def _rank(label: str) -> int:
-    return next(int(g) for g in GRADES_BEST_FIRST if g.label == label)
 
 
 def _actions(sheet: Sheet, summary: MonthSummary) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 from auditapp import clock
 from auditapp.extensions import db
 from auditapp.findings.themes import ThemeCounts, theme_counts
-from auditapp.grading import DOMAINS, grade_label
+from auditapp.grading import DOMAINS, grade_from_value, grade_label
 from auditapp.models import (
     Action,
     Audit,
@@ -51,6 +51,7 @@ class ReauditChange:
     month: str
     before: str  # the first audit's moderated overall grade
     after: str  # the re-audit's, once moderated ("" before)
+    improved: bool = False  # the re-audit moderated better overall than the first audit
 
 
 @dataclass
@@ -67,6 +68,10 @@ class FollowUp:
     @property
     def reaudits_due(self) -> int:
         return len(self.reaudits)
+
+    @property
+    def reaudits_improved(self) -> int:
+        return sum(r.improved for r in self.reaudits)
 
 
 def follow_up(month: str, today: date, team: str | None = None, case_type: str | None = None) -> FollowUp:
@@ -126,6 +131,9 @@ def _reaudits(month: str, scoped) -> list[ReauditChange]:
              .outerjoin(second, second.id == Reaudit.audit_id).outerjoin(second_cycle, second_cycle.id == second.cycle_id)
              .outerjoin(after, and_(after.audit_id == second.id, after.domain == "overall"))
              .where(Reaudit.due_month == month).order_by(Case.reference))  # re-audits join the random sample
-    return [ReauditChange(reference, first_month, second_month or month, grade_label(b),
-                          grade_label(a) if signed_off else "")
-            for reference, first_month, second_month, b, a, signed_off in db.session.execute(scoped(query))]
+    changes = []
+    for reference, first_month, second_month, b, a, signed_off in db.session.execute(scoped(query)):
+        before, after = grade_from_value(b), grade_from_value(a) if signed_off else None
+        changes.append(ReauditChange(reference, first_month, second_month or month, grade_label(before),
+                                     grade_label(after), bool(before and after and after > before)))
+    return changes
