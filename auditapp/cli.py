@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.errors import RuleError
 from auditapp.exports.allocation import allocation_csv
 from auditapp.exports.history import write_history
@@ -180,7 +180,7 @@ def register(app) -> None:
             restore(source)
         except BackupFailed as error:
             _fail([f"Restore failed: {error}"])
-        record(SYSTEM, "Database restored from a backup", field=source.name)
+        record(SYSTEM, history.DATABASE_RESTORED, field=source.name)
         db.session.commit()
         click.echo(f"Restored from {source}")
 

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, and_, false, select, true
 from auditapp import reads
 from auditapp.errors import NotAllowed
 from auditapp.extensions import db
+from auditapp.history import FEEDBACK_TO, KEY_ISSUES_OF
 from auditapp.models import Action, Audit, Case, User
 from auditapp.models.loading import AUDIT_IN_FULL
 
@@ -56,8 +57,9 @@ def can_see_review(user: User, audit: Audit, role: str) -> bool:
 
 
 # The moderator's words to one auditor are for that auditor (and those running the service) only.
-FOR_ONE_AUDITOR = {"Feedback to auditor A": "A", "Feedback to auditor B": "B",
-                   "Auditor A identified the key issues": "A", "Auditor B identified the key issues": "B"}
+# The fields are history's constants, which moderation writes with: rewording one rewords both.
+FOR_ONE_AUDITOR = {**{field: role for role, field in FEEDBACK_TO.items()},
+                   **{field: role for role, field in KEY_ISSUES_OF.items()}}
 
 
 def can_see_event(user: User, audit: Audit, event) -> bool:

@@ -2,7 +2,7 @@
 
 import io
 from collections import Counter
-from datetime import UTC, date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine

@@ -9,7 +9,6 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 from conftest import person, sign_in
-from sqlalchemy import select
 from test_access import build_scene, matrix, personas_for
 
 from auditapp.extensions import db

@@ -9,7 +9,7 @@ from helpers import fresh, sample_month
 from sqlalchemy import func, select
 from test_mail import inbox, send_reminders  # noqa: F401 (the inbox fixture)
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.extensions import db
 from auditapp.models import ClosureDay, Event, SentMessage
 from auditapp.workdays import add_working_days, is_working_day
@@ -59,7 +59,7 @@ def test_the_qa_lead_adds_closure_days_and_every_new_deadline_skips_them(world, 
     assert qa.post(f"/people/closure-days/{closure.id}/remove").status_code == 302
     fresh()
     assert db.session.scalar(select(func.count(ClosureDay.id))) == 2
-    assert db.session.scalar(select(func.count(Event.id)).where(Event.action == "Closure day removed")) == 1
+    assert db.session.scalar(select(func.count(Event.id)).where(Event.action == history.CLOSURE_DAY_REMOVED)) == 1
 
 
 @pytest.mark.parametrize("posted, problem", [

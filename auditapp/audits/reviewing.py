@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.audits.concerns import raise_concern
 from auditapp.conflicts import Conflict, check_version
 from auditapp.errors import NotAllowed, RuleError
@@ -117,14 +117,14 @@ def save_review(actor: User, audit: Audit, role: str, entry: ReviewEntry, submit
         raise_concern(actor, audit, entry.safeguarding_details)
     if submit:
         review.submitted_at = clock.now()
-        record(actor, f"Auditor {role} submitted", audit)
+        record(actor, history.auditor_submitted(role), audit)
         db.session.flush()
         if audit.both_submitted:
             audit.moderation_due = add_working_days(
                 clock.today(), current_app.config["MODERATION_DUE_WORKING_DAYS"])
-            record(None, "Ready for moderation", audit, after=f"due {audit.moderation_due:%d %B %Y}")
+            record(None, history.READY_FOR_MODERATION, audit, after=f"due {audit.moderation_due:%d %B %Y}")
     else:
-        record(actor, f"Auditor {role} saved a draft", audit)
+        record(actor, history.auditor_saved_draft(role), audit)
     db.session.flush()
     return review
 
@@ -134,7 +134,7 @@ def _apply(actor: User, audit: Audit, review: Review, entry: ReviewEntry) -> Non
 
     def change(label: str, before, after, display=str):
         if (before or None) != (after or None):
-            record(actor, "Value saved", audit, field=label, review_role=review.role,
+            record(actor, history.VALUE_SAVED, audit, field=label, review_role=review.role,
                    before=display(before) if before else None, after=display(after) if after else None)
 
     for key, name in DOMAINS.items():

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import RuleError
 from auditapp.extensions import db
@@ -104,7 +104,7 @@ def propose(actor: User, audit: Audit, entry: ActionEntry) -> Action:
     _apply(action, entry)
     db.session.add(action)
     db.session.flush()
-    _history(actor, "Action added" if role == "M" else "Action proposed", action, audit, action.description)
+    _history(actor, history.ACTION_ADDED if role == "M" else history.ACTION_PROPOSED, action, audit, action.description)
     if action.status == "open":
         notices.action_assigned(action, audit, db.session.get(User, action.owner_id))
     return action
@@ -120,10 +120,10 @@ def edit(actor: User, action: Action, audit: Audit, entry: ActionEntry, expected
     _apply(action, entry)
     if confirm and action.status == "proposed" and decides_action(actor, action, audit):
         action.status, action.confirmed_by_id, action.confirmed_at = "open", actor.id, clock.now()
-        _history(actor, "Action confirmed", action, audit, action.description)
+        _history(actor, history.ACTION_CONFIRMED, action, audit, action.description)
         notices.action_assigned(action, audit, db.session.get(User, action.owner_id))
     else:
-        _history(actor, "Action changed", action, audit, action.description)
+        _history(actor, history.ACTION_CHANGED, action, audit, action.description)
     db.session.flush()
 
 
@@ -134,7 +134,7 @@ def remove(actor: User, action: Action, audit: Audit, reason: str, expected_vers
     if not reason:
         raise RuleError("Say why the action is removed", "reason")
     claim_version(action, "version", "This action")
-    _history(actor, "Action removed", action, audit, reason)
+    _history(actor, history.ACTION_REMOVED, action, audit, reason)
     action.status, action.removed_reason = "removed", reason
     db.session.flush()
 
@@ -157,10 +157,10 @@ def record_progress(actor: User, action: Action, audit: Audit, progress: str, ex
     if done:
         action.evidence, action.evidence_location = evidence, location
         action.status, action.done_at, action.sent_back_reason = "done", clock.now(), None
-        _history(actor, "Action done, to verify", action, audit, f"{evidence} (recorded in: {location})")
+        _history(actor, history.ACTION_DONE, action, audit, f"{evidence} (recorded in: {location})")
         notices.action_done(action, audit, actor, verifiers_of(action, audit))
     else:
-        _history(actor, "Action progress recorded", action, audit, progress)
+        _history(actor, history.ACTION_PROGRESS, action, audit, progress)
     db.session.flush()
 
 
@@ -176,10 +176,10 @@ def verify(actor: User, action: Action, audit: Audit, accept: bool, reason: str,
     claim_version(action, "version", "This action")
     if accept:
         action.status, action.verified_by_id, action.verified_at = "closed", actor.id, clock.now()
-        _history(actor, "Action verified and closed", action, audit)
+        _history(actor, history.ACTION_VERIFIED, action, audit)
     else:
         action.status, action.sent_back_reason, action.done_at = "open", reason, None
-        _history(actor, "Action sent back", action, audit, reason)
+        _history(actor, history.ACTION_SENT_BACK, action, audit, reason)
         notices.action_sent_back(action, audit, db.session.get(User, action.owner_id))
     db.session.flush()
 

@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import RuleError
 from auditapp.extensions import db
@@ -131,7 +131,7 @@ def allocate(actor: User, cycle: Cycle, case: Case, replacement_for: Audit | Non
     db.session.add(audit)
     db.session.flush()
     pool.take(case.manager_id, auditor_b.id, moderator.id)
-    record(actor, "Allocated", audit,
+    record(actor, history.ALLOCATED, audit,
            after=f"A: {case.manager.email}, B: {auditor_b.email}, moderator: {moderator.email}")
     notices.allocated(audit)
     return audit
@@ -171,7 +171,7 @@ def change_allocation(actor: User, audit: Audit, auditor_b: User | None, moderat
     for field, role, person in (("Auditor B", "B", auditor_b), ("Moderator", "M", moderator)):
         current = audit.auditor_b if role == "B" else audit.moderator
         if current.id != person.id:
-            record(actor, "Allocation changed", audit, field=field, before=current.email,
+            record(actor, history.ALLOCATION_CHANGED, audit, field=field, before=current.email,
                    after=f"{person.email}: {reason}")
             notices.reallocated(audit, role, person, current)
     claim_version(audit, "allocation_version", "This allocation")
@@ -182,7 +182,7 @@ def change_allocation(actor: User, audit: Audit, auditor_b: User | None, moderat
 def _discard_draft(actor: User, audit: Audit, draft) -> None:
     """Auditor B's unsubmitted work, confirmed discarded by the QA lead: the review, its answers,
     proposals and theme tags. The history keeps what was saved; the new auditor B does not see it."""
-    record(actor, "Auditor B's draft discarded", audit, field=audit.auditor_b.email)
+    record(actor, history.B_DRAFT_DISCARDED, audit, field=audit.auditor_b.email)
     db.session.execute(delete(ReviewAnswer).where(ReviewAnswer.review_id == draft.id))
     db.session.execute(delete(Action).where(Action.audit_id == audit.id, Action.proposed_role == "B",
                                             Action.status == "proposed"))

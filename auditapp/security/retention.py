@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from auditapp import clock, remembered
 from auditapp.errors import RuleError
 from auditapp.extensions import db
-from auditapp.history import record
+from auditapp.history import RECORDS_PURGED, record
 from auditapp.history_chain import REMOVED
 from auditapp.models import (
     Absence,
@@ -128,6 +128,6 @@ def purge_older_than(actor, years: int) -> Purged:
     session.execute(delete(ClosureDay).where(ClosureDay.day < cutoff.date()))
     session.execute(delete(ImportJob).where(ImportJob.created_at < cutoff))
     result = Purged(before_month, audits, cycles, history)
-    record(actor, "Records purged past the retention period", field=f"{years} years", after=str(result))
+    record(actor, RECORDS_PURGED, field=f"{years} years", after=str(result))
     remembered.forget_all()
     return result

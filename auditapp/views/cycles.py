@@ -2,7 +2,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 from sqlalchemy import case, func, select
 
-from auditapp import clock, permissions, reads
+from auditapp import clock, history, permissions, reads
 from auditapp.conflicts import Conflict, history_mark
 from auditapp.errors import RuleError
 from auditapp.exports.allocation import allocation_csv
@@ -193,7 +193,7 @@ def allocation(audit_id: int):
             db.session.commit()
         except Conflict as conflict:
             audit, changes = after_conflict(form, conflict, audit_id, lambda a: a.allocation_version, seen,
-                                            actions={"Allocation changed"})
+                                            actions={history.ALLOCATION_CHANGED})
         except RuleError as error:
             show_rule_error(form, error)
         else:
