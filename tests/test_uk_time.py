@@ -57,4 +57,5 @@ def test_the_workbook_says_when_its_data_was_read_in_uk_time_and_dates_are_uk_da
     header = [c.value for c in sheet[1]]
     moderated = {row[0].value: row[header.index("Moderated")].value for row in sheet.iter_rows(min_row=2)}
     assert moderated[audits[0].case.reference].date() == date(2026, 7, 21)
-    assert db.session.scalar(select(Event.at).where(Event.action == history.SIGNED_OFF)) == datetime(2026, 7, 20, 23, 15)
+    signed_off = db.session.scalar(select(Event.at).where(Event.action == history.SIGNED_OFF))
+    assert signed_off == datetime(2026, 7, 20, 23, 15)

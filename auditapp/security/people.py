@@ -178,7 +178,8 @@ def add_absence(actor: User, user: User, starts_on: date | None, ends_on: date |
                         "another. Remove that one first to record a different period.", "starts_on")
     absence = Absence(user_id=user.id, starts_on=starts_on, ends_on=ends_on, reason=reason or "Leave")
     db.session.add(absence)
-    record(actor, history.AWAY_RECORDED, field=user.email, after=f"{absence.reason}, {starts_on:%d %B %Y} to {ends_on:%d %B %Y}")
+    record(actor, history.AWAY_RECORDED, field=user.email,
+           after=f"{absence.reason}, {starts_on:%d %B %Y} to {ends_on:%d %B %Y}")
     db.session.flush()
     return absence
 
