@@ -12,10 +12,9 @@ from auditapp.findings import actions
 from auditapp.grading import JUDGEMENTS, crosses_good_line, grade_label
 from auditapp.history import record
 from auditapp.models import Audit, ModeratedGrade, User
+from auditapp.models.sets import KEY_ISSUES
 from auditapp.month import reaudits
 from auditapp.permissions import can_moderate, can_reopen, require
-
-KEY_ISSUES = {"yes": "Yes", "partly": "Partly", "no": "No"}
 
 
 @dataclass

@@ -13,6 +13,7 @@ from auditapp.extensions import db
 from auditapp.grading import DOMAINS, grade_label
 from auditapp.history import record
 from auditapp.models import Audit, Review, ReviewGrade, User
+from auditapp.models.sets import YES_NO
 from auditapp.permissions import can_edit_review
 from auditapp.workdays import add_working_days
 
@@ -76,7 +77,7 @@ def problems(entry: ReviewEntry, submitting: bool, domains=tuple(DOMAINS)) -> di
         found["working_well"] = "Enter what is working well"
     if not entry.needs_to_change.strip():
         found["needs_to_change"] = "Enter what needs to change"
-    if entry.safeguarding_concern not in ("yes", "no"):
+    if entry.safeguarding_concern not in YES_NO:
         found["safeguarding_concern"] = "Select yes if there is an immediate safeguarding concern"
     # Put the messages in the order of the form, so the error summary reads top to bottom.
     order = [f"{k}_{part}" for k in DOMAINS for part in ("grade", "evidence", "impact")]

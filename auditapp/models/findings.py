@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from auditapp.extensions import db
 from auditapp.models.base import NO_SQL
+from auditapp.models.sets import PROPOSER_ROLES, one_of
 
 PRIORITIES = {"immediate": "Immediate", "urgent": "Urgent", "standard": "Standard"}
 # proposed (by an auditor) -> open (confirmed by the moderator) -> done (owner, with evidence)
@@ -18,7 +19,8 @@ THEME_KINDS = {"strength": "Strength", "worry": "Worry"}
 
 
 class Action(db.Model):
-    __table_args__ = (Index("ix_action_status_due", "status", "due"),)
+    __table_args__ = (Index("ix_action_status_due", "status", "due"), one_of("proposed_role", PROPOSER_ROLES),
+                      one_of("priority", PRIORITIES), one_of("status", ACTION_STATES))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"), index=True)
@@ -80,7 +82,8 @@ class ThemeTag(db.Model):
     """A theme an auditor ("A", "B") or the moderator ("M") saw in an audit, as a strength or a worry."""
 
     __table_args__ = (UniqueConstraint("audit_id", "theme_id", "role", "kind",
-                                       name="uq_theme_tag_audit_id_theme_id_role_kind"),)
+                                       name="uq_theme_tag_audit_id_theme_id_role_kind"),
+                      one_of("role", PROPOSER_ROLES), one_of("kind", THEME_KINDS))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"), index=True)

@@ -13,16 +13,11 @@ from auditapp.extensions import db
 from auditapp.history import record
 from auditapp.models import Audit, Case, Concern, Cycle, Review, Team, User
 from auditapp.models.loading import CASE_ROW
+from auditapp.models.sets import WITHDRAWAL_REASONS
 from auditapp.month.allocation import Pool, allocate
 from auditapp.months import check_month, month_label, month_of, month_start, months_before
 from auditapp.permissions import can_approve_withdrawal, can_manage, can_request_withdrawal, require
 
-WITHDRAWAL_REASONS = {
-    "case_closed": "Case closed",
-    "critical_incident": "Critical incident review",
-    "court": "Sensitive court stage",
-    "conflict": "Conflict of interest",
-}
 
 def openable_months(today: date) -> tuple[str, str]:
     """The first and last month a cycle may be opened for: back as far as the look-back window
