@@ -13,12 +13,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from auditapp import clock
 from auditapp.audits.family_words import ASKED, TOPICS
-from auditapp.audits.moderation import KEY_ISSUES
 from auditapp.clock import uk_day
 from auditapp.exports.cells import mark_as_text, printable
 from auditapp.exports.printing import colour_by_grade, colour_line, set_up_printing
 from auditapp.grading import DOMAINS, GRADE_PALETTE, GRADES_BEST_FIRST, JUDGEMENTS, grade_words
 from auditapp.models.families import QUESTIONS, RESPONDENTS
+from auditapp.models.sets import KEY_ISSUES
 from auditapp.reports.summary import EQUALITY, GradeCounts, MonthSummary
 
 SHEETS = ["Summary", "Charts", "Auditors", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality", "Actions",
