@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, NoReturn, cast
 
 import click
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.errors import RuleError
 from auditapp.exports.allocation import allocation_csv
 from auditapp.exports.history import write_history
@@ -189,7 +189,7 @@ def register(app) -> None:
         except BackupFailed as error:
             _fail([f"Restore failed: {error}"])
         # cast: record reads only the actor's id (SYSTEM's is None), but is still annotated User.
-        record(cast(User, SYSTEM), "Database restored from a backup", field=source.name)
+        record(cast(User, SYSTEM), history.DATABASE_RESTORED, field=source.name)
         db.session.commit()
         click.echo(f"Restored from {source}")
 

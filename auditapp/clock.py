@@ -6,7 +6,7 @@ at 13:30 UTC on 15 June reads 14:30, and just after midnight in summer it is alr
 """
 
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 UK = ZoneInfo("Europe/London")

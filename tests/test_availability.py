@@ -6,6 +6,7 @@ from datetime import date
 from builders import sampled_month
 from sqlalchemy import select
 
+from auditapp import history
 from auditapp.extensions import db
 from auditapp.models import Absence, Event, User
 from auditapp.permissions import SYSTEM
@@ -23,7 +24,7 @@ def test_allocation_skips_people_away_and_at_their_limit_and_says_why(world, as_
     assert all(a.auditor_b_id != away.id for a in audits)
     load = sum(1 for a in audits if capped.id in (a.auditor_a_id, a.auditor_b_id) and a.auditor_b_id == capped.id)
     assert load <= 1
-    note = db.session.scalar(select(Event.after).where(Event.action == "Passed over in allocation for 2026-11"))
+    note = db.session.scalar(select(Event.after).where(Event.action == history.passed_over("2026-11")))
     assert f"{away.name} (Leave until 10 November 2026)" in note
     assert f"{capped.name} (at their limit of 1 audits a month)" in note
     assert "Passed over in allocation" in as_user(world.qa_lead).get("/people/activity").get_data(as_text=True)

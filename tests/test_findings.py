@@ -19,6 +19,7 @@ from auditapp.extensions import db
 from auditapp.findings.themes import add_theme
 from auditapp.grading import Grade
 from auditapp.models import Action, Audit, PractitionerReply, Reaudit, Theme
+from auditapp.reports.follow_up import follow_up
 
 
 def action_form(owner, description="Record the father's view in the assessment", priority="urgent", due="",
@@ -261,6 +262,9 @@ def test_an_inadequate_sign_off_schedules_a_reaudit_that_joins_that_months_sampl
     assert "Better by 1" in page
     dashboard = as_user(world.qa_lead).get("/reports/?month=2026-11").get_data(as_text=True)
     assert "Re-audits due: change in the moderated overall grade" in dashboard
+    figures = follow_up("2026-11", clock.today())  # what the workbook writes as "moderated better"
+    assert figures.reaudits_due == 1 and figures.reaudits_improved == 1
+    assert [(r.before, r.after) for r in figures.reaudits] == [("Inadequate", "Requires improvement")]
 
 
 def test_reopening_unschedules_a_reaudit_not_yet_drawn(world, as_user):
@@ -342,3 +346,28 @@ def test_a_reply_not_held_needs_a_reason(world, as_user):
     page = as_user(audit.auditor_a).post(f"/audits/{audit.id}/reply", data={
         "version": "0", "held": "no", "disputes": "no"}).get_data(as_text=True)
     assert "Say why the conversation was not held" in page
+
+
+def test_who_may_verify_is_one_rule_in_python_and_in_sql(world, as_user):
+    """permissions.can_verify_action decides one action; permissions.verifiable_by lists them. Every
+    persona, over actions open, done by their owner and closed, in two teams: the two agree."""
+    from auditapp.findings import actions
+    from auditapp.permissions import can_verify_action, verifiable_by
+    audit, action = open_action(world)
+    done(action)
+    other = next(a for a in sampled_month("2026-12", per_team=1) if a.case.team_id != audit.case.team_id)
+    ready_for_moderation(other)
+    colleague = next(u for u in world.auditors.values() for u in u if u.team_id == other.case.team_id)
+    still_open = confirmed_action(other, colleague, "Still to do")
+    done_there = confirmed_action(other, other.auditor_a, "Done there")
+    db.session.commit()
+    done(done_there)
+    people = [world.qa_lead, world.leader, *world.seniors, *(u for team in world.auditors.values() for u in team)]
+    every = [reloaded(a.id) for a in (action, still_open, done_there)]
+    assert {a.status for a in every} == {"open", "done"}
+    for user in people:
+        listed = set(db.session.scalars(select(Action.id).where(verifiable_by(user))))
+        decided = {a.id for a in every if can_verify_action(user, a, db.session.get(Audit, a.audit_id))}
+        assert listed == decided, user.name
+        assert set(db.session.scalars(actions.to_verify(user).with_only_columns(Action.id))) == decided
+    assert any(set(db.session.scalars(select(Action.id).where(verifiable_by(u)))) for u in people)

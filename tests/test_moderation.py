@@ -3,6 +3,7 @@
 import pytest
 from builders import events, fresh, month_sampled_by, reload, review_data
 
+from auditapp import history
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS
 
@@ -101,7 +102,7 @@ def test_sign_off_locks_the_audit(audit, as_user):
         response = as_user(audit.auditor(role)).post(f"/audits/{audit.id}/review/{role}", data=review_data(1))
         assert response.status_code == 403
         assert reload(audit).review(role).grade_value("voice") == voice
-    assert events(audit)[-1].action == "Signed off"
+    assert events(audit)[-1].action == history.SIGNED_OFF
 
 
 def test_only_the_qa_lead_reopens_with_a_reason(audit, as_user, world):
@@ -142,7 +143,7 @@ def test_open_safeguarding_concern_blocks_sign_off_until_acknowledged(audit, as_
 
 def test_moderated_grades_recorded_in_history(audit, as_user):
     as_user(audit.moderator).post(f"/audits/{audit.id}/moderate", data=moderation_data(3, {"voice": "Agreed"}))
-    saved = [e for e in events(audit) if e.action == "Moderated grade saved"]
+    saved = [e for e in events(audit) if e.action == history.MODERATED_GRADE_SAVED]
     assert len(saved) == len(JUDGEMENTS) and all(e.user_id == audit.moderator_id for e in saved)
     assert len(DOMAINS) == 6
 

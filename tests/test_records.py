@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.config import ROOT
 from auditapp.extensions import db
 from auditapp.models import Action, Audit, Case, Cycle, Event, ReadRecord, Review, Team
@@ -76,7 +76,7 @@ def test_purge_removes_audits_past_retention_with_their_history_and_records_that
     assert db.session.scalars(select(Cycle.month)).all() == ["2026-10"]
     assert db.session.scalar(select(func.count(Audit.id))) == len(recent)
     entry = db.session.scalar(select(Event).order_by(Event.id.desc()).limit(1))
-    assert entry.action == "Records purged past the retention period" and entry.field == "7 years"
+    assert entry.action == history.RECORDS_PURGED and entry.field == "7 years"
     # The triggers are closed again once the purge is done.
     with pytest.raises(DBAPIError, match="append-only"):
         db.session.execute(text("DELETE FROM event"))

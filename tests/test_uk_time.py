@@ -8,7 +8,7 @@ from builders import fresh, in_full, sampled_month, signed_off_audit
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.audits.concerns import raise_concern
 from auditapp.extensions import db
 from auditapp.models import Event
@@ -56,4 +56,5 @@ def test_the_workbook_says_when_its_data_was_read_in_uk_time_and_dates_are_uk_da
     header = [c.value for c in sheet[1]]
     moderated = {row[0].value: row[header.index("Moderated")].value for row in sheet.iter_rows(min_row=2)}
     assert moderated[audits[0].case.reference].date() == date(2026, 7, 21)
-    assert db.session.scalar(select(Event.at).where(Event.action == "Signed off")) == datetime(2026, 7, 20, 23, 15)
+    signed_off = db.session.scalar(select(Event.at).where(Event.action == history.SIGNED_OFF))
+    assert signed_off == datetime(2026, 7, 20, 23, 15)

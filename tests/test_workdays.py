@@ -8,7 +8,7 @@ from builders import fresh, in_full, month_sampled_by, sampled_month
 from sqlalchemy import func, select
 from test_mail import send_reminders
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.extensions import db
 from auditapp.models import ClosureDay, Event, SentMessage
 from auditapp.workdays import add_working_days, is_working_day
@@ -58,7 +58,7 @@ def test_the_qa_lead_adds_closure_days_and_every_new_deadline_skips_them(world, 
     assert qa.post(f"/people/closure-days/{closure.id}/remove").status_code == 302
     fresh()
     assert db.session.scalar(select(func.count(ClosureDay.id))) == 2
-    assert db.session.scalar(select(func.count(Event.id)).where(Event.action == "Closure day removed")) == 1
+    assert db.session.scalar(select(func.count(Event.id)).where(Event.action == history.CLOSURE_DAY_REMOVED)) == 1
 
 
 @pytest.mark.parametrize("posted, problem", [

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.history import record
@@ -27,7 +27,7 @@ def raise_concern(actor: User, audit: Audit, details: str) -> Concern:
     concern = Concern(audit=audit, raised_by=actor, raised_at=clock.now(), details=details)
     db.session.add(concern)
     db.session.flush()
-    record(actor, "Immediate safeguarding concern raised", audit, after=details)
+    record(actor, history.CONCERN_RAISED, audit, after=details)
     notices.concern_raised(concern, audit)
     return concern
 
@@ -43,5 +43,5 @@ def acknowledge_concern(actor: User, concern: Concern, response: str) -> None:
     concern.acknowledged_by = actor
     concern.acknowledged_at = clock.now()
     concern.response = response
-    record(actor, "Safeguarding concern acknowledged", concern.audit, after=response)
+    record(actor, history.CONCERN_ACKNOWLEDGED, concern.audit, after=response)
     db.session.flush()

@@ -8,7 +8,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import delete, select
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.audits.family_words import ASKED, TOPICS
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import RuleError
@@ -60,7 +60,7 @@ def record_attempt(actor: User, audit: Audit, attempted_on: date | None, who: st
                             recorded_by_id=actor.id, recorded_at=clock.now())
     db.session.add(contact)
     db.session.flush()
-    record(actor, "Family contact attempted", audit, review_role=contact_role(),
+    record(actor, history.FAMILY_CONTACT_ATTEMPTED, audit, review_role=contact_role(),
            after=f"{CONTACT_WHO[who]}, {CONTACT_METHODS[method].lower()}, {attempted_on:%d %B %Y}")
     return contact
 
@@ -108,6 +108,6 @@ def save_feedback(actor: User, audit: Audit, outcome: str, reason: str, answers:
             db.session.add(FamilyAnswer(audit_id=audit.id, respondent=who, change_words=a.words["change"].strip() or None,
                                         **{q: a.ratings[q] for q in QUESTIONS},
                                         **{f"{q}_words": a.words[q].strip() or None for q in QUESTIONS}))
-    record(actor, "Family feedback recorded", audit, review_role=role, after=OUTCOMES[outcome])
+    record(actor, history.FAMILY_FEEDBACK_RECORDED, audit, review_role=role, after=OUTCOMES[outcome])
     db.session.flush()
     return saved

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import Invalid, NotAllowed, RuleError
 from auditapp.extensions import db
@@ -12,10 +12,9 @@ from auditapp.findings import actions
 from auditapp.grading import JUDGEMENTS, crosses_good_line, grade_label
 from auditapp.history import record
 from auditapp.models import Audit, ModeratedGrade, User
+from auditapp.models.sets import KEY_ISSUES
 from auditapp.month import reaudits
 from auditapp.permissions import can_moderate, can_reopen, require
-
-KEY_ISSUES = {"yes": "Yes", "partly": "Partly", "no": "No"}
 
 
 @dataclass
@@ -89,7 +88,7 @@ def problems(audit: Audit, entry: ModerationEntry) -> dict[str, str]:
     return found
 
 
-MODERATION_ACTIONS = {"Moderated grade saved", "Rationale saved", "Moderation saved"}
+MODERATION_ACTIONS = {history.MODERATED_GRADE_SAVED, history.RATIONALE_SAVED, history.MODERATION_SAVED}
 
 
 def save_moderation(actor: User, audit: Audit, entry: ModerationEntry, expected_version: int | None = None) -> None:
@@ -104,21 +103,21 @@ def save_moderation(actor: User, audit: Audit, entry: ModerationEntry, expected_
             audit.moderated_grades.append(row)
         final, rationale = entry.grades[key], entry.rationales[key].strip() or None
         if row.grade != final:
-            record(actor, "Moderated grade saved", audit, field=name,
+            record(actor, history.MODERATED_GRADE_SAVED, audit, field=name,
                    before=grade_label(row.grade), after=grade_label(final))
         if (row.rationale or None) != rationale:
-            record(actor, "Rationale saved", audit, field=name, before=row.rationale, after=rationale)
+            record(actor, history.RATIONALE_SAVED, audit, field=name, before=row.rationale, after=rationale)
         row.grade, row.rationale = final, rationale
-    for attr, label in (("key_issues_a", "Auditor A identified the key issues"),
-                        ("key_issues_b", "Auditor B identified the key issues"),
-                        ("feedback_a", "Feedback to auditor A"),
-                        ("feedback_b", "Feedback to auditor B")):
+    for attr, label in (("key_issues_a", history.KEY_ISSUES_OF["A"]),
+                        ("key_issues_b", history.KEY_ISSUES_OF["B"]),
+                        ("feedback_a", history.FEEDBACK_TO["A"]),
+                        ("feedback_b", history.FEEDBACK_TO["B"])):
         value = getattr(entry, attr)
         value = value.strip() or None if isinstance(value, str) else value
         if getattr(audit, attr) != value:
             # Key issues are stored as yes/partly/no; the history says them as people read them.
             words = KEY_ISSUES.get if attr.startswith("key_issues") else (lambda v: v)
-            record(actor, "Moderation saved", audit, field=label, before=words(getattr(audit, attr)),
+            record(actor, history.MODERATION_SAVED, audit, field=label, before=words(getattr(audit, attr)),
                    after=words(value))
             setattr(audit, attr, value)
     db.session.flush()
@@ -149,7 +148,7 @@ def sign_off(actor: User, audit: Audit, entry: ModerationEntry, expected_version
     audit.signed_off_at = clock.now()
     audit.signed_off_by_id = actor.id
     audit.descriptor_version = current_app.config["DESCRIPTOR_VERSION"]
-    record(actor, "Signed off", audit, after=grade_label(entry.grades["overall"]))
+    record(actor, history.SIGNED_OFF, audit, after=grade_label(entry.grades["overall"]))
     reaudits.schedule_if_inadequate(actor, audit, entry.grades["overall"])
     db.session.flush()
 
@@ -161,7 +160,7 @@ def reopen(actor: User, audit: Audit, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise RuleError("Enter the reason for reopening the audit", "reason")
-    record(actor, "Reopened", audit, before=f"signed off {clock.day_text(audit.signed_off_at)}", after=reason)
+    record(actor, history.REOPENED, audit, before=f"signed off {clock.day_text(audit.signed_off_at)}", after=reason)
     audit.signed_off_at = None
     audit.signed_off_by_id = None
     reaudits.cancel_on_reopen(actor, audit)

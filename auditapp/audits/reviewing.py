@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.audits.concerns import raise_concern
 from auditapp.conflicts import Conflict, check_version
 from auditapp.errors import Invalid, NotAllowed
@@ -13,6 +13,7 @@ from auditapp.extensions import db
 from auditapp.grading import DOMAINS, grade_label
 from auditapp.history import record
 from auditapp.models import Audit, Review, ReviewGrade, User
+from auditapp.models.sets import YES_NO
 from auditapp.month import targeted
 from auditapp.permissions import can_edit_review
 from auditapp.workdays import add_working_days
@@ -77,7 +78,7 @@ def problems(entry: ReviewEntry, submitting: bool, domains=tuple(DOMAINS)) -> di
         found["working_well"] = "Enter what is working well"
     if not entry.needs_to_change.strip():
         found["needs_to_change"] = "Enter what needs to change"
-    if entry.safeguarding_concern not in ("yes", "no"):
+    if entry.safeguarding_concern not in YES_NO:
         found["safeguarding_concern"] = "Select yes if there is an immediate safeguarding concern"
     # Put the messages in the order of the form, so the error summary reads top to bottom.
     order = [f"{k}_{part}" for k in DOMAINS for part in ("grade", "evidence", "impact")]
@@ -125,14 +126,14 @@ def save_review(actor: User, audit: Audit, role: str, entry: ReviewEntry, submit
         raise_concern(actor, audit, entry.safeguarding_details)
     if submit:
         review.submitted_at = clock.now()
-        record(actor, f"Auditor {role} submitted", audit)
+        record(actor, history.auditor_submitted(role), audit)
         db.session.flush()
         if audit.both_submitted:
             audit.moderation_due = add_working_days(
                 clock.today(), current_app.config["MODERATION_DUE_WORKING_DAYS"])
-            record(None, "Ready for moderation", audit, after=f"due {audit.moderation_due:%d %B %Y}")
+            record(None, history.READY_FOR_MODERATION, audit, after=f"due {audit.moderation_due:%d %B %Y}")
     else:
-        record(actor, f"Auditor {role} saved a draft", audit)
+        record(actor, history.auditor_saved_draft(role), audit)
     db.session.flush()
     return review
 
@@ -142,7 +143,7 @@ def _apply(actor: User, audit: Audit, review: Review, entry: ReviewEntry) -> Non
 
     def change(label: str, before, after, display=str):
         if (before or None) != (after or None):
-            record(actor, "Value saved", audit, field=label, review_role=review.role,
+            record(actor, history.VALUE_SAVED, audit, field=label, review_role=review.role,
                    before=display(before) if before else None, after=display(after) if after else None)
 
     for key, name in DOMAINS.items():

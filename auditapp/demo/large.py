@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from flask import current_app
 from sqlalchemy import func, insert, select, text, update
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.audits.moderation import needs_rationale
 from auditapp.demo import HERE, LEADERSHIP_READER, PASSWORD, Timeline, wording
 from auditapp.extensions import db
@@ -210,7 +210,7 @@ def _month(rng, ids, batch, month, when, index, cases, by_team, seniors, last_au
     batch.add(Cycle, id=cycle_id, month=month, seed=rng.randrange(10**9), per_team=3, lookback_months=12,
               opened_by_id=None, opened_at=start, sampled_at=start)
     batch.add(Event, id=ids.take(Event), at=start, user_id=None, audit_id=None, review_role=None,
-              action=f"Sample drawn for {month_label(month)}", field=None, before=None,
+              action=history.sample_drawn(month_label(month)), field=None, before=None,
               after=f"seed from the large demo, {PER_MONTH} cases")
     chosen: list[tuple[int, int, int, str]] = []
     while len(chosen) < PER_MONTH:
@@ -262,10 +262,10 @@ def _audit(rng, ids, batch, cycle_id, when, case, by_team, seniors, stage, withd
         batch.add(Event, id=ids.take(Event), at=at, user_id=user, audit_id=audit_id, review_role=role,
                   action=action, field=field, before=before, after=after)
 
-    event(when.opened, None, "Allocated",
+    event(when.opened, None, history.ALLOCATED,
           after=f"A: {manager_email}, B: {auditor_b[2]}, moderator: {moderator[2]}")
     if withdrawal:
-        event(when.at(3, 10), seniors[0][0], "Withdrawal requested", after="Sensitive court stage")
+        event(when.at(3, 10), seniors[0][0], history.WITHDRAWAL_REQUESTED, after="Sensitive court stage")
 
     # Managers grading their own cases tend to be generous; the independent view is nearer the truth.
     quality = {key: rng.choices([4, 3, 2, 1], weights=[12, 48, 30, 10])[0] for key in DOMAINS}
@@ -286,15 +286,15 @@ def _audit(rng, ids, batch, cycle_id, when, case, by_team, seniors, stage, withd
             evidence, impact = rng.choice(wording.EVIDENCE[chosen[key]]), rng.choice(wording.IMPACT[chosen[key]])
             batch.add(ReviewGrade, id=ids.take(ReviewGrade), review_id=review_id, domain=key,
                       grade=chosen[key], evidence=evidence, impact=impact)
-            event(at, user, "Value saved", f"{name}: grade", after=grade_label(chosen[key]), role=role)
-            event(at, user, "Value saved", f"{name}: evidence", after=evidence, role=role)
-            event(at, user, "Value saved", f"{name}: impact on the child", after=impact, role=role)
+            event(at, user, history.VALUE_SAVED, f"{name}: grade", after=grade_label(chosen[key]), role=role)
+            event(at, user, history.VALUE_SAVED, f"{name}: evidence", after=evidence, role=role)
+            event(at, user, history.VALUE_SAVED, f"{name}: impact on the child", after=impact, role=role)
         for attr, label in REVIEW_FIELDS:
             shown = grade_label(values[attr]) if attr == "overall_grade" else values[attr]
-            event(at, user, "Value saved", label, after=shown, role=role)
-        event(at, user, f"Auditor {role} submitted" if submitted_at[role] else f"Auditor {role} saved a draft")
+            event(at, user, history.VALUE_SAVED, label, after=shown, role=role)
+        event(at, user, history.auditor_submitted(role) if submitted_at[role] else history.auditor_saved_draft(role))
     if second:
-        event(second, None, "Ready for moderation", after=f"due {moderation_due:%d %B %Y}")
+        event(second, None, history.READY_FOR_MODERATION, after=f"due {moderation_due:%d %B %Y}")
     if signed:
         for key, name in JUDGEMENTS.items():
             a, b = grades["A"][key], grades["B"][key]
@@ -303,11 +303,11 @@ def _audit(rng, ids, batch, cycle_id, when, case, by_team, seniors, stage, withd
             rationale = rng.choice(wording.RATIONALE) if needs_rationale(a, b, final) else None
             batch.add(ModeratedGrade, id=ids.take(ModeratedGrade), audit_id=audit_id, domain=key, grade=final,
                       rationale=rationale)
-            event(signed_off, moderator[0], "Moderated grade saved", name, after=grade_label(final))
+            event(signed_off, moderator[0], history.MODERATED_GRADE_SAVED, name, after=grade_label(final))
             if rationale:
-                event(signed_off, moderator[0], "Rationale saved", name, after=rationale)
+                event(signed_off, moderator[0], history.RATIONALE_SAVED, name, after=rationale)
             if key == "overall":
-                event(signed_off, moderator[0], "Signed off", after=grade_label(final))
+                event(signed_off, moderator[0], history.SIGNED_OFF, after=grade_label(final))
         _findings(rng, ids, batch, audit_id, manager_id, moderator[0], signed_off, event)
     if "B" in roles and submitted_at["B"]:
         _family(rng, ids, batch, audit_id, auditor_b[0], saved_at["B"])
@@ -315,7 +315,7 @@ def _audit(rng, ids, batch, cycle_id, when, case, by_team, seniors, stage, withd
         batch.add(Concern, id=ids.take(Concern), audit_id=audit_id, raised_by_id=auditor_b[0],
                   raised_at=saved_at["B"], details=wording.CONCERN, acknowledged_by_id=None,
                   acknowledged_at=None, response=None)
-        event(saved_at["B"], auditor_b[0], "Immediate safeguarding concern raised", after=wording.CONCERN)
+        event(saved_at["B"], auditor_b[0], history.CONCERN_RAISED, after=wording.CONCERN)
 
 
 THEME_IDS: list[int] = []
@@ -339,7 +339,7 @@ def _findings(rng, ids, batch, audit_id, owner_id, moderator_id, signed_off, eve
                   evidence_location=wording.EVIDENCE_WHERE if closed else None, done_at=verified,
                   verified_by_id=moderator_id if closed else None, verified_at=verified, sent_back_reason=None,
                   removed_reason=None, version=1)
-        event(signed_off, moderator_id, "Action added", f"action {action_id}")
+        event(signed_off, moderator_id, history.ACTION_ADDED, f"action {action_id}")
     if rng.random() < 0.8:
         disputes = rng.random() < 0.1
         batch.add(PractitionerReply, id=ids.take(PractitionerReply), audit_id=audit_id, held=True,

@@ -13,12 +13,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from auditapp import clock
 from auditapp.audits.family_words import ASKED, TOPICS
-from auditapp.audits.moderation import KEY_ISSUES
 from auditapp.clock import uk_day
 from auditapp.exports.cells import mark_as_text, printable
 from auditapp.exports.printing import colour_by_grade, colour_line, set_up_printing
 from auditapp.grading import DOMAINS, GRADE_PALETTE, GRADES_BEST_FIRST, JUDGEMENTS, grade_words
 from auditapp.models.families import QUESTIONS, RESPONDENTS
+from auditapp.models.sets import KEY_ISSUES
 from auditapp.reports.summary import EQUALITY, GradeCounts, MonthSummary
 
 SHEETS = ["Summary", "Charts", "Auditors", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality", "Actions",
@@ -164,7 +164,6 @@ def _auditors(sheet: Sheet, summary: MonthSummary) -> None:
 
 def _follow_up_rows(summary: MonthSummary) -> list[list]:
     f = summary.follow_up
-    improved = sum(1 for r in f.reaudits if r.after and r.before and _rank(r.after) > _rank(r.before))
     themes = f.themes
     return [
         ["Actions raised", f.raised, None],
@@ -172,7 +171,7 @@ def _follow_up_rows(summary: MonthSummary) -> list[list]:
         ["Actions closed late", f.closed_late, None],
         ["Actions overdue (any month)", f.overdue, None],
         ["Re-audits due", f.reaudits_due, None],
-        ["Re-audits moderated better overall", improved, None],
+        ["Re-audits moderated better overall", f.reaudits_improved, None],
         ["Findings disputed by the practitioner", f.disputes, None],
         ["% Families contacted", summary.family.contact_rate, summary.family.counted],
         ["% Families who gave feedback", summary.family.feedback_rate, summary.family.counted],
@@ -183,10 +182,6 @@ def _follow_up_rows(summary: MonthSummary) -> list[list]:
         *[[f"Theme as a worry: {name}", themes.count(i, "worry", summary.month), None]
           for i, name in themes.themes if themes.count(i, "worry", summary.month)],
     ]
-
-
-def _rank(label: str) -> int:
-    return next(int(g) for g in GRADES_BEST_FIRST if g.label == label)
 
 
 def _actions(sheet: Sheet, summary: MonthSummary) -> None:

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import Invalid, RuleError
 from auditapp.extensions import db
@@ -19,12 +19,14 @@ from auditapp.models import Action, Audit, Case, Cycle, Theme, User
 from auditapp.models.findings import PRIORITIES
 from auditapp.outbox import notices
 from auditapp.permissions import (
+    action_from_team,
     can_change_action,
     can_propose_action,
     can_update_action,
     can_verify_action,
     decides_action,
     require,
+    verifiable_by,
 )
 from auditapp.workdays import add_working_days
 
@@ -101,7 +103,7 @@ def propose(actor: User, audit: Audit, entry: ActionEntry) -> Action:
     _apply(action, entry)
     db.session.add(action)
     db.session.flush()
-    _history(actor, "Action added" if role == "M" else "Action proposed", action, audit, action.description)
+    _history(actor, history.ACTION_ADDED if role == "M" else history.ACTION_PROPOSED, action, audit, action.description)
     if action.status == "open":
         notices.action_assigned(action, audit, db.session.get(User, action.owner_id))
     return action
@@ -117,10 +119,10 @@ def edit(actor: User, action: Action, audit: Audit, entry: ActionEntry, expected
     _apply(action, entry)
     if confirm and action.status == "proposed" and decides_action(actor, action, audit):
         action.status, action.confirmed_by_id, action.confirmed_at = "open", actor.id, clock.now()
-        _history(actor, "Action confirmed", action, audit, action.description)
+        _history(actor, history.ACTION_CONFIRMED, action, audit, action.description)
         notices.action_assigned(action, audit, db.session.get(User, action.owner_id))
     else:
-        _history(actor, "Action changed", action, audit, action.description)
+        _history(actor, history.ACTION_CHANGED, action, audit, action.description)
     db.session.flush()
 
 
@@ -131,7 +133,7 @@ def remove(actor: User, action: Action, audit: Audit, reason: str, expected_vers
     if not reason:
         raise RuleError("Say why the action is removed", "reason")
     claim_version(action, "version", "This action")
-    _history(actor, "Action removed", action, audit, reason)
+    _history(actor, history.ACTION_REMOVED, action, audit, reason)
     action.status, action.removed_reason = "removed", reason
     db.session.flush()
 
@@ -154,10 +156,10 @@ def record_progress(actor: User, action: Action, audit: Audit, progress: str, ex
     if done:
         action.evidence, action.evidence_location = evidence, location
         action.status, action.done_at, action.sent_back_reason = "done", clock.now(), None
-        _history(actor, "Action done, to verify", action, audit, f"{evidence} (recorded in: {location})")
+        _history(actor, history.ACTION_DONE, action, audit, f"{evidence} (recorded in: {location})")
         notices.action_done(action, audit, actor, verifiers_of(action, audit))
     else:
-        _history(actor, "Action progress recorded", action, audit, progress)
+        _history(actor, history.ACTION_PROGRESS, action, audit, progress)
     db.session.flush()
 
 
@@ -173,10 +175,10 @@ def verify(actor: User, action: Action, audit: Audit, accept: bool, reason: str,
     claim_version(action, "version", "This action")
     if accept:
         action.status, action.verified_by_id, action.verified_at = "closed", actor.id, clock.now()
-        _history(actor, "Action verified and closed", action, audit)
+        _history(actor, history.ACTION_VERIFIED, action, audit)
     else:
         action.status, action.sent_back_reason, action.done_at = "open", reason, None
-        _history(actor, "Action sent back", action, audit, reason)
+        _history(actor, history.ACTION_SENT_BACK, action, audit, reason)
         notices.action_sent_back(action, audit, db.session.get(User, action.owner_id))
     db.session.flush()
 
@@ -227,7 +229,7 @@ def action_list(filters: ActionFilters, today: date) -> Select:
     if filters.status in LISTED:
         query = query.where(Action.status == filters.status)
     if filters.overdue:
-        query = query.where(overdue_clause(today))
+        query = query.where(Action.is_overdue(today))
     if filters.month:
         query = query.where(Cycle.month == filters.month)
     if filters.priority in PRIORITIES:
@@ -242,44 +244,23 @@ def months_with_actions() -> list[str]:
         .where(Action.status.in_(LISTED)).group_by(Cycle.month).order_by(Cycle.month.desc())))
 
 
-def overdue_clause(today: date):
-    return Action.overdue_clause(today)
-
-
 def owned_by(user: User) -> Select:
     """The person's own actions still to finish first, then the closed ones."""
     return (select(Action).where(Action.owner_id == user.id, Action.status.in_(LISTED))
             .order_by(Action.status == "closed", Action.due, Action.id))
 
 
-def _from_team(team_id: int):
-    # A condition, not a join: the lists' statements then join only what they show, which keeps
-    # them plans PostgreSQL can prepare once (a nine-table join was re-planned on every request).
-    return Action.audit_id.in_(select(Audit.id).join(Case, Case.id == Audit.case_id).where(Case.team_id == team_id))
-
-
 def for_team(team_id: int) -> Select:
-    return (select(Action).where(_from_team(team_id), Action.status.in_(LISTED))
+    return (select(Action).where(action_from_team(team_id), Action.status.in_(LISTED))
             .order_by(Action.status == "closed", Action.due, Action.id))
 
 
 def to_verify(user: User) -> Select:
     """Actions done and waiting for this person's verification."""
-    query = select(Action).where(Action.status == "done", Action.owner_id != user.id)
-    if not user.is_qa_lead:
-        query = query.where(_from_team(user.team_id)) if user.is_auditor else query.where(False)
-    return query.order_by(Action.done_at, Action.id)
+    return select(Action).where(verifiable_by(user)).order_by(Action.done_at, Action.id)
 
 
 def on_audit(audit: Audit) -> list[Action]:
     return list(db.session.scalars(
         select(Action).options(joinedload(Action.owner), joinedload(Action.theme))
         .where(Action.audit_id == audit.id, Action.status != "removed").order_by(Action.id)))
-
-
-def closed_on_time(action: Action) -> bool | None:
-    """True or False for a closed action (verified by its due date or after); None if not closed."""
-    if action.status != "closed" or action.verified_at is None:
-        return None
-    return clock.uk_date(action.verified_at) <= action.due
-

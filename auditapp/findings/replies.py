@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import RuleError
 from auditapp.extensions import db
@@ -58,7 +58,7 @@ def save_reply(actor: User, audit: Audit, entry: ReplyEntry, expected_version: i
     reply.disputes = bool(entry.disputes)
     reply.dispute_details = entry.dispute_details.strip() if entry.disputes else None
     reply.recorded_by_id, reply.recorded_at = actor.id, clock.now()
-    record(actor, "Practitioner's reply recorded", audit,
+    record(actor, history.REPLY_RECORDED, audit,
            after="disputes a finding" if reply.disputes else ("held" if reply.held else "not held"))
     db.session.flush()
     return reply
@@ -74,5 +74,5 @@ def respond(actor: User, audit: Audit, reply: PractitionerReply, response: str, 
         raise RuleError("Enter your response to the dispute", "response")
     claim_version(reply, "version", "The practitioner's reply")
     reply.response, reply.responded_by_id, reply.responded_at = response, actor.id, clock.now()
-    record(actor, "Response to the practitioner's dispute recorded", audit, after=response)
+    record(actor, history.DISPUTE_RESPONSE_RECORDED, audit, after=response)
     db.session.flush()

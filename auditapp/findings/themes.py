@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, distinct, func, select
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import RuleError
 from auditapp.extensions import db
@@ -40,7 +40,7 @@ def add_theme(actor: Actor, name: str) -> Theme:
     theme = Theme(name=name, created_at=clock.now())
     db.session.add(theme)
     db.session.flush()
-    record(actor, "Theme added", after=name)
+    record(actor, history.THEME_ADDED, after=name)
     return theme
 
 
@@ -52,7 +52,7 @@ def set_retired(actor: User, theme: Theme, retired: bool, expected_version: int 
         return
     claim_version(theme, "version", f"The theme {theme.name}")
     theme.retired_at = clock.now() if retired else None
-    record(actor, "Theme retired" if retired else "Theme brought back", after=theme.name)
+    record(actor, history.THEME_RETIRED if retired else history.THEME_BROUGHT_BACK, after=theme.name)
     db.session.flush()
 
 

@@ -13,10 +13,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Optional
 
-from auditapp.audits.moderation import KEY_ISSUES
 from auditapp.forms.widgets import YES_NO, LockedForm, Radios, grade_field, long_text
 from auditapp.grading import DOMAINS, JUDGEMENTS
-from auditapp.month.sampling import WITHDRAWAL_REASONS
+from auditapp.models.sets import KEY_ISSUES, WITHDRAWAL_REASONS
 
 
 class ReviewForm(LockedForm):

@@ -13,12 +13,13 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from auditapp.grading import GRADES_BEST_FIRST
+from auditapp.models import sets
 
 GRADE_CHOICES = [(str(int(g)), g.label) for g in GRADES_BEST_FIRST]
 
 
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO = list(sets.YES_NO.items())
 
 
 

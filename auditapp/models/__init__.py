@@ -8,12 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS
-
-# Nothing loads behind the code's back: a relationship not loaded by the query that fetched its
-# object raises instead of issuing SQL (an N+1 caught in tests, not in production). "raise_on_sql"
-# rather than "raise" so a parent already in the session (its row needs no query) can be read.
-# Queries say what they need with the option sets in `loading.py`.
-NO_SQL = "raise_on_sql"
+from auditapp.models.base import NO_SQL
+from auditapp.models.sets import CYCLE_KINDS, KEY_ISSUES, REVIEW_ROLES, WITHDRAWAL_REASONS, YES_NO, one_of
 
 CASE_TYPES = {
     "early_help": "Early help",
@@ -78,6 +74,8 @@ class User(UserMixin, db.Model):
 
 
 class Case(db.Model):
+    __table_args__ = (one_of("case_type", CASE_TYPES),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
@@ -105,7 +103,8 @@ class Cycle(db.Model):
     # One open random cycle per month; a cancelled one stays on record and the month can be opened again.
     __table_args__ = (Index("uq_cycle_month_open", "month", unique=True,
                             sqlite_where=text("cancelled_at IS NULL AND kind = 'random'"),
-                            postgresql_where=text("cancelled_at IS NULL AND kind = 'random'")),)
+                            postgresql_where=text("cancelled_at IS NULL AND kind = 'random'")),
+                      one_of("kind", CYCLE_KINDS))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
@@ -149,6 +148,9 @@ class Audit(db.Model):
         # A month's audits in order, a page at a time: without it PostgreSQL walks every audit
         # ever sampled by id to find the latest month's first 25.
         Index("ix_audit_cycle_id_id", "cycle_id", "id"),
+        one_of("withdrawal_reason", WITHDRAWAL_REASONS),
+        one_of("key_issues_a", KEY_ISSUES),
+        one_of("key_issues_b", KEY_ISSUES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -281,7 +283,8 @@ def is_overdue(live: bool, auditor_due: date, moderation_due: date | None, submi
 class Review(db.Model):
     """One auditor's audit of the case: auditor A's or auditor B's."""
 
-    __table_args__ = (UniqueConstraint("audit_id", "role"),)
+    __table_args__ = (UniqueConstraint("audit_id", "role"), one_of("role", REVIEW_ROLES),
+                      one_of("safeguarding_concern", YES_NO))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"))

@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from auditapp.extensions import db
+from auditapp.models.sets import REVIEW_ROLES, one_of
 
 CONTACT_WHO = {"parent": "Parent or carer", "child": "Child or young person", "other": "Someone else"}
 CONTACT_METHODS = {"phone": "Phone", "visit": "Visit", "letter": "Letter", "online": "Online"}
@@ -24,6 +25,8 @@ RATINGS = {4: "Yes, completely", 3: "Mostly", 2: "A little", 1: "Not at all"}
 class FamilyContact(db.Model):
     """One attempt to reach the family, by the auditor given the task (auditor B unless configured)."""
 
+    __table_args__ = (one_of("role", REVIEW_ROLES), one_of("who", CONTACT_WHO), one_of("method", CONTACT_METHODS))
+
     id: Mapped[int] = mapped_column(primary_key=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"), index=True)
     role: Mapped[str] = mapped_column(String(1))  # the auditor who made it: blind like their audit
@@ -36,6 +39,8 @@ class FamilyContact(db.Model):
 
 class FamilyFeedback(db.Model):
     """The outcome of contacting the family, with the parent's and the child's answers apart."""
+
+    __table_args__ = (one_of("role", REVIEW_ROLES), one_of("outcome", OUTCOMES))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"), unique=True)
@@ -50,7 +55,8 @@ class FamilyFeedback(db.Model):
 class FamilyAnswer(db.Model):
     """One respondent's answers: a rating (1 to 4) and their own words for each question."""
 
-    __table_args__ = (UniqueConstraint("audit_id", "respondent", name="uq_family_answer_audit_id_respondent"),)
+    __table_args__ = (UniqueConstraint("audit_id", "respondent", name="uq_family_answer_audit_id_respondent"),
+                      one_of("respondent", RESPONDENTS))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"), index=True)

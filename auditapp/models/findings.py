@@ -2,12 +2,13 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, and_
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from auditapp.extensions import db
-
-NO_SQL = "raise_on_sql"
+from auditapp.models.base import NO_SQL
+from auditapp.models.sets import PROPOSER_ROLES, one_of
 
 PRIORITIES = {"immediate": "Immediate", "urgent": "Urgent", "standard": "Standard"}
 # proposed (by an auditor) -> open (confirmed by the moderator) -> done (owner, with evidence)
@@ -17,15 +18,9 @@ ACTION_STATES = {"proposed": "Proposed", "open": "Open", "done": "Done, to verif
 THEME_KINDS = {"strength": "Strength", "worry": "Worry"}
 
 
-def action_is_overdue(status: str, due: date, today: date) -> bool:
-    """The one rule of an overdue action: still the owner's to do and past its due date. Done and
-    waiting for verification is not overdue (only the owner's part can be late), and a proposal is
-    not yet anyone's to do. `Action.overdue_clause` says the same in SQL."""
-    return status == "open" and today > due
-
-
 class Action(db.Model):
-    __table_args__ = (Index("ix_action_status_due", "status", "due"),)
+    __table_args__ = (Index("ix_action_status_due", "status", "due"), one_of("proposed_role", PROPOSER_ROLES),
+                      one_of("priority", PRIORITIES), one_of("status", ACTION_STATES))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"), index=True)
@@ -60,12 +55,13 @@ class Action(db.Model):
     def is_closed(self) -> bool:
         return self.status in ("closed", "removed")
 
-    def is_overdue(self, today: date) -> bool:
-        return action_is_overdue(self.status, self.due, today)
-
-    @classmethod
-    def overdue_clause(cls, today: date):
-        return and_(cls.status == "open", cls.due < today)
+    @hybrid_method
+    def is_overdue(self, today: date):
+        """The one rule of an overdue action: still the owner's to do and past its due date. Done and
+        waiting for verification is not overdue (only the owner's part can be late), and a proposal is
+        not yet anyone's to do. One expression: a bool on an action, a SQL condition on the class
+        (`Action.is_overdue(today)`), so lists, reports and reminders cannot drift from the tag."""
+        return (self.status == "open") & (self.due < today)
 
     @property
     def state_label(self) -> str:
@@ -86,7 +82,8 @@ class ThemeTag(db.Model):
     """A theme an auditor ("A", "B") or the moderator ("M") saw in an audit, as a strength or a worry."""
 
     __table_args__ = (UniqueConstraint("audit_id", "theme_id", "role", "kind",
-                                       name="uq_theme_tag_audit_id_theme_id_role_kind"),)
+                                       name="uq_theme_tag_audit_id_theme_id_role_kind"),
+                      one_of("role", PROPOSER_ROLES), one_of("kind", THEME_KINDS))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"), index=True)

@@ -6,6 +6,7 @@ from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from auditapp.extensions import db
+from auditapp.models.base import NO_SQL
 
 
 class UserSession(db.Model):
@@ -52,8 +53,8 @@ class ReadRecord(db.Model):
     audit_id: Mapped[int | None] = mapped_column(ForeignKey("audit.id"), index=True)
     what: Mapped[str] = mapped_column(String(200))  # "Audit", or the export's name and month
 
-    user: Mapped["User"] = relationship(lazy="raise_on_sql")  # noqa: F821
-    audit: Mapped["Audit | None"] = relationship(lazy="raise_on_sql")  # noqa: F821
+    user: Mapped["User"] = relationship(lazy=NO_SQL)  # noqa: F821
+    audit: Mapped["Audit | None"] = relationship(lazy=NO_SQL)  # noqa: F821
 
 
 class HistoryPurge(db.Model):

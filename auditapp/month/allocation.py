@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import Invalid, RuleError
 from auditapp.extensions import db
@@ -18,21 +18,32 @@ from auditapp.permissions import can_approve_withdrawal, can_manage, require
 from auditapp.workdays import add_working_days
 
 
+def auditor_b_problem(case: Case, person: User | None) -> str | None:
+    """Why this person may not be the case's auditor B (None if they may): the independence rule,
+    which the draw, the QA lead's choices and the change form all ask."""
+    if person is None or not (person.active and person.is_auditor):
+        return "Select an active manager with the auditor role as auditor B"
+    if person.id == case.manager_id:
+        return "Auditor B cannot be the case-responsible manager"
+    if person.team_id == case.team_id:
+        return f"Auditor B must be from a team other than {case.team.name}"
+    return None
+
+
+def moderator_problem(case: Case, person: User | None, auditor_b: User | None = None) -> str | None:
+    """Why this person may not moderate the case with this auditor B (None if they may)."""
+    if person is None or not (person.active and person.is_senior_manager):
+        return "Select an active senior manager as moderator"
+    if person.id in (case.manager_id, getattr(auditor_b, "id", None)):
+        return "The moderator cannot be one of the case's auditors"
+    return None
+
+
 def allocation_problems(case: Case, auditor_b: User | None, moderator: User | None) -> dict[str, str]:
     """The independence rules, as messages keyed by the form field they concern."""
-    problems = {}
-    auditor_a = case.manager
-    if auditor_b is None or not (auditor_b.active and auditor_b.is_auditor):
-        problems["auditor_b"] = "Select an active manager with the auditor role as auditor B"
-    elif auditor_b.id == auditor_a.id:
-        problems["auditor_b"] = "Auditor B cannot be the case-responsible manager"
-    elif auditor_b.team_id == case.team_id:
-        problems["auditor_b"] = f"Auditor B must be from a team other than {case.team.name}"
-    if moderator is None or not (moderator.active and moderator.is_senior_manager):
-        problems["moderator"] = "Select an active senior manager as moderator"
-    elif moderator.id in (auditor_a.id, getattr(auditor_b, "id", None)):
-        problems["moderator"] = "The moderator cannot be one of the case's auditors"
-    return problems
+    problems = {"auditor_b": auditor_b_problem(case, auditor_b),
+                "moderator": moderator_problem(case, moderator, auditor_b)}
+    return {field: message for field, message in problems.items() if message}
 
 
 @dataclass
@@ -86,12 +97,11 @@ def _least_loaded(candidates: list[User], load: Counter) -> User | None:
 
 def propose(pool: Pool, case: Case) -> tuple[User | None, User | None]:
     auditor_b = _least_loaded(_available(pool, [
-        u for u in pool.people if u.is_auditor and u.id != case.manager_id and u.team_id != case.team_id]),
+        u for u in pool.people if auditor_b_problem(case, u) is None]),
         pool.audits,
     )
     moderator = _least_loaded(_available(pool, [
-        u for u in pool.people if u.is_senior_manager
-        and u.id not in (case.manager_id, getattr(auditor_b, "id", None))]),
+        u for u in pool.people if moderator_problem(case, u, auditor_b) is None]),
         pool.moderations,
     )
     return auditor_b, moderator
@@ -121,7 +131,7 @@ def allocate(actor: User, cycle: Cycle, case: Case, replacement_for: Audit | Non
     db.session.add(audit)
     db.session.flush()
     pool.take(case.manager_id, auditor_b.id, moderator.id)
-    record(actor, "Allocated", audit,
+    record(actor, history.ALLOCATED, audit,
            after=f"A: {case.manager.email}, B: {auditor_b.email}, moderator: {moderator.email}")
     notices.allocated(audit)
     return audit
@@ -160,7 +170,7 @@ def change_allocation(actor: User, audit: Audit, auditor_b: User | None, moderat
     for field, role, person in (("Auditor B", "B", auditor_b), ("Moderator", "M", moderator)):
         current = audit.auditor_b if role == "B" else audit.moderator
         if current.id != person.id:
-            record(actor, "Allocation changed", audit, field=field, before=current.email,
+            record(actor, history.ALLOCATION_CHANGED, audit, field=field, before=current.email,
                    after=f"{person.email}: {reason}")
             notices.reallocated(audit, role, person, current)
     claim_version(audit, "allocation_version", "This allocation")
@@ -171,7 +181,7 @@ def change_allocation(actor: User, audit: Audit, auditor_b: User | None, moderat
 def _discard_draft(actor: User, audit: Audit, draft) -> None:
     """Auditor B's unsubmitted work, confirmed discarded by the QA lead: the review, its answers,
     proposals and theme tags. The history keeps what was saved; the new auditor B does not see it."""
-    record(actor, "Auditor B's draft discarded", audit, field=audit.auditor_b.email)
+    record(actor, history.B_DRAFT_DISCARDED, audit, field=audit.auditor_b.email)
     db.session.execute(delete(ReviewAnswer).where(ReviewAnswer.review_id == draft.id))
     db.session.execute(delete(Action).where(Action.audit_id == audit.id, Action.proposed_role == "B",
                                             Action.status == "proposed"))

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.history import record
@@ -39,13 +39,13 @@ def add_closure_day(actor: User, day: date | None, reason: str) -> ClosureDay:
     db.session.add(closure)
     db.session.flush()
     forget_closure_days()
-    record(actor, "Closure day added", field=f"{day:%A %-d %B %Y}", after=closure.reason)
+    record(actor, history.CLOSURE_DAY_ADDED, field=f"{day:%A %-d %B %Y}", after=closure.reason)
     return closure
 
 
 def remove_closure_day(actor: User, closure: ClosureDay) -> None:
     require(can_manage(actor), "Only the QA lead can remove a closure day")
-    record(actor, "Closure day removed", field=f"{closure.day:%A %-d %B %Y}", before=closure.reason)
+    record(actor, history.CLOSURE_DAY_REMOVED, field=f"{closure.day:%A %-d %B %Y}", before=closure.reason)
     db.session.delete(closure)
     db.session.flush()
     forget_closure_days()

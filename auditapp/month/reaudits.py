@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.extensions import db
 from auditapp.grading import JUDGEMENTS, Grade
 from auditapp.history import record
@@ -26,7 +26,7 @@ def schedule_if_inadequate(actor: User, audit: Audit, overall: int | None) -> Re
     due = months_before(audit.cycle.month, -current_app.config["REAUDIT_AFTER_MONTHS"])  # months after
     reaudit = Reaudit(first_audit_id=audit.id, due_month=due, scheduled_at=clock.now())
     db.session.add(reaudit)
-    record(actor, "Re-audit scheduled", audit, after=due)
+    record(actor, history.REAUDIT_SCHEDULED, audit, after=due)
     return reaudit
 
 
@@ -35,7 +35,7 @@ def cancel_on_reopen(actor: User, audit: Audit) -> None:
     gone = db.session.execute(delete(Reaudit).where(Reaudit.first_audit_id == audit.id,
                                                     Reaudit.audit_id.is_(None))).rowcount
     if gone:
-        record(actor, "Re-audit unscheduled until the audit is signed off again", audit)
+        record(actor, history.REAUDIT_UNSCHEDULED, audit)
 
 
 def due_case_ids(month: str) -> set[int]:
@@ -56,12 +56,12 @@ def draw(actor: User, cycle: Cycle, pool: Pool) -> list[Audit]:
         case = reaudit.first_audit.case
         if case.closed_date is not None:
             reaudit.note = f"Not re-audited: the case closed on {case.closed_date:%d %B %Y}"
-            record(actor, "Re-audit not drawn", reaudit.first_audit, after=reaudit.note)
+            record(actor, history.REAUDIT_NOT_DRAWN, reaudit.first_audit, after=reaudit.note)
             continue
         audit = allocate(actor, cycle, case, pool=pool)
         reaudit.audit_id = audit.id
-        record(actor, "Re-audit drawn", reaudit.first_audit, after=f"{cycle.month}, audit {audit.id}")
-        record(actor, "Allocated as a re-audit", audit, after=f"of the {reaudit.first_audit.cycle.month} audit")
+        record(actor, history.REAUDIT_DRAWN, reaudit.first_audit, after=f"{cycle.month}, audit {audit.id}")
+        record(actor, history.ALLOCATED_AS_REAUDIT, audit, after=f"of the {reaudit.first_audit.cycle.month} audit")
         drawn.append(audit)
     return drawn
 

@@ -4,6 +4,7 @@ from typing import IO
 
 from sqlalchemy import func, insert, select, update
 
+from auditapp import history
 from auditapp.extensions import db
 from auditapp.history import record
 from auditapp.imports.cases import CaseRow, read_cases
@@ -34,7 +35,7 @@ def import_cases(actor: Actor, stream: IO[bytes], filename: str,
         db.session.execute(insert(Case), new[chunk:chunk + 5000])
     for chunk in range(0, len(changed), 5000):
         db.session.execute(update(Case), changed[chunk:chunk + 5000])
-    record(actor, "Case list imported", field=filename, after=f"{len(new)} added, {len(changed)} updated")
+    record(actor, history.CASE_LIST_IMPORTED, field=filename, after=f"{len(new)} added, {len(changed)} updated")
     db.session.flush()
     return len(new), len(changed)
 

@@ -7,22 +7,17 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import exists, func, select
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.history import record
 from auditapp.models import Audit, Case, Concern, Cycle, Review, Team, User
 from auditapp.models.loading import CASE_ROW
+from auditapp.models.sets import WITHDRAWAL_REASONS
 from auditapp.month.allocation import Pool, allocate
 from auditapp.months import check_month, month_label, month_of, month_start, months_before
 from auditapp.permissions import Actor, can_approve_withdrawal, can_manage, can_request_withdrawal, require
 
-WITHDRAWAL_REASONS = {
-    "case_closed": "Case closed",
-    "critical_incident": "Critical incident review",
-    "court": "Sensitive court stage",
-    "conflict": "Conflict of interest",
-}
 
 def openable_months(today: date) -> tuple[str, str]:
     """The first and last month a cycle may be opened for: back as far as the look-back window
@@ -84,7 +79,7 @@ def open_cycle(actor: Actor, month: str, per_team: int | None = None) -> Cycle:
     )
     db.session.add(cycle)
     db.session.flush()
-    record(actor, "Month opened", field=month_label(month))
+    record(actor, history.MONTH_OPENED, field=month_label(month))
     return cycle
 
 
@@ -104,7 +99,7 @@ def cancel_cycle(actor: User, cycle: Cycle, reason: str) -> None:
         raise RuleError(f"{month_label(cycle.month)} cannot be cancelled: auditors have started work on it. "
                         "Withdraw cases one by one instead.")
     cycle.cancelled_at, cycle.cancelled_by_id, cycle.cancel_reason = clock.now(), actor.id, reason
-    record(actor, "Month cancelled", field=month_label(cycle.month), after=reason)
+    record(actor, history.MONTH_CANCELLED, field=month_label(cycle.month), after=reason)
     db.session.flush()
 
 
@@ -170,9 +165,9 @@ def draw_sample(actor: Actor, cycle: Cycle, seed: int | None = None,
     audits += reaudits.draw(actor, cycle, pool)
     if pool.skipped:
         # The QA lead sees why someone was given no audit this month.
-        record(actor, f"Passed over in allocation for {cycle.month}", after="; ".join(sorted(pool.skipped.values())))
+        record(actor, history.passed_over(cycle.month), after="; ".join(sorted(pool.skipped.values())))
     cycle.sampled_at = clock.now()
-    record(actor, f"Sample drawn for {month_label(cycle.month)}",
+    record(actor, history.sample_drawn(month_label(cycle.month)),
            after=f"draw number {cycle.seed}, {cycle.per_team} per team, {len(audits)} cases")
     return audits
 
@@ -187,7 +182,7 @@ def request_withdrawal(actor: User, audit: Audit, reason: str, note: str) -> Non
     audit.withdrawal_note = note.strip() or None
     audit.withdrawal_requested_by_id = actor.id
     audit.withdrawal_requested_at = clock.now()
-    record(actor, "Withdrawal requested", audit, after=WITHDRAWAL_REASONS[reason])
+    record(actor, history.WITHDRAWAL_REQUESTED, audit, after=WITHDRAWAL_REASONS[reason])
     db.session.flush()
 
 
@@ -198,14 +193,14 @@ def decide_withdrawal(actor: User, audit: Audit, approve: bool) -> Audit | None:
     if not audit.withdrawal_requested_at or audit.withdrawn_at:
         raise RuleError("There is no withdrawal request waiting for a decision")
     if not approve:
-        record(actor, "Withdrawal refused", audit, before=WITHDRAWAL_REASONS[audit.withdrawal_reason])
+        record(actor, history.WITHDRAWAL_REFUSED, audit, before=WITHDRAWAL_REASONS[audit.withdrawal_reason])
         audit.withdrawal_reason = audit.withdrawal_note = None
         audit.withdrawal_requested_by_id = audit.withdrawal_requested_at = None
         db.session.flush()
         return None
     audit.withdrawn_at = clock.now()
     audit.withdrawal_approved_by_id = actor.id
-    record(actor, "Withdrawal approved", audit, after=WITHDRAWAL_REASONS[audit.withdrawal_reason])
+    record(actor, history.WITHDRAWAL_APPROVED, audit, after=WITHDRAWAL_REASONS[audit.withdrawal_reason])
     db.session.flush()
     return draw_replacement(actor, audit)
 
@@ -215,10 +210,10 @@ def draw_replacement(actor: User, withdrawn: Audit) -> Audit | None:
     cycle, team = withdrawn.cycle, withdrawn.case.team
     candidates = eligible_case_ids(cycle, team.id).get(team.id, [])
     if not candidates:
-        record(actor, "No replacement available", withdrawn, field=team.name)
+        record(actor, history.NO_REPLACEMENT, withdrawn, field=team.name)
         return None
     # Seeded by the cycle and the withdrawn case, so a replacement is reproducible too.
     case = _cases([random.Random(f"{cycle.seed}:{withdrawn.case.reference}").choice(candidates)])[0]
     replacement = allocate(actor, cycle, case, replacement_for=withdrawn)
-    record(actor, "Replacement drawn", withdrawn, after=case.reference)
+    record(actor, history.REPLACEMENT_DRAWN, withdrawn, after=case.reference)
     return replacement

@@ -4,7 +4,7 @@ questions of its own. Reported apart from the random sample (its own summary and
 
 from sqlalchemy import Select, and_, func, or_, select
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import RuleError
 from auditapp.extensions import db
@@ -24,7 +24,7 @@ def start(actor: Actor, title: str, domains: list[str], questions: str) -> Cycle
     _set_design(cycle, title, domains, questions)
     db.session.add(cycle)
     db.session.flush()
-    record(actor, "Targeted audit started", field=cycle.title, after=_design(cycle))
+    record(actor, history.TARGETED_STARTED, field=cycle.title, after=_design(cycle))
     return cycle
 
 
@@ -116,7 +116,7 @@ def change(actor: User, cycle: Cycle, title: str, domains: list[str], questions:
     before = _design(cycle)
     _set_design(cycle, title, domains, questions)
     claim_version(cycle, "version", "This targeted audit")
-    record(actor, "Targeted audit changed", field=cycle.title, before=before, after=_design(cycle))
+    record(actor, history.TARGETED_CHANGED, field=cycle.title, before=before, after=_design(cycle))
     db.session.flush()
 
 
@@ -143,7 +143,7 @@ def save_answers(actor: User, audit: Audit, role: str, review, answers: dict[int
         text = (answers.get(number) or "").strip()
         row = saved.get(number) or ReviewAnswer(review_id=review.id, number=number)
         if (row.answer or "") != text:
-            record(actor, "Value saved", audit, field=f"Question {number}", review_role=role, before=row.answer,
+            record(actor, history.VALUE_SAVED, audit, field=f"Question {number}", review_role=role, before=row.answer,
                    after=text or None)
         row.answer = text or None
         db.session.add(row)

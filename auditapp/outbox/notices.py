@@ -189,7 +189,7 @@ def _actions_overdue(day: _Day) -> int:
     queued = 0
     overdue = db.session.scalars(
         select(Action).options(joinedload(Action.owner), joinedload(Action.audit).joinedload(Audit.case))
-        .where(Action.overdue_clause(day.today)))
+        .where(Action.is_overdue(day.today)))
     for action in overdue:
         queued += _to(action.owner, day, f"action-overdue:{action.id}:{action.due}",
                       "Case audit: an action is overdue",

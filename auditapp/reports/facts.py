@@ -31,7 +31,7 @@ from auditapp.models import (
     is_overdue,
     status_of,
 )
-from auditapp.month.sampling import WITHDRAWAL_REASONS
+from auditapp.models.sets import WITHDRAWAL_REASONS
 
 EQUALITY = {"age_band": "Age band", "gender": "Gender", "ethnicity": "Ethnicity", "disability": "Disability"}
 

@@ -10,9 +10,8 @@ from sqlalchemy.orm import aliased
 
 from auditapp import clock
 from auditapp.extensions import db
-from auditapp.findings.actions import overdue_clause
 from auditapp.findings.themes import ThemeCounts, theme_counts
-from auditapp.grading import DOMAINS, grade_label
+from auditapp.grading import DOMAINS, grade_from_value, grade_label
 from auditapp.models import (
     Action,
     Audit,
@@ -26,7 +25,7 @@ from auditapp.models import (
     User,
     case_type_key,
 )
-from auditapp.models.findings import ACTION_STATES, PRIORITIES, action_is_overdue
+from auditapp.models.findings import ACTION_STATES, PRIORITIES
 from auditapp.months import in_live_cycle
 
 
@@ -52,6 +51,7 @@ class ReauditChange:
     month: str
     before: str  # the first audit's moderated overall grade
     after: str  # the re-audit's, once moderated ("" before)
+    improved: bool = False  # the re-audit moderated better overall than the first audit
 
 
 @dataclass
@@ -69,6 +69,10 @@ class FollowUp:
     def reaudits_due(self) -> int:
         return len(self.reaudits)
 
+    @property
+    def reaudits_improved(self) -> int:
+        return sum(r.improved for r in self.reaudits)
+
 
 def follow_up(month: str, today: date, team: str | None = None, case_type: str | None = None) -> FollowUp:
     def scoped(query):
@@ -82,16 +86,17 @@ def follow_up(month: str, today: date, team: str | None = None, case_type: str |
     theme = aliased(Theme)
     rows = db.session.execute(scoped(
         select(Action.audit_id, Cycle.month, Case.reference, Team.name, owner.name, Action.priority, Action.domain,
-               theme.name, Action.due, Action.status, Action.verified_at)
+               theme.name, Action.due, Action.status, Action.verified_at, Action.is_overdue(today))
         .join(Audit, Audit.id == Action.audit_id).join(Cycle, Cycle.id == Audit.cycle_id)
         .join(Case, Case.id == Audit.case_id).join(Team, Team.id == Case.team_id)
         .join(owner, owner.id == Action.owner_id).outerjoin(theme, theme.id == Action.theme_id)
         .where(Action.status.in_(("open", "done", "closed")), in_live_cycle(),
-               or_(and_(Cycle.month == month, Cycle.kind == "random"), overdue_clause(today)))
+               or_(and_(Cycle.month == month, Cycle.kind == "random"), Action.is_overdue(today)))
         .order_by(Cycle.month, Case.reference, Action.id))).all()
     result = FollowUp()
-    for audit_id, m, reference, team_name, owner_name, priority, domain, theme_name, due, status, verified in rows:
-        overdue = action_is_overdue(status, due, today)
+    for audit_id, m, reference, team_name, owner_name, priority, domain, theme_name, due, status, verified, late \
+            in rows:
+        overdue = bool(late)
         result.actions.append(ActionRow(audit_id, m, reference, team_name, owner_name, PRIORITIES[priority],
                                         DOMAINS.get(domain) or theme_name or "", due, ACTION_STATES[status],
                                         overdue, verified))
@@ -126,6 +131,9 @@ def _reaudits(month: str, scoped) -> list[ReauditChange]:
              .outerjoin(second, second.id == Reaudit.audit_id).outerjoin(second_cycle, second_cycle.id == second.cycle_id)
              .outerjoin(after, and_(after.audit_id == second.id, after.domain == "overall"))
              .where(Reaudit.due_month == month).order_by(Case.reference))  # re-audits join the random sample
-    return [ReauditChange(reference, first_month, second_month or month, grade_label(b),
-                          grade_label(a) if signed_off else "")
-            for reference, first_month, second_month, b, a, signed_off in db.session.execute(scoped(query))]
+    changes = []
+    for reference, first_month, second_month, b, a, signed_off in db.session.execute(scoped(query)):
+        before, after = grade_from_value(b), grade_from_value(a) if signed_off else None
+        changes.append(ReauditChange(reference, first_month, second_month or month, grade_label(before),
+                                     grade_label(after), bool(before and after and after > before)))
+    return changes

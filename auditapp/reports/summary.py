@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from auditapp.audits.moderation import KEY_ISSUES
 from auditapp.grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS, Grade
+from auditapp.models.sets import KEY_ISSUES
 from auditapp.months import months_before
 from auditapp.remembered import remembered
 from auditapp.reports import stats

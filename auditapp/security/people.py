@@ -7,6 +7,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
+from auditapp import history
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import RuleError
 from auditapp.extensions import db
@@ -79,7 +80,7 @@ def create_team(actor: User, name: str) -> Team:
     require(can_manage(actor), "Only the QA lead can add a team")
     _check_team_name_free(name)
     team = team_named(name, create=True)
-    record(actor, "Team created", after=team.name)
+    record(actor, history.TEAM_CREATED, after=team.name)
     return team
 
 
@@ -89,7 +90,7 @@ def rename_team(actor: User, team: Team, name: str, expected_version: int | None
     check_version(team.version, expected_version, "This team")
     _check_team_name_free(name, team)
     claim_version(team, "version", "This team")
-    record(actor, "Team renamed", before=team.name, after=name.strip())
+    record(actor, history.TEAM_RENAMED, before=team.name, after=name.strip())
     team.name = name.strip()
     db.session.flush()
 
@@ -161,7 +162,7 @@ def set_workload(actor: User, user: User, max_audits: int | None, line_manager: 
     user.max_audits_per_month = max_audits
     user.line_manager_id = line_manager.id if line_manager else None
     if before != (user.max_audits_per_month, user.line_manager_id):
-        record(actor, "Workload and line manager set", field=user.email,
+        record(actor, history.WORKLOAD_SET, field=user.email,
                after=f"at most {max_audits if max_audits is not None else 'any number of'} audits a month, "
                      f"line manager {line_manager.email if line_manager else 'none'}")
     db.session.flush()
@@ -186,7 +187,7 @@ def add_absence(actor: Actor, user: User, starts_on: date | None, ends_on: date 
                         "another. Remove that one first to record a different period.", "starts_on")
     absence = Absence(user_id=user.id, starts_on=starts_on, ends_on=ends_on, reason=reason or "Leave")
     db.session.add(absence)
-    record(cast(User, actor), "Period away recorded", field=user.email,
+    record(cast(User, actor), history.AWAY_RECORDED, field=user.email,
            after=f"{absence.reason}, {starts_on:%d %B %Y} to {ends_on:%d %B %Y}")
     db.session.flush()
     return absence
@@ -196,7 +197,7 @@ def remove_absence(actor: User, absence: Absence, user: User, expected_version: 
     require(can_manage(actor), "Only the QA lead can change a period away")
     check_version(absence.version, expected_version, "This period away")
     claim_version(absence, "version", "This period away")
-    record(actor, "Period away removed", field=user.email,
+    record(actor, history.AWAY_REMOVED, field=user.email,
            before=f"{absence.reason}, {absence.starts_on:%d %B %Y} to {absence.ends_on:%d %B %Y}")
     db.session.delete(absence)
     db.session.flush()

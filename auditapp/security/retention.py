@@ -15,7 +15,7 @@ from sqlalchemy import CursorResult, delete, func, insert, or_, select, update
 from auditapp import clock, remembered
 from auditapp.errors import RuleError
 from auditapp.extensions import db
-from auditapp.history import record
+from auditapp.history import RECORDS_PURGED, record
 from auditapp.history_chain import REMOVED
 from auditapp.models import (
     Absence,
@@ -132,6 +132,6 @@ def purge_older_than(actor: Actor, years: int) -> Purged:
     session.execute(delete(ImportJob).where(ImportJob.created_at < cutoff))
     result = Purged(before_month, audits, cycles, history)
     # cast: record reads only the actor's id (SYSTEM's is None), but is still annotated User.
-    record(cast(User, actor), "Records purged past the retention period", field=f"{years} years", after=str(result))
+    record(cast(User, actor), RECORDS_PURGED, field=f"{years} years", after=str(result))
     remembered.forget_all()
     return result

@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import false, func, insert, literal, select, text, update
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.extensions import db
 from auditapp.history import SIGN_IN, record
 from auditapp.models import SignInAttempt, User
@@ -72,7 +72,7 @@ def password_sign_in(email: str, password: str) -> tuple[User | None, str | None
         return user, None
     shown = sessions.client_address()
     if user is None:
-        record(None, "Sign-in failed: no account has that email address", field=SIGN_IN, after=shown)
+        record(None, history.SIGN_IN_NO_ACCOUNT, field=SIGN_IN, after=shown)
     else:
         reason = "wrong password" if user.active else "account deactivated"
         record(user, f"Sign-in failed: {reason}", field=SIGN_IN, after=shown)
@@ -81,11 +81,11 @@ def password_sign_in(email: str, password: str) -> tuple[User | None, str | None
 
 def signed_in(user: User, method: str = "password") -> str:
     """Start the person's session (the token for their cookie) and log it."""
-    record(user, "Signed in" if method == "password" else "Signed in with single sign-on",
+    record(user, history.SIGNED_IN if method == "password" else history.SIGNED_IN_WITH_SSO,
            field=SIGN_IN, after=sessions.client_address())
     return sessions.start(user, method)
 
 
 def signed_out(user: User, token: str | None) -> None:
     sessions.end(token, "signed out")
-    record(user, "Signed out", field=SIGN_IN, after=sessions.client_address())
+    record(user, history.SIGNED_OUT, field=SIGN_IN, after=sessions.client_address())

@@ -2,7 +2,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 from sqlalchemy import case, func, select
 
-from auditapp import clock, permissions, reads
+from auditapp import clock, history, permissions, reads
 from auditapp.conflicts import history_mark
 from auditapp.exports.allocation import allocation_csv
 from auditapp.extensions import db
@@ -10,7 +10,13 @@ from auditapp.forms.audits import WithdrawalDecisionForm, WithdrawalForm
 from auditapp.forms.month import AllocationForm, CancelCycleForm, DrawSampleForm, OpenCycleForm
 from auditapp.models import CASE_TYPES, Audit, Case, Cycle, Team, User
 from auditapp.models.loading import PERSON_ROW
-from auditapp.month.allocation import allocation_problems, audits_this_month, change_allocation
+from auditapp.month.allocation import (
+    allocation_problems,
+    auditor_b_problem,
+    audits_this_month,
+    change_allocation,
+    moderator_problem,
+)
 from auditapp.month.sampling import (
     WITHDRAWAL_REASONS,
     cancel_cycle,
@@ -155,9 +161,9 @@ def allocation(audit_id: int):
     # Only people the independence rules allow are offered (the rule still checks what is posted).
     form.auditor_b.choices = [("", "Select a manager")] + [
         (str(u.id), f"{u.name} ({u.team.name}), {this_month(u)}") for u in people
-        if u.is_auditor and u.team_id != audit.case.team_id and u.id != audit.auditor_a_id]
+        if auditor_b_problem(audit.case, u) is None]
     form.moderator.choices = [("", "Select a senior manager")] + [
-        (str(u.id), f"{u.name}, {this_month(u)}") for u in people if u.is_senior_manager and u.id != audit.auditor_a_id]
+        (str(u.id), f"{u.name}, {this_month(u)}") for u in people if moderator_problem(audit.case, u) is None]
     if not form.is_submitted():
         form.auditor_b.data, form.moderator.data = str(audit.auditor_b_id), str(audit.moderator_id)
         form.version.data, form.seen.data = audit.allocation_version, history_mark(audit)
@@ -170,7 +176,7 @@ def allocation(audit_id: int):
         # A field missing from the post keeps the current choice.
         auditor_b = chosen.get(int(form.auditor_b.data or 0)) if posted(form.auditor_b) else audit.auditor_b
         moderator = chosen.get(int(form.moderator.data or 0)) if posted(form.moderator) else audit.moderator
-        reload = audit_reload(form, audit_id, lambda a: a.allocation_version, actions={"Allocation changed"})
+        reload = audit_reload(form, audit_id, lambda a: a.allocation_version, actions={history.ALLOCATION_CHANGED})
         with saving(form, reload=reload) as save:
             change_allocation(current_user, audit, auditor_b, moderator, form.opened_at()[0],
                               reason=form.reason.data or "", discard_draft=bool(form.discard_draft.data))

@@ -1,0 +1,30 @@
+"""Closed sets: the only values some columns may hold. Defined here once, used by the models' CHECK
+constraints (migration 0018 adds the same), the forms' choices and the rule functions' checks, so
+the database refuses a value the code does not know."""
+
+from collections.abc import Iterable
+
+from sqlalchemy import CheckConstraint
+
+REVIEW_ROLES = ("A", "B")  # the two auditors' reviews
+PROPOSER_ROLES = ("A", "B", "M")  # an auditor, or the moderator, as proposer of an action or tagger of a theme
+YES_NO = {"yes": "Yes", "no": "No"}
+KEY_ISSUES = {"yes": "Yes", "partly": "Partly", "no": "No"}
+CYCLE_KINDS = ("random", "targeted")
+WITHDRAWAL_REASONS = {
+    "case_closed": "Case closed",
+    "critical_incident": "Critical incident review",
+    "court": "Sensitive court stage",
+    "conflict": "Conflict of interest",
+}
+
+
+def one_of(column: str, values: Iterable[str]) -> CheckConstraint:
+    """CHECK that the column holds one of the values (or NULL), named ck_<table>_<column> by the
+    naming convention."""
+    return CheckConstraint(in_list(column, values), name=column)
+
+
+def in_list(column: str, values: Iterable[str]) -> str:
+    listed = ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+    return f"{column} IN ({listed})"
