@@ -167,10 +167,10 @@ def change_allocation(actor: User, audit: Audit, auditor_b: User | None, moderat
         raise Invalid(problems)
     if draft is not None:
         _discard_draft(actor, audit, draft)
-    for field, role, person in (("Auditor B", "B", auditor_b), ("Moderator", "M", moderator)):
+    for label, role, person in (("Auditor B", "B", auditor_b), ("Moderator", "M", moderator)):
         current = audit.auditor_b if role == "B" else audit.moderator
         if current.id != person.id:
-            record(actor, history.ALLOCATION_CHANGED, audit, field=field, before=current.email,
+            record(actor, history.ALLOCATION_CHANGED, audit, field=label, before=current.email,
                    after=f"{person.email}: {reason}")
             notices.reallocated(audit, role, person, current)
     claim_version(audit, "allocation_version", "This allocation")
