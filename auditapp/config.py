@@ -113,7 +113,8 @@ def load_config(instance_path: Path) -> dict:
         "ACTION_DUE_URGENT_DAYS": int(os.environ.get("ACTION_DUE_URGENT_DAYS", 5)),
         "ACTION_DUE_STANDARD_DAYS": int(os.environ.get("ACTION_DUE_STANDARD_DAYS", 20)),
         # Which auditor contacts the family for feedback: B (the independent manager) or A.
-        "FAMILY_CONTACT_BY": os.environ.get("FAMILY_CONTACT_BY", "B") if os.environ.get("FAMILY_CONTACT_BY") in ("A", "B") else "B",
+        "FAMILY_CONTACT_BY": (os.environ.get("FAMILY_CONTACT_BY", "B")
+                              if os.environ.get("FAMILY_CONTACT_BY") in ("A", "B") else "B"),
         # An audit moderated Inadequate overall is audited again this many months later.
         "REAUDIT_AFTER_MONTHS": int(os.environ.get("REAUDIT_AFTER_MONTHS", 3)),
         # An import with no progress for this long lost its worker, and is started again.

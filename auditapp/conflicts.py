@@ -24,7 +24,8 @@ def history_mark(audit: Audit) -> int:
         select(func.coalesce(func.max(Event.id), 0)).where(Event.audit_id == audit.id)).scalar_one()
 
 
-def changes_since(audit: Audit, seen: int | None, review_role: str | None, actions: set[str] | None = None) -> list[Event]:
+def changes_since(audit: Audit, seen: int | None, review_role: str | None,
+                  actions: set[str] | None = None) -> list[Event]:
     """History entries on the audit after `seen`: one auditor's own entries (blind review holds:
     the other auditor's never show), or the audit's shared entries limited to `actions`."""
     query = (select(Event).options(*EVENT_ROW).where(Event.audit_id == audit.id, Event.id > (seen or 0))

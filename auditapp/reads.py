@@ -47,7 +47,8 @@ def init_app(app: Flask) -> None:
         reads = g.pop("reads", None) or []
         noted = {read["audit_id"] for read in reads}
         what = PAGES.get(request.endpoint or "", f"Audit: {request.endpoint}")
-        reads += [{"what": what, "audit_id": audit_id} for audit_id in g.pop("audits_shown", []) if audit_id not in noted]
+        reads += [{"what": what, "audit_id": audit_id}
+                  for audit_id in g.pop("audits_shown", []) if audit_id not in noted]
         if reads and response.status_code < 400 and current_user.is_authenticated:
             at, user_id = clock.now(), current_user.id
             db.session.execute(insert(ReadRecord), [{"at": at, "user_id": user_id, **read} for read in reads])

@@ -83,8 +83,8 @@ def _opened_and_drawn(actor, month: str, seed: int, per_team: int) -> list[Audit
 
 
 def months_of_work(past: list[str], current: str, per_team: int, senior: User) -> list[Audit]:
-    """Past months fully moderated (half as many cases per team), and the current month with audits at every stage: moderated,
-    ready for moderation, a draft, not started, a withdrawal requested and an open concern.
+    """Past months fully moderated (half as many cases per team), and the current month with audits at every stage:
+    moderated, ready for moderation, a draft, not started, a withdrawal requested and an open concern.
     Returns the current month's audits in that order of stages."""
     for month in past:
         for audit in sampled_month(month, max(1, per_team // 2)):

@@ -132,7 +132,8 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", f"/cycles/{m}", d, QA_LEAD), ("POST", f"/cycles/{m}", d, QA_LEAD),
         ("GET", f"/cycles/{m}/cancel", d, QA_LEAD), ("POST", f"/cycles/{m}/cancel", d, QA_LEAD),
         ("GET", f"/cycles/{m}/allocation.csv", d, QA_LEAD),
-        ("GET", f"/audits/{d.id}/allocation", d, QA_LEAD), ("POST", f"/audits/{d.id}/allocation", d, only(302, {"qa_lead"})),
+        ("GET", f"/audits/{d.id}/allocation", d, QA_LEAD),
+        ("POST", f"/audits/{d.id}/allocation", d, only(302, {"qa_lead"})),
         # Withdrawals: asked by the QA lead or a senior manager; decided by a different senior manager.
         ("GET", f"/audits/{d.id}/withdraw", d, REQUESTERS), ("POST", f"/audits/{d.id}/withdraw", d, REQUESTERS),
         ("GET", f"/audits/{s.withdrawing.id}/withdrawal", s.withdrawing,
@@ -207,7 +208,8 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", "/targeted/", d, QA_LEAD),
         ("GET", "/targeted/new", d, QA_LEAD), ("POST", "/targeted/new", d, QA_LEAD),
         ("GET", f"/targeted/{s.targeted.id}", d, QA_LEAD), ("POST", f"/targeted/{s.targeted.id}", d, QA_LEAD),
-        ("GET", f"/targeted/{s.targeted.id}/change", d, QA_LEAD), ("POST", f"/targeted/{s.targeted.id}/change", d, QA_LEAD),
+        ("GET", f"/targeted/{s.targeted.id}/change", d, QA_LEAD),
+        ("POST", f"/targeted/{s.targeted.id}/change", d, QA_LEAD),
         ("GET", f"/targeted/{s.targeted.id}/summary", d, REPORT_READERS),
         ("GET", f"/targeted/{s.targeted.id}.xlsx", d, REPORT_READERS),
     ]
@@ -235,8 +237,9 @@ def build_scene(world) -> Scene:
     absence = add_absence(SYSTEM, draft.auditor_b, date(2026, 12, 1), date(2026, 12, 5), "Leave")
     theme_audit = targeted.start(SYSTEM, "Private fostering", ["plan"], "")
     db.session.commit()
-    return Scene(targeted=theme_audit, absence=absence, draft=draft, ready=ready, signed_off=signed_off, withdrawing=withdrawing, concern=concern,
-                 concerning=concerning, job=job, proposal=proposal, action=action, theme=theme)
+    return Scene(targeted=theme_audit, absence=absence, draft=draft, ready=ready, signed_off=signed_off,
+                 withdrawing=withdrawing, concern=concern, concerning=concerning, job=job, proposal=proposal,
+                 action=action, theme=theme)
 
 
 def personas_for(world, audit: Audit, deactivated: User) -> dict[str, User | None]:
@@ -308,7 +311,8 @@ def test_every_route_is_public_or_says_who_may_use_it(app):
     public = sorted(rule.endpoint for rule in app.url_map.iter_rules() if rule_for(app, rule.endpoint) is PUBLIC)
     assert public == ["assets.app_js", "assets.asset", "assets.frontend_js", "auth.council_callback",
                       "auth.council_sign_in", "auth.sign_in",
-                      "health.live", "health.live", "health.metrics_page", "health.ready", "home.accessibility", "static"]
+                      "health.live", "health.live", "health.metrics_page", "health.ready",
+                      "home.accessibility", "static"]
 
 
 def test_a_route_that_forgets_to_declare_access_is_refused(database_url, world):

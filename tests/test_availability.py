@@ -36,7 +36,8 @@ def test_the_qa_lead_records_periods_away_limits_and_line_managers(world, as_use
     page = qa.post(f"/people/{person.id}/absences", data={"starts_on": "5/12/2026", "ends_on": "1/12/2026",
                                                           "reason": "Leave"}).get_data(as_text=True)
     assert "The last day away must be on or after the first" in page
-    qa.post(f"/people/{person.id}/absences", data={"starts_on": "1/12/2026", "ends_on": "5/12/2026", "reason": "Sickness"})
+    qa.post(f"/people/{person.id}/absences",
+            data={"starts_on": "1/12/2026", "ends_on": "5/12/2026", "reason": "Sickness"})
     assert db.session.scalar(select(Absence.reason)) == "Sickness"
     form = {"name": person.name, "email": person.email, "team": str(person.team_id), "roles": ["is_auditor"],
             "active": "y", "max_audits_per_month": "2", "line_manager": str(world.seniors[0].id)}

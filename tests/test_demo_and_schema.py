@@ -79,7 +79,8 @@ def test_seed_demo_builds_three_moderated_months_and_one_in_progress(app, client
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(func.count(Case.id))) == 300
-    assert {u.email for u in db.session.scalars(select(User).where(User.is_leadership))} == {"lena.ford@council.example.org"}
+    assert ({u.email for u in db.session.scalars(select(User).where(User.is_leadership))}
+            == {"lena.ford@council.example.org"})
     months = {c.month: c for c in db.session.scalars(select(Cycle).where(Cycle.kind == "random"))}
     assert sorted(months) == [*past_months, this_month]
     # Nothing in the demo happened after now, even on the first of the month.
@@ -104,7 +105,8 @@ def test_seed_demo_builds_three_moderated_months_and_one_in_progress(app, client
     assert db.session.scalar(select(func.count(Action.id)).where(Action.sent_back_reason.is_not(None)))
     reaudit = db.session.scalar(select(Reaudit).where(Reaudit.audit_id.is_not(None)))
     assert reaudit is not None and db.session.get(Audit, reaudit.audit_id).signed_off_at
-    tagged_months = set(db.session.scalars(select(Cycle.month).join(Audit).join(ThemeTag, ThemeTag.audit_id == Audit.id)))
+    tagged_months = set(db.session.scalars(select(Cycle.month).join(Audit)
+                                           .join(ThemeTag, ThemeTag.audit_id == Audit.id)))
     assert set(past_months) <= tagged_months
     assert db.session.scalar(select(func.count(PractitionerReply.id)).where(PractitionerReply.disputes.is_(True)))
 
@@ -139,7 +141,8 @@ def test_upgrading_a_database_with_data_in_it_keeps_every_row(app):
         " active) VALUES (1, 'A', 'a@x.org', 1, true, true, true, false, true)",
         'INSERT INTO "case" (id, reference, team_id, case_type, manager_id, open_date)'
         " VALUES (1, 'C1', 1, 'early_help', 1, '2025-01-01')",
-        "INSERT INTO cycle (id, month, per_team, lookback_months, opened_at) VALUES (1, '2026-10', 2, 12, '2026-10-01')",
+        "INSERT INTO cycle (id, month, per_team, lookback_months, opened_at)"
+        " VALUES (1, '2026-10', 2, 12, '2026-10-01')",
         "INSERT INTO audit (id, cycle_id, case_id, auditor_a_id, auditor_b_id, moderator_id, allocated_at,"
         " auditor_due) VALUES (1, 1, 1, 1, 1, 1, '2026-10-01', '2026-10-15')",
         "INSERT INTO review (id, audit_id, role, updated_at) VALUES (1, 1, 'A', '2026-10-02')",

@@ -66,7 +66,8 @@ def test_only_the_auditor_given_the_task_records_it(world, as_user):
 def test_outcomes_need_what_makes_them_true(world, as_user):
     audit = one_audit()
     b = as_user(audit.auditor_b)
-    page = b.post(f"/audits/{audit.id}/family/feedback", data={**FEEDBACK, "outcome": "declined"}).get_data(as_text=True)
+    page = b.post(f"/audits/{audit.id}/family/feedback",
+                  data={**FEEDBACK, "outcome": "declined"}).get_data(as_text=True)
     assert "Record the attempts to reach the family first" in page
     page = b.post(f"/audits/{audit.id}/family/feedback", data={
         "version": "0", "outcome": "not_contacted"}).get_data(as_text=True)
@@ -93,13 +94,15 @@ def test_the_summary_counts_families_only_once_both_audits_are_in(world, as_user
     attempt(b, audit)
     b.post(f"/audits/{audit.id}/family/feedback", data=FEEDBACK)
     leader = as_user(world.leader)
-    assert "No audit this month has both auditors' work in yet" in leader.get("/reports/?month=2026-11").get_data(as_text=True)
+    assert ("No audit this month has both auditors' work in yet"
+            in leader.get("/reports/?month=2026-11").get_data(as_text=True))
     ready_for_moderation(audit)
     db.session.commit()
     page = leader.get("/reports/?month=2026-11").get_data(as_text=True)
     # One family is too few to judge a rate or an average by: the page says so, the workbook has the figures.
     assert "Families who gave feedback</dt><dd class=\"govuk-summary-list__value\">Too few to judge (n=1)" in page
-    behind = as_user(world.qa_lead).get("/reports/audits?which=family:gave_feedback&month=2026-11").get_data(as_text=True)
+    behind = as_user(world.qa_lead).get(
+        "/reports/audits?which=family:gave_feedback&month=2026-11").get_data(as_text=True)
     assert "Families: gave feedback: 1" in behind and audit.case.reference in behind
     book = load_workbook(io.BytesIO(as_user(world.qa_lead).get("/reports/2026-11.xlsx").data))
     sheet = book["Family feedback"]

@@ -204,7 +204,8 @@ def test_sending_back_needs_a_reason_and_reopens_the_action_for_its_owner(world,
                                           "verify-reason": "The case note does not show it"})
     back = reloaded(action.id)
     assert back.status == "open" and back.sent_back_reason == "The case note does not show it"
-    assert "The case note does not show it" in as_user(audit.auditor_a).get(f"/actions/{action.id}").get_data(as_text=True)
+    assert ("The case note does not show it"
+            in as_user(audit.auditor_a).get(f"/actions/{action.id}").get_data(as_text=True))
 
 
 def test_overdue_actions_are_listed_for_the_owner_the_team_and_the_qa_lead(world, as_user):
@@ -283,7 +284,8 @@ def test_themes_are_retired_not_deleted_and_tags_stay_blind_until_both_submit(wo
     fathers, neglect = db.session.scalars(select(Theme).order_by(Theme.name)).all()
     audit = one_audit(world)
     a = as_user(audit.auditor_a)
-    a.post(f"/audits/{audit.id}/themes/A", data={"worry": [str(fathers.id)], "strength": [str(neglect.id)], "submit": "Save themes"})
+    a.post(f"/audits/{audit.id}/themes/A",
+           data={"worry": [str(fathers.id)], "strength": [str(neglect.id)], "submit": "Save themes"})
     assert "Fathers" not in as_user(audit.auditor_b).get(f"/audits/{audit.id}").get_data(as_text=True)
     assert "Fathers" in a.get(f"/audits/{audit.id}").get_data(as_text=True)
 

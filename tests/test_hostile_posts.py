@@ -80,7 +80,8 @@ def test_no_form_answers_500_or_half_saves_whatever_it_is_sent(app, world):
             else:
                 refused += 1
                 if state_of_the_database() != before:
-                    failures.append(f"{url} as {who}, {kind}: refused ({response.status_code}) but changed the database")
+                    failures.append(f"{url} as {who}, {kind}: refused ({response.status_code}) "
+                                    "but changed the database")
     print(f"hostile posts: {forms} forms, {posts} posts, {refused} refused, {accepted} accepted, "
           f"{len(failures)} failures")
     assert forms >= 20 and posts >= forms * 12

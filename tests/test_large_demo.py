@@ -46,7 +46,8 @@ def test_large_demo_keeps_the_rules(app, client, monkeypatch):
     # History as the service writes it, sealed as it would seal it, and blind review in it.
     assert verify_history(db.session).intact
     moderated = next(a for a in audits if a.signed_off_at)
-    actions = [e.action for e in db.session.scalars(select(Event).where(Event.audit_id == moderated.id).order_by(Event.id))]
+    actions = [e.action
+               for e in db.session.scalars(select(Event).where(Event.audit_id == moderated.id).order_by(Event.id))]
     assert actions[0] == "Allocated" and "Auditor A submitted" in actions and actions[-1] in (
         "Moderated grade saved", "Rationale saved", "Signed off") and "Signed off" in actions
     assert db.session.scalar(select(func.count(Event.id)).where(Event.review_role == "A",
@@ -64,7 +65,8 @@ def test_large_demo_keeps_the_rules(app, client, monkeypatch):
     statuses = set(db.session.scalars(select(Action.status)))
     assert {"open", "closed"} <= statuses
     follow_up, family = summary.follow_up, summary.family
-    assert follow_up.raised and follow_up.overdue and follow_up.themes.total("worry", months_before(this_month, 1)) == 30
+    assert (follow_up.raised and follow_up.overdue
+            and follow_up.themes.total("worry", months_before(this_month, 1)) == 30)
     assert family.counted == 30 and family.gave_feedback and family.contacted < family.counted
     assert db.session.scalar(select(func.count(PractitionerReply.id)).where(PractitionerReply.disputes.is_(True)))
     page = client.get(f"/reports/?month={months_before(this_month, 1)}")

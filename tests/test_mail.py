@@ -122,7 +122,8 @@ def test_without_smtp_mail_goes_to_the_log_and_nothing_fails(app, world, as_user
     audit = sampled_month("2026-11", per_team=1)[0]
     db.session.commit()
     with caplog.at_level("INFO", logger="auditapp.outbox.mail"):
-        assert as_user(audit.auditor_b).post(f"/audits/{audit.id}/concerns/new", data={"details": "x"}).status_code == 302
+        assert as_user(audit.auditor_b).post(f"/audits/{audit.id}/concerns/new",
+                                             data={"details": "x"}).status_code == 302
     lines = [r.getMessage() for r in caplog.records if r.name == "auditapp.outbox.mail"]
     assert lines and all("\n" not in line for line in lines)  # one line a message, no body
     assert any(f"Mail (no MAIL_SERVER set) to {audit.auditor_a.email}" in line for line in lines)
@@ -186,7 +187,8 @@ def test_done_and_waiting_for_verification_is_not_overdue(world, as_user):
         done(reloaded(action.id))
         page = as_user(world.qa_lead).get(f"/actions/{action.id}").get_data(as_text=True)
         assert "done, to verify" in page.lower() and "Overdue" not in page
-        assert as_user(world.qa_lead).get("/actions?overdue=1").get_data(as_text=True).count(f"/actions/{action.id}") == 0
+        assert (as_user(world.qa_lead).get("/actions?overdue=1").get_data(as_text=True)
+                .count(f"/actions/{action.id}") == 0)
 
 
 # Mail over TLS: the server's certificate is checked (issue 21)

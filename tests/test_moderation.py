@@ -220,6 +220,7 @@ def test_a_refused_sign_off_keeps_everything_typed_and_says_what_to_do_and_where
     assert response.status_code == 302 and f"/audits/{audit.id}/moderate" in response.headers["Location"]
     again = moderator.get(f"/audits/{audit.id}/moderate").get_data(as_text=True)
     assert "Typed feedback for A" in again and "Actions to decide" not in again
-    assert moderator.post(f"/audits/{audit.id}/moderate", data={**data, "version": str(in_full(audit).moderation_version)}).status_code == 302
+    assert moderator.post(f"/audits/{audit.id}/moderate",
+                          data={**data, "version": str(in_full(audit).moderation_version)}).status_code == 302
     fresh()
     assert in_full(audit).signed_off_at is not None

@@ -27,7 +27,8 @@ def test_impossible_months_are_refused_on_the_page_and_the_command_line(world, a
 
 @pytest.mark.parametrize("ago", [0, -1, 12, 8])
 def test_this_month_next_month_and_missed_months_in_the_window_can_be_opened(world, as_user, ago):
-    assert as_user(world.qa_lead).post("/cycles/new", data={"month": month_ago(ago), "per_team": "2"}).status_code == 302
+    assert as_user(world.qa_lead).post("/cycles/new",
+                                       data={"month": month_ago(ago), "per_team": "2"}).status_code == 302
 
 
 def test_the_form_offers_the_next_month_not_yet_opened(world, as_user):

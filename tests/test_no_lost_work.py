@@ -79,9 +79,10 @@ def test_two_allocation_changes_from_stale_forms_conflict(world, as_user):
     moderator = next(s for s in seniors if s.id != audit.moderator_id)
     assert qa_second.post(url, data={"auditor_b": str(others[0].id), "moderator": str(moderator.id), "reason": "Leave"}
                           | second_tab).status_code == 302
-    stale = qa_first.post(url, data={"auditor_b": str(others[1].id), "moderator": str(audit.moderator_id), "reason": "Ill"}
-                          | first_tab)
-    assert stale.status_code == 200 and "This allocation was changed after you opened this page" in stale.get_data(as_text=True)
+    stale = qa_first.post(url, data={"auditor_b": str(others[1].id), "moderator": str(audit.moderator_id),
+                                     "reason": "Ill"} | first_tab)
+    assert (stale.status_code == 200
+            and "This allocation was changed after you opened this page" in stale.get_data(as_text=True))
     assert reload(audit).auditor_b_id == others[0].id
 
 
@@ -205,7 +206,8 @@ def test_a_control_character_is_refused_at_its_field_and_the_rest_is_kept(world,
     assert audit.review("A") is None or reload(audit).review("A") is None
     for url, data in (("/themes", {"name": f"Neglect{bad}"}), ("/people/teams", {"name": f"Team{bad}"})):
         response = as_user(world.qa_lead).post(url, data=data)
-        assert response.status_code == 200 and "contains a character that cannot be saved" in response.get_data(as_text=True)
+        assert (response.status_code == 200
+                and "contains a character that cannot be saved" in response.get_data(as_text=True))
 
 
 def test_a_control_character_already_stored_never_breaks_a_workbook(world, as_user):
@@ -223,7 +225,8 @@ def test_a_control_character_already_stored_never_breaks_a_workbook(world, as_us
     db.session.commit()
     response = as_user(world.qa_lead).get("/reports/2026-11.xlsx")
     assert response.status_code == 200
-    assert "EarlyHelp" in {c.value for row in load_workbook(io.BytesIO(response.data))["Audits"].iter_rows() for c in row}
+    assert "EarlyHelp" in {c.value
+                           for row in load_workbook(io.BytesIO(response.data))["Audits"].iter_rows() for c in row}
 
 
 def test_an_empty_post_to_the_allocation_or_the_theme_tags_changes_nothing(world, as_user):

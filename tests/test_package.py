@@ -27,8 +27,8 @@ def run(*command, **kwargs):
 
 def test_the_wheel_installs_into_a_clean_venv_and_serves_the_demo_from_outside_the_tree(tmp_path):
     dist = tmp_path / "dist"
-    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", str(ROOT), "-w", str(dist),
-        cwd=tmp_path)
+    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", str(ROOT),
+        "-w", str(dist), cwd=tmp_path)
     wheel = next(dist.glob("auditapp-*.whl"))
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", str(venv))

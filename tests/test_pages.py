@@ -77,7 +77,8 @@ def test_qa_lead_lands_on_the_cycle_overview(world, as_user):
     page = as_user(world.qa_lead).get("/").get_data(as_text=True)
     assert "2026-11" in page
     assert '<dt class="govuk-summary-list__key">Sampled</dt>\n    <dd class="govuk-summary-list__value">6</dd>' in page
-    assert '<dt class="govuk-summary-list__key">Audits in progress</dt>\n    <dd class="govuk-summary-list__value">1</dd>' in page
+    assert ('<dt class="govuk-summary-list__key">Audits in progress</dt>\n'
+            '    <dd class="govuk-summary-list__value">1</dd>' in page)
 
 
 def test_home_page_query_count_does_not_grow_with_the_sample(world, as_user):

@@ -56,7 +56,8 @@ def build_history(scale: int) -> History:
         for status in ("open", "closed"):
             db.session.add(Action(audit_id=audit_id, proposed_role="M", proposed_by_id=owner_id, owner_id=owner_id,
                                   proposed_at=datetime(2026, 11, 1), description="Update the plan",
-                                  due=datetime(2026, 11, 20).date(), priority="urgent", status=status, theme_id=theme.id,
+                                  due=datetime(2026, 11, 20).date(), priority="urgent", status=status,
+                                  theme_id=theme.id,
                                   verified_at=datetime(2026, 11, 21) if status == "closed" else None))
         db.session.add(ThemeTag(audit_id=audit_id, theme_id=theme.id, role="M", kind="worry"))
         db.session.add(PractitionerReply(audit_id=audit_id, held=True, disputes=True, dispute_details="Plan grade",

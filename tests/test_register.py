@@ -36,7 +36,8 @@ def test_import_users_creates_teams_and_updates_by_email(app, tmp_path):
     quinn = db.session.scalar(select(User).where(User.email == "quinn.ashby@council.example.org"))
     assert quinn.is_qa_lead and not quinn.is_auditor
     changed = tmp_path / "one.csv"
-    changed.write_text("Name,Email,Team,Roles\nQuinn Ashby,QUINN.ASHBY@council.example.org,New QA Team,QA lead;auditor\n")
+    changed.write_text("Name,Email,Team,Roles\n"
+                       "Quinn Ashby,QUINN.ASHBY@council.example.org,New QA Team,QA lead;auditor\n")
     assert "0 people added, 1 updated" in runner.invoke(args=["import-users", str(changed)]).output
     fresh()
     quinn = db.session.scalar(select(User).options(*PERSON_ROW).where(User.email == "quinn.ashby@council.example.org"))
@@ -151,7 +152,8 @@ def test_qa_lead_adds_and_edits_a_person_in_the_browser(as_user, world, client):
     assert client.post("/sign-in", data={"email": user.email, "password": "a long new password"}).status_code == 302
     clash = qa.post(f"/people/{user.id}", data=form | {"email": world.qa_lead.email})
     assert "already belongs to Quinn Lead" in clash.get_data(as_text=True)
-    assert qa.post(f"/people/{user.id}", data=form | {"team": "999"}).status_code == 400  # a team the page never offered
+    # a team the page never offered
+    assert qa.post(f"/people/{user.id}", data=form | {"team": "999"}).status_code == 400
 
 
 def test_people_without_a_password_cannot_sign_in(client, world):

@@ -143,8 +143,9 @@ def test_qa_lead_allocation_change_must_keep_the_rules(world, as_user):
     other_senior = next(s for s in world.seniors if s.id != audit.moderator_id)
     assert "Say why the allocation is changing" in qa.post(f"/audits/{audit.id}/allocation", data={
         "auditor_b": str(new_b.id), "moderator": str(other_senior.id)}).get_data(as_text=True)
-    assert qa.post(f"/audits/{audit.id}/allocation", data={"auditor_b": str(new_b.id), "moderator": str(other_senior.id),
-                                                           "reason": "Long-term leave"}).status_code == 302
+    assert qa.post(f"/audits/{audit.id}/allocation",
+                   data={"auditor_b": str(new_b.id), "moderator": str(other_senior.id),
+                         "reason": "Long-term leave"}).status_code == 302
     audit = reload(audit)
     assert (audit.auditor_b_id, audit.moderator_id) == (new_b.id, other_senior.id)
 
@@ -152,7 +153,8 @@ def test_qa_lead_allocation_change_must_keep_the_rules(world, as_user):
     colleague = next(u for u in world.auditors[other_team] if u.id != new_b.id)
     response = qa.post(f"/audits/{audit.id}/allocation",
                        data={"auditor_b": str(colleague.id), "moderator": str(other_senior.id), "reason": "Leave"})
-    assert f"{new_b.name} has saved a draft of this audit: confirm that it is discarded" in response.get_data(as_text=True)
+    assert (f"{new_b.name} has saved a draft of this audit: confirm that it is discarded"
+            in response.get_data(as_text=True))
 
 
 def test_withdrawal_needs_another_senior_manager_and_draws_from_the_same_team(world, as_user):
@@ -209,7 +211,8 @@ def test_a_changed_allocation_tells_both_people_at_once_and_a_discarded_draft_is
     old_b = audit.auditor_b
     page = qa.get(f"/audits/{audit.id}/allocation").get_data(as_text=True)
     assert "audits this month" in page and "1 audit this month" in page
-    as_user(old_b).post(f"/audits/{audit.id}/review/B", data=review_data(2, submit=False, voice_evidence="Old B's words"))
+    as_user(old_b).post(f"/audits/{audit.id}/review/B",
+                        data=review_data(2, submit=False, voice_evidence="Old B's words"))
     other_team = next(t for t in TEAMS if t not in (audit.case.team.name, old_b.team.name))
     new_b = world.auditors[other_team][0]
     inbox.messages.clear()

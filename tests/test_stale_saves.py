@@ -114,8 +114,8 @@ def test_a_stale_change_to_a_targeted_audit_is_refused(world, as_user):
     first_tab, second_tab = hidden(first, url), hidden(second, url)
     assert second.post(url, data={"title": "Private fostering", "domains": ["plan", "voice"],
                                   "questions": "Was the carrier checked?", "version": second_tab}).status_code == 302
-    stale = first.post(url, data={"title": "Typed stale theme", "domains": ["plan"], "questions": "Typed stale question",
-                                  "version": first_tab})
+    stale = first.post(url, data={"title": "Typed stale theme", "domains": ["plan"],
+                                  "questions": "Typed stale question", "version": first_tab})
     page = stale.get_data(as_text=True)
     assert stale.status_code == 200 and STALE in page
     assert "Typed stale theme" in page and "Typed stale question" in page

@@ -69,7 +69,8 @@ def test_workbook_sheets_headers_tables_and_formats(month, as_user, world):
     assert audits.tables["Audits"].ref == f"A1:AF{1 + len(month)}"
     assert audits["AC2"].is_date and audits["AC2"].number_format == "dd/mm/yyyy"
     assert book["Domains"]["G2"].number_format == "0%"
-    assert audits["H2"].value in GRADE_WORDS and audits["H2"].fill.fgColor.rgb.endswith(("CCE2D8", "BBD4EA", "FCD6C3", "F4CDC6"))
+    assert (audits["H2"].value in GRADE_WORDS
+            and audits["H2"].fill.fgColor.rgb.endswith(("CCE2D8", "BBD4EA", "FCD6C3", "F4CDC6")))
     charts = book["Charts"]
     assert len(charts._charts) == 2
     assert {type(c).__name__ for c in charts._charts} == {"BarChart", "LineChart"}
@@ -118,7 +119,8 @@ def test_agreement_sheet_kappa_and_shift(month, as_user, world):
     # Pairs (A, B): (4,3) (3,3) (3,2) (2,1): exact 1/4, all within one.
     assert voice[1:4] == (4, 0.25, 1.0)
     assert voice[4] == pytest.approx(summarise("2026-11", clock.today()).agreement["voice"].kappa)
-    key_issues = {row[0]: row[1:4] for row in book["Agreement"].iter_rows(values_only=True) if row[0] in ("Auditor A", "Auditor B")}
+    key_issues = {row[0]: row[1:4] for row in book["Agreement"].iter_rows(values_only=True)
+                  if row[0] in ("Auditor A", "Auditor B")}
     assert key_issues == {"Auditor A": (4, 0, 0), "Auditor B": (0, 4, 0)}
     shift = summarise("2026-11", clock.today()).shift["voice"]
     assert (shift["A"].raised, shift["A"].kept, shift["A"].lowered) == (0, 1, 3)
@@ -246,7 +248,8 @@ def test_the_dashboard_shows_a_change_at_once(month, as_user, world):
     """Figures are remembered between readers, but never past a change to the data."""
     leader = as_user(world.seniors[1])  # a senior manager: reads the figures and may open the audits
     before = leader.get("/reports/").get_data(as_text=True)
-    assert 'Moderated</dt><dd class="govuk-summary-list__value"><a class="govuk-link" href="/reports/audits?month=2026-11&amp;which=moderated">4<' in before
+    assert ('Moderated</dt><dd class="govuk-summary-list__value">'
+            '<a class="govuk-link" href="/reports/audits?month=2026-11&amp;which=moderated">4<' in before)
     audit = month[5]
     as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data=review_data(3))
     as_user(audit.auditor_b).post(f"/audits/{audit.id}/review/B", data=review_data(3))
@@ -326,7 +329,8 @@ def test_one_grade_palette_in_the_charts_the_cells_and_the_page(month, as_user, 
     fills = [s.graphicalProperties.solidFill.srgbClr for s in bars.series]
     assert fills == [GRADE_PALETTE[g]["strong"] for g in GRADES_BEST_FIRST]
     assert bars.dataLabels.showVal
-    graded = [c for row in book["Audits"].iter_rows(min_row=2) for c in row if c.value in [g.label for g in GRADES_BEST_FIRST]]
+    graded = [c for row in book["Audits"].iter_rows(min_row=2) for c in row
+              if c.value in [g.label for g in GRADES_BEST_FIRST]]
     tints = {GRADE_PALETTE[g]["tint"] for g in GRADES_BEST_FIRST}
     assert graded and all(c.fill.fgColor.rgb[-6:] in tints for c in graded)
     page = as_user(world.leader).get("/reports/?month=2026-11").get_data(as_text=True)

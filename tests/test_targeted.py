@@ -32,7 +32,8 @@ def test_the_qa_lead_starts_one_and_adds_cases_all_or_nothing_by_search_list_or_
     assert 'value="C1000"' in found and 'value="C0000"' not in found
     assert qa.post(f"/targeted/{cycle.id}", data={"chosen": ["C1000"], "references": "C0000"}).status_code == 302
     upload = (io.BytesIO(b"Case reference\nC2001\n"), "cases.csv")
-    assert qa.post(f"/targeted/{cycle.id}", data={"file": upload}, content_type="multipart/form-data").status_code == 302
+    assert qa.post(f"/targeted/{cycle.id}", data={"file": upload},
+                   content_type="multipart/form-data").status_code == 302
     audits = db.session.scalars(select(Audit).where(Audit.cycle_id == cycle.id)).all()
     assert len(audits) == 3
     assert all(in_full(a).auditor_b.team_id != in_full(a).case.team_id for a in audits)
@@ -76,7 +77,8 @@ def test_reported_apart_from_the_monthly_sample(world, as_user):
     summary = leader.get(f"/targeted/{cycle.id}/summary").get_data(as_text=True)
     assert "Cases</dt><dd class=\"govuk-summary-list__value\">2" in summary
     targeted_book = load_workbook(io.BytesIO(leader.get(f"/targeted/{cycle.id}.xlsx").data))
-    assert targeted_book.sheetnames == ["Summary", "Charts", "Auditors", "Audits", "Domains", "Teams", "Agreement", "Equality"]
+    assert targeted_book.sheetnames == ["Summary", "Charts", "Auditors", "Audits", "Domains", "Teams", "Agreement",
+                                        "Equality"]
     assert targeted_book["Audits"].max_row == 3
     assert as_user(monthly[0].auditor_a).get(f"/targeted/{cycle.id}/summary").status_code == 403
 
@@ -116,7 +118,8 @@ def test_domains_start_unchosen_and_can_change_until_the_first_audit_is_saved(wo
     assert cycle.domain_keys == ["voice", "plan"] and cycle.extra_questions == ["Seen alone?"]
     qa.post(f"/targeted/{cycle.id}", data={"references": "C0000"})
     audit = in_full(db.session.scalar(select(Audit).where(Audit.cycle_id == cycle.id)))
-    as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data=review_data({"voice": 3, "plan": 3}, submit=False))
+    as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A",
+                                  data=review_data({"voice": 3, "plan": 3}, submit=False))
     page = qa.post(f"/targeted/{cycle.id}/change", data={"title": "X", "domains": ["plan"]}).get_data(as_text=True)
     assert "can no longer change" in page
     fresh()

@@ -30,7 +30,8 @@ def attempts(audit: Audit) -> list[FamilyContact]:
 
 def feedback_of(audit: Audit) -> tuple[FamilyFeedback | None, dict[str, FamilyAnswer]]:
     outcome = db.session.scalar(select(FamilyFeedback).where(FamilyFeedback.audit_id == audit.id))
-    answers = {a.respondent: a for a in db.session.scalars(select(FamilyAnswer).where(FamilyAnswer.audit_id == audit.id))}
+    answers = {a.respondent: a
+               for a in db.session.scalars(select(FamilyAnswer).where(FamilyAnswer.audit_id == audit.id))}
     return outcome, answers
 
 
@@ -47,7 +48,8 @@ LABELS = {"who": CONTACT_WHO, "methods": CONTACT_METHODS, "outcomes": OUTCOMES, 
 
 
 def record_attempt(actor: User, audit: Audit, attempted_on: date | None, who: str, method: str) -> FamilyContact:
-    require(can_record_family(actor, audit, contact_role()), "Only the auditor asked to contact the family can record this")
+    require(can_record_family(actor, audit, contact_role()),
+            "Only the auditor asked to contact the family can record this")
     if attempted_on is None:
         raise RuleError("Enter the date of the attempt", "attempted_on")
     if attempted_on > clock.today():
@@ -105,7 +107,8 @@ def save_feedback(actor: User, audit: Audit, outcome: str, reason: str, answers:
     db.session.execute(delete(FamilyAnswer).where(FamilyAnswer.audit_id == audit.id))
     if outcome == "gave_feedback":
         for who, a in given.items():
-            db.session.add(FamilyAnswer(audit_id=audit.id, respondent=who, change_words=a.words["change"].strip() or None,
+            db.session.add(FamilyAnswer(audit_id=audit.id, respondent=who,
+                                        change_words=a.words["change"].strip() or None,
                                         **{q: a.ratings[q] for q in QUESTIONS},
                                         **{f"{q}_words": a.words[q].strip() or None for q in QUESTIONS}))
     record(actor, history.FAMILY_FEEDBACK_RECORDED, audit, review_role=role, after=OUTCOMES[outcome])

@@ -34,12 +34,14 @@ def family_contact(rng: random.Random, audit: Audit, moment: datetime, index: in
         if outcome != "not_contacted":
             for attempt in range(1 if outcome == "gave_feedback" else 3):
                 families.record_attempt(auditor, audit, clock.today() - timedelta(days=attempt),
-                                        rng.choice(["parent", "parent", "child"]), rng.choice(["phone", "visit", "letter"]))
+                                        rng.choice(["parent", "parent", "child"]),
+                                        rng.choice(["phone", "visit", "letter"]))
         answers = {}
         if outcome == "gave_feedback":
             answers["parent"] = families.Answers(
                 ratings={"understood": rng.randint(2, 4), "listened": rng.randint(2, 4), "better": rng.randint(1, 4)},
-                words={"understood": rng.choice(PARENT_WORDS), "listened": "", "better": "", "change": "Fewer changes of worker."})
+                words={"understood": rng.choice(PARENT_WORDS), "listened": "", "better": "",
+                       "change": "Fewer changes of worker."})
             if rng.random() < 0.6:
                 answers["child"] = families.Answers(
                     ratings={"understood": None, "listened": rng.randint(2, 4), "better": rng.randint(2, 4)},

@@ -372,7 +372,8 @@ def _reset_sequences() -> None:
     for model in (Team, User, Case, Cycle, Audit, Review, ReviewGrade, ModeratedGrade, Concern, Event, Action,
                   ThemeTag, FamilyContact, FamilyFeedback, FamilyAnswer, PractitionerReply):
         sequence = func.pg_get_serial_sequence(f'"{model.__tablename__}"', "id")
-        db.session.execute(select(func.setval(sequence, select(func.coalesce(func.max(model.id), 1)).scalar_subquery())))
+        db.session.execute(select(func.setval(sequence,
+                                              select(func.coalesce(func.max(model.id), 1)).scalar_subquery())))
 
 
 FIRST = ["Aisha", "Ben", "Carys", "Dan", "Eleri", "Femi", "Gareth", "Hana", "Iwan", "Jo", "Kofi", "Lena", "Megan",

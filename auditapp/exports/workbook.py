@@ -262,7 +262,8 @@ def _agreement(sheet: Sheet, summary: MonthSummary) -> None:
     sheet.title("Moderation shift: how often the moderator raised, kept or lowered each auditor's grade")
     rows = [[JUDGEMENTS[key], *(getattr(s[role], part) for role in "AB" for part in ("raised", "kept", "lowered"))]
             for key, s in summary.shift.items()]
-    sheet.table("ModerationShift", ["Domain", "A raised", "A kept", "A lowered", "B raised", "B kept", "B lowered"], rows)
+    sheet.table("ModerationShift",
+                ["Domain", "A raised", "A kept", "A lowered", "B raised", "B kept", "B lowered"], rows)
     sheet.title("Did the audit identify the key issues? The moderator's judgement, per auditor")
     rows = [[f"Auditor {role}", *counts.values()] for role, counts in summary.key_issues.items()]
     sheet.table("KeyIssues", ["Auditor", *KEY_ISSUES.values()], rows)
@@ -291,7 +292,8 @@ def _equality(sheet: Sheet, summary: MonthSummary) -> None:
                  for row in summary.equality[attr] if not row.suppressed]
         if hidden:
             # Never named: under a filter a group's name alone can point to a child.
-            rows.append([label, f"{len(hidden)} {'group' if len(hidden) == 1 else 'groups'} not shown", None, None, None,
+            rows.append([label, f"{len(hidden)} {'group' if len(hidden) == 1 else 'groups'} not shown",
+                         None, None, None,
                          "Suppressed: too few audits, or hidden so a small group cannot be worked out"])
     sheet.table("Equality", ["Characteristic", "Group", "n", "Good or better", "% Good or better", "Note"],
                 rows, {5: PERCENT}, freeze=True)

@@ -86,7 +86,8 @@ class ConcernForm(FlaskForm):
 
 
 class AcknowledgeForm(FlaskForm):
-    response = long_text("What was done in response", "Who was told, when, and what action was taken to keep the child safe.")
+    response = long_text("What was done in response",
+                         "Who was told, when, and what action was taken to keep the child safe.")
     submit = SubmitField("Record response", widget=GovSubmitInput())
 
 

@@ -38,7 +38,8 @@ class PersonForm(LockedForm):
     name = StringField("Full name", widget=GovTextInput(),
                        validators=[InputRequired("Enter the person's name"), Length(max=120)])
     email = StringField("Email address", widget=GovTextInput(), validators=[
-        InputRequired("Enter the email address"), Length(max=254, message="Email address must be 254 characters or fewer"),
+        InputRequired("Enter the email address"),
+        Length(max=254, message="Email address must be 254 characters or fewer"),
         Email("Enter an email address in the correct format, like name@council.example.org",
               check_deliverability=False)])
     team = SelectField("Team", widget=GovSelect(), validate_choice=False,

@@ -47,21 +47,26 @@ class Radios:
         described, parts = [], []
         if field.description:
             described.append(f"{field.id}-hint")
-            parts.append(Markup('\n    <div id="{0}-hint" class="govuk-hint">{1}</div>').format(field.id, field.description))
+            parts.append(Markup('\n    <div id="{0}-hint" class="govuk-hint">{1}</div>')
+                         .format(field.id, field.description))
         if field.errors:
             described.append(f"{field.id}-error")
-            parts.append(Markup('\n    <p id="{0}-error" class="govuk-error-message">\n      <span class="govuk-visually-hidden">'
-                                'Error:</span> {1}\n    </p>').format(field.id, field.errors[0]))
+            parts.append(Markup('\n    <p id="{0}-error" class="govuk-error-message">\n'
+                                '      <span class="govuk-visually-hidden">Error:</span> {1}\n    </p>')
+                         .format(field.id, field.errors[0]))
         radios = []
         for n, ((value, label), item) in enumerate(zip(field.choices, items), 1):
             item_id = field.id if n == 1 else f"{field.id}-{n}"
             hint_html = (item.get("hint") or {}).get("html")
             hint_id = f"{item_id}-item-hint" if n == 1 else f"{field.id}-{n}-item-hint"
-            hint = Markup('\n        <div id="{0}" class="govuk-hint govuk-radios__hint">\n          {1}\n        </div>').format(
+            hint = Markup('\n        <div id="{0}" class="govuk-hint govuk-radios__hint">\n'
+                          '          {1}\n        </div>').format(
                 hint_id, hint_html) if hint_html else Markup("")  # the template's own markup, escaped there
             radios.append(Markup(
-                '\n      <div class="govuk-radios__item">\n        <input class="govuk-radios__input" id="{id}" name="{name}" '
-                'type="radio" value="{value}"{checked}{describedby}>\n        <label class="govuk-label govuk-radios__label" '
+                '\n      <div class="govuk-radios__item">\n'
+                '        <input class="govuk-radios__input" id="{id}" name="{name}" '
+                'type="radio" value="{value}"{checked}{describedby}>\n'
+                '        <label class="govuk-label govuk-radios__label" '
                 'for="{id}">\n          {label}\n        </label>{hint}\n      </div>'
             ).format(id=item_id, name=field.name, value=value, label=label, hint=hint,
                      checked=Markup(" checked") if str(field.data) == str(value) else Markup(""),
@@ -69,7 +74,8 @@ class Radios:
         return Markup(
             '<div class="govuk-form-group{error}">\n  <fieldset class="govuk-fieldset"{describedby}>\n'
             '    <legend class="govuk-fieldset__legend {legend_classes}">\n      {legend}\n    </legend>{parts}\n'
-            '    <div class="govuk-radios {classes}" data-module="govuk-radios">{radios}\n    </div>\n  </fieldset>\n</div>'
+            '    <div class="govuk-radios {classes}" data-module="govuk-radios">{radios}\n'
+            '    </div>\n  </fieldset>\n</div>'
         ).format(error=Markup(" govuk-form-group--error") if field.errors else Markup(""),
                  describedby=Markup(' aria-describedby="{0}"').format(" ".join(described)) if described else Markup(""),
                  legend_classes=legend.get("classes", ""), legend=legend.get("text") or field.label.text,
@@ -106,13 +112,15 @@ class CountedTextArea:
                 field.id, field.description)
         if field.errors:
             described.append(f"{field.id}-error")
-            error = Markup('\n  <p id="{0}-error" class="govuk-error-message">\n    <span class="govuk-visually-hidden">'
-                           'Error:</span> {1}\n  </p>').format(field.id, field.errors[0])
+            error = Markup('\n  <p id="{0}-error" class="govuk-error-message">\n'
+                           '    <span class="govuk-visually-hidden">Error:</span> {1}\n  </p>'
+                           ).format(field.id, field.errors[0])
         state = " govuk-form-group--error" if field.errors else ""
         textarea_state = " govuk-textarea--error" if field.errors else ""
         return Markup(
             '<div class="govuk-form-group{state} govuk-character-count" data-module="govuk-character-count" '
-            'data-maxlength="{limit}">\n  <label class="govuk-label" for="{id}">\n    {label}\n  </label>{hint}{error}\n'
+            'data-maxlength="{limit}">\n  <label class="govuk-label" for="{id}">\n'
+            '    {label}\n  </label>{hint}{error}\n'
             '  <textarea class="govuk-textarea{textarea_state} govuk-js-character-count" id="{id}" name="{name}" '
             'rows="{rows}" aria-describedby="{described}">{value}</textarea>\n'
             '  <div id="{id}-info" class="govuk-hint govuk-character-count__message">\n'
@@ -172,5 +180,6 @@ class FilterSelect:
                 value, Markup(" selected") if str(field.data or "") == str(value) else Markup(""), label)
             for value, label in field.choices)
         return Markup('<div class="govuk-form-group">\n  <label class="govuk-label" for="{id}">\n    {label}\n'
-                      '  </label>\n  <select class="govuk-select" id="{id}" name="{name}">{options}\n  </select>\n</div>'
+                      '  </label>\n  <select class="govuk-select" id="{id}" name="{name}">{options}\n'
+                      '  </select>\n</div>'
                       ).format(id=field.id, name=field.name, label=field.label.text, options=options)

@@ -53,11 +53,13 @@ def allocated(audit: Audit) -> None:
     for role, person in (("A", audit.auditor_a), ("B", audit.auditor_b)):
         queue(f"allocated:{audit.id}:{person.id}", person, f"Case audit: case {audit.case.reference} allocated to you",
               _body(f"You are {ROLE_NAMES[role]} for the audit of case {audit.case.reference} "
-                    f"({month_label(audit.cycle.month)}). Please submit your audit by {due}.", f"Open the audit: {link}"),
+                    f"({month_label(audit.cycle.month)}). Please submit your audit by {due}.",
+                    f"Open the audit: {link}"),
               audit, new_record=True)
     queue(f"allocated:{audit.id}:{audit.moderator_id}", audit.moderator,
           f"Case audit: you will moderate case {audit.case.reference}",
-          _body(f"You are the moderator for the audit of case {audit.case.reference} ({month_label(audit.cycle.month)}). "
+          _body(f"You are the moderator for the audit of case {audit.case.reference} "
+                f"({month_label(audit.cycle.month)}). "
                 "You will be told when both audits are in.", f"Open the audit: {link}"), audit, new_record=True)
 
 
@@ -121,7 +123,8 @@ def action_sent_back(action: Action, audit: Audit, owner: User) -> None:
 
 
 def action_assigned(action: Action, audit: Audit, owner: User) -> None:
-    queue(f"action-assigned:{action.id}:{owner.id}", owner, f"Case audit: an action for you on case {audit.case.reference}",
+    queue(f"action-assigned:{action.id}:{owner.id}", owner,
+          f"Case audit: an action for you on case {audit.case.reference}",
           _body(f"An action from the audit of case {audit.case.reference} is yours, due {action.due:%-d %B %Y}.",
                 f"Open the audit: {audit_link(audit)}"), audit)
 

@@ -216,8 +216,10 @@ def trend_counts(scope: Scope) -> dict[str, MonthCounts]:
     # Pairs only where both auditors have submitted (blind review), as in the month's own figures.
     review_a, review_b = aliased(Review), aliased(Review)
     both = (select(Cycle.month, review_a, review_b).select_from(Audit)
-            .join(review_a, and_(review_a.audit_id == Audit.id, review_a.role == "A", review_a.submitted_at.is_not(None)))
-            .join(review_b, and_(review_b.audit_id == Audit.id, review_b.role == "B", review_b.submitted_at.is_not(None))))
+            .join(review_a, and_(review_a.audit_id == Audit.id, review_a.role == "A",
+                                 review_a.submitted_at.is_not(None)))
+            .join(review_b, and_(review_b.audit_id == Audit.id, review_b.role == "B",
+                                 review_b.submitted_at.is_not(None))))
     overall = scope.where(
         both.with_only_columns(Cycle.month, review_a.overall_grade, review_b.overall_grade, func.count())
         .where(review_a.overall_grade.is_not(None), review_b.overall_grade.is_not(None))

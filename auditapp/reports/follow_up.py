@@ -128,7 +128,8 @@ def _reaudits(month: str, scoped) -> list[ReauditChange]:
              .join(first_cycle, first_cycle.id == first.cycle_id)
              .join(Case, Case.id == first.case_id).join(Team, Team.id == Case.team_id)
              .outerjoin(before, and_(before.audit_id == first.id, before.domain == "overall"))
-             .outerjoin(second, second.id == Reaudit.audit_id).outerjoin(second_cycle, second_cycle.id == second.cycle_id)
+             .outerjoin(second, second.id == Reaudit.audit_id)
+             .outerjoin(second_cycle, second_cycle.id == second.cycle_id)
              .outerjoin(after, and_(after.audit_id == second.id, after.domain == "overall"))
              .where(Reaudit.due_month == month).order_by(Case.reference))  # re-audits join the random sample
     changes = []

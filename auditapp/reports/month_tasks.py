@@ -74,7 +74,8 @@ def month_tasks(today: date) -> tuple[str, list[Task]]:
     tasks.append(Task("Family contact", DONE if sampled and families >= sampled else IN_PROGRESS if families else TO_DO,
                       f"An outcome recorded for {families} of {sampled} families"))
     open_actions = db.session.scalar(select(func.count(Action.id)).join(Audit, Audit.id == Action.audit_id)
-                                     .where(Audit.cycle_id == cycle.id, Action.status.in_(("proposed", "open", "done"))))
+                                     .where(Audit.cycle_id == cycle.id,
+                                            Action.status.in_(("proposed", "open", "done"))))
     raised = db.session.scalar(select(func.count(Action.id)).join(Audit, Audit.id == Action.audit_id)
                                .where(Audit.cycle_id == cycle.id, Action.status != "removed"))
     tasks.append(Task("Actions", DONE if raised and not open_actions else IN_PROGRESS if raised else TO_DO,

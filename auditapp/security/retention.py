@@ -114,7 +114,8 @@ def purge_older_than(actor: Actor, years: int) -> Purged:
     old_reviews = select(Review.id).where(Review.audit_id.in_(old_audits))
     session.execute(delete(ReviewGrade).where(ReviewGrade.review_id.in_(old_reviews)))
     session.execute(delete(ReviewAnswer).where(ReviewAnswer.review_id.in_(old_reviews)))  # targeted audits
-    session.execute(delete(Reaudit).where(or_(Reaudit.first_audit_id.in_(old_audits), Reaudit.audit_id.in_(old_audits))))
+    session.execute(delete(Reaudit).where(or_(Reaudit.first_audit_id.in_(old_audits),
+                                              Reaudit.audit_id.in_(old_audits))))
     for model in (Review, ModeratedGrade, Concern, Action, ThemeTag, PractitionerReply, FamilyContact, FamilyFeedback,
                   FamilyAnswer, SentMessage):
         session.execute(delete(model).where(model.audit_id.in_(old_audits)))

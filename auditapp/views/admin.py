@@ -104,7 +104,8 @@ def person(user_id: int | None = None):
                               expected_version=form.opened_at()[0])
             if form.password.data:
                 set_password(current_user, saved, form.password.data, keep_session=session.get("sid"))
-            manager = db.session.get(User, int(form.line_manager.data)) if (form.line_manager.data or "").isdigit() else None
+            manager = (db.session.get(User, int(form.line_manager.data))
+                       if (form.line_manager.data or "").isdigit() else None)
             set_workload(current_user, saved, form.max_audits_per_month.data, manager)
         user = save.reloaded or user
         if save.saved:

@@ -39,7 +39,8 @@ def show(audit_id: int):
                            family_role=families.contact_role(),
                            today=clock.today(), permissions=permissions,
                            domains=domains_judged(audit.cycle.domain_keys),
-                           answers={r.role: targeted.answers_of(r) for r in visible} if audit.cycle.extra_questions else {},
+                           answers=({r.role: targeted.answers_of(r) for r in visible}
+                                    if audit.cycle.extra_questions else {}),
                            judgements=judgements_made(audit.cycle.domain_keys),
                            reasons=WITHDRAWAL_REASONS)
 

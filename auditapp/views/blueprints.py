@@ -20,5 +20,5 @@ from auditapp.views import (
     themes,
 )
 
-BLUEPRINTS = [module.bp for module in (assets, health, auth, home, admin, cases, cycles, audits, checks, moderation, reports,
-                                       findings, themes, replies, families, targeted)]
+BLUEPRINTS = [module.bp for module in (assets, health, auth, home, admin, cases, cycles, audits, checks, moderation,
+                                       reports, findings, themes, replies, families, targeted)]

@@ -70,7 +70,8 @@ def sign_off_check(audit_id: int):
         flash("The audit is signed off and locked. The auditors can now read your feedback to them; actions you "
               "confirmed are with their owners.", "success")
         return redirect(url_for("audits.show", audit_id=audit.id))
-    return render_template("checks/sign_off.html", audit=audit, entry=entry, judgements=judgements_made(audit.cycle.domain_keys),
+    return render_template("checks/sign_off.html", audit=audit, entry=entry,
+                           judgements=judgements_made(audit.cycle.domain_keys),
                            key_issues=KEY_ISSUES, form=form, grade_label=grade_label,
                            confirmed=actions.on_audit(audit))
 

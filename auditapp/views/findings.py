@@ -48,7 +48,8 @@ def _entry(form: ActionForm) -> actions.ActionEntry:
 
 
 def _fill(form: ActionForm, action: Action) -> None:
-    form.description.data, form.owner.data, form.priority.data = action.description, str(action.owner_id), action.priority
+    form.description.data, form.owner.data, form.priority.data = (action.description, str(action.owner_id),
+                                                                  action.priority)
     form.due.data, form.domain.data = action.due.strftime("%-d/%-m/%Y"), action.domain or ""
     form.theme.data, form.version.data = str(action.theme_id or ""), str(action.version)
 

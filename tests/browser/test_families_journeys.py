@@ -24,7 +24,8 @@ def test_auditor_b_records_contact_and_the_familys_words(visit):
     expect(page.get_by_text("Attempt recorded")).to_be_visible()
     page.get_by_role("link", name="Record the outcome and what the family said").click()
     page.get_by_label("Gave feedback").check()
-    page.get_by_role("group", name="Parent or carer").get_by_label("Did you understand why we were involved?").select_option("3")
+    page.get_by_role("group", name="Parent or carer").get_by_label(
+        "Did you understand why we were involved?").select_option("3")
     auditor.check("The family's feedback")
     page.get_by_role("button", name="Save the family's feedback").click()
     expect(page.get_by_text("The family's feedback is saved")).to_be_visible()

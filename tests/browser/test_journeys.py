@@ -82,7 +82,8 @@ def test_whole_month_two_blind_auditors_moderator_and_the_workbook(visit, tmp_pa
     a.check("Auditor home with audits to do")
     page.get_by_role("link", name=audit.case.reference).click()
     a.check("Audit form, empty")
-    page.get_by_role("group", name="Grade for voice of the child in assessment and planning").get_by_label("Good", exact=True).check()
+    page.get_by_role("group", name="Grade for voice of the child in assessment and planning").get_by_label(
+        "Good", exact=True).check()
     page.get_by_label("Evidence for this grade").first.fill("Child seen alone twice")
     page.get_by_role("button", name="Save draft and come back later").click()
     expect(page.get_by_text("Your draft has been saved")).to_be_visible()
@@ -122,7 +123,8 @@ def test_whole_month_two_blind_auditors_moderator_and_the_workbook(visit, tmp_pa
     page.get_by_role("link", name=f"Case {audit.case.reference}").click()
     m.check("Moderation, side by side")
     for name in [*DOMAINS.values(), "Overall"]:
-        page.get_by_role("group", name=f"Moderated grade for {name.lower()}").get_by_label("Requires improvement", exact=True).check()
+        page.get_by_role("group", name=f"Moderated grade for {name.lower()}").get_by_label(
+            "Requires improvement", exact=True).check()
     page.get_by_role("button", name="Continue to check and sign off").click()
     expect(page).to_have_title(re.compile("^Error: "))
     m.check("Moderation (error)")
@@ -197,7 +199,8 @@ def test_audit_form_with_the_keyboard_alone(visit):
 
     def focused() -> dict:
         return page.evaluate("""() => { const e = document.activeElement;
-            return {tag: e.tagName, type: e.type || '', name: e.name || '', text: (e.tagName === 'BUTTON' ? e.textContent : e.value || '').trim()}; }""")
+            return {tag: e.tagName, type: e.type || '', name: e.name || '', """
+            """text: (e.tagName === 'BUTTON' ? e.textContent : e.value || '').trim()}; }""")
 
     def tab_to(predicate, limit=400) -> dict:
         for _ in range(limit):

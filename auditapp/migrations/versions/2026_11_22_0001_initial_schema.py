@@ -99,8 +99,10 @@ def upgrade():
     sa.ForeignKeyConstraint(['moderator_id'], ['user.id'], name=op.f('fk_audit_moderator_id_user')),
     sa.ForeignKeyConstraint(['replacement_for_id'], ['audit.id'], name=op.f('fk_audit_replacement_for_id_audit')),
     sa.ForeignKeyConstraint(['signed_off_by_id'], ['user.id'], name=op.f('fk_audit_signed_off_by_id_user')),
-    sa.ForeignKeyConstraint(['withdrawal_approved_by_id'], ['user.id'], name=op.f('fk_audit_withdrawal_approved_by_id_user')),
-    sa.ForeignKeyConstraint(['withdrawal_requested_by_id'], ['user.id'], name=op.f('fk_audit_withdrawal_requested_by_id_user')),
+    sa.ForeignKeyConstraint(['withdrawal_approved_by_id'], ['user.id'],
+                            name=op.f('fk_audit_withdrawal_approved_by_id_user')),
+    sa.ForeignKeyConstraint(['withdrawal_requested_by_id'], ['user.id'],
+                            name=op.f('fk_audit_withdrawal_requested_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit')),
     sa.UniqueConstraint('cycle_id', 'case_id', name=op.f('uq_audit_cycle_id'))
     )
