@@ -77,9 +77,10 @@ test: setup browser office redis
 	$(MAKE) test-postgres
 	$(MAKE) test-dates
 
-# The house's checks: imports only point down (the layers in pyproject.toml).
+# The house's checks: imports only point down (the layers in pyproject.toml), and ruff's lint.
 lint:
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check .
 
 # Bandit's medium and high findings fail the build (low ones are reviewed, not enforced).
 security-lint:
