@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from auditapp import cli, clock, error_reports, errors, jobs, logs, metrics, permissions, reads, transactions
+from auditapp import cli, clock, error_reports, errors, jobs, logs, permissions, reads, transactions
 from auditapp.audits import families
 from auditapp.config import PACKAGE, instance_folder, load_config
 from auditapp.extensions import csrf, db, login_manager, migrate
@@ -67,7 +67,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     single_sign_on.init_app(app)
     transactions.init_app(app)
     logs.init_app(app)
-    metrics.init_app(app)
     error_reports.init_app(app)
 
     for blueprint in BLUEPRINTS:

@@ -9,8 +9,10 @@ import logging
 import os
 import time
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from pythonjsonlogger.json import JsonFormatter
+
+from auditapp import metrics
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 log = logging.getLogger("auditapp.requests")
@@ -35,10 +37,13 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _log_request(response):
+        route = request.url_rule.rule if request.url_rule else "(no route)"
+        seconds = time.perf_counter() - g.get("started", time.perf_counter())
+        if current_app.config.get("METRICS_TOKEN"):  # measured once, here, for the log and the figures
+            metrics.observe(request.method, route, response.status_code, seconds)
         if request.path.startswith(("/static/", "/assets/")):
             return response
-        route = request.url_rule.rule if request.url_rule else "(no route)"
-        duration = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1)
+        duration = round(seconds * 1000, 1)
         user = g.get("_login_user")  # as loaded for the request: asking would cost a query
         user_id = user.id if user is not None and getattr(user, "is_authenticated", False) else None
         log.info("%s %s %s %.1f ms user %s", request.method, route, response.status_code, duration, user_id,

@@ -6,9 +6,7 @@ Under gunicorn each worker counts its own requests; set PROMETHEUS_MULTIPROC_DIR
 the workers share) and /metrics adds them up."""
 
 import os
-import time
 
-from flask import Flask, g, request
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
@@ -16,6 +14,7 @@ from sqlalchemy import func, select
 from auditapp import clock
 from auditapp.extensions import db
 from auditapp.models import SentMessage
+from auditapp.outbox.mail import MAX_ATTEMPTS
 
 REQUESTS = Counter("auditapp_requests", "Requests answered", ["method", "route", "status"])
 DURATION = Histogram("auditapp_request_seconds", "Time to answer a request", ["route"],
@@ -26,7 +25,6 @@ class Outbox:
     """Read from the database at each scrape, so every worker reports the same figures."""
 
     def collect(self):
-        from auditapp.outbox.mail import MAX_ATTEMPTS
         waiting, failed, oldest = db.session.execute(select(
             func.count(SentMessage.id).filter(SentMessage.attempts < MAX_ATTEMPTS),
             func.count(SentMessage.id).filter(SentMessage.attempts >= MAX_ATTEMPTS),
@@ -48,17 +46,7 @@ def page() -> bytes:
     return generate_latest(registry)
 
 
-def init_app(app: Flask) -> None:
-    if not app.config.get("METRICS_TOKEN"):
-        return
-
-    @app.before_request
-    def _started():
-        g.metrics_started = time.perf_counter()
-
-    @app.after_request
-    def _count(response):
-        route = request.url_rule.rule if request.url_rule else "(no route)"
-        REQUESTS.labels(request.method, route, str(response.status_code)).inc()
-        DURATION.labels(route).observe(time.perf_counter() - g.get("metrics_started", time.perf_counter()))
-        return response
+def observe(method: str, route: str, status: int, seconds: float) -> None:
+    """Count one request (measured once, by logs.py, which logs the same figures)."""
+    REQUESTS.labels(method, route, str(status)).inc()
+    DURATION.labels(route).observe(seconds)

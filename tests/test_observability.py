@@ -62,6 +62,11 @@ def test_metrics_answer_only_the_monitorings_token_and_count_the_outbox(world, m
     page = client.get("/metrics", headers={"Authorization": "Bearer monitoring-token"}).get_data(as_text=True)
     assert "auditapp_mail_waiting 1.0" in page and "auditapp_mail_failed 1.0" in page
     assert "auditapp_mail_oldest_unsent_seconds" in page
+    # Requests by route, measured once for the log line and the figures.
+    client.get("/health/live")
+    page = client.get("/metrics", headers={"Authorization": "Bearer monitoring-token"}).get_data(as_text=True)
+    assert 'auditapp_requests_total{method="GET",route="/health/live",status="200"}' in page
+    assert 'auditapp_request_seconds_count{route="/health/live"}' in page
 
 
 class Collector(BaseHTTPRequestHandler):
