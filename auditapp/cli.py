@@ -51,6 +51,13 @@ def _fail(messages: list[str]) -> NoReturn:
     sys.exit(1)
 
 
+def _person(email: str) -> User:
+    user = user_by_email(email)
+    if user is None:
+        _fail([f"No one has the email address {email}"])
+    return user
+
+
 class ProgressBar:
     """A progress bar on stderr, started once the number of rows is known (stdout stays clean)."""
 
@@ -91,9 +98,7 @@ def register(app) -> None:
     @click.argument("email")
     def set_password_command(email: str):
         """Set a person's password, read from standard input (never from the command line)."""
-        user = user_by_email(email)
-        if user is None:
-            _fail([f"No one has the email address {email}"])
+        user = _person(email)
         password = sys.stdin.readline().rstrip("\r\n") if not sys.stdin.isatty() else click.prompt(
             "Password", hide_input=True, confirmation_prompt=True)
         try:
@@ -107,9 +112,7 @@ def register(app) -> None:
     @click.argument("email")
     def unbind_command(email: str):
         """Let a person's next single sign-on bind their council account afresh."""
-        user = user_by_email(email)
-        if user is None:
-            _fail([f"No one has the email address {email}"])
+        user = _person(email)
         try:
             unbind(SYSTEM, user)
         except RuleError as error:

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from email import message_from_bytes, policy
+from time import monotonic, sleep
 
 from flask.testing import FlaskClient
 from sqlalchemy import event, select
@@ -291,3 +292,14 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_for_port(port: int, seconds: float = 30) -> None:
+    """Until something on 127.0.0.1 answers on `port` (a server a test started)."""
+    deadline = monotonic() + seconds
+    while monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        sleep(0.05)
+    raise TimeoutError(f"nothing answered on port {port}")

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from aiosmtpd.controller import Controller
 from argon2 import PasswordHasher
-from builders import Inbox, RequestClient, World, build_world, empty_database, free_port, sign_in
+from builders import Inbox, RequestClient, World, build_world, empty_database, free_port, sign_in, wait_for_port
 from flask_migrate import upgrade
 
 from auditapp import create_app, jobs
@@ -92,20 +92,11 @@ def world() -> World:
 @pytest.fixture
 def redis_url(tmp_path):
     """A redis-server of its own on a free port of 127.0.0.1, stopped afterwards."""
-    import socket
     import subprocess
-    import time
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                                "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.05)
+    wait_for_port(port, seconds=10)
     yield f"redis://127.0.0.1:{port}/0"
     server.terminate()
     server.wait(10)

@@ -5,7 +5,6 @@ assets come from inside the package."""
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from builders import free_port
 
 from auditapp.config import ROOT
 
@@ -45,9 +45,7 @@ def test_the_wheel_installs_into_a_clean_venv_and_serves_the_demo_from_outside_t
     run(str(venv / "bin" / "auditapp"), "db", "upgrade", cwd=elsewhere, env=env)
     assert "demo" in run(str(venv / "bin" / "auditapp"), "seed-demo", cwd=elsewhere, env=env).lower()
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen([str(venv / "bin" / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}",
                                "auditapp:create_app()"], cwd=elsewhere, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

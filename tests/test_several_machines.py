@@ -5,7 +5,6 @@ Whatever machine a person's request lands on, the service behaves as one."""
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from builders import PASSWORD
+from builders import PASSWORD, free_port, wait_for_port
 from sqlalchemy import func, select
 
 from auditapp.config import ROOT
@@ -23,22 +22,6 @@ from auditapp.models import Case, ImportJob
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.skipif("postgresql" not in os.environ.get("TEST_DATABASE_URL", ""),
                                 reason="several machines share a PostgreSQL server")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"nothing answered on port {port}")
 
 
 class Estate:
@@ -60,7 +43,7 @@ class Estate:
     def web(self) -> str:
         port = free_port()
         self.start(f"web-{port}", str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app")
-        wait_for(port)
+        wait_for_port(port)
         return f"http://127.0.0.1:{port}"
 
     def worker(self) -> subprocess.Popen:
