@@ -2,7 +2,7 @@
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, cast
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -191,8 +191,7 @@ def register(app) -> None:
             restore(source)
         except BackupFailed as error:
             _fail([f"Restore failed: {error}"])
-        # cast: record reads only the actor's id (SYSTEM's is None), but is still annotated User.
-        record(cast(User, SYSTEM), history.DATABASE_RESTORED, field=source.name)
+        record(SYSTEM, history.DATABASE_RESTORED, field=source.name)
         db.session.commit()
         click.echo(f"Restored from {source}")
 

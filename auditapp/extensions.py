@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -20,6 +22,14 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Every model subclasses `Model`. Flask-SQLAlchemy makes `db.Model` at run time (from Base, adding
+# the table names it derives from class names), which a type checker cannot follow; to mypy it is
+# Base, whose typed columns and relationships are what the models use.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

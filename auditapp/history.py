@@ -1,6 +1,7 @@
 """Writing to the append-only history. Every rule function that changes state calls record()."""
 
 from datetime import date, timedelta
+from typing import Protocol
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
@@ -8,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from auditapp import clock
 from auditapp.extensions import db
 from auditapp.history_chain import REMOVED
-from auditapp.models import Action, Audit, Event, User
+from auditapp.models import Action, Audit, Event
 from auditapp.models.loading import EVENT_ROW
 
 # The field of every sign-in, sign-out and refused sign-in entry: the activity log shows them, and
@@ -107,8 +108,15 @@ FEEDBACK_TO = {"A": "Feedback to auditor A", "B": "Feedback to auditor B"}
 KEY_ISSUES_OF = {"A": "Auditor A identified the key issues", "B": "Auditor B identified the key issues"}
 
 
+class Doer(Protocol):
+    """Whoever an entry is written for: a signed-in person, or the command line (whose id is None)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+
 def record(
-    user: User | None,
+    user: Doer | None,
     action: str,
     audit: Audit | None = None,
     *,
@@ -140,7 +148,8 @@ def subjects(events: list[Event]) -> dict[str, str]:
     """What the entries' fields name, in words people use: "Action: Speak with the father…" for an
     action's entries (stored by id), "" for sign-ins (the entry's own words say it all). Other
     fields are words already. One statement for the whole page of entries."""
-    ids = {int(e.field[7:]) for e in events if (e.field or "").startswith("action ") and e.field[7:].isdigit()}
+    fields = [e.field for e in events if e.field and e.field.startswith("action ")]
+    ids = {int(f[7:]) for f in fields if f[7:].isdigit()}
     found = dict(db.session.execute(select(Action.id, Action.description).where(Action.id.in_(ids))).all()) \
         if ids else {}
     names = {f"action {i}": f"Action: {_shortened(text)}" for i, text in found.items()}

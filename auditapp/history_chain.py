@@ -59,7 +59,7 @@ def _newest_hash(connection) -> str:
 @event.listens_for(Session, "before_flush")
 def _seal_new_entries(session: Session, flush_context, instances) -> None:
     entries = sorted((o for o in session.new if isinstance(o, Event) and o.hash is None),
-                     key=lambda o: inspect(o).insert_order)  # the order their ids will be given in
+                     key=lambda o: inspect(o).insert_order or 0)  # the order their ids will be given in
     if not entries:
         return
     previous = _newest_hash(session.connection())

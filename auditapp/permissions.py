@@ -102,7 +102,7 @@ def can_see_concern(user: User, audit: Audit) -> bool:
     return can_view_audit(user, audit)
 
 
-def can_manage(user: User) -> bool:
+def can_manage(user: Actor) -> bool:
     """Run the programme: register, cycles, allocation, people."""
     return user is SYSTEM or user.is_qa_lead
 
@@ -130,7 +130,7 @@ def moderates(user: User) -> bool:
     return user.is_senior_manager
 
 
-def can_approve_withdrawal(user: User, audit: Audit) -> bool:
+def can_approve_withdrawal(user: Actor, audit: Audit) -> bool:
     # Four eyes: a different senior manager from the one who asked.
     return (user.is_senior_manager and audit.withdrawal_requested_at is not None
             and user.id != audit.withdrawal_requested_by_id)
@@ -211,6 +211,7 @@ def action_from_team(team_id: int) -> ColumnElement[bool]:
 
 def verifiable_by(user: User) -> ColumnElement[bool]:
     """`can_verify_action` as a condition on Action, for the lists of what waits for this person."""
+    team: ColumnElement[bool]
     if user.is_qa_lead:
         team = true()
     elif user.is_auditor:
@@ -234,7 +235,7 @@ def can_see_themes(user: User, audit: Audit, role: str) -> bool:
     return can_see_review(user, audit, role) if role in ("A", "B") else can_view_audit(user, audit)
 
 
-def can_manage_themes(user: User) -> bool:
+def can_manage_themes(user: Actor) -> bool:
     return user is SYSTEM or user.is_qa_lead
 
 
@@ -278,7 +279,7 @@ def get_action(action_id: int, user: User) -> tuple[Action, Audit]:
     if action is None:
         abort(404)
     audit = db.session.get(Audit, action.audit_id, options=AUDIT_IN_FULL, populate_existing=True)
-    if not can_see_action(user, action, audit):
+    if audit is None or not can_see_action(user, action, audit):
         abort(404)
     reads.audit_shown(audit.id)  # an action's page shows its audit's work, as get_audit's pages do
     return action, audit

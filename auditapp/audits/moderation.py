@@ -33,12 +33,21 @@ class Comparison:
         return crosses_good_line(self.grade_a, self.grade_b)
 
 
+def _said(attr: str, value: str | None) -> str | None:
+    # Key issues are stored as yes/partly/no; the history says them as people read them.
+    return KEY_ISSUES.get(value or "") if attr.startswith("key_issues") else value
+
+
 def compare(audit: Audit) -> list[Comparison]:
     """A beside B for each domain and overall; only once both are submitted."""
     a, b = audit.review("A"), audit.review("B")
+    if a is None or b is None:
+        return []
     judged = set(audit.cycle.domain_keys) | {"overall"}  # a targeted audit may judge fewer domains
-    return [Comparison(key, name, a.grade_value(key), b.grade_value(key)) for key, name in JUDGEMENTS.items()
-            if key in judged]
+    pairs = [(key, name, a.grade_value(key), b.grade_value(key)) for key, name in JUDGEMENTS.items() if key in judged]
+    # A submitted audit grades every domain it judges, so a pair missing a grade is never shown.
+    return [Comparison(key, name, grade_a, grade_b) for key, name, grade_a, grade_b in pairs
+            if grade_a is not None and grade_b is not None]
 
 
 def needs_rationale(grade_a: int, grade_b: int, final: int | None) -> bool:
@@ -115,10 +124,8 @@ def save_moderation(actor: User, audit: Audit, entry: ModerationEntry, expected_
         value = getattr(entry, attr)
         value = value.strip() or None if isinstance(value, str) else value
         if getattr(audit, attr) != value:
-            # Key issues are stored as yes/partly/no; the history says them as people read them.
-            words = KEY_ISSUES.get if attr.startswith("key_issues") else (lambda v: v)
-            record(actor, history.MODERATION_SAVED, audit, field=label, before=words(getattr(audit, attr)),
-                   after=words(value))
+            record(actor, history.MODERATION_SAVED, audit, field=label, before=_said(attr, getattr(audit, attr)),
+                   after=_said(attr, value))
             setattr(audit, attr, value)
     db.session.flush()
 

@@ -11,7 +11,6 @@ neither auditor). The demo's named people (the README's sign-ins) are among them
 import random
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from types import SimpleNamespace
 
 from flask import current_app
 from sqlalchemy import func, insert, select, text, update
@@ -22,7 +21,7 @@ from auditapp.demo import HERE, LEADERSHIP_READER, PASSWORD, Timeline, wording
 from auditapp.extensions import db
 from auditapp.findings.themes import STARTING_THEMES
 from auditapp.grading import DOMAINS, JUDGEMENTS, grade_label
-from auditapp.history_chain import GENESIS, hash_of
+from auditapp.history_chain import GENESIS, entry_hash
 from auditapp.imports.users import read_people
 from auditapp.models import (
     Action,
@@ -92,7 +91,9 @@ class Batch:
         if model is Event:  # added in id order, so sealed as the service would have sealed them
             if self.tip is None:
                 self.tip = db.session.scalar(select(Event.hash).order_by(Event.id.desc()).limit(1)) or GENESIS
-            row["hash"] = self.tip = hash_of(self.tip, SimpleNamespace(**row))
+            row["hash"] = self.tip = entry_hash(self.tip, row["at"], row["user_id"], row["audit_id"],
+                                                row["review_role"], row["action"], row["field"], row["before"],
+                                                row["after"])
         rows = self.rows.setdefault(model, [])
         rows.append(row)
         if len(rows) >= self.limit:
@@ -156,7 +157,7 @@ def _people(rng: random.Random):
         apply_people(SYSTEM, read_people(stream, "managers.csv"))
     save_user(SYSTEM, None, name=LEADERSHIP_READER[0], email=LEADERSHIP_READER[1],
               team=team_named("Service leadership", create=True), roles={"is_leadership"})
-    leadership = team_named("Service leadership").id
+    leadership = team_named("Service leadership", create=True).id
     for t in range(TEAMS):
         team_named(f"Locality team {t + 1:02d}", create=True)
     existing = {u.email for u in db.session.scalars(select(User))}
@@ -166,7 +167,7 @@ def _people(rng: random.Random):
             email = f"manager.{team.id}.{m + 1}@council.example.org"
             rows.append({"name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "email": email, "team_id": team.id,
                          "is_auditor": True})
-    seniors_now = db.session.scalar(select(func.count(User.id)).where(User.is_senior_manager))
+    seniors_now = db.session.execute(select(func.count(User.id)).where(User.is_senior_manager)).scalar_one()
     for s in range(SENIORS - seniors_now):
         rows.append({"name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "team_id": leadership,
                      "email": f"senior.{s + 1}@council.example.org", "is_auditor": False,

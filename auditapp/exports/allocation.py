@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections.abc import Iterable
 
 from auditapp.exports.cells import csv_safe
 from auditapp.models import Audit
@@ -9,7 +10,7 @@ from auditapp.models import Audit
 HEADER = ["case reference", "team", "case type", "auditor A email", "auditor B email", "moderator email"]
 
 
-def allocation_csv(audits: list[Audit]) -> str:
+def allocation_csv(audits: Iterable[Audit]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)

@@ -66,22 +66,24 @@ def problems(entry: ActionEntry, saved_due: date | None = None) -> dict[str, str
     return found
 
 
-def _check(entry: ActionEntry, saved_due: date | None = None) -> None:
+def _check(entry: ActionEntry, saved_due: date | None = None) -> int:
+    """The entry's owner, once nothing is wrong with the entry (problems() names a missing owner)."""
     found = problems(entry, saved_due)
-    if found:
+    if found or entry.owner_id is None:
         raise Invalid(found)
+    return entry.owner_id
 
 
-def _apply(action: Action, entry: ActionEntry) -> None:
+def _apply(action: Action, entry: ActionEntry, owner_id: int) -> None:
     action.description = entry.description.strip()
-    action.owner_id = entry.owner_id
+    action.owner_id = owner_id
     action.priority = entry.priority
     action.due = entry.due or default_due(entry.priority, clock.today())
     action.domain = entry.domain or None
     action.theme_id = entry.theme_id or None
 
 
-def _role(actor: User, audit: Audit) -> str:
+def _role(actor: User, audit: Audit) -> str | None:
     return "M" if actor.id == audit.moderator_id else audit.role_of(actor)
 
 
@@ -94,18 +96,18 @@ def _history(actor, what: str, action: Action, audit: Audit, after=None) -> None
 def propose(actor: User, audit: Audit, entry: ActionEntry) -> Action:
     """An auditor's proposal, or an action the moderator adds (confirmed at once)."""
     require(can_propose_action(actor, audit), "You cannot add actions to this audit now")
-    _check(entry)
+    owner_id = _check(entry)
     role = _role(actor, audit)
     action = Action(audit_id=audit.id, proposed_role=role, proposed_by_id=actor.id, proposed_at=clock.now(),
                     status="open" if role == "M" else "proposed")
     if role == "M":
         action.confirmed_by_id, action.confirmed_at = actor.id, clock.now()
-    _apply(action, entry)
+    _apply(action, entry, owner_id)
     db.session.add(action)
     db.session.flush()
     _history(actor, history.ACTION_ADDED if role == "M" else history.ACTION_PROPOSED, action, audit, action.description)
     if action.status == "open":
-        notices.action_assigned(action, audit, db.session.get(User, action.owner_id))
+        notices.action_assigned(action, audit, db.session.get_one(User, action.owner_id))
     return action
 
 
@@ -114,13 +116,13 @@ def edit(actor: User, action: Action, audit: Audit, entry: ActionEntry, expected
     """The proposer changes their proposal; the moderator edits and, with `confirm`, confirms it."""
     require(can_change_action(actor, action, audit), "You cannot change this action now")
     check_version(action.version, expected_version, "This action")
-    _check(entry, action.due)
+    owner_id = _check(entry, action.due)
     claim_version(action, "version", "This action")
-    _apply(action, entry)
+    _apply(action, entry, owner_id)
     if confirm and action.status == "proposed" and decides_action(actor, action, audit):
         action.status, action.confirmed_by_id, action.confirmed_at = "open", actor.id, clock.now()
         _history(actor, history.ACTION_CONFIRMED, action, audit, action.description)
-        notices.action_assigned(action, audit, db.session.get(User, action.owner_id))
+        notices.action_assigned(action, audit, db.session.get_one(User, action.owner_id))
     else:
         _history(actor, history.ACTION_CHANGED, action, audit, action.description)
     db.session.flush()
@@ -179,7 +181,7 @@ def verify(actor: User, action: Action, audit: Audit, accept: bool, reason: str,
     else:
         action.status, action.sent_back_reason, action.done_at = "open", reason, None
         _history(actor, history.ACTION_SENT_BACK, action, audit, reason)
-        notices.action_sent_back(action, audit, db.session.get(User, action.owner_id))
+        notices.action_sent_back(action, audit, db.session.get_one(User, action.owner_id))
     db.session.flush()
 
 

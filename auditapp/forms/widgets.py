@@ -23,12 +23,16 @@ YES_NO = list(sets.YES_NO.items())
 
 
 
+def offered(field: RadioField | SelectField) -> set[str]:
+    """The values a choice field's page offered (a choice is a pair, or a triple with attributes)."""
+    return {str(choice[0]) for choice in field.choices or []}
+
+
 def tampered_choice(form: FlaskForm) -> bool:
     """True if a choice field was posted a value the page never offered: a crafted request."""
     for field in form:
         if isinstance(field, (RadioField, SelectField)) and field.raw_data:
-            offered = {str(value) for value, _ in field.choices}
-            if any(v not in offered and v != "" for v in field.raw_data):
+            if any(v not in offered(field) and v != "" for v in field.raw_data):
                 return True
     return False
 
@@ -156,6 +160,12 @@ class LockedForm(FlaskForm):
                                     "What you typed is below: open the page again from its link, then save it.")
             return False
         return valid
+
+    def open_at(self, version: int, seen: int | None = None) -> None:
+        """Write the record's version (and the newest history entry shown) into the page."""
+        self.version.data = str(version)
+        if seen is not None:
+            self.seen.data = str(seen)
 
     def opened_at(self) -> tuple[int | None, int | None]:
         def number(field):

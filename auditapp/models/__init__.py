@@ -6,7 +6,7 @@ from flask_login import UserMixin
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from auditapp.extensions import db
+from auditapp.extensions import Model
 from auditapp.grading import DOMAINS
 from auditapp.models.base import NO_SQL
 from auditapp.models.sets import CYCLE_KINDS, KEY_ISSUES, REVIEW_ROLES, WITHDRAWAL_REASONS, YES_NO, one_of
@@ -32,7 +32,7 @@ ROLE_LABELS = {
 }
 
 
-class Team(db.Model):
+class Team(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     # Told, with the QA lead, when the team's audits are well overdue.
@@ -40,7 +40,7 @@ class Team(db.Model):
     version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic locking of a rename
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -73,7 +73,7 @@ class User(UserMixin, db.Model):
         return [label for attr, label in ROLE_LABELS.items() if getattr(self, attr)]
 
 
-class Case(db.Model):
+class Case(Model):
     __table_args__ = (one_of("case_type", CASE_TYPES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,7 +97,7 @@ class Case(db.Model):
         return CASE_TYPES[self.case_type]
 
 
-class Cycle(db.Model):
+class Cycle(Model):
     """A month's random sample, or a targeted (thematic) audit of hand-picked cases."""
 
     # One open random cycle per month; a cancelled one stays on record and the month can be opened again.
@@ -136,7 +136,7 @@ class Cycle(db.Model):
         return self.kind == "targeted"
 
 
-class Audit(db.Model):
+class Audit(Model):
     """One sampled case in one month: its allocation, two reviews, moderation and sign-off."""
 
     __table_args__ = (
@@ -218,7 +218,8 @@ class Audit(db.Model):
 
     @property
     def second_submitted_at(self) -> datetime | None:
-        return max(r.submitted_at for r in self.reviews) if self.both_submitted else None
+        times = [r.submitted_at for r in self.reviews if r.submitted_at]
+        return max(times) if len(times) == 2 else None
 
     @property
     def open_concerns(self) -> list["Concern"]:
@@ -280,7 +281,7 @@ def is_overdue(live: bool, auditor_due: date, moderation_due: date | None, submi
     return moderation_due is not None and today > moderation_due
 
 
-class Review(db.Model):
+class Review(Model):
     """One auditor's audit of the case: auditor A's or auditor B's."""
 
     __table_args__ = (UniqueConstraint("audit_id", "role"), one_of("role", REVIEW_ROLES),
@@ -319,7 +320,7 @@ class Review(db.Model):
         return row.grade if row else None
 
 
-class ReviewGrade(db.Model):
+class ReviewGrade(Model):
     __table_args__ = (UniqueConstraint("review_id", "domain"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -330,7 +331,7 @@ class ReviewGrade(db.Model):
     impact: Mapped[str | None] = mapped_column(Text)
 
 
-class ModeratedGrade(db.Model):
+class ModeratedGrade(Model):
     __table_args__ = (UniqueConstraint("audit_id", "domain"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -340,7 +341,7 @@ class ModeratedGrade(db.Model):
     rationale: Mapped[str | None] = mapped_column(Text)
 
 
-class Concern(db.Model):
+class Concern(Model):
     """An immediate safeguarding concern: open until someone records the response."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -359,7 +360,7 @@ class Concern(db.Model):
     )
 
 
-class Event(db.Model):
+class Event(Model):
     """Append-only history: who did what, when, with the value before and after."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

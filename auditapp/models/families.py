@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from auditapp.extensions import db
+from auditapp.extensions import Model
 from auditapp.models.sets import REVIEW_ROLES, one_of
 
 CONTACT_WHO = {"parent": "Parent or carer", "child": "Child or young person", "other": "Someone else"}
@@ -22,7 +22,7 @@ QUESTIONS = {
 RATINGS = {4: "Yes, completely", 3: "Mostly", 2: "A little", 1: "Not at all"}
 
 
-class FamilyContact(db.Model):
+class FamilyContact(Model):
     """One attempt to reach the family, by the auditor given the task (auditor B unless configured)."""
 
     __table_args__ = (one_of("role", REVIEW_ROLES), one_of("who", CONTACT_WHO), one_of("method", CONTACT_METHODS))
@@ -37,7 +37,7 @@ class FamilyContact(db.Model):
     recorded_at: Mapped[datetime]
 
 
-class FamilyFeedback(db.Model):
+class FamilyFeedback(Model):
     """The outcome of contacting the family, with the parent's and the child's answers apart."""
 
     __table_args__ = (one_of("role", REVIEW_ROLES), one_of("outcome", OUTCOMES))
@@ -52,7 +52,7 @@ class FamilyFeedback(db.Model):
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
-class FamilyAnswer(db.Model):
+class FamilyAnswer(Model):
     """One respondent's answers: a rating (1 to 4) and their own words for each question."""
 
     __table_args__ = (UniqueConstraint("audit_id", "respondent", name="uq_family_answer_audit_id_respondent"),

@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from auditapp.extensions import db
+from auditapp.extensions import Model
 from auditapp.models.base import NO_SQL
 from auditapp.models.sets import PROPOSER_ROLES, one_of
 
@@ -18,7 +18,7 @@ ACTION_STATES = {"proposed": "Proposed", "open": "Open", "done": "Done, to verif
 THEME_KINDS = {"strength": "Strength", "worry": "Worry"}
 
 
-class Action(db.Model):
+class Action(Model):
     __table_args__ = (Index("ix_action_status_due", "status", "due"), one_of("proposed_role", PROPOSER_ROLES),
                       one_of("priority", PRIORITIES), one_of("status", ACTION_STATES))
 
@@ -68,7 +68,7 @@ class Action(db.Model):
         return ACTION_STATES[self.status]
 
 
-class Theme(db.Model):
+class Theme(Model):
     """A practice theme from the QA lead's list. Retired, never deleted, once used."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,7 +78,7 @@ class Theme(db.Model):
     version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic locking of retiring
 
 
-class ThemeTag(db.Model):
+class ThemeTag(Model):
     """A theme an auditor ("A", "B") or the moderator ("M") saw in an audit, as a strength or a worry."""
 
     __table_args__ = (UniqueConstraint("audit_id", "theme_id", "role", "kind",
@@ -92,7 +92,7 @@ class ThemeTag(db.Model):
     kind: Mapped[str] = mapped_column(String(10))
 
 
-class Reaudit(db.Model):
+class Reaudit(Model):
     """An audit moderated Inadequate overall, to be audited again about three months later: the
     second audit joins that month's cycle beside the random sample."""
 
@@ -107,7 +107,7 @@ class Reaudit(db.Model):
     audit = relationship("Audit", foreign_keys=[audit_id], lazy=NO_SQL)
 
 
-class PractitionerReply(db.Model):
+class PractitionerReply(Model):
     """The reflective conversation auditor A holds with the practitioner after sign-off: the
     practitioner's view, and whether they dispute a finding (with the moderator's response)."""
 
@@ -127,7 +127,7 @@ class PractitionerReply(db.Model):
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
-class ReviewAnswer(db.Model):
+class ReviewAnswer(Model):
     """An auditor's answer to one of a targeted audit's own questions (numbered from 1)."""
 
     __table_args__ = (UniqueConstraint("review_id", "number", name="uq_review_answer_review_id_number"),)

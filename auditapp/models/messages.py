@@ -5,10 +5,10 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from auditapp.extensions import db
+from auditapp.extensions import Model
 
 
-class SentMessage(db.Model):
+class SentMessage(Model):
     """One email to one person. `key` names the occasion (what, about which record, for whom, on
     which due date), so the daily job never sends the same reminder twice."""
 
@@ -25,7 +25,7 @@ class SentMessage(db.Model):
     error: Mapped[str | None] = mapped_column(String(500))
 
 
-class Absence(db.Model):
+class Absence(Model):
     """A period someone is away (leave, sickness): not allocated, not reminded (their manager is)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,7 +36,7 @@ class Absence(db.Model):
     version: Mapped[int] = mapped_column(default=1, server_default="1")  # a removal from a stale page is refused
 
 
-class ClosureDay(db.Model):
+class ClosureDay(Model):
     """A day the council is closed beyond the bank holidays (a Christmas closure): no deadline
     falls on it and no reminder is sent on it."""
 

@@ -1,15 +1,19 @@
 """Records that keep the service secure: signed-in sessions, sign-in attempts and who read what."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from auditapp.extensions import db
+from auditapp.extensions import Model
 from auditapp.models.base import NO_SQL
 
+if TYPE_CHECKING:
+    from auditapp.models import Audit, User
 
-class UserSession(db.Model):
+
+class UserSession(Model):
     """A signed-in session, held on the server so that signing out, the idle and absolute limits
     and deactivation end it at once. The browser's signed cookie holds only a random token,
     stored here as its SHA-256 (a copy of this table does not let anyone sign in)."""
@@ -26,7 +30,7 @@ class UserSession(db.Model):
     method: Mapped[str] = mapped_column(String(20), default="password")  # password, single sign-on
 
 
-class SignInAttempt(db.Model):
+class SignInAttempt(Model):
     """Every sign-in try, counted in the database so every web worker shares the limits."""
 
     __table_args__ = (
@@ -41,7 +45,7 @@ class SignInAttempt(db.Model):
     succeeded: Mapped[bool]
 
 
-class ReadRecord(db.Model):
+class ReadRecord(Model):
     """Who opened which audit or downloaded which export, and when. Kept apart from the history
     so that reading never changes the figures' cache key (the history's newest id)."""
 
@@ -53,11 +57,11 @@ class ReadRecord(db.Model):
     audit_id: Mapped[int | None] = mapped_column(ForeignKey("audit.id"), index=True)
     what: Mapped[str] = mapped_column(String(200))  # "Audit", or the export's name and month
 
-    user: Mapped["User"] = relationship(lazy=NO_SQL)  # noqa: F821
-    audit: Mapped["Audit | None"] = relationship(lazy=NO_SQL)  # noqa: F821
+    user: Mapped["User"] = relationship(lazy=NO_SQL)
+    audit: Mapped["Audit | None"] = relationship(lazy=NO_SQL)
 
 
-class HistoryPurge(db.Model):
+class HistoryPurge(Model):
     """Present only inside a purge's transaction. On PostgreSQL the append-only triggers let
     changes through only in the transaction that wrote the row (`txid`), and the application's
     role may not write here; on SQLite they ask the purge's own connection (retention.py)."""

@@ -6,10 +6,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from auditapp.extensions import db
+from auditapp.extensions import Model
 
 
-class ImportJob(db.Model):
+class ImportJob(Model):
     """An uploaded case list being checked and imported in the background, with its progress,
     so a county-sized file never holds a web worker past its timeout."""
 
@@ -31,7 +31,7 @@ class ImportJob(db.Model):
     heartbeat_at: Mapped[datetime | None]
 
 
-class FormStash(db.Model):
+class FormStash(Model):
     """What someone typed into a form when their session had ended, kept for them to sign in again
     and carry on. Tied to the browser by a cookie holding the key; taken once; kept 24 hours."""
 

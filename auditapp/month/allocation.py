@@ -14,7 +14,7 @@ from auditapp.extensions import db
 from auditapp.history import record
 from auditapp.models import Absence, Action, Audit, Case, Cycle, Review, ReviewAnswer, ReviewGrade, ThemeTag, User
 from auditapp.outbox import notices
-from auditapp.permissions import can_approve_withdrawal, can_manage, require
+from auditapp.permissions import Actor, can_approve_withdrawal, can_manage, require
 from auditapp.workdays import add_working_days
 
 
@@ -107,14 +107,14 @@ def propose(pool: Pool, case: Case) -> tuple[User | None, User | None]:
     return auditor_b, moderator
 
 
-def allocate(actor: User, cycle: Cycle, case: Case, replacement_for: Audit | None = None,
+def allocate(actor: Actor, cycle: Cycle, case: Case, replacement_for: Audit | None = None,
              pool: Pool | None = None) -> Audit:
     """Allocate one case; the case must come with its team and manager loaded (loading.CASE_ROW)."""
     require(can_manage(actor) or (replacement_for is not None and can_approve_withdrawal(actor, replacement_for)))
     pool = pool or Pool.for_cycle(cycle)
     auditor_b, moderator = propose(pool, case)
     problems = allocation_problems(case, auditor_b, moderator)
-    if problems:
+    if problems or auditor_b is None or moderator is None:  # no one proposed is itself a problem named
         raise RuleError(f"Case {case.reference} cannot be allocated: " + "; ".join(problems.values()))
     audit = Audit(
         cycle=cycle,
@@ -163,7 +163,7 @@ def change_allocation(actor: User, audit: Audit, auditor_b: User | None, moderat
         problems.setdefault("moderator", "Moderation has started, so the moderator cannot change")
     if (changing_b or changing_m) and not reason:
         problems.setdefault("reason", "Say why the allocation is changing")
-    if problems:
+    if problems or auditor_b is None or moderator is None:  # no one chosen is itself a problem named
         raise Invalid(problems)
     if draft is not None:
         _discard_draft(actor, audit, draft)

@@ -2,9 +2,10 @@
 months later, beside that month's random sample, so the change in each domain shows."""
 
 from dataclasses import dataclass
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from auditapp import clock, history
@@ -14,6 +15,7 @@ from auditapp.history import record
 from auditapp.models import Audit, Case, Cycle, Reaudit, User
 from auditapp.month.allocation import Pool, allocate
 from auditapp.months import months_before
+from auditapp.permissions import Actor
 
 
 def schedule_if_inadequate(actor: User, audit: Audit, overall: int | None) -> Reaudit | None:
@@ -32,8 +34,9 @@ def schedule_if_inadequate(actor: User, audit: Audit, overall: int | None) -> Re
 
 def cancel_on_reopen(actor: User, audit: Audit) -> None:
     """A reopened audit may be signed off with another grade: a re-audit not yet drawn waits for that."""
-    gone = db.session.execute(delete(Reaudit).where(Reaudit.first_audit_id == audit.id,
-                                                    Reaudit.audit_id.is_(None))).rowcount
+    # A DELETE's result is a cursor's, which counts the rows it removed.
+    gone = cast(CursorResult, db.session.execute(delete(Reaudit).where(Reaudit.first_audit_id == audit.id,
+                                                                       Reaudit.audit_id.is_(None)))).rowcount
     if gone:
         record(actor, history.REAUDIT_UNSCHEDULED, audit)
 
@@ -44,7 +47,7 @@ def due_case_ids(month: str) -> set[int]:
                                          Reaudit.note.is_(None))))
 
 
-def draw(actor: User, cycle: Cycle, pool: Pool) -> list[Audit]:
+def draw(actor: Actor, cycle: Cycle, pool: Pool) -> list[Audit]:
     """Re-audits due this month (or missed from an earlier one) join the month's sample."""
     due = list(db.session.scalars(
         select(Reaudit).options(joinedload(Reaudit.first_audit).options(

@@ -18,7 +18,7 @@ def import_cases(actor: Actor, stream: IO[bytes], filename: str,
     """All or nothing: ImportFailed leaves the register untouched. Returns (added, updated)."""
     require(can_manage(actor), "Only the QA lead can import the case list")
     teams = dict(db.session.execute(select(Team.name, Team.id)).all())
-    managers = dict(db.session.execute(select(func.lower(User.email), User.id)).all())
+    managers: dict[str, int] = dict(db.session.execute(select(func.lower(User.email), User.id)).all())
     rows = read_cases(stream, filename, set(teams), set(managers), progress)
     # Columns, not objects: a county's register is tens of thousands of cases.
     existing = {reference.upper(): case_id for reference, case_id in db.session.execute(

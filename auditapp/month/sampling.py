@@ -193,14 +193,14 @@ def decide_withdrawal(actor: User, audit: Audit, approve: bool) -> Audit | None:
     if not audit.withdrawal_requested_at or audit.withdrawn_at:
         raise RuleError("There is no withdrawal request waiting for a decision")
     if not approve:
-        record(actor, history.WITHDRAWAL_REFUSED, audit, before=WITHDRAWAL_REASONS[audit.withdrawal_reason])
+        record(actor, history.WITHDRAWAL_REFUSED, audit, before=WITHDRAWAL_REASONS.get(audit.withdrawal_reason or ""))
         audit.withdrawal_reason = audit.withdrawal_note = None
         audit.withdrawal_requested_by_id = audit.withdrawal_requested_at = None
         db.session.flush()
         return None
     audit.withdrawn_at = clock.now()
     audit.withdrawal_approved_by_id = actor.id
-    record(actor, history.WITHDRAWAL_APPROVED, audit, after=WITHDRAWAL_REASONS[audit.withdrawal_reason])
+    record(actor, history.WITHDRAWAL_APPROVED, audit, after=WITHDRAWAL_REASONS.get(audit.withdrawal_reason or ""))
     db.session.flush()
     return draw_replacement(actor, audit)
 

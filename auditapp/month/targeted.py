@@ -101,8 +101,8 @@ def add_cases(actor: Actor, cycle: Cycle, references: list[str], confirmed: bool
 
 def started(cycle: Cycle) -> bool:
     """An auditor has saved something on one of its audits: its domains and questions are fixed."""
-    return db.session.scalar(select(func.count(Review.id)).join(Audit, Audit.id == Review.audit_id)
-                             .where(Audit.cycle_id == cycle.id)) > 0
+    return db.session.execute(select(func.count(Review.id)).join(Audit, Audit.id == Review.audit_id)
+                              .where(Audit.cycle_id == cycle.id)).scalar_one() > 0
 
 
 def change(actor: User, cycle: Cycle, title: str, domains: list[str], questions: str,

@@ -18,7 +18,7 @@ class FamilyRow:
     team: str
     attempts: int
     outcome: str
-    answers: dict[str, dict[str, object]]  # respondent -> question -> rating label / words
+    answers: dict[str, dict[str, str | None]]  # respondent -> question -> rating label / words
 
 
 @dataclass
@@ -70,7 +70,7 @@ def family_figures(month: str, team: str | None = None, case_type: str | None = 
         figures.gave_feedback += outcome == "gave_feedback"
         if outcome:
             figures.outcomes[OUTCOMES[outcome]] = figures.outcomes.get(OUTCOMES[outcome], 0) + 1
-        said = {}
+        said: dict[str, dict[str, str | None]] = {}
         for who, answer in answers.get(audit_id, {}).items():
             said[who] = {"change": answer.change_words}
             for q in QUESTIONS:
@@ -80,7 +80,7 @@ def family_figures(month: str, team: str | None = None, case_type: str | None = 
                 said[who][q] = RATINGS.get(rating)
                 said[who][f"{q}_words"] = getattr(answer, f"{q}_words")
         figures.rows.append(FamilyRow(row.reference, row.name, attempts.get(audit_id, 0),
-                                      OUTCOMES.get(outcome, "Not recorded"), said))
+                                      OUTCOMES.get(outcome or "", "Not recorded"), said))
     figures.averages = {who: {q: (sum(v) / len(v) if v else None, len(v)) for q, v in by_q.items()}
                         for who, by_q in ratings.items()}
     return figures

@@ -134,7 +134,7 @@ def _reaudits(month: str, scoped) -> list[ReauditChange]:
              .where(Reaudit.due_month == month).order_by(Case.reference))  # re-audits join the random sample
     changes = []
     for reference, first_month, second_month, b, a, signed_off in db.session.execute(scoped(query)):
-        before, after = grade_from_value(b), grade_from_value(a) if signed_off else None
-        changes.append(ReauditChange(reference, first_month, second_month or month, grade_label(before),
-                                     grade_label(after), bool(before and after and after > before)))
+        was, now = grade_from_value(b), grade_from_value(a) if signed_off else None
+        changes.append(ReauditChange(reference, first_month, second_month or month, grade_label(was),
+                                     grade_label(now), bool(was and now and now > was)))
     return changes

@@ -69,15 +69,16 @@ def month_tasks(today: date) -> tuple[str, list[Task]]:
     tasks.append(Task("Moderation", DONE if sampled and moderated >= sampled else IN_PROGRESS if moderated else TO_DO,
                       f"{moderated} of {sampled} signed off" + (f"; {moderation_late}" if moderation_late else ""),
                       "cycles.show", (("month", month),)))
-    families = db.session.scalar(select(func.count(func.distinct(FamilyFeedback.audit_id)))
-                                 .join(Audit, Audit.id == FamilyFeedback.audit_id).where(Audit.cycle_id == cycle.id))
+    families = db.session.execute(select(func.count(func.distinct(FamilyFeedback.audit_id)))
+                                  .join(Audit, Audit.id == FamilyFeedback.audit_id)
+                                  .where(Audit.cycle_id == cycle.id)).scalar_one()
     tasks.append(Task("Family contact", DONE if sampled and families >= sampled else IN_PROGRESS if families else TO_DO,
                       f"An outcome recorded for {families} of {sampled} families"))
-    open_actions = db.session.scalar(select(func.count(Action.id)).join(Audit, Audit.id == Action.audit_id)
-                                     .where(Audit.cycle_id == cycle.id,
-                                            Action.status.in_(("proposed", "open", "done"))))
-    raised = db.session.scalar(select(func.count(Action.id)).join(Audit, Audit.id == Action.audit_id)
-                               .where(Audit.cycle_id == cycle.id, Action.status != "removed"))
+    open_actions = db.session.execute(select(func.count(Action.id)).join(Audit, Audit.id == Action.audit_id)
+                                      .where(Audit.cycle_id == cycle.id,
+                                             Action.status.in_(("proposed", "open", "done")))).scalar_one()
+    raised = db.session.execute(select(func.count(Action.id)).join(Audit, Audit.id == Action.audit_id)
+                                .where(Audit.cycle_id == cycle.id, Action.status != "removed")).scalar_one()
     tasks.append(Task("Actions", DONE if raised and not open_actions else IN_PROGRESS if raised else TO_DO,
                       f"{raised - open_actions} of {raised} actions closed", "findings.all_actions",
                       (("month", month),)))

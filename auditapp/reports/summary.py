@@ -114,7 +114,7 @@ def headline(facts: list[AuditFacts]) -> Headline:
         submitted_b=sum(1 for f in live if f.submitted_b),
         moderated=sum(1 for f in live if f.signed_off),
         withdrawn=len(facts) - len(live),
-        withdrawal_reasons=dict(Counter(f.withdrawal_reason for f in facts if f.withdrawn)),
+        withdrawal_reasons=dict(Counter(f.withdrawal_reason for f in facts if f.withdrawn and f.withdrawal_reason)),
         overdue=sum(1 for f in live if f.overdue),
         open_concerns=sum(f.open_concerns for f in live),
         overall=grade_counts(facts, "overall"),
@@ -228,11 +228,11 @@ class EqualityRow:
 
 def equality(facts: list[AuditFacts]) -> dict[str, list[EqualityRow]]:
     """% Good or better overall per group of each equality characteristic."""
-    moderated = [f for f in facts if f.moderated["overall"] is not None]
+    overall = [(f, grade) for f in facts if (grade := f.moderated["overall"]) is not None]
     result = {}
     for attr in EQUALITY:
-        groups = Counter(f.equality[attr] for f in moderated)
-        good = Counter(f.equality[attr] for f in moderated if f.moderated["overall"] >= Grade.GOOD)
+        groups = Counter(f.equality[attr] for f, _ in overall)
+        good = Counter(f.equality[attr] for f, grade in overall if grade >= Grade.GOOD)
         rows = [EqualityRow(group, groups[group], good[group]) for group in sorted(groups, key=_natural)]
         suppress(rows)
         result[attr] = rows

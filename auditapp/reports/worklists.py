@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, false, func, or_, select
 
 from auditapp import permissions
 from auditapp.extensions import db
@@ -65,7 +65,7 @@ def withdrawals_awaiting(user: User) -> Select:
              .where(Audit.withdrawal_requested_at.is_not(None), Audit.withdrawn_at.is_(None),
                     Audit.withdrawal_requested_by_id != user.id, in_live_cycle())
              .order_by(Audit.withdrawal_requested_at, Audit.id))
-    return query if permissions.moderates(user) else query.where(False)
+    return query if permissions.moderates(user) else query.where(false())
 
 
 def cycle_audits(cycle: Cycle) -> Select:

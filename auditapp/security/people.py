@@ -1,7 +1,7 @@
 """Teams, people, their passwords, their workload and when they are away."""
 
 from datetime import date
-from typing import Literal, cast, overload
+from typing import Literal, overload
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -38,16 +38,14 @@ def check_password(user: User | None, password: str) -> bool:
 
 
 def set_password(actor: Actor, user: User, password: str, keep_session: str | None = None) -> None:
-    # cast: can_manage admits SYSTEM (`user is SYSTEM`) and record reads only its id (None), but
-    # both are still annotated User: drop the casts once can_manage takes an Actor and record any id.
-    require(can_manage(cast(User, actor)), "Only the QA lead can set a password")
+    require(can_manage(actor), "Only the QA lead can set a password")
     problem = password_problem(password, user.email)
     if problem:
         raise RuleError(problem, "password")
     user.password_hash = hash_password(password)
     # Whoever knew the old password is signed out everywhere (but the session making the change).
     sessions.end_all_for(user, "password changed", keep=keep_session)
-    record(cast(User, actor), f"Password set for {user.email}")
+    record(actor, f"Password set for {user.email}")
     db.session.flush()
 
 
@@ -99,7 +97,7 @@ def save_user(actor: Actor, user: User | None, *, name: str, email: str, team: T
               roles: set[str], active: bool = True, expected_version: int | None = None) -> User:
     """Create (user=None) or update a person; roles are User attribute names. `expected_version`:
     the version the form was opened at (None from imports and the command line, which hold no form)."""
-    require(can_manage(cast(User, actor)), "Only the QA lead can add or change people")  # cast: see set_password
+    require(can_manage(actor), "Only the QA lead can add or change people")
     if user is not None:
         # Before anything else: a stale form would otherwise re-activate someone just deactivated.
         check_version(user.version, expected_version, f"{user.name}'s details")
@@ -130,7 +128,7 @@ def save_user(actor: Actor, user: User | None, *, name: str, email: str, team: T
     db.session.flush()
     after = describe_user(user)
     if before != after:
-        record(cast(User, actor), action, field=email, before=before, after=after)
+        record(actor, action, field=email, before=before, after=after)
     return user
 
 
@@ -142,7 +140,7 @@ def describe_user(user: User) -> str:
 
 def apply_people(actor: Actor, rows: list[PersonRow]) -> tuple[int, int]:
     """Add or update people by email; teams not yet known are created. Returns (added, updated)."""
-    require(can_manage(cast(User, actor)), "Only the QA lead can import people")  # cast: see set_password
+    require(can_manage(actor), "Only the QA lead can import people")
     added = updated = 0
     for row in rows:
         existing = user_by_email(row.email)
@@ -169,7 +167,7 @@ def set_workload(actor: User, user: User, max_audits: int | None, line_manager: 
 
 
 def add_absence(actor: Actor, user: User, starts_on: date | None, ends_on: date | None, reason: str) -> Absence:
-    require(can_manage(cast(User, actor)), "Only the QA lead can record a period away")  # cast: see set_password
+    require(can_manage(actor), "Only the QA lead can record a period away")
     # Two tabs adding the same period at once: the person's row is locked (on PostgreSQL; SQLite
     # writes one at a time anyway), so the second sees the first's period and is refused below.
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
@@ -187,7 +185,7 @@ def add_absence(actor: Actor, user: User, starts_on: date | None, ends_on: date 
                         "another. Remove that one first to record a different period.", "starts_on")
     absence = Absence(user_id=user.id, starts_on=starts_on, ends_on=ends_on, reason=reason or "Leave")
     db.session.add(absence)
-    record(cast(User, actor), history.AWAY_RECORDED, field=user.email,
+    record(actor, history.AWAY_RECORDED, field=user.email,
            after=f"{absence.reason}, {starts_on:%d %B %Y} to {ends_on:%d %B %Y}")
     db.session.flush()
     return absence

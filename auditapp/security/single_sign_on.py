@@ -131,11 +131,9 @@ def _refuse(user: User | None, reason: str, subject: str) -> NoReturn:
 def unbind(actor: Actor, user: User) -> None:
     """Let the person's next single sign-on bind a council account afresh (theirs was replaced, or
     the wrong one was bound). Their sessions end, so the old account is signed out everywhere."""
-    # cast: can_manage admits SYSTEM (`user is SYSTEM`) and record reads only its id (None), but
-    # both are still annotated User: drop the casts once can_manage takes an Actor and record any id.
-    require(can_manage(cast(User, actor)), "Only the QA lead can unbind a council account")
+    require(can_manage(actor), "Only the QA lead can unbind a council account")
     if user.sso_subject is None:
         raise RuleError(f"{user.email} has no council account bound")
     user.sso_subject = None
     end_all_for(user, "account unbound")
-    record(cast(User, actor), f"Council account unbound from {user.email}", field=SIGN_IN)
+    record(actor, f"Council account unbound from {user.email}", field=SIGN_IN)

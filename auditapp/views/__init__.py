@@ -90,7 +90,7 @@ class saving:
         if isinstance(error, Conflict) and self.reload is not None:
             self.form.form_errors.append(error.message)
             self.reloaded, version = self.reload()
-            self.form.version.data = str(version)
+            self.form.open_at(version)
         else:
             show_rule_error(self.form, error)
         return True

@@ -97,9 +97,11 @@ def person(user_id: int | None = None):
         abort(404)
     form = _person_form(user)
     if form_posted(form):
-        team = db.session.get(Team, int(form.team.data))
+        team = db.session.get(Team, int(form.team.data or 0))
+        if team is None:  # the team list offers only teams that exist: anything else was crafted
+            abort(404)
         with saving(form, reload=lambda: _person_again(user_id)) as save:
-            saved = save_user(current_user, user, name=form.name.data, email=form.email.data, team=team,
+            saved = save_user(current_user, user, name=form.name.data or "", email=form.email.data or "", team=team,
                               roles=set(form.roles.data or []), active=form.active.data,
                               expected_version=form.opened_at()[0])
             if form.password.data:
@@ -115,8 +117,10 @@ def person(user_id: int | None = None):
                            absences=absences_of(user) if user else [])
 
 
-def _person_again(user_id: int) -> tuple[User, int]:
-    user = db.session.get(User, user_id, options=PERSON_ROW, populate_existing=True)
+def _person_again(user_id: int | None) -> tuple[User, int]:
+    user = db.session.get(User, user_id, options=PERSON_ROW, populate_existing=True) if user_id else None
+    if user is None:  # a conflict needs a saved person: a new one cannot have been changed by another
+        abort(404)
     return user, user.version
 
 
@@ -205,7 +209,7 @@ def team(team_id: int):
     form.submit.label.text = "Save"
     if form_posted(form):
         with saving(form, reload=lambda: _team_again(team_id)) as save:
-            rename_team(current_user, team, form.name.data, form.opened_at()[0])
+            rename_team(current_user, team, form.name.data or "", form.opened_at()[0])
         team = save.reloaded or team
         if save.saved:
             flash(f"Team renamed to {team.name}", "success")
@@ -215,6 +219,8 @@ def team(team_id: int):
 
 def _team_again(team_id: int) -> tuple[Team, int]:
     team = db.session.get(Team, team_id, populate_existing=True)
+    if team is None:
+        abort(404)
     return team, team.version
 
 

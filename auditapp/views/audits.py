@@ -61,7 +61,7 @@ def review(audit_id: int, role: str):
         _fill_form(form, entry_from_review(saved))
         for number, answer in targeted.answers_of(saved).items():
             form[f"extra_{number}"].data = answer
-        form.version.data, form.seen.data = _version(audit, role), history_mark(audit)
+        form.open_at(_version(audit, role), history_mark(audit))
     changes = None
     if form_posted(form):
         if not posted_any(form):
@@ -159,7 +159,7 @@ def new_concern(audit_id: int):
     form = ConcernForm()
     if form_posted(form):
         with saving(form) as save:
-            raise_concern(current_user, audit, form.details.data)
+            raise_concern(current_user, audit, form.details.data or "")
         if save.saved:
             told = notices.concern_recipients(audit, clock.today())
             flash("The concern has been raised and these people have been emailed and can see it now: "
@@ -186,7 +186,7 @@ def acknowledge(concern_id: int):
     form = AcknowledgeForm()
     if form_posted(form):
         with saving(form) as save:
-            acknowledge_concern(current_user, concern, form.response.data)
+            acknowledge_concern(current_user, concern, form.response.data or "")
         if save.saved:
             flash("The response to the concern has been recorded", "success")
             return redirect(url_for("audits.show", audit_id=audit.id))

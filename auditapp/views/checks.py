@@ -36,7 +36,7 @@ def review(audit_id: int, role: str):
     form = ConfirmForm()
     form.confirm.label.text = "Submit audit"
     if not form.is_submitted():
-        form.version.data, form.seen.data = saved.version, history_mark(audit)
+        form.open_at(saved.version, history_mark(audit))
     if form_posted(form):
         if not _confirmed(form, lambda: save_review(current_user, audit, role, entry, submit=True,
                                               expected_version=form.opened_at()[0])):
@@ -63,7 +63,7 @@ def sign_off_check(audit_id: int):
     form = ConfirmForm()
     form.confirm.label.text = "Sign off audit"
     if not form.is_submitted():
-        form.version.data, form.seen.data = audit.moderation_version, history_mark(audit)
+        form.open_at(audit.moderation_version, history_mark(audit))
     if form_posted(form):
         if not _confirmed(form, lambda: sign_off(current_user, audit, entry, form.opened_at()[0])):
             return redirect(url_for("checks.sign_off_check", audit_id=audit_id))

@@ -111,7 +111,7 @@ def cancel(month: str):
     form = CancelCycleForm()
     if form_posted(form):
         with saving(form) as save:
-            cancel_cycle(current_user, cycle, form.reason.data)
+            cancel_cycle(current_user, cycle, form.reason.data or "")
         if save.saved:
             flash(f"{month_label(month)} is cancelled: its audits are off everyone's lists", "success")
             return redirect(url_for("cycles.index"))
@@ -166,7 +166,7 @@ def allocation(audit_id: int):
         (str(u.id), f"{u.name}, {this_month(u)}") for u in people if moderator_problem(audit.case, u) is None]
     if not form.is_submitted():
         form.auditor_b.data, form.moderator.data = str(audit.auditor_b_id), str(audit.moderator_id)
-        form.version.data, form.seen.data = audit.allocation_version, history_mark(audit)
+        form.open_at(audit.allocation_version, history_mark(audit))
     changes = None
     if form.is_submitted() and not posted_any(form):
         flash("Nothing was saved: the form arrived without any answers. The allocation is as it was.", "info")

@@ -47,7 +47,7 @@ def feedback(audit_id: int):
     saved, answers = families.feedback_of(audit)
     form = FamilyFeedbackForm()
     if request.method == "GET":
-        form.version.data = str(saved.version if saved else 0)
+        form.open_at(saved.version if saved else 0)
         if saved:
             form.outcome.data, form.not_contacted_reason.data = saved.outcome, saved.not_contacted_reason
         for who, answer in answers.items():
@@ -64,7 +64,7 @@ def feedback(audit_id: int):
                 words={**{q: form[f"{who}_{q}_words"].data or "" for q in QUESTIONS},
                        "change": form[f"{who}_change_words"].data or ""})
         with saving(form, reload=lambda: _feedback_again(audit_id)) as save:
-            families.save_feedback(current_user, audit, form.outcome.data, form.not_contacted_reason.data, given,
+            families.save_feedback(current_user, audit, form.outcome.data, form.not_contacted_reason.data or "", given,
                                    form.opened_at()[0])
         if save.saved:
             flash("The family's feedback is saved", "success")

@@ -51,7 +51,8 @@ def _fill(form: ActionForm, action: Action) -> None:
     form.description.data, form.owner.data, form.priority.data = (action.description, str(action.owner_id),
                                                                   action.priority)
     form.due.data, form.domain.data = action.due.strftime("%-d/%-m/%Y"), action.domain or ""
-    form.theme.data, form.version.data = str(action.theme_id or ""), str(action.version)
+    form.theme.data = str(action.theme_id or "")
+    form.open_at(action.version)
 
 
 def _action_again(action_id: int) -> tuple[tuple[Action, Audit], int]:
@@ -107,10 +108,10 @@ def remove(action_id: int):
     permissions.require(permissions.can_change_action(current_user, action, audit), "This action cannot be removed now")
     form = RemoveActionForm()
     if request.method == "GET":
-        form.version.data = str(action.version)
+        form.open_at(action.version)
     if form_posted(form):
         with saving(form, reload=lambda: _action_again(action_id)) as save:
-            actions.remove(current_user, action, audit, form.reason.data, form.opened_at()[0])
+            actions.remove(current_user, action, audit, form.reason.data or "", form.opened_at()[0])
         action, audit = save.reloaded or (action, audit)
         if save.saved:
             flash("Action removed", "success")
@@ -125,7 +126,8 @@ def action(action_id: int):
     action, audit = permissions.get_action(action_id, current_user)
     progress, verify = ProgressForm(prefix="progress"), VerifyForm(prefix="verify")
     if request.method == "GET":
-        progress.version.data = verify.version.data = str(action.version)
+        progress.open_at(action.version)
+        verify.open_at(action.version)
         progress.progress.data = action.progress
     posted = progress if "progress-version" in request.form else verify
     if request.method == "POST":
@@ -136,12 +138,12 @@ def action(action_id: int):
             return render_template("actions/close_check.html", action=action, audit=audit, verify=verify)
         with saving(posted, reload=lambda: _action_again(action_id)) as save:
             if posted is progress:
-                actions.record_progress(current_user, action, audit, progress.progress.data,
+                actions.record_progress(current_user, action, audit, progress.progress.data or "",
                                         progress.opened_at()[0], done=bool(progress.done.data),
-                                        evidence=progress.evidence.data, location=progress.location.data)
+                                        evidence=progress.evidence.data or "", location=progress.location.data or "")
             else:
                 actions.verify(current_user, action, audit, verify.decision.data == "accept",
-                               verify.reason.data, verify.opened_at()[0])
+                               verify.reason.data or "", verify.opened_at()[0])
         action, audit = save.reloaded or (action, audit)
         if save.saved:
             flash("Saved", "success")

@@ -38,7 +38,7 @@ def moderate(audit_id: int):
     form = ModerationForm()
     if not form.is_submitted():
         _fill_form(form, entry_from_audit(audit))
-        form.version.data, form.seen.data = audit.moderation_version, history_mark(audit)
+        form.open_at(audit.moderation_version, history_mark(audit))
     changes = None
     if form_posted(form):
         if not posted_any(form):
@@ -59,7 +59,7 @@ def moderate(audit_id: int):
                 save_moderation(current_user, audit, entry, version)
             audit, changes = save.reloaded or (audit, changes)
             if save.saved:
-                form.version.data = audit.moderation_version
+                form.open_at(audit.moderation_version)
                 add_field_errors(form, found)
                 form.form_errors.extend(blocked)
                 flash("Your moderation is saved as a draft. It is not signed off yet: see what is still needed.",
@@ -120,7 +120,7 @@ def reopen_audit(audit_id: int):
     form = ReopenForm()
     if form_posted(form):
         with saving(form) as save:
-            reopen(current_user, audit, form.reason.data)
+            reopen(current_user, audit, form.reason.data or "")
         if save.saved:
             flash("The audit is reopened: the moderator can change it and sign it off again", "success")
             return redirect(url_for("audits.show", audit_id=audit.id))

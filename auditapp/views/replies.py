@@ -32,7 +32,7 @@ def reply(audit_id: int):
     saved = replies.reply_for(audit)
     form = ReplyForm()
     if request.method == "GET":
-        form.version.data = str(saved.version if saved else 0)
+        form.open_at(saved.version if saved else 0)
         if saved:
             form.held.data = "yes" if saved.held else "no"
             form.held_on.data = saved.held_on.strftime("%-d/%-m/%Y") if saved.held_on else ""
@@ -66,7 +66,7 @@ def respond(audit_id: int):
         form.version.data, form.response.data = str(saved.version), saved.response
     if form_posted(form):
         with saving(form, reload=lambda: _reply_again(audit_id)) as save:
-            replies.respond(current_user, audit, saved, form.response.data, form.opened_at()[0])
+            replies.respond(current_user, audit, saved, form.response.data or "", form.opened_at()[0])
         audit, saved = save.reloaded or (audit, saved)
         if save.saved:
             flash("Your response is recorded", "success")

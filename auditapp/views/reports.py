@@ -9,6 +9,7 @@ from auditapp.exports.history import write_history
 from auditapp.exports.workbook import workbook_bytes
 from auditapp.extensions import db
 from auditapp.forms.reports import ReportFilterForm
+from auditapp.forms.widgets import offered
 from auditapp.grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS
 from auditapp.models import CASE_TYPES, Cycle, FamilyFeedback, PractitionerReply, Team
 from auditapp.models.families import OUTCOMES
@@ -45,7 +46,7 @@ def _filters() -> ReportFilterForm | None:
     if not form.period.data:
         form.period.data = "1"
     for field in (form.month, form.team, form.case_type, form.period):
-        if field.data and field.data not in {value for value, _ in field.choices}:
+        if field.data and field.data not in offered(field):
             abort(404)
     return form
 

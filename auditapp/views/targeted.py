@@ -99,11 +99,11 @@ def change(cycle_id: int):
     if request.method == "GET":
         form.title.data, form.domains.data = cycle.title, list(cycle.domain_keys)
         form.questions.data = "\n".join(cycle.extra_questions)
-        form.version.data = str(cycle.version)
+        form.open_at(cycle.version)
     if form_posted(form):
         with saving(form, reload=lambda: _cycle_again(cycle_id)) as save:
-            targeted.change(current_user, cycle, form.title.data, form.domains.data or [], form.questions.data,
-                            form.opened_at()[0])
+            targeted.change(current_user, cycle, form.title.data or "", form.domains.data or [],
+                            form.questions.data or "", form.opened_at()[0])
         cycle = save.reloaded or cycle
         if save.saved:
             flash("Its domains and questions are changed", "success")

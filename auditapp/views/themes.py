@@ -61,7 +61,7 @@ def tag(audit_id: int, role: str):
         saved = themes.tags_of(audit, role)
         form.strength.data = [str(i) for i in saved["strength"]]
         form.worry.data = [str(i) for i in saved["worry"]]
-        form.version.data = str(themes.tags_version(audit, role))
+        form.open_at(themes.tags_version(audit, role))
     if form.is_submitted() and not form.submit.data:
         # Unticking every box is a choice, made with the button; a post without it is not one.
         flash("Nothing was saved: the form arrived without its button. The themes are as last saved.", "info")
