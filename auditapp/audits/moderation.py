@@ -144,14 +144,44 @@ def blockers(audit: Audit) -> list[str]:
     return found
 
 
-def sign_off(actor: User, audit: Audit, entry: ModerationEntry, expected_version: int | None = None) -> None:
+@dataclass
+class StillNeeded:
+    """What stops a sign-off: answers the form still needs (by field), and what must happen
+    elsewhere first (a concern answered, proposed actions decided)."""
+
+    answers: dict[str, str] = field(default_factory=dict)
+    elsewhere: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.answers or self.elsewhere)
+
+
+def still_needed(audit: Audit, entry: ModerationEntry) -> StillNeeded:
+    return StillNeeded(problems(audit, entry), blockers(audit))
+
+
+def save_for_sign_off(actor: User, audit: Audit, entry: ModerationEntry, expected_version: int | None,
+                      *, sign: bool) -> StillNeeded:
+    """The moderator asked to sign off (or, with `sign` false, to check before signing off). The
+    moderation is saved either way, so a refused sign-off loses nothing typed; it is signed off
+    only when nothing is still needed. Returns what is still needed (empty when it was not)."""
     save_moderation(actor, audit, entry, expected_version)
-    found = problems(audit, entry)
-    if found:
-        raise Invalid(found)
-    blocked = blockers(audit)
-    if blocked:
-        raise RuleError(blocked[0])
+    needed = still_needed(audit, entry)
+    if sign and not needed:
+        _sign(actor, audit, entry)
+    return needed
+
+
+def sign_off(actor: User, audit: Audit, entry: ModerationEntry, expected_version: int | None = None) -> None:
+    """All or nothing (the check page's one step, the demo): refused with what is still needed."""
+    needed = save_for_sign_off(actor, audit, entry, expected_version, sign=True)
+    if needed.answers:
+        raise Invalid(needed.answers)
+    if needed.elsewhere:
+        raise RuleError(needed.elsewhere[0])
+
+
+def _sign(actor: User, audit: Audit, entry: ModerationEntry) -> None:
     audit.signed_off_at = clock.now()
     audit.signed_off_by_id = actor.id
     audit.descriptor_version = current_app.config["DESCRIPTOR_VERSION"]

@@ -12,8 +12,8 @@ from auditapp.forms.widgets import long_text
 from auditapp.grading import DOMAINS, domains_judged, judgements_made
 from auditapp.history import audit_history
 from auditapp.history import subjects as history_subjects
+from auditapp.models.sets import WITHDRAWAL_REASONS
 from auditapp.month import reaudits, targeted
-from auditapp.month.sampling import WITHDRAWAL_REASONS
 from auditapp.outbox import notices
 from auditapp.security.access import allow
 from auditapp.views import audit_reload, form_posted, posted, posted_any, saving

@@ -6,14 +6,14 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from auditapp import permissions
-from auditapp.audits.moderation import KEY_ISSUES, blockers, entry_from_audit, sign_off
-from auditapp.audits.moderation import problems as moderation_problems
+from auditapp.audits.moderation import entry_from_audit, sign_off, still_needed
 from auditapp.audits.reviewing import entry_from_review, save_review
 from auditapp.audits.reviewing import problems as review_problems
 from auditapp.conflicts import Conflict, history_mark
 from auditapp.findings import actions
 from auditapp.forms.audits import ConfirmForm
 from auditapp.grading import domains_judged, grade_label, judgements_made
+from auditapp.models.sets import KEY_ISSUES
 from auditapp.month import targeted
 from auditapp.security.access import allow
 from auditapp.views import form_posted, saving
@@ -57,7 +57,7 @@ def sign_off_check(audit_id: int):
     if not permissions.can_moderate(current_user, audit):
         return redirect(url_for("audits.show", audit_id=audit.id))
     entry = entry_from_audit(audit)
-    if moderation_problems(audit, entry) or blockers(audit):
+    if still_needed(audit, entry):
         flash("Some answers are still needed before you can sign off: they are marked below.", "info")
         return redirect(url_for("moderation.moderate", audit_id=audit.id))
     form = ConfirmForm()

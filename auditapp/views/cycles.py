@@ -10,6 +10,7 @@ from auditapp.forms.audits import WithdrawalDecisionForm, WithdrawalForm
 from auditapp.forms.month import AllocationForm, CancelCycleForm, DrawSampleForm, OpenCycleForm
 from auditapp.models import CASE_TYPES, Audit, Case, Cycle, Team, User
 from auditapp.models.loading import PERSON_ROW
+from auditapp.models.sets import WITHDRAWAL_REASONS
 from auditapp.month.allocation import (
     allocation_problems,
     auditor_b_problem,
@@ -18,7 +19,6 @@ from auditapp.month.allocation import (
     moderator_problem,
 )
 from auditapp.month.sampling import (
-    WITHDRAWAL_REASONS,
     cancel_cycle,
     decide_withdrawal,
     draw_sample,

@@ -6,13 +6,12 @@ from auditapp.audits import families
 from auditapp.audits.moderation import (
     MODERATION_ACTIONS,
     ModerationEntry,
-    blockers,
+    StillNeeded,
     compare,
     entry_from_audit,
-    problems,
     reopen,
+    save_for_sign_off,
     save_moderation,
-    sign_off,
 )
 from auditapp.conflicts import history_mark
 from auditapp.findings import actions
@@ -48,34 +47,31 @@ def moderate(audit_id: int):
         entry = _entry_from_form(form, entry_from_audit(audit))
         checking = bool(form.check.data)
         signing = bool(form.sign_off.data) or checking
-        found = problems(audit, entry) if signing else {}
-        blocked = blockers(audit) if signing else []
         version = form.opened_at()[0]
         reload = audit_reload(form, audit_id, lambda a: a.moderation_version, actions=MODERATION_ACTIONS)
-        if found or blocked:
+        needed = StillNeeded()
+        with saving(form, reload=reload) as save:
+            if signing:
+                # Checking saves and then shows the check page, whose one step signs off.
+                needed = save_for_sign_off(current_user, audit, entry, version, sign=not checking)
+            else:
+                save_moderation(current_user, audit, entry, version)
+        audit, changes = save.reloaded or (audit, changes)
+        if save.saved and needed:
             # A refused sign-off keeps everything typed, on the page and as a saved draft, so going
             # off to confirm an action or answer a concern loses nothing.
-            with saving(form, reload=reload) as save:
-                save_moderation(current_user, audit, entry, version)
-            audit, changes = save.reloaded or (audit, changes)
-            if save.saved:
-                form.open_at(audit.moderation_version)
-                add_field_errors(form, found)
-                form.form_errors.extend(blocked)
-                flash("Your moderation is saved as a draft. It is not signed off yet: see what is still needed.",
-                      "info")
-        else:
-            with saving(form, reload=reload) as save:
-                (sign_off if signing and not checking else save_moderation)(current_user, audit, entry, version)
-            audit, changes = save.reloaded or (audit, changes)
-            if save.saved:
-                if checking:  # saved; signing off is the check page's one step
-                    return redirect(url_for("checks.sign_off_check", audit_id=audit.id))
-                if signing:
-                    flash("The audit is signed off and locked", "success")
-                    return redirect(url_for("audits.show", audit_id=audit.id))
-                flash("Your moderation has been saved", "success")
-                return redirect(url_for("moderation.moderate", audit_id=audit.id))
+            form.open_at(audit.moderation_version)
+            add_field_errors(form, needed.answers)
+            form.form_errors.extend(needed.elsewhere)
+            flash("Your moderation is saved as a draft. It is not signed off yet: see what is still needed.", "info")
+        elif save.saved:
+            if checking:
+                return redirect(url_for("checks.sign_off_check", audit_id=audit.id))
+            if signing:
+                flash("The audit is signed off and locked", "success")
+                return redirect(url_for("audits.show", audit_id=audit.id))
+            flash("Your moderation has been saved", "success")
+            return redirect(url_for("moderation.moderate", audit_id=audit.id))
     return render_template("moderation/moderate.html", audit=audit, form=form, changes=changes,
                            comparisons=compare(audit), a=audit.review("A"), b=audit.review("B"),
                            to_decide=actions.proposals_on(audit),
