@@ -80,7 +80,7 @@ AWAY_REMOVED = "Period away removed"
 SIGNED_IN = "Signed in"
 SIGNED_IN_WITH_SSO = "Signed in with single sign-on"
 SIGNED_OUT = "Signed out"
-SIGN_IN_NO_ACCOUNT = "Sign-in failed: no account has that email address"
+SIGN_IN_NO_ACCOUNT = "Sign-in failed: no account has that email address"  # as sign_in_failed() says it
 RECORDS_PURGED = "Records purged past the retention period"
 DATABASE_RESTORED = "Database restored from a backup"
 
@@ -100,6 +100,26 @@ def sample_drawn(month_name: str) -> str:
 
 def passed_over(month: str) -> str:
     return f"Passed over in allocation for {month}"
+
+
+def cases_added(title: str) -> str:
+    return f"Cases added to the targeted audit {title}"
+
+
+def themes_tagged(kind_words: str) -> str:
+    return f"Themes tagged as {kind_words}"
+
+
+def password_set(email: str) -> str:
+    return f"Password set for {email}"
+
+
+def account_unbound(email: str) -> str:
+    return f"Council account unbound from {email}"
+
+
+def sign_in_failed(reason: str) -> str:
+    return f"Sign-in failed: {reason}"
 
 
 # The fields of the moderator's words meant for one auditor: permissions.FOR_ONE_AUDITOR shows them

@@ -94,7 +94,7 @@ def add_cases(actor: Actor, cycle: Cycle, references: list[str], confirmed: bool
     pool = Pool.for_cycle(cycle)
     audits = [allocate(actor, cycle, found[ref.upper()], pool=pool) for _, ref in wanted]
     cycle.sampled_at = cycle.sampled_at or clock.now()
-    record(actor, f"Cases added to the targeted audit {cycle.title}", after=", ".join(ref for _, ref in wanted)
+    record(actor, history.cases_added(cycle.title or ""), after=", ".join(ref for _, ref in wanted)
            + (f" (audited elsewhere too, confirmed: {'; '.join(twice)})" if twice else ""))
     return audits
 

@@ -45,7 +45,7 @@ def set_password(actor: Actor, user: User, password: str, keep_session: str | No
     user.password_hash = hash_password(password)
     # Whoever knew the old password is signed out everywhere (but the session making the change).
     sessions.end_all_for(user, "password changed", keep=keep_session)
-    record(actor, f"Password set for {user.email}")
+    record(actor, history.password_set(user.email))
     db.session.flush()
 
 

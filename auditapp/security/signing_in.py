@@ -75,7 +75,7 @@ def password_sign_in(email: str, password: str) -> tuple[User | None, str | None
         record(None, history.SIGN_IN_NO_ACCOUNT, field=SIGN_IN, after=shown)
     else:
         reason = "wrong password" if user.active else "account deactivated"
-        record(user, f"Sign-in failed: {reason}", field=SIGN_IN, after=shown)
+        record(user, history.sign_in_failed(reason), field=SIGN_IN, after=shown)
     return None, WRONG
 
 

@@ -19,6 +19,7 @@ from flask import Flask, current_app
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 
+from auditapp import history
 from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.history import SIGN_IN, record
@@ -136,4 +137,4 @@ def unbind(actor: Actor, user: User) -> None:
         raise RuleError(f"{user.email} has no council account bound")
     user.sso_subject = None
     end_all_for(user, "account unbound")
-    record(actor, f"Council account unbound from {user.email}", field=SIGN_IN)
+    record(actor, history.account_unbound(user.email), field=SIGN_IN)
