@@ -244,7 +244,7 @@ def register(app) -> None:
     @app.cli.command("verify-history")
     def verify_history_command():
         """Check that no history entry was changed or removed since it was written (exit 1 if so)."""
-        result = verify_history(db.session)
+        result = verify_history(db.session())
         db.session.rollback()
         if not result.intact:
             _fail([*result.broken, f"The history is NOT intact: {len(result.broken)} problems shown "

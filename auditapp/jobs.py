@@ -65,7 +65,9 @@ def run_tasks_in(app) -> None:
 def _application():
     """The app to run a task in: the caller's when run at once, else the worker's."""
     if has_app_context():
-        return current_app._get_current_object()
+        # The proxy's own app, so the task keeps it after the caller's context ends (Flask's way;
+        # the method is the proxy's, which the type of current_app does not show).
+        return current_app._get_current_object()  # type: ignore[attr-defined]
     if _app is None:
         raise RuntimeError("Start the worker with `huey_consumer worker.huey`, which gives it the app")
     return _app

@@ -6,7 +6,7 @@ openpyxl's write-only mode, so memory stays flat however many years there are.
 
 from collections.abc import Iterator
 from copy import copy
-from datetime import date
+from datetime import date, datetime
 from typing import IO
 
 from openpyxl import Workbook
@@ -87,9 +87,9 @@ class Cells:
 
     def __init__(self, sheet):
         self.sheet = sheet
-        dated = WriteOnlyCell(sheet, date(2000, 1, 1))
+        dated = WriteOnlyCell(sheet, datetime(2000, 1, 1))
         dated.number_format = "dd/mm/yyyy"
-        self.date_style = dated._style
+        self.date_style = dated._style  # type: ignore[attr-defined]  # the copy openpyxl's docs show
 
     def cell(self, value):
         value = printable(value)
@@ -99,6 +99,6 @@ class Cells:
             return cell
         if value is not None and hasattr(value, "year"):
             cell = WriteOnlyCell(self.sheet, value)
-            cell._style = copy(self.date_style)
+            cell._style = copy(self.date_style)  # type: ignore[attr-defined]
             return cell
         return value

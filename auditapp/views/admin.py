@@ -167,7 +167,7 @@ def closure_days():
     form = ClosureDayForm()
     if form_posted(form):
         with saving(form) as save:
-            closure = add_closure_day(current_user, _day(form.day.data), form.reason.data)
+            closure = add_closure_day(current_user, _day(form.day.data), form.reason.data or "")
         if save.saved:
             flash(f"{closure.day:%A %-d %B %Y} added as a closure day: no deadline falls on it", "success")
             return redirect(url_for("admin.closure_days"))
@@ -190,7 +190,7 @@ def teams():
     form = TeamForm()
     if form_posted(form):
         with saving(form) as save:
-            team = create_team(current_user, form.name.data)
+            team = create_team(current_user, form.name.data or "")
         if save.saved:
             flash(f"Team {team.name} added", "success")
             return redirect(url_for("admin.teams"))

@@ -23,12 +23,12 @@ def sign_in():
     form = SignInForm()
     passwords = current_app.config["PASSWORD_SIGN_IN"]
     if passwords and form_posted(form):
-        user, refused = password_sign_in(form.email.data, form.password.data)
+        user, refused = password_sign_in(form.email.data or "", form.password.data or "")
         if user is not None:
             return _start_session(user, "password")
         db.session.commit()  # the failed attempt counts towards the limits
         # One message whether or not the account exists.
-        form.email.errors = [refused]
+        form.email.errors = [refused or ""]
     return render_template("auth/sign_in.html", form=form, passwords=passwords,
                            single_sign_on=single_sign_on.enabled())
 

@@ -38,7 +38,8 @@ def new():
     form = TargetedAuditForm()  # no domain ticked: the QA lead chooses them, rather than keeping a default
     if form_posted(form):
         with saving(form) as save:
-            cycle = targeted.start(current_user, form.title.data, form.domains.data or [], form.questions.data)
+            cycle = targeted.start(current_user, form.title.data or "", form.domains.data or [],
+                                   form.questions.data or "")
         if save.saved:
             flash("Targeted audit started: now choose its cases", "success")
             return redirect(url_for("targeted.show", cycle_id=cycle.id))

@@ -25,9 +25,9 @@ def index():
     form = ThemeForm()
     if form_posted(form):
         with saving(form) as save:
-            themes.add_theme(current_user, form.name.data)
+            theme = themes.add_theme(current_user, form.name.data or "")
         if save.saved:
-            flash(f"Theme {form.name.data.strip()} added", "success")
+            flash(f"Theme {theme.name} added", "success")
             return redirect(url_for("themes.index"))
     return render_template("themes/index.html", form=form, themes=themes.all_themes())
 

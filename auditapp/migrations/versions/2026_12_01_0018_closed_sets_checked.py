@@ -25,7 +25,7 @@ depends_on = None
 
 ROLES = ("A", "B")
 PROPOSERS = ("A", "B", "M")
-CHECKED = {
+CHECKED: dict[str, dict[str, tuple[str, ...]]] = {
     "case": {"case_type": ("early_help", "child_in_need", "child_protection", "child_in_care", "care_leaver")},
     "cycle": {"kind": ("random", "targeted")},
     "audit": {"withdrawal_reason": ("case_closed", "critical_incident", "court", "conflict"),
