@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from auditapp.extensions import Model
 from auditapp.models.base import NO_SQL
+from auditapp.models.sets import PASSWORD, SESSION_ENDINGS, SIGN_IN_METHODS, one_of
 
 if TYPE_CHECKING:
     from auditapp.models import Audit, User
@@ -18,16 +19,17 @@ class UserSession(Model):
     and deactivation end it at once. The browser's signed cookie holds only a random token,
     stored here as its SHA-256 (a copy of this table does not let anyone sign in)."""
 
+    __table_args__ = (one_of("ended_reason", SESSION_ENDINGS), one_of("method", SIGN_IN_METHODS))
+
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     started_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
-    # signed out, idle, expired, deactivated, password changed, account unbound
-    ended_reason: Mapped[str | None] = mapped_column(String(20))
+    ended_reason: Mapped[str | None] = mapped_column(String(20))  # one of SESSION_ENDINGS
     address: Mapped[str | None] = mapped_column(String(45))
-    method: Mapped[str] = mapped_column(String(20), default="password")  # password, single sign-on
+    method: Mapped[str] = mapped_column(String(20), default=PASSWORD)
 
 
 class SignInAttempt(Model):

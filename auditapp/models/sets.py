@@ -11,6 +11,13 @@ PROPOSER_ROLES = ("A", "B", "M")  # an auditor, or the moderator, as proposer of
 YES_NO = {"yes": "Yes", "no": "No"}
 KEY_ISSUES = {"yes": "Yes", "partly": "Partly", "no": "No"}
 CYCLE_KINDS = ("random", "targeted")
+IMPORT_STATES = ("queued", "running", "done", "failed")  # a background case-list import
+# How a signed-in session began, and why it ended.
+PASSWORD, SINGLE_SIGN_ON = "password", "single sign-on"
+SIGN_IN_METHODS = (PASSWORD, SINGLE_SIGN_ON)
+SIGNED_OUT, IDLE, EXPIRED = "signed out", "idle", "expired"
+DEACTIVATED, PASSWORD_CHANGED, ACCOUNT_UNBOUND = "deactivated", "password changed", "account unbound"
+SESSION_ENDINGS = (SIGNED_OUT, IDLE, EXPIRED, DEACTIVATED, PASSWORD_CHANGED, ACCOUNT_UNBOUND)
 WITHDRAWAL_REASONS = {
     "case_closed": "Case closed",
     "critical_incident": "Critical incident review",

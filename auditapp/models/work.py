@@ -7,11 +7,14 @@ from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from auditapp.extensions import Model
+from auditapp.models.sets import IMPORT_STATES, one_of
 
 
 class ImportJob(Model):
     """An uploaded case list being checked and imported in the background, with its progress,
     so a county-sized file never holds a web worker past its timeout."""
+
+    __table_args__ = (one_of("status", IMPORT_STATES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     filename: Mapped[str] = mapped_column(String(255))
@@ -19,7 +22,7 @@ class ImportJob(Model):
     content: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued, running, done, failed
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # one of IMPORT_STATES
     rows_done: Mapped[int] = mapped_column(default=0)
     rows_total: Mapped[int | None]
     added: Mapped[int | None]

@@ -15,6 +15,7 @@ from auditapp.history import record
 from auditapp.imports.users import PersonRow
 from auditapp.models import ROLE_LABELS, Absence, Team, User
 from auditapp.models.loading import PERSON_ROW
+from auditapp.models.sets import DEACTIVATED, PASSWORD_CHANGED
 from auditapp.permissions import Actor, can_manage, require
 from auditapp.security import sessions
 from auditapp.security.passwords import password_problem
@@ -44,7 +45,7 @@ def set_password(actor: Actor, user: User, password: str, keep_session: str | No
         raise RuleError(problem, "password")
     user.password_hash = hash_password(password)
     # Whoever knew the old password is signed out everywhere (but the session making the change).
-    sessions.end_all_for(user, "password changed", keep=keep_session)
+    sessions.end_all_for(user, PASSWORD_CHANGED, keep=keep_session)
     record(actor, history.password_set(user.email))
     db.session.flush()
 
@@ -121,7 +122,7 @@ def save_user(actor: Actor, user: User | None, *, name: str, email: str, team: T
     if user.id:
         claim_version(user, "version", f"{user.name}'s details")
     if user.id and user.active and not active:
-        sessions.end_all_for(user, "deactivated")
+        sessions.end_all_for(user, DEACTIVATED)
     user.name, user.email, user.team, user.active = name.strip(), email, team, active
     for attr in ROLE_LABELS:
         setattr(user, attr, attr in roles)

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select, update
 from auditapp import clock
 from auditapp.extensions import db
 from auditapp.models import User, UserSession
+from auditapp.models.sets import DEACTIVATED, EXPIRED, IDLE, PASSWORD
 
 # last_seen_at is written at most this often: one write a minute, not one per request.
 TOUCH_EVERY = timedelta(seconds=60)
@@ -44,7 +45,7 @@ def address_for_limits() -> str:
     return "fwd:" + hashlib.sha256(f"{address} {forwarded}".encode()).hexdigest()[:40]
 
 
-def start(user: User, method: str = "password") -> str:
+def start(user: User, method: str = PASSWORD) -> str:
     """A new session for this person: the token to put in their cookie."""
     token = secrets.token_urlsafe(32)
     now = clock.now()
@@ -78,11 +79,11 @@ def signed_in_user(token: str | None, user_id: str) -> User | None:
 def _limit_passed(user: User, started, last_seen, now) -> str | None:
     config = current_app.config
     if not user.active:
-        return "deactivated"
+        return DEACTIVATED
     if now - last_seen > timedelta(minutes=config["SESSION_IDLE_MINUTES"]):
-        return "idle"
+        return IDLE
     if now - started > timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]):
-        return "expired"
+        return EXPIRED
     return None
 
 

@@ -10,6 +10,7 @@ from auditapp import clock, history
 from auditapp.extensions import db
 from auditapp.history import SIGN_IN, record
 from auditapp.models import SignInAttempt, User
+from auditapp.models.sets import PASSWORD, SIGNED_OUT
 from auditapp.security import sessions
 from auditapp.security.people import check_password, user_by_email
 
@@ -79,13 +80,13 @@ def password_sign_in(email: str, password: str) -> tuple[User | None, str | None
     return None, WRONG
 
 
-def signed_in(user: User, method: str = "password") -> str:
+def signed_in(user: User, method: str = PASSWORD) -> str:
     """Start the person's session (the token for their cookie) and log it."""
-    record(user, history.SIGNED_IN if method == "password" else history.SIGNED_IN_WITH_SSO,
+    record(user, history.SIGNED_IN if method == PASSWORD else history.SIGNED_IN_WITH_SSO,
            field=SIGN_IN, after=sessions.client_address())
     return sessions.start(user, method)
 
 
 def signed_out(user: User, token: str | None) -> None:
-    sessions.end(token, "signed out")
+    sessions.end(token, SIGNED_OUT)
     record(user, history.SIGNED_OUT, field=SIGN_IN, after=sessions.client_address())

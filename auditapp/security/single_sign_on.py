@@ -24,6 +24,7 @@ from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.history import SIGN_IN, record
 from auditapp.models import User
+from auditapp.models.sets import ACCOUNT_UNBOUND
 from auditapp.permissions import Actor, can_manage, require
 from auditapp.security.people import user_by_email
 from auditapp.security.sessions import client_address, end_all_for
@@ -136,5 +137,5 @@ def unbind(actor: Actor, user: User) -> None:
     if user.sso_subject is None:
         raise RuleError(f"{user.email} has no council account bound")
     user.sso_subject = None
-    end_all_for(user, "account unbound")
+    end_all_for(user, ACCOUNT_UNBOUND)
     record(actor, history.account_unbound(user.email), field=SIGN_IN)

@@ -6,6 +6,7 @@ from flask_login import current_user, login_user, logout_user
 from auditapp import permissions
 from auditapp.extensions import db
 from auditapp.forms.people import SignInForm
+from auditapp.models.sets import PASSWORD, SINGLE_SIGN_ON
 from auditapp.security import sessions, single_sign_on
 from auditapp.security.access import allow, public
 from auditapp.security.signing_in import password_sign_in, signed_in, signed_out
@@ -25,7 +26,7 @@ def sign_in():
     if passwords and form_posted(form):
         user, refused = password_sign_in(form.email.data or "", form.password.data or "")
         if user is not None:
-            return _start_session(user, "password")
+            return _start_session(user, PASSWORD)
         db.session.commit()  # the failed attempt counts towards the limits
         # One message whether or not the account exists.
         form.email.errors = [refused or ""]
@@ -55,7 +56,7 @@ def council_callback():
         db.session.commit()  # the refusal is in the activity log
         return render_template("auth/sign_in.html", form=SignInForm(), passwords=current_app.config["PASSWORD_SIGN_IN"],
                                single_sign_on=True, refused=str(refused)), 403
-    return _start_session(user, "single sign-on")
+    return _start_session(user, SINGLE_SIGN_ON)
 
 
 def _start_session(user, method: str):
