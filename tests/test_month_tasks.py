@@ -1,12 +1,26 @@
 """The QA lead's month at a glance: a task list read from the records, the next thing first."""
 
 import re
+from datetime import timedelta
 
 import pytest
-from builders import month_sampled_by, signed_off_audit, this_month
+from builders import (
+    draft_review,
+    month_sampled_by,
+    ready_for_moderation,
+    signed_off_audit,
+    submitted_review,
+    this_month,
+)
+from sqlalchemy import select
 
+from auditapp import clock
 from auditapp.extensions import db
+from auditapp.models import Audit
+from auditapp.models.loading import AUDIT_IN_FULL
+from auditapp.month.sampling import request_withdrawal
 from auditapp.months import month_label
+from auditapp.reports.worklists import status_columns
 
 pytestmark = pytest.mark.dates
 
@@ -67,3 +81,29 @@ def test_overdue_counts_every_month_still_open_and_says_which(world, as_user):
     reader = re.sub(r"\s+", " ", as_user(world.leader).get("/").get_data(as_text=True))
     assert ('Audits overdue today</dt><dd class="govuk-summary-list__value">'
             f"5 overdue: 2 from {this_name}, 3 from {last_name}") in reader
+
+
+def test_an_audits_own_page_and_the_lists_agree_on_its_status_and_whether_it_is_overdue(world):
+    # Audit.status / is_overdue answer for one loaded audit (its pages); worklists.status_columns
+    # answers in SQL for lists and counts. Two spellings of one rule, so they are held together here.
+    audits = month_sampled_by(world.qa_lead, per_team=2)
+    draft_review(audits[0], "A")
+    submitted_review(audits[1], "B")
+    ready_for_moderation(audits[2])
+    signed_off_audit(audits[3])
+    request_withdrawal(world.seniors[0], audits[4], "court", "Final hearing next week")
+    db.session.commit()
+    cycle_id = audits[0].cycle_id
+    seen = set()
+    for days_on in (0, 12, 20, 45):
+        today = clock.today() + timedelta(days=days_on)
+        c = status_columns(today, [cycle_id])
+        in_sql = {audit_id: (status, bool(overdue)) for audit_id, status, overdue in db.session.execute(
+            select(Audit.id, c.status, c.overdue).outerjoin(c.reviews, c.reviews.c.audit_id == Audit.id)
+            .where(Audit.cycle_id == cycle_id))}
+        for audit in db.session.scalars(select(Audit).options(*AUDIT_IN_FULL).where(Audit.cycle_id == cycle_id)):
+            assert (audit.status, audit.is_overdue(today)) == in_sql[audit.id], (audit.case.reference, today)
+        seen |= set(in_sql.values())
+    assert {status for status, _ in seen} == {"Allocated", "In progress", "Ready for moderation", "Moderated",
+                                              "Withdrawal requested"}
+    assert {overdue for _, overdue in seen} == {True, False}
