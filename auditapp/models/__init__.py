@@ -3,13 +3,14 @@
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, event, text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from auditapp.extensions import Model
 from auditapp.grading import DOMAINS
 from auditapp.models.base import NO_SQL
 from auditapp.models.sets import CYCLE_KINDS, KEY_ISSUES, REVIEW_ROLES, WITHDRAWAL_REASONS, YES_NO, one_of
+from auditapp.models.states import is_late, is_overdue, status_of
 
 CASE_TYPES = {
     "early_help": "Early help",
@@ -252,35 +253,6 @@ class Audit(Model):
         return is_overdue(self.is_live, self.auditor_due, self.moderation_due, submitted, today)
 
 
-# An audit's state as plain functions of its columns, so the monthly figures (which read columns,
-# not objects) and the audit's own pages agree. `worklists.status_columns` says the same in SQL.
-def status_of(withdrawn_at, withdrawal_requested_at, signed_off_at, started: int, submitted: int) -> str:
-    if withdrawn_at:
-        return "Withdrawn"
-    if withdrawal_requested_at:
-        return "Withdrawal requested"
-    if signed_off_at:
-        return "Moderated"
-    if submitted == 2:
-        return "Ready for moderation"
-    if started:
-        return "In progress"
-    return "Allocated"
-
-
-def is_late(live: bool, auditor_due: date, submitted: bool, today: date) -> bool:
-    return live and today > auditor_due and not submitted
-
-
-def is_overdue(live: bool, auditor_due: date, moderation_due: date | None, submitted_roles: set[str],
-               today: date) -> bool:
-    if not live:
-        return False
-    if len(submitted_roles) < 2:
-        return any(is_late(live, auditor_due, role in submitted_roles, today) for role in "AB")
-    return moderation_due is not None and today > moderation_due
-
-
 class Review(Model):
     """One auditor's audit of the case: auditor A's or auditor B's."""
 
@@ -360,38 +332,12 @@ class Concern(Model):
     )
 
 
-class Event(Model):
-    """Append-only history: who did what, when, with the value before and after."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime]
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # None: command line
-    audit_id: Mapped[int | None] = mapped_column(ForeignKey("audit.id"), index=True)
-    # Set for entries about one auditor's review, so blind review covers the history too.
-    review_role: Mapped[str | None] = mapped_column(String(1))
-    action: Mapped[str] = mapped_column(String(120))
-    field: Mapped[str | None] = mapped_column(String(120))
-    before: Mapped[str | None] = mapped_column(Text)
-    after: Mapped[str | None] = mapped_column(Text)
-    # Chained to the entry before it: history_chain.py seals it as it is written.
-    hash: Mapped[str | None] = mapped_column(String(64))
-
-    user: Mapped[User | None] = relationship(lazy=NO_SQL)
-    audit: Mapped[Audit | None] = relationship(lazy=NO_SQL)
-
-
-@event.listens_for(Event, "before_update")
-@event.listens_for(Event, "before_delete")
-def _history_is_append_only(mapper, connection, target):
-    raise ValueError("The audit history is append-only")
-
-
-
 # The other records, by what they hold. Imported here at the bottom on purpose, not at the top:
 # those modules' records refer to the records defined above, so these must exist first; and the
 # package re-exports every model, so callers import them all from auditapp.models (see __all__).
 from auditapp.models.families import FamilyAnswer, FamilyContact, FamilyFeedback  # noqa: E402
 from auditapp.models.findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag  # noqa: E402
+from auditapp.models.history import Event  # noqa: E402
 from auditapp.models.messages import Absence, ClosureDay, SentMessage  # noqa: E402
 from auditapp.models.security import HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402
 from auditapp.models.work import FormStash, ImportJob  # noqa: E402
