@@ -14,7 +14,9 @@ from auditapp.exports.workbook import workbook_bytes
 from auditapp.extensions import db
 from auditapp.history import record
 from auditapp.history_chain import verify_history
-from auditapp.imports.table import ImportFailed
+from auditapp.imports.cases import NeedsCaseTypes
+from auditapp.imports.columns import CASE_FIELDS, CASE_REQUIRED
+from auditapp.imports.table import ImportFailed, NeedsColumns
 from auditapp.imports.users import read_people
 from auditapp.models import User
 from auditapp.month.register import import_cases
@@ -133,6 +135,18 @@ def register(app) -> None:
         except ImportFailed as failure:
             bar.close()
             _fail([f"Nothing was imported: {failure.count:,} problems in {path.name}", *failure.lines()])
+        except NeedsColumns as waiting:
+            bar.close()
+            _fail([f"Nothing was imported: row {waiting.row} of {path.name} does not name every column "
+                   f"auditapp needs ({', '.join(CASE_FIELDS[n] for n in CASE_REQUIRED if n not in waiting.guesses)} "
+                   "not found). Its columns: " + ", ".join(waiting.headers),
+                   "Upload it once on the Case register page to match its columns: the choice is remembered."])
+        except NeedsCaseTypes as waiting:
+            bar.close()
+            _fail([f"Nothing was imported: {path.name} has case types auditapp does not know:",
+                   *(f"Case type '{found.text}' ({found.count:,} rows, first on rows "
+                     f"{', '.join(map(str, found.rows))})" for found in waiting.words.values()),
+                   "Upload it once on the Case register page to say which type each means: the choice is remembered."])
         click.echo(f"{added} cases added, {updated} updated")
 
     @app.cli.command("draw-sample")

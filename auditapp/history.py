@@ -21,6 +21,7 @@ SIGN_IN = "sign-in"
 
 # The month
 CASE_LIST_IMPORTED = "Case list imported"
+IMPORT_WORDS_MATCHED = "Case list words matched"  # the QA lead said what a file's columns or case types mean
 MONTH_OPENED = "Month opened"
 MONTH_CANCELLED = "Month cancelled"
 TARGETED_STARTED = "Targeted audit started"

@@ -393,7 +393,7 @@ from auditapp.models.families import FamilyAnswer, FamilyContact, FamilyFeedback
 from auditapp.models.findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag  # noqa: E402
 from auditapp.models.messages import Absence, ClosureDay, SentMessage  # noqa: E402
 from auditapp.models.security import HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402
-from auditapp.models.work import FormStash, ImportJob  # noqa: E402
+from auditapp.models.work import FormStash, ImportJob, ImportWord  # noqa: E402
 
 # Every model the package exports: those defined above and those re-exported from its modules.
 __all__ = [
@@ -425,4 +425,5 @@ __all__ = [
     "UserSession",
     "FormStash",
     "ImportJob",
+    "ImportWord",
 ]

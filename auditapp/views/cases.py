@@ -4,9 +4,12 @@ from sqlalchemy import case, func, select
 
 from auditapp import clock, jobs, permissions
 from auditapp.extensions import db
+from auditapp.forms.imports import case_types_form, columns_form
 from auditapp.forms.month import UploadForm
+from auditapp.imports.columns import CASE_FIELDS, field_key
 from auditapp.models import CASE_TYPES, Audit, Case, Cycle, ImportJob, Team, User
 from auditapp.models.loading import CASE_ROW
+from auditapp.month import register
 from auditapp.remembered import remembered
 from auditapp.security.access import allow_blueprint
 from auditapp.views import form_posted, saving
@@ -72,9 +75,13 @@ def _job(job_id: int) -> ImportJob:
     return job
 
 
-@bp.route("/cases/imports/<int:job_id>")
+@bp.route("/cases/imports/<int:job_id>", methods=["GET", "POST"])
 def import_progress(job_id: int):
     job = _job(job_id)
+    if job.status in register.WAITING:
+        return _questions(job)
+    if request.method == "POST":  # answers from a page opened before the import moved on
+        return redirect(url_for("cases.import_progress", job_id=job.id))
     form = UploadForm() if job.status == "failed" else None
     if form is not None:
         form.file.errors = [f"The file has {job.problem_count:,} problems: nothing was imported. "
@@ -83,6 +90,32 @@ def import_progress(job_id: int):
                             "The file has a problem: nothing was imported. Correct it and upload it again."]
     return render_template("cases/import.html", job=job, form=form,
                            problems=(job.problems or "").splitlines())
+
+
+def _questions(job: ImportJob):
+    """An import waiting for the QA lead: the file's columns beside auditapp's fields, or its
+    unknown case-type words with their rows. Answered, the same file is imported from the start."""
+    asked = register.questions(job)
+    saved = False
+    if job.status == "columns":
+        form = columns_form(asked["headers"], asked["guesses"])
+        if form_posted(form):
+            with saving(form) as save:
+                register.match_columns(current_user, job, {
+                    name: form[field_key(name)].data or "" for name in CASE_FIELDS})
+            saved = save.saved
+    else:
+        form = case_types_form(asked["words"])
+        if form_posted(form):
+            with saving(form) as save:
+                register.match_case_types(current_user, job, {
+                    word["word"]: form[f"type_{n}"].data or "" for n, word in enumerate(asked["words"])})
+            saved = save.saved
+    if saved:  # the answers are remembered: import the same file again, from the start, with them
+        jobs.import_case_list(job.id)
+        return redirect(url_for("cases.import_progress", job_id=job.id))
+    return render_template("cases/questions.html", job=job, form=form, asked=asked,
+                           fields=[(name, label, field_key(name)) for name, label in CASE_FIELDS.items()])
 
 
 @bp.route("/cases/imports/<int:job_id>.json")
