@@ -85,6 +85,7 @@ class Scene:
     absence: Absence      # a period away for auditor B of the draft
     targeted: Cycle       # a targeted audit with no cases yet
     job: ImportJob
+    waiting: ImportJob    # an import asking the QA lead to match its columns
     month: str = "2026-11"
 
 
@@ -127,6 +128,8 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", "/cases", d, QA_LEAD), ("POST", "/cases", d, QA_LEAD),
         ("GET", f"/cases/imports/{s.job.id}", d, QA_LEAD),
         ("GET", f"/cases/imports/{s.job.id}.json", d, QA_LEAD),
+        ("POST", f"/cases/imports/{s.job.id}", d, only(302, {"qa_lead"})),  # done: nothing to answer
+        ("GET", f"/cases/imports/{s.waiting.id}", d, QA_LEAD), ("POST", f"/cases/imports/{s.waiting.id}", d, QA_LEAD),
         ("GET", "/cycles", d, QA_LEAD),
         ("GET", "/cycles/new", d, QA_LEAD), ("POST", "/cycles/new", d, QA_LEAD),
         ("GET", f"/cycles/{m}", d, QA_LEAD), ("POST", f"/cycles/{m}", d, QA_LEAD),
@@ -226,7 +229,10 @@ def build_scene(world) -> Scene:
     concern = raise_concern(concerning.auditor_b, concerning, "Child left alone overnight")
     job = ImportJob(filename="cases.csv", created_by_id=world.qa_lead.id, created_at=draft.allocated_at,
                     status="done", rows_done=1, rows_total=1, added=1, updated=0, finished_at=draft.allocated_at)
-    db.session.add(job)
+    waiting = ImportJob(filename="annex-a.csv", content=b"Ref,Unit\n1,x\n", created_by_id=world.qa_lead.id,
+                        created_at=draft.allocated_at, status="columns", rows_done=0,
+                        questions='{"row": 1, "headers": ["Ref", "Unit"], "guesses": {}}')
+    db.session.add_all([job, waiting])
     db.session.commit()
     proposal = proposed_action(draft, "A", draft.auditor_a)
     action = confirmed_action(ready, ready.auditor_a)
@@ -238,7 +244,8 @@ def build_scene(world) -> Scene:
     theme_audit = targeted.start(SYSTEM, "Private fostering", ["plan"], "")
     db.session.commit()
     return Scene(targeted=theme_audit, absence=absence, draft=draft, ready=ready, signed_off=signed_off,
-                 withdrawing=withdrawing, concern=concern, concerning=concerning, job=job, proposal=proposal,
+                 withdrawing=withdrawing, concern=concern, concerning=concerning, job=job, waiting=waiting,
+                 proposal=proposal,
                  action=action, theme=theme)
 
 

@@ -277,3 +277,14 @@ def test_an_answer_from_a_page_opened_before_the_import_moved_on_changes_nothing
     # nothing of the columns post is taken as an answer to it.
     again = qa.post(f"/cases/imports/{job}", data=answers).get_data(as_text=True)
     assert "Say what each case type means" in again and case_count() == 0
+
+
+def test_a_choice_the_page_never_offered_is_refused_and_nothing_is_remembered(qa):
+    response = upload(qa, xlsx(ANNEX_A), "annex-a.xlsx")
+    job = job_id(response)
+    answers = {"case_reference": "Child Unique ID", "team": "Allocated Team", "case_type": "Legal Status",
+               "responsible_manager_email": "Team Manager Email", "open_date": "Not a column of this file"}
+    assert qa.post(f"/cases/imports/{job}", data=answers).status_code == 400
+    fresh()
+    assert db.session.get(ImportJob, job).status == "columns"
+    assert db.session.scalar(select(func.count(ImportWord.id))) == 0
