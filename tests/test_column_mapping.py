@@ -249,11 +249,10 @@ def test_the_names_and_words_listed_cover_what_the_issue_names():
     assert set(CASE_REQUIRED) <= set(COLUMN_NAMES)
 
 
-@pytest.mark.parametrize("text, day", [("2024-02-01 00:00:00", date(2024, 2, 1)), ("01/02/2024 09:30", date(2024, 2, 1)),
-                                       ("2024-02-01T00:00:00Z", date(2024, 2, 1)), ("01-Feb-2024", date(2024, 2, 1)),
-                                       ("1 February 2024", date(2024, 2, 1)), ("01/02/2024 12:00:00 AM", date(2024, 2, 1))])
-def test_date_times_are_read_as_their_day(text, day):
-    assert parse_date(text) == day
+@pytest.mark.parametrize("text", ["2024-02-01 00:00:00", "01/02/2024 09:30", "2024-02-01T00:00:00Z", "01-Feb-2024",
+                                  "1 February 2024", "01/02/2024 12:00:00 AM", "2024-02-01 00:00:00.000"])
+def test_date_times_are_read_as_their_day(text):
+    assert parse_date(text) == date(2024, 2, 1)
 
 
 def test_a_file_naming_no_known_column_asks_about_its_likeliest_header_row():

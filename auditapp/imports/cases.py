@@ -88,7 +88,7 @@ def read_cases(
             count += len(row_problems)
             if len(problems) < MAX_PROBLEMS_SHOWN:
                 problems += [f"Row {row.number}: {p}" for p in row_problems]
-        elif not count:  # once a row is wrong nothing is imported, so good rows need not be kept
+        elif not count and isinstance(found, CaseRow):  # once a row is wrong nothing is imported
             cases.append(found)
 
     if not seen_any:

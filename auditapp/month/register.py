@@ -81,7 +81,7 @@ def _waiting(job: ImportJob, status: str) -> dict[str, Any]:
     return questions(job)
 
 
-def match_columns(actor: Actor, job: ImportJob, chosen: dict[str, str]) -> None:
+def match_columns(actor: User, job: ImportJob, chosen: dict[str, str]) -> None:
     """The QA lead's column for each of auditapp's fields (field -> the file's header, or "" for
     none), remembered for every later import; the job is queued again to import the same file."""
     require(can_manage(actor), "Only the QA lead can import the case list")
@@ -118,14 +118,14 @@ def match_columns(actor: Actor, job: ImportJob, chosen: dict[str, str]) -> None:
     job.status, job.questions = "queued", None
 
 
-def match_case_types(actor: Actor, job: ImportJob, chosen: dict[str, str]) -> None:
+def match_case_types(actor: User, job: ImportJob, chosen: dict[str, str]) -> None:
     """The case type each unknown word means (normalised word -> case type key), remembered; the
     job is queued again."""
     require(can_manage(actor), "Only the QA lead can import the case list")
     words = {entry["word"]: entry["text"] for entry in _waiting(job, "case types")["words"]}
     # Problems named as the form names its fields: one per word, in the order the page lists them.
-    problems = {f"type_{n}": f"Choose the case type that '{text}' means" for n, (word, text) in enumerate(words.items())
-                if chosen.get(word) not in CASE_TYPES}
+    problems = {f"type_{n}": f"Choose the case type that '{text}' means"
+                for n, (word, text) in enumerate(words.items()) if chosen.get(word) not in CASE_TYPES}
     if problems:
         raise Invalid(problems)
     _remember(actor, CASE_TYPE, {word: chosen[word] for word in words})
@@ -134,7 +134,7 @@ def match_case_types(actor: Actor, job: ImportJob, chosen: dict[str, str]) -> No
     job.status, job.questions = "queued", None
 
 
-def _remember(actor: Actor, kind: str, words: dict[str, str]) -> None:
+def _remember(actor: User, kind: str, words: dict[str, str]) -> None:
     existing = {entry.word: entry for entry in db.session.scalars(
         select(ImportWord).where(ImportWord.kind == kind, ImportWord.word.in_(list(words))))}
     for word, meaning in words.items():
