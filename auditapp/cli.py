@@ -9,6 +9,7 @@ import click
 from auditapp import clock, history
 from auditapp.errors import RuleError
 from auditapp.exports.allocation import allocation_csv
+from auditapp.exports.cells import excel_csv
 from auditapp.exports.history import write_history
 from auditapp.exports.workbook import workbook_bytes
 from auditapp.extensions import db
@@ -153,7 +154,9 @@ def register(app) -> None:
     @click.argument("month")
     @click.option("--per-team", type=click.IntRange(min=1), help="Cases per team (default from config).")
     @click.option("--seed", type=click.IntRange(min=0), help="Repeat a previous draw.")
-    def draw_sample_command(month: str, per_team: int | None, seed: int | None):
+    @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+                  help="Write the allocation to this CSV file (one Excel opens intact) instead of printing it.")
+    def draw_sample_command(month: str, per_team: int | None, seed: int | None, output: Path | None):
         """Open the month's cycle if needed, draw and allocate the sample, print it as CSV."""
         try:
             cycle = open_cycle_for(month) or open_cycle(SYSTEM, month)
@@ -163,7 +166,11 @@ def register(app) -> None:
         except RuleError as error:
             _fail([error.message])
         click.echo(f"Sample for {month} drawn with seed {seed}", err=True)
-        click.echo(allocation, nl=False)
+        if output is not None:
+            output.write_bytes(excel_csv(allocation))
+            click.echo(f"Allocation written to {output}", err=True)
+        else:  # a terminal or a pipe: plain UTF-8, no byte-order mark before the first column's name
+            click.echo(allocation, nl=False)
 
     @app.cli.command("export-month")
     @click.argument("month")
