@@ -20,6 +20,7 @@ from auditapp.imports.columns import CASE_FIELDS, CASE_REQUIRED
 from auditapp.imports.table import ImportFailed, NeedsColumns
 from auditapp.imports.users import read_people
 from auditapp.models import User
+from auditapp.month.past_audits import import_past_audits
 from auditapp.month.register import import_cases
 from auditapp.month.sampling import draw_sample, open_cycle, open_cycle_for
 from auditapp.outbox import notices
@@ -149,6 +150,21 @@ def register(app) -> None:
                      f"{', '.join(map(str, found.rows))})" for found in waiting.words.values()),
                    "Upload it once on the Case register page to say which type each means: the choice is remembered."])
         click.echo(f"{added} cases added, {updated} updated")
+
+    @app.cli.command("import-audits")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_audits_command(path: Path):
+        """Load the audits done before auditapp (.xlsx or .csv, one row per audit): all or none."""
+        try:
+            with path.open("rb") as stream:
+                added, unchanged = import_past_audits(SYSTEM, stream, path.name)
+            db.session.commit()
+        except ImportFailed as failure:
+            _fail([f"Nothing was imported: {failure.count:,} problems in {path.name}", *failure.lines()])
+        except NeedsColumns as waiting:
+            _fail([f"Nothing was imported: no row of {path.name} names every column of the template. "
+                   f"The likeliest, row {waiting.row}, has: " + ", ".join(waiting.headers)])
+        click.echo(f"{added} past audits imported, {unchanged} already imported")
 
     @app.cli.command("draw-sample")
     @click.argument("month")

@@ -22,6 +22,8 @@ SIGN_IN = "sign-in"
 # The month
 CASE_LIST_IMPORTED = "Case list imported"
 IMPORT_WORDS_MATCHED = "Case list words matched"  # the QA lead said what a file's columns or case types mean
+PAST_AUDITS_IMPORTED = "Past audits imported"  # a file of audits done before auditapp
+AUDIT_IMPORTED = "Imported from the council's records"  # one past audit, graded before auditapp
 MONTH_OPENED = "Month opened"
 MONTH_CANCELLED = "Month cancelled"
 TARGETED_STARTED = "Targeted audit started"

@@ -122,6 +122,8 @@ class Cycle(db.Model):
     domains: Mapped[str | None] = mapped_column(String(200))  # the domains judged, comma-separated; None: all
     questions: Mapped[str | None] = mapped_column(Text)  # a targeted audit's own questions, one per line
     version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic locking of its design
+    # Set for a month made by importing the council's past audits (it holds no live work).
+    imported_at: Mapped[datetime | None]
 
     @property
     def domain_keys(self) -> list[str]:
@@ -185,6 +187,8 @@ class Audit(db.Model):
     tags_version_a: Mapped[int] = mapped_column(default=0, server_default="0")
     tags_version_b: Mapped[int] = mapped_column(default=0, server_default="0")
     tags_version_m: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Graded before auditapp and imported from the council's records: no evidence, no descriptor version.
+    imported_at: Mapped[datetime | None]
 
     cycle: Mapped[Cycle] = relationship(lazy=NO_SQL)
     case: Mapped[Case] = relationship(lazy=NO_SQL)
