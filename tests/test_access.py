@@ -129,6 +129,8 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", f"/cases/imports/{s.job.id}", d, QA_LEAD),
         ("GET", f"/cases/imports/{s.job.id}.json", d, QA_LEAD),
         ("POST", f"/cases/imports/{s.job.id}", d, only(302, {"qa_lead"})),  # done: nothing to answer
+        ("GET", "/cases/past-audits", d, QA_LEAD), ("POST", "/cases/past-audits", d, QA_LEAD),
+        ("GET", "/cases/past-audits/template.xlsx", d, QA_LEAD),
         ("GET", f"/cases/imports/{s.waiting.id}", d, QA_LEAD), ("POST", f"/cases/imports/{s.waiting.id}", d, QA_LEAD),
         ("GET", "/cycles", d, QA_LEAD),
         ("GET", "/cycles/new", d, QA_LEAD), ("POST", "/cycles/new", d, QA_LEAD),

@@ -120,6 +120,8 @@ def pages(h: History) -> dict[str, tuple]:
                                   (w.qa_lead, f"/cases/imports/{h.asking_columns}"),
                                   (w.qa_lead, f"/cases/imports/{h.asking_case_types}")],
         "cases.import_status": [(w.qa_lead, f"/cases/imports/{h.import_job}.json")],
+        "cases.past_audits": [(w.qa_lead, "/cases/past-audits")],
+        "cases.past_audits_template": [(w.qa_lead, "/cases/past-audits/template.xlsx")],
         "cycles.index": [(w.qa_lead, "/cycles")],
         "cycles.new": [(w.qa_lead, "/cycles/new")],
         "cycles.cancel": [(w.qa_lead, "/cycles/2026-11/cancel")],
