@@ -16,11 +16,11 @@ from auditapp.extensions import db
 from auditapp.grading import GRADE_LABELS, JUDGEMENTS, Grade
 from auditapp.imports.past_audits import COLUMNS, parse_grade
 from auditapp.models import Audit, Case, Cycle, Event, ModeratedGrade, Reaudit, Review, ReviewGrade, User
-from auditapp.month.past_audits import imported_months
 from auditapp.month.reaudits import due_case_ids
 from auditapp.month.sampling import eligible_case_ids, open_cycle
 from auditapp.months import month_label
 from auditapp.permissions import SYSTEM
+from auditapp.reports.facts import imported_months
 from auditapp.reports.summary import summarise
 
 HEADERS = list(COLUMNS.values())
@@ -238,3 +238,27 @@ def test_the_qa_lead_imports_on_the_page_with_the_template(world, as_user):
     shown = qa.get(f"/audits/{audit_id}")
     assert shown.status_code == 200 and "Imported from the council" in shown.get_data(as_text=True)
     assert as_user(world.auditors["Early Help"][1]).get("/cases/past-audits").status_code == 403
+
+
+def test_the_dashboard_and_the_workbook_say_which_months_include_imported_audits(app, world, tmp_path, as_user):
+    live = sampled_month("2026-10", per_team=1)
+    for audit in live:
+        signed_off_audit(audit)
+    db.session.commit()
+    case = world.cases[-1]
+    a = next(u for team in world.auditors.values() for u in team if u.id == case.manager_id)
+    b = next(u for team in world.auditors.values() for u in team if u.team_id != case.team_id)
+    content = workbook([row("August 2026", case.reference, a.email, b.email, world.seniors[0].email,
+                            same("Good", "Good", "Good"))])
+    assert cli_import(app, tmp_path, content).exit_code == 0
+    qa = as_user(world.qa_lead)
+    page = qa.get("/reports/?month=2026-10").get_data(as_text=True)
+    assert "include audits imported from the council" in page and "graded before this service" in page
+    assert "August 2026 (imported audits)" in page and "October 2026 (imported audits)" not in page
+    book = openpyxl.load_workbook(io.BytesIO(qa.get("/reports/2026-10.xlsx").get_data()))
+    summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r and r[0]}
+    assert summary["Months including imported past audits"] == "August 2026"
+    trend = list(book["Trend"].iter_rows(values_only=True))
+    column = trend[[i for i, r in enumerate(trend) if r and r[0] == "Month"][0]].index("Includes imported past audits")
+    marked = {r[0]: r[column] for r in trend if r and r[0] and str(r[0])[:2] == "20"}
+    assert marked["2026-08"] == "Yes" and marked["2026-10"] == "No"

@@ -165,11 +165,3 @@ def _schedule_reaudits(actor: Actor, imported: list[tuple[int, PastAuditRow]]) -
         db.session.add(Event(at=clock.now(), user_id=actor.id, audit_id=audit_id,
                                      action=history.REAUDIT_SCHEDULED, after=due))
 
-
-def imported_months(months: list[str] | tuple[str, ...]) -> list[str]:
-    """Which of these months include imported audits (the dashboard and workbook say so)."""
-    return sorted(db.session.scalars(
-        select(Cycle.month).join(Audit, Audit.cycle_id == Cycle.id)
-        .where(Cycle.month.in_(list(months)), Cycle.kind == "random", Cycle.cancelled_at.is_(None),
-               Audit.imported_at.is_not(None)).group_by(Cycle.month)))
-

@@ -242,3 +242,12 @@ def trend_counts(scope: Scope) -> dict[str, MonthCounts]:
     for month, sampled, unfinished in db.session.execute(progress):
         counts[month].sampled, counts[month].unfinished = sampled, unfinished
     return counts
+
+
+def imported_months(months: list[str] | tuple[str, ...]) -> list[str]:
+    """Which of these months include audits imported from the council's records (graded before
+    auditapp): the dashboard and the workbook say so beside their figures."""
+    return sorted(db.session.scalars(
+        select(Cycle.month).join(Audit, Audit.cycle_id == Cycle.id)
+        .where(Cycle.month.in_(list(months)), Cycle.kind == "random", Cycle.cancelled_at.is_(None),
+               Audit.imported_at.is_not(None)).group_by(Cycle.month)))
