@@ -236,7 +236,7 @@ def test_the_qa_lead_imports_on_the_page_with_the_template(world, as_user):
     assert "1 past audits imported, 0 already imported" in done and "October 2026" in done
     audit_id = db.session.scalar(select(Audit.id).where(Audit.imported_at.is_not(None)))
     shown = qa.get(f"/audits/{audit_id}")
-    assert shown.status_code == 200 and "Imported from the council" in shown.get_data(as_text=True)
+    assert shown.status_code == 200 and "imported from the council's own records" in shown.get_data(as_text=True)
     assert as_user(world.auditors["Early Help"][1]).get("/cases/past-audits").status_code == 403
 
 

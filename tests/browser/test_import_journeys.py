@@ -47,3 +47,34 @@ def test_qa_lead_matches_an_annex_a_lists_columns_and_case_types(visit, tmp_path
     page.get_by_role("button", name="Import with these case types").click()
     expect(page.get_by_text("3 cases added, 0 updated")).to_be_visible()
     browser.check("Import: matched and imported")
+
+
+def test_qa_lead_imports_past_audits_with_the_template(visit, tmp_path):
+    from builders import build_world
+    from test_past_audits import row, same, workbook
+    world = build_world()
+    case = world.cases[0]
+    a = next(u for team in world.auditors.values() for u in team if u.id == case.manager_id)
+    b = next(u for team in world.auditors.values() for u in team if u.team_id != case.team_id)
+    bad, good = tmp_path / "past-wrong.xlsx", tmp_path / "past.xlsx"
+    bad.write_bytes(workbook([row("October 2025", "NOT-A-CASE", a.email, b.email, world.seniors[0].email,
+                                  same("Good", "RI", "Good"))]))
+    good.write_bytes(workbook([row("October 2025", case.reference, a.email, b.email, world.seniors[0].email,
+                                   same("Good", "RI", "Good"))]))
+    browser = visit(world.qa_lead)
+    page = browser.page
+    page.goto("/cases")
+    page.get_by_role("link", name="imported as past audits").click()
+    expect(page.get_by_role("heading", name="Past audits")).to_be_visible()
+    expect(page.get_by_role("link", name="Download the template (.xlsx)")).to_be_visible()
+    browser.check("Past audits")
+    page.get_by_label("Upload the past audits").set_input_files(str(bad))
+    page.get_by_role("button", name="Import past audits").click()
+    expect(page).to_have_title(re.compile("^Error: "))
+    expect(page.get_by_text("Row 2: case NOT-A-CASE is not in the case register")).to_be_visible()
+    browser.check("Past audits (error)")
+    page.get_by_label("Upload the past audits").set_input_files(str(good))
+    page.get_by_role("button", name="Import past audits").click()
+    expect(page.get_by_text("1 past audits imported, 0 already imported")).to_be_visible()
+    expect(page.get_by_role("cell", name="October 2025")).to_be_visible()
+    browser.check("Past audits imported")
