@@ -121,6 +121,10 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", "/people/activity", d, QA_LEAD),
         ("GET", "/people/closure-days", d, QA_LEAD), ("POST", "/people/closure-days", d, QA_LEAD),
         ("POST", "/people/closure-days/99999/remove", d, only(404, {"qa_lead"})),
+        ("GET", "/people/feed-tokens", d, QA_LEAD), ("POST", "/people/feed-tokens", d, QA_LEAD),
+        ("POST", "/people/feed-tokens/99999/revoke", d, only(404, {"qa_lead"})),
+        # The dashboard feed answers a feed token only: a session, even the QA lead's, gets 401.
+        ("GET", "/feed/domains.csv", d, {p: 401 for p in PERSONAS}),
         ("POST", f"/people/{d.auditor_b_id}/absences", d, QA_LEAD),
         ("POST", f"/people/{d.auditor_b_id}/absences/{s.absence.id}/remove", d, only(302, {"qa_lead"})),
         ("GET", "/people/reads", d, QA_LEAD),
@@ -319,7 +323,7 @@ def test_every_route_is_public_or_says_who_may_use_it(app):
     assert undeclared == []
     public = sorted(rule.endpoint for rule in app.url_map.iter_rules() if rule_for(app, rule.endpoint) is PUBLIC)
     assert public == ["assets.app_js", "assets.asset", "assets.frontend_js", "auth.council_callback",
-                      "auth.council_sign_in", "auth.sign_in",
+                      "auth.council_sign_in", "auth.sign_in", "feed.table",
                       "health.live", "health.live", "health.metrics_page", "health.ready",
                       "home.accessibility", "static"]
 

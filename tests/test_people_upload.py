@@ -11,11 +11,13 @@ from sqlalchemy import func, select
 from auditapp.extensions import db
 from auditapp.models import Absence, User
 
-PEOPLE = """Name,Email,Team,Roles,Line manager,Periods away
-Siân Evans,sian.evans@council.example.org,Children in Care,auditor,zoe.martin@council.example.org,01/12/2026 to 05/12/2026 Leave; 2027-01-10 to 2027-01-12 (Sickness)
-Zoë Martin,zoe.martin@council.example.org,Service leadership,senior manager,,
-Ola Bello,ola.bello@council.example.org,Early Help,auditor,quinn.lead@council.example.org,
-"""
+PEOPLE = "\n".join([
+    "Name,Email,Team,Roles,Line manager,Periods away",
+    "Siân Evans,sian.evans@council.example.org,Children in Care,auditor,zoe.martin@council.example.org,"
+    "01/12/2026 to 05/12/2026 Leave; 2027-01-10 to 2027-01-12 (Sickness)",
+    "Zoë Martin,zoe.martin@council.example.org,Service leadership,senior manager,,",
+    "Ola Bello,ola.bello@council.example.org,Early Help,auditor,quinn.lead@council.example.org,",
+]) + "\n"
 
 
 def person_named(email: str) -> User:

@@ -396,7 +396,7 @@ def _history_is_append_only(mapper, connection, target):
 from auditapp.models.families import FamilyAnswer, FamilyContact, FamilyFeedback  # noqa: E402
 from auditapp.models.findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag  # noqa: E402
 from auditapp.models.messages import Absence, ClosureDay, SentMessage  # noqa: E402
-from auditapp.models.security import HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402
+from auditapp.models.security import FeedToken, HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402
 from auditapp.models.work import FormStash, ImportJob, ImportWord  # noqa: E402
 
 # Every model the package exports: those defined above and those re-exported from its modules.
@@ -426,6 +426,7 @@ __all__ = [
     "HistoryPurge",
     "ReadRecord",
     "SignInAttempt",
+    "FeedToken",
     "UserSession",
     "FormStash",
     "ImportJob",
