@@ -342,9 +342,15 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
     summary = MonthSummary(month, facts, period)
     summary.follow_up = follow_up(month, today, team, case_type)
     summary.family = family_figures(month, team, case_type)
-    if with_trend:
-        summary.trend = trend(trend_counts(Scope(tuple(trend_months(month)), team, case_type)))
-    summary.imported_months = imported_months(trend_months(month, max(period, 12 if with_trend else 1)))
+    if with_trend and period <= 12:
+        # The trend's grouped counts say which months hold imported audits: no statement of its own.
+        by_month = trend_counts(Scope(tuple(trend_months(month)), team, case_type))
+        summary.trend = trend(by_month)
+        summary.imported_months = sorted(m for m, counts in by_month.items() if counts.imported)
+    else:
+        if with_trend:
+            summary.trend = trend(trend_counts(Scope(tuple(trend_months(month)), team, case_type)))
+        summary.imported_months = imported_months(trend_months(month, max(period, 12 if with_trend else 1)))
     return summary
 
 
