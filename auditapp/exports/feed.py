@@ -28,7 +28,8 @@ def _counts(counts: GradeCounts | None) -> Row:
     if counts is None:  # suppressed: every figure blank
         return {**dict.fromkeys(GRADE_COLUMNS), "moderated": None, "pct_good_or_better": None}
     return {**{column: counts.counts[grade] for column, grade in zip(GRADE_COLUMNS, GRADES_BEST_FIRST)},
-            "moderated": counts.n, "pct_good_or_better": counts.pct_good}
+            # Under 5 the page says "too few to judge": the feed leaves the share blank, so no chart shows it.
+            "moderated": counts.n, "pct_good_or_better": counts.pct_good if counts.n >= SMALL_GROUP else None}
 
 
 def domains(summary: MonthSummary) -> list[Row]:
@@ -64,9 +65,13 @@ def case_types(summary: MonthSummary) -> list[Row]:
 
 
 def agreement(summary: MonthSummary) -> list[Row]:
-    return [{**_month(summary), "judgement": JUDGEMENTS[key], "pairs": a.n, "pct_exact_agreement": a.exact,
-             "pct_within_one_grade": a.within_one, "weighted_kappa": a.kappa}
-            for key, a in summary.agreement.items()]
+    rows = []
+    for key, a in summary.agreement.items():
+        few = a.n < SMALL_GROUP  # "too few to judge" on the page: blank here
+        rows.append({**_month(summary), "judgement": JUDGEMENTS[key], "pairs": a.n,
+                     "pct_exact_agreement": None if few else a.exact,
+                     "pct_within_one_grade": None if few else a.within_one, "weighted_kappa": None if few else a.kappa})
+    return rows
 
 
 def actions(summary: MonthSummary) -> list[Row]:
