@@ -42,7 +42,8 @@ class PersonRow:
 
 def parse_periods(text: str) -> tuple[list[Away], list[str]]:
     """The periods in a cell, and a problem for each part that is not one."""
-    periods, problems = [], []
+    periods: list[Away] = []
+    problems: list[str] = []
     for part in filter(None, (p.strip() for p in text.split(";"))):
         found = PERIOD.match(part)
         try:
