@@ -130,3 +130,29 @@ def test_the_feed_gives_the_workbooks_figures_for_every_demo_month_and_hides_sma
         for table in COLUMNS:
             for row in read(client, token, f"/feed/{table}.json", month=month, months="1").json:
                 assert list(row) == COLUMNS[table] and "reference" not in json.dumps(row)
+
+
+@pytest.mark.slow  # builds two histories
+def test_the_feeds_statements_do_not_grow_with_the_data(app):
+    from builders import build_world, count_queries, empty_database, sign_in
+
+    from auditapp.remembered import forget_all
+
+    def statements(per_team: int) -> dict[str, int]:
+        world = build_world(cases_per_team=10 * per_team)
+        for month in ("2026-09", "2026-10"):
+            for audit in sampled_month(month, per_team=per_team):
+                signed_off_audit(audit)
+        db.session.commit()
+        token = create(sign_in(app.test_client(), world.qa_lead))
+        counted = {}
+        for table in COLUMNS:
+            forget_all()  # each as its first reader sees it: nothing remembered
+            with count_queries() as seen:
+                assert read(app.test_client(), token, f"/feed/{table}.json", months="12").status_code == 200
+            counted[table] = len(seen)
+        return counted
+
+    small = statements(1)
+    empty_database()
+    assert statements(3) == small
