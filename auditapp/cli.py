@@ -9,14 +9,18 @@ import click
 from auditapp import clock, history
 from auditapp.errors import RuleError
 from auditapp.exports.allocation import allocation_csv
+from auditapp.exports.cells import excel_csv
 from auditapp.exports.history import write_history
 from auditapp.exports.workbook import workbook_bytes
 from auditapp.extensions import db
 from auditapp.history import record
 from auditapp.history_chain import verify_history
-from auditapp.imports.table import ImportFailed
+from auditapp.imports.cases import NeedsCaseTypes
+from auditapp.imports.columns import CASE_FIELDS, CASE_REQUIRED
+from auditapp.imports.table import ImportFailed, NeedsColumns
 from auditapp.imports.users import read_people
 from auditapp.models import User
+from auditapp.month.past_audits import import_past_audits
 from auditapp.month.register import import_cases
 from auditapp.month.sampling import draw_sample, open_cycle, open_cycle_for
 from auditapp.outbox import notices
@@ -133,13 +137,42 @@ def register(app) -> None:
         except ImportFailed as failure:
             bar.close()
             _fail([f"Nothing was imported: {failure.count:,} problems in {path.name}", *failure.lines()])
+        except NeedsColumns as waiting:
+            bar.close()
+            _fail([f"Nothing was imported: row {waiting.row} of {path.name} does not name every column "
+                   f"auditapp needs ({', '.join(CASE_FIELDS[n] for n in CASE_REQUIRED if n not in waiting.guesses)} "
+                   "not found). Its columns: " + ", ".join(waiting.headers),
+                   "Upload it once on the Case register page to match its columns: the choice is remembered."])
+        except NeedsCaseTypes as waiting:
+            bar.close()
+            _fail([f"Nothing was imported: {path.name} has case types auditapp does not know:",
+                   *(f"Case type '{found.text}' ({found.count:,} rows, first on rows "
+                     f"{', '.join(map(str, found.rows))})" for found in waiting.words.values()),
+                   "Upload it once on the Case register page to say which type each means: the choice is remembered."])
         click.echo(f"{added} cases added, {updated} updated")
+
+    @app.cli.command("import-audits")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_audits_command(path: Path):
+        """Load the audits done before auditapp (.xlsx or .csv, one row per audit): all or none."""
+        try:
+            with path.open("rb") as stream:
+                added, unchanged = import_past_audits(SYSTEM, stream, path.name)
+            db.session.commit()
+        except ImportFailed as failure:
+            _fail([f"Nothing was imported: {failure.count:,} problems in {path.name}", *failure.lines()])
+        except NeedsColumns as waiting:
+            _fail([f"Nothing was imported: no row of {path.name} names every column of the template. "
+                   f"The likeliest, row {waiting.row}, has: " + ", ".join(waiting.headers)])
+        click.echo(f"{added} past audits imported, {unchanged} already imported")
 
     @app.cli.command("draw-sample")
     @click.argument("month")
     @click.option("--per-team", type=click.IntRange(min=1), help="Cases per team (default from config).")
     @click.option("--seed", type=click.IntRange(min=0), help="Repeat a previous draw.")
-    def draw_sample_command(month: str, per_team: int | None, seed: int | None):
+    @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+                  help="Write the allocation to this CSV file (one Excel opens intact) instead of printing it.")
+    def draw_sample_command(month: str, per_team: int | None, seed: int | None, output: Path | None):
         """Open the month's cycle if needed, draw and allocate the sample, print it as CSV."""
         try:
             cycle = open_cycle_for(month) or open_cycle(SYSTEM, month)
@@ -149,7 +182,11 @@ def register(app) -> None:
         except RuleError as error:
             _fail([error.message])
         click.echo(f"Sample for {month} drawn with seed {seed}", err=True)
-        click.echo(allocation, nl=False)
+        if output is not None:
+            output.write_bytes(excel_csv(allocation))
+            click.echo(f"Allocation written to {output}", err=True)
+        else:  # a terminal or a pipe: plain UTF-8, no byte-order mark before the first column's name
+            click.echo(allocation, nl=False)
 
     @app.cli.command("export-month")
     @click.argument("month")

@@ -22,6 +22,9 @@ SIGN_IN = "sign-in"
 
 # The month
 CASE_LIST_IMPORTED = "Case list imported"
+IMPORT_WORDS_MATCHED = "Case list words matched"  # the QA lead said what a file's columns or case types mean
+PAST_AUDITS_IMPORTED = "Past audits imported"  # a file of audits done before auditapp
+AUDIT_IMPORTED = "Imported from the council's records"  # one past audit, graded before auditapp
 MONTH_OPENED = "Month opened"
 MONTH_CANCELLED = "Month cancelled"
 TARGETED_STARTED = "Targeted audit started"
@@ -77,6 +80,8 @@ TEAM_RENAMED = "Team renamed"
 WORKLOAD_SET = "Workload and line manager set"
 AWAY_RECORDED = "Period away recorded"
 AWAY_REMOVED = "Period away removed"
+FEED_TOKEN_CREATED = "Dashboard feed token created"
+FEED_TOKEN_REVOKED = "Dashboard feed token revoked"
 SIGNED_IN = "Signed in"
 SIGNED_IN_WITH_SSO = "Signed in with single sign-on"
 SIGNED_OUT = "Signed out"

@@ -18,9 +18,10 @@ from sqlalchemy import inspect, select, update
 from auditapp import clock
 from auditapp.config import instance_folder
 from auditapp.extensions import db
-from auditapp.imports.table import ImportFailed
+from auditapp.imports.cases import NeedsCaseTypes
+from auditapp.imports.table import ImportFailed, NeedsColumns
 from auditapp.models import ImportJob, SentMessage, User
-from auditapp.month.register import import_cases
+from auditapp.month.register import import_cases, questions_for
 from auditapp.outbox.mail import deliver
 
 
@@ -102,6 +103,14 @@ def run_import(job_id: int) -> None:
         db.session.rollback()
         job = db.session.get_one(ImportJob, job_id)
         job.status, job.problems, job.problem_count = "failed", "\n".join(failure.lines()), failure.count
+    except (NeedsColumns, NeedsCaseTypes) as waiting:
+        # Nothing imported: the file is kept for the QA lead's answers, then imported from the start.
+        db.session.rollback()
+        job = db.session.get_one(ImportJob, job_id)
+        job.status, job.questions = questions_for(waiting)
+        job.heartbeat_at = clock.now()
+        db.session.commit()
+        return
     else:
         db.session.refresh(job)  # progress was written on another connection since the job was read
         job.status, job.added, job.updated = "done", added, updated

@@ -20,6 +20,13 @@ def note(what: str, audit_id: int | None = None) -> None:
     g.setdefault("reads", []).append({"what": what[:200], "audit_id": audit_id})
 
 
+def note_for(user_id: int, what: str) -> None:
+    """A read by something other than a signed-in person (a dashboard with a feed token), recorded
+    under the person answerable for it (who created the token)."""
+    g.read_by = user_id
+    note(what)
+
+
 # What the record of reads calls each page about one audit (others are named by their endpoint).
 PAGES = {"audits.show": "Audit", "audits.review": "Audit: review", "moderation.moderate": "Audit: moderation",
          "checks.review": "Audit: checking a review", "checks.sign_off_check": "Audit: checking the moderation",
@@ -49,8 +56,9 @@ def init_app(app: Flask) -> None:
         what = PAGES.get(request.endpoint or "", f"Audit: {request.endpoint}")
         reads += [{"what": what, "audit_id": audit_id}
                   for audit_id in g.pop("audits_shown", []) if audit_id not in noted]
-        if reads and response.status_code < 400 and current_user.is_authenticated:
-            at, user_id = clock.now(), current_user.id
+        read_by = g.pop("read_by", None)
+        if reads and response.status_code < 400 and (current_user.is_authenticated or read_by):
+            at, user_id = clock.now(), current_user.id if current_user.is_authenticated else read_by
             db.session.execute(insert(ReadRecord), [{"at": at, "user_id": user_id, **read} for read in reads])
             db.session.commit()
         return response

@@ -7,7 +7,9 @@ For each database: builds `seed-demo --scale large`, then measures
 - statements per page on the small demo and on the large dataset;
 - one month's workbook and the full-history export, beside openpyxl writing the same cells;
 - importing a 60,000-row case list, beside openpyxl only reading it;
-- drawing a month's sample over 60,000 cases.
+- drawing a month's sample over 60,000 cases;
+- importing 5 years of past audits (6,000 rows) beside openpyxl only reading them, and the
+  dashboard feed's monthly figures (issue 27).
 """
 
 import gc
@@ -37,6 +39,7 @@ from auditapp.months import month_of, month_start, months_before
 from auditapp.permissions import SYSTEM
 from auditapp.reports.summary import summarise
 
+from .imports import past_audits_and_feed
 from .load import Target, measure_pages, sign_in_cookie
 from .pages import page_urls, statement_counts
 
@@ -165,6 +168,7 @@ def run_database(name: str, url: str, folder: Path) -> dict:
         large = statement_counts(app)
         urls = page_urls()
         others = files_and_sampling(folder)
+        others.update(past_audits_and_feed(app, folder))
         if name == "PostgreSQL":
             # Measuring the import rolls back 60,000 updated cases, twice: without this, autovacuum
             # would clear those dead rows in the middle of the page measurements.

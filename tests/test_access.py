@@ -85,6 +85,7 @@ class Scene:
     absence: Absence      # a period away for auditor B of the draft
     targeted: Cycle       # a targeted audit with no cases yet
     job: ImportJob
+    waiting: ImportJob    # an import asking the QA lead to match its columns
     month: str = "2026-11"
 
 
@@ -120,6 +121,10 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", "/people/activity", d, QA_LEAD),
         ("GET", "/people/closure-days", d, QA_LEAD), ("POST", "/people/closure-days", d, QA_LEAD),
         ("POST", "/people/closure-days/99999/remove", d, only(404, {"qa_lead"})),
+        ("GET", "/people/feed-tokens", d, QA_LEAD), ("POST", "/people/feed-tokens", d, QA_LEAD),
+        ("POST", "/people/feed-tokens/99999/revoke", d, only(404, {"qa_lead"})),
+        # The dashboard feed answers a feed token only: a session, even the QA lead's, gets 401.
+        ("GET", "/feed/domains.csv", d, {p: 401 for p in PERSONAS}),
         ("POST", f"/people/{d.auditor_b_id}/absences", d, QA_LEAD),
         ("POST", f"/people/{d.auditor_b_id}/absences/{s.absence.id}/remove", d, only(302, {"qa_lead"})),
         ("GET", "/people/reads", d, QA_LEAD),
@@ -127,6 +132,10 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", "/cases", d, QA_LEAD), ("POST", "/cases", d, QA_LEAD),
         ("GET", f"/cases/imports/{s.job.id}", d, QA_LEAD),
         ("GET", f"/cases/imports/{s.job.id}.json", d, QA_LEAD),
+        ("POST", f"/cases/imports/{s.job.id}", d, only(302, {"qa_lead"})),  # done: nothing to answer
+        ("GET", "/cases/past-audits", d, QA_LEAD), ("POST", "/cases/past-audits", d, QA_LEAD),
+        ("GET", "/cases/past-audits/template.xlsx", d, QA_LEAD),
+        ("GET", f"/cases/imports/{s.waiting.id}", d, QA_LEAD), ("POST", f"/cases/imports/{s.waiting.id}", d, QA_LEAD),
         ("GET", "/cycles", d, QA_LEAD),
         ("GET", "/cycles/new", d, QA_LEAD), ("POST", "/cycles/new", d, QA_LEAD),
         ("GET", f"/cycles/{m}", d, QA_LEAD), ("POST", f"/cycles/{m}", d, QA_LEAD),
@@ -226,7 +235,10 @@ def build_scene(world) -> Scene:
     concern = raise_concern(concerning.auditor_b, concerning, "Child left alone overnight")
     job = ImportJob(filename="cases.csv", created_by_id=world.qa_lead.id, created_at=draft.allocated_at,
                     status="done", rows_done=1, rows_total=1, added=1, updated=0, finished_at=draft.allocated_at)
-    db.session.add(job)
+    waiting = ImportJob(filename="annex-a.csv", content=b"Ref,Unit\n1,x\n", created_by_id=world.qa_lead.id,
+                        created_at=draft.allocated_at, status="columns", rows_done=0,
+                        questions='{"row": 1, "headers": ["Ref", "Unit"], "guesses": {}}')
+    db.session.add_all([job, waiting])
     db.session.commit()
     proposal = proposed_action(draft, "A", draft.auditor_a)
     action = confirmed_action(ready, ready.auditor_a)
@@ -238,7 +250,8 @@ def build_scene(world) -> Scene:
     theme_audit = targeted.start(SYSTEM, "Private fostering", ["plan"], "")
     db.session.commit()
     return Scene(targeted=theme_audit, absence=absence, draft=draft, ready=ready, signed_off=signed_off,
-                 withdrawing=withdrawing, concern=concern, concerning=concerning, job=job, proposal=proposal,
+                 withdrawing=withdrawing, concern=concern, concerning=concerning, job=job, waiting=waiting,
+                 proposal=proposal,
                  action=action, theme=theme)
 
 
@@ -310,7 +323,7 @@ def test_every_route_is_public_or_says_who_may_use_it(app):
     assert undeclared == []
     public = sorted(rule.endpoint for rule in app.url_map.iter_rules() if rule_for(app, rule.endpoint) is PUBLIC)
     assert public == ["assets.app_js", "assets.asset", "assets.frontend_js", "auth.council_callback",
-                      "auth.council_sign_in", "auth.sign_in",
+                      "auth.council_sign_in", "auth.sign_in", "feed.table",
                       "health.live", "health.live", "health.metrics_page", "health.ready",
                       "home.accessibility", "static"]
 

@@ -1,6 +1,7 @@
 """No page's statement count grows with the data: every page is requested over a small history and
 over one several times larger, with the same shape, and must issue exactly as many statements."""
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,7 +19,8 @@ from auditapp.remembered import forget_all as forget_remembered_figures
 # Routes that read no data of the service's own, so have nothing to grow with.
 NOT_DATA_PAGES = {"static", "assets.asset", "assets.frontend_js", "assets.app_js", "auth.sign_in",
                   "auth.council_sign_in", "auth.council_callback",
-                  "home.accessibility", "health.live", "health.ready", "health.metrics_page"}
+                  "home.accessibility", "health.live", "health.ready", "health.metrics_page",
+                  "feed.table"}  # answers a feed token only; its statements are counted in test_feed.py
 
 
 @dataclass
@@ -28,6 +30,8 @@ class History:
     import_job: int = 0
     theme: int = 0
     targeted: int = 0
+    asking_columns: int = 0
+    asking_case_types: int = 0
 
     @property
     def moderated(self):
@@ -48,7 +52,14 @@ def build_history(scale: int) -> History:
     current = months_of_work(past, "2026-11", per_team=2 * scale, senior=world.seniors[0])
     job = ImportJob(filename="cases.xlsx", created_by_id=world.qa_lead.id, created_at=datetime(2026, 11, 2),
                     status="failed", rows_done=10 * scale, problems="Row 2: team is missing", problem_count=1)
-    db.session.add(job)
+    # Imports waiting for the QA lead's answers: more words to ask about in the larger history.
+    headers = [f"Column {n}" for n in range(5 * scale)]
+    columns = ImportJob(filename="annex-a.xlsx", created_by_id=world.qa_lead.id, created_at=datetime(2026, 11, 2),
+                        status="columns", questions=json.dumps({"row": 2, "headers": headers, "guesses": {}}))
+    words = [{"word": f"w{n}", "text": f"W{n}", "rows": list(range(2, 12)), "count": 40} for n in range(3 * scale)]
+    types = ImportJob(filename="lcs.csv", created_by_id=world.qa_lead.id, created_at=datetime(2026, 11, 2),
+                      status="case types", questions=json.dumps({"words": words, "other_problems": scale}))
+    db.session.add_all([job, columns, types])
     theme = add_theme(world.qa_lead, "Fathers")
     # Actions, theme tags and disputed replies on every signed-off audit: they grow with the data.
     for audit_id, owner_id in db.session.execute(select(Audit.id, Audit.auditor_a_id)
@@ -83,7 +94,7 @@ def build_history(scale: int) -> History:
                               proposed_at=datetime(2026, 11, 1), description="Visit the child",
                               due=datetime(2026, 11, 20).date(), priority="urgent", status=status))
     db.session.commit()
-    return History(world, current, job.id, theme.id, theme_audit.id)
+    return History(world, current, job.id, theme.id, theme_audit.id, columns.id, types.id)
 
 
 def pages(h: History) -> dict[str, tuple]:
@@ -106,8 +117,13 @@ def pages(h: History) -> dict[str, tuple]:
                            (w.qa_lead, f"/people/activity?person={w.qa_lead.id}&kind=Month+opened&since=1/10/2026")],
         "admin.reads": [(w.qa_lead, "/people/reads"), (w.qa_lead, f"/people/reads?q={h.draft.case.reference}")],
         "cases.index": [(w.qa_lead, "/cases"), (w.qa_lead, "/cases?q=C0"), (w.qa_lead, "/cases?sort=manager&page=2")],
-        "cases.import_progress": [(w.qa_lead, f"/cases/imports/{h.import_job}")],
+        "cases.import_progress": [(w.qa_lead, f"/cases/imports/{h.import_job}"),
+                                  (w.qa_lead, f"/cases/imports/{h.asking_columns}"),
+                                  (w.qa_lead, f"/cases/imports/{h.asking_case_types}")],
         "cases.import_status": [(w.qa_lead, f"/cases/imports/{h.import_job}.json")],
+        "cases.past_audits": [(w.qa_lead, "/cases/past-audits")],
+        "feed.tokens": [(w.qa_lead, "/people/feed-tokens")],
+        "cases.past_audits_template": [(w.qa_lead, "/cases/past-audits/template.xlsx")],
         "cycles.index": [(w.qa_lead, "/cycles")],
         "cycles.new": [(w.qa_lead, "/cycles/new")],
         "cycles.cancel": [(w.qa_lead, "/cycles/2026-11/cancel")],

@@ -14,7 +14,8 @@ from auditapp.remembered import forget_all as forget_remembered_figures
 SHOWS_NO_AUDIT = {
     "home.index", "home.work_list", "home.work_list#actions", "home.descriptors", "admin.people", "admin.person",
     "admin.teams", "admin.team", "admin.closure_days", "admin.activity", "admin.reads", "cases.index",
-    "cases.import_progress", "cases.import_status", "cycles.index", "cycles.new", "cycles.cancel",
+    "cases.import_progress", "cases.import_status", "cases.past_audits", "cases.past_audits_template",
+    "cycles.index", "cycles.new", "cycles.cancel", "feed.tokens",
     "reports.dashboard", "reports.agreement", "findings.all_actions", "findings.team_actions", "themes.index",
     "targeted.index", "targeted.new", "targeted.change", "targeted.summary",
 }

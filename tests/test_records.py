@@ -154,7 +154,7 @@ def test_every_cell_a_person_typed_is_neutralised_in_csv_and_workbooks(world, as
     db.session.commit()
     qa = as_user(world.qa_lead)
 
-    rows = list(csv.reader(io.StringIO(qa.get("/cycles/2026-10/allocation.csv").get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(qa.get("/cycles/2026-10/allocation.csv").get_data().decode("utf-8-sig"))))
     row = next(r for r in rows if FORMULAS[1] in r[0])
     assert row[0] == "'" + FORMULAS[1] and row[1] == "'" + FORMULAS[0]
     for cells in rows:

@@ -83,7 +83,7 @@ BAD_EXPORT = """Open cases - exported 01/11/2026
 Case reference,Team,Case type,Responsible manager email,Open date,Closed date,Notes
 LCS-1,Children in Care ,CIC,lowri.lloyd@council.example.org,05/02/2022,,ok
 LCS-2,Nowhere Team,CIN,lowri.lloyd@council.example.org,05/02/2022,,
-LCS-3,Children in Care,Fostering,lowri.lloyd@council.example.org,31/02/2022,,
+LCS-3,Children in Care,,lowri.lloyd@council.example.org,31/02/2022,,
 LCS-1,Children in Care,CP,nobody@council.example.org,,,
 """
 
@@ -93,7 +93,7 @@ def test_cli_import_is_all_or_nothing_with_row_numbers(people, tmp_path):
     path.write_text(BAD_EXPORT)
     result = people.invoke(args=["import-cases", str(path)])
     assert result.exit_code == 1
-    for expected in ("Row 4: team 'Nowhere Team'", "Row 5: case type 'Fostering'", "Row 5: open date",
+    for expected in ("Row 4: team 'Nowhere Team'", "Row 5: Case type is missing", "Row 5: open date",
                      "Row 6: case reference LCS-1 is also on row 3", "nobody@council.example.org"):
         assert expected in result.output
     assert "Row 3" not in result.output  # the good row is not blamed
@@ -106,7 +106,7 @@ def test_web_upload_lists_every_bad_row_and_imports_nothing(people, as_user):
                        content_type="multipart/form-data", follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<title>Error: " in page
-    assert "Row 4: team" in page and "Row 5: case type" in page and "nothing was imported" in page
+    assert "Row 4: team" in page and "Row 5: Case type is missing" in page and "nothing was imported" in page
     assert case_count() == 0
 
 

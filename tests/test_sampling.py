@@ -58,7 +58,7 @@ def test_same_seed_same_register_same_sample_in_browser_and_cli(world, as_user, 
 def test_allocation_csv_download_matches_the_sample(world, as_user):
     audits = month_sampled_by(world.qa_lead, per_team=2)
     response = as_user(world.qa_lead).get(f"/cycles/{this_month()}/allocation.csv")
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert rows[0][0] == "case reference" and len(rows) == 1 + len(audits)
     assert {(r[0], r[3], r[4]) for r in rows[1:]} == {
         (a.case.reference, a.auditor_a.email, a.auditor_b.email) for a in audits}

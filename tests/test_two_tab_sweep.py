@@ -42,6 +42,10 @@ NOT_EDITING = {
         "removes a period away: they are never edited, so only a removal can precede it (then 404); its version "
         "is checked (test_stale_saves)",
     "/cases": "an upload of the case register: no form over one record",
+    "/people/feed-tokens": "creates a dashboard feed token",
+    "/people/feed-tokens/<int:token_id>/revoke": "revokes a token once (its version is checked; test_feed)",
+    "/cases/past-audits": "an upload of past audits: adds audits matched by month and case, edits none",
+    "/cases/imports/<int:job_id>": "answers an import's questions once (a second answer finds the import moved on)",
     "/cycles/new": "opens a month (one open month each, by a unique index)",
     "/cycles/<month>": "draws the sample once (a second draw is refused)",
     "/cycles/<month>/cancel": "cancels a month once (refused once cancelled or once work is saved)",

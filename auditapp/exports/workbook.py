@@ -19,6 +19,7 @@ from auditapp.exports.printing import colour_by_grade, colour_line, set_up_print
 from auditapp.grading import DOMAINS, GRADE_PALETTE, GRADES_BEST_FIRST, JUDGEMENTS, grade_words
 from auditapp.models.families import QUESTIONS, RESPONDENTS
 from auditapp.models.sets import KEY_ISSUES
+from auditapp.months import month_label
 from auditapp.reports.summary import EQUALITY, GradeCounts, MonthSummary
 
 SHEETS = ["Summary", "Charts", "Auditors", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality", "Actions",
@@ -147,6 +148,9 @@ def _summary(sheet: Sheet, summary: MonthSummary) -> None:
         *[[f"% Good or better: {name}", summary.domains[key].pct_good, summary.domains[key].n]
           for key, name in DOMAINS.items()],
         *(_follow_up_rows(summary) if summary.follow_up else []),
+        # Said beside the figures: past audits imported from the council's records count in them.
+        ["Months including imported past audits",
+         ", ".join(month_label(m) for m in summary.imported_months) or "None", None],
     ]
     sheet.title(f"Case audit monthly summary: {summary.month}")
     first, last = sheet.table("Headline", ["Measure", "Value", "n"], rows, freeze=True)
@@ -275,9 +279,11 @@ def _agreement(sheet: Sheet, summary: MonthSummary) -> None:
 def _trend(sheet: Sheet, summary: MonthSummary) -> None:
     names = [*DOMAINS.values()]
     header = ["Month", "Audits moderated", "Overall % Good or better",
-              *[f"{n} % Good or better" for n in names], *[f"{n} kappa" for n in names], "In progress"]
+              *[f"{n} % Good or better" for n in names], *[f"{n} kappa" for n in names], "In progress",
+              "Includes imported past audits"]
     rows = [[p.month, p.moderated, p.pct_good["overall"], *[p.pct_good[k] for k in DOMAINS],
-             *[p.kappa[k] for k in DOMAINS], "Yes" if p.in_progress else "No"] for p in summary.trend]
+             *[p.kappa[k] for k in DOMAINS], "Yes" if p.in_progress else "No",
+             "Yes" if p.month in summary.imported_months else "No"] for p in summary.trend]
     formats = {col: PERCENT for col in range(3, 4 + len(names))}
     formats |= {col: DECIMAL for col in range(4 + len(names), 4 + 2 * len(names))}
     sheet.table("Trend", header, rows, formats, freeze=True)

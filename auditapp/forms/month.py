@@ -63,3 +63,10 @@ class UploadForm(FlaskForm):
         FileRequired("Select a .xlsx or .csv file"),
         FileAllowed(["xlsx", "csv"], "The file must be a .xlsx or .csv file")])
     submit = SubmitField("Import", widget=GovSubmitInput())
+
+
+class PastAuditsForm(FlaskForm):
+    file = FileField("Upload the past audits", widget=GovFileInput(), validators=[
+        FileRequired("Select a .xlsx or .csv file"),
+        FileAllowed(["xlsx", "csv"], "The file must be a .xlsx or .csv file")])
+    submit = SubmitField("Import past audits", widget=GovSubmitInput())

@@ -83,3 +83,11 @@ class TeamForm(LockedForm):
     name = StringField("Team name", widget=GovTextInput(),
                        validators=[InputRequired("Enter the team name"), Length(max=120)])
     submit = SubmitField("Add team", widget=GovSubmitInput())
+
+
+class FeedTokenForm(FlaskForm):
+    name = StringField("Name of the token", widget=GovTextInput(),
+                       description="Which dashboard will use it, for example Improvement board Power BI",
+                       validators=[InputRequired("Enter a name for the token, saying which dashboard will use it"),
+                                   Length(max=80, message="The name must be 80 characters or fewer")])
+    submit = SubmitField("Create a token", widget=GovSubmitInput())

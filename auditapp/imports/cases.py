@@ -1,31 +1,39 @@
 """Reading a case-list export into checked rows, ready for the register."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import IO
 
-from auditapp.imports.table import MAX_PROBLEMS_SHOWN, ImportFailed, Progress, Row, parse_date, read_table
+from auditapp.imports.columns import (
+    CASE_FIELDS,
+    CASE_REQUIRED,
+    CASE_TYPE_NAMES,
+    case_type_words,
+    column_names,
+    normalise_word,
+)
+from auditapp.imports.table import MAX_PROBLEMS_SHOWN, ImportFailed, Progress, Row, parse_date, read_mapped_table
 
-REQUIRED = ["case reference", "team", "case type", "responsible manager email", "open date"]
-OPTIONAL = ["closed date", "age band", "gender", "ethnicity", "disability"]
+REQUIRED = CASE_REQUIRED
+OPTIONAL = [name for name in CASE_FIELDS if name not in CASE_REQUIRED]
+ROWS_SHOWN_PER_WORD = 10
 
-# What case management systems write, normalised to lower case, mapped to our case types.
-CASE_TYPE_ALIASES = {
-    "early help": "early_help",
-    "eh": "early_help",
-    "child in need": "child_in_need",
-    "cin": "child_in_need",
-    "child protection": "child_protection",
-    "cp": "child_protection",
-    "child in care": "child_in_care",
-    "cic": "child_in_care",
-    "lac": "child_in_care",
-    "cic/lac": "child_in_care",
-    "looked after child": "child_in_care",
-    "care leaver": "care_leaver",
-    "cl": "care_leaver",
-}
 
+@dataclass
+class UnknownWord:
+    text: str  # as the file first writes it
+    rows: list[int] = field(default_factory=list)  # the first ROWS_SHOWN_PER_WORD
+    count: int = 0
+
+
+class NeedsCaseTypes(Exception):
+    """Case-type words auditapp does not know, each with its rows, for the QA lead to say which
+    type each means (remembered for the next import); nothing is imported until they have."""
+
+    def __init__(self, words: dict[str, UnknownWord], other_problems: int):
+        super().__init__(f"{len(words)} case-type word(s) to match")
+        self.words, self.other_problems = words, other_problems
 
 @dataclass(slots=True)
 class CaseRow:
@@ -44,10 +52,15 @@ class CaseRow:
 
 def read_cases(
     stream: IO[bytes], filename: str, team_names: set[str], manager_emails: set[str],
-    progress: Progress | None = None,
+    progress: Progress | None = None, columns: Mapping[str, str] | None = None,
+    case_types: Mapping[str, str] | None = None,
 ) -> list[CaseRow]:
-    """Every row checked; ImportFailed lists the problems, row by row, if any row is wrong."""
-    rows = read_table(stream, filename, REQUIRED, progress)
+    """Every row checked; ImportFailed lists the problems, row by row, if any row is wrong.
+    `columns` and `case_types` are the QA lead's remembered choices (normalised word -> field or
+    type) over the usual names; NeedsColumns or NeedsCaseTypes when the file uses others."""
+    rows = read_mapped_table(stream, filename, REQUIRED, column_names(columns), progress)
+    types = case_type_words(case_types)
+    unknown: dict[str, UnknownWord] = {}
     problems: list[str] = []
     count = 0
     cases: list[CaseRow] = []
@@ -57,7 +70,13 @@ def read_cases(
 
     for row in rows:
         seen_any = True
-        found = _check_row(row, teams_by_key, manager_emails)
+        word = normalise_word(row.text("case type"))
+        if word and word not in types:
+            entry = unknown.setdefault(word, UnknownWord(row.text("case type")))
+            entry.count += 1
+            if len(entry.rows) < ROWS_SHOWN_PER_WORD:
+                entry.rows.append(row.number)
+        found = _check_row(row, teams_by_key, manager_emails, types)
         row_problems = found if isinstance(found, list) else []
         reference = row.text("case reference")
         if reference.upper() in first_seen:
@@ -69,18 +88,21 @@ def read_cases(
             count += len(row_problems)
             if len(problems) < MAX_PROBLEMS_SHOWN:
                 problems += [f"Row {row.number}: {p}" for p in row_problems]
-        elif not count:  # once a row is wrong nothing is imported, so good rows need not be kept
+        elif not count and isinstance(found, CaseRow):  # once a row is wrong nothing is imported
             cases.append(found)
 
     if not seen_any:
         problems.append("The file has a header row but no cases")
         count += 1
+    if unknown:
+        raise NeedsCaseTypes(unknown, count - sum(word.count for word in unknown.values()))
     if problems:
         raise ImportFailed(problems, count)
     return cases
 
 
-def _check_row(row: Row, teams_by_key: dict[str, str], manager_emails: set[str]):
+def _check_row(row: Row, teams_by_key: dict[str, str], manager_emails: set[str],
+               types: Mapping[str, str]) -> "list[str] | CaseRow":
     problems = []
     values = {column: row.text(column) for column in REQUIRED + OPTIONAL}
     for column in REQUIRED:
@@ -91,9 +113,9 @@ def _check_row(row: Row, teams_by_key: dict[str, str], manager_emails: set[str])
     if values["team"] and team is None:
         problems.append(f"team '{values['team']}' is not a known team")
 
-    case_type = CASE_TYPE_ALIASES.get(values["case type"].lower())
+    case_type = types.get(normalise_word(values["case type"]))
     if values["case type"] and case_type is None:
-        problems.append(f"case type '{values['case type']}' is not one of EH, CIN, CP, CIC/LAC or CL")
+        problems.append(f"case type '{values['case type']}' is not one of {CASE_TYPE_NAMES}")
 
     email = values["responsible manager email"].lower()
     if email and email not in manager_emails:

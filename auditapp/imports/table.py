@@ -4,13 +4,15 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain, islice
 from typing import IO
 
 import openpyxl
+
+from auditapp.imports.columns import match_header
 
 HEADER_SEARCH_ROWS = 10
 # A county's case list is about 60,000 rows and 32 MB inside its .xlsx. Anything far beyond that is
@@ -65,14 +67,8 @@ def normalise_header(value: object) -> str:
 def read_table(stream: IO[bytes], filename: str, required: list[str],
                progress: Progress | None = None) -> Iterator[Row]:
     """The rows under the header, one at a time: a 60,000-row file is never held whole."""
-    if filename.lower().endswith(".xlsx"):
-        total, numbered = _xlsx_rows(stream)
-    elif filename.lower().endswith(".csv"):
-        total, numbered = _csv_rows(stream)
-    else:
-        raise ImportFailed(["The file must be a .xlsx or .csv file"])
-
-    top = list(islice(numbered, HEADER_SEARCH_ROWS))
+    total, numbered = _open(stream, filename)
+    top = _top(numbered)
     for index, (_, cells) in enumerate(top):
         headers = [normalise_header(c) for c in cells]
         if all(name in headers for name in required):
@@ -83,6 +79,62 @@ def read_table(stream: IO[bytes], filename: str, required: list[str],
             [f"No header row found in the first {HEADER_SEARCH_ROWS} rows: it must have the columns {missing}"]
         )
     return _rows(chain(top[index + 1:], numbered), headers, total, progress)
+
+
+class NeedsColumns(Exception):
+    """No row names every field auditapp needs: the likeliest header row, for the QA lead to match
+    its columns to auditapp's fields (nothing is imported until they have)."""
+
+    def __init__(self, row: int, headers: list[str], guesses: dict[str, str]):
+        super().__init__(f"row {row}: columns to match")
+        self.row, self.headers, self.guesses = row, headers, guesses
+
+
+def read_mapped_table(stream: IO[bytes], filename: str, required: list[str], names: Mapping[str, str],
+                      progress: Progress | None = None) -> Iterator[Row]:
+    """As read_table, but each column is known by any of its usual names (`names`: normalised name ->
+    field), and each row's values are keyed by auditapp's field. Refused before any row is read: two
+    rows that both look like the header, or two columns giving one field; NeedsColumns when no row
+    names every required field."""
+    total, numbered = _open(stream, filename)
+    top = _top(numbered)
+    matches = [(number, match_header(cells, names)) for number, cells in top]
+    headers = [(number, found) for number, found in matches if found.matches(required)]
+    if len(headers) > 1:
+        rows = " and ".join(str(number) for number, _ in headers[:2])
+        raise ImportFailed([f"Rows {rows} both look like the header row (each names every column auditapp "
+                            "needs): delete the one that is not the header and upload the file again"])
+    if not headers:
+        number, best = max(matches, key=lambda m: (len(m[1].fields), sum(bool(c) for c in m[1].cells) > 1,
+                                                   -m[0]))
+        guesses = {name: best.cells[index] for name, index in best.fields.items()}
+        raise NeedsColumns(number, [c for c in best.cells if c], guesses)
+    number, header = headers[0]
+    if header.clashes:
+        raise ImportFailed([f"Columns {' and '.join(repr(c) for c in columns)} both give the "
+                            f"{name}: delete one or rename it, so that each comes from one column"
+                            for name, columns in header.clashes.items()])
+    keys = [""] * len(header.cells)
+    for name, index in header.fields.items():
+        keys[index] = name
+    after = next(i for i, (n, _) in enumerate(top) if n == number) + 1
+    return _rows(chain(top[after:], numbered), keys, total, progress)
+
+
+def _open(stream: IO[bytes], filename: str) -> tuple[int | None, Iterator[tuple[int, Sequence[object]]]]:
+    if filename.lower().endswith(".xlsx"):
+        return _xlsx_rows(stream)
+    if filename.lower().endswith(".csv"):
+        return _csv_rows(stream)
+    raise ImportFailed(["The file must be a .xlsx or .csv file"])
+
+
+def _top(numbered: Iterator[tuple[int, Sequence[object]]]) -> list[tuple[int, Sequence[object]]]:
+    """The rows a header may be in; ImportFailed if the file has nothing in it at all."""
+    top = list(islice(numbered, HEADER_SEARCH_ROWS))
+    if not any(c is not None and str(c).strip() for _, cells in top for c in cells):
+        raise ImportFailed(["The file is empty: export the list again, with its header row and rows"])
+    return top
 
 
 def _rows(numbered, headers: list[str], total: int | None, progress: Progress | None) -> Iterator[Row]:
@@ -134,6 +186,9 @@ def _xlsx_rows(stream: IO[bytes]):
 
 def _csv_rows(stream: IO[bytes]):
     raw = stream.read()
+    if b"\x00" in raw[:65536]:  # text never holds NUL: a workbook, PDF or picture renamed .csv
+        raise ImportFailed(["The file is not a spreadsheet (it holds binary data, not text): "
+                            "export the list as .xlsx or .csv"])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -153,7 +208,10 @@ def _csv_rows(stream: IO[bytes]):
     return total, rows()
 
 
-DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d-%b-%Y", "%d %b %Y", "%d %B %Y",
+                "%d-%b-%y")
+# Systems export date-times ("2024-02-01 00:00:00", "01/02/2024 09:30"): the day is what counts.
+TIME_PARTS = re.compile(r"^(.+?)(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)$")
 
 
 def parse_date(value: object) -> date:
@@ -163,6 +221,9 @@ def parse_date(value: object) -> date:
     if isinstance(value, date):
         return value
     text = str(value).strip()
+    timed = TIME_PARTS.match(text)
+    if timed:
+        text = timed.group(1)
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()

@@ -123,6 +123,8 @@ class Cycle(Model):
     domains: Mapped[str | None] = mapped_column(String(200))  # the domains judged, comma-separated; None: all
     questions: Mapped[str | None] = mapped_column(Text)  # a targeted audit's own questions, one per line
     version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic locking of its design
+    # Set for a month made by importing the council's past audits (it holds no live work).
+    imported_at: Mapped[datetime | None]
 
     @property
     def domain_keys(self) -> list[str]:
@@ -186,6 +188,8 @@ class Audit(Model):
     tags_version_a: Mapped[int] = mapped_column(default=0, server_default="0")
     tags_version_b: Mapped[int] = mapped_column(default=0, server_default="0")
     tags_version_m: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Graded before auditapp and imported from the council's records: no evidence, no descriptor version.
+    imported_at: Mapped[datetime | None]
 
     cycle: Mapped[Cycle] = relationship(lazy=NO_SQL)
     case: Mapped[Case] = relationship(lazy=NO_SQL)
@@ -339,8 +343,8 @@ from auditapp.models.families import FamilyAnswer, FamilyContact, FamilyFeedback
 from auditapp.models.findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag  # noqa: E402
 from auditapp.models.history import Event  # noqa: E402
 from auditapp.models.messages import Absence, ClosureDay, SentMessage  # noqa: E402
-from auditapp.models.security import HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402
-from auditapp.models.work import FormStash, ImportJob  # noqa: E402
+from auditapp.models.security import FeedToken, HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402
+from auditapp.models.work import FormStash, ImportJob, ImportWord  # noqa: E402
 
 # Every model the package exports: those defined above and those re-exported from its modules.
 __all__ = [
@@ -369,7 +373,9 @@ __all__ = [
     "HistoryPurge",
     "ReadRecord",
     "SignInAttempt",
+    "FeedToken",
     "UserSession",
     "FormStash",
     "ImportJob",
+    "ImportWord",
 ]

@@ -32,6 +32,20 @@ class UserSession(Model):
     method: Mapped[str] = mapped_column(String(20), default=PASSWORD)
 
 
+class FeedToken(Model):
+    """A token a dashboard (Power BI, Excel's Get data from web) reads the figures feed with. Only
+    its SHA-256 is stored: the token itself is shown once, when the QA lead creates it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))  # what it is for: "Improvement board Power BI"
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # a revoke from a stale page is refused
+
+
 class SignInAttempt(Model):
     """Every sign-in try, counted in the database so every web worker shares the limits."""
 

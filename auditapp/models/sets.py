@@ -11,7 +11,8 @@ PROPOSER_ROLES = ("A", "B", "M")  # an auditor, or the moderator, as proposer of
 YES_NO = {"yes": "Yes", "no": "No"}
 KEY_ISSUES = {"yes": "Yes", "partly": "Partly", "no": "No"}
 CYCLE_KINDS = ("random", "targeted")
-IMPORT_STATES = ("queued", "running", "done", "failed")  # a background case-list import
+# A background case-list import; "columns" and "case types": waiting for the QA lead's answers.
+IMPORT_STATES = ("queued", "running", "done", "failed", "columns", "case types")
 # How a signed-in session began, and why it ended.
 PASSWORD, SINGLE_SIGN_ON = "password", "single sign-on"
 SIGN_IN_METHODS = (PASSWORD, SINGLE_SIGN_ON)

@@ -199,6 +199,7 @@ class MonthCounts:
     pairs: dict[str, dict[tuple[int, int], int]]  # judgement -> (A, B) -> audits
     sampled: int = 0  # audits in the sample, not withdrawn
     unfinished: int = 0  # of those, not yet signed off: the month is still in progress
+    imported: int = 0  # of those, imported from the council's records of past audits
 
 
 def trend_counts(scope: Scope) -> dict[str, MonthCounts]:
@@ -236,9 +237,19 @@ def trend_counts(scope: Scope) -> dict[str, MonthCounts]:
     for month, domain, a, b, n in db.session.execute(domains):
         counts[month].pairs[domain][a, b] += n
     progress = scope.where(
-        select(Cycle.month, func.count(), func.count(Audit.id).filter(Audit.signed_off_at.is_(None)))
+        select(Cycle.month, func.count(), func.count(Audit.id).filter(Audit.signed_off_at.is_(None)),
+               func.count(Audit.imported_at))
         .select_from(Audit).where(Audit.withdrawn_at.is_(None))
     ).group_by(Cycle.month)
-    for month, sampled, unfinished in db.session.execute(progress):
-        counts[month].sampled, counts[month].unfinished = sampled, unfinished
+    for month, sampled, unfinished, imported in db.session.execute(progress):
+        counts[month].sampled, counts[month].unfinished, counts[month].imported = sampled, unfinished, imported
     return counts
+
+
+def imported_months(months: list[str] | tuple[str, ...]) -> list[str]:
+    """Which of these months include audits imported from the council's records (graded before
+    auditapp): the dashboard and the workbook say so beside their figures."""
+    return sorted(db.session.scalars(
+        select(Cycle.month).join(Audit, Audit.cycle_id == Cycle.id)
+        .where(Cycle.month.in_(list(months)), Cycle.kind == "random", Cycle.cancelled_at.is_(None),
+               Audit.imported_at.is_not(None)).group_by(Cycle.month)))

@@ -10,7 +10,15 @@ from auditapp.models.sets import KEY_ISSUES
 from auditapp.months import months_before
 from auditapp.remembered import remembered
 from auditapp.reports import stats
-from auditapp.reports.facts import EQUALITY, AuditFacts, MonthCounts, Scope, load_facts, trend_counts
+from auditapp.reports.facts import (
+    EQUALITY,
+    AuditFacts,
+    MonthCounts,
+    Scope,
+    imported_months,
+    load_facts,
+    trend_counts,
+)
 from auditapp.reports.family_figures import FamilyFigures, family_figures
 from auditapp.reports.follow_up import FollowUp, follow_up
 
@@ -303,6 +311,7 @@ class MonthSummary:
     trend: list[TrendPoint] = field(default_factory=list)
     follow_up: FollowUp | None = None  # actions, re-audits, themes and disputes (follow_up.py)
     family: FamilyFigures | None = None  # contact and feedback (family_figures.py)
+    imported_months: list[str] = field(default_factory=list)  # months here holding imported past audits
 
     @cached_property
     def agreement_by_team(self) -> dict[str, dict[str, Agreement]]:
@@ -333,8 +342,15 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
     summary = MonthSummary(month, facts, period)
     summary.follow_up = follow_up(month, today, team, case_type)
     summary.family = family_figures(month, team, case_type)
-    if with_trend:
-        summary.trend = trend(trend_counts(Scope(tuple(trend_months(month)), team, case_type)))
+    if with_trend and period <= 12:
+        # The trend's grouped counts say which months hold imported audits: no statement of its own.
+        by_month = trend_counts(Scope(tuple(trend_months(month)), team, case_type))
+        summary.trend = trend(by_month)
+        summary.imported_months = sorted(m for m, counts in by_month.items() if counts.imported)
+    else:
+        if with_trend:
+            summary.trend = trend(trend_counts(Scope(tuple(trend_months(month)), team, case_type)))
+        summary.imported_months = imported_months(trend_months(month, max(period, 12 if with_trend else 1)))
     return summary
 
 

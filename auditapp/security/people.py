@@ -12,6 +12,7 @@ from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import RuleError
 from auditapp.extensions import db
 from auditapp.history import record
+from auditapp.imports.table import ImportFailed
 from auditapp.imports.users import PersonRow
 from auditapp.models import ROLE_LABELS, Absence, Team, User
 from auditapp.models.loading import PERSON_ROW
@@ -140,19 +141,63 @@ def describe_user(user: User) -> str:
 
 
 def apply_people(actor: Actor, rows: list[PersonRow]) -> tuple[int, int]:
-    """Add or update people by email; teams not yet known are created. Returns (added, updated)."""
+    """Add or update people by email; teams not yet known are created; line managers and periods
+    away, where the file gives them, are set too. All or nothing: ImportFailed, before anything is
+    written, for a line manager who is neither in the file nor known, or a period away that
+    overlaps a different one already recorded. Returns (added, updated)."""
     require(can_manage(actor), "Only the QA lead can import people")
+    _check_people(rows)
     added = updated = 0
+    saved: dict[str, User] = {}
     for row in rows:
         existing = user_by_email(row.email)
-        save_user(actor, existing, name=row.name, email=row.email,
-                  team=team_named(row.team, create=True), roles=row.roles,
-                  active=existing.active if existing else True)
+        saved[row.email] = save_user(actor, existing, name=row.name, email=row.email,
+                                     team=team_named(row.team, create=True), roles=row.roles,
+                                     active=existing.active if existing else True)
         added, updated = (added + 1, updated) if existing is None else (added, updated + 1)
+    db.session.flush()
+    managers = {user.email.lower(): user for user in db.session.scalars(select(User).where(func.lower(User.email).in_(
+        [row.line_manager for row in rows if row.line_manager])))}
+    recorded = _absences_by_email([row.email for row in rows if row.away])
+    for row in rows:
+        user = saved[row.email]
+        if row.line_manager:
+            set_workload(actor, user, user.max_audits_per_month, managers[row.line_manager])
+        for away in row.away:
+            if (away.starts_on, away.ends_on) not in {(a.starts_on, a.ends_on) for a in recorded.get(row.email, [])}:
+                add_absence(actor, user, away.starts_on, away.ends_on, away.reason)  # importing twice adds none
     return added, updated
 
 
-def set_workload(actor: User, user: User, max_audits: int | None, line_manager: User | None) -> None:
+def _absences_by_email(emails: list[str]) -> dict[str, list[Absence]]:
+    found: dict[str, list[Absence]] = {}
+    for email, absence in db.session.execute(select(func.lower(User.email), Absence).join(
+            Absence, Absence.user_id == User.id).where(func.lower(User.email).in_(emails))):
+        found.setdefault(email, []).append(absence)
+    return found
+
+
+def _check_people(rows: list[PersonRow]) -> None:
+    in_file = {row.email for row in rows}
+    wanted = {row.line_manager for row in rows if row.line_manager} - in_file
+    known = set(db.session.scalars(select(func.lower(User.email)).where(func.lower(User.email).in_(wanted))))
+    recorded = _absences_by_email([row.email for row in rows if row.away])
+    problems = []
+    for row in rows:
+        if row.line_manager and row.line_manager not in in_file and row.line_manager not in known:
+            problems.append(f"Row {row.number}: line manager {row.line_manager} is not in the file or known")
+        for away in row.away:
+            same = (away.starts_on, away.ends_on)
+            clash = next((a for a in recorded.get(row.email, []) if a.starts_on <= away.ends_on
+                          and a.ends_on >= away.starts_on and (a.starts_on, a.ends_on) != same), None)
+            if clash is not None:
+                problems.append(f"Row {row.number}: the period away from {away.starts_on:%-d %B %Y} overlaps one "
+                                f"already recorded, {clash.starts_on:%-d %B %Y} to {clash.ends_on:%-d %B %Y}")
+    if problems:
+        raise ImportFailed(problems)
+
+
+def set_workload(actor: Actor, user: User, max_audits: int | None, line_manager: User | None) -> None:
     """The most audits a month this person is allocated, and who is told when their work is late."""
     require(can_manage(actor), "Only the QA lead can change this")
     if line_manager is not None and line_manager.id == user.id:

@@ -22,7 +22,7 @@ def too_many_message() -> str:
     return f"Too many failed sign-ins. Wait {minutes} minutes, then try again."
 
 
-def _claim_attempt(email: str, address: str) -> int | None:
+def claim_attempt(email: str, address: str) -> int | None:
     """Count this try as a failure before the password is checked, unless the account or the
     address is at its limit already: the id of the try, or None when it is refused.
 
@@ -61,7 +61,7 @@ def password_sign_in(email: str, password: str) -> tuple[User | None, str | None
     """(the person, None) if they may sign in; (None, the message to show) if not. The caller
     commits either way."""
     email, address = email.strip().lower()[:254], sessions.address_for_limits()
-    attempt = _claim_attempt(email, address)
+    attempt = claim_attempt(email, address)
     if attempt is None:
         # The password is not even checked: the right one must not work during a lock-out.
         return None, too_many_message()

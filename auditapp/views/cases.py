@@ -1,12 +1,18 @@
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import case, func, select
 
 from auditapp import clock, jobs, permissions
+from auditapp.exports.past_audits import template_workbook
 from auditapp.extensions import db
-from auditapp.forms.month import UploadForm
+from auditapp.forms.imports import case_types_form, columns_form
+from auditapp.forms.month import PastAuditsForm, UploadForm
+from auditapp.imports.columns import CASE_FIELDS, field_key
+from auditapp.imports.table import ImportFailed, NeedsColumns
 from auditapp.models import CASE_TYPES, Audit, Case, Cycle, ImportJob, Team, User
 from auditapp.models.loading import CASE_ROW
+from auditapp.month import register
+from auditapp.month.past_audits import import_past_audits
 from auditapp.remembered import remembered
 from auditapp.security.access import allow_blueprint
 from auditapp.views import form_posted, saving
@@ -72,9 +78,13 @@ def _job(job_id: int) -> ImportJob:
     return job
 
 
-@bp.route("/cases/imports/<int:job_id>")
+@bp.route("/cases/imports/<int:job_id>", methods=["GET", "POST"])
 def import_progress(job_id: int):
     job = _job(job_id)
+    if job.status in register.WAITING:
+        return _questions(job)
+    if request.method == "POST":  # answers from a page opened before the import moved on
+        return redirect(url_for("cases.import_progress", job_id=job.id))
     form = UploadForm() if job.status == "failed" else None
     if form is not None:
         form.file.errors = [f"The file has {job.problem_count:,} problems: nothing was imported. "
@@ -85,8 +95,75 @@ def import_progress(job_id: int):
                            problems=(job.problems or "").splitlines())
 
 
+def _questions(job: ImportJob):
+    """An import waiting for the QA lead: the file's columns beside auditapp's fields, or its
+    unknown case-type words with their rows. Answered, the same file is imported from the start."""
+    asked = register.questions(job)
+    saved = False
+    if job.status == "columns":
+        form = columns_form(asked["headers"], asked["guesses"])
+        if form_posted(form):
+            with saving(form) as save:
+                register.match_columns(current_user, job, {
+                    name: form[field_key(name)].data or "" for name in CASE_FIELDS})
+            saved = save.saved
+    else:
+        form = case_types_form(asked["words"])
+        if form_posted(form):
+            with saving(form) as save:
+                register.match_case_types(current_user, job, {
+                    word["word"]: form[f"type_{n}"].data or "" for n, word in enumerate(asked["words"])})
+            saved = save.saved
+    if saved:  # the answers are remembered: import the same file again, from the start, with them
+        jobs.import_case_list(job.id)
+        return redirect(url_for("cases.import_progress", job_id=job.id))
+    return render_template("cases/questions.html", job=job, form=form, asked=asked,
+                           fields=[(name, label, field_key(name)) for name, label in CASE_FIELDS.items()])
+
+
 @bp.route("/cases/imports/<int:job_id>.json")
 def import_status(job_id: int):
     """What the progress page polls, so its live region can say how far the import has got."""
     job = _job(job_id)
     return jsonify(status=job.status, rows_done=job.rows_done, rows_total=job.rows_total)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.route("/cases/past-audits", methods=["GET", "POST"])
+def past_audits():
+    """The audits done before auditapp, from the council's spreadsheet: checked and imported in
+    the request (a county's five years, 6,000 rows, take a few seconds), all or nothing."""
+    form, problems = PastAuditsForm(), []
+    if form_posted(form):
+        upload = form.file.data
+        try:
+            with saving(form) as save:
+                added, unchanged = import_past_audits(current_user, upload.stream, upload.filename)
+        except ImportFailed as failure:
+            db.session.rollback()
+            problems = failure.lines()
+            form.file.errors = [f"The file has {failure.count:,} {'problem' if failure.count == 1 else 'problems'}: "
+                                "nothing was imported. Correct the rows listed and upload it again."]
+        except NeedsColumns as waiting:
+            db.session.rollback()
+            form.file.errors = [f"No row of the file names every column of the template (row {waiting.row} "
+                                "comes closest): download the template and copy the audits into it"]
+        else:
+            if save.saved:
+                flash(f"{added:,} past audits imported, {unchanged:,} already imported", "success")
+                return redirect(url_for("cases.past_audits"))
+    page = paginate(select(Cycle.month).where(Cycle.imported_at.is_not(None), Cycle.cancelled_at.is_(None))
+                    .order_by(Cycle.month.desc()), 24)
+    counts = dict(db.session.execute(
+        select(Cycle.month, func.count(Audit.id)).join(Audit, Audit.cycle_id == Cycle.id)
+        .where(Cycle.month.in_(page.items), Audit.imported_at.is_not(None), Cycle.cancelled_at.is_(None))
+        .group_by(Cycle.month)).all())
+    return render_template("cases/past_audits.html", form=form, problems=problems, page=page, counts=counts)
+
+
+@bp.route("/cases/past-audits/template.xlsx")
+def past_audits_template():
+    return Response(template_workbook(), mimetype=XLSX, headers={
+        "Content-Disposition": 'attachment; filename="past-audits-template.xlsx"'})

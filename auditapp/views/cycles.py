@@ -5,6 +5,7 @@ from sqlalchemy import case, func, select
 from auditapp import clock, history, permissions, reads
 from auditapp.conflicts import history_mark
 from auditapp.exports.allocation import allocation_csv
+from auditapp.exports.cells import CSV_MEDIA_TYPE, excel_csv
 from auditapp.extensions import db
 from auditapp.forms.audits import WithdrawalDecisionForm, WithdrawalForm
 from auditapp.forms.month import AllocationForm, CancelCycleForm, DrawSampleForm, OpenCycleForm
@@ -142,7 +143,7 @@ def show(month: str):
 def allocation_download(month: str):
     audits = db.session.scalars(worklists.cycle_audits(_cycle(month)).where(Audit.withdrawn_at.is_(None)))
     reads.note(f"Allocation for {month} (CSV)")
-    return Response(allocation_csv(audits), mimetype="text/csv", headers={
+    return Response(excel_csv(allocation_csv(audits)), content_type=CSV_MEDIA_TYPE, headers={
         "Content-Disposition": f'attachment; filename="allocation-{month}.csv"'})
 
 

@@ -1,12 +1,13 @@
 """more closed sets checked: import statuses, how sessions begin and end, the history's review role
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0026
+Revises: 0023c
 Create Date: 2026-12-01 16:00:00
 
-0018 left three kinds of closed set unchecked. An import job's status, and a session's sign-in
-method and reason for ending, now carry CHECK constraints over the sets in
-auditapp/models/sets.py (written out here as they stand at this revision, as a migration must).
+0018 left three kinds of closed set unchecked. An import job's status (with 0023's two states of
+waiting for the QA lead), and a session's sign-in method and reason for ending, now carry CHECK
+constraints over the sets in auditapp/models/sets.py (written out here as they stand at this
+revision, as a migration must).
 
 The history's `review_role` (which makes blind review cover the history) is checked too, but the
 append-only `event` table cannot be rebuilt on SQLite without dropping its triggers. So on
@@ -16,13 +17,13 @@ refuses to insert an unknown role (its updates are already refused by the append
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019"
-down_revision = "0018"
+revision = "0026"
+down_revision = "0023c"
 branch_labels = None
 depends_on = None
 
 CHECKED: dict[str, dict[str, tuple[str, ...]]] = {
-    "import_job": {"status": ("queued", "running", "done", "failed")},
+    "import_job": {"status": ("queued", "running", "done", "failed", "columns", "case types")},
     "user_session": {
         "method": ("password", "single sign-on"),
         "ended_reason": ("signed out", "idle", "expired", "deactivated", "password changed", "account unbound"),
