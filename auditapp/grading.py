@@ -99,7 +99,8 @@ class Descriptor:
     published: date | None = None
 
 
-_GRADE_KEYS = {
+# Each grade's key in the descriptor files and the stored versions, best first.
+GRADE_KEYS = {
     "outstanding": Grade.OUTSTANDING,
     "good": Grade.GOOD,
     "requires_improvement": Grade.REQUIRES_IMPROVEMENT,
@@ -112,12 +113,15 @@ def load_descriptors(folder: Path) -> dict[str, Descriptor]:
     descriptors = {}
     for key, name in DOMAINS.items():
         path = folder / f"{key}.toml"
-        with path.open("rb") as f:
-            data = tomllib.load(f)
+        try:
+            with path.open("rb") as f:
+                data = tomllib.load(f)
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise ValueError(f"{path}: {error}") from None
         if data.get("domain") != name:
             raise ValueError(f"{path}: domain must be {name!r}")
         indicators = {}
-        for grade_key, grade in _GRADE_KEYS.items():
+        for grade_key, grade in GRADE_KEYS.items():
             items = data.get("grades", {}).get(grade_key, [])
             if not 3 <= len(items) <= 5:
                 raise ValueError(f"{path}: {grade_key} needs 3 to 5 indicators")

@@ -9,6 +9,7 @@ from auditapp.views import (
     cases,
     checks,
     cycles,
+    descriptors,
     families,
     findings,
     health,
@@ -21,4 +22,4 @@ from auditapp.views import (
 )
 
 BLUEPRINTS = [module.bp for module in (assets, health, auth, home, admin, cases, cycles, audits, checks, moderation,
-                                       reports, findings, themes, replies, families, targeted)]
+                                       reports, findings, themes, replies, families, targeted, descriptors)]
