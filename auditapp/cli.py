@@ -14,9 +14,9 @@ from auditapp.exports.descriptors import write_descriptors
 from auditapp.exports.history import write_history
 from auditapp.exports.workbook import workbook_bytes
 from auditapp.extensions import db
-from auditapp.history import record
 from auditapp.framework import descriptors as descriptor_versions
 from auditapp.grading import load_descriptors
+from auditapp.history import record
 from auditapp.history_chain import verify_history
 from auditapp.imports.table import ImportFailed
 from auditapp.imports.users import read_people

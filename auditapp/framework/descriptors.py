@@ -24,7 +24,7 @@ from auditapp.framework.changes import DomainChanges, differences
 from auditapp.grading import DOMAINS, GRADE_KEYS, Descriptor, descriptors_version
 from auditapp.grading import published_text as published_by_domain
 from auditapp.history import record
-from auditapp.models import DescriptorSet, Event
+from auditapp.models import DescriptorSet, Event, User
 from auditapp.models.loading import EVENT_ROW
 from auditapp.permissions import Actor, can_edit_descriptors, require
 
@@ -134,7 +134,7 @@ def versions_newest_first() -> Select:
 
 
 def _any_stored() -> bool:
-    return db.session.scalar(select(func.count(DescriptorSet.id)).where(DescriptorSet.state == "published")) > 0
+    return (db.session.scalar(select(func.count(DescriptorSet.id)).where(DescriptorSet.state == "published")) or 0) > 0
 
 
 def previous(version: Version) -> Version | None:
@@ -149,6 +149,11 @@ def changes_from_previous(version: Version) -> list[DomainChanges]:
 # Writing
 
 
+def _who(actor: Actor) -> User | None:
+    """The history names a person, or nobody for the command line (SYSTEM)."""
+    return actor if isinstance(actor, User) else None
+
+
 def ensure_first(actor: Actor) -> None:
     """Store the files as version 1 before anything else is stored, so the history of versions
     starts where the audits' records do."""
@@ -161,7 +166,7 @@ def ensure_first(actor: Actor) -> None:
                                  published_on=files.published_on, published_at=now, created_at=now,
                                  created_by_id=actor.id, updated_at=now, updated_by_id=actor.id))
     db.session.flush()
-    record(actor, history.DESCRIPTORS_LOADED, field="Version 1", after=files.recorded)
+    record(_who(actor), history.DESCRIPTORS_LOADED, field="Version 1", after=files.recorded)
 
 
 def draft() -> DescriptorSet | None:
@@ -183,7 +188,7 @@ def start_draft(actor: Actor) -> DescriptorSet:
                         created_by_id=actor.id, updated_at=now, updated_by_id=actor.id)
     db.session.add(row)
     db.session.flush()
-    record(actor, history.DESCRIPTORS_DRAFT_STARTED, field="Draft", after=f"From version {base.number}")
+    record(_who(actor), history.DESCRIPTORS_DRAFT_STARTED, field="Draft", after=f"From version {base.number}")
     return row
 
 
@@ -225,7 +230,7 @@ def save_domain(actor: Actor, row: DescriptorSet, key: str, texts: dict[str, str
         return False
     claim_version(row, "version", "This draft")
     for grade_key in changed:
-        record(actor, history.DESCRIPTORS_DRAFT_CHANGED, field=f"{DOMAINS[key]}: {GRADE_KEYS[grade_key].label}",
+        record(_who(actor), history.DESCRIPTORS_DRAFT_CHANGED, field=f"{DOMAINS[key]}: {GRADE_KEYS[grade_key].label}",
                before="\n".join(before.get(grade_key, [])), after="\n".join(wanted[grade_key]))
     # A new dictionary rather than a change inside the old one: JSON columns notice assignment only.
     row.content = {**row.content, key: {**row.content[key], "grades": wanted}}
@@ -247,7 +252,7 @@ def changes_since(seen: int | None) -> list[Event]:
 
 
 def newest_entry() -> int:
-    return db.session.scalar(select(func.coalesce(func.max(Event.id), 0)))
+    return db.session.scalar(select(func.max(Event.id))) or 0
 
 
 def _check_whole(content: dict) -> None:
@@ -286,7 +291,7 @@ def publish(actor: Actor, row: DescriptorSet, note: str, expected_version: int |
     content = {key: {**part, "version": part["version"] if part["grades"] == to_content(base.descriptors)
                .get(key, {}).get("grades") else f"{today.year}.{number}"} for key, part in row.content.items()}
     _store_published(actor, row, number, content, note, today)
-    record(actor, history.DESCRIPTORS_PUBLISHED, field=f"Version {number}", after=note)
+    record(_who(actor), history.DESCRIPTORS_PUBLISHED, field=f"Version {number}", after=note)
     return row
 
 
@@ -312,7 +317,7 @@ def discard(actor: Actor, row: DescriptorSet, expected_version: int | None = Non
     claim_version(row, "version", "This draft")
     changed = len(draft_changes(row))
     db.session.delete(row)
-    record(actor, history.DESCRIPTORS_DRAFT_DISCARDED, field="Draft", before=f"{changed} domains changed")
+    record(_who(actor), history.DESCRIPTORS_DRAFT_DISCARDED, field="Draft", before=f"{changed} domains changed")
     db.session.flush()
 
 
@@ -335,5 +340,5 @@ def import_descriptors(actor: Actor, descriptors: dict[str, Descriptor], note: s
     db.session.add(row)
     note = (note or "").strip()[:MAX_NOTE] or "Imported from descriptor files"
     _store_published(actor, row, base.number + 1, content, note, on)
-    record(actor, history.DESCRIPTORS_IMPORTED, field=f"Version {base.number + 1}", after=note)
+    record(_who(actor), history.DESCRIPTORS_IMPORTED, field=f"Version {base.number + 1}", after=note)
     return numbered(base.number + 1)

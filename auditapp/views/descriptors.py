@@ -134,7 +134,8 @@ def publish():
 def discard():
     row = _draft_or_404()
     form = DiscardForm()
-    if form_posted(form):
+    # Only from the page that showed this draft (its version): a bare post discards nothing.
+    if form_posted(form) and form.opened_at()[0] is not None:
         with saving(None) as save:
             descriptors.discard(current_user, row, form.opened_at()[0])
         if save.saved:
