@@ -239,3 +239,34 @@ def test_import_refuses_incomplete_files_with_exit_status_1(world, app, tmp_path
     result = app.test_cli_runner().invoke(args=["import-descriptors", str(tmp_path)])
     assert result.exit_code == 1 and "voice.toml" in result.output
     assert descriptors.current().number == 1
+
+
+def test_the_qa_lead_names_a_practice_lead_on_their_page(world, as_user):
+    manager = world.auditors["Early Help"][0]
+    qa = as_user(world.qa_lead)
+    assert "Practice lead" in qa.get(f"/people/{manager.id}").get_data(as_text=True)
+    assert as_user(manager).get("/grade-descriptors/draft").status_code == 403
+    form = {"name": manager.name, "email": manager.email, "team": str(manager.team_id),
+            "roles": ["is_auditor", "is_practice_lead"], "active": "y", "version": str(manager.version)}
+    assert qa.post(f"/people/{manager.id}", data=form).status_code == 302
+    page = as_user(manager).get("/grade-descriptors").get_data(as_text=True)
+    assert "Start a draft of the next version" in page
+    assert as_user(manager).get("/grade-descriptors/draft").status_code == 200
+
+
+def test_the_versions_and_who_published_them_are_in_the_activity_log(world, as_user):
+    qa = as_user(world.qa_lead)
+    publish_with_a_new_good_line(qa, note="Clearer voice indicators")
+    page = qa.get("/people/activity?kind=Grade+descriptors+published").get_data(as_text=True)
+    assert "Clearer voice indicators" in page and "Quinn Lead" in page and "Version 2" in page
+    listed = as_user(world.leader).get("/grade-descriptors/versions").get_data(as_text=True)
+    assert listed.index("Version 2") < listed.index("Version 1")  # newest first
+    assert "Clearer voice indicators" in listed and "Loaded from the files" in listed
+
+
+def test_the_descriptors_print_one_domain_a_page(world, as_user):
+    page = as_user(world.leader).get("/grade-descriptors").get_data(as_text=True)
+    sections = re.findall(r'<section class="app-descriptor-domain([^"]*)"', page)
+    # Each domain after the first starts a new printed page; the links and buttons do not print.
+    assert sections == [""] + [" app-print-break"] * 5
+    assert 'class="app-no-print"' in page and "Print the descriptors" in page
