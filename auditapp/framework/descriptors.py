@@ -161,9 +161,11 @@ def ensure_first(actor: Actor) -> None:
         return
     files = files_version()
     now = clock.now()
+    # Never dated after the day it is stored (the demo stores it in its past): versions stay in date order.
+    on = min(files.published_on, clock.today()) if files.published_on else clock.today()
     db.session.add(DescriptorSet(state="published", number=1, recorded=files.recorded,
                                  content=to_content(files.descriptors), note=FROM_FILES,
-                                 published_on=files.published_on, published_at=now, created_at=now,
+                                 published_on=on, published_at=now, created_at=now,
                                  created_by_id=actor.id, updated_at=now, updated_by_id=actor.id))
     db.session.flush()
     record(_who(actor), history.DESCRIPTORS_LOADED, field="Version 1", after=files.recorded)
