@@ -99,6 +99,8 @@ class Descriptor:
     published: date | None = None
 
 
+MAX_INDICATORS = 10  # for each grade of each domain
+
 # Each grade's key in the descriptor files and the stored versions, best first.
 GRADE_KEYS = {
     "outstanding": Grade.OUTSTANDING,
@@ -123,8 +125,10 @@ def load_descriptors(folder: Path) -> dict[str, Descriptor]:
         indicators = {}
         for grade_key, grade in GRADE_KEYS.items():
             items = data.get("grades", {}).get(grade_key, [])
-            if not 3 <= len(items) <= 5:
-                raise ValueError(f"{path}: {grade_key} needs 3 to 5 indicators")
+            # The same bounds as a draft in the service (framework/descriptors.py), so an exported
+            # version always reads back in.
+            if not 1 <= len(items) <= MAX_INDICATORS or not all(isinstance(i, str) and i.strip() for i in items):
+                raise ValueError(f"{path}: {grade_key} needs 1 to {MAX_INDICATORS} indicators, each some words")
             indicators[grade] = list(items)
         published = data.get("published")
         if published is not None and not isinstance(published, date):

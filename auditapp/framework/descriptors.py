@@ -21,14 +21,13 @@ from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import Invalid, RuleError
 from auditapp.extensions import db
 from auditapp.framework.changes import DomainChanges, differences
-from auditapp.grading import DOMAINS, GRADE_KEYS, Descriptor, descriptors_version
+from auditapp.grading import DOMAINS, GRADE_KEYS, MAX_INDICATORS, Descriptor, descriptors_version
 from auditapp.grading import published_text as published_by_domain
 from auditapp.history import record
 from auditapp.models import DescriptorSet, Event, User
 from auditapp.models.loading import EVENT_ROW
 from auditapp.permissions import Actor, can_edit_descriptors, require
 
-MAX_INDICATORS = 10
 MAX_INDICATOR = 600
 MAX_NOTE = 2000
 FROM_FILES = "Loaded from the service's descriptor files"
@@ -207,6 +206,9 @@ def _problem(lines: list[str], where: str) -> str | None:
     long = next((n for n, line in enumerate(lines, 1) if len(line) > MAX_INDICATOR), None)
     if long:
         return f"Indicator {long} for {where} must be {MAX_INDICATOR} characters or fewer"
+    broken = next((n for n, line in enumerate(lines, 1) if "\n" in line or "\r" in line), None)
+    if broken:  # only from a file: the form splits lines into indicators
+        return f"Indicator {broken} for {where} must be on one line"
     tagged = next((n for n, line in enumerate(lines, 1) if HTML.search(line)), None)
     if tagged:
         return f"Indicator {tagged} for {where} must be plain text: remove the HTML (the part starting with <)"
