@@ -270,3 +270,16 @@ def test_the_descriptors_print_one_domain_a_page(world, as_user):
     # Each domain after the first starts a new printed page; the links and buttons do not print.
     assert sections == [""] + [" app-print-break"] * 5
     assert 'class="app-no-print"' in page and "Print the descriptors" in page
+
+
+def test_the_moderator_grades_against_the_version_the_auditors_used(world, as_user):
+    audit = month_sampled_by(world.qa_lead)[0]
+    as_user(audit.auditor_a).post(f"/audits/{audit.id}/review/A", data=review_data(3))
+    publish_with_a_new_good_line(as_user(world.qa_lead))  # after A, before B
+    as_user(audit.auditor_b).post(f"/audits/{audit.id}/review/B", data=review_data(2))
+    first = reload(audit).review("A").descriptor_version
+    assert reload(audit).review("B").descriptor_version == descriptors.current().recorded != first
+    moderator = as_user(audit.moderator)
+    assert NEW_LINE not in moderator.get(f"/audits/{audit.id}/moderate").get_data(as_text=True)
+    moderator.post(f"/audits/{audit.id}/moderate", data={"voice_grade": "3", "save": "Save"})
+    assert reload(audit).descriptor_version == first

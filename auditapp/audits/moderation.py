@@ -99,13 +99,20 @@ def problems(audit: Audit, entry: ModerationEntry) -> dict[str, str]:
 MODERATION_ACTIONS = {history.MODERATED_GRADE_SAVED, history.RATIONALE_SAVED, history.MODERATION_SAVED}
 
 
+def moderated_against(audit: Audit) -> str:
+    """The version a moderation is graded against: the one already recorded, else the one the
+    auditors graded against (A's, then B's), so all three judge by the same words."""
+    reviewed = [r.descriptor_version for r in (audit.review("A"), audit.review("B")) if r and r.descriptor_version]
+    return audit.descriptor_version or (reviewed[0] if reviewed else descriptors.current().recorded)
+
+
 def save_moderation(actor: User, audit: Audit, entry: ModerationEntry, expected_version: int | None = None) -> None:
     if not can_moderate(actor, audit):
         raise NotAllowed("Only the allocated moderator can moderate, once both audits are in")
     check_version(audit.moderation_version, expected_version, "This moderation")
     claim_version(audit, "moderation_version", "This moderation")
     # The moderator grades against one version from their first save to sign-off, as auditors do.
-    audit.descriptor_version = audit.descriptor_version or descriptors.current().recorded
+    audit.descriptor_version = moderated_against(audit)
     for key, name in JUDGEMENTS.items():
         row = audit.moderated_grade(key)
         if row is None:

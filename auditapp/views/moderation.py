@@ -9,6 +9,7 @@ from auditapp.audits.moderation import (
     StillNeeded,
     compare,
     entry_from_audit,
+    moderated_against,
     reopen,
     save_for_sign_off,
     save_moderation,
@@ -77,7 +78,7 @@ def moderate(audit_id: int):
                            comparisons=compare(audit), a=audit.review("A"), b=audit.review("B"),
                            to_decide=actions.proposals_on(audit),
                            family=families.shown_to(current_user, audit),
-                           descriptors=descriptor_versions.graded_against(audit.descriptor_version).descriptors)
+                           descriptors=descriptor_versions.graded_against(moderated_against(audit)).descriptors)
 
 
 def _fill_form(form: ModerationForm, entry: ModerationEntry) -> None:
