@@ -117,7 +117,7 @@ def publish():
     if form_posted(form):
         seen = form.opened_at()[1]
         with saving(form, reload=lambda: _draft_again(form, seen)) as save:
-            descriptors.publish(current_user, row, form.note.data, form.opened_at()[0])
+            descriptors.publish(current_user, row, form.note.data or "", form.opened_at()[0])
         changes = save.reloaded
         if save.saved:
             flash(f"Version {row.number} of the grade descriptors is published: audits opened from now on "
