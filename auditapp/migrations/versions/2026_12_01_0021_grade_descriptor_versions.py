@@ -1,7 +1,7 @@
 """grade descriptor versions kept in the database, and practice leads who edit them
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-01 16:00:00
 
 Each row of `descriptor_set` is one version of the whole set of grade descriptors: a draft (at
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0018"
+down_revision = "0019"  # 0018 in the brief; main has 0019 since (the merger re-chains)
 branch_labels = None
 depends_on = None
 
