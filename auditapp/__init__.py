@@ -9,7 +9,8 @@ from auditapp import cli, clock, error_reports, errors, jobs, logs, permissions,
 from auditapp.audits import families
 from auditapp.config import PACKAGE, instance_folder, load_config
 from auditapp.extensions import csrf, db, login_manager, migrate
-from auditapp.grading import GRADE_PALETTE, descriptors_version, grade_label, load_descriptors, published_text
+from auditapp.framework import descriptors as descriptor_versions
+from auditapp.grading import GRADE_PALETTE, descriptors_version, grade_label, load_descriptors
 from auditapp.months import month_label, month_start
 from auditapp.reports.worklists import overdue_text
 from auditapp.rounding import kappa_text, percent_text
@@ -28,6 +29,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     # Loaded once at start-up: a broken descriptor file stops the service rather than an audit.
     descriptors = load_descriptors(Path(app.config["GRADE_DESCRIPTORS_DIR"]))
     app.config["DESCRIPTORS"] = descriptors
+    # The files' version: version 1 of the descriptors. What an audit grades against now is
+    # framework.descriptors.current(), which the QA lead's published versions move on.
     app.config["DESCRIPTOR_VERSION"] = descriptors_version(descriptors)
 
     app.jinja_loader = ChoiceLoader([
@@ -47,7 +50,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters["percent_text"] = percent_text
     app.jinja_env.filters["kappa_text"] = kappa_text
     app.jinja_env.filters["month_name"] = month_label  # "November 2026": YYYY-MM stays in URLs and files
-    app.jinja_env.filters["descriptors_published"] = lambda recorded: published_text(recorded, descriptors)
+    app.jinja_env.filters["descriptors_published"] = descriptor_versions.published_text
     app.jinja_env.filters["overdue_text"] = overdue_text  # "3 overdue: 2 from November 2026, 1 from October 2026"
     app.jinja_env.filters["month_short"] = lambda month: month_start(month).strftime("%b %y")
     # Templates ask permissions, never role flags, so a page cannot offer what a rule refuses.

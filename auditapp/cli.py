@@ -1,6 +1,7 @@
 """Console commands: what the QA lead and the server's administrator run with `flask --app wsgi`."""
 
 import sys
+import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -10,9 +11,12 @@ from auditapp import clock, history
 from auditapp.errors import RuleError
 from auditapp.exports.allocation import allocation_csv
 from auditapp.exports.cells import excel_csv
+from auditapp.exports.descriptors import write_descriptors
 from auditapp.exports.history import write_history
 from auditapp.exports.workbook import workbook_bytes
 from auditapp.extensions import db
+from auditapp.framework import descriptors as descriptor_versions
+from auditapp.grading import load_descriptors
 from auditapp.history import record
 from auditapp.history_chain import verify_history
 from auditapp.imports.cases import NeedsCaseTypes
@@ -198,6 +202,35 @@ def register(app) -> None:
             _fail([f"There is no cycle for {month}"])
         output.write_bytes(workbook_bytes(summarise(month, clock.today())))
         click.echo(f"Monthly summary for {month} written to {output}")
+
+    @app.cli.command("import-descriptors")
+    @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @click.option("--note", default="", help="What changed in this version (default: imported from files).")
+    def import_descriptors_command(folder: Path, note: str):
+        """Publish the descriptor files in FOLDER (one .toml per domain) as the next version."""
+        try:
+            found = load_descriptors(folder)
+            version = descriptor_versions.import_descriptors(SYSTEM, found, note)
+        except (OSError, ValueError, tomllib.TOMLDecodeError) as error:
+            _fail([f"Nothing was imported: {error}"])
+        except RuleError as error:
+            _fail([f"Nothing was imported: {error.message}"])
+        db.session.commit()
+        if version is None:
+            click.echo("These descriptors are already the current version: nothing was imported")
+        else:
+            click.echo(f"Version {version.number} of the grade descriptors imported, {version.published_words}")
+
+    @app.cli.command("export-descriptors")
+    @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+    @click.option("--version", "number", type=click.IntRange(min=1), help="A version's number (default: current).")
+    def export_descriptors_command(folder: Path, number: int | None):
+        """Write a version of the grade descriptors to FOLDER as one .toml file per domain."""
+        version = descriptor_versions.numbered(number) if number else descriptor_versions.current()
+        if version is None:
+            _fail([f"There is no version {number} of the grade descriptors"])
+        written = write_descriptors(folder, version.descriptors, version.published_on, version.note)
+        click.echo(f"Version {version.number} written to {folder} ({len(written)} files)")
 
     @app.cli.command("export-audits")
     @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),

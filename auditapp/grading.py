@@ -99,7 +99,10 @@ class Descriptor:
     published: date | None = None
 
 
-_GRADE_KEYS = {
+MAX_INDICATORS = 10  # for each grade of each domain
+
+# Each grade's key in the descriptor files and the stored versions, best first.
+GRADE_KEYS = {
     "outstanding": Grade.OUTSTANDING,
     "good": Grade.GOOD,
     "requires_improvement": Grade.REQUIRES_IMPROVEMENT,
@@ -112,15 +115,20 @@ def load_descriptors(folder: Path) -> dict[str, Descriptor]:
     descriptors = {}
     for key, name in DOMAINS.items():
         path = folder / f"{key}.toml"
-        with path.open("rb") as f:
-            data = tomllib.load(f)
+        try:
+            with path.open("rb") as f:
+                data = tomllib.load(f)
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise ValueError(f"{path}: {error}") from None
         if data.get("domain") != name:
             raise ValueError(f"{path}: domain must be {name!r}")
         indicators = {}
-        for grade_key, grade in _GRADE_KEYS.items():
+        for grade_key, grade in GRADE_KEYS.items():
             items = data.get("grades", {}).get(grade_key, [])
-            if not 3 <= len(items) <= 5:
-                raise ValueError(f"{path}: {grade_key} needs 3 to 5 indicators")
+            # The same bounds as a draft in the service (framework/descriptors.py), so an exported
+            # version always reads back in.
+            if not 1 <= len(items) <= MAX_INDICATORS or not all(isinstance(i, str) and i.strip() for i in items):
+                raise ValueError(f"{path}: {grade_key} needs 1 to {MAX_INDICATORS} indicators, each some words")
             indicators[grade] = list(items)
         published = data.get("published")
         if published is not None and not isinstance(published, date):

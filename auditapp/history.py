@@ -74,6 +74,14 @@ THEME_BROUGHT_BACK = "Theme brought back"
 REPLY_RECORDED = "Practitioner's reply recorded"
 DISPUTE_RESPONSE_RECORDED = "Response to the practitioner's dispute recorded"
 
+# The framework: grade descriptors
+DESCRIPTORS_LOADED = "Grade descriptors loaded from the files as version 1"
+DESCRIPTORS_DRAFT_STARTED = "Grade descriptors draft started"
+DESCRIPTORS_DRAFT_CHANGED = "Grade descriptors draft changed"
+DESCRIPTORS_DRAFT_DISCARDED = "Grade descriptors draft discarded"
+DESCRIPTORS_PUBLISHED = "Grade descriptors published"
+DESCRIPTORS_IMPORTED = "Grade descriptors imported"
+
 # People and security
 TEAM_CREATED = "Team created"
 TEAM_RENAMED = "Team renamed"

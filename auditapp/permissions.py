@@ -24,7 +24,7 @@ class SystemActor:
     name = "System (command line)"
     is_authenticated = True
     active = True
-    is_auditor = is_senior_manager = is_qa_lead = is_leadership = False
+    is_auditor = is_senior_manager = is_qa_lead = is_leadership = is_practice_lead = False
 
 
 SYSTEM = SystemActor()
@@ -237,6 +237,12 @@ def can_see_themes(user: User, audit: Audit, role: str) -> bool:
 
 def can_manage_themes(user: Actor) -> bool:
     return user is SYSTEM or user.is_qa_lead
+
+
+def can_edit_descriptors(user: "Actor") -> bool:
+    """The QA lead and the practice leads they name draft and publish the grade descriptors; the
+    command line imports them. Nobody else sees a draft."""
+    return user is SYSTEM or user.is_qa_lead or user.is_practice_lead
 
 
 def can_record_reply(user: User, audit: Audit) -> bool:

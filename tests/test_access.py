@@ -32,6 +32,7 @@ from auditapp import create_app
 from auditapp.extensions import db
 from auditapp.findings import replies
 from auditapp.findings.themes import add_theme
+from auditapp.framework import descriptors
 from auditapp.models import Absence, Action, Audit, Concern, Cycle, ImportJob, Theme, User
 from auditapp.models.loading import PERSON_ROW
 from auditapp.month import targeted
@@ -112,6 +113,16 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", "/", d, ANYONE),
         ("GET", "/my/to-do", d, ANYONE),
         ("GET", "/grade-descriptors", d, ANYONE),
+        ("GET", "/grade-descriptors/versions", d, ANYONE),
+        ("GET", "/grade-descriptors/versions/1", d, ANYONE),
+        # The draft of the next version: the QA lead's and the practice leads' (tests/test_descriptors.py).
+        ("GET", "/grade-descriptors/draft", d, QA_LEAD),
+        ("POST", "/grade-descriptors/draft", d, only(302, {"qa_lead"})),  # the draft started already
+        ("GET", "/grade-descriptors/draft/voice", d, QA_LEAD),
+        ("POST", "/grade-descriptors/draft/voice", d, QA_LEAD),  # an empty post is refused at its fields
+        ("GET", "/grade-descriptors/draft/publish", d, QA_LEAD),
+        ("POST", "/grade-descriptors/draft/publish", d, QA_LEAD),
+        ("POST", "/grade-descriptors/draft/discard", d, only(302, {"qa_lead"})),  # without its version: kept
         # People, teams and the logs: the QA lead's alone.
         ("GET", "/people/", d, QA_LEAD), ("POST", "/people/", d, QA_LEAD),
         ("GET", "/people/new", d, QA_LEAD), ("POST", "/people/new", d, QA_LEAD),
@@ -248,6 +259,7 @@ def build_scene(world) -> Scene:
         dispute_details="The plan grade"), 0)
     absence = add_absence(SYSTEM, draft.auditor_b, date(2026, 12, 1), date(2026, 12, 5), "Leave")
     theme_audit = targeted.start(SYSTEM, "Private fostering", ["plan"], "")
+    descriptors.start_draft(SYSTEM)
     db.session.commit()
     return Scene(targeted=theme_audit, absence=absence, draft=draft, ready=ready, signed_off=signed_off,
                  withdrawing=withdrawing, concern=concern, concerning=concerning, job=job, waiting=waiting,

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from auditapp import clock
 from auditapp.audits.moderation import compare
 from auditapp.extensions import db
+from auditapp.framework import descriptors
 from auditapp.models import (
     Absence,
     Action,
@@ -49,7 +50,7 @@ def test_the_migrations_check_every_closed_set_the_models_define():
     inspector = inspect(db.engine)
     in_database = {(table, check["name"]): check["sqltext"] for table in {t for t, _ in _checks_in_models()}
                    for check in inspector.get_check_constraints(table)}
-    assert len(_checks_in_models()) == 22 and set(in_database) == set(_checks_in_models())
+    assert len(_checks_in_models()) == 23 and set(in_database) == set(_checks_in_models())
     for key, condition in _checks_in_models().items():
         values = sorted(re.findall(r"'([^']*)'", condition))
         assert sorted(re.findall(r"'([^']*)'", in_database[key])) == values, key
@@ -138,6 +139,14 @@ def test_seed_demo_builds_three_moderated_months_and_one_in_progress(app, client
     theme_audit = db.session.scalar(select(Cycle).where(Cycle.kind == "targeted"))
     statuses = {a.status for a in audits if a.cycle_id == theme_audit.id}
     assert {"Ready for moderation", "In progress", "Allocated"} <= statuses
+
+    # A second version of the descriptors, published last month: its audits and this month's graded
+    # against it, the months before against version 1 (the files).
+    version = descriptors.current()
+    assert version.number == 2 and month_of(version.published_on) == past_months[-1]
+    graded = {(a.cycle.month, r.descriptor_version) for a in audits for r in a.reviews}
+    assert {recorded for month, recorded in graded if month in past_months[:-1]} == {app.config["DESCRIPTOR_VERSION"]}
+    assert {recorded for month, recorded in graded if month in (past_months[-1], this_month)} == {version.recorded}
 
     # Each past month's summary has realistic, non-trivial figures.
     for month in past_months:

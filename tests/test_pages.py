@@ -143,7 +143,7 @@ def test_descriptors_page_shows_every_domain_and_the_date_published(url, world, 
         for lines in descriptor.indicators.values():
             assert 3 <= len(lines) <= 5
     # The version as people know it: the day it was published, not "voice 2026.1; plan 2026.1".
-    assert "These descriptors were published 22 November 2026" in page
+    assert "Version 1, published 22 November 2026" in page
     assert app.config["DESCRIPTOR_VERSION"] not in page and "2026.1" not in page
 
 

@@ -11,6 +11,8 @@ from sqlalchemy import select
 
 from auditapp.extensions import db
 from auditapp.findings.themes import add_theme
+from auditapp.framework import descriptors
+from auditapp.grading import GRADE_KEYS
 from auditapp.models import Action, Audit, Concern, ImportJob, PractitionerReply, ThemeTag
 from auditapp.month import targeted
 from auditapp.permissions import SYSTEM
@@ -93,6 +95,14 @@ def build_history(scale: int) -> History:
         db.session.add(Action(audit_id=current[2].id, proposed_role="M", proposed_by_id=owner_id, owner_id=owner_id,
                               proposed_at=datetime(2026, 11, 1), description="Visit the child",
                               due=datetime(2026, 11, 20).date(), priority="urgent", status=status))
+    # Versions of the grade descriptors grow too (one published per scale step), and a draft is open.
+    for n in range(scale + 1):
+        draft = descriptors.start_draft(world.qa_lead)
+        words = {key: f"Indicator {n} for {grade.label}" for key, grade in GRADE_KEYS.items()}
+        descriptors.save_domain(world.qa_lead, draft, "voice", words)
+        descriptors.publish(world.qa_lead, draft, f"Version {n + 2}")
+    descriptors.save_domain(world.qa_lead, descriptors.start_draft(world.qa_lead), "plan",
+                            dict.fromkeys(GRADE_KEYS, "A drafted indicator"))
     db.session.commit()
     return History(world, current, job.id, theme.id, theme_audit.id, columns.id, types.id)
 
@@ -106,7 +116,12 @@ def pages(h: History) -> dict[str, tuple]:
     return {
         "home.index": [(w.qa_lead, "/"), (h.draft.auditor_a, "/"), (h.ready.moderator, "/"), (w.leader, "/")],
         "home.work_list": [(h.draft.auditor_a, "/my/to-do"), (h.ready.moderator, "/my/moderation")],
-        "home.descriptors": [(w.leader, "/grade-descriptors")],
+        "descriptors.index": [(w.leader, "/grade-descriptors"), (w.qa_lead, "/grade-descriptors")],
+        "descriptors.versions": [(w.leader, "/grade-descriptors/versions")],
+        "descriptors.version": [(w.leader, "/grade-descriptors/versions/2")],
+        "descriptors.draft": [(w.qa_lead, "/grade-descriptors/draft")],
+        "descriptors.domain": [(w.qa_lead, "/grade-descriptors/draft/voice")],
+        "descriptors.publish": [(w.qa_lead, "/grade-descriptors/draft/publish")],
         "admin.people": [(w.qa_lead, "/people/"), (w.qa_lead, "/people/?q=manager"),
                          (w.qa_lead, "/people/?sort=team&order=descending")],
         "admin.person": [(w.qa_lead, f"/people/{h.draft.auditor_b_id}"), (w.qa_lead, "/people/new")],

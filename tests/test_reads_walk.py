@@ -12,7 +12,9 @@ from auditapp.remembered import forget_all as forget_remembered_figures
 
 # Pages with no case's audit work on them: people, settings, counts and figures, forms to start things.
 SHOWS_NO_AUDIT = {
-    "home.index", "home.work_list", "home.work_list#actions", "home.descriptors", "admin.people", "admin.person",
+    "home.index", "home.work_list", "home.work_list#actions", "descriptors.index", "descriptors.versions",
+    "descriptors.version", "descriptors.draft", "descriptors.domain", "descriptors.publish", "admin.people",
+    "admin.person",
     "admin.teams", "admin.team", "admin.closure_days", "admin.activity", "admin.reads", "cases.index",
     "cases.import_progress", "cases.import_status", "cases.past_audits", "cases.past_audits_template",
     "cycles.index", "cycles.new", "cycles.cancel", "feed.tokens",

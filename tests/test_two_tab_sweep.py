@@ -5,6 +5,7 @@ conflict, with the typed text on the page, and the database must be exactly as t
 it. A POST route that edits no existing record is listed below with the reason; a route in
 neither list fails the test."""
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ NOT_EDITING = {
     "/themes": "creates a theme (a second with the same name is refused)",
     "/audits/<int:audit_id>/family": "records an attempt to reach the family: each attempt is its own record",
     "/targeted/new": "starts a targeted audit",
+    "/grade-descriptors/draft": "starts the one draft of the descriptors (a second start finds the first)",
     "/targeted/<int:cycle_id>": "adds cases to a targeted audit (a case already in it is refused)",
 }
 
@@ -171,6 +173,9 @@ def post_ok(client, url: str, data: dict) -> bool:
     return client.post(url, data=data).status_code == 302
 
 
+_saves = itertools.count()
+
+
 def edits(scene) -> dict[str, Edit]:
     d, ready, signed_off = scene.draft, scene.ready, scene.signed_off
     theme = str(scene.theme.id)
@@ -192,6 +197,11 @@ def edits(scene) -> dict[str, Edit]:
     def other_action_edit(client, _):
         url = f"/actions/{scene.proposal.id}/edit"
         return post_ok(client, url, filled(form_on(client, url, url, "version"), "other")[0])
+
+    def other_draft_save(client, _):
+        # New words each time: a save that changes nothing moves no version on.
+        url = "/grade-descriptors/draft/plan"
+        return post_ok(client, url, filled(form_on(client, url, url, "version"), f"other{next(_saves)}")[0])
 
     def retire_and_offer_again(client, data):
         url = f"/themes/{theme}/retire"
@@ -228,6 +238,13 @@ def edits(scene) -> dict[str, Edit]:
                                                data | {"outcome": ["not_contacted"]}),
             stale=lambda data: data | {"outcome": ["not_contacted"]}),
         "/targeted/<int:cycle_id>/change": Edit(f"/targeted/{scene.targeted.id}/change", "qa_lead"),
+        "/grade-descriptors/draft/<key>": Edit("/grade-descriptors/draft/voice", "qa_lead"),
+        # Publishing or discarding a draft another editor has changed since: refused, the note kept.
+        "/grade-descriptors/draft/publish": Edit("/grade-descriptors/draft/publish", "qa_lead",
+                                                 other=other_draft_save),
+        "/grade-descriptors/draft/discard": Edit("/grade-descriptors/draft/discard", "qa_lead",
+                                                 page="/grade-descriptors/draft", other=other_draft_save,
+                                                 answered_on_the_page=False),
     }
 
 

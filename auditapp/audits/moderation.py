@@ -2,13 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from flask import current_app
-
 from auditapp import clock, history
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import Invalid, NotAllowed, RuleError
 from auditapp.extensions import db
 from auditapp.findings import actions
+from auditapp.framework import descriptors
 from auditapp.grading import JUDGEMENTS, crosses_good_line, grade_label
 from auditapp.history import record
 from auditapp.models import Audit, ModeratedGrade, User
@@ -100,11 +99,20 @@ def problems(audit: Audit, entry: ModerationEntry) -> dict[str, str]:
 MODERATION_ACTIONS = {history.MODERATED_GRADE_SAVED, history.RATIONALE_SAVED, history.MODERATION_SAVED}
 
 
+def moderated_against(audit: Audit) -> str:
+    """The version a moderation is graded against: the one already recorded, else the one the
+    auditors graded against (A's, then B's), so all three judge by the same words."""
+    reviewed = [r.descriptor_version for r in (audit.review("A"), audit.review("B")) if r and r.descriptor_version]
+    return audit.descriptor_version or (reviewed[0] if reviewed else descriptors.current().recorded)
+
+
 def save_moderation(actor: User, audit: Audit, entry: ModerationEntry, expected_version: int | None = None) -> None:
     if not can_moderate(actor, audit):
         raise NotAllowed("Only the allocated moderator can moderate, once both audits are in")
     check_version(audit.moderation_version, expected_version, "This moderation")
     claim_version(audit, "moderation_version", "This moderation")
+    # The moderator grades against one version from their first save to sign-off, as auditors do.
+    audit.descriptor_version = moderated_against(audit)
     for key, name in JUDGEMENTS.items():
         row = audit.moderated_grade(key)
         if row is None:
@@ -184,7 +192,6 @@ def sign_off(actor: User, audit: Audit, entry: ModerationEntry, expected_version
 def _sign(actor: User, audit: Audit, entry: ModerationEntry) -> None:
     audit.signed_off_at = clock.now()
     audit.signed_off_by_id = actor.id
-    audit.descriptor_version = current_app.config["DESCRIPTOR_VERSION"]
     record(actor, history.SIGNED_OFF, audit, after=grade_label(entry.grades["overall"]))
     reaudits.schedule_if_inadequate(actor, audit, entry.grades["overall"])
     db.session.flush()

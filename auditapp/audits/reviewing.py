@@ -10,6 +10,7 @@ from auditapp.audits.concerns import raise_concern
 from auditapp.conflicts import Conflict, check_version
 from auditapp.errors import Invalid, NotAllowed
 from auditapp.extensions import db
+from auditapp.framework import descriptors
 from auditapp.grading import DOMAINS, grade_label
 from auditapp.history import record
 from auditapp.models import Audit, Review, ReviewGrade, User
@@ -114,7 +115,9 @@ def save_review(actor: User, audit: Audit, role: str, entry: ReviewEntry, submit
              or review.safeguarding_details != entry.safeguarding_details.strip())
     )
     _apply(actor, audit, review, entry)
-    review.descriptor_version = current_app.config["DESCRIPTOR_VERSION"]
+    # Fixed at the first save: an audit opened before a new version is graded against its own
+    # until it is submitted (the form shows that version's descriptors).
+    review.descriptor_version = review.descriptor_version or descriptors.current().recorded
     review.updated_at = clock.now()
     try:
         db.session.flush()

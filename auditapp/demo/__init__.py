@@ -17,7 +17,7 @@ from auditapp.audits import families
 from auditapp.audits.concerns import acknowledge_concern
 from auditapp.audits.moderation import ModerationEntry, needs_rationale, sign_off
 from auditapp.audits.reviewing import DomainEntry, ReviewEntry, save_review
-from auditapp.demo import extras, findings, wording
+from auditapp.demo import extras, findings, framework, wording
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS
 from auditapp.imports.users import read_people
@@ -80,6 +80,10 @@ def seed_demo() -> str:
             import_cases(SYSTEM, stream, "case-list.csv")
         findings.load_themes()
     for number, month in enumerate(past_months):
+        if month == past_months[-1]:
+            # A revised version of the descriptors, published last month, an hour before it opened.
+            with clock.frozen_at(Timeline.of(month).opened - timedelta(hours=1)):
+                framework.revised_descriptors()
         _month(rng, month, Timeline.of(month), complete=True, inadequate_first=number == 0)
     _month(rng, current_month, Timeline.of(current_month, now), complete=False)
     today = clock.today()

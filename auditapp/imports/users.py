@@ -26,6 +26,7 @@ ROLE_NAMES = {
     "senior manager": "is_senior_manager",
     "qa lead": "is_qa_lead",
     "leadership": "is_leadership",
+    "practice lead": "is_practice_lead",
 }
 
 
@@ -81,7 +82,7 @@ def read_people(stream: IO[bytes], filename: str) -> list[PersonRow]:
                 roles.add(ROLE_NAMES[role])
             else:
                 row_problems.append(
-                    f"role '{role}' is not one of auditor, senior manager, QA lead, leadership"
+                    f"role '{role}' is not one of auditor, senior manager, QA lead, leadership, practice lead"
                 )
         if email in seen:
             row_problems.append(f"email {email} is also on row {seen[email]}")

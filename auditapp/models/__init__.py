@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from auditapp.extensions import Model
@@ -30,6 +30,8 @@ ROLE_LABELS = {
     "is_senior_manager": "Senior manager",
     "is_qa_lead": "QA lead",
     "is_leadership": "Leadership",
+    # Named by the QA lead: edits and publishes the grade descriptors beside the QA lead.
+    "is_practice_lead": "Practice lead",
 }
 
 
@@ -51,6 +53,7 @@ class User(UserMixin, Model):
     is_senior_manager: Mapped[bool] = mapped_column(default=False)
     is_qa_lead: Mapped[bool] = mapped_column(default=False)
     is_leadership: Mapped[bool] = mapped_column(default=False)
+    is_practice_lead: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Named to avoid UserMixin's is_active property, which reads it.
     active: Mapped[bool] = mapped_column(default=True)
     # The most audits (as A or B) a month this person is allocated; None: no limit.
@@ -341,6 +344,7 @@ class Concern(Model):
 # package re-exports every model, so callers import them all from auditapp.models (see __all__).
 from auditapp.models.families import FamilyAnswer, FamilyContact, FamilyFeedback  # noqa: E402
 from auditapp.models.findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag  # noqa: E402
+from auditapp.models.framework import DescriptorSet  # noqa: E402
 from auditapp.models.history import Event  # noqa: E402
 from auditapp.models.messages import Absence, ClosureDay, SentMessage  # noqa: E402
 from auditapp.models.security import FeedToken, HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402
@@ -376,6 +380,7 @@ __all__ = [
     "FeedToken",
     "UserSession",
     "FormStash",
+    "DescriptorSet",
     "ImportJob",
     "ImportWord",
 ]

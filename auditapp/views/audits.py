@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from auditapp import clock, permissions
@@ -9,6 +9,7 @@ from auditapp.conflicts import history_mark
 from auditapp.findings import actions, replies, themes
 from auditapp.forms.audits import AcknowledgeForm, ConcernForm, ReviewForm
 from auditapp.forms.widgets import long_text
+from auditapp.framework import descriptors as descriptor_versions
 from auditapp.grading import DOMAINS, domains_judged, judgements_made
 from auditapp.history import audit_history
 from auditapp.history import subjects as history_subjects
@@ -88,7 +89,8 @@ def review(audit_id: int, role: str):
             return redirect(url_for("audits.review", audit_id=audit.id, role=role))
     return render_template("audits/review.html", audit=audit, role=role, form=form,
                            domains=domains_judged(audit.cycle.domain_keys),
-                           descriptors=current_app.config["DESCRIPTORS"], changes=changes,
+                           descriptors=descriptor_versions.graded_against(saved.descriptor_version if saved else None)
+                           .descriptors, changes=changes,
                            family_task=families.contact_role() == role)
 
 

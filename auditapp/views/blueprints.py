@@ -9,6 +9,7 @@ from auditapp.views import (
     cases,
     checks,
     cycles,
+    descriptors,
     families,
     feed,
     findings,
@@ -22,4 +23,5 @@ from auditapp.views import (
 )
 
 BLUEPRINTS = [module.bp for module in (assets, health, auth, home, admin, cases, cycles, audits, checks, moderation,
-                                       reports, findings, themes, replies, families, targeted, feed)]
+                                       reports, findings, themes, replies, families, targeted, feed,
+                                       descriptors)]

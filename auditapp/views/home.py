@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
 from auditapp import clock, permissions
@@ -66,12 +66,6 @@ def work_list(kind: str):
         abort(404)
     return render_template("home/list.html", kind=kind, title=WORK_LISTS[kind][0], today=clock.today(),
                            page=paginate(_work_list(kind), LIST_SIZE))
-
-
-@bp.route("/grade-descriptors")
-@allow(permissions.anyone_signed_in)
-def descriptors():
-    return render_template("home/descriptors.html", descriptors=current_app.config["DESCRIPTORS"])
 
 
 @bp.route("/accessibility")

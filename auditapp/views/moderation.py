@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from auditapp import permissions
@@ -9,6 +9,7 @@ from auditapp.audits.moderation import (
     StillNeeded,
     compare,
     entry_from_audit,
+    moderated_against,
     reopen,
     save_for_sign_off,
     save_moderation,
@@ -16,6 +17,7 @@ from auditapp.audits.moderation import (
 from auditapp.conflicts import history_mark
 from auditapp.findings import actions
 from auditapp.forms.audits import ModerationForm, ReopenForm
+from auditapp.framework import descriptors as descriptor_versions
 from auditapp.grading import JUDGEMENTS
 from auditapp.security.access import allow
 from auditapp.views import add_field_errors, audit_reload, form_posted, posted, posted_any, saving
@@ -76,7 +78,7 @@ def moderate(audit_id: int):
                            comparisons=compare(audit), a=audit.review("A"), b=audit.review("B"),
                            to_decide=actions.proposals_on(audit),
                            family=families.shown_to(current_user, audit),
-                           descriptors=current_app.config["DESCRIPTORS"])
+                           descriptors=descriptor_versions.graded_against(moderated_against(audit)).descriptors)
 
 
 def _fill_form(form: ModerationForm, entry: ModerationEntry) -> None:

@@ -105,5 +105,5 @@ def test_report_figures_are_links_only_for_readers_who_may_follow_them(visit):
             page.get_by_role("link", name="Agreement between auditors and moderation").click()
             session.check("Agreement page for a leadership reader")
             page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Grade descriptors").click()
-            expect(page.get_by_text("These descriptors were published 22 November 2026")).to_be_visible()
+            expect(page.get_by_text("Version 1, published 22 November 2026")).to_be_visible()
             session.check("Grade descriptors, known by the date published")
