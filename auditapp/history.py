@@ -70,6 +70,15 @@ THEME_BROUGHT_BACK = "Theme brought back"
 REPLY_RECORDED = "Practitioner's reply recorded"
 DISPUTE_RESPONSE_RECORDED = "Response to the practitioner's dispute recorded"
 
+# Calibration exercises: recorded with no audit (they are no audit of a case) and without the
+# grades themselves, which stay blind in their own tables until the exercise closes.
+CALIBRATION_SET_UP = "Calibration exercise set up"
+CALIBRATION_AGREED_SAVED = "Calibration agreed grades saved"
+CALIBRATION_OPENED = "Calibration exercise opened"
+CALIBRATION_DRAFT_SAVED = "Calibration grades saved as a draft"
+CALIBRATION_SUBMITTED = "Calibration grades submitted"
+CALIBRATION_RULE_SET = "Calibration rule set"
+
 # People and security
 TEAM_CREATED = "Team created"
 TEAM_RENAMED = "Team renamed"

@@ -394,6 +394,14 @@ from auditapp.models.findings import Action, PractitionerReply, Reaudit, ReviewA
 from auditapp.models.messages import Absence, ClosureDay, SentMessage  # noqa: E402
 from auditapp.models.security import HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402
 from auditapp.models.work import FormStash, ImportJob  # noqa: E402
+from auditapp.models.calibration import (  # noqa: E402
+    AgreedGrade,
+    CalibrationExercise,
+    CalibrationGrade,
+    CalibrationMember,
+    CalibrationRule,
+    CalibrationSubmission,
+)
 
 # Every model the package exports: those defined above and those re-exported from its modules.
 __all__ = [
@@ -425,4 +433,10 @@ __all__ = [
     "UserSession",
     "FormStash",
     "ImportJob",
+    "AgreedGrade",
+    "CalibrationExercise",
+    "CalibrationGrade",
+    "CalibrationMember",
+    "CalibrationRule",
+    "CalibrationSubmission",
 ]
