@@ -306,16 +306,19 @@ def wait_for_port(port: int, seconds: float = 30) -> None:
 
 
 def calibration_exercise(world: "World", participants: list[User], panel: list[User] | None = None,
-                         agreed: int = 3, plan_agreed: int | None = None, closes_on: date | None = None,
+                         agreed: int | None = 3, plan_agreed: int | None = None, closes_on: date | None = None,
                          opened: bool = True, domains: list[str] | None = None):
     """A calibration exercise on the register's first case, named participants, the panel's grades
-    agreed (all `agreed`, the plan domain `plan_agreed` if given) and opened, unless `opened` is False."""
+    agreed (all `agreed`, the plan domain `plan_agreed` if given; none if None) and opened, unless `opened` is False."""
     from auditapp.calibration import exercises
     setup = exercises.Setup(title="Calibration: a child protection plan", case_reference=world.cases[0].reference,
                             domains=domains or list(DOMAINS), takes_part="named",
                             named_emails=[p.email for p in participants],
                             panel_ids=[p.id for p in panel or []], closes_on=closes_on or clock.today())
     exercise = exercises.set_up(world.qa_lead, setup)
+    if agreed is None:
+        db.session.commit()
+        return fresh_exercise(exercise.id)
     grades = {key: agreed for key in exercises.judgements_of(exercise)}
     if plan_agreed is not None and "plan" in grades:
         grades["plan"] = plan_agreed

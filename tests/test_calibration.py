@@ -9,7 +9,6 @@ from datetime import date, timedelta
 
 from builders import (
     calibration_exercise,
-    calibration_grades,
     closed_calibration,
     fresh_exercise,
     person,

@@ -17,6 +17,9 @@ SHOWS_NO_AUDIT = {
     "cases.import_progress", "cases.import_status", "cycles.index", "cycles.new", "cycles.cancel",
     "reports.dashboard", "reports.agreement", "findings.all_actions", "findings.team_actions", "themes.index",
     "targeted.index", "targeted.new", "targeted.change", "targeted.summary",
+    # Calibration's forms and lists: no audit of a case (its pages showing a reference case note their reads).
+    "calibration.index", "calibration.new", "calibration.agree", "calibration.open_it", "calibration.grade",
+    "calibration.rule",
 }
 
 

@@ -274,6 +274,9 @@ def rule():
         form.every_months.data = str(saved.every_months or "")
         form.hold_out_new.data, form.version.data = saved.hold_out_new, str(saved.version)
     if form_posted(form):
+        if not posted_any(form):
+            flash("Nothing was saved: the form arrived without any answers", "info")
+            return redirect(url_for("calibration.rule"))
         with saving(form, reload=lambda: (None, due.the_rule().version)) as save:
             due.save_rule(current_user, bool(form.before_first_audit.data), form.every_months.data or "",
                           bool(form.when_moderation_changes.data), bool(form.hold_out_new.data),
