@@ -336,3 +336,36 @@ def test_calibration_never_enters_the_monthly_figures_or_the_cases_history(world
                                                                 Event.action.like("Calibration%"))) == 0
     shown = as_user(world.qa_lead).get(f"/audits/{audits[0].id}").get_data(as_text=True)
     assert history.CALIBRATION_SUBMITTED not in shown and "Calibration: a child protection plan" not in shown
+
+
+# The workbook
+
+
+def test_the_workbook_has_a_calibration_sheet_with_names_only_in_the_qa_leads_full_export(world, as_user):
+    from openpyxl import load_workbook
+    sampled_month("2026-11", per_team=1)
+    db.session.commit()
+    people = auditors(world, 6)
+    closed_calibration(world, {p: (3, 1 if n < 3 else 3) for n, p in enumerate(people)},
+                       closed_on=date(2026, 11, 16))
+    closed_calibration(world, {p: (2, 2) for p in people[:3]}, closed_on=date(2026, 11, 17))
+    closed_calibration(world, {p: (2, 2) for p in people}, closed_on=date(2026, 10, 30))  # another month's
+
+    def sheet(user, url="/reports/2026-11.xlsx"):
+        book = load_workbook(io.BytesIO(as_user(user).get(url).data))
+        return [[c for c in row] for row in book["Calibration"].iter_rows(values_only=True)]
+
+    anonymous = sheet(world.seniors[0])
+    text = repr(anonymous)
+    assert all(p.name not in text for p in people)
+    header = next(r for r in anonymous if r and r[0] == "Exercise")
+    plan = next(r for r in anonymous if r and r[4] == "Quality of plan" and r[2] == 6)
+    row = dict(zip(header, plan, strict=False))
+    assert (row["Good"], row["Inadequate"], row["Further"], row["Crossed the Good line"]) == (3, 3, 3, 3)
+    small = [r for r in anonymous if r and r[2] == 3]
+    assert small and all(r[6] == "Too few to show (fewer than 5 submitted)" for r in small)
+    assert not [r for r in anonymous if r and r[1] and getattr(r[1], "month", None) == 10]
+    full = repr(sheet(world.qa_lead))
+    assert all(p.name in full for p in people)
+    # Filtered by team, even the QA lead's workbook is the anonymous one.
+    assert all(p.name not in repr(sheet(world.qa_lead, "/reports/2026-11.xlsx?team=Early+Help")) for p in people)

@@ -14,7 +14,7 @@ from auditapp.extensions import db
 from auditapp.history import record
 from auditapp.models import Audit, CalibrationExercise, CalibrationRule, CalibrationSubmission, Review, User
 from auditapp.models.loading import PERSON_ROW
-from auditapp.permissions import Actor, can_manage, require
+from auditapp.permissions import can_manage, require
 
 HELD_OUT = "held out of allocation until their first calibration exercise"
 # More than this share of an auditor's domain grades changed by moderation over 3 months makes them due.
@@ -28,7 +28,7 @@ def the_rule() -> CalibrationRule:
                                    when_moderation_changes=False, hold_out_new=False, version=0)
 
 
-def save_rule(actor: Actor, before_first_audit: bool, every_months_text: str, when_moderation_changes: bool,
+def save_rule(actor: User, before_first_audit: bool, every_months_text: str, when_moderation_changes: bool,
               hold_out_new: bool, expected_version: int | None) -> CalibrationRule:
     require(can_manage(actor))
     rule = the_rule()
@@ -44,7 +44,7 @@ def save_rule(actor: Actor, before_first_audit: bool, every_months_text: str, wh
         claim_version(rule, "version", "The calibration rule")
     rule.before_first_audit, rule.every_months = before_first_audit, every_months
     rule.when_moderation_changes, rule.hold_out_new = when_moderation_changes, hold_out_new
-    record(actor if isinstance(actor, User) else None, history.CALIBRATION_RULE_SET, after=describe(rule))
+    record(actor, history.CALIBRATION_RULE_SET, after=describe(rule))
     db.session.flush()
     return rule
 

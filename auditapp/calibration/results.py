@@ -21,6 +21,7 @@ from auditapp.models import (
     User,
 )
 from auditapp.models.loading import EXERCISE_IN_FULL, SUBMISSION_ROW
+from auditapp.months import month_start
 from auditapp.rounding import MIN_N
 
 EXACT, ONE_AWAY, FURTHER = "Exact", "One grade away", "Further"
@@ -256,3 +257,12 @@ def moderation_changes_by_auditor(since: datetime) -> dict[int, tuple[int, int]]
         .where(Audit.signed_off_at >= since, ReviewGrade.grade.is_not(None), ModeratedGrade.grade.is_not(None))
         .group_by(auditor))
     return {user_id: (int(n), int(moved or 0)) for user_id, n, moved in rows}
+
+
+def closed_in_month(month: str, today: date) -> list[Results]:
+    """The results of the exercises whose closing date fell in the month and has passed: the workbook's sheet."""
+    first = month_start(month)
+    last = date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
+    exercises = closed_exercises(today, since=first, until=last)
+    submissions = submitted_of([e.id for e in exercises])
+    return [results(e, [s for s in submissions if s.exercise_id == e.id]) for e in reversed(exercises)]

@@ -389,11 +389,6 @@ def _history_is_append_only(mapper, connection, target):
 # The other records, by what they hold. Imported here at the bottom on purpose, not at the top:
 # those modules' records refer to the records defined above, so these must exist first; and the
 # package re-exports every model, so callers import them all from auditapp.models (see __all__).
-from auditapp.models.families import FamilyAnswer, FamilyContact, FamilyFeedback  # noqa: E402
-from auditapp.models.findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag  # noqa: E402
-from auditapp.models.messages import Absence, ClosureDay, SentMessage  # noqa: E402
-from auditapp.models.security import HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402
-from auditapp.models.work import FormStash, ImportJob  # noqa: E402
 from auditapp.models.calibration import (  # noqa: E402
     AgreedGrade,
     CalibrationExercise,
@@ -402,6 +397,11 @@ from auditapp.models.calibration import (  # noqa: E402
     CalibrationRule,
     CalibrationSubmission,
 )
+from auditapp.models.families import FamilyAnswer, FamilyContact, FamilyFeedback  # noqa: E402
+from auditapp.models.findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag  # noqa: E402
+from auditapp.models.messages import Absence, ClosureDay, SentMessage  # noqa: E402
+from auditapp.models.security import HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402
+from auditapp.models.work import FormStash, ImportJob  # noqa: E402
 
 # Every model the package exports: those defined above and those re-exported from its modules.
 __all__ = [
