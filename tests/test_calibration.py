@@ -7,6 +7,7 @@ import io
 import re
 from datetime import date, timedelta
 
+import pytest
 from builders import (
     calibration_exercise,
     closed_calibration,
@@ -369,3 +370,29 @@ def test_the_workbook_has_a_calibration_sheet_with_names_only_in_the_qa_leads_fu
     assert all(p.name in full for p in people)
     # Filtered by team, even the QA lead's workbook is the anonymous one.
     assert all(p.name not in repr(sheet(world.qa_lead, "/reports/2026-11.xlsx?team=Early+Help")) for p in people)
+
+
+# The demo
+
+
+@pytest.mark.dates
+def test_the_demo_has_two_past_exercises_one_disagreeing_on_the_plan_and_one_open(app):
+    from auditapp.calibration.results import results
+    from auditapp.models import User
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    today = clock.today()
+    found = [fresh_exercise(e.id) for e in db.session.scalars(select(CalibrationExercise)
+                                                              .order_by(CalibrationExercise.closes_on))]
+    closed = [e for e in found if e.closed_on(today)]
+    open_now = [e for e in found if e.opened_at and not e.closed_on(today)]
+    assert len(closed) == 2 and len(open_now) == 1
+    assert [s.judgement for s in results(closed[1]).furthest] == ["plan"]
+    assert all(results(e).submitted >= 5 for e in closed)
+    assert db.session.scalar(select(func.max(Event.at))) <= clock.now()
+    from auditapp.demo import PASSWORD
+    lowri = db.session.scalar(select(User).where(User.email == "lowri.lloyd@council.example.org"))
+    client = app.test_client()
+    client.post("/sign-in", data={"email": lowri.email, "password": PASSWORD})
+    assert client.get(f"/calibration/{open_now[0].id}/grade").status_code == 200
+    page = client.get(f"/calibration/{closed[1].id}/results").get_data(as_text=True)
+    assert "Furthest from the panel: <strong>Quality of plan</strong>" in page
