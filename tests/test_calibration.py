@@ -51,8 +51,11 @@ def grading_form(exercise, grade: int = 3, **given) -> dict:
 
 
 def page_text(client, url: str) -> str:
-    """The page without its one-time tokens, so two readings of the same figures compare equal."""
-    return re.sub(r'(csrf[-_]token[^>]*value=|data-csrf-token=)"[^"]*"', "", client.get(url).get_data(as_text=True))
+    """The page without its one-time tokens, so two readings of the same figures compare equal, and
+    without the agreement page's calibration trend, which is shown apart from its figures."""
+    page = re.sub(r'(csrf[-_]token[^>]*value=|data-csrf-token=)"[^"]*"', "", client.get(url).get_data(as_text=True))
+    page = re.sub(r'<h2 class="govuk-heading-m">Calibration exercises</h2>.*?</table>\s*</div>', "", page, flags=re.S)
+    return re.sub(r"\s+", " ", page)
 
 
 # Setting up
@@ -396,3 +399,17 @@ def test_the_demo_has_two_past_exercises_one_disagreeing_on_the_plan_and_one_ope
     assert client.get(f"/calibration/{open_now[0].id}/grade").status_code == 200
     page = client.get(f"/calibration/{closed[1].id}/results").get_data(as_text=True)
     assert "Furthest from the panel: <strong>Quality of plan</strong>" in page
+
+
+def test_the_agreement_page_shows_each_exercises_closeness_as_a_trend_without_names(world, as_user):
+    sampled_month("2026-11", per_team=1)
+    db.session.commit()
+    people = auditors(world, 6)
+    closed_calibration(world, {p: (3, 1 if n < 3 else 3) for n, p in enumerate(people)},
+                       closed_on=date(2026, 11, 16))
+    closed_calibration(world, {p: (2, 2) for p in people[:2]}, closed_on=date(2026, 11, 17))
+    page = as_user(world.leader).get("/reports/agreement?month=2026-11").get_data(as_text=True)
+    trend = page.split('id="calibration-trend"')[1].split("</table>")[0]
+    # 36 domain grades: 33 exact (the plan wrong for three); three crossed the line.
+    assert "92% (n=36)" in trend and "8% (n=36)" in trend and "Quality of plan" in trend
+    assert "Too few to show" in trend and all(p.name not in page for p in people)

@@ -1,5 +1,6 @@
 """Setting up a calibration exercise, the panel's agreed grades, and opening it to participants."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -158,8 +159,8 @@ def judgements_of(exercise: CalibrationExercise) -> dict[str, str]:
     return {key: JUDGEMENTS[key] for key in [*exercise.domain_keys, "overall"]}
 
 
-def save_agreed(actor: User, exercise: CalibrationExercise, grades: dict[str, int | None], reasons: dict[str, str],
-                expected_version: int | None) -> None:
+def save_agreed(actor: User, exercise: CalibrationExercise, grades: Mapping[str, int | None],
+                reasons: Mapping[str, str], expected_version: int | None) -> None:
     """The panel's grades and reasons, while the exercise is not yet open."""
     require(can_agree_grades(actor, exercise), "The agreed grades cannot be changed once the exercise is open: "
                                                "set up a new exercise to correct them")

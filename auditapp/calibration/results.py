@@ -7,13 +7,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload
 
 from auditapp.calibration.exercises import judgements_of
 from auditapp.extensions import db
-from auditapp.grading import GRADES_BEST_FIRST, OVERALL, crosses_good_line
+from auditapp.grading import DOMAINS, GRADES_BEST_FIRST, OVERALL, Grade, crosses_good_line
 from auditapp.models import (
+    AgreedGrade,
     Audit,
     CalibrationExercise,
+    CalibrationGrade,
     CalibrationSubmission,
     ModeratedGrade,
     Review,
@@ -114,10 +117,14 @@ class Results:
 def submitted_of(exercise_ids: list[int]) -> list[CalibrationSubmission]:
     if not exercise_ids:
         return []
-    return list(db.session.scalars(select(CalibrationSubmission).options(*SUBMISSION_ROW)
+    # The grades joined in the same statement (not a second one): the workbook reads this beside a
+    # month's figures, and every statement of its request counts.
+    return list(db.session.scalars(select(CalibrationSubmission)
+                                   .options(joinedload(CalibrationSubmission.user),
+                                            joinedload(CalibrationSubmission.grades))
                                    .where(CalibrationSubmission.exercise_id.in_(exercise_ids),
                                           CalibrationSubmission.submitted_at.is_not(None))
-                                   .order_by(CalibrationSubmission.id)))
+                                   .order_by(CalibrationSubmission.id)).unique())
 
 
 def results(exercise: CalibrationExercise, submissions: list[CalibrationSubmission] | None = None) -> Results:
@@ -266,3 +273,66 @@ def closed_in_month(month: str, today: date) -> list[Results]:
     exercises = closed_exercises(today, since=first, until=last)
     submissions = submitted_of([e.id for e in exercises])
     return [results(e, [s for s in submissions if s.exercise_id == e.id]) for e in reversed(exercises)]
+
+
+@dataclass
+class TrendLine:
+    """One closed exercise on the agreement page: how close the group came, never a name."""
+
+    title: str
+    closes_on: date
+    submitted: int = 0
+    marks: int = 0
+    exact: int = 0
+    crossed: int = 0
+    distance_by_domain: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def exact_share(self) -> float | None:
+        return self.exact / self.marks if self.marks else None
+
+    @property
+    def crossed_share(self) -> float | None:
+        return self.crossed / self.marks if self.marks else None
+
+    @property
+    def furthest(self) -> list[str]:
+        worst = max(self.distance_by_domain.values(), default=0)
+        return [DOMAINS[k] for k, d in self.distance_by_domain.items() if worst > 0 and d == worst]
+
+
+def trend(month: str, today: date, count: int = 12) -> list[TrendLine]:
+    """The last `count` exercises closed by the end of the month, oldest first: the group's closeness
+    per exercise, apart from (and never counted in) the agreement figures. Two statements, the
+    second counted in SQL, since the agreement page is the reports' busiest."""
+    first = month_start(month)
+    last = date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
+    rows = db.session.execute(
+        select(CalibrationExercise.id, CalibrationExercise.title, CalibrationExercise.closes_on)
+        .where(CalibrationExercise.opened_at.is_not(None), CalibrationExercise.closes_on < today,
+               CalibrationExercise.closes_on <= last)
+        .order_by(CalibrationExercise.closes_on.desc(), CalibrationExercise.id.desc()).limit(count)).all()
+    lines = {exercise_id: TrendLine(title, closes_on) for exercise_id, title, closes_on in reversed(rows)}
+    if not lines:
+        return []
+    own, agreed = CalibrationGrade.grade, AgreedGrade.grade
+    good = int(Grade.GOOD)
+    crossed = case((((own >= good) & (agreed < good)) | ((own < good) & (agreed >= good)), 1), else_=0)
+    distance = case((own > agreed, own - agreed), else_=agreed - own)
+    for exercise_id, domain, people, marks, exact, over_line, steps in db.session.execute(
+            select(CalibrationSubmission.exercise_id, CalibrationGrade.domain,
+                   func.count(func.distinct(CalibrationSubmission.id)), func.count(),
+                   func.sum(case((own == agreed, 1), else_=0)), func.sum(crossed), func.sum(distance))
+            .join(CalibrationGrade, CalibrationGrade.submission_id == CalibrationSubmission.id)
+            .join(AgreedGrade, (AgreedGrade.exercise_id == CalibrationSubmission.exercise_id)
+                  & (AgreedGrade.judgement == CalibrationGrade.domain))
+            .where(CalibrationSubmission.exercise_id.in_(lines), CalibrationSubmission.submitted_at.is_not(None),
+                   own.is_not(None), agreed.is_not(None))
+            .group_by(CalibrationSubmission.exercise_id, CalibrationGrade.domain)):
+        line = lines[exercise_id]
+        line.submitted = max(line.submitted, int(people))
+        line.marks += int(marks)
+        line.exact += int(exact or 0)
+        line.crossed += int(over_line or 0)
+        line.distance_by_domain[domain] = int(steps or 0) / int(marks)
+    return list(lines.values())

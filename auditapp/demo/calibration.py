@@ -43,7 +43,9 @@ def _exercise(qa_lead: User, panel: list[User], title: str, reference: str, open
         exercise = exercises.set_up(qa_lead, exercises.Setup(
             title=title, case_reference=reference, domains=list(DOMAINS), takes_part=takes_part, team_id=team_id,
             panel_ids=[p.id for p in panel], closes_on=closes_on))
-        exercise = db.session.get(CalibrationExercise, exercise.id, options=EXERCISE_IN_FULL, populate_existing=True)
+        loaded = db.session.get(CalibrationExercise, exercise.id, options=EXERCISE_IN_FULL, populate_existing=True)
+        assert loaded is not None  # just set up
+        exercise = loaded
         exercises.save_agreed(panel[0], exercise, agreed, {k: REASONS[k] for k in agreed}, None)
         exercises.open_exercise(qa_lead, exercise, None)
     return exercise

@@ -2,6 +2,7 @@
 results, each auditor's record over time, and the rule for who is due."""
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import exists, select
 
@@ -29,7 +30,7 @@ def _descriptors_text(recorded: str) -> str:
 
 @bp.route("/")
 @allow(permissions.anyone_signed_in)
-def index():
+def index() -> ResponseReturnValue:
     query = select(CalibrationExercise).order_by(CalibrationExercise.closes_on.desc(), CalibrationExercise.id.desc())
     if not permissions.reads_every_audit(current_user):
         # Others see only the exercises they are on: one they are not on is not theirs to know of.
@@ -43,7 +44,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @allow(permissions.can_set_up_calibration)
-def new():
+def new() -> ResponseReturnValue:
     form = ExerciseForm()
     form.team.choices = [("", "Choose a team")] + [(str(i), n) for i, n in db.session.execute(
         select(Team.id, Team.name).order_by(Team.name))]
@@ -76,7 +77,7 @@ def exercises_max_read() -> int:
 
 @bp.route("/<int:exercise_id>")
 @allow(permissions.anyone_signed_in)
-def show(exercise_id: int):
+def show(exercise_id: int) -> ResponseReturnValue:
     exercise = permissions.get_exercise(exercise_id, current_user)
     today = clock.today()
     submission = taking.submission_of(exercise, current_user.id)
@@ -97,7 +98,7 @@ def show(exercise_id: int):
 
 @bp.route("/<int:exercise_id>/agreed", methods=["GET", "POST"])
 @allow(permissions.anyone_signed_in)
-def agree(exercise_id: int):
+def agree(exercise_id: int) -> ResponseReturnValue:
     exercise = permissions.get_exercise(exercise_id, current_user)
     if not permissions.on_panel(current_user, exercise):
         abort(404)  # a participant may not learn what the panel is doing
@@ -138,7 +139,7 @@ def _exercise_again(exercise_id: int) -> tuple[CalibrationExercise, int]:
 
 @bp.route("/<int:exercise_id>/open", methods=["GET", "POST"])
 @allow(permissions.can_set_up_calibration)
-def open_it(exercise_id: int):
+def open_it(exercise_id: int) -> ResponseReturnValue:
     exercise = permissions.get_exercise(exercise_id, current_user)
     permissions.require(permissions.can_open_exercise(current_user, exercise), "This exercise is already open")
     form = OpenForm()
@@ -158,7 +159,7 @@ def open_it(exercise_id: int):
 
 @bp.route("/<int:exercise_id>/grade", methods=["GET", "POST"])
 @allow(permissions.anyone_signed_in)
-def grade(exercise_id: int):
+def grade(exercise_id: int) -> ResponseReturnValue:
     exercise = permissions.get_exercise(exercise_id, current_user)
     if not permissions.takes_part(current_user, exercise):
         abort(404)  # only participants have grades here
@@ -220,7 +221,7 @@ def _grading_from_form(form: GradingForm, exercise: CalibrationExercise, saved: 
 
 @bp.route("/<int:exercise_id>/results")
 @allow(permissions.anyone_signed_in)
-def results_page(exercise_id: int):
+def results_page(exercise_id: int) -> ResponseReturnValue:
     exercise = permissions.get_exercise(exercise_id, current_user)
     today = clock.today()
     submission = taking.submission_of(exercise, current_user.id)
@@ -239,7 +240,7 @@ def results_page(exercise_id: int):
 
 @bp.route("/<int:exercise_id>/case-summary")
 @allow(permissions.anyone_signed_in)
-def summary_file(exercise_id: int):
+def summary_file(exercise_id: int) -> ResponseReturnValue:
     exercise = permissions.get_exercise(exercise_id, current_user)
     if not exercise.summary_kind:
         abort(404)
@@ -252,7 +253,7 @@ def summary_file(exercise_id: int):
 
 @bp.route("/people/<int:user_id>")
 @allow(permissions.anyone_signed_in)
-def person(user_id: int):
+def person(user_id: int) -> ResponseReturnValue:
     user = db.session.get(User, user_id, options=PERSON_ROW)
     if user is None or not permissions.can_see_calibration_record(current_user, user):
         abort(404)
@@ -265,7 +266,7 @@ def person(user_id: int):
 
 @bp.route("/rule", methods=["GET", "POST"])
 @allow(permissions.can_manage)
-def rule():
+def rule() -> ResponseReturnValue:
     form = RuleForm()
     saved = due.the_rule()
     if not form.is_submitted():

@@ -142,7 +142,8 @@ def agreement():
 
 def _agreement_body(form: ReportFilterForm, summary: MonthSummary) -> str:
     return render_template("reports/_agreement.html", filters=form, summary=summary,
-                           by_team=summary.agreement_by_team, judgements=JUDGEMENTS)
+                           by_team=summary.agreement_by_team, judgements=JUDGEMENTS,
+                           calibration=calibration_results.trend(form.month.data, clock.today()))
 
 
 @bp.route("/all-audits.xlsx")
