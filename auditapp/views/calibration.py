@@ -8,7 +8,7 @@ from sqlalchemy import exists, select
 
 from auditapp import clock, permissions, reads
 from auditapp.calibration import due, exercises, results, taking
-from auditapp.calibration.documents import download_name
+from auditapp.calibration.documents import MAX_BYTES, download_name
 from auditapp.extensions import db
 from auditapp.forms.calibration import AgreedForm, ExerciseForm, GradingForm, OpenForm, RuleForm
 from auditapp.forms.findings import parse_day
@@ -57,7 +57,8 @@ def new() -> ResponseReturnValue:
             title=form.title.data or "", case_reference=form.case_reference.data or "",
             summary_text=form.summary_text.data or "",
             summary_filename=upload.filename if upload and upload.filename else "",
-            summary_content=upload.read(exercises_max_read()) if upload and upload.filename else b"",
+            # One byte past the limit is enough to know a file is too large.
+            summary_content=upload.read(MAX_BYTES + 1) if upload and upload.filename else b"",
             domains=form.domains.data or [], takes_part=form.takes_part.data or "",
             team_id=int(form.team.data) if (form.team.data or "").isdigit() else None,
             named_emails=(form.named.data or "").splitlines(),
@@ -68,11 +69,6 @@ def new() -> ResponseReturnValue:
             flash("Exercise set up: the panel agrees its grades next", "success")
             return redirect(url_for("calibration.show", exercise_id=exercise.id))
     return render_template("calibration/new.html", form=form)
-
-
-def exercises_max_read() -> int:
-    # One byte past the limit is enough to know a file is too large.
-    return 10 * 1024 * 1024 + 1
 
 
 @bp.route("/<int:exercise_id>")
