@@ -413,3 +413,18 @@ def test_the_agreement_page_shows_each_exercises_closeness_as_a_trend_without_na
     # 36 domain grades: 33 exact (the plan wrong for three); three crossed the line.
     assert "92% (n=36)" in trend and "8% (n=36)" in trend and "Quality of plan" in trend
     assert "Too few to show" in trend and all(p.name not in page for p in people)
+
+
+def test_purge_removes_calibration_exercises_past_retention_with_every_grade(app, world):
+    from auditapp.models import CalibrationGrade
+    people = auditors(world, 3)
+    old = closed_calibration(world, {p: (3, 2) for p in people}, closed_on=date(2018, 3, 5)).id
+    recent = closed_calibration(world, {p: (3, 2) for p in people}).id
+    result = app.test_cli_runner().invoke(args=["purge", "--older-than-years", "7", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert set(db.session.scalars(select(CalibrationExercise.id))) == {recent}
+    members = select(func.count(CalibrationMember.id)).where(CalibrationMember.exercise_id == old)
+    assert db.session.scalar(members) == 0
+    assert db.session.scalar(select(func.count(CalibrationSubmission.id))) == 3
+    assert db.session.scalar(select(func.count(AgreedGrade.id))) == 7
+    assert db.session.scalar(select(func.count(CalibrationGrade.id))) == 18
