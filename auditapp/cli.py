@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from auditapp import clock, history
+from auditapp.calibration import results as calibration_results
 from auditapp.errors import RuleError
 from auditapp.exports.allocation import allocation_csv
 from auditapp.exports.cells import excel_csv
@@ -200,7 +201,10 @@ def register(app) -> None:
         """Write the month's summary workbook, the same file the QA lead downloads."""
         if open_cycle_for(month) is None:
             _fail([f"There is no cycle for {month}"])
-        output.write_bytes(workbook_bytes(summarise(month, clock.today())))
+        # The same file as the QA lead's full download, so its Calibration sheet names the participants.
+        output.write_bytes(workbook_bytes(summarise(month, clock.today()),
+                                          calibration=calibration_results.closed_in_month(month, clock.today()),
+                                          named=True))
         click.echo(f"Monthly summary for {month} written to {output}")
 
     @app.cli.command("import-descriptors")

@@ -82,6 +82,15 @@ DESCRIPTORS_DRAFT_DISCARDED = "Grade descriptors draft discarded"
 DESCRIPTORS_PUBLISHED = "Grade descriptors published"
 DESCRIPTORS_IMPORTED = "Grade descriptors imported"
 
+# Calibration exercises: recorded with no audit (they are no audit of a case) and without the
+# grades themselves, which stay blind in their own tables until the exercise closes.
+CALIBRATION_SET_UP = "Calibration exercise set up"
+CALIBRATION_AGREED_SAVED = "Calibration agreed grades saved"
+CALIBRATION_OPENED = "Calibration exercise opened"
+CALIBRATION_DRAFT_SAVED = "Calibration grades saved as a draft"
+CALIBRATION_SUBMITTED = "Calibration grades submitted"
+CALIBRATION_RULE_SET = "Calibration rule set"
+
 # People and security
 TEAM_CREATED = "Team created"
 TEAM_RENAMED = "Team renamed"

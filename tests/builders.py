@@ -303,3 +303,59 @@ def wait_for_port(port: int, seconds: float = 30) -> None:
                 return
         sleep(0.05)
     raise TimeoutError(f"nothing answered on port {port}")
+
+
+def calibration_exercise(world: "World", participants: list[User], panel: list[User] | None = None,
+                         agreed: int | None = 3, plan_agreed: int | None = None, closes_on: date | None = None,
+                         opened: bool = True, domains: list[str] | None = None):
+    """A calibration exercise on the register's first case, named participants, the panel's grades
+    agreed (all `agreed`, the plan domain `plan_agreed` if given; none if None) and opened, unless `opened` is False."""
+    from auditapp.calibration import exercises
+    setup = exercises.Setup(title="Calibration: a child protection plan", case_reference=world.cases[0].reference,
+                            domains=domains or list(DOMAINS), takes_part="named",
+                            named_emails=[p.email for p in participants],
+                            panel_ids=[p.id for p in panel or []], closes_on=closes_on or clock.today())
+    exercise = exercises.set_up(world.qa_lead, setup)
+    if agreed is None:
+        db.session.commit()
+        return fresh_exercise(exercise.id)
+    grades = {key: agreed for key in exercises.judgements_of(exercise)}
+    if plan_agreed is not None and "plan" in grades:
+        grades["plan"] = plan_agreed
+    exercise = fresh_exercise(exercise.id)
+    exercises.save_agreed(world.qa_lead, exercise, grades, dict.fromkeys(grades, "The panel's reasons"), None)
+    if opened:
+        exercises.open_exercise(world.qa_lead, exercise, None)
+    db.session.commit()
+    return fresh_exercise(exercise.id)
+
+
+def fresh_exercise(exercise_id: int):
+    from auditapp.models import CalibrationExercise
+    from auditapp.models.loading import EXERCISE_IN_FULL
+    return db.session.get(CalibrationExercise, exercise_id, options=EXERCISE_IN_FULL, populate_existing=True)
+
+
+def calibration_grades(exercise, user: User, grade: int = 3, plan: int | None = None, submit: bool = True):
+    """The participant's grades for every domain judged (the plan domain `plan` if given), saved or submitted."""
+    from auditapp.calibration import taking
+    entry = taking.Grading(overall_grade=grade)
+    for key in exercise.domain_keys:
+        entry.grades[key] = plan if key == "plan" and plan is not None else grade
+        entry.evidence[key], entry.impact[key] = f"Evidence for {key}", f"Impact of {key}"
+    saved = taking.save_grading(user, exercise, entry, submit, None)
+    db.session.commit()
+    return saved
+
+
+def closed_calibration(world: "World", grades: dict, panel: list[User] | None = None, agreed: int = 3,
+                       plan_agreed: int | None = None, closed_on: date | None = None, others: list[User] = ()):
+    """An exercise that opened, was graded and closed a week ago (or on `closed_on`): `grades` maps each
+    participant who submitted to (their grade, their plan grade); `others` took part without submitting."""
+    day = closed_on or date.fromordinal(clock.today().toordinal() - 7)
+    with clock.frozen_at(datetime.combine(day, time(9))):
+        exercise = calibration_exercise(world, [*grades, *others], panel=panel, agreed=agreed,
+                                        plan_agreed=plan_agreed, closes_on=day)
+        for user, (grade, plan) in grades.items():
+            calibration_grades(exercise, user, grade, plan)
+    return fresh_exercise(exercise.id)

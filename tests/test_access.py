@@ -15,6 +15,8 @@ from datetime import date
 
 import pytest
 from builders import (
+    calibration_exercise,
+    closed_calibration,
     confirmed_action,
     draft_review,
     in_full,
@@ -33,7 +35,7 @@ from auditapp.extensions import db
 from auditapp.findings import replies
 from auditapp.findings.themes import add_theme
 from auditapp.framework import descriptors
-from auditapp.models import Absence, Action, Audit, Concern, Cycle, ImportJob, Theme, User
+from auditapp.models import Absence, Action, Audit, CalibrationExercise, Concern, Cycle, ImportJob, Theme, User
 from auditapp.models.loading import PERSON_ROW
 from auditapp.month import targeted
 from auditapp.month.sampling import request_withdrawal
@@ -70,6 +72,7 @@ PUBLIC_PAGE = {p: 200 for p in PERSONAS}
 QA_LEAD = only(200, {"qa_lead"})
 REPORT_READERS = only(200, {"qa_lead", "moderator", "other_senior", "leader"})
 REQUESTERS = only(200, {"qa_lead", "moderator", "other_senior"})  # withdrawal: QA lead or a senior manager
+CALIBRATION_READERS = expect(404, auditor_a=200, auditor_b=200, moderator=200, other_senior=200, qa_lead=200)
 
 
 @dataclass
@@ -87,6 +90,10 @@ class Scene:
     targeted: Cycle       # a targeted audit with no cases yet
     job: ImportJob
     waiting: ImportJob    # an import asking the QA lead to match its columns
+    # Calibration, all with the draft's auditors A and B taking part and its moderator on the panel:
+    exercise: CalibrationExercise          # open, with an uploaded case summary
+    draft_exercise: CalibrationExercise    # not yet open, nothing agreed
+    closed_exercise: CalibrationExercise   # closed: auditor A submitted, auditor B did not
     month: str = "2026-11"
 
 
@@ -232,6 +239,22 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("POST", f"/targeted/{s.targeted.id}/change", d, QA_LEAD),
         ("GET", f"/targeted/{s.targeted.id}/summary", d, REPORT_READERS),
         ("GET", f"/targeted/{s.targeted.id}.xlsx", d, REPORT_READERS),
+        # Calibration: 404 to whoever is neither on it nor reads every audit; the panel's work is the
+        # panel's; a participant sees results only once they submitted and it closed.
+        ("GET", "/calibration/", d, ANYONE),
+        ("GET", "/calibration/new", d, QA_LEAD), ("POST", "/calibration/new", d, QA_LEAD),
+        ("GET", f"/calibration/{s.exercise.id}", d, CALIBRATION_READERS),
+        ("GET", f"/calibration/{s.exercise.id}/case-summary", d, CALIBRATION_READERS),
+        ("GET", f"/calibration/{s.draft_exercise.id}/agreed", d, expect(404, moderator=200, qa_lead=200)),
+        ("POST", f"/calibration/{s.draft_exercise.id}/agreed", d, expect(404, moderator=302, qa_lead=302)),
+        ("GET", f"/calibration/{s.draft_exercise.id}/open", d, QA_LEAD),
+        ("POST", f"/calibration/{s.draft_exercise.id}/open", d, QA_LEAD),  # refused: nothing agreed yet
+        ("GET", f"/calibration/{s.exercise.id}/grade", d, expect(404, auditor_a=200, auditor_b=200)),
+        ("POST", f"/calibration/{s.exercise.id}/grade", d, expect(404, auditor_a=302, auditor_b=302)),
+        ("GET", f"/calibration/{s.closed_exercise.id}/results", d,
+         expect(404, auditor_a=200, moderator=200, other_senior=200, qa_lead=200)),
+        ("GET", f"/calibration/people/{d.auditor_a_id}", d, expect(404, auditor_a=200, qa_lead=200)),
+        ("GET", "/calibration/rule", d, QA_LEAD), ("POST", "/calibration/rule", d, only(302, {"qa_lead"})),
     ]
 
 
@@ -261,7 +284,15 @@ def build_scene(world) -> Scene:
     theme_audit = targeted.start(SYSTEM, "Private fostering", ["plan"], "")
     descriptors.start_draft(SYSTEM)
     db.session.commit()
-    return Scene(targeted=theme_audit, absence=absence, draft=draft, ready=ready, signed_off=signed_off,
+    taking_part, panel = [draft.auditor_a, draft.auditor_b], [draft.moderator]
+    exercise = calibration_exercise(world, taking_part, panel=panel, closes_on=date(2026, 12, 31))
+    exercise.summary_kind, exercise.summary_name, exercise.summary_file = "pdf", "summary.pdf", b"%PDF-1.7\n%%EOF"
+    db.session.commit()
+    closed = closed_calibration(world, {draft.auditor_a: (3, 2)}, panel=panel, others=[draft.auditor_b])
+    not_open = calibration_exercise(world, taking_part, panel=panel, agreed=None, opened=False,
+                                    closes_on=date(2026, 12, 31))
+    return Scene(exercise=exercise, draft_exercise=not_open, closed_exercise=closed,
+                 targeted=theme_audit, absence=absence, draft=draft, ready=ready, signed_off=signed_off,
                  withdrawing=withdrawing, concern=concern, concerning=concerning, job=job, waiting=waiting,
                  proposal=proposal,
                  action=action, theme=theme)

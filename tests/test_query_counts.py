@@ -6,7 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
-from builders import build_world, count_queries, empty_database, months_of_work, proposed_action, sign_in
+from builders import (
+    build_world,
+    calibration_exercise,
+    calibration_grades,
+    closed_calibration,
+    count_queries,
+    empty_database,
+    months_of_work,
+    proposed_action,
+    sign_in,
+)
 from sqlalchemy import select
 
 from auditapp.extensions import db
@@ -34,6 +44,9 @@ class History:
     targeted: int = 0
     asking_columns: int = 0
     asking_case_types: int = 0
+    exercise: int = 0         # open, with an uploaded summary: the draft's auditor A takes part
+    draft_exercise: int = 0   # not yet open
+    closed_exercise: int = 0  # closed, every auditor submitted
 
     @property
     def moderated(self):
@@ -104,7 +117,18 @@ def build_history(scale: int) -> History:
     descriptors.save_domain(world.qa_lead, descriptors.start_draft(world.qa_lead), "plan",
                             dict.fromkeys(GRADE_KEYS, "A drafted indicator"))
     db.session.commit()
-    return History(world, current, job.id, theme.id, theme_audit.id, columns.id, types.id)
+    # Calibration: as many closed exercises as the scale, every auditor in each, and one open and one not.
+    auditors = [u for team in world.auditors.values() for u in team]
+    closed = [closed_calibration(world, {u: (3, 1 + n % 3) for n, u in enumerate(auditors)}, panel=[world.seniors[0]],
+                                 closed_on=datetime(2026, 11, 20 - n).date()) for n in range(scale)]
+    exercise = calibration_exercise(world, auditors, panel=[world.seniors[0]], closes_on=datetime(2026, 12, 31).date())
+    exercise.summary_kind, exercise.summary_file = "pdf", b"%PDF-1.7\n%%EOF"
+    calibration_grades(exercise, auditors[0], 3, submit=False)
+    not_open = calibration_exercise(world, auditors, panel=[world.seniors[0]], agreed=None, opened=False,
+                                    closes_on=datetime(2026, 12, 31).date())
+    db.session.commit()
+    return History(world, current, job.id, theme.id, theme_audit.id, columns.id, types.id, exercise.id, not_open.id,
+                   closed[0].id)
 
 
 def pages(h: History) -> dict[str, tuple]:
@@ -183,6 +207,20 @@ def pages(h: History) -> dict[str, tuple]:
         "targeted.change": [(w.qa_lead, f"/targeted/{h.targeted}/change")],
         "targeted.summary": [(w.leader, f"/targeted/{h.targeted}/summary")],
         "targeted.workbook": [(w.leader, f"/targeted/{h.targeted}.xlsx")],
+        "calibration.index": [(w.qa_lead, "/calibration/"), (h.draft.auditor_a, "/calibration/")],
+        "calibration.new": [(w.qa_lead, "/calibration/new")],
+        "calibration.show": [(w.qa_lead, f"/calibration/{h.exercise}"),
+                             (h.draft.auditor_a, f"/calibration/{h.exercise}"),
+                             (h.draft.auditor_a, f"/calibration/{h.closed_exercise}")],
+        "calibration.summary_file": [(h.draft.auditor_a, f"/calibration/{h.exercise}/case-summary")],
+        "calibration.agree": [(w.seniors[0], f"/calibration/{h.draft_exercise}/agreed")],
+        "calibration.open_it": [(w.qa_lead, f"/calibration/{h.draft_exercise}/open")],
+        "calibration.grade": [(h.draft.auditor_a, f"/calibration/{h.exercise}/grade")],
+        "calibration.results_page": [(w.qa_lead, f"/calibration/{h.closed_exercise}/results"),
+                                     (h.draft.auditor_a, f"/calibration/{h.closed_exercise}/results")],
+        "calibration.person": [(w.qa_lead, f"/calibration/people/{h.draft.auditor_a_id}"),
+                               (h.draft.auditor_a, f"/calibration/people/{h.draft.auditor_a_id}")],
+        "calibration.rule": [(w.qa_lead, "/calibration/rule")],
     }
 
 

@@ -20,6 +20,9 @@ SHOWS_NO_AUDIT = {
     "cycles.index", "cycles.new", "cycles.cancel", "feed.tokens",
     "reports.dashboard", "reports.agreement", "findings.all_actions", "findings.team_actions", "themes.index",
     "targeted.index", "targeted.new", "targeted.change", "targeted.summary",
+    # Calibration's forms and lists: no audit of a case (its pages showing a reference case note their reads).
+    "calibration.index", "calibration.new", "calibration.agree", "calibration.open_it", "calibration.grade",
+    "calibration.rule",
 }
 
 

@@ -22,7 +22,8 @@ from auditapp.grading import JUDGEMENTS
 REFUSED = re.compile(r"changed after you opened (this|the) page|saved by someone else at the same moment"
                      r"|saved from another tab after you opened this page")
 # Fields whose text has a shape (an address, a date, a number): the other tab keeps what the page showed.
-SHAPED = {"email", "due", "held_on", "starts_on", "ends_on", "attempted_on", "day", "max_audits_per_month", "q"}
+SHAPED = {"email", "due", "held_on", "starts_on", "ends_on", "attempted_on", "day", "max_audits_per_month", "q",
+          "every_months"}
 # Tables any request may write whatever it does: left out of "the database is as the other tab left it".
 MOVING = {"read_record": "every page shown is recorded as read",
           "user_session": "each request moves its session's last-seen time",
@@ -61,6 +62,9 @@ NOT_EDITING = {
     "/targeted/new": "starts a targeted audit",
     "/grade-descriptors/draft": "starts the one draft of the descriptors (a second start finds the first)",
     "/targeted/<int:cycle_id>": "adds cases to a targeted audit (a case already in it is refused)",
+    "/calibration/new": "sets up a calibration exercise",
+    "/calibration/<int:exercise_id>/open": "opens an exercise once (refused once open; a change to the agreed "
+                                           "grades since the page opened is refused by its version)",
 }
 
 
@@ -245,6 +249,9 @@ def edits(scene) -> dict[str, Edit]:
         "/grade-descriptors/draft/discard": Edit("/grade-descriptors/draft/discard", "qa_lead",
                                                  page="/grade-descriptors/draft", other=other_draft_save,
                                                  answered_on_the_page=False),
+        "/calibration/<int:exercise_id>/agreed": Edit(f"/calibration/{scene.draft_exercise.id}/agreed", "moderator"),
+        "/calibration/<int:exercise_id>/grade": Edit(f"/calibration/{scene.exercise.id}/grade", "auditor_a"),
+        "/calibration/rule": Edit("/calibration/rule", "qa_lead"),
     }
 
 

@@ -13,7 +13,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from auditapp import clock
 from auditapp.audits.family_words import ASKED, TOPICS
+from auditapp.calibration.results import Results
 from auditapp.clock import uk_day
+from auditapp.exports import calibration_sheet
 from auditapp.exports.cells import mark_as_text, printable
 from auditapp.exports.printing import colour_by_grade, colour_line, set_up_printing
 from auditapp.grading import DOMAINS, GRADE_PALETTE, GRADES_BEST_FIRST, JUDGEMENTS, grade_words
@@ -23,7 +25,7 @@ from auditapp.months import month_label
 from auditapp.reports.summary import EQUALITY, GradeCounts, MonthSummary
 
 SHEETS = ["Summary", "Charts", "Auditors", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality", "Actions",
-          "Themes", "Family feedback"]
+          "Themes", "Family feedback", "Calibration"]
 TARGETED_SHEETS = ["Summary", "Charts", "Auditors", "Audits", "Domains", "Teams", "Agreement", "Equality"]
 PERCENT = "0%"
 DECIMAL = "0.00"
@@ -104,8 +106,10 @@ def _counts_row(counts: GradeCounts) -> list:
     return [counts.counts[int(g)] for g in GRADES_BEST_FIRST] + [counts.n, counts.pct_good]
 
 
-def build_workbook(summary: MonthSummary, names: list[str] = SHEETS) -> Workbook:
-    """The workbook with the sheets `names` (a targeted audit's has no month-by-month sheets)."""
+def build_workbook(summary: MonthSummary, names: list[str] = SHEETS, calibration: list[Results] | None = None,
+                   named: bool = False) -> Workbook:
+    """The workbook with the sheets `names` (a targeted audit's has no month-by-month sheets);
+    `calibration`: the month's closed exercises, with participants' names only when `named`."""
     book = Workbook()
     sheets = {name: Sheet(book.active if i == 0 else book.create_sheet()) for i, name in enumerate(names)}
     for name, sheet in sheets.items():
@@ -113,7 +117,8 @@ def build_workbook(summary: MonthSummary, names: list[str] = SHEETS) -> Workbook
     writers = {"Domains": _domains, "Summary": _summary, "Audits": _audits, "Teams": _teams,
                "Agreement": _agreement, "Trend": _trend, "Equality": _equality, "Actions": _actions,
                "Themes": _themes, "Family feedback": _family, "Charts": _charts_title,
-               "Auditors": _auditors}
+               "Auditors": _auditors,
+               "Calibration": lambda sheet, _: calibration_sheet.write(sheet, calibration or [], named)}
     for name in ["Domains", *[n for n in names if n != "Domains"]]:  # the charts read Domains
         writers[name](sheets[name], summary)
     _charts(book, summary)
@@ -123,9 +128,10 @@ def build_workbook(summary: MonthSummary, names: list[str] = SHEETS) -> Workbook
     return book
 
 
-def workbook_bytes(summary: MonthSummary, names: list[str] = SHEETS) -> bytes:
+def workbook_bytes(summary: MonthSummary, names: list[str] = SHEETS, calibration: list[Results] | None = None,
+                   named: bool = False) -> bytes:
     stream = BytesIO()
-    build_workbook(summary, names).save(stream)
+    build_workbook(summary, names, calibration, named).save(stream)
     return stream.getvalue()
 
 

@@ -342,6 +342,14 @@ class Concern(Model):
 # The other records, by what they hold. Imported here at the bottom on purpose, not at the top:
 # those modules' records refer to the records defined above, so these must exist first; and the
 # package re-exports every model, so callers import them all from auditapp.models (see __all__).
+from auditapp.models.calibration import (  # noqa: E402
+    AgreedGrade,
+    CalibrationExercise,
+    CalibrationGrade,
+    CalibrationMember,
+    CalibrationRule,
+    CalibrationSubmission,
+)
 from auditapp.models.families import FamilyAnswer, FamilyContact, FamilyFeedback  # noqa: E402
 from auditapp.models.findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag  # noqa: E402
 from auditapp.models.framework import DescriptorSet  # noqa: E402
@@ -383,4 +391,10 @@ __all__ = [
     "DescriptorSet",
     "ImportJob",
     "ImportWord",
+    "AgreedGrade",
+    "CalibrationExercise",
+    "CalibrationGrade",
+    "CalibrationMember",
+    "CalibrationRule",
+    "CalibrationSubmission",
 ]

@@ -6,7 +6,19 @@ each (selectin), so a page's statement count does not grow with its rows.
 
 from sqlalchemy.orm import joinedload, selectinload
 
-from auditapp.models import Action, Audit, Case, Concern, Event, ReadRecord, Review, User
+from auditapp.models import (
+    Action,
+    Audit,
+    CalibrationExercise,
+    CalibrationMember,
+    CalibrationSubmission,
+    Case,
+    Concern,
+    Event,
+    ReadRecord,
+    Review,
+    User,
+)
 
 # Who and what an audit is about: enough for a row in a list. The three people come by id in
 # statements of their own: one statement joining the user table three times more costs PostgreSQL
@@ -54,3 +66,12 @@ CONCERN_ROW = (
     joinedload(Concern.audit).joinedload(Audit.case),
     joinedload(Concern.raised_by),
 )
+# A calibration exercise's page: its reference case (the reference only is shown), team, panel,
+# participants and agreed grades, in four statements whatever the number of participants.
+EXERCISE_IN_FULL = (
+    joinedload(CalibrationExercise.case),
+    joinedload(CalibrationExercise.team),
+    selectinload(CalibrationExercise.members).joinedload(CalibrationMember.user),
+    selectinload(CalibrationExercise.agreed),
+)
+SUBMISSION_ROW = (joinedload(CalibrationSubmission.user), selectinload(CalibrationSubmission.grades))

@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from auditapp import clock, history
+from auditapp.calibration.due import held_out
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import Invalid, RuleError
 from auditapp.extensions import db
@@ -65,6 +66,9 @@ class Pool:
                 select(Absence.user_id, Absence.reason, Absence.ends_on)
                 .where(Absence.starts_on <= today, Absence.ends_on >= today)):
             pool.away[user_id] = f"{reason} until {ends_on:%d %B %Y}"
+        # New auditors the QA lead holds out until their first calibration are passed over the same way.
+        for user_id, reason in held_out().items():
+            pool.away.setdefault(user_id, reason)
         rows = db.session.execute(
             select(Audit.auditor_a_id, Audit.auditor_b_id, Audit.moderator_id).where(
                 Audit.cycle_id == cycle.id, Audit.withdrawn_at.is_(None)))

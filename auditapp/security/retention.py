@@ -20,7 +20,12 @@ from auditapp.history_chain import REMOVED
 from auditapp.models import (
     Absence,
     Action,
+    AgreedGrade,
     Audit,
+    CalibrationExercise,
+    CalibrationGrade,
+    CalibrationMember,
+    CalibrationSubmission,
     ClosureDay,
     Concern,
     Cycle,
@@ -131,6 +136,13 @@ def purge_older_than(actor: Actor, years: int) -> Purged:
     session.execute(delete(Absence).where(Absence.ends_on < cutoff.date()))
     session.execute(delete(ClosureDay).where(ClosureDay.day < cutoff.date()))
     session.execute(delete(ImportJob).where(ImportJob.created_at < cutoff))
+    # Calibration exercises that closed before then, with who took part and every grade given.
+    old_exercises = select(CalibrationExercise.id).where(CalibrationExercise.closes_on < cutoff.date())
+    old_submissions = select(CalibrationSubmission.id).where(CalibrationSubmission.exercise_id.in_(old_exercises))
+    session.execute(delete(CalibrationGrade).where(CalibrationGrade.submission_id.in_(old_submissions)))
+    for calibration_model in (CalibrationSubmission, AgreedGrade, CalibrationMember):
+        session.execute(delete(calibration_model).where(calibration_model.exercise_id.in_(old_exercises)))
+    session.execute(delete(CalibrationExercise).where(CalibrationExercise.closes_on < cutoff.date()))
     result = Purged(before_month, audits, cycles, history)
     # cast: record reads only the actor's id (SYSTEM's is None), but is still annotated User.
     record(cast(User, actor), RECORDS_PURGED, field=f"{years} years", after=str(result))

@@ -6,6 +6,7 @@ from auditapp.views import (
     assets,
     audits,
     auth,
+    calibration,
     cases,
     checks,
     cycles,
@@ -24,4 +25,4 @@ from auditapp.views import (
 
 BLUEPRINTS = [module.bp for module in (assets, health, auth, home, admin, cases, cycles, audits, checks, moderation,
                                        reports, findings, themes, replies, families, targeted, feed,
-                                       descriptors)]
+                                       descriptors, calibration)]

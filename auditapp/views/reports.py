@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from auditapp import clock, permissions, reads
+from auditapp.calibration import results as calibration_results
 from auditapp.exports.history import write_history
 from auditapp.exports.workbook import workbook_bytes
 from auditapp.extensions import db
@@ -142,7 +143,8 @@ def agreement():
 
 def _agreement_body(form: ReportFilterForm, summary: MonthSummary) -> str:
     return render_template("reports/_agreement.html", filters=form, summary=summary,
-                           by_team=summary.agreement_by_team, judgements=JUDGEMENTS)
+                           by_team=summary.agreement_by_team, judgements=JUDGEMENTS,
+                           calibration=calibration_results.trend(form.month.data, clock.today()))
 
 
 @bp.route("/all-audits.xlsx")
@@ -165,7 +167,10 @@ def workbook(month: str):
     if team and not db.session.scalar(select(Team.id).where(Team.name == team)) or \
             case_type and case_type not in CASE_TYPES.values():
         abort(404)
-    content = workbook_bytes(summarise(month, clock.today(), team, case_type))
+    # Calibration's sheet: the group's spread, with names only in the QA lead's full (unfiltered) export.
+    content = workbook_bytes(summarise(month, clock.today(), team, case_type),
+                             calibration=calibration_results.closed_in_month(month, clock.today()),
+                             named=permissions.can_export_all(current_user) and not (team or case_type))
     scope = ", ".join(filter(None, [team, case_type]))
     reads.note(f"Monthly summary for {month}{f' ({scope})' if scope else ''} (Excel)")
     suffix = "".join(f"-{part.lower().replace(' ', '-')}" for part in filter(None, [team, case_type]))
