@@ -338,6 +338,7 @@ class Concern(Model):
 from auditapp.models.families import FamilyAnswer, FamilyContact, FamilyFeedback  # noqa: E402
 from auditapp.models.findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag  # noqa: E402
 from auditapp.models.history import Event  # noqa: E402
+from auditapp.models.learning import LearningActivity, Priority, PriorityLink, Response  # noqa: E402
 from auditapp.models.messages import Absence, ClosureDay, SentMessage  # noqa: E402
 from auditapp.models.security import HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402
 from auditapp.models.work import FormStash, ImportJob  # noqa: E402
@@ -372,4 +373,8 @@ __all__ = [
     "UserSession",
     "FormStash",
     "ImportJob",
+    "Priority",
+    "PriorityLink",
+    "LearningActivity",
+    "Response",
 ]

@@ -6,7 +6,7 @@ each (selectin), so a page's statement count does not grow with its rows.
 
 from sqlalchemy.orm import joinedload, selectinload
 
-from auditapp.models import Action, Audit, Case, Concern, Event, ReadRecord, Review, User
+from auditapp.models import Action, Audit, Case, Concern, Event, Priority, ReadRecord, Review, User
 
 # Who and what an audit is about: enough for a row in a list. The three people come by id in
 # statements of their own: one statement joining the user table three times more costs PostgreSQL
@@ -54,3 +54,5 @@ CONCERN_ROW = (
     joinedload(Concern.audit).joinedload(Audit.case),
     joinedload(Concern.raised_by),
 )
+# A practice priority's page and list: its owner and the theme its measure counts.
+PRIORITY_ROW = (joinedload(Priority.owner), joinedload(Priority.theme))

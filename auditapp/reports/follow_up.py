@@ -118,6 +118,11 @@ def follow_up(month: str, today: date, team: str | None = None, case_type: str |
     return result
 
 
+def reaudits_due(month: str) -> list[ReauditChange]:
+    """The re-audits due in a month with their change in grade, as the dashboard counts them."""
+    return _reaudits(month, lambda query: query)
+
+
 def _reaudits(month: str, scoped) -> list[ReauditChange]:
     first, second = aliased(Audit), aliased(Audit)
     first_cycle, second_cycle = aliased(Cycle), aliased(Cycle)

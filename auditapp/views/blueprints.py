@@ -13,6 +13,7 @@ from auditapp.views import (
     findings,
     health,
     home,
+    learning,
     moderation,
     replies,
     reports,
@@ -21,4 +22,5 @@ from auditapp.views import (
 )
 
 BLUEPRINTS = [module.bp for module in (assets, health, auth, home, admin, cases, cycles, audits, checks, moderation,
-                                       reports, findings, themes, replies, families, targeted)]
+                                       reports, findings, themes, replies, families, targeted,
+                                       learning)]
