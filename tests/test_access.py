@@ -32,7 +32,8 @@ from auditapp import create_app
 from auditapp.extensions import db
 from auditapp.findings import replies
 from auditapp.findings.themes import add_theme
-from auditapp.models import Absence, Action, Audit, Concern, Cycle, ImportJob, Theme, User
+from auditapp.learning.priorities import PriorityEntry, raise_priority
+from auditapp.models import Absence, Action, Audit, Concern, Cycle, ImportJob, Priority, Theme, User
 from auditapp.models.loading import PERSON_ROW
 from auditapp.month import targeted
 from auditapp.month.sampling import request_withdrawal
@@ -69,6 +70,7 @@ PUBLIC_PAGE = {p: 200 for p in PERSONAS}
 QA_LEAD = only(200, {"qa_lead"})
 REPORT_READERS = only(200, {"qa_lead", "moderator", "other_senior", "leader"})
 REQUESTERS = only(200, {"qa_lead", "moderator", "other_senior"})  # withdrawal: QA lead or a senior manager
+RAISERS = REQUESTERS  # practice priorities: raised and kept up to date by the QA lead and senior managers
 
 
 @dataclass
@@ -85,12 +87,13 @@ class Scene:
     absence: Absence      # a period away for auditor B of the draft
     targeted: Cycle       # a targeted audit with no cases yet
     job: ImportJob
+    priority: Priority
     month: str = "2026-11"
 
 
 # (method, URL, the audit whose people the personas are, expected statuses)
 def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
-    d, m = s.draft, s.month
+    d, m, p = s.draft, s.month, s.priority.id
     return [
         ("GET", "/sign-in", d, {p: 200 if p in SIGNED_OUT else 302 for p in PERSONAS}),
         ("POST", "/sign-in", d, {p: 200 if p in SIGNED_OUT else 302 for p in PERSONAS}),
@@ -212,6 +215,20 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("POST", f"/targeted/{s.targeted.id}/change", d, QA_LEAD),
         ("GET", f"/targeted/{s.targeted.id}/summary", d, REPORT_READERS),
         ("GET", f"/targeted/{s.targeted.id}.xlsx", d, REPORT_READERS),
+        # Practice priorities read like the reports; the QA lead and senior managers raise and keep them.
+        ("GET", "/priorities", d, REPORT_READERS),
+        ("GET", "/priorities/new", d, RAISERS), ("POST", "/priorities/new", d, RAISERS),
+        ("GET", f"/priorities/{p}", d, REPORT_READERS),
+        ("GET", "/priorities/99999", d, only(404, {"qa_lead", "moderator", "other_senior", "leader"})),
+        ("GET", f"/priorities/{p}/edit", d, RAISERS), ("POST", f"/priorities/{p}/edit", d, RAISERS),
+        ("GET", f"/priorities/{p}/links", d, RAISERS), ("POST", f"/priorities/{p}/links", d, RAISERS),
+        ("POST", f"/priorities/{p}/links/99999/remove", d, only(404, {"qa_lead", "moderator", "other_senior"})),
+        ("GET", f"/priorities/{p}/activities/new", d, RAISERS),
+        ("POST", f"/priorities/{p}/activities/new", d, RAISERS),
+        ("POST", f"/priorities/{p}/targeted", d, only(302, {"qa_lead"})),  # targeted audits are the QA lead's
+        ("GET", f"/priorities/{p}/close", d, RAISERS), ("POST", f"/priorities/{p}/close", d, RAISERS),
+        ("GET", "/you-said-we-did", d, REPORT_READERS),
+        ("GET", "/you-said-we-did/new", d, QA_LEAD), ("POST", "/you-said-we-did/new", d, QA_LEAD),
     ]
 
 
@@ -236,8 +253,11 @@ def build_scene(world) -> Scene:
         dispute_details="The plan grade"), 0)
     absence = add_absence(SYSTEM, draft.auditor_b, date(2026, 12, 1), date(2026, 12, 5), "Leave")
     theme_audit = targeted.start(SYSTEM, "Private fostering", ["plan"], "")
+    priority = raise_priority(SYSTEM, PriorityEntry(
+        title="Plans with dates", why="Plans are weakest", owner_id=world.seniors[0].id, measure="good",
+        judgement="plan", target=75, target_by=date(2027, 3, 31), review_on=date(2027, 1, 31)))
     db.session.commit()
-    return Scene(targeted=theme_audit, absence=absence, draft=draft, ready=ready, signed_off=signed_off,
+    return Scene(priority=priority, targeted=theme_audit, absence=absence, draft=draft, ready=ready, signed_off=signed_off,
                  withdrawing=withdrawing, concern=concern, concerning=concerning, job=job, proposal=proposal,
                  action=action, theme=theme)
 

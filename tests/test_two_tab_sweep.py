@@ -21,7 +21,8 @@ from auditapp.grading import JUDGEMENTS
 REFUSED = re.compile(r"changed after you opened (this|the) page|saved by someone else at the same moment"
                      r"|saved from another tab after you opened this page")
 # Fields whose text has a shape (an address, a date, a number): the other tab keeps what the page showed.
-SHAPED = {"email", "due", "held_on", "starts_on", "ends_on", "attempted_on", "day", "max_audits_per_month", "q"}
+SHAPED = {"email", "due", "held_on", "starts_on", "ends_on", "attempted_on", "day", "max_audits_per_month", "q",
+          "target", "target_by", "review_on"}
 # Tables any request may write whatever it does: left out of "the database is as the other tab left it".
 MOVING = {"read_record": "every page shown is recorded as read",
           "user_session": "each request moves its session's last-seen time",
@@ -55,6 +56,12 @@ NOT_EDITING = {
     "/audits/<int:audit_id>/family": "records an attempt to reach the family: each attempt is its own record",
     "/targeted/new": "starts a targeted audit",
     "/targeted/<int:cycle_id>": "adds cases to a targeted audit (a case already in it is refused)",
+    "/priorities/new": "raises a practice priority",
+    "/priorities/<int:priority_id>/links": "links things to a priority (the same link twice adds nothing)",
+    "/priorities/<int:priority_id>/links/<int:link_id>/remove": "removes a link: links are never edited",
+    "/priorities/<int:priority_id>/activities/new": "records a learning activity",
+    "/priorities/<int:priority_id>/targeted": "starts a targeted audit from a priority",
+    "/you-said-we-did/new": "records what was changed in response",
 }
 
 
@@ -224,6 +231,13 @@ def edits(scene) -> dict[str, Edit]:
                                                data | {"outcome": ["not_contacted"]}),
             stale=lambda data: data | {"outcome": ["not_contacted"]}),
         "/targeted/<int:cycle_id>/change": Edit(f"/targeted/{scene.targeted.id}/change", "qa_lead"),
+        "/priorities/<int:priority_id>/edit": Edit(f"/priorities/{scene.priority.id}/edit", "qa_lead"),
+        # The other tab closes it; the first tab's close, opened before, is refused as stale.
+        "/priorities/<int:priority_id>/close": Edit(
+            f"/priorities/{scene.priority.id}/close", "qa_lead",
+            other=lambda client, data: post_ok(client, f"/priorities/{scene.priority.id}/close",
+                                               data | {"outcome": ["met"]}),
+            stale=lambda data: data | {"outcome": ["not_met"]}),
     }
 
 

@@ -102,6 +102,7 @@ def measure_series(measure: str, months: list[str], judgement: str | None = None
     points = {p.month: p for p in trend(trend_counts(Scope(tuple(months))))}
     rows = []
     worries = theme_counts(months[-1], len(months)) if measure == "worry" else None
+    reaudits = reaudits_due(months) if measure == "reaudits" else {}
     for month in months:
         point = points.get(month)
         in_progress = bool(point and point.in_progress)
@@ -115,7 +116,7 @@ def measure_series(measure: str, months: list[str], judgement: str | None = None
             count = worries.count(theme_id, "worry", month)
             rows.append((month, count, n, stats.share(count, n), in_progress))
         else:
-            moderated = [r for r in reaudits_due(month) if r.after]
+            moderated = [r for r in reaudits.get(month, []) if r.after]
             improved = sum(r.improved for r in moderated)
             rows.append((month, improved, len(moderated), stats.share(improved, len(moderated)), in_progress))
     return rows

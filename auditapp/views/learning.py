@@ -67,8 +67,8 @@ def show(priority_id: int):
     activities = priorities.activities_of([priority.id])[priority.id]
     shown = evidence.evidence(priority, activities, evidence.evidence_months(priority, clock.today()))
     links = priorities.linked(priorities.links_of(priority))
-    if permissions.reads_every_audit(current_user) and any(link.audit_id for link in links):
-        reads.note(f"Practice priority: {priority.title}")  # names the audits behind it
+    if permissions.reads_every_audit(current_user):
+        reads.note(f"Practice priority: {priority.title}")  # the page names the audits behind it, for them
     return render_template("learning/show.html", priority=priority, activities=activities, evidence=shown,
                            links=links, history=priorities.history_of(priority),
                            measure=priorities.describe(priority, priority.theme.name if priority.theme else None))
@@ -141,6 +141,7 @@ def links(priority_id: int):
             flash(f"{added} linked" if added else "Already linked: nothing new", "success")
             return redirect(url_for("learning.links", priority_id=priority.id))
     rows = priorities.linked(priorities.links_of(priority))
+    reads.note(f"What is behind the practice priority: {priority.title}")  # names the audits linked
     return render_template("learning/links.html", form=form, priority=priority, links=rows)
 
 
