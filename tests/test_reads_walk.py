@@ -17,6 +17,8 @@ SHOWS_NO_AUDIT = {
     "cases.import_progress", "cases.import_status", "cycles.index", "cycles.new", "cycles.cancel",
     "reports.dashboard", "reports.agreement", "findings.all_actions", "findings.team_actions", "themes.index",
     "targeted.index", "targeted.new", "targeted.change", "targeted.summary",
+    "learning.index", "learning.new", "learning.edit", "learning.close", "learning.new_activity",
+    "learning.new_response",
 }
 
 
