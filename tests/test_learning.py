@@ -281,3 +281,56 @@ def test_priorities_in_a_period_carry_the_dashboards_figures_for_each_of_its_mon
     assert found[0].evidence.reaches(points["2026-09"]) is True
     assert found[0].evidence.reaches(points["2026-10"]) is False
     assert evidence.priorities_in("2026-06", "2026-08") == []  # raised in November
+
+
+def test_a_priority_can_be_raised_from_a_figures_drill_down(county, as_user):
+    fathers = add_theme(SYSTEM, "Fathers and male carers")
+    moderated_month("2026-10", 1, good=1)
+    qa = as_user(county.qa_lead)
+    behind = qa.get(f"/reports/themes/{fathers.id}/worry/2026-10").get_data(as_text=True)
+    assert f'href="/priorities/new?theme={fathers.id}"' in behind
+    form = qa.get(f"/priorities/new?theme={fathers.id}").get_data(as_text=True)
+    assert re.search(r'value="worry"[^>]*checked', form) and re.search(rf'value="{fathers.id}"[^>]*selected', form)
+    grades = qa.get("/reports/audits?which=grade:plan:3&month=2026-10").get_data(as_text=True)
+    assert 'href="/priorities/new?domain=plan"' in grades
+    assert "/priorities/new" not in as_user(county.leader).get(
+        "/reports/audits?which=grade:plan:3&month=2026-10").get_data(as_text=True)
+
+
+def test_every_re_audit_improves_is_measured_from_the_re_audits_the_dashboard_counts(county, as_user):
+    from auditapp.reports.follow_up import reaudits_due
+    first = sampled_month("2026-07", 1)
+    signed_off_audit(first[0], final=1)  # Inadequate: re-audited three months later
+    signed_off_audit(first[1], final=1)
+    db.session.commit()
+    again = [a for a in sampled_month("2026-10", 1) if a.case_id in (first[0].case_id, first[1].case_id)]
+    signed_off_audit(again[0], final=GOOD)
+    signed_off_audit(again[1], final=1)
+    db.session.commit()
+    qa = as_user(county.qa_lead)
+    priority = raised(county, qa, title="Re-audits improve", measure="reaudits", judgement="", target="")
+    assert priority.target is None
+    changes = reaudits_due(["2026-10"])["2026-10"]
+    assert sorted(c.improved for c in changes) == [False, True]
+    page = qa.get(f"/priorities/{priority.id}").get_data(as_text=True)
+    assert "Every re-audit of an Inadequate case improves" in page
+    assert re.search(r"October 2026 \(in progress\)</th>\s*<td[^>]*>Too few to judge \(n=2\)</td>", page)
+    point = next(p for p in evidence.evidence(priority, [], ["2026-10"]).points)
+    assert (point.count, point.n, point.share) == (1, 2, 0.5)
+
+
+def test_the_demo_has_a_met_an_open_and_a_not_met_priority_with_their_work(app):
+    from auditapp.demo import seed_demo
+    seed_demo()
+    found = db.session.scalars(select(Priority).order_by(Priority.id)).all()
+    assert sorted(p.status for p in found) == ["met", "not_met", "open"]
+    assert all(priorities.activities_of([p.id])[p.id] for p in found)
+    shown = evidence.priorities_in("2026-08", "2026-12")
+    met = next(p for p in shown if p.status == "Met")
+    not_met = next(p for p in shown if p.status == "Not met")
+    assert met.evidence.reaches(met.evidence.latest) is True
+    assert not_met.evidence.reaches(not_met.evidence.latest) is False
+    said = responses.you_said_we_did("2026-01", "2026-12")
+    assert len(said) == 3 and {r.source for r in said} == {"Family feedback", "Practitioner's dispute"}
+    assert [r.quote for r in said if r.quote] == ["We were not told what the plan was until the meeting."]
+    assert all(db.session.get(Response, r.id).words_consented for r in said if r.quote)

@@ -127,13 +127,19 @@ def activity_words(activity: LearningActivity) -> str:
     return f"{ACTIVITY_KINDS[activity.kind]}: {activity.what} ({activity.reached}{reached})"
 
 
-def evidence(priority: Priority, activities: list[LearningActivity], months: list[str]) -> Evidence:
+def evidence(priority: Priority, activities: list[LearningActivity], months: list[str],
+             from_first_audits: bool = False) -> Evidence:
+    """`from_first_audits`: start at the first month with audits, as the dashboard's trend does (a
+    priority's page); otherwise every month given (a period's report)."""
     by_month: dict[str, list[str]] = {}
     for activity in activities:
         by_month.setdefault(month_of(activity.held_on), []).append(activity_words(activity))
     rows = measure_series(priority.measure, months, priority.judgement, priority.theme_id)
     points = [EvidencePoint(month, count, n, share, in_progress, tuple(by_month.get(month, ())))
               for month, count, n, share, in_progress in rows]
+    if from_first_audits:
+        first_used = next((i for i, p in enumerate(points) if p.n or p.activities), len(points) - 1)
+        points = points[first_used:]
     first = min((month_of(a.held_on) for a in activities), default=None)
     target = 1.0 if priority.measure == "reaudits" else (priority.target or 0) / 100
     return Evidence(priority.measure, target, points, first)

@@ -178,9 +178,9 @@ def _link(actor: Actor, priority: Priority, kind: str, ref: str) -> bool:
         PriorityLink.priority_id == priority.id, PriorityLink.kind == kind, PriorityLink.ref == ref))
     if exists:
         return False
-    db.session.add(PriorityLink(priority_id=priority.id, kind=kind, ref=ref, linked_by_id=actor.id,
-                                linked_at=clock.now()))
-    record(actor, history.PRIORITY_LINKED, field=priority_field(priority.id), after=f"{LINK_KINDS[kind]} {ref}")
+    link = PriorityLink(priority_id=priority.id, kind=kind, ref=ref, linked_by_id=actor.id, linked_at=clock.now())
+    db.session.add(link)
+    record(actor, history.PRIORITY_LINKED, field=priority_field(priority.id), after=link_words(link))
     return True
 
 
@@ -232,8 +232,7 @@ def remove_link(actor: Actor, priority: Priority, link: PriorityLink) -> None:
     if link.priority_id != priority.id:
         raise RuleError("That link is not on this priority")
     db.session.execute(delete(PriorityLink).where(PriorityLink.id == link.id))
-    record(actor, history.PRIORITY_UNLINKED, field=priority_field(priority.id),
-           before=f"{LINK_KINDS[link.kind]} {link.ref}")
+    record(actor, history.PRIORITY_UNLINKED, field=priority_field(priority.id), before=link_words(link))
     db.session.flush()
 
 
@@ -374,6 +373,12 @@ def linked(links: list[PriorityLink]) -> list[LinkRow]:
         else:
             rows.append(LinkRow(link.id, kind, cycles.get(number) or "", cycle_id=number))
     return rows
+
+
+def link_words(link: PriorityLink) -> str:
+    """The link as the history says it: "Domain: Quality of plan", "Audit: Case C0001, October 2026"."""
+    row = linked([link])[0]
+    return f"{row.kind}: {row.text}"
 
 
 def history_of(priority: Priority) -> list[Event]:

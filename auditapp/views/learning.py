@@ -65,12 +65,15 @@ def new():
 def show(priority_id: int):
     priority = permissions.get_priority(priority_id, current_user)
     activities = priorities.activities_of([priority.id])[priority.id]
-    shown = evidence.evidence(priority, activities, evidence.evidence_months(priority, clock.today()))
+    shown = evidence.evidence(priority, activities, evidence.evidence_months(priority, clock.today()),
+                              from_first_audits=True)
     links = priorities.linked(priorities.links_of(priority))
     if permissions.reads_every_audit(current_user):
         reads.note(f"Practice priority: {priority.title}")  # the page names the audits behind it, for them
     return render_template("learning/show.html", priority=priority, activities=activities, evidence=shown,
-                           links=links, history=priorities.history_of(priority),
+                           links=links,
+                           history=priorities.history_of(priority) if permissions.reads_every_audit(current_user)
+                           else [],
                            measure=priorities.describe(priority, priority.theme.name if priority.theme else None))
 
 
