@@ -257,7 +257,8 @@ def build_scene(world) -> Scene:
         title="Plans with dates", why="Plans are weakest", owner_id=world.seniors[0].id, measure="good",
         judgement="plan", target=75, target_by=date(2027, 3, 31), review_on=date(2027, 1, 31)))
     db.session.commit()
-    return Scene(priority=priority, targeted=theme_audit, absence=absence, draft=draft, ready=ready, signed_off=signed_off,
+    return Scene(priority=priority, targeted=theme_audit, absence=absence, draft=draft, ready=ready,
+                 signed_off=signed_off,
                  withdrawing=withdrawing, concern=concern, concerning=concerning, job=job, proposal=proposal,
                  action=action, theme=theme)
 

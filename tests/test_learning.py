@@ -4,8 +4,15 @@ evidence from the dashboard's own figures, and "you said, we did", through HTTP 
 import re
 
 import pytest
-from builders import build_world, confirmed_action, in_full, ready_for_moderation, sampled_month, sign_in, \
-    signed_off_audit, tagged
+from builders import (
+    build_world,
+    confirmed_action,
+    in_full,
+    ready_for_moderation,
+    sampled_month,
+    signed_off_audit,
+    tagged,
+)
 from sqlalchemy import select
 
 from auditapp import clock, history

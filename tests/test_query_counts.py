@@ -93,8 +93,14 @@ def _priorities(world, theme_id: int) -> tuple[int, ...]:
     "you said, we did" entry for every disputed audit: they grow with the data."""
     from datetime import date
 
-    from auditapp.learning.priorities import ActivityEntry, LinkEntry, PriorityEntry, add_activity, add_links, \
-        raise_priority
+    from auditapp.learning.priorities import (
+        ActivityEntry,
+        LinkEntry,
+        PriorityEntry,
+        add_activity,
+        add_links,
+        raise_priority,
+    )
     from auditapp.learning.responses import ResponseEntry, record_response
     from auditapp.models import Case
     made = []

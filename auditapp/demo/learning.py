@@ -94,14 +94,14 @@ def _responses(qa: User, priority: Priority, month: str, today: date) -> None:
                                   .where(PractitionerReply.disputes.is_(True), Audit.signed_off_at.is_not(None),
                                          Cycle.month == month)
                                   .order_by(Audit.id).limit(1)).all()
-    heard = db.session.execute(select(Case.reference, Audit.id).join(Audit, Audit.case_id == Case.id)
+    candidates = db.session.execute(select(Case.reference, Audit.id).join(Audit, Audit.case_id == Case.id)
                                .join(FamilyFeedback, FamilyFeedback.audit_id == Audit.id)
                                .join(Cycle, Cycle.id == Audit.cycle_id)
                                .where(FamilyFeedback.outcome == "gave_feedback", Audit.signed_off_at.is_not(None),
                                       Cycle.month == month)
                                .order_by(Audit.id).limit(10)).all()
     # Only cases whose newest audit with feedback is this one (a re-audited case links its newest).
-    heard = [ref for ref, audit_id in heard if priorities.newest_signed_off_audit(ref, "feedback") == audit_id][:2]
+    heard = [ref for ref, audit_id in candidates if priorities.newest_signed_off_audit(ref, "feedback") == audit_id][:2]
     entries = []
     if heard:
         entries.append(responses.ResponseEntry(
