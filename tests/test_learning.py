@@ -201,6 +201,7 @@ def test_a_priority_closes_once_with_its_note_and_a_stale_close_is_refused(count
                       data={"outcome": "met", "note": "Typed closing note", "version": stale, "close": "x"})
     body = refused.get_data(as_text=True)
     assert refused.status_code == 200 and "changed after you opened this page" in body and "Typed closing note" in body
+    assert "Changed since you opened this page" in body and "Practice priority changed" in body
     db.session.rollback()
     assert db.session.get(Priority, priority.id).status == "open"
     # Saving again from the refused page (now at the saved version) goes through.

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, delete, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from auditapp import clock, history
@@ -381,9 +381,17 @@ def link_words(link: PriorityLink) -> str:
     return f"{row.kind}: {row.text}"
 
 
-def history_of(priority: Priority) -> list[Event]:
+def history_of(priority: Priority, since: int = 0) -> list[Event]:
+    """The priority's history entries, or those after the entry `since` (what changed since a form was opened)."""
     return list(db.session.scalars(select(Event).options(joinedload(Event.user))
-                                   .where(Event.field == priority_field(priority.id)).order_by(Event.id)))
+                                   .where(Event.field == priority_field(priority.id), Event.id > since)
+                                   .order_by(Event.id)))
+
+
+def history_mark(priority: Priority) -> int:
+    """The newest entry of the priority's history: what a form opened now has seen."""
+    return db.session.scalar(select(func.coalesce(func.max(Event.id), 0))
+                             .where(Event.field == priority_field(priority.id))) or 0
 
 
 def priority_list() -> Select:

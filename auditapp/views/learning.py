@@ -77,10 +77,13 @@ def show(priority_id: int):
                            measure=priorities.describe(priority, priority.theme.name if priority.theme else None))
 
 
-def _priority_again(priority_id: int):
-    """saving()'s reload: the priority as now saved, and its version."""
+def _priority_again(form, priority_id: int):
+    """saving()'s reload: the priority as now saved with what changed since the form was opened
+    (from its history), and its version; the form's mark moves on."""
+    seen = form.opened_at()[1] or 0
     priority = permissions.get_priority(priority_id, current_user, reload=True)
-    return priority, priority.version
+    form.seen.data = str(priorities.history_mark(priority))
+    return (priority, priorities.history_of(priority, seen)), priority.version
 
 
 @bp.route("/priorities/<int:priority_id>/edit", methods=["GET", "POST"])
@@ -89,8 +92,9 @@ def edit(priority_id: int):
     priority = permissions.get_priority(priority_id, current_user)
     form = PriorityForm()
     _choices(form)
+    changes = None
     if request.method == "GET":
-        form.open_at(priority.version)
+        form.open_at(priority.version, priorities.history_mark(priority))
         form.title.data, form.why.data, form.owner.data = priority.title, priority.why, str(priority.owner_id)
         form.measure.data, form.judgement.data = priority.measure, priority.judgement or ""
         form.theme.data = str(priority.theme_id or "")
@@ -98,31 +102,31 @@ def edit(priority_id: int):
         form.target_by.data = priority.target_by.strftime("%-d/%-m/%Y")
         form.review_on.data = priority.review_on.strftime("%-d/%-m/%Y")
     if form_posted(form):
-        with saving(form, reload=lambda: _priority_again(priority_id)) as save:
+        with saving(form, reload=lambda: _priority_again(form, priority_id)) as save:
             priorities.change_priority(current_user, priority, _entry(form), form.opened_at()[0])
-        priority = save.reloaded or priority
+        priority, changes = save.reloaded or (priority, None)
         if save.saved:
             flash("Practice priority saved", "success")
             return redirect(url_for("learning.show", priority_id=priority.id))
-    return render_template("learning/form.html", form=form, priority=priority)
+    return render_template("learning/form.html", form=form, priority=priority, changes=changes)
 
 
 @bp.route("/priorities/<int:priority_id>/close", methods=["GET", "POST"])
 @allow(permissions.can_raise_priority)
 def close(priority_id: int):
     priority = permissions.get_priority(priority_id, current_user)
-    form = CloseForm()
+    form, changes = CloseForm(), None
     if request.method == "GET":
-        form.open_at(priority.version)
+        form.open_at(priority.version, priorities.history_mark(priority))
     if form_posted(form):
-        with saving(form, reload=lambda: _priority_again(priority_id)) as save:
+        with saving(form, reload=lambda: _priority_again(form, priority_id)) as save:
             priorities.close_priority(current_user, priority, form.outcome.data or "", form.note.data or "",
                                       form.opened_at()[0])
-        priority = save.reloaded or priority
+        priority, changes = save.reloaded or (priority, None)
         if save.saved:
             flash(f"Practice priority closed: {priority.state_label}", "success")
             return redirect(url_for("learning.show", priority_id=priority.id))
-    return render_template("learning/close.html", form=form, priority=priority)
+    return render_template("learning/close.html", form=form, priority=priority, changes=changes)
 
 
 @bp.route("/priorities/<int:priority_id>/links", methods=["GET", "POST"])
