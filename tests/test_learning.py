@@ -342,3 +342,20 @@ def test_the_demo_has_a_met_an_open_and_a_not_met_priority_with_their_work(app):
     assert len(said) == 3 and {r.source for r in said} == {"Family feedback", "Practitioner's dispute"}
     assert [r.quote for r in said if r.quote] == ["We were not told what the plan was until the meeting."]
     assert all(db.session.get(Response, r.id).words_consented for r in said if r.quote)
+
+
+def test_a_priority_on_a_theme_since_retired_can_still_be_changed(county, as_user):
+    from auditapp.findings.themes import set_retired
+    fathers = add_theme(SYSTEM, "Fathers and male carers")
+    db.session.commit()
+    qa = as_user(county.qa_lead)
+    priority = raised(county, qa, measure="worry", judgement="", theme=str(fathers.id), target="10")
+    set_retired(county.qa_lead, db.session.get(type(fathers), fathers.id), True)
+    db.session.commit()
+    form = qa.get(f"/priorities/{priority.id}/edit").get_data(as_text=True)
+    assert re.search(rf'value="{fathers.id}"[^>]*selected', form)
+    saved = qa.post(f"/priorities/{priority.id}/edit", data=priority_form(
+        county, measure="worry", judgement="", theme=str(fathers.id), target="8", version=str(priority.version)))
+    assert saved.status_code == 302
+    db.session.rollback()
+    assert db.session.get(Priority, priority.id).target == 8

@@ -27,9 +27,16 @@ def index():
     return render_template("learning/index.html", page=page, describe=priorities.describe)
 
 
-def _choices(form: PriorityForm) -> None:
-    form.owner.choices = [("", "Choose a senior manager")] + [(str(u.id), u.name) for u in priorities.owners()]
-    form.theme.choices = [("", "Choose a theme")] + [(str(t.id), t.name) for t in active_themes()]
+def _choices(form: PriorityForm, priority: Priority | None = None) -> None:
+    """The senior managers and themes offered; a priority keeps its own even once retired or gone."""
+    owners = [(str(u.id), u.name) for u in priorities.owners()]
+    themes = [(str(t.id), t.name) for t in active_themes()]
+    if priority and str(priority.owner_id) not in dict(owners):
+        owners.append((str(priority.owner_id), priority.owner.name))
+    if priority and priority.theme and str(priority.theme_id) not in dict(themes):
+        themes.append((str(priority.theme_id), priority.theme.name))
+    form.owner.choices = [("", "Choose a senior manager")] + owners
+    form.theme.choices = [("", "Choose a theme")] + themes
 
 
 def _entry(form: PriorityForm) -> priorities.PriorityEntry:
@@ -91,7 +98,7 @@ def _priority_again(form, priority_id: int):
 def edit(priority_id: int):
     priority = permissions.get_priority(priority_id, current_user)
     form = PriorityForm()
-    _choices(form)
+    _choices(form, priority)
     changes = None
     if request.method == "GET":
         form.open_at(priority.version, priorities.history_mark(priority))
