@@ -91,6 +91,16 @@ CALIBRATION_DRAFT_SAVED = "Calibration grades saved as a draft"
 CALIBRATION_SUBMITTED = "Calibration grades submitted"
 CALIBRATION_RULE_SET = "Calibration rule set"
 
+# Learning: practice priorities, the work under them, and "you said, we did"
+PRIORITY_RAISED = "Practice priority raised"
+PRIORITY_CHANGED = "Practice priority changed"
+PRIORITY_LINKED = "Linked to a practice priority"
+PRIORITY_UNLINKED = "Link to a practice priority removed"
+PRIORITY_CLOSED = "Practice priority closed"
+ACTIVITY_ADDED = "Learning activity recorded"
+PRIORITY_TESTED = "Targeted audit started to test a practice priority"
+RESPONSE_RECORDED = "You said, we did: recorded"
+
 # People and security
 TEAM_CREATED = "Team created"
 TEAM_RENAMED = "Team renamed"
@@ -184,6 +194,11 @@ def record(
 def action_field(action: Action) -> str:
     """The field of an action's entries: its id, so its history holds together when it is reworded."""
     return f"action {action.id}"
+
+
+def priority_field(priority_id: int) -> str:
+    """The field of a practice priority's entries: its id, so its history holds together when it is reworded."""
+    return f"priority {priority_id}"
 
 
 def subjects(events: list[Event]) -> dict[str, str]:

@@ -14,8 +14,18 @@ from auditapp import reads
 from auditapp.errors import NotAllowed
 from auditapp.extensions import db
 from auditapp.history import FEEDBACK_TO, KEY_ISSUES_OF
-from auditapp.models import Action, Audit, CalibrationExercise, CalibrationSubmission, Case, Concern, Cycle, User
-from auditapp.models.loading import ACTION_ROW, AUDIT_IN_FULL, EXERCISE_IN_FULL
+from auditapp.models import (
+    Action,
+    Audit,
+    CalibrationExercise,
+    CalibrationSubmission,
+    Case,
+    Concern,
+    Cycle,
+    Priority,
+    User,
+)
+from auditapp.models.loading import ACTION_ROW, AUDIT_IN_FULL, EXERCISE_IN_FULL, PRIORITY_ROW
 
 
 class SystemActor:
@@ -340,6 +350,28 @@ def get_exercise(exercise_id: int, user: User, reload: bool = False) -> Calibrat
     return exercise
 
 
+# Learning (issue 26): practice priorities and "you said, we did".
+
+def can_read_priorities(user: User) -> bool:
+    """The priorities and their evidence read like the reports: the QA lead, senior managers, leadership."""
+    return can_read_reports(user)
+
+
+def can_raise_priority(user: Actor) -> bool:
+    """The QA lead and senior managers set practice priorities and keep them up to date."""
+    return user is SYSTEM or user.is_qa_lead or user.is_senior_manager
+
+
+def can_record_response(user: Actor) -> bool:
+    """"You said, we did": the QA lead records what changed in response to feedback and disputes."""
+    return user is SYSTEM or user.is_qa_lead
+
+
+def can_test_priority(user: Actor) -> bool:
+    """Start a targeted audit from a priority: targeted audits are the QA lead's (can_manage)."""
+    return can_manage(user)
+
+
 def get_audit(audit_id: int, user: User, reload: bool = False) -> Audit:
     """The audit, or 404 if it does not exist or this person may not see it. `reload` after a
     rollback, which leaves the session's objects expired."""
@@ -379,6 +411,14 @@ def get_cycle(cycle_id: int, user: User, reload: bool = False) -> Cycle:
     if cycle is None or not cycle.is_targeted or not (can_manage(user) or can_read_reports(user)):
         abort(404)
     return cycle
+
+
+def get_priority(priority_id: int, user: User, reload: bool = False) -> Priority:
+    """A practice priority, or 404 if there is none or this person may not read priorities."""
+    priority = db.session.get(Priority, priority_id, options=PRIORITY_ROW, populate_existing=reload)
+    if priority is None or not can_read_priorities(user):
+        abort(404)
+    return priority
 
 
 def get_own_review(audit_id: int, user: User, role: str) -> Audit:

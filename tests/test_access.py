@@ -35,7 +35,19 @@ from auditapp.extensions import db
 from auditapp.findings import replies
 from auditapp.findings.themes import add_theme
 from auditapp.framework import descriptors
-from auditapp.models import Absence, Action, Audit, CalibrationExercise, Concern, Cycle, ImportJob, Theme, User
+from auditapp.learning.priorities import PriorityEntry, raise_priority
+from auditapp.models import (
+    Absence,
+    Action,
+    Audit,
+    CalibrationExercise,
+    Concern,
+    Cycle,
+    ImportJob,
+    Priority,
+    Theme,
+    User,
+)
 from auditapp.models.loading import PERSON_ROW
 from auditapp.month import targeted
 from auditapp.month.sampling import request_withdrawal
@@ -73,6 +85,7 @@ QA_LEAD = only(200, {"qa_lead"})
 REPORT_READERS = only(200, {"qa_lead", "moderator", "other_senior", "leader"})
 REQUESTERS = only(200, {"qa_lead", "moderator", "other_senior"})  # withdrawal: QA lead or a senior manager
 CALIBRATION_READERS = expect(404, auditor_a=200, auditor_b=200, moderator=200, other_senior=200, qa_lead=200)
+RAISERS = REQUESTERS  # practice priorities: raised and kept up to date by the QA lead and senior managers
 
 
 @dataclass
@@ -94,12 +107,13 @@ class Scene:
     exercise: CalibrationExercise          # open, with an uploaded case summary
     draft_exercise: CalibrationExercise    # not yet open, nothing agreed
     closed_exercise: CalibrationExercise   # closed: auditor A submitted, auditor B did not
+    priority: Priority
     month: str = "2026-11"
 
 
 # (method, URL, the audit whose people the personas are, expected statuses)
 def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
-    d, m = s.draft, s.month
+    d, m, p = s.draft, s.month, s.priority.id
     return [
         ("GET", "/sign-in", d, {p: 200 if p in SIGNED_OUT else 302 for p in PERSONAS}),
         ("POST", "/sign-in", d, {p: 200 if p in SIGNED_OUT else 302 for p in PERSONAS}),
@@ -255,6 +269,20 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
          expect(404, auditor_a=200, moderator=200, other_senior=200, qa_lead=200)),
         ("GET", f"/calibration/people/{d.auditor_a_id}", d, expect(404, auditor_a=200, qa_lead=200)),
         ("GET", "/calibration/rule", d, QA_LEAD), ("POST", "/calibration/rule", d, only(302, {"qa_lead"})),
+        # Practice priorities read like the reports; the QA lead and senior managers raise and keep them.
+        ("GET", "/priorities", d, REPORT_READERS),
+        ("GET", "/priorities/new", d, RAISERS), ("POST", "/priorities/new", d, RAISERS),
+        ("GET", f"/priorities/{p}", d, REPORT_READERS),
+        ("GET", "/priorities/99999", d, only(404, {"qa_lead", "moderator", "other_senior", "leader"})),
+        ("GET", f"/priorities/{p}/edit", d, RAISERS), ("POST", f"/priorities/{p}/edit", d, RAISERS),
+        ("GET", f"/priorities/{p}/links", d, RAISERS), ("POST", f"/priorities/{p}/links", d, RAISERS),
+        ("POST", f"/priorities/{p}/links/99999/remove", d, only(404, {"qa_lead", "moderator", "other_senior"})),
+        ("GET", f"/priorities/{p}/activities/new", d, RAISERS),
+        ("POST", f"/priorities/{p}/activities/new", d, RAISERS),
+        ("POST", f"/priorities/{p}/targeted", d, only(302, {"qa_lead"})),  # targeted audits are the QA lead's
+        ("GET", f"/priorities/{p}/close", d, RAISERS), ("POST", f"/priorities/{p}/close", d, RAISERS),
+        ("GET", "/you-said-we-did", d, REPORT_READERS),
+        ("GET", "/you-said-we-did/new", d, QA_LEAD), ("POST", "/you-said-we-did/new", d, QA_LEAD),
     ]
 
 
@@ -291,7 +319,11 @@ def build_scene(world) -> Scene:
     closed = closed_calibration(world, {draft.auditor_a: (3, 2)}, panel=panel, others=[draft.auditor_b])
     not_open = calibration_exercise(world, taking_part, panel=panel, agreed=None, opened=False,
                                     closes_on=date(2026, 12, 31))
-    return Scene(exercise=exercise, draft_exercise=not_open, closed_exercise=closed,
+    priority = raise_priority(SYSTEM, PriorityEntry(
+        title="Plans with dates", why="Plans are weakest", owner_id=world.seniors[0].id, measure="good",
+        judgement="plan", target=75, target_by=date(2027, 3, 31), review_on=date(2027, 1, 31)))
+    db.session.commit()
+    return Scene(priority=priority, exercise=exercise, draft_exercise=not_open, closed_exercise=closed,
                  targeted=theme_audit, absence=absence, draft=draft, ready=ready, signed_off=signed_off,
                  withdrawing=withdrawing, concern=concern, concerning=concerning, job=job, waiting=waiting,
                  proposal=proposal,

@@ -47,6 +47,7 @@ class History:
     exercise: int = 0         # open, with an uploaded summary: the draft's auditor A takes part
     draft_exercise: int = 0   # not yet open
     closed_exercise: int = 0  # closed, every auditor submitted
+    priorities: tuple[int, ...] = ()  # % Good or better, a worry theme, re-audits improve
 
     @property
     def moderated(self):
@@ -127,8 +128,44 @@ def build_history(scale: int) -> History:
     not_open = calibration_exercise(world, auditors, panel=[world.seniors[0]], agreed=None, opened=False,
                                     closes_on=datetime(2026, 12, 31).date())
     db.session.commit()
+    priorities = _priorities(world, theme.id)
+    db.session.commit()
     return History(world, current, job.id, theme.id, theme_audit.id, columns.id, types.id, exercise.id, not_open.id,
-                   closed[0].id)
+                   closed[0].id, priorities)
+
+
+def _priorities(world, theme_id: int) -> tuple[int, ...]:
+    """One priority of each measure, each with activities and links to every signed-off audit, and a
+    "you said, we did" entry for every disputed audit: they grow with the data."""
+    from datetime import date
+
+    from auditapp.learning.priorities import (
+        ActivityEntry,
+        LinkEntry,
+        PriorityEntry,
+        add_activity,
+        add_links,
+        raise_priority,
+    )
+    from auditapp.learning.responses import ResponseEntry, record_response
+    from auditapp.models import Case
+    made = []
+    for measure, judgement, theme in (("good", "plan", None), ("worry", "", theme_id), ("reaudits", "", None)):
+        priority = raise_priority(SYSTEM, PriorityEntry(
+            title=f"Priority on {measure}", why="The audits show it", owner_id=world.seniors[0].id, measure=measure,
+            judgement=judgement, theme_id=theme, target=None if measure == "reaudits" else 50,
+            target_by=date(2027, 3, 31), review_on=date(2027, 1, 31)))
+        for day in (2, 9):
+            add_activity(SYSTEM, priority, ActivityEntry("briefing", "Briefing", date(2026, 11, day), "All teams", 12,
+                                                         "https://intranet.example.org/b"))
+        made.append(priority.id)
+    references = db.session.scalars(select(Case.reference).join(Audit, Audit.case_id == Case.id)
+                                    .where(Audit.signed_off_at.is_not(None))).all()
+    for reference in references:
+        add_links(SYSTEM, priority, LinkEntry(reference=reference, reference_kind="dispute"))
+        record_response(SYSTEM, ResponseEntry("dispute", reference, "The plan grade was unfair", "Moderators explain",
+                                              "", False, date(2026, 11, 10), priority.id))
+    return tuple(made)
 
 
 def pages(h: History) -> dict[str, tuple]:
@@ -221,6 +258,15 @@ def pages(h: History) -> dict[str, tuple]:
         "calibration.person": [(w.qa_lead, f"/calibration/people/{h.draft.auditor_a_id}"),
                                (h.draft.auditor_a, f"/calibration/people/{h.draft.auditor_a_id}")],
         "calibration.rule": [(w.qa_lead, "/calibration/rule")],
+        "learning.index": [(w.leader, "/priorities")],
+        "learning.new": [(w.qa_lead, "/priorities/new"), (w.qa_lead, f"/priorities/new?theme={h.theme}")],
+        "learning.show": [(w.qa_lead, f"/priorities/{p}") for p in h.priorities],
+        "learning.edit": [(w.qa_lead, f"/priorities/{p}/edit") for p in h.priorities[:1]],
+        "learning.close": [(w.qa_lead, f"/priorities/{p}/close") for p in h.priorities[:1]],
+        "learning.links": [(w.qa_lead, f"/priorities/{p}/links") for p in h.priorities],
+        "learning.new_activity": [(w.qa_lead, f"/priorities/{p}/activities/new") for p in h.priorities[:1]],
+        "learning.you_said": [(w.seniors[1], "/you-said-we-did")],
+        "learning.new_response": [(w.qa_lead, "/you-said-we-did/new")],
     }
 
 

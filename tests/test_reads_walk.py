@@ -23,6 +23,8 @@ SHOWS_NO_AUDIT = {
     # Calibration's forms and lists: no audit of a case (its pages showing a reference case note their reads).
     "calibration.index", "calibration.new", "calibration.agree", "calibration.open_it", "calibration.grade",
     "calibration.rule",
+    "learning.index", "learning.new", "learning.edit", "learning.close", "learning.new_activity",
+    "learning.new_response",
 }
 
 

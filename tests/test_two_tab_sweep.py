@@ -23,7 +23,7 @@ REFUSED = re.compile(r"changed after you opened (this|the) page|saved by someone
                      r"|saved from another tab after you opened this page")
 # Fields whose text has a shape (an address, a date, a number): the other tab keeps what the page showed.
 SHAPED = {"email", "due", "held_on", "starts_on", "ends_on", "attempted_on", "day", "max_audits_per_month", "q",
-          "every_months"}
+          "every_months", "target", "target_by", "review_on"}
 # Tables any request may write whatever it does: left out of "the database is as the other tab left it".
 MOVING = {"read_record": "every page shown is recorded as read",
           "user_session": "each request moves its session's last-seen time",
@@ -65,6 +65,12 @@ NOT_EDITING = {
     "/calibration/new": "sets up a calibration exercise",
     "/calibration/<int:exercise_id>/open": "opens an exercise once (refused once open; a change to the agreed "
                                            "grades since the page opened is refused by its version)",
+    "/priorities/new": "raises a practice priority",
+    "/priorities/<int:priority_id>/links": "links things to a priority (the same link twice adds nothing)",
+    "/priorities/<int:priority_id>/links/<int:link_id>/remove": "removes a link: links are never edited",
+    "/priorities/<int:priority_id>/activities/new": "records a learning activity",
+    "/priorities/<int:priority_id>/targeted": "starts a targeted audit from a priority",
+    "/you-said-we-did/new": "records what was changed in response",
 }
 
 
@@ -252,6 +258,13 @@ def edits(scene) -> dict[str, Edit]:
         "/calibration/<int:exercise_id>/agreed": Edit(f"/calibration/{scene.draft_exercise.id}/agreed", "moderator"),
         "/calibration/<int:exercise_id>/grade": Edit(f"/calibration/{scene.exercise.id}/grade", "auditor_a"),
         "/calibration/rule": Edit("/calibration/rule", "qa_lead"),
+        "/priorities/<int:priority_id>/edit": Edit(f"/priorities/{scene.priority.id}/edit", "qa_lead"),
+        # The other tab closes it; the first tab's close, opened before, is refused as stale.
+        "/priorities/<int:priority_id>/close": Edit(
+            f"/priorities/{scene.priority.id}/close", "qa_lead",
+            other=lambda client, data: post_ok(client, f"/priorities/{scene.priority.id}/close",
+                                               data | {"outcome": ["met"]}),
+            stale=lambda data: data | {"outcome": ["not_met"]}),
     }
 
 

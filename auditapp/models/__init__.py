@@ -354,6 +354,7 @@ from auditapp.models.families import FamilyAnswer, FamilyContact, FamilyFeedback
 from auditapp.models.findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag  # noqa: E402
 from auditapp.models.framework import DescriptorSet  # noqa: E402
 from auditapp.models.history import Event  # noqa: E402
+from auditapp.models.learning import LearningActivity, Priority, PriorityLink, Response  # noqa: E402
 from auditapp.models.messages import Absence, ClosureDay, SentMessage  # noqa: E402
 from auditapp.models.security import FeedToken, HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402
 from auditapp.models.work import FormStash, ImportJob, ImportWord  # noqa: E402
@@ -397,4 +398,8 @@ __all__ = [
     "CalibrationMember",
     "CalibrationRule",
     "CalibrationSubmission",
+    "Priority",
+    "PriorityLink",
+    "LearningActivity",
+    "Response",
 ]

@@ -24,7 +24,7 @@ class Event(Model):
     # Set for entries about one auditor's review, so blind review covers the history too.
     review_role: Mapped[str | None] = mapped_column(String(1))
     action: Mapped[str] = mapped_column(String(120))
-    field: Mapped[str | None] = mapped_column(String(120))
+    field: Mapped[str | None] = mapped_column(String(120), index=True)  # a priority's page lists its own
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
     # Chained to the entry before it: history_chain.py seals it as it is written.

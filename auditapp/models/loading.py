@@ -15,6 +15,7 @@ from auditapp.models import (
     Case,
     Concern,
     Event,
+    Priority,
     ReadRecord,
     Review,
     User,
@@ -75,3 +76,5 @@ EXERCISE_IN_FULL = (
     selectinload(CalibrationExercise.agreed),
 )
 SUBMISSION_ROW = (joinedload(CalibrationSubmission.user), selectinload(CalibrationSubmission.grades))
+# A practice priority's page and list: its owner and the theme its measure counts.
+PRIORITY_ROW = (joinedload(Priority.owner), joinedload(Priority.theme))

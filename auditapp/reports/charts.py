@@ -1,6 +1,6 @@
 """Charts drawn on the server as SVG geometry; the templates add the text alternative and data table."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from auditapp.grading import GRADE_PALETTE, GRADES_BEST_FIRST, JUDGEMENTS
 from auditapp.reports.summary import GradeCounts, TrendPoint
@@ -58,18 +58,33 @@ class Line:
     months: list[tuple[float, str]]
     gridlines: list[tuple[float, str]]
     height: int
+    marks: list[tuple[float, str]] = field(default_factory=list)  # (x, month) of events drawn as upright lines
+    target: tuple[float, str] | None = None  # (y, label) of a target drawn across the chart
+
+
+TOP, BOTTOM = 20, 220
 
 
 def trend_line(trend: list[TrendPoint], key: str = "overall") -> Line:
-    left, right, top, bottom = 60, WIDTH - 20, 20, 220
-    step = (right - left) / max(len(trend) - 1, 1)
-    points, months = [], []
-    for i, point in enumerate(trend):
+    return share_line([(point.month, point.pct_good[key], point.in_progress) for point in trend])
+
+
+def share_line(series: list[tuple[str, float | None, bool]], marks: set[str] | None = None,
+               target: float | None = None) -> Line:
+    """A line of shares (0 to 1) by month, straight from point to point (never smoothed: a curve
+    would show values no month had); months with no figure (None) are left out of the line.
+    `marks`: months to mark with an upright line (a learning activity held then); `target`: a share."""
+    left, right, top, bottom = 60, WIDTH - 20, TOP, BOTTOM
+    step = (right - left) / max(len(series) - 1, 1)
+    points, months, marked = [], [], []
+    for i, (month, value, in_progress) in enumerate(series):
         x = left + i * step
-        months.append((x, point.month))
-        value = point.pct_good[key]
+        months.append((x, month))
+        if marks and month in marks:
+            marked.append((x, month))
         if value is not None:
-            points.append(Point(x, bottom - value * (bottom - top), point.month, value, point.in_progress))
+            points.append(Point(x, bottom - value * (bottom - top), month, value, in_progress))
     path = " ".join(f"{'M' if i == 0 else 'L'}{p.x:.1f},{p.y:.1f}" for i, p in enumerate(points))
     gridlines = [(bottom - share * (bottom - top), f"{share:.0%}") for share in (0, 0.25, 0.5, 0.75, 1)]
-    return Line(points, path, months, gridlines, bottom + 40)
+    level = (bottom - target * (bottom - top), f"Target {target:.0%}") if target is not None else None
+    return Line(points, path, months, gridlines, bottom + 40, marked, level)

@@ -118,12 +118,22 @@ def follow_up(month: str, today: date, team: str | None = None, case_type: str |
     return result
 
 
+def reaudits_due(months: list[str]) -> dict[str, list[ReauditChange]]:
+    """The re-audits due in each of the months with their change in grade, as the dashboard counts
+    them, in one statement whatever the number of months."""
+    return _reaudits_in(months, lambda query: query)
+
+
 def _reaudits(month: str, scoped) -> list[ReauditChange]:
+    return _reaudits_in([month], scoped)[month]
+
+
+def _reaudits_in(months: list[str], scoped) -> dict[str, list[ReauditChange]]:
     first, second = aliased(Audit), aliased(Audit)
     first_cycle, second_cycle = aliased(Cycle), aliased(Cycle)
     before, after = aliased(ModeratedGrade), aliased(ModeratedGrade)
-    query = (select(Case.reference, first_cycle.month, second_cycle.month, before.grade, after.grade,
-                    second.signed_off_at)
+    query = (select(Reaudit.due_month, Case.reference, first_cycle.month, second_cycle.month, before.grade,
+                    after.grade, second.signed_off_at)
              .select_from(Reaudit).join(first, first.id == Reaudit.first_audit_id)
              .join(first_cycle, first_cycle.id == first.cycle_id)
              .join(Case, Case.id == first.case_id).join(Team, Team.id == Case.team_id)
@@ -131,10 +141,10 @@ def _reaudits(month: str, scoped) -> list[ReauditChange]:
              .outerjoin(second, second.id == Reaudit.audit_id)
              .outerjoin(second_cycle, second_cycle.id == second.cycle_id)
              .outerjoin(after, and_(after.audit_id == second.id, after.domain == "overall"))
-             .where(Reaudit.due_month == month).order_by(Case.reference))  # re-audits join the random sample
-    changes = []
-    for reference, first_month, second_month, b, a, signed_off in db.session.execute(scoped(query)):
+             .where(Reaudit.due_month.in_(months)).order_by(Case.reference))  # re-audits join the random sample
+    changes: dict[str, list[ReauditChange]] = {month: [] for month in months}
+    for month, reference, first_month, second_month, b, a, signed_off in db.session.execute(scoped(query)):
         was, now = grade_from_value(b), grade_from_value(a) if signed_off else None
-        changes.append(ReauditChange(reference, first_month, second_month or month, grade_label(was),
-                                     grade_label(now), bool(was and now and now > was)))
+        changes[month].append(ReauditChange(reference, first_month, second_month or month, grade_label(was),
+                                            grade_label(now), bool(was and now and now > was)))
     return changes

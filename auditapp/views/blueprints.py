@@ -16,6 +16,7 @@ from auditapp.views import (
     findings,
     health,
     home,
+    learning,
     moderation,
     replies,
     reports,
@@ -25,4 +26,4 @@ from auditapp.views import (
 
 BLUEPRINTS = [module.bp for module in (assets, health, auth, home, admin, cases, cycles, audits, checks, moderation,
                                        reports, findings, themes, replies, families, targeted, feed,
-                                       descriptors, calibration)]
+                                       descriptors, calibration, learning)]
