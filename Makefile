@@ -50,11 +50,15 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
 # Plain http on this machine: the session cookie may not be Secure here (it is everywhere else).
-# LibreOffice (headless) renders the workbook in a test, to count its printed pages.
+# LibreOffice (headless) renders the workbook in a test, to count its printed pages; poppler's
+# pdftotext and pdftoppm read the rendered charts' labels back with their boxes, and draw them as PNG.
 office:
 	@test -x /usr/bin/soffice || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-calc-nogui; }
+	@test -x /usr/bin/pdftotext || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils; }
 
 # Redis: the queue when several machines serve the service (HUEY_REDIS_URL); a test starts one.
 redis:

@@ -5,8 +5,7 @@ from datetime import date, datetime
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
@@ -15,10 +14,12 @@ from auditapp import clock
 from auditapp.audits.family_words import ASKED, TOPICS
 from auditapp.clock import uk_day
 from auditapp.exports.cells import mark_as_text, printable
-from auditapp.exports.printing import colour_by_grade, colour_line, set_up_printing
+from auditapp.exports.printing import set_up_printing
+from auditapp.exports.workbook_charts import add_charts
 from auditapp.grading import DOMAINS, GRADE_PALETTE, GRADES_BEST_FIRST, JUDGEMENTS, grade_words
 from auditapp.models.families import QUESTIONS, RESPONDENTS
 from auditapp.models.sets import KEY_ISSUES
+from auditapp.months import month_label
 from auditapp.reports.summary import EQUALITY, GradeCounts, MonthSummary
 
 SHEETS = ["Summary", "Charts", "Auditors", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality", "Actions",
@@ -31,6 +32,7 @@ DATE = "dd/mm/yyyy"
 GRADE_FILLS = {grade.label: PatternFill("solid", fgColor=colours["tint"]) for grade, colours in GRADE_PALETTE.items()}
 KAPPA_UNDEFINED = "Kappa undefined: both auditors gave every case the same grade, or no pairs"
 GRADE_NAMES = [g.label for g in GRADES_BEST_FIRST]
+WRAPPED = Alignment(wrap_text=True, vertical="top")
 
 
 def _value(cell, value) -> None:
@@ -115,8 +117,8 @@ def build_workbook(summary: MonthSummary, names: list[str] = SHEETS) -> Workbook
                "Auditors": _auditors}
     for name in ["Domains", *[n for n in names if n != "Domains"]]:  # the charts read Domains
         writers[name](sheets[name], summary)
-    _charts(book, summary)
-    set_up_printing(book, f"Case audit summary: {summary.month}", clock.now())
+    add_charts(book, summary)
+    set_up_printing(book, f"Case audit summary: {summary.month_words}", clock.now())
     for sheet in sheets.values():
         sheet.finish()
     return book
@@ -131,7 +133,7 @@ def workbook_bytes(summary: MonthSummary, names: list[str] = SHEETS) -> bytes:
 def _summary(sheet: Sheet, summary: MonthSummary) -> None:
     h = summary.headline
     rows = [
-        ["Month", summary.month, None],
+        ["Month", summary.month_words, None],
         ["Audits sampled", h.sampled, None],
         ["Audits submitted by auditor A", h.submitted_a, None],
         ["Audits submitted by auditor B", h.submitted_b, None],
@@ -148,7 +150,7 @@ def _summary(sheet: Sheet, summary: MonthSummary) -> None:
           for key, name in DOMAINS.items()],
         *(_follow_up_rows(summary) if summary.follow_up else []),
     ]
-    sheet.title(f"Case audit monthly summary: {summary.month}")
+    sheet.title(f"Case audit monthly summary: {summary.month_words}")
     first, last = sheet.table("Headline", ["Measure", "Value", "n"], rows, freeze=True)
     for row in range(first, last + 1):
         if str(sheet.ws.cell(row, 1).value).startswith("%"):
@@ -185,12 +187,16 @@ def _follow_up_rows(summary: MonthSummary) -> list[list]:
 
 
 def _actions(sheet: Sheet, summary: MonthSummary) -> None:
-    sheet.title(f"Actions raised from the {summary.month} audits, and every action overdue on the export date")
-    header = ["Month", "Case reference", "Team", "Owner", "Priority", "Domain or theme", "Due", "Status",
-              "Overdue", "Closed (verified)"]
-    rows = [[a.month, a.reference, a.team, a.owner, a.priority, a.source or None, a.due, a.status,
-             "Yes" if a.overdue else "No", a.closed] for a in summary.follow_up.actions]
-    sheet.table("Actions", header, rows, freeze=True)
+    sheet.title(f"Actions raised from the {summary.month_words} audits, and every action overdue on the export date")
+    header = ["Month", "Case reference", "Team", "What must happen", "Owner", "Priority", "Domain or theme", "Due",
+              "Status", "Overdue", "Closed (verified)"]
+    rows = [[month_label(a.month), a.reference, a.team, a.description, a.owner, a.priority, a.source or None,
+             a.due, a.status, "Yes" if a.overdue else "No", a.closed] for a in summary.follow_up.actions]
+    first, last = sheet.table("Actions", header, rows, freeze=True)
+    # What must happen is read, not filtered: wrapped in a column of its own width rather than one line.
+    for row in range(first, last + 1):
+        sheet.ws.cell(row, 4).alignment = WRAPPED
+    sheet.widths[4] = 50
     sheet.title("Re-audits due this month")
     sheet.table("Reaudits", ["Case reference", "First audit", "Re-audit", "Overall before", "Overall after"],
                 [[r.reference, r.first_month, r.month, r.before or None, r.after or None]
@@ -199,10 +205,12 @@ def _actions(sheet: Sheet, summary: MonthSummary) -> None:
 
 def _themes(sheet: Sheet, summary: MonthSummary) -> None:
     counts = summary.follow_up.themes
+    # From the first month with audits: months before the service began would read as nine months of zeros.
+    months = [m for m in counts.months if m >= summary.first_month]
     for kind, label in (("strength", "strengths"), ("worry", "worries")):
         sheet.title(f"Themes seen as {label}: audits signed off, by month")
-        header = ["Theme", *counts.months, "12 months"]
-        rows = [[name, *[counts.count(i, kind, m) for m in counts.months], counts.count(i, kind)]
+        header = ["Theme", *[month_label(m) for m in months], "12 months"]
+        rows = [[name, *[counts.count(i, kind, m) for m in months], counts.count(i, kind)]
                 for i, name in counts.themes]
         sheet.table(f"Themes_{label}", header, rows, freeze=kind == "strength")
 
@@ -226,18 +234,29 @@ def _family(sheet: Sheet, summary: MonthSummary) -> None:
     sheet.table("Family", header, rows, freeze=True)
 
 
+# What a reader of the printed Audits sheet needs; the rest stays on the sheet, to the right, for filtering.
+PRINTED_AUDIT_COLUMNS = 3 + 3 + len(DOMAINS)
+
+
 def _audits(sheet: Sheet, summary: MonthSummary) -> None:
-    header = ["Case reference", "Team", "Case type", "Auditor A", "Auditor B", "Moderator", "Status"]
-    for name in [*DOMAINS.values(), "Overall"]:
-        header += [f"{name} - A", f"{name} - B", f"{name} - Moderated"]
+    names = list(DOMAINS.values())
+    header = ["Case reference", "Team", "Case type", "Overall - A", "Overall - B", "Overall - Moderated",
+              *[f"{name} - Moderated" for name in names], "Auditor A", "Auditor B", "Moderator", "Status"]
+    for name in names:
+        header += [f"{name} - A", f"{name} - B"]
     header += ["Allocated", "Auditor A submitted", "Auditor B submitted", "Moderated"]
     rows = []
     for f in summary.facts:
-        row = [f.reference, f.team, f.case_type, f.auditor_a, f.auditor_b, f.moderator, f.status]
-        row += grade_words(f.a, f.b, f.moderated)
+        words = grade_words(f.a, f.b, f.moderated)  # A, B, moderated per judgement, overall last
+        a, b, moderated = words[0::3], words[1::3], words[2::3]
+        row = [f.reference, f.team, f.case_type, a[-1], b[-1], moderated[-1], *moderated[:-1],
+               f.auditor_a, f.auditor_b, f.moderator, f.status]
+        for i in range(len(names)):
+            row += [a[i], b[i]]
         row += [uk_day(m) for m in (f.allocated, f.submitted_a, f.submitted_b, f.signed_off)]
         rows.append(row)
-    sheet.table("Audits", header, rows, freeze=True)
+    _, last = sheet.table("Audits", header, rows, freeze=True)
+    sheet.ws.print_area = f"A1:{get_column_letter(PRINTED_AUDIT_COLUMNS)}{last}"
 
 
 def _domains(sheet: Sheet, summary: MonthSummary) -> None:
@@ -276,7 +295,7 @@ def _trend(sheet: Sheet, summary: MonthSummary) -> None:
     names = [*DOMAINS.values()]
     header = ["Month", "Audits moderated", "Overall % Good or better",
               *[f"{n} % Good or better" for n in names], *[f"{n} kappa" for n in names], "In progress"]
-    rows = [[p.month, p.moderated, p.pct_good["overall"], *[p.pct_good[k] for k in DOMAINS],
+    rows = [[month_label(p.month), p.moderated, p.pct_good["overall"], *[p.pct_good[k] for k in DOMAINS],
              *[p.kappa[k] for k in DOMAINS], "Yes" if p.in_progress else "No"] for p in summary.trend]
     formats = {col: PERCENT for col in range(3, 4 + len(names))}
     formats |= {col: DECIMAL for col in range(4 + len(names), 4 + 2 * len(names))}
@@ -300,34 +319,5 @@ def _equality(sheet: Sheet, summary: MonthSummary) -> None:
 
 
 def _charts_title(sheet: Sheet, summary: MonthSummary) -> None:
-    sheet.title(f"Charts: {summary.month} (their figures are on the Domains and Trend sheets)")
-
-
-def _charts(book: Workbook, summary: MonthSummary) -> None:
-    """On a sheet of their own, so each prints whole, in the grade palette with values on the bars."""
-    domains, target = book["Domains"], book["Charts"]
-    bars = BarChart()
-    bars.type, bars.grouping, bars.overlap = "bar", "stacked", 100
-    bars.title = f"Moderated grades by domain, {summary.month}"
-    bars.y_axis.title = "Audits"
-    last = 1 + len(JUDGEMENTS)
-    bars.add_data(Reference(domains, min_col=2, max_col=5, min_row=1, max_row=last), titles_from_data=True)
-    bars.set_categories(Reference(domains, min_col=1, min_row=2, max_row=last))
-    bars.x_axis.title = "Judgement"
-    bars.width, bars.height = 22, 10
-    colour_by_grade(bars)
-    target.add_chart(bars, "A3")
-    if "Trend" not in book.sheetnames:
-        return
-    trend = book["Trend"]
-
-    line = LineChart()
-    line.title = "% Good or better overall, last 12 months"
-    line.y_axis.number_format = PERCENT
-    line.y_axis.scaling.min, line.y_axis.scaling.max = 0, 1
-    months = 1 + len(summary.trend)
-    line.add_data(Reference(trend, min_col=3, max_col=3, min_row=1, max_row=months), titles_from_data=True)
-    line.set_categories(Reference(trend, min_col=1, min_row=2, max_row=months))
-    line.width, line.height = 22, 10
-    colour_line(line)
-    target.add_chart(line, "A24")
+    sheet.title(f"Charts: {summary.month_words}. Every figure is on the Domains and Trend sheets; a bar too "
+                "narrow to label has its figure there only.")

@@ -8,6 +8,7 @@ from auditapp.reports.summary import GradeCounts, TrendPoint
 # GOV.UK palette colours with at least 3:1 contrast against white (WCAG 1.4.11).
 GRADE_COLOURS = {int(grade): f"#{colours['strong'].lower()}" for grade, colours in GRADE_PALETTE.items()}
 WIDTH, LABEL_WIDTH, BAR_HEIGHT, GAP = 720, 300, 22, 10
+NARROWEST_LABELLED = 24  # px: a narrower segment's count would not fit inside it (the table has every count)
 
 
 @dataclass
@@ -17,6 +18,10 @@ class Segment:
     colour: str
     label: str
     count: int
+
+    @property
+    def labelled(self) -> bool:
+        return self.width >= NARROWEST_LABELLED
 
 
 @dataclass

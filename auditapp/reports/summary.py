@@ -1,5 +1,6 @@
 """The monthly summary's figures, computed once here and used by both the workbook and the dashboard."""
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -7,13 +8,14 @@ from functools import cached_property
 
 from auditapp.grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS, Grade
 from auditapp.models.sets import KEY_ISSUES
-from auditapp.months import months_before
+from auditapp.months import month_label, months_before
 from auditapp.remembered import remembered
 from auditapp.reports import stats
 from auditapp.reports.facts import EQUALITY, AuditFacts, MonthCounts, Scope, load_facts, trend_counts
 from auditapp.reports.family_figures import FamilyFigures, family_figures
 from auditapp.reports.follow_up import FollowUp, follow_up
 
+_IS_MONTH = re.compile(r"^\d{4}-\d{2}$")
 SMALL_GROUP = 5  # equality groups smaller than this are suppressed, so no child can be identified
 
 
@@ -303,6 +305,16 @@ class MonthSummary:
     trend: list[TrendPoint] = field(default_factory=list)
     follow_up: FollowUp | None = None  # actions, re-audits, themes and disputes (follow_up.py)
     family: FamilyFigures | None = None  # contact and feedback (family_figures.py)
+
+    @property
+    def month_words(self) -> str:
+        """The month as people read it ("October 2026"); a targeted audit's title as it is."""
+        return month_label(self.month) if _IS_MONTH.match(self.month) else self.month
+
+    @property
+    def first_month(self) -> str:
+        """The first month with audits in the trend: sheets by month start here, not with empty months."""
+        return self.trend[0].month if self.trend else self.month
 
     @cached_property
     def agreement_by_team(self) -> dict[str, dict[str, Agreement]]:
