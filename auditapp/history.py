@@ -68,6 +68,10 @@ THEME_ADDED = "Theme added"
 THEME_RETIRED = "Theme retired"
 THEME_BROUGHT_BACK = "Theme brought back"
 REPLY_RECORDED = "Practitioner's reply recorded"
+
+# The board's pack
+TARGET_SET = "Target set"
+COMMENTARY_SAVED = "Commentary saved"
 DISPUTE_RESPONSE_RECORDED = "Response to the practitioner's dispute recorded"
 
 # People and security

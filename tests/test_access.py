@@ -170,6 +170,11 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", f"/reports/{m}.xlsx", d, REPORT_READERS),
         ("GET", "/reports/all-audits.xlsx", d, QA_LEAD),
         ("GET", f"/reports/audits?which=sampled&month={m}", d, REPORT_READERS),
+        # The board's pack: the QA lead sets targets and writes the commentary (senior managers only
+        # once the QA lead allows it for the month: not in this scene).
+        ("GET", "/reports/targets", d, QA_LEAD), ("POST", "/reports/targets", d, QA_LEAD),
+        ("GET", f"/reports/{m}/commentary", d, QA_LEAD),
+        ("POST", f"/reports/{m}/commentary", d, only(302, {"qa_lead"})),
         # Actions: auditors propose while their audit is open; a proposal is blind, even to the moderator.
         ("GET", f"/audits/{d.id}/actions/new", d, audit_page({"auditor_a", "auditor_b"})),
         ("POST", f"/audits/{d.id}/actions/new", d, audit_page({"auditor_a", "auditor_b"})),

@@ -127,6 +127,8 @@ def pages(h: History) -> dict[str, tuple]:
         "reports.dashboard": [(w.leader, "/reports/"), (w.leader, "/reports/?period=12"),
                               (w.leader, "/reports/?team=Early+Help&case_type=Child+in+need")],
         "reports.agreement": [(w.leader, "/reports/agreement")],
+        "board.target_list": [(w.qa_lead, "/reports/targets")],
+        "board.commentary": [(w.qa_lead, "/reports/2026-11/commentary")],
         "reports.audits_behind": [(w.qa_lead, "/reports/audits?which=moderated&month=2026-11")],
         "reports.workbook": [(w.qa_lead, "/reports/2026-11.xlsx")],
         "reports.all_audits": [(w.qa_lead, "/reports/all-audits.xlsx")],

@@ -16,7 +16,7 @@ SHOWS_NO_AUDIT = {
     "admin.teams", "admin.team", "admin.closure_days", "admin.activity", "admin.reads", "cases.index",
     "cases.import_progress", "cases.import_status", "cycles.index", "cycles.new", "cycles.cancel",
     "reports.dashboard", "reports.agreement", "findings.all_actions", "findings.team_actions", "themes.index",
-    "targeted.index", "targeted.new", "targeted.change", "targeted.summary",
+    "targeted.index", "targeted.new", "targeted.change", "targeted.summary", "board.target_list", "board.commentary",
 }
 
 

@@ -54,6 +54,7 @@ NOT_EDITING = {
     "/themes": "creates a theme (a second with the same name is refused)",
     "/audits/<int:audit_id>/family": "records an attempt to reach the family: each attempt is its own record",
     "/targeted/new": "starts a targeted audit",
+    "/reports/targets": "sets a target from a month: each is a record of its own, never edited",
     "/targeted/<int:cycle_id>": "adds cases to a targeted audit (a case already in it is refused)",
 }
 
@@ -224,6 +225,7 @@ def edits(scene) -> dict[str, Edit]:
                                                data | {"outcome": ["not_contacted"]}),
             stale=lambda data: data | {"outcome": ["not_contacted"]}),
         "/targeted/<int:cycle_id>/change": Edit(f"/targeted/{scene.targeted.id}/change", "qa_lead"),
+        "/reports/<month>/commentary": Edit(f"/reports/{scene.month}/commentary", "qa_lead"),
     }
 
 

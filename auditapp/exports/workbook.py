@@ -20,7 +20,10 @@ from auditapp.grading import DOMAINS, GRADE_PALETTE, GRADES_BEST_FIRST, JUDGEMEN
 from auditapp.models.families import QUESTIONS, RESPONDENTS
 from auditapp.models.sets import KEY_ISSUES
 from auditapp.months import month_label
+from auditapp.reports.commentary import DOING, TOLD
+from auditapp.reports.measures import Value
 from auditapp.reports.summary import EQUALITY, GradeCounts, MonthSummary
+from auditapp.rounding import percent_text
 
 SHEETS = ["Summary", "Charts", "Auditors", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality", "Actions",
           "Themes", "Family feedback"]
@@ -32,6 +35,7 @@ DATE = "dd/mm/yyyy"
 GRADE_FILLS = {grade.label: PatternFill("solid", fgColor=colours["tint"]) for grade, colours in GRADE_PALETTE.items()}
 KAPPA_UNDEFINED = "Kappa undefined: both auditors gave every case the same grade, or no pairs"
 GRADE_NAMES = [g.label for g in GRADES_BEST_FIRST]
+TARGET_HEADER = "Target: % Good or better overall"
 WRAPPED = Alignment(wrap_text=True, vertical="top")
 
 
@@ -117,7 +121,9 @@ def build_workbook(summary: MonthSummary, names: list[str] = SHEETS) -> Workbook
                "Auditors": _auditors}
     for name in ["Domains", *[n for n in names if n != "Domains"]]:  # the charts read Domains
         writers[name](sheets[name], summary)
-    add_charts(book, summary)
+    trend = book["Trend"] if "Trend" in book.sheetnames else None
+    headings = [c.value for c in trend[1]] if trend else []
+    add_charts(book, summary, headings.index(TARGET_HEADER) + 1 if TARGET_HEADER in headings else None)
     set_up_printing(book, f"Case audit summary: {summary.month_words}", clock.now())
     for sheet in sheets.values():
         sheet.finish()
@@ -151,10 +157,59 @@ def _summary(sheet: Sheet, summary: MonthSummary) -> None:
         *(_follow_up_rows(summary) if summary.follow_up else []),
     ]
     sheet.title(f"Case audit monthly summary: {summary.month_words}")
-    first, last = sheet.table("Headline", ["Measure", "Value", "n"], rows, freeze=True)
+    if summary.board:
+        _first_page(sheet, summary)
+    first, last = sheet.table("Headline", ["Measure", "Value", "n"], rows, freeze=not summary.board)
     for row in range(first, last + 1):
         if str(sheet.ws.cell(row, 1).value).startswith("%"):
             sheet.ws.cell(row, 2).number_format = PERCENT
+
+
+STATUS_FILLS = {"green": "CCE2D8", "yellow": "FFF7BF", "red": "F4CDC6", "grey": "F3F2F1"}
+
+
+def _share_or_words(value: Value | None):
+    """The share as a percentage cell, or the words when there is none to judge on."""
+    if value is None:
+        return None
+    return value.share if value.judged else percent_text(value.share, value.n)
+
+
+def _first_page(sheet: Sheet, summary: MonthSummary) -> None:
+    """What changed: each board measure this month and the one before, the change in words, and the
+    status against its target in words (its colour beside them, never alone); then the commentary."""
+    now, then = month_label(summary.month), month_label(summary.before) if summary.before else "Before"
+    if summary.period > 1:
+        now, then = f"{summary.period} months to {now}", f"{summary.period} months to {then}"
+    header = ["Measure", now, "n", then, "n ", "Change", "Target", "Against the target"]
+    rows = [[r.name, _share_or_words(r.this), r.this.n, _share_or_words(r.last), r.last.n if r.last else None,
+             r.change, r.target.words if r.target else "No target set", r.status.words if r.status else None]
+            for r in summary.board]
+    first, last = sheet.table("WhatChanged", header, rows, freeze=True)
+    for row, board in zip(range(first, last + 1), summary.board):
+        for col in (2, 4):
+            if isinstance(sheet.ws.cell(row, col).value, float):
+                sheet.ws.cell(row, col).number_format = PERCENT
+        if board.status:
+            sheet.ws.cell(row, 8).fill = PatternFill("solid", fgColor=STATUS_FILLS[board.status.colour])
+    words = summary.commentary
+    sheet.title(TOLD)
+    _paragraph(sheet, words.told if words and words.told else "Not written yet.")
+    sheet.title(DOING)
+    _paragraph(sheet, words.doing if words and words.doing else "Not written yet.")
+    if words:
+        _paragraph(sheet, f"Written by {words.written_by}, {clock.uk_format(words.written_at, '%-d %B %Y %H:%M')}")
+    sheet.row += 1
+
+
+def _paragraph(sheet: Sheet, text: str) -> None:
+    """Words across the page's width, wrapped, in a merged row tall enough for them."""
+    cell = sheet.ws.cell(sheet.row, 1)
+    _value(cell, text)
+    cell.alignment = WRAPPED
+    sheet.ws.merge_cells(start_row=sheet.row, start_column=1, end_row=sheet.row, end_column=8)
+    sheet.ws.row_dimensions[sheet.row].height = 15 * max(1, len(text) // 110 + text.count("\n") + 1)
+    sheet.row += 1
 
 
 def _auditors(sheet: Sheet, summary: MonthSummary) -> None:
@@ -299,6 +354,13 @@ def _trend(sheet: Sheet, summary: MonthSummary) -> None:
              *[p.kappa[k] for k in DOMAINS], "Yes" if p.in_progress else "No"] for p in summary.trend]
     formats = {col: PERCENT for col in range(3, 4 + len(names))}
     formats |= {col: DECIMAL for col in range(4 + len(names), 4 + 2 * len(names))}
+    if any(summary.trend_targets.get(p.month) is not None for p in summary.trend):
+        # The target in force each month: a month keeps the target it was reported against.
+        header.append(TARGET_HEADER)
+        formats[len(header)] = PERCENT
+        for row, p in zip(rows, summary.trend):
+            percent = summary.trend_targets.get(p.month)
+            row.append(None if percent is None else percent / 100)
     sheet.table("Trend", header, rows, formats, freeze=True)
     sheet.title("Blank kappa: undefined that month (no pairs, or every case given the same grade by both).")
 

@@ -389,6 +389,7 @@ def _history_is_append_only(mapper, connection, target):
 # The other records, by what they hold. Imported here at the bottom on purpose, not at the top:
 # those modules' records refer to the records defined above, so these must exist first; and the
 # package re-exports every model, so callers import them all from auditapp.models (see __all__).
+from auditapp.models.board import Commentary, Target  # noqa: E402
 from auditapp.models.families import FamilyAnswer, FamilyContact, FamilyFeedback  # noqa: E402
 from auditapp.models.findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag  # noqa: E402
 from auditapp.models.messages import Absence, ClosureDay, SentMessage  # noqa: E402
@@ -425,4 +426,6 @@ __all__ = [
     "UserSession",
     "FormStash",
     "ImportJob",
+    "Target",
+    "Commentary",
 ]

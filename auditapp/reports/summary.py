@@ -11,9 +11,12 @@ from auditapp.models.sets import KEY_ISSUES
 from auditapp.months import month_label, months_before
 from auditapp.remembered import remembered
 from auditapp.reports import stats
+from auditapp.reports.commentary import Words, words_for
 from auditapp.reports.facts import EQUALITY, AuditFacts, MonthCounts, Scope, load_facts, trend_counts
 from auditapp.reports.family_figures import FamilyFigures, family_figures
 from auditapp.reports.follow_up import FollowUp, follow_up
+from auditapp.reports.measures import BoardRow, board_rows
+from auditapp.reports.targets import targets_in
 
 _IS_MONTH = re.compile(r"^\d{4}-\d{2}$")
 SMALL_GROUP = 5  # equality groups smaller than this are suppressed, so no child can be identified
@@ -305,6 +308,11 @@ class MonthSummary:
     trend: list[TrendPoint] = field(default_factory=list)
     follow_up: FollowUp | None = None  # actions, re-audits, themes and disputes (follow_up.py)
     family: FamilyFigures | None = None  # contact and feedback (family_figures.py)
+    board: list[BoardRow] = field(default_factory=list)  # the first page: against the period before, and targets
+    before: str | None = None  # the last month of the period the board rows compare with
+    commentary: Words | None = None  # the month's words for the board (commentary.py)
+    # month -> the % Good or better overall target in force: the trend chart's target line
+    trend_targets: dict[str, int | None] = field(default_factory=dict)
 
     @property
     def month_words(self) -> str:
@@ -338,15 +346,25 @@ PERIODS = {1: "The month", 12: "The 12 months to the month"}
 
 
 def summarise(month: str, today: date, team: str | None = None, case_type: str | None = None,
-              with_trend: bool = True, period: int = 1) -> MonthSummary:
+              with_trend: bool = True, period: int = 1, with_board: bool = True) -> MonthSummary:
     """The summary of the month (or the `period` months to it), optionally for one team or case type,
-    with the 12-month trend."""
+    with the 12-month trend and (`with_board`) the first page: each board measure against the period
+    before and the targets in force, and the month's commentary."""
     facts = load_facts(Scope(tuple(trend_months(month, period)), team, case_type), today)
     summary = MonthSummary(month, facts, period)
     summary.follow_up = follow_up(month, today, team, case_type)
     summary.family = family_figures(month, team, case_type)
     if with_trend:
         summary.trend = trend(trend_counts(Scope(tuple(trend_months(month)), team, case_type)))
+    if with_board:
+        summary.before = months_before(month, period)
+        before = summarise(summary.before, today, team, case_type, with_trend=False, period=period,
+                           with_board=False)
+        in_force = targets_in(sorted({month, *(p.month for p in summary.trend)}))
+        summary.board = board_rows(summary, before, in_force[month])
+        summary.trend_targets = {m: t["good_overall"].percent if "good_overall" in t else None
+                                 for m, t in in_force.items()}
+        summary.commentary = words_for(month)
     return summary
 
 
@@ -358,7 +376,7 @@ def summarise_targeted(cycle, today: date) -> MonthSummary:
 
 
 def cached_summary(month: str, today: date, team: str | None = None, case_type: str | None = None,
-                   with_trend: bool = True, period: int = 1) -> MonthSummary:
+                   with_trend: bool = True, period: int = 1, with_board: bool = True) -> MonthSummary:
     """summarise(), remembered until the data changes: readers at month end share one computation."""
-    return remembered("summary", (month, today, team, case_type, with_trend, period),
-                      lambda: summarise(month, today, team, case_type, with_trend, period))
+    return remembered("summary", (month, today, team, case_type, with_trend, period, with_board),
+                      lambda: summarise(month, today, team, case_type, with_trend, period, with_board))

@@ -6,6 +6,7 @@ from auditapp.views import (
     assets,
     audits,
     auth,
+    board,
     cases,
     checks,
     cycles,
@@ -21,4 +22,4 @@ from auditapp.views import (
 )
 
 BLUEPRINTS = [module.bp for module in (assets, health, auth, home, admin, cases, cycles, audits, checks, moderation,
-                                       reports, findings, themes, replies, families, targeted)]
+                                       reports, board, findings, themes, replies, families, targeted)]

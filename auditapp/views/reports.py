@@ -16,6 +16,7 @@ from auditapp.month.sampling import month_to_report, months_to_report, open_cycl
 from auditapp.months import month_label
 from auditapp.remembered import remembered
 from auditapp.reports import charts
+from auditapp.reports import commentary as board_words
 from auditapp.reports.summary import EQUALITY, PERIODS, MonthSummary, behind, cached_summary, summarise
 from auditapp.security.access import allow, allow_blueprint
 from auditapp.views.paging import page_of
@@ -66,10 +67,12 @@ def dashboard():
     if form is None:
         return render_template("reports/no_months.html", form=None)
     # The links a reader may follow differ by rights, so the remembered HTML is kept per set of them.
+    may_comment = board_words.may_write(current_user, board_words.commentary_of(form.month.data))
     rights = (permissions.can_read_all_actions(current_user), permissions.can_export_all(current_user),
-              permissions.reads_every_audit(current_user))
+              permissions.reads_every_audit(current_user), permissions.can_set_targets(current_user), may_comment)
     # The figures are recalled only to render the page: a page already remembered needs neither.
-    body = _rendered_once("dashboard", rights, lambda: _dashboard_body(form, _summary(form, with_trend=True)))
+    body = _rendered_once("dashboard", rights,
+                          lambda: _dashboard_body(form, _summary(form, with_trend=True), may_comment))
     return render_template("reports/dashboard.html", form=None, month=form.month.data,
                            period=int(form.period.data), body=body)
 
@@ -83,14 +86,15 @@ def _rendered_once(name: str, rights: tuple, render) -> str:
     return remembered(name, key, render)
 
 
-def _dashboard_body(form: ReportFilterForm, summary: MonthSummary) -> str:
+def _dashboard_body(form: ReportFilterForm, summary: MonthSummary, may_comment: bool) -> str:
     bars, bars_height = charts.stacked_bars(summary.domains)
     return render_template(
         "reports/_dashboard.html", filters=form, summary=summary, bars=bars, bars_height=bars_height,
         line=charts.trend_line(summary.trend), judgements=JUDGEMENTS, domains=DOMAINS, grades=GRADES_BEST_FIRST,
         colours=charts.GRADE_COLOURS, width=charts.WIDTH, label_x=charts.LABEL_WIDTH - 10,
         equality_labels=EQUALITY, can_export_all=permissions.can_export_all(current_user),
-        drills=permissions.reads_every_audit(current_user),
+        drills=permissions.reads_every_audit(current_user), may_comment=may_comment,
+        sets_targets=permissions.can_set_targets(current_user),
         targeted=list(db.session.scalars(select(Cycle).where(
             Cycle.kind == "targeted", Cycle.cancelled_at.is_(None), Cycle.month == summary.month)
             .order_by(Cycle.opened_at))))
