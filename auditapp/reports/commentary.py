@@ -62,7 +62,7 @@ def save_commentary(actor: User, month: str, told: str, doing: str, seniors_may_
     if commentary is None:
         if expected_version not in (None, 0):
             check_version(0, expected_version, what)
-        commentary = Commentary(month=month, told="", doing="", seniors_may_write=bool(seniors_may_write),
+        commentary = Commentary(month=month, told="", doing="", seniors_may_write=False,
                                 written_by_id=actor.id, written_at=clock.now())
         db.session.add(commentary)
         db.session.flush()
