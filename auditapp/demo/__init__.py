@@ -17,7 +17,7 @@ from auditapp.audits import families
 from auditapp.audits.concerns import acknowledge_concern
 from auditapp.audits.moderation import ModerationEntry, needs_rationale, sign_off
 from auditapp.audits.reviewing import DomainEntry, ReviewEntry, save_review
-from auditapp.demo import extras, findings, wording
+from auditapp.demo import board, extras, findings, wording
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS
 from auditapp.imports.users import read_people
@@ -85,6 +85,7 @@ def seed_demo() -> str:
     today = clock.today()
     extras.targeted_audit(rng, lambda r: _entry(r, {k: r.choice([2, 3, 3, 4]) for k in DOMAINS}))
     extras.manager_away(today)
+    board.board_pack(past_months)
     db.session.commit()
     extras.reminders_sent(today)
     db.session.commit()
