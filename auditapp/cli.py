@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, cast
 
 import click
+from sqlalchemy import func, select
 
 from auditapp import clock, history
 from auditapp.errors import RuleError
@@ -16,12 +17,13 @@ from auditapp.history import record
 from auditapp.history_chain import verify_history
 from auditapp.imports.table import ImportFailed
 from auditapp.imports.users import read_people
-from auditapp.models import User
+from auditapp.models import Cycle, User
 from auditapp.month.register import import_cases
 from auditapp.month.sampling import draw_sample, open_cycle, open_cycle_for
 from auditapp.outbox import notices
 from auditapp.outbox.mail import deliver
 from auditapp.permissions import SYSTEM
+from auditapp.reports.periods import Period, parse_period, period_of
 from auditapp.reports.summary import summarise
 from auditapp.security.backup import BackupFailed, backup, restore
 from auditapp.security.people import apply_people, set_password, user_by_email
@@ -42,6 +44,27 @@ def main() -> None:
     from auditapp import create_app
     FlaskGroup(name="auditapp", create_app=create_app,
                help="The case audit service's commands (those of `flask --app wsgi`).")(prog_name="auditapp")
+
+
+PERIOD_KINDS = {"month": "1", "12-months": "12", "quarter": "quarter", "year": "year"}
+
+
+def _period(text: str, kind: str | None) -> Period:
+    """A period from the command line: a code (2026-10, 2026-27-Q3, 2026-27), or a month with --period.
+    Some month in it must have been opened (a quarter or year not over ends with the newest one)."""
+    latest = db.session.scalar(select(func.max(Cycle.month)).where(Cycle.kind == "random",
+                                                                   Cycle.cancelled_at.is_(None)))
+    try:
+        span = parse_period(text, latest or text)
+        if kind:
+            if span.kind != "1":
+                raise RuleError("Give --period with a month (2026-10), not with a quarter or year")
+            span = period_of(PERIOD_KINDS[kind], span.end)
+    except RuleError as error:
+        _fail([error.message])
+    if not any(open_cycle_for(month) for month in span.months):
+        _fail([f"No month was opened in {span.words}"])
+    return span
 
 
 def _fail(messages: list[str]) -> NoReturn:
@@ -152,15 +175,17 @@ def register(app) -> None:
         click.echo(allocation, nl=False)
 
     @app.cli.command("export-month")
-    @click.argument("month")
+    @click.argument("period")
+    @click.option("--period", "kind", type=click.Choice(["month", "12-months", "quarter", "year"]), default=None,
+                  help="With a month: the month, the 12 months to it, its quarter or financial year to it.")
     @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
                   help="Where to write the .xlsx workbook.")
-    def export_month_command(month: str, output: Path):
-        """Write the month's summary workbook, the same file the QA lead downloads."""
-        if open_cycle_for(month) is None:
-            _fail([f"There is no cycle for {month}"])
-        output.write_bytes(workbook_bytes(summarise(month, clock.today())))
-        click.echo(f"Monthly summary for {month} written to {output}")
+    def export_month_command(period: str, kind: str | None, output: Path):
+        """Write the summary workbook, the same file the QA lead downloads, for a month (2026-10), a
+        quarter of the financial year (2026-27-Q3) or a financial year to date (2026-27)."""
+        span = _period(period, kind)
+        output.write_bytes(workbook_bytes(summarise(span.end, clock.today(), period=span.count, kind=span.kind)))
+        click.echo(f"Summary for {span.words} written to {output}")
 
     @app.cli.command("export-audits")
     @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),

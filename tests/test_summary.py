@@ -210,7 +210,7 @@ def test_the_twelve_month_period_counts_every_month_in_it(month, as_user, world)
     assert year.headline.sampled == len(december) + len(month)
     assert year.domains["overall"].n == summarise("2026-11", clock.today()).domains["overall"].n == 4
     page = as_user(world.leader).get("/reports/?month=2026-12&period=12").get_data(as_text=True)
-    assert "Summary of the 12 months to December 2026" in page
+    assert "Summary: The 12 months to December 2026" in page
     assert as_user(world.leader).get("/reports/?month=2026-12&period=7").status_code == 404
 
 

@@ -124,7 +124,7 @@ def build_workbook(summary: MonthSummary, names: list[str] = SHEETS) -> Workbook
     trend = book["Trend"] if "Trend" in book.sheetnames else None
     headings = [c.value for c in trend[1]] if trend else []
     add_charts(book, summary, headings.index(TARGET_HEADER) + 1 if TARGET_HEADER in headings else None)
-    set_up_printing(book, f"Case audit summary: {summary.month_words}", clock.now())
+    set_up_printing(book, f"Case audit summary: {summary.period_words or summary.month_words}", clock.now())
     for sheet in sheets.values():
         sheet.finish()
     return book
@@ -139,7 +139,7 @@ def workbook_bytes(summary: MonthSummary, names: list[str] = SHEETS) -> bytes:
 def _summary(sheet: Sheet, summary: MonthSummary) -> None:
     h = summary.headline
     rows = [
-        ["Month", summary.month_words, None],
+        ["Month" if summary.period == 1 else "Period", summary.period_words or summary.month_words, None],
         ["Audits sampled", h.sampled, None],
         ["Audits submitted by auditor A", h.submitted_a, None],
         ["Audits submitted by auditor B", h.submitted_b, None],
@@ -156,7 +156,8 @@ def _summary(sheet: Sheet, summary: MonthSummary) -> None:
           for key, name in DOMAINS.items()],
         *(_follow_up_rows(summary) if summary.follow_up else []),
     ]
-    sheet.title(f"Case audit monthly summary: {summary.month_words}")
+    sheet.title(f"Case audit monthly summary: {summary.month_words}" if summary.period == 1
+                else f"Case audit summary: {summary.period_words}")
     if summary.board:
         _first_page(sheet, summary)
     first, last = sheet.table("Headline", ["Measure", "Value", "n"], rows, freeze=not summary.board)
@@ -178,9 +179,7 @@ def _share_or_words(value: Value | None):
 def _first_page(sheet: Sheet, summary: MonthSummary) -> None:
     """What changed: each board measure this month and the one before, the change in words, and the
     status against its target in words (its colour beside them, never alone); then the commentary."""
-    now, then = month_label(summary.month), month_label(summary.before) if summary.before else "Before"
-    if summary.period > 1:
-        now, then = f"{summary.period} months to {now}", f"{summary.period} months to {then}"
+    now, then = summary.period_words or summary.month_words, summary.before_words or "Before"
     header = ["Measure", now, "n", then, "n ", "Change", "Target", "Against the target"]
     rows = [[r.name, _share_or_words(r.this), r.this.n, _share_or_words(r.last), r.last.n if r.last else None,
              r.change, r.target.words if r.target else "No target set", r.status.words if r.status else None]

@@ -16,6 +16,7 @@ from auditapp.reports.facts import EQUALITY, AuditFacts, MonthCounts, Scope, loa
 from auditapp.reports.family_figures import FamilyFigures, family_figures
 from auditapp.reports.follow_up import FollowUp, follow_up
 from auditapp.reports.measures import BoardRow, board_rows
+from auditapp.reports.periods import Period
 from auditapp.reports.targets import targets_in
 
 _IS_MONTH = re.compile(r"^\d{4}-\d{2}$")
@@ -308,6 +309,8 @@ class MonthSummary:
     trend: list[TrendPoint] = field(default_factory=list)
     follow_up: FollowUp | None = None  # actions, re-audits, themes and disputes (follow_up.py)
     family: FamilyFigures | None = None  # contact and feedback (family_figures.py)
+    period_words: str = ""  # "October 2026", "Quarter 3 of 2026-27 (October to November 2026)" (periods.py)
+    before_words: str = ""  # the period the board rows compare with, in words
     board: list[BoardRow] = field(default_factory=list)  # the first page: against the period before, and targets
     before: str | None = None  # the last month of the period the board rows compare with
     commentary: Words | None = None  # the month's words for the board (commentary.py)
@@ -342,24 +345,30 @@ class MonthSummary:
         self.equality = equality(self.facts)
 
 
-PERIODS = {1: "The month", 12: "The 12 months to the month"}
+PERIODS = {"1": "The month", "12": "The 12 months to the month", "quarter": "The quarter of the financial year",
+           "year": "The financial year to date"}
 
 
 def summarise(month: str, today: date, team: str | None = None, case_type: str | None = None,
-              with_trend: bool = True, period: int = 1, with_board: bool = True) -> MonthSummary:
+              with_trend: bool = True, period: int = 1, with_board: bool = True,
+              kind: str | None = None) -> MonthSummary:
     """The summary of the month (or the `period` months to it), optionally for one team or case type,
     with the 12-month trend and (`with_board`) the first page: each board measure against the period
     before and the targets in force, and the month's commentary."""
     facts = load_facts(Scope(tuple(trend_months(month, period)), team, case_type), today)
     summary = MonthSummary(month, facts, period)
+    # Which kind of period these `period` months are (periods.py): a quarter or year to date, or else
+    # one month or the 12 months to it.
+    span = Period(kind or ("1" if period == 1 else "12"), month, period)
+    summary.period_words, summary.before_words = span.words, span.before.words
     summary.follow_up = follow_up(month, today, team, case_type)
     summary.family = family_figures(month, team, case_type)
     if with_trend:
         summary.trend = trend(trend_counts(Scope(tuple(trend_months(month)), team, case_type)))
     if with_board:
-        summary.before = months_before(month, period)
+        summary.before = span.before.end
         before = summarise(summary.before, today, team, case_type, with_trend=False, period=period,
-                           with_board=False)
+                           with_board=False, kind=span.kind)
         in_force = targets_in(sorted({month, *(p.month for p in summary.trend)}))
         summary.board = board_rows(summary, before, in_force[month])
         summary.trend_targets = {m: t["good_overall"].percent if "good_overall" in t else None
@@ -376,7 +385,8 @@ def summarise_targeted(cycle, today: date) -> MonthSummary:
 
 
 def cached_summary(month: str, today: date, team: str | None = None, case_type: str | None = None,
-                   with_trend: bool = True, period: int = 1, with_board: bool = True) -> MonthSummary:
+                   with_trend: bool = True, period: int = 1, with_board: bool = True,
+                   kind: str | None = None) -> MonthSummary:
     """summarise(), remembered until the data changes: readers at month end share one computation."""
-    return remembered("summary", (month, today, team, case_type, with_trend, period, with_board),
-                      lambda: summarise(month, today, team, case_type, with_trend, period, with_board))
+    return remembered("summary", (month, today, team, case_type, with_trend, period, with_board, kind),
+                      lambda: summarise(month, today, team, case_type, with_trend, period, with_board, kind))

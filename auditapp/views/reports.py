@@ -17,6 +17,7 @@ from auditapp.months import month_label
 from auditapp.remembered import remembered
 from auditapp.reports import charts
 from auditapp.reports import commentary as board_words
+from auditapp.reports.periods import period_code, period_of
 from auditapp.reports.summary import EQUALITY, PERIODS, MonthSummary, behind, cached_summary, summarise
 from auditapp.security.access import allow, allow_blueprint
 from auditapp.views.paging import page_of
@@ -40,7 +41,7 @@ def _filters() -> ReportFilterForm | None:
     form.team.choices = [("", "All teams")] + [
         (t, t) for t in db.session.scalars(select(Team.name).order_by(Team.name))]
     form.case_type.choices = [("", "All case types")] + [(label, label) for label in CASE_TYPES.values()]
-    form.period.choices = [(str(months), label) for months, label in PERIODS.items()]
+    form.period.choices = list(PERIODS.items())
     if not form.month.data:
         form.month.data = month_to_report(reportable)
     if not form.period.data:
@@ -52,8 +53,9 @@ def _filters() -> ReportFilterForm | None:
 
 
 def _summary(form: ReportFilterForm, with_trend: bool) -> MonthSummary:
+    span = period_of(form.period.data, form.month.data)
     return cached_summary(form.month.data, clock.today(), form.team.data or None,
-                          form.case_type.data or None, with_trend, period=int(form.period.data))
+                          form.case_type.data or None, with_trend, period=span.count, kind=span.kind)
 
 
 def _filtered_summary(with_trend: bool) -> tuple[ReportFilterForm, MonthSummary] | None:
@@ -73,8 +75,8 @@ def dashboard():
     # The figures are recalled only to render the page: a page already remembered needs neither.
     body = _rendered_once("dashboard", rights,
                           lambda: _dashboard_body(form, _summary(form, with_trend=True), may_comment))
-    return render_template("reports/dashboard.html", form=None, month=form.month.data,
-                           period=int(form.period.data), body=body)
+    return render_template("reports/dashboard.html", form=None,
+                           words=period_of(form.period.data, form.month.data).words, body=body)
 
 
 def _rendered_once(name: str, rights: tuple, render) -> str:
@@ -161,16 +163,19 @@ def all_audits():
 
 @bp.route("/<month>.xlsx")
 def workbook(month: str):
-    """The month's workbook, with the page's team and case-type filters when it carries them."""
+    """The month's workbook (or the quarter's or year's to the month, `period`), with the page's team
+    and case-type filters when it carries them."""
     if open_cycle_for(month) is None:
         abort(404)
     team, case_type = request.args.get("team") or None, request.args.get("case_type") or None
+    kind = request.args.get("period") or "1"
     if team and not db.session.scalar(select(Team.id).where(Team.name == team)) or \
-            case_type and case_type not in CASE_TYPES.values():
+            case_type and case_type not in CASE_TYPES.values() or kind not in PERIODS:
         abort(404)
-    content = workbook_bytes(summarise(month, clock.today(), team, case_type))
+    span = period_of(kind, month)
+    content = workbook_bytes(summarise(month, clock.today(), team, case_type, period=span.count, kind=span.kind))
     scope = ", ".join(filter(None, [team, case_type]))
-    reads.note(f"Monthly summary for {month}{f' ({scope})' if scope else ''} (Excel)")
+    reads.note(f"Summary for {span.words}{f' ({scope})' if scope else ''} (Excel)")
     suffix = "".join(f"-{part.lower().replace(' ', '-')}" for part in filter(None, [team, case_type]))
     return Response(content, mimetype=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="case-audit-summary-{month}{suffix}.xlsx"'})
+        "Content-Disposition": f'attachment; filename="case-audit-summary-{period_code(span)}{suffix}.xlsx"'})
