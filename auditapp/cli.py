@@ -30,6 +30,7 @@ from auditapp.security.people import apply_people, set_password, user_by_email
 from auditapp.security.retention import purge_older_than
 from auditapp.security.single_sign_on import unbind
 from auditapp.security.stash import forget_expired
+from auditapp.views.reports import pack_bytes
 from auditapp.workdays import is_working_day
 
 if TYPE_CHECKING:
@@ -186,6 +187,20 @@ def register(app) -> None:
         span = _period(period, kind)
         output.write_bytes(workbook_bytes(summarise(span.end, clock.today(), period=span.count, kind=span.kind)))
         click.echo(f"Summary for {span.words} written to {output}")
+
+    @app.cli.command("export-pack")
+    @click.argument("period")
+    @click.option("--period", "kind", type=click.Choice(["month", "12-months", "quarter", "year"]), default=None,
+                  help="With a month: the month, the 12 months to it, its quarter or financial year to it.")
+    @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                  help="Where to write the .pdf.")
+    def export_pack_command(period: str, kind: str | None, output: Path):
+        """Write the board's pack as a PDF (A4, tagged), the same file the dashboard offers, for a
+        month (2026-10), a quarter of the financial year (2026-27-Q3) or a financial year to date (2026-27)."""
+        span = _period(period, kind)
+        summary = summarise(span.end, clock.today(), period=span.count, kind=span.kind)
+        output.write_bytes(pack_bytes(summary))
+        click.echo(f"Pack for {span.words} written to {output}")
 
     @app.cli.command("export-audits")
     @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),

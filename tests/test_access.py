@@ -168,6 +168,7 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", "/reports/", d, REPORT_READERS),
         ("GET", "/reports/agreement", d, REPORT_READERS),
         ("GET", f"/reports/{m}.xlsx", d, REPORT_READERS),
+        ("GET", f"/reports/{m}.pdf", d, REPORT_READERS),
         ("GET", "/reports/all-audits.xlsx", d, QA_LEAD),
         ("GET", f"/reports/audits?which=sampled&month={m}", d, REPORT_READERS),
         # The board's pack: the QA lead sets targets and writes the commentary (senior managers only

@@ -63,9 +63,10 @@ class Line:
     months: list[tuple[float, str]]
     gridlines: list[tuple[float, str]]
     height: int
+    target_path: str = ""  # the % Good or better target in force each month, where one is set
 
 
-def trend_line(trend: list[TrendPoint], key: str = "overall") -> Line:
+def trend_line(trend: list[TrendPoint], key: str = "overall", targets: dict[str, int | None] | None = None) -> Line:
     left, right, top, bottom = 60, WIDTH - 20, 20, 220
     step = (right - left) / max(len(trend) - 1, 1)
     points, months = [], []
@@ -77,4 +78,14 @@ def trend_line(trend: list[TrendPoint], key: str = "overall") -> Line:
             points.append(Point(x, bottom - value * (bottom - top), point.month, value, point.in_progress))
     path = " ".join(f"{'M' if i == 0 else 'L'}{p.x:.1f},{p.y:.1f}" for i, p in enumerate(points))
     gridlines = [(bottom - share * (bottom - top), f"{share:.0%}") for share in (0, 0.25, 0.5, 0.75, 1)]
-    return Line(points, path, months, gridlines, bottom + 40)
+    # A step at each month the target changes; a gap in a month without one.
+    target_path, pen = [], "M"
+    for x, month in months:
+        percent = (targets or {}).get(month)
+        if percent is None:
+            pen = "M"
+            continue
+        y = bottom - percent / 100 * (bottom - top)
+        target_path.append(f"{pen}{x - step / 2 if pen == 'M' else x:.1f},{y:.1f} L{x + step / 2:.1f},{y:.1f}")
+        pen = "L"
+    return Line(points, path, months, gridlines, bottom + 40, " ".join(target_path))

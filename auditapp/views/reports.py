@@ -1,11 +1,12 @@
 import tempfile
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 from flask_login import current_user
 from sqlalchemy import select
 
 from auditapp import clock, permissions, reads
 from auditapp.exports.history import write_history
+from auditapp.exports.pack_pdf import pack_pdf
 from auditapp.exports.workbook import workbook_bytes
 from auditapp.extensions import db
 from auditapp.forms.reports import ReportFilterForm
@@ -54,8 +55,10 @@ def _filters() -> ReportFilterForm | None:
 
 def _summary(form: ReportFilterForm, with_trend: bool) -> MonthSummary:
     span = period_of(form.period.data, form.month.data)
+    # Only the dashboard (the one page with the trend) shows the first page's comparison and commentary.
     return cached_summary(form.month.data, clock.today(), form.team.data or None,
-                          form.case_type.data or None, with_trend, period=span.count, kind=span.kind)
+                          form.case_type.data or None, with_trend, period=span.count, kind=span.kind,
+                          with_board=with_trend)
 
 
 def _filtered_summary(with_trend: bool) -> tuple[ReportFilterForm, MonthSummary] | None:
@@ -92,7 +95,8 @@ def _dashboard_body(form: ReportFilterForm, summary: MonthSummary, may_comment: 
     bars, bars_height = charts.stacked_bars(summary.domains)
     return render_template(
         "reports/_dashboard.html", filters=form, summary=summary, bars=bars, bars_height=bars_height,
-        line=charts.trend_line(summary.trend), judgements=JUDGEMENTS, domains=DOMAINS, grades=GRADES_BEST_FIRST,
+        line=charts.trend_line(summary.trend, targets=summary.trend_targets), judgements=JUDGEMENTS, domains=DOMAINS,
+        grades=GRADES_BEST_FIRST,
         colours=charts.GRADE_COLOURS, width=charts.WIDTH, label_x=charts.LABEL_WIDTH - 10,
         equality_labels=EQUALITY, can_export_all=permissions.can_export_all(current_user),
         drills=permissions.reads_every_audit(current_user), may_comment=may_comment,
@@ -148,6 +152,46 @@ def agreement():
 def _agreement_body(form: ReportFilterForm, summary: MonthSummary) -> str:
     return render_template("reports/_agreement.html", filters=form, summary=summary,
                            by_team=summary.agreement_by_team, judgements=JUDGEMENTS)
+
+
+PDF_ACTIONS = 200  # the pack lists this many actions; the workbook has every one
+
+
+def pack_html(summary: MonthSummary, scope: str = "") -> str:
+    """The pack's HTML for the PDF: the dashboard's partials, with no links (nobody clicks paper)."""
+    bars, bars_height = charts.stacked_bars(summary.domains)
+    actions = summary.follow_up.actions if summary.follow_up else []
+    return render_template(
+        "reports/pack.html", summary=summary, scope=scope, bars=bars, bars_height=bars_height,
+        line=charts.trend_line(summary.trend, targets=summary.trend_targets), judgements=JUDGEMENTS, domains=DOMAINS,
+        grades=GRADES_BEST_FIRST,
+        colours=charts.GRADE_COLOURS, width=charts.WIDTH, label_x=charts.LABEL_WIDTH - 10, drills=False,
+        may_comment=False, sets_targets=False, actions=actions[:PDF_ACTIONS],
+        more_actions=max(0, len(actions) - PDF_ACTIONS), marking=current_app.config["PROTECTIVE_MARKING"],
+        as_at=clock.uk_format(clock.now(), "%-d %B %Y %H:%M"))
+
+
+def pack_bytes(summary: MonthSummary, scope: str = "") -> bytes:
+    return pack_pdf(pack_html(summary, scope))
+
+
+@bp.route("/<month>.pdf")
+def pack(month: str):
+    """The board's pack as a PDF, for the same month, period and filters as the workbook."""
+    if open_cycle_for(month) is None:
+        abort(404)
+    team, case_type = request.args.get("team") or None, request.args.get("case_type") or None
+    kind = request.args.get("period") or "1"
+    if team and not db.session.scalar(select(Team.id).where(Team.name == team)) or \
+            case_type and case_type not in CASE_TYPES.values() or kind not in PERIODS:
+        abort(404)
+    span = period_of(kind, month)
+    scope = ", ".join(filter(None, [team, case_type]))
+    content = pack_bytes(summarise(month, clock.today(), team, case_type, period=span.count, kind=span.kind), scope)
+    reads.note(f"Pack for {span.words}{f' ({scope})' if scope else ''} (PDF)")
+    suffix = "".join(f"-{part.lower().replace(' ', '-')}" for part in filter(None, [team, case_type]))
+    return Response(content, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="case-audit-pack-{period_code(span)}{suffix}.pdf"'})
 
 
 @bp.route("/all-audits.xlsx")
