@@ -154,13 +154,14 @@ def _agreement_body(form: ReportFilterForm, summary: MonthSummary) -> str:
                            by_team=summary.agreement_by_team, judgements=JUDGEMENTS)
 
 
-PDF_ACTIONS = 200  # the pack lists this many actions; the workbook has every one
+PDF_ACTIONS = 50  # the pack lists this many actions (the month's first); the workbook has every one
 
 
 def pack_html(summary: MonthSummary, scope: str = "") -> str:
     """The pack's HTML for the PDF: the dashboard's partials, with no links (nobody clicks paper)."""
     bars, bars_height = charts.stacked_bars(summary.domains)
-    actions = summary.follow_up.actions if summary.follow_up else []
+    # The month's own actions first, then those overdue from earlier months (a county has a thousand).
+    actions = sorted(summary.follow_up.actions if summary.follow_up else [], key=lambda a: a.month != summary.month)
     return render_template(
         "reports/pack.html", summary=summary, scope=scope, bars=bars, bars_height=bars_height,
         line=charts.trend_line(summary.trend, targets=summary.trend_targets), judgements=JUDGEMENTS, domains=DOMAINS,
