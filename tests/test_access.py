@@ -142,6 +142,7 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
          audit_page({"moderator", "other_senior"})),
         # One audit: its people, the QA lead and senior managers see it; only auditor A writes review A.
         ("GET", f"/audits/{d.id}", d, audit_page(INVOLVED | READ_EVERY_AUDIT)),
+        ("GET", f"/audits/{d.id}/record.pdf", d, audit_page(INVOLVED | READ_EVERY_AUDIT)),
         ("GET", f"/audits/{d.id}/review/A", d, audit_page({"auditor_a"}, viewer_refused=404)),
         # An empty post saves nothing and goes back to the form with a message.
         ("POST", f"/audits/{d.id}/review/A", d, audit_page({"auditor_a"}, status=302, viewer_refused=404)),

@@ -117,6 +117,7 @@ def pages(h: History) -> dict[str, tuple]:
         "cycles.withdraw": [(w.seniors[0], f"/audits/{h.draft.id}/withdraw")],
         "cycles.decide": [(w.seniors[1], f"/audits/{h.current[-2].id}/withdrawal")],
         "audits.show": [(w.qa_lead, f"/audits/{h.moderated.id}"), (h.draft.auditor_a, f"/audits/{h.draft.id}")],
+        "audits.record_pdf": [(w.qa_lead, f"/audits/{h.moderated.id}/record.pdf")],
         "audits.review": [(h.draft.auditor_a, f"/audits/{h.draft.id}/review/A")],
         "checks.review": [(h.draft.auditor_a, f"/audits/{h.draft.id}/review/A/check")],
         "audits.new_concern": [(h.draft.auditor_a, f"/audits/{h.draft.id}/concerns/new")],

@@ -18,7 +18,7 @@ from auditapp.months import month_label
 from auditapp.remembered import remembered
 from auditapp.reports import charts
 from auditapp.reports import commentary as board_words
-from auditapp.reports.periods import period_code, period_of
+from auditapp.reports.periods import Period, period_code, period_of
 from auditapp.reports.summary import EQUALITY, PERIODS, MonthSummary, behind, cached_summary, summarise
 from auditapp.security.access import allow, allow_blueprint
 from auditapp.views.paging import page_of
@@ -154,6 +154,12 @@ def _agreement_body(form: ReportFilterForm, summary: MonthSummary) -> str:
                            by_team=summary.agreement_by_team, judgements=JUDGEMENTS)
 
 
+def _read_as(span: Period, month: str) -> str:
+    """A download's name in the record of reads: a month's as before (the QA lead's task list reads
+    "Monthly summary for 2026-11" as the pack exported), a longer period's in words."""
+    return f"Monthly summary for {month}" if span.kind == "1" else f"Summary for {span.words}"
+
+
 PDF_ACTIONS = 50  # the pack lists this many actions (the month's first); the workbook has every one
 
 
@@ -189,7 +195,7 @@ def pack(month: str):
     span = period_of(kind, month)
     scope = ", ".join(filter(None, [team, case_type]))
     content = pack_bytes(summarise(month, clock.today(), team, case_type, period=span.count, kind=span.kind), scope)
-    reads.note(f"Pack for {span.words}{f' ({scope})' if scope else ''} (PDF)")
+    reads.note(f"{_read_as(span, month)}{f' ({scope})' if scope else ''} (PDF pack)")
     suffix = "".join(f"-{part.lower().replace(' ', '-')}" for part in filter(None, [team, case_type]))
     return Response(content, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="case-audit-pack-{period_code(span)}{suffix}.pdf"'})
@@ -220,7 +226,7 @@ def workbook(month: str):
     span = period_of(kind, month)
     content = workbook_bytes(summarise(month, clock.today(), team, case_type, period=span.count, kind=span.kind))
     scope = ", ".join(filter(None, [team, case_type]))
-    reads.note(f"Summary for {span.words}{f' ({scope})' if scope else ''} (Excel)")
+    reads.note(f"{_read_as(span, month)}{f' ({scope})' if scope else ''} (Excel)")
     suffix = "".join(f"-{part.lower().replace(' ', '-')}" for part in filter(None, [team, case_type]))
     return Response(content, mimetype=XLSX, headers={
         "Content-Disposition": f'attachment; filename="case-audit-summary-{period_code(span)}{suffix}.xlsx"'})
