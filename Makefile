@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: lint lock wheel run test test-pythons test-sqlite test-postgres test-dates security-lint bench loadtest setup browser office redis clean
+.PHONY: lint lock wheel run test test-pythons test-sqlite test-postgres test-dates security-lint bench loadtest setup browser office redis pango clean
 
 setup: $(VENV)/.installed node_modules/.installed auditapp/static/build/app.css auditapp/static/build/govuk/.copied
 
@@ -50,11 +50,21 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
 # Plain http on this machine: the session cookie may not be Secure here (it is everywhere else).
-# LibreOffice (headless) renders the workbook in a test, to count its printed pages.
+# LibreOffice (headless) renders the workbook in a test, to count its printed pages; poppler's
+# pdftotext and pdftoppm read the rendered charts' labels back with their boxes, and draw them as PNG.
 office:
 	@test -x /usr/bin/soffice || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-calc-nogui; }
+	@test -x /usr/bin/pdftotext || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils; }
+
+# Pango: WeasyPrint lays out the board's PDF pack with it (Debian's libpango; the package is pip's).
+pango:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0; }
 
 # Redis: the queue when several machines serve the service (HUEY_REDIS_URL); a test starts one.
 redis:
@@ -63,14 +73,14 @@ redis:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server; }
 
 run: export SESSION_COOKIE_SECURE := 0
-run: setup
+run: setup pango
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	# The background worker (case-list imports) runs beside the web server and stops with it.
 	$(BIN)/huey_consumer worker.huey --workers 1 --quiet & trap "kill $$!" EXIT; \
 	  $(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: setup browser office redis
+test: setup browser office redis pango
 	$(MAKE) security-lint
 	$(MAKE) lint
 	$(MAKE) test-sqlite
@@ -115,7 +125,7 @@ test-pythons: setup
 	  .venv-$$v/bin/pip install --quiet --require-hashes -r requirements-dev.txt || exit 1; \
 	  .venv-$$v/bin/python -m pytest -m "not slow" --ignore=tests/browser || exit 1; done
 
-bench: setup
+bench: setup pango
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks
 
 loadtest: setup

@@ -1,6 +1,7 @@
 """Writing to the append-only history. Every rule function that changes state calls record()."""
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import Select, select
@@ -72,6 +73,10 @@ THEME_ADDED = "Theme added"
 THEME_RETIRED = "Theme retired"
 THEME_BROUGHT_BACK = "Theme brought back"
 REPLY_RECORDED = "Practitioner's reply recorded"
+
+# The board's pack
+TARGET_SET = "Target set"
+COMMENTARY_SAVED = "Commentary saved"
 DISPUTE_RESPONSE_RECORDED = "Response to the practitioner's dispute recorded"
 
 # The framework: grade descriptors
@@ -211,6 +216,44 @@ def subjects(events: list[Event]) -> dict[str, str]:
         if ids else {}
     names = {f"action {i}": f"Action: {_shortened(text)}" for i, text in found.items()}
     return {SIGN_IN: "", **names}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a compact history: entries made together (one save) said once."""
+
+    at: datetime
+    who: str
+    what: str
+
+
+def compact(events: list[Event], named: dict[str, str]) -> list[Line]:
+    """The printed record's history: consecutive entries of one save (the same person, minute, kind
+    and auditor) as one line, "Value saved (auditor A): 14 answers", the values left to the record."""
+    lines: list[Line] = []
+    group: list[Event] = []
+
+    def close() -> None:
+        if not group:
+            return
+        first = group[0]
+        who = first.user.name if first.user else "System or command line"
+        what = first.action + (f" (auditor {first.review_role})" if first.review_role else "")
+        subject = named.get(first.field, first.field) if first.field else ""
+        if len(group) > 1:
+            what += f": {len(group)} answers"
+        elif subject:
+            what += f": {subject}"
+        lines.append(Line(first.at, who, what))
+
+    for event in events:
+        if group and (event.user_id, event.action, event.review_role, event.at.replace(second=0, microsecond=0)) != (
+                group[0].user_id, group[0].action, group[0].review_role, group[0].at.replace(second=0, microsecond=0)):
+            close()
+            group = []
+        group.append(event)
+    close()
+    return lines
 
 
 def _shortened(text: str, limit: int = 60) -> str:

@@ -30,6 +30,15 @@ def month_label(month: str) -> str:
     return month_start(month).strftime("%B %Y")
 
 
+def span_label(first: str, last: str) -> str:
+    """Months from `first` to `last` as words: "August to October 2026", "November 2025 to October 2026"."""
+    if first == last:
+        return month_label(last)
+    if first[:4] == last[:4]:
+        return f"{month_start(first):%B} to {month_label(last)}"
+    return f"{month_label(first)} to {month_label(last)}"
+
+
 def month_start(month: str) -> date:
     year, number = map(int, month.split("-"))
     return date(year, number, 1)

@@ -247,6 +247,16 @@ def can_see_themes(user: User, audit: Audit, role: str) -> bool:
     return can_see_review(user, audit, role) if role in ("A", "B") else can_view_audit(user, audit)
 
 
+def can_set_targets(user: Actor) -> bool:
+    """The QA lead runs the programme, so sets what the board measures it against."""
+    return user is SYSTEM or user.is_qa_lead
+
+
+def can_write_commentary(user: Actor, seniors_may_write: bool) -> bool:
+    """The month's words for the board: the QA lead's, and senior managers' when the QA lead allows."""
+    return user is SYSTEM or user.is_qa_lead or (seniors_may_write and user.is_senior_manager)
+
+
 def can_manage_themes(user: Actor) -> bool:
     return user is SYSTEM or user.is_qa_lead
 

@@ -183,6 +183,7 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
          audit_page({"moderator", "other_senior"})),
         # One audit: its people, the QA lead and senior managers see it; only auditor A writes review A.
         ("GET", f"/audits/{d.id}", d, audit_page(INVOLVED | READ_EVERY_AUDIT)),
+        ("GET", f"/audits/{d.id}/record.pdf", d, audit_page(INVOLVED | READ_EVERY_AUDIT)),
         ("GET", f"/audits/{d.id}/review/A", d, audit_page({"auditor_a"}, viewer_refused=404)),
         # An empty post saves nothing and goes back to the form with a message.
         ("POST", f"/audits/{d.id}/review/A", d, audit_page({"auditor_a"}, status=302, viewer_refused=404)),
@@ -209,8 +210,14 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", "/reports/", d, REPORT_READERS),
         ("GET", "/reports/agreement", d, REPORT_READERS),
         ("GET", f"/reports/{m}.xlsx", d, REPORT_READERS),
+        ("GET", f"/reports/{m}.pdf", d, REPORT_READERS),
         ("GET", "/reports/all-audits.xlsx", d, QA_LEAD),
         ("GET", f"/reports/audits?which=sampled&month={m}", d, REPORT_READERS),
+        # The board's pack: the QA lead sets targets and writes the commentary (senior managers only
+        # once the QA lead allows it for the month: not in this scene).
+        ("GET", "/reports/targets", d, QA_LEAD), ("POST", "/reports/targets", d, QA_LEAD),
+        ("GET", f"/reports/{m}/commentary", d, QA_LEAD),
+        ("POST", f"/reports/{m}/commentary", d, only(302, {"qa_lead"})),
         # Actions: auditors propose while their audit is open; a proposal is blind, even to the moderator.
         ("GET", f"/audits/{d.id}/actions/new", d, audit_page({"auditor_a", "auditor_b"})),
         ("POST", f"/audits/{d.id}/actions/new", d, audit_page({"auditor_a", "auditor_b"})),

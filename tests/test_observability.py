@@ -76,6 +76,10 @@ class Collector(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         if self.headers.get("Content-Encoding") == "gzip":
             body = zlib.decompress(body, 16 + zlib.MAX_WBITS)
+        elif self.headers.get("Content-Encoding") == "br":
+            # sentry-sdk sends Brotli when the brotli module is installed (WeasyPrint's fonttools brings it).
+            import brotli
+            body = brotli.decompress(body)
         Collector.received.append(body)
         self.send_response(200)
         self.end_headers()

@@ -260,5 +260,5 @@ def test_the_dashboard_and_the_workbook_say_which_months_include_imported_audits
     assert summary["Months including imported past audits"] == "August 2026"
     trend = list(book["Trend"].iter_rows(values_only=True))
     column = trend[[i for i, r in enumerate(trend) if r and r[0] == "Month"][0]].index("Includes imported past audits")
-    marked = {r[0]: r[column] for r in trend if r and r[0] and str(r[0])[:2] == "20"}
-    assert marked["2026-08"] == "Yes" and marked["2026-10"] == "No"
+    marked = {r[0]: r[column] for r in trend if r and isinstance(r[0], str) and r[0][-4:].isdigit()}
+    assert marked["August 2026"] == "Yes" and marked["October 2026"] == "No"

@@ -209,6 +209,7 @@ def pages(h: History) -> dict[str, tuple]:
         "cycles.withdraw": [(w.seniors[0], f"/audits/{h.draft.id}/withdraw")],
         "cycles.decide": [(w.seniors[1], f"/audits/{h.current[-2].id}/withdrawal")],
         "audits.show": [(w.qa_lead, f"/audits/{h.moderated.id}"), (h.draft.auditor_a, f"/audits/{h.draft.id}")],
+        "audits.record_pdf": [(w.qa_lead, f"/audits/{h.moderated.id}/record.pdf")],
         "audits.review": [(h.draft.auditor_a, f"/audits/{h.draft.id}/review/A")],
         "checks.review": [(h.draft.auditor_a, f"/audits/{h.draft.id}/review/A/check")],
         "audits.new_concern": [(h.draft.auditor_a, f"/audits/{h.draft.id}/concerns/new")],
@@ -219,8 +220,11 @@ def pages(h: History) -> dict[str, tuple]:
         "reports.dashboard": [(w.leader, "/reports/"), (w.leader, "/reports/?period=12"),
                               (w.leader, "/reports/?team=Early+Help&case_type=Child+in+need")],
         "reports.agreement": [(w.leader, "/reports/agreement")],
+        "board.target_list": [(w.qa_lead, "/reports/targets")],
+        "board.commentary": [(w.qa_lead, "/reports/2026-11/commentary")],
         "reports.audits_behind": [(w.qa_lead, "/reports/audits?which=moderated&month=2026-11")],
         "reports.workbook": [(w.qa_lead, "/reports/2026-11.xlsx")],
+        "reports.pack": [(w.qa_lead, "/reports/2026-11.pdf")],
         "reports.all_audits": [(w.qa_lead, "/reports/all-audits.xlsx")],
         "findings.propose": [(h.draft.auditor_a, f"/audits/{h.draft.id}/actions/new")],
         "findings.edit": [(h.draft.auditor_a, f"/actions/{proposal}/edit")],
@@ -290,8 +294,12 @@ def test_no_page_issues_more_statements_as_the_data_grows(app):
     large = statement_counts(app, build_history(3))
     grew = {page: (small[page], large[page]) for page in small if small[page] != large[page]}
     assert grew == {}, f"statements (small, large) per page: {grew}"
-    # 26: the leadership start page also counts what is overdue from every month (one grouped statement).
-    assert max(small.values()) <= 26, small
+    # 26: the leadership start page also counts what is overdue from every month (one grouped statement);
+    # the dashboard, workbook and pack also read the period before for the first page's comparison
+    # (its facts, follow-up and families), the targets and the commentary: 17 more, whatever the data.
+    board = {"reports.dashboard", "reports.workbook", "reports.pack"}
+    assert max(n for page, n in small.items() if page.split(" ")[0] not in board) <= 26, small
+    assert max(n for page, n in small.items() if page.split(" ")[0] in board) <= 45, small
 
 
 def test_every_page_is_in_the_statement_count_test(app, world):

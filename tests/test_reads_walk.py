@@ -19,7 +19,7 @@ SHOWS_NO_AUDIT = {
     "cases.import_progress", "cases.import_status", "cases.past_audits", "cases.past_audits_template",
     "cycles.index", "cycles.new", "cycles.cancel", "feed.tokens",
     "reports.dashboard", "reports.agreement", "findings.all_actions", "findings.team_actions", "themes.index",
-    "targeted.index", "targeted.new", "targeted.change", "targeted.summary",
+    "targeted.index", "targeted.new", "targeted.change", "targeted.summary", "board.target_list", "board.commentary",
     # Calibration's forms and lists: no audit of a case (its pages showing a reference case note their reads).
     "calibration.index", "calibration.new", "calibration.agree", "calibration.open_it", "calibration.grade",
     "calibration.rule",

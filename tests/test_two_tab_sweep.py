@@ -61,6 +61,7 @@ NOT_EDITING = {
     "/audits/<int:audit_id>/family": "records an attempt to reach the family: each attempt is its own record",
     "/targeted/new": "starts a targeted audit",
     "/grade-descriptors/draft": "starts the one draft of the descriptors (a second start finds the first)",
+    "/reports/targets": "sets a target from a month: each is a record of its own, never edited",
     "/targeted/<int:cycle_id>": "adds cases to a targeted audit (a case already in it is refused)",
     "/calibration/new": "sets up a calibration exercise",
     "/calibration/<int:exercise_id>/open": "opens an exercise once (refused once open; a change to the agreed "
@@ -265,6 +266,7 @@ def edits(scene) -> dict[str, Edit]:
             other=lambda client, data: post_ok(client, f"/priorities/{scene.priority.id}/close",
                                                data | {"outcome": ["met"]}),
             stale=lambda data: data | {"outcome": ["not_met"]}),
+        "/reports/<month>/commentary": Edit(f"/reports/{scene.month}/commentary", "qa_lead"),
     }
 
 

@@ -17,7 +17,7 @@ from auditapp.audits import families
 from auditapp.audits.concerns import acknowledge_concern
 from auditapp.audits.moderation import ModerationEntry, needs_rationale, sign_off
 from auditapp.audits.reviewing import DomainEntry, ReviewEntry, save_review
-from auditapp.demo import calibration, extras, findings, framework, learning, wording
+from auditapp.demo import board, calibration, extras, findings, framework, learning, wording
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS
 from auditapp.imports.users import read_people
@@ -89,6 +89,7 @@ def seed_demo() -> str:
     today = clock.today()
     extras.targeted_audit(rng, lambda r: _entry(r, {k: r.choice([2, 3, 3, 4]) for k in DOMAINS}))
     extras.manager_away(today)
+    board.board_pack(past_months)
     calibration.load(rng, month_start(past_months[0]), month_start(past_months[-1]), today)
     learning.load_learning(past_months[0], past_months[1], today)
     db.session.commit()

@@ -7,11 +7,8 @@ from datetime import datetime
 
 from flask import current_app
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart
-from openpyxl.chart.label import DataLabelList
 
 from auditapp import clock
-from auditapp.grading import GRADE_PALETTE, GRADES_BEST_FIRST
 
 WIDE_SHEETS = {"Audits", "Family feedback", "Actions"}  # the case reference repeats on each page
 ONE_PAGE = {"Summary", "Charts"}  # read at a glance: scaled to fit one page
@@ -52,19 +49,3 @@ def _heading_row(ws) -> int | None:
         return max(1, ws[ws.freeze_panes].row - 1)
     tables = list(ws.tables.values())
     return int("".join(c for c in tables[0].ref.split(":")[0] if c.isdigit())) if tables else None
-
-
-def colour_by_grade(chart: BarChart) -> None:
-    """The bar chart's series in the grade palette, best first as in the tables, with their values."""
-    for series, grade in zip(chart.series, GRADES_BEST_FIRST):
-        series.graphicalProperties.solidFill = GRADE_PALETTE[grade]["strong"]
-        series.graphicalProperties.line.solidFill = GRADE_PALETTE[grade]["strong"]
-    chart.dataLabels = DataLabelList()
-    chart.dataLabels.showVal = True
-
-
-def colour_line(chart: LineChart) -> None:
-    for series in chart.series:
-        series.graphicalProperties.line.solidFill = GRADE_PALETTE[GRADES_BEST_FIRST[1]]["strong"]
-    chart.x_axis.title = "Month"
-    chart.y_axis.title = "% Good or better"

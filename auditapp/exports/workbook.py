@@ -5,8 +5,7 @@ from datetime import date, datetime
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
@@ -17,12 +16,16 @@ from auditapp.calibration.results import Results
 from auditapp.clock import uk_day
 from auditapp.exports import calibration_sheet
 from auditapp.exports.cells import mark_as_text, printable
-from auditapp.exports.printing import colour_by_grade, colour_line, set_up_printing
+from auditapp.exports.printing import set_up_printing
+from auditapp.exports.workbook_charts import add_charts
 from auditapp.grading import DOMAINS, GRADE_PALETTE, GRADES_BEST_FIRST, JUDGEMENTS, grade_words
 from auditapp.models.families import QUESTIONS, RESPONDENTS
 from auditapp.models.sets import KEY_ISSUES
 from auditapp.months import month_label
+from auditapp.reports.commentary import DOING, TOLD
+from auditapp.reports.measures import Value
 from auditapp.reports.summary import EQUALITY, GradeCounts, MonthSummary
+from auditapp.rounding import percent_text
 
 SHEETS = ["Summary", "Charts", "Auditors", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality", "Actions",
           "Themes", "Family feedback", "Calibration"]
@@ -34,6 +37,8 @@ DATE = "dd/mm/yyyy"
 GRADE_FILLS = {grade.label: PatternFill("solid", fgColor=colours["tint"]) for grade, colours in GRADE_PALETTE.items()}
 KAPPA_UNDEFINED = "Kappa undefined: both auditors gave every case the same grade, or no pairs"
 GRADE_NAMES = [g.label for g in GRADES_BEST_FIRST]
+TARGET_HEADER = "Target: % Good or better overall"
+WRAPPED = Alignment(wrap_text=True, vertical="top")
 
 
 def _value(cell, value) -> None:
@@ -121,8 +126,10 @@ def build_workbook(summary: MonthSummary, names: list[str] = SHEETS, calibration
                "Calibration": lambda sheet, _: calibration_sheet.write(sheet, calibration or [], named)}
     for name in ["Domains", *[n for n in names if n != "Domains"]]:  # the charts read Domains
         writers[name](sheets[name], summary)
-    _charts(book, summary)
-    set_up_printing(book, f"Case audit summary: {summary.month}", clock.now())
+    trend = book["Trend"] if "Trend" in book.sheetnames else None
+    headings = [c.value for c in trend[1]] if trend else []
+    add_charts(book, summary, headings.index(TARGET_HEADER) + 1 if TARGET_HEADER in headings else None)
+    set_up_printing(book, f"Case audit summary: {summary.period_words or summary.month_words}", clock.now())
     for sheet in sheets.values():
         sheet.finish()
     return book
@@ -138,7 +145,7 @@ def workbook_bytes(summary: MonthSummary, names: list[str] = SHEETS, calibration
 def _summary(sheet: Sheet, summary: MonthSummary) -> None:
     h = summary.headline
     rows = [
-        ["Month", summary.month, None],
+        ["Month" if summary.period == 1 else "Period", summary.period_words or summary.month_words, None],
         ["Audits sampled", h.sampled, None],
         ["Audits submitted by auditor A", h.submitted_a, None],
         ["Audits submitted by auditor B", h.submitted_b, None],
@@ -158,11 +165,59 @@ def _summary(sheet: Sheet, summary: MonthSummary) -> None:
         ["Months including imported past audits",
          ", ".join(month_label(m) for m in summary.imported_months) or "None", None],
     ]
-    sheet.title(f"Case audit monthly summary: {summary.month}")
-    first, last = sheet.table("Headline", ["Measure", "Value", "n"], rows, freeze=True)
+    sheet.title(f"Case audit monthly summary: {summary.month_words}" if summary.period == 1
+                else f"Case audit summary: {summary.period_words}")
+    if summary.board:
+        _first_page(sheet, summary)
+    first, last = sheet.table("Headline", ["Measure", "Value", "n"], rows, freeze=not summary.board)
     for row in range(first, last + 1):
         if str(sheet.ws.cell(row, 1).value).startswith("%"):
             sheet.ws.cell(row, 2).number_format = PERCENT
+
+
+STATUS_FILLS = {"green": "CCE2D8", "yellow": "FFF7BF", "red": "F4CDC6", "grey": "F3F2F1"}
+
+
+def _share_or_words(value: Value | None):
+    """The share as a percentage cell, or the words when there is none to judge on."""
+    if value is None:
+        return None
+    return value.share if value.judged else percent_text(value.share, value.n)
+
+
+def _first_page(sheet: Sheet, summary: MonthSummary) -> None:
+    """What changed: each board measure this month and the one before, the change in words, and the
+    status against its target in words (its colour beside them, never alone); then the commentary."""
+    now, then = summary.period_words or summary.month_words, summary.before_words or "Before"
+    header = ["Measure", now, "n", then, "n ", "Change", "Target", "Against the target"]
+    rows = [[r.name, _share_or_words(r.this), r.this.n, _share_or_words(r.last), r.last.n if r.last else None,
+             r.change, r.target.words if r.target else "No target set", r.status.words if r.status else None]
+            for r in summary.board]
+    first, last = sheet.table("WhatChanged", header, rows, freeze=True)
+    for row, board in zip(range(first, last + 1), summary.board):
+        for col in (2, 4):
+            if isinstance(sheet.ws.cell(row, col).value, float):
+                sheet.ws.cell(row, col).number_format = PERCENT
+        if board.status:
+            sheet.ws.cell(row, 8).fill = PatternFill("solid", fgColor=STATUS_FILLS[board.status.colour])
+    words = summary.commentary
+    sheet.title(TOLD)
+    _paragraph(sheet, words.told if words and words.told else "Not written yet.")
+    sheet.title(DOING)
+    _paragraph(sheet, words.doing if words and words.doing else "Not written yet.")
+    if words:
+        _paragraph(sheet, f"Written by {words.written_by}, {clock.uk_format(words.written_at, '%-d %B %Y %H:%M')}")
+    sheet.row += 1
+
+
+def _paragraph(sheet: Sheet, text: str) -> None:
+    """Words across the page's width, wrapped, in a merged row tall enough for them."""
+    cell = sheet.ws.cell(sheet.row, 1)
+    _value(cell, text)
+    cell.alignment = WRAPPED
+    sheet.ws.merge_cells(start_row=sheet.row, start_column=1, end_row=sheet.row, end_column=8)
+    sheet.ws.row_dimensions[sheet.row].height = 15 * max(1, len(text) // 110 + text.count("\n") + 1)
+    sheet.row += 1
 
 
 def _auditors(sheet: Sheet, summary: MonthSummary) -> None:
@@ -195,12 +250,16 @@ def _follow_up_rows(summary: MonthSummary) -> list[list]:
 
 
 def _actions(sheet: Sheet, summary: MonthSummary) -> None:
-    sheet.title(f"Actions raised from the {summary.month} audits, and every action overdue on the export date")
-    header = ["Month", "Case reference", "Team", "Owner", "Priority", "Domain or theme", "Due", "Status",
-              "Overdue", "Closed (verified)"]
-    rows = [[a.month, a.reference, a.team, a.owner, a.priority, a.source or None, a.due, a.status,
-             "Yes" if a.overdue else "No", a.closed] for a in summary.follow_up.actions]
-    sheet.table("Actions", header, rows, freeze=True)
+    sheet.title(f"Actions raised from the {summary.month_words} audits, and every action overdue on the export date")
+    header = ["Month", "Case reference", "Team", "What must happen", "Owner", "Priority", "Domain or theme", "Due",
+              "Status", "Overdue", "Closed (verified)"]
+    rows = [[month_label(a.month), a.reference, a.team, a.description, a.owner, a.priority, a.source or None,
+             a.due, a.status, "Yes" if a.overdue else "No", a.closed] for a in summary.follow_up.actions]
+    first, last = sheet.table("Actions", header, rows, freeze=True)
+    # What must happen is read, not filtered: wrapped in a column of its own width rather than one line.
+    for row in range(first, last + 1):
+        sheet.ws.cell(row, 4).alignment = WRAPPED
+    sheet.widths[4] = 50
     sheet.title("Re-audits due this month")
     sheet.table("Reaudits", ["Case reference", "First audit", "Re-audit", "Overall before", "Overall after"],
                 [[r.reference, r.first_month, r.month, r.before or None, r.after or None]
@@ -209,10 +268,12 @@ def _actions(sheet: Sheet, summary: MonthSummary) -> None:
 
 def _themes(sheet: Sheet, summary: MonthSummary) -> None:
     counts = summary.follow_up.themes
+    # From the first month with audits: months before the service began would read as nine months of zeros.
+    months = [m for m in counts.months if m >= summary.first_month]
     for kind, label in (("strength", "strengths"), ("worry", "worries")):
         sheet.title(f"Themes seen as {label}: audits signed off, by month")
-        header = ["Theme", *counts.months, "12 months"]
-        rows = [[name, *[counts.count(i, kind, m) for m in counts.months], counts.count(i, kind)]
+        header = ["Theme", *[month_label(m) for m in months], "12 months"]
+        rows = [[name, *[counts.count(i, kind, m) for m in months], counts.count(i, kind)]
                 for i, name in counts.themes]
         sheet.table(f"Themes_{label}", header, rows, freeze=kind == "strength")
 
@@ -236,18 +297,29 @@ def _family(sheet: Sheet, summary: MonthSummary) -> None:
     sheet.table("Family", header, rows, freeze=True)
 
 
+# What a reader of the printed Audits sheet needs; the rest stays on the sheet, to the right, for filtering.
+PRINTED_AUDIT_COLUMNS = 3 + 3 + len(DOMAINS)
+
+
 def _audits(sheet: Sheet, summary: MonthSummary) -> None:
-    header = ["Case reference", "Team", "Case type", "Auditor A", "Auditor B", "Moderator", "Status"]
-    for name in [*DOMAINS.values(), "Overall"]:
-        header += [f"{name} - A", f"{name} - B", f"{name} - Moderated"]
+    names = list(DOMAINS.values())
+    header = ["Case reference", "Team", "Case type", "Overall - A", "Overall - B", "Overall - Moderated",
+              *[f"{name} - Moderated" for name in names], "Auditor A", "Auditor B", "Moderator", "Status"]
+    for name in names:
+        header += [f"{name} - A", f"{name} - B"]
     header += ["Allocated", "Auditor A submitted", "Auditor B submitted", "Moderated"]
     rows = []
     for f in summary.facts:
-        row = [f.reference, f.team, f.case_type, f.auditor_a, f.auditor_b, f.moderator, f.status]
-        row += grade_words(f.a, f.b, f.moderated)
+        words = grade_words(f.a, f.b, f.moderated)  # A, B, moderated per judgement, overall last
+        a, b, moderated = words[0::3], words[1::3], words[2::3]
+        row = [f.reference, f.team, f.case_type, a[-1], b[-1], moderated[-1], *moderated[:-1],
+               f.auditor_a, f.auditor_b, f.moderator, f.status]
+        for i in range(len(names)):
+            row += [a[i], b[i]]
         row += [uk_day(m) for m in (f.allocated, f.submitted_a, f.submitted_b, f.signed_off)]
         rows.append(row)
-    sheet.table("Audits", header, rows, freeze=True)
+    _, last = sheet.table("Audits", header, rows, freeze=True)
+    sheet.ws.print_area = f"A1:{get_column_letter(PRINTED_AUDIT_COLUMNS)}{last}"
 
 
 def _domains(sheet: Sheet, summary: MonthSummary) -> None:
@@ -287,11 +359,18 @@ def _trend(sheet: Sheet, summary: MonthSummary) -> None:
     header = ["Month", "Audits moderated", "Overall % Good or better",
               *[f"{n} % Good or better" for n in names], *[f"{n} kappa" for n in names], "In progress",
               "Includes imported past audits"]
-    rows = [[p.month, p.moderated, p.pct_good["overall"], *[p.pct_good[k] for k in DOMAINS],
+    rows = [[month_label(p.month), p.moderated, p.pct_good["overall"], *[p.pct_good[k] for k in DOMAINS],
              *[p.kappa[k] for k in DOMAINS], "Yes" if p.in_progress else "No",
              "Yes" if p.month in summary.imported_months else "No"] for p in summary.trend]
     formats = {col: PERCENT for col in range(3, 4 + len(names))}
     formats |= {col: DECIMAL for col in range(4 + len(names), 4 + 2 * len(names))}
+    if any(summary.trend_targets.get(p.month) is not None for p in summary.trend):
+        # The target in force each month: a month keeps the target it was reported against.
+        header.append(TARGET_HEADER)
+        formats[len(header)] = PERCENT
+        for row, p in zip(rows, summary.trend):
+            percent = summary.trend_targets.get(p.month)
+            row.append(None if percent is None else percent / 100)
     sheet.table("Trend", header, rows, formats, freeze=True)
     sheet.title("Blank kappa: undefined that month (no pairs, or every case given the same grade by both).")
 
@@ -312,34 +391,5 @@ def _equality(sheet: Sheet, summary: MonthSummary) -> None:
 
 
 def _charts_title(sheet: Sheet, summary: MonthSummary) -> None:
-    sheet.title(f"Charts: {summary.month} (their figures are on the Domains and Trend sheets)")
-
-
-def _charts(book: Workbook, summary: MonthSummary) -> None:
-    """On a sheet of their own, so each prints whole, in the grade palette with values on the bars."""
-    domains, target = book["Domains"], book["Charts"]
-    bars = BarChart()
-    bars.type, bars.grouping, bars.overlap = "bar", "stacked", 100
-    bars.title = f"Moderated grades by domain, {summary.month}"
-    bars.y_axis.title = "Audits"
-    last = 1 + len(JUDGEMENTS)
-    bars.add_data(Reference(domains, min_col=2, max_col=5, min_row=1, max_row=last), titles_from_data=True)
-    bars.set_categories(Reference(domains, min_col=1, min_row=2, max_row=last))
-    bars.x_axis.title = "Judgement"
-    bars.width, bars.height = 22, 10
-    colour_by_grade(bars)
-    target.add_chart(bars, "A3")
-    if "Trend" not in book.sheetnames:
-        return
-    trend = book["Trend"]
-
-    line = LineChart()
-    line.title = "% Good or better overall, last 12 months"
-    line.y_axis.number_format = PERCENT
-    line.y_axis.scaling.min, line.y_axis.scaling.max = 0, 1
-    months = 1 + len(summary.trend)
-    line.add_data(Reference(trend, min_col=3, max_col=3, min_row=1, max_row=months), titles_from_data=True)
-    line.set_categories(Reference(trend, min_col=1, min_row=2, max_row=months))
-    line.width, line.height = 22, 10
-    colour_line(line)
-    target.add_chart(line, "A24")
+    sheet.title(f"Charts: {summary.month_words}. Every figure is on the Domains and Trend sheets; a bar too "
+                "narrow to label has its figure there only.")

@@ -342,6 +342,7 @@ class Concern(Model):
 # The other records, by what they hold. Imported here at the bottom on purpose, not at the top:
 # those modules' records refer to the records defined above, so these must exist first; and the
 # package re-exports every model, so callers import them all from auditapp.models (see __all__).
+from auditapp.models.board import Commentary, Target  # noqa: E402
 from auditapp.models.calibration import (  # noqa: E402
     AgreedGrade,
     CalibrationExercise,
@@ -402,4 +403,6 @@ __all__ = [
     "PriorityLink",
     "LearningActivity",
     "Response",
+    "Target",
+    "Commentary",
 ]

@@ -8,6 +8,7 @@ from auditapp.reports.summary import GradeCounts, TrendPoint
 # GOV.UK palette colours with at least 3:1 contrast against white (WCAG 1.4.11).
 GRADE_COLOURS = {int(grade): f"#{colours['strong'].lower()}" for grade, colours in GRADE_PALETTE.items()}
 WIDTH, LABEL_WIDTH, BAR_HEIGHT, GAP = 720, 300, 22, 10
+NARROWEST_LABELLED = 24  # px: a narrower segment's count would not fit inside it (the table has every count)
 
 
 @dataclass
@@ -17,6 +18,10 @@ class Segment:
     colour: str
     label: str
     count: int
+
+    @property
+    def labelled(self) -> bool:
+        return self.width >= NARROWEST_LABELLED
 
 
 @dataclass
@@ -60,20 +65,22 @@ class Line:
     height: int
     marks: list[tuple[float, str]] = field(default_factory=list)  # (x, month) of events drawn as upright lines
     target: tuple[float, str] | None = None  # (y, label) of a target drawn across the chart
+    target_path: str = ""  # the % Good or better target in force each month, where one is set
 
 
 TOP, BOTTOM = 20, 220
 
 
-def trend_line(trend: list[TrendPoint], key: str = "overall") -> Line:
-    return share_line([(point.month, point.pct_good[key], point.in_progress) for point in trend])
+def trend_line(trend: list[TrendPoint], key: str = "overall", targets: dict[str, int | None] | None = None) -> Line:
+    return share_line([(point.month, point.pct_good[key], point.in_progress) for point in trend], targets=targets)
 
 
 def share_line(series: list[tuple[str, float | None, bool]], marks: set[str] | None = None,
-               target: float | None = None) -> Line:
+               target: float | None = None, targets: dict[str, int | None] | None = None) -> Line:
     """A line of shares (0 to 1) by month, straight from point to point (never smoothed: a curve
     would show values no month had); months with no figure (None) are left out of the line.
-    `marks`: months to mark with an upright line (a learning activity held then); `target`: a share."""
+    `marks`: months to mark with an upright line (a learning activity held then); `target`: a share
+    drawn across; `targets`: the percentage in force each month, drawn as steps (the board's target)."""
     left, right, top, bottom = 60, WIDTH - 20, TOP, BOTTOM
     step = (right - left) / max(len(series) - 1, 1)
     points, months, marked = [], [], []
@@ -87,4 +94,14 @@ def share_line(series: list[tuple[str, float | None, bool]], marks: set[str] | N
     path = " ".join(f"{'M' if i == 0 else 'L'}{p.x:.1f},{p.y:.1f}" for i, p in enumerate(points))
     gridlines = [(bottom - share * (bottom - top), f"{share:.0%}") for share in (0, 0.25, 0.5, 0.75, 1)]
     level = (bottom - target * (bottom - top), f"Target {target:.0%}") if target is not None else None
-    return Line(points, path, months, gridlines, bottom + 40, marked, level)
+    # A step at each month the target changes; a gap in a month without one.
+    target_path, pen = [], "M"
+    for x, month in months:
+        percent = (targets or {}).get(month)
+        if percent is None:
+            pen = "M"
+            continue
+        y = bottom - percent / 100 * (bottom - top)
+        target_path.append(f"{pen}{x - step / 2 if pen == 'M' else x:.1f},{y:.1f} L{x + step / 2:.1f},{y:.1f}")
+        pen = "L"
+    return Line(points, path, months, gridlines, bottom + 40, marked, level, " ".join(target_path))

@@ -42,6 +42,7 @@ class ActionRow:
     status: str
     overdue: bool
     closed: datetime | None  # verified
+    description: str = ""  # what must happen
 
 
 @dataclass
@@ -86,7 +87,8 @@ def follow_up(month: str, today: date, team: str | None = None, case_type: str |
     theme = aliased(Theme)
     rows = db.session.execute(scoped(
         select(Action.audit_id, Cycle.month, Case.reference, Team.name, owner.name, Action.priority, Action.domain,
-               theme.name, Action.due, Action.status, Action.verified_at, Action.is_overdue(today))
+               theme.name, Action.due, Action.status, Action.verified_at, Action.is_overdue(today),
+               Action.description)
         .join(Audit, Audit.id == Action.audit_id).join(Cycle, Cycle.id == Audit.cycle_id)
         .join(Case, Case.id == Audit.case_id).join(Team, Team.id == Case.team_id)
         .join(owner, owner.id == Action.owner_id).outerjoin(theme, theme.id == Action.theme_id)
@@ -94,12 +96,12 @@ def follow_up(month: str, today: date, team: str | None = None, case_type: str |
                or_(and_(Cycle.month == month, Cycle.kind == "random"), Action.is_overdue(today)))
         .order_by(Cycle.month, Case.reference, Action.id))).all()
     result = FollowUp()
-    for audit_id, m, reference, team_name, owner_name, priority, domain, theme_name, due, status, verified, late \
-            in rows:
+    for audit_id, m, reference, team_name, owner_name, priority, domain, theme_name, due, status, verified, late, \
+            description in rows:
         overdue = bool(late)
         result.actions.append(ActionRow(audit_id, m, reference, team_name, owner_name, PRIORITIES[priority],
                                         DOMAINS.get(domain) or theme_name or "", due, ACTION_STATES[status],
-                                        overdue, verified))
+                                        overdue, verified, description))
         if m == month:
             result.raised += 1
             if status == "closed" and verified is not None:

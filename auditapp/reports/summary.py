@@ -1,5 +1,6 @@
 """The monthly summary's figures, computed once here and used by both the workbook and the dashboard."""
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -7,9 +8,10 @@ from functools import cached_property
 
 from auditapp.grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS, Grade
 from auditapp.models.sets import KEY_ISSUES
-from auditapp.months import months_before
+from auditapp.months import month_label, months_before
 from auditapp.remembered import remembered
 from auditapp.reports import stats
+from auditapp.reports.commentary import Words, words_for
 from auditapp.reports.facts import (
     EQUALITY,
     AuditFacts,
@@ -21,7 +23,11 @@ from auditapp.reports.facts import (
 )
 from auditapp.reports.family_figures import FamilyFigures, family_figures
 from auditapp.reports.follow_up import FollowUp, follow_up
+from auditapp.reports.measures import BoardRow, board_rows
+from auditapp.reports.periods import Period
+from auditapp.reports.targets import targets_in
 
+_IS_MONTH = re.compile(r"^\d{4}-\d{2}$")
 SMALL_GROUP = 5  # equality groups smaller than this are suppressed, so no child can be identified
 
 
@@ -312,6 +318,23 @@ class MonthSummary:
     follow_up: FollowUp | None = None  # actions, re-audits, themes and disputes (follow_up.py)
     family: FamilyFigures | None = None  # contact and feedback (family_figures.py)
     imported_months: list[str] = field(default_factory=list)  # months here holding imported past audits
+    period_words: str = ""  # "October 2026", "Quarter 3 of 2026-27 (October to November 2026)" (periods.py)
+    before_words: str = ""  # the period the board rows compare with, in words
+    board: list[BoardRow] = field(default_factory=list)  # the first page: against the period before, and targets
+    before: str | None = None  # the last month of the period the board rows compare with
+    commentary: Words | None = None  # the month's words for the board (commentary.py)
+    # month -> the % Good or better overall target in force: the trend chart's target line
+    trend_targets: dict[str, int | None] = field(default_factory=dict)
+
+    @property
+    def month_words(self) -> str:
+        """The month as people read it ("October 2026"); a targeted audit's title as it is."""
+        return month_label(self.month) if _IS_MONTH.match(self.month) else self.month
+
+    @property
+    def first_month(self) -> str:
+        """The first month with audits in the trend: sheets by month start here, not with empty months."""
+        return self.trend[0].month if self.trend else self.month
 
     @cached_property
     def agreement_by_team(self) -> dict[str, dict[str, Agreement]]:
@@ -331,15 +354,22 @@ class MonthSummary:
         self.equality = equality(self.facts)
 
 
-PERIODS = {1: "The month", 12: "The 12 months to the month"}
+PERIODS = {"1": "The month", "12": "The 12 months to the month", "quarter": "The quarter of the financial year",
+           "year": "The financial year to date"}
 
 
 def summarise(month: str, today: date, team: str | None = None, case_type: str | None = None,
-              with_trend: bool = True, period: int = 1) -> MonthSummary:
+              with_trend: bool = True, period: int = 1, with_board: bool = True,
+              kind: str | None = None) -> MonthSummary:
     """The summary of the month (or the `period` months to it), optionally for one team or case type,
-    with the 12-month trend."""
+    with the 12-month trend and (`with_board`) the first page: each board measure against the period
+    before and the targets in force, and the month's commentary."""
     facts = load_facts(Scope(tuple(trend_months(month, period)), team, case_type), today)
     summary = MonthSummary(month, facts, period)
+    # Which kind of period these `period` months are (periods.py): a quarter or year to date, or else
+    # one month or the 12 months to it.
+    span = Period(kind or ("1" if period == 1 else "12"), month, period)
+    summary.period_words, summary.before_words = span.words, span.before.words
     summary.follow_up = follow_up(month, today, team, case_type)
     summary.family = family_figures(month, team, case_type)
     if with_trend and period <= 12:
@@ -351,6 +381,15 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
         if with_trend:
             summary.trend = trend(trend_counts(Scope(tuple(trend_months(month)), team, case_type)))
         summary.imported_months = imported_months(trend_months(month, max(period, 12 if with_trend else 1)))
+    if with_board:
+        summary.before = span.before.end
+        before = summarise(summary.before, today, team, case_type, with_trend=False, period=period,
+                           with_board=False, kind=span.kind)
+        in_force = targets_in(sorted({month, *(p.month for p in summary.trend)}))
+        summary.board = board_rows(summary, before, in_force[month])
+        summary.trend_targets = {m: t["good_overall"].percent if "good_overall" in t else None
+                                 for m, t in in_force.items()}
+        summary.commentary = words_for(month)
     return summary
 
 
@@ -362,7 +401,8 @@ def summarise_targeted(cycle, today: date) -> MonthSummary:
 
 
 def cached_summary(month: str, today: date, team: str | None = None, case_type: str | None = None,
-                   with_trend: bool = True, period: int = 1) -> MonthSummary:
+                   with_trend: bool = True, period: int = 1, with_board: bool = True,
+                   kind: str | None = None) -> MonthSummary:
     """summarise(), remembered until the data changes: readers at month end share one computation."""
-    return remembered("summary", (month, today, team, case_type, with_trend, period),
-                      lambda: summarise(month, today, team, case_type, with_trend, period))
+    return remembered("summary", (month, today, team, case_type, with_trend, period, with_board, kind),
+                      lambda: summarise(month, today, team, case_type, with_trend, period, with_board, kind))

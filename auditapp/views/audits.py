@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from auditapp import clock, permissions
@@ -6,12 +6,13 @@ from auditapp.audits import families
 from auditapp.audits.concerns import acknowledge_concern, raise_concern
 from auditapp.audits.reviewing import DomainEntry, ReviewEntry, check_ready, entry_from_review, save_review
 from auditapp.conflicts import history_mark
+from auditapp.exports.pack_pdf import pack_pdf
 from auditapp.findings import actions, replies, themes
 from auditapp.forms.audits import AcknowledgeForm, ConcernForm, ReviewForm
 from auditapp.forms.widgets import long_text
 from auditapp.framework import descriptors as descriptor_versions
 from auditapp.grading import DOMAINS, domains_judged, judgements_made
-from auditapp.history import audit_history
+from auditapp.history import audit_history, compact
 from auditapp.history import subjects as history_subjects
 from auditapp.models.sets import WITHDRAWAL_REASONS
 from auditapp.month import reaudits, targeted
@@ -22,9 +23,34 @@ from auditapp.views import audit_reload, form_posted, posted, posted_any, saving
 bp = Blueprint("audits", __name__)
 
 
+def safe_name(reference: str) -> str:
+    """A case reference as a file name's part: letters, digits and hyphens only."""
+    return "".join(c if c.isalnum() or c == "-" else "-" for c in reference)
+
+
 @bp.route("/audits/<int:audit_id>")
 @allow(permissions.anyone_signed_in)
 def show(audit_id: int):
+    return render_template("audits/show.html", **_record(audit_id))
+
+
+@bp.route("/audits/<int:audit_id>/record.pdf")
+@allow(permissions.anyone_signed_in)
+def record_pdf(audit_id: int):
+    """The audit's page as its reader may see it, printed to A4 by WeasyPrint (history as a compact
+    table at the end, or left out with `?history=none`)."""
+    context = _record(audit_id)
+    html = render_template("audits/show.html", **context, layout="audits/_printed.html", printing=True,
+                           compact_history=compact(context["history"], context["subjects"]),
+                           with_history=request.args.get("history") != "none",
+                           marking=current_app.config["PROTECTIVE_MARKING"])
+    reference = context["audit"].case.reference
+    return Response(pack_pdf(html), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="audit-record-{safe_name(reference)}.pdf"'})
+
+
+def _record(audit_id: int) -> dict:
+    """What the audit's page shows this reader (blind review kept: only what they may see)."""
     audit = permissions.get_audit(audit_id, current_user)
     visible = [r for r in audit.reviews if permissions.can_see_review(current_user, audit, r.role)]
     history = [e for e in audit_history(audit) if permissions.can_see_event(current_user, audit, e)]
@@ -33,17 +59,13 @@ def show(audit_id: int):
             if permissions.can_see_themes(current_user, audit, role)}
     reaudit_of, reaudit = reaudits.links(audit)
     family = families.shown_to(current_user, audit)
-    return render_template("audits/show.html", audit=audit, reviews=visible, history=history,
-                           subjects=history_subjects(history),
-                           actions=found, tags=tags, reaudit_of=reaudit_of, reaudit=reaudit,
-                           reply=replies.reply_for(audit), undecided=actions.undecided(audit), family=family,
-                           family_role=families.contact_role(),
-                           today=clock.today(), permissions=permissions,
-                           domains=domains_judged(audit.cycle.domain_keys),
-                           answers=({r.role: targeted.answers_of(r) for r in visible}
-                                    if audit.cycle.extra_questions else {}),
-                           judgements=judgements_made(audit.cycle.domain_keys),
-                           reasons=WITHDRAWAL_REASONS)
+    return dict(audit=audit, reviews=visible, history=history, subjects=history_subjects(history),
+                actions=found, tags=tags, reaudit_of=reaudit_of, reaudit=reaudit,
+                reply=replies.reply_for(audit), undecided=actions.undecided(audit), family=family,
+                family_role=families.contact_role(), today=clock.today(), permissions=permissions,
+                domains=domains_judged(audit.cycle.domain_keys),
+                answers=({r.role: targeted.answers_of(r) for r in visible} if audit.cycle.extra_questions else {}),
+                judgements=judgements_made(audit.cycle.domain_keys), reasons=WITHDRAWAL_REASONS)
 
 
 @bp.route("/audits/<int:audit_id>/review/<role>", methods=["GET", "POST"])

@@ -6,6 +6,7 @@ from auditapp.views import (
     assets,
     audits,
     auth,
+    board,
     calibration,
     cases,
     checks,
@@ -25,5 +26,5 @@ from auditapp.views import (
 )
 
 BLUEPRINTS = [module.bp for module in (assets, health, auth, home, admin, cases, cycles, audits, checks, moderation,
-                                       reports, findings, themes, replies, families, targeted, feed,
+                                       reports, board, findings, themes, replies, families, targeted, feed,
                                        descriptors, calibration, learning)]

@@ -51,7 +51,7 @@ def index():
         overdue = worklists.overdue_up_to(worklists.overdue_by_month(today))
         # Leadership and scrutiny: the latest month's headline and trend, one click from the detail.
         latest = month_to_report()
-        headline = cached_summary(latest, today) if latest else None
+        headline = cached_summary(latest, today, with_board=False) if latest else None
     return render_template("home/index.html", today=today, lists=lists, to_do=lists["to-do"],
                            queue=lists["moderation"], concerns=lists["concerns"],
                            withdrawals=lists["withdrawals"], my_actions=lists["actions"],
