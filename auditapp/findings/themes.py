@@ -99,7 +99,7 @@ def save_tags(actor: User, audit: Audit, role: str, chosen: dict[str, set[int]],
                                                   ThemeTag.kind == kind))
         db.session.add_all(ThemeTag(audit_id=audit.id, theme_id=i, role=role, kind=kind) for i in sorted(wanted))
         names = ", ".join(t.name for t in themes if t.id in wanted) or "none"
-        record(actor, f"Themes tagged as {TAGGED_AS[kind]}", audit,
+        record(actor, f"{history.THEMES_TAGGED} {TAGGED_AS[kind]}", audit,
                review_role=role if role in ("A", "B") else None, after=names)
         changed = True
     if changed:

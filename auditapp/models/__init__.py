@@ -392,6 +392,7 @@ def _history_is_append_only(mapper, connection, target):
 from auditapp.models.families import FamilyAnswer, FamilyContact, FamilyFeedback  # noqa: E402
 from auditapp.models.findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag  # noqa: E402
 from auditapp.models.messages import Absence, ClosureDay, SentMessage  # noqa: E402
+from auditapp.models.remembering import FigureVersion, RememberedFigure  # noqa: E402
 from auditapp.models.security import HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402
 from auditapp.models.work import FormStash, ImportJob  # noqa: E402
 
@@ -425,4 +426,6 @@ __all__ = [
     "UserSession",
     "FormStash",
     "ImportJob",
+    "FigureVersion",
+    "RememberedFigure",
 ]

@@ -15,7 +15,7 @@ from auditapp.models import ROLE_LABELS, Absence, ClosureDay, Team, User
 from auditapp.models.loading import PERSON_ROW
 from auditapp.month.closures import add_closure_day, days_off_ahead, remove_closure_day
 from auditapp.reads import recent_reads
-from auditapp.remembered import remembered
+from auditapp.remembered import history_version, remembered
 from auditapp.security.access import allow, allow_blueprint
 from auditapp.security.people import (
     absences_of,
@@ -225,7 +225,8 @@ def activity():
     form.person.choices = [("", "Anyone")] + [
         (str(i), name) for i, name in db.session.execute(select(User.id, User.name).order_by(User.name, User.id))]
     # Remembered until the data changes: finding the kinds reads the whole log.
-    form.kind.choices = [("", "Any kind")] + [(k, k) for k in remembered("kinds of entry", None, kinds_of_entry)]
+    kinds = remembered("kinds of entry", None, kinds_of_entry, version=history_version)
+    form.kind.choices = [("", "Any kind")] + [(k, k) for k in kinds]
     since, until = _filter_day(form.since), _filter_day(form.until)
     if since and until and until < since:
         form.until.errors = ["The last day to show must be the same as or after the first day"]
