@@ -20,9 +20,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, Protocol, TypeVar, cast
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from redis.exceptions import RedisError
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from auditapp import clock, figure_version
@@ -58,8 +60,12 @@ class DatabaseStore:
     """The remembered_figure table: one row per name and key, holding its newest version only, so
     a version moving replaces rows rather than adding them; the oldest go past `limit` bytes."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, check_after: int | None = None) -> None:
         self.limit = limit
+        # Adding up the table's size is a statement of its own: done once this process has written
+        # a sixteenth of the limit since it last looked, not on every write.
+        self.check_after = limit // 16 if check_after is None else check_after
+        self.written = 0
 
     def get(self, key: str, version: str) -> bytes | None:
         # Read in the request's own transaction: one primary-key look-up.
@@ -70,13 +76,20 @@ class DatabaseStore:
         if figure_version.wrote_in_this_transaction():
             # On SQLite this request holds the write lock: a second connection would wait for it.
             return
+        values = {"key": key, "version": version, "value": value, "size": len(value), "stored_at": clock.now()}
+        upsert = (postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)(RememberedFigure)
+        statement = upsert.values(**values).on_conflict_do_update(
+            index_elements=[RememberedFigure.key], set_={k: v for k, v in values.items() if k != "key"})
+        # Its own short transaction, committed at once: the figure is for everyone, whatever this
+        # request does next, and the request's own transaction (a read) stays a read.
         with db.engine.begin() as connection:
-            connection.execute(delete(RememberedFigure).where(RememberedFigure.key == key))
-            connection.execute(RememberedFigure.__table__.insert().values(
-                key=key, version=version, value=value, size=len(value), stored_at=clock.now()))
-            total = int(connection.scalar(select(func.coalesce(func.sum(RememberedFigure.size), 0))) or 0)
-            if total > self.limit:
-                self._trim(connection, total)
+            connection.execute(statement)
+            self.written += len(value)
+            if self.written >= self.check_after:
+                self.written = 0
+                total = int(connection.scalar(select(func.coalesce(func.sum(RememberedFigure.size), 0))) or 0)
+                if total > self.limit:
+                    self._trim(connection, total)
 
     def _trim(self, connection: Any, total: int) -> None:
         """The oldest first, until the rest fit in half the limit (so trimming is rare)."""
@@ -179,13 +192,22 @@ def _load(key: str, version: str, stored: bytes) -> tuple[bool, Any]:
     return True, pickle.loads(payload)  # nosec B301: signed by this service with its SECRET_KEY
 
 
+def _version_now(version: Callable[[], str | None]) -> str:
+    """The version, read once per request (or per transaction outside one): a page of several
+    remembered figures pays for one look-up."""
+    seen = g.setdefault("remembered versions", {}) if has_request_context() else {}
+    if version not in seen:
+        seen[version] = version() or "none"
+    return cast(str, seen[version])
+
+
 def remembered(name: str, key: Hashable, compute: Callable[[], T],
                version: Callable[[], str | None] = figure_version.current) -> T:
     """compute(), or what it gave for this version of what can change it, whoever computed it."""
     if figure_version.moved_in_this_transaction():
         # This transaction's own changes are not committed: what it computes nobody else can see.
         return compute()
-    seen = version() or "none"
+    seen = _version_now(version)
     digest = hashlib.sha256(repr((str(db.engine.url), name, key)).encode()).hexdigest()
     found, value = _memory.get((digest, seen))
     if found:

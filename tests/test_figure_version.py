@@ -7,6 +7,7 @@ draft save, a moderation draft, a sign-in, a read or auditors' tags on an open a
 so the dashboard's remembered figures survive them."""
 
 from collections.abc import Callable
+
 import pytest
 from builders import fresh, in_full, month_sampled_by, review_data, sign_in, tagged
 from test_moderation import moderation_data

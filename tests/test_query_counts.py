@@ -175,8 +175,10 @@ def test_no_page_issues_more_statements_as_the_data_grows(app):
     large = statement_counts(app, build_history(3))
     grew = {page: (small[page], large[page]) for page in small if small[page] != large[page]}
     assert grew == {}, f"statements (small, large) per page: {grew}"
-    # 26: the leadership start page also counts what is overdue from every month (one grouped statement).
-    assert max(small.values()) <= 26, small
+    # 29: the leadership start page also counts what is overdue from every month (one grouped statement);
+    # its two remembered figures each cost their first reader a look-up in the shared store and a write
+    # to it (issue 22), and the figures' version is read once for both.
+    assert max(small.values()) <= 29, small
 
 
 def test_every_page_is_in_the_statement_count_test(app, world):

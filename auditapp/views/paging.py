@@ -70,3 +70,43 @@ def paginate(query: Select, size: int, number: int | None = None, total: int | N
     number = min(number or requested_page(), page_count(total, size))
     items = list(db.session.scalars(query.limit(size).offset((number - 1) * size)))
     return Page(items, number, size, total)
+
+
+@dataclass
+class LogPage:
+    """A page of a log read newest first, found by where it starts rather than by its number, so
+    the thousandth page costs what the first does (no OFFSET counting past every row before it)."""
+    items: list[Any]
+    newer: int | None  # ?after= for the page of newer entries, if any
+    older: int | None  # ?before= for the page of older entries, if any
+
+
+def _id_arg(name: str) -> int | None:
+    text = request.args.get(name, "")
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def newest_first(query: Select, key: Any, size: int) -> LogPage:
+    """A page of `query` (ordered by `key`, a unique id, newest first) before ?before= or after
+    ?after= the ids of the page it was reached from: a look-up along the key, then `size` rows."""
+    before, after = _id_arg("before"), _id_arg("after")
+    if after is not None and before is None:
+        rows = list(db.session.scalars(query.where(key > after).order_by(None).order_by(key).limit(size + 1)))
+        more_newer, rows = len(rows) > size, rows[:size][::-1]
+        if not rows:  # nothing newer any more: the newest page
+            return newest_first_page(query, key, size)
+        return LogPage(rows, _key_of(rows[0], key) if more_newer else None, _key_of(rows[-1], key))
+    if before is not None:
+        query = query.where(key < before)
+    rows = list(db.session.scalars(query.limit(size + 1)))
+    newer = _key_of(rows[0], key) if before is not None and rows else None
+    return LogPage(rows[:size], newer, _key_of(rows[size - 1], key) if len(rows) > size else None)
+
+
+def newest_first_page(query: Select, key: Any, size: int) -> LogPage:
+    rows = list(db.session.scalars(query.limit(size + 1)))
+    return LogPage(rows[:size], None, _key_of(rows[size - 1], key) if len(rows) > size else None)
+
+
+def _key_of(row: Any, key: Any) -> int:
+    return int(getattr(row, key.key))
