@@ -20,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, Protocol, TypeVar, cast
 
-from flask import current_app, g, has_request_context
+from flask import Flask, Response, after_this_request, current_app, g, has_request_context
 from redis.exceptions import RedisError
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -50,9 +50,12 @@ def history_version() -> str | None:
     return f"history {row[0]} {row[1].isoformat()}" if row else None
 
 
+Entry = tuple[str, str, bytes]  # (key, version, signed value)
+
+
 class Store(Protocol):
     def get(self, key: str, version: str) -> bytes | None: ...
-    def put(self, key: str, version: str, value: bytes) -> None: ...
+    def put(self, entries: list[Entry]) -> None: ...
     def clear(self) -> None: ...
 
 
@@ -72,19 +75,19 @@ class DatabaseStore:
         return db.session.scalar(select(RememberedFigure.value)
                                  .where(RememberedFigure.key == key, RememberedFigure.version == version))
 
-    def put(self, key: str, version: str, value: bytes) -> None:
+    def put(self, entries: list[Entry]) -> None:
         if figure_version.wrote_in_this_transaction():
-            # On SQLite this request holds the write lock: a second connection would wait for it.
+            # On SQLite this transaction holds the write lock: a second connection would wait for it.
             return
-        values = {"key": key, "version": version, "value": value, "size": len(value), "stored_at": clock.now()}
-        upsert = (postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)(RememberedFigure)
-        statement = upsert.values(**values).on_conflict_do_update(
-            index_elements=[RememberedFigure.key], set_={k: v for k, v in values.items() if k != "key"})
-        # Its own short transaction, committed at once: the figure is for everyone, whatever this
-        # request does next, and the request's own transaction (a read) stays a read.
+        upsert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+        # Its own short transaction, committed at once: the figures are for everyone, whatever the
+        # request that computed them does next, and that request's own transaction stays a read.
         with db.engine.begin() as connection:
-            connection.execute(statement)
-            self.written += len(value)
+            for key, version, value in entries:
+                values = {"version": version, "value": value, "size": len(value), "stored_at": clock.now()}
+                connection.execute(upsert(RememberedFigure).values(key=key, **values).on_conflict_do_update(
+                    index_elements=[RememberedFigure.key], set_=values))
+                self.written += len(value)
             if self.written >= self.check_after:
                 self.written = 0
                 total = int(connection.scalar(select(func.coalesce(func.sum(RememberedFigure.size), 0))) or 0)
@@ -123,8 +126,11 @@ class RedisStore:
     def get(self, key: str, version: str) -> bytes | None:
         return cast(bytes | None, self.redis.get(self._name(key, version)))
 
-    def put(self, key: str, version: str, value: bytes) -> None:
-        self.redis.set(self._name(key, version), value, ex=self.seconds)
+    def put(self, entries: list[Entry]) -> None:
+        with self.redis.pipeline(transaction=False) as pipe:
+            for key, version, value in entries:
+                pipe.set(self._name(key, version), value, ex=self.seconds)
+            pipe.execute()
 
     def clear(self) -> None:
         for name in self.redis.scan_iter(f"{REDIS_PREFIX}*"):
@@ -230,11 +236,38 @@ def remembered(name: str, key: Hashable, compute: Callable[[], T],
         return value
     stored = _mac(digest, seen, payload) + payload
     _memory.put((digest, seen), value, len(stored))
+    _share(store, (digest, seen, stored))
+    return value
+
+
+def _share(store: Store, entry: Entry) -> None:
+    """Into the shared store: in a request, once its response has been sent (the reader waits for
+    neither the write nor, on SQLite, its commit), all of the request's figures in one transaction."""
+    if not has_request_context():
+        _put(store, [entry])
+        return
+    pending = g.get("remembered to share")
+    if pending is None:
+        pending = g.setdefault("remembered to share", [])
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+        @after_this_request
+        def when_sent(response: Response) -> Response:
+            response.call_on_close(lambda: _put_for(app, store, pending))
+            return response
+    pending.append(entry)
+
+
+def _put_for(app: Flask, store: Store, entries: list[Entry]) -> None:
+    with app.app_context():
+        _put(store, entries)
+
+
+def _put(store: Store, entries: list[Entry]) -> None:
     try:
-        store.put(digest, seen, stored)
+        store.put(entries)
     except STORE_ERRORS as error:
         log.warning("Could not share a remembered figure: %s", error)
-    return value
 
 
 def forget_here() -> None:

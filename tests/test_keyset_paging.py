@@ -96,3 +96,34 @@ def test_the_record_of_reads_pages_by_where_it_starts(world, as_user):
         last = qa.get(url).text
     assert statements and all(skips_no_rows(*s) for s in statements)
     assert "Export 000" in last
+
+
+def test_a_deep_page_of_a_sorted_list_pages_the_ids_not_the_joined_rows(as_user):
+    """The case register, sorted by manager, page 3 of 3: the statement that skips the first two
+    pages selects only the cases' ids; the page's rows are then loaded with their joins by id."""
+    from builders import build_world
+    world = build_world(cases_per_team=40)
+    qa = as_user(world.qa_lead)
+    by_manager = "/cases?sort=manager&order=descending"
+    first = qa.get(by_manager).text
+    statements: list[str] = []
+
+    def listen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        last = qa.get(f"{by_manager}&page=3").text
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    skipping = [s for s in statements if 'FROM "case"' in s and "OFFSET" in s.upper() and "LIMIT" in s]
+    assert skipping and all(s.split("FROM")[0].split() == ["SELECT", '"case".id'] and " JOIN " not in s
+                            for s in skipping), skipping
+    # The same order throughout: every case once, the pages in the sorted order.
+    middle = qa.get(f"{by_manager}&page=2").text
+    references = [list(dict.fromkeys(re.findall(r">(C\d{4})<", page))) for page in (first, middle, last)]
+    listed = [r for page in references for r in page]
+    assert [len(page) for page in references] == [50, 50, 20]
+    assert sorted(listed) == sorted(c.reference for c in world.cases) and len(set(listed)) == len(listed)
+    managers = {c.reference: c.manager.name for c in world.cases}
+    assert [managers[r] for r in listed] == sorted((managers[r] for r in listed), reverse=True)

@@ -87,11 +87,11 @@ def test_memory_is_bounded_by_bytes(app):
 
 def test_the_shared_table_keeps_only_the_newest_version_and_fits_its_limit(app):
     store = remembered.DatabaseStore(limit=10_000, check_after=1)
-    store.put("a", "v1", b"x" * 100)
-    store.put("a", "v2", b"y" * 100)
+    store.put([("a", "v1", b"x" * 100)])
+    store.put([("a", "v2", b"y" * 100)])
     assert store.get("a", "v1") is None and store.get("a", "v2") == b"y" * 100
     for number in range(30):
-        store.put(f"k{number}", "v", b"z" * 1000)
+        store.put([(f"k{number}", "v", b"z" * 1000)])
     fresh()
     total = db.session.scalar(select(db.func.sum(RememberedFigure.size)))
     assert total <= 10_000
