@@ -51,6 +51,7 @@ def history_version() -> str | None:
 
 
 Entry = tuple[str, str, bytes]  # (key, version, signed value)
+Computed = tuple[str, str, Any]  # (key, version, the value itself)
 
 
 class Store(Protocol):
@@ -162,6 +163,15 @@ class Memory:
             while self.used > self.limit and len(self.entries) > 1:
                 self.used -= self.entries.popitem(last=False)[1][1]
 
+    def resize(self, key: tuple[str, str], size: int) -> None:
+        with self.lock:
+            if key in self.entries:
+                value, before = self.entries[key]
+                self.entries[key] = (value, size)
+                self.used += size - before
+            while self.used > self.limit and len(self.entries) > 1:
+                self.used -= self.entries.popitem(last=False)[1][1]
+
     def clear(self) -> None:
         with self.lock:
             self.entries.clear()
@@ -229,20 +239,15 @@ def remembered(name: str, key: Hashable, compute: Callable[[], T],
     except (*STORE_ERRORS, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as error:
         log.warning("Could not read a remembered figure: %s", error)
     value = compute()
-    try:
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        _memory.put((digest, seen), value, 0)
-        return value
-    stored = _mac(digest, seen, payload) + payload
-    _memory.put((digest, seen), value, len(stored))
-    _share(store, (digest, seen, stored))
+    _memory.put((digest, seen), value, 0)  # its size once pickled, below
+    _share(store, (digest, seen, value))
     return value
 
 
-def _share(store: Store, entry: Entry) -> None:
+def _share(store: Store, entry: Computed) -> None:
     """Into the shared store: in a request, once its response has been sent (the reader waits for
-    neither the write nor, on SQLite, its commit), all of the request's figures in one transaction."""
+    neither the pickling, nor the write, nor on SQLite its commit), all of the request's figures in
+    one transaction."""
     if not has_request_context():
         _put(store, [entry])
         return
@@ -258,12 +263,23 @@ def _share(store: Store, entry: Entry) -> None:
     pending.append(entry)
 
 
-def _put_for(app: Flask, store: Store, entries: list[Entry]) -> None:
+def _put_for(app: Flask, store: Store, entries: list[Computed]) -> None:
     with app.app_context():
         _put(store, entries)
 
 
-def _put(store: Store, entries: list[Entry]) -> None:
+def _put(store: Store, computed: list[Computed]) -> None:
+    entries = []
+    for digest, seen, value in computed:
+        try:
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            continue  # kept by this process only
+        stored = _mac(digest, seen, payload) + payload
+        _memory.resize((digest, seen), len(stored))
+        entries.append((digest, seen, stored))
+    if not entries:
+        return
     try:
         store.put(entries)
     except STORE_ERRORS as error:

@@ -10,7 +10,15 @@ from auditapp.models.sets import KEY_ISSUES
 from auditapp.months import months_before
 from auditapp.remembered import remembered
 from auditapp.reports import stats
-from auditapp.reports.facts import EQUALITY, AuditFacts, MonthCounts, Scope, load_facts, trend_counts
+from auditapp.reports.facts import (
+    EQUALITY,
+    AuditFacts,
+    MonthCounts,
+    Scope,
+    counts_from_facts,
+    load_facts,
+    trend_counts,
+)
 from auditapp.reports.family_figures import FamilyFigures, family_figures
 from auditapp.reports.follow_up import FollowUp, follow_up
 
@@ -334,7 +342,11 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
     summary.follow_up = follow_up(month, today, team, case_type)
     summary.family = family_figures(month, team, case_type)
     if with_trend:
-        summary.trend = trend(trend_counts(Scope(tuple(trend_months(month)), team, case_type)))
+        months = tuple(trend_months(month))
+        # The 12 months to the month: the trend's months, already loaded as facts.
+        by_month = counts_from_facts(facts, months) if period == len(months) else \
+            trend_counts(Scope(months, team, case_type))
+        summary.trend = trend(by_month)
     return summary
 
 
