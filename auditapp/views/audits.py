@@ -8,7 +8,7 @@ from auditapp.audits.reviewing import DomainEntry, ReviewEntry, check_ready, ent
 from auditapp.conflicts import history_mark
 from auditapp.findings import actions, replies, themes
 from auditapp.forms.audits import AcknowledgeForm, ConcernForm, ReviewForm
-from auditapp.forms.widgets import long_text
+from auditapp.forms.widgets import descriptor_hints, long_text
 from auditapp.grading import DOMAINS, domains_judged, judgements_made
 from auditapp.history import audit_history
 from auditapp.history import subjects as history_subjects
@@ -88,7 +88,8 @@ def review(audit_id: int, role: str):
             return redirect(url_for("audits.review", audit_id=audit.id, role=role))
     return render_template("audits/review.html", audit=audit, role=role, form=form,
                            domains=domains_judged(audit.cycle.domain_keys),
-                           descriptors=current_app.config["DESCRIPTORS"], changes=changes,
+                           descriptors=current_app.config["DESCRIPTORS"], descriptor_hints=descriptor_hints,
+                           changes=changes,
                            family_task=families.contact_role() == role)
 
 

@@ -17,6 +17,7 @@ from auditapp.audits.moderation import (
 from auditapp.conflicts import history_mark
 from auditapp.findings import actions
 from auditapp.forms.audits import ModerationForm, ReopenForm
+from auditapp.forms.widgets import descriptor_lists
 from auditapp.grading import JUDGEMENTS
 from auditapp.security.access import allow
 from auditapp.views import add_field_errors, audit_reload, form_posted, posted, posted_any, saving
@@ -80,7 +81,7 @@ def moderate(audit_id: int):
                            comparisons=compare(audit), a=audit.review("A"), b=audit.review("B"),
                            to_decide=actions.proposals_on(audit),
                            family=families.shown_to(current_user, audit),
-                           descriptors=current_app.config["DESCRIPTORS"])
+                           descriptors=current_app.config["DESCRIPTORS"], descriptor_lists=descriptor_lists)
 
 
 def _fill_form(form: ModerationForm, entry: ModerationEntry) -> None:
