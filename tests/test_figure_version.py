@@ -6,19 +6,25 @@ the figures' version must have moved if and only if that kind of change can alte
 draft save, a moderation draft, a sign-in, a read or auditors' tags on an open audit move nothing,
 so the dashboard's remembered figures survive them."""
 
+import io
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from builders import fresh, in_full, month_sampled_by, review_data, sign_in, tagged
+from sqlalchemy import select
 from test_moderation import moderation_data
 
 from auditapp import clock, figure_version
+from auditapp.audits.concerns import acknowledge_concern
 from auditapp.audits.families import record_attempt
 from auditapp.audits.moderation import reopen
 from auditapp.extensions import db
 from auditapp.findings import actions
-from auditapp.findings.themes import add_theme
-from auditapp.models import Audit, Team
+from auditapp.findings.themes import add_theme, set_retired
+from auditapp.models import Audit, Concern, Team
+from auditapp.month.closures import add_closure_day
+from auditapp.month.register import import_cases
 from auditapp.month.sampling import request_withdrawal
 from auditapp.reports import summary as summary_module
 from auditapp.reports.summary import cached_summary, summarise
@@ -105,6 +111,24 @@ def test_figures_move_exactly_when_a_change_can_alter_them(month, world, as_user
         world.seniors[0], in_full(other), "court", "Final hearing listed")))
     step("a team renamed", True, lambda: committed(lambda: rename_team(
         world.qa_lead, db.session.get(Team, in_full(other).case.team_id), "Front Door")))
+    third = month[2]
+    third_form = f"/audits/{third.id}/review/A"
+    writer = as_user(third.auditor_a)
+    step("another audit's first draft", True, lambda: post(writer, third_form, review_data(3, submit=False)))
+    step("a draft raising a safeguarding concern (open concerns are counted)", True, lambda: post(
+        writer, third_form, review_data(3, submit=False, safeguarding_concern="yes",
+                                        safeguarding_details="Child left alone overnight")))
+    step("the concern acknowledged", True, lambda: committed(lambda: acknowledge_concern(
+        world.qa_lead, db.session.scalar(select(Concern).where(Concern.audit_id == third.id)), "Visited today")))
+    step("a theme retired", True, lambda: committed(lambda: set_retired(world.qa_lead, theme, True)))
+    step("a closure day added (working days move due dates)", True, lambda: committed(lambda: add_closure_day(
+        world.qa_lead, clock.today() + timedelta(days=30), "Council closure")))
+    manager = in_full(third).case.manager
+    team_name = db.session.get(Team, manager.team_id).name
+    csv = (f"Case reference,Team,Case type,Responsible manager email,Open date\n"
+           f"NEW-0001,{team_name},Child in need,{manager.email},01/02/2026\n").encode()
+    step("a case list imported", True, lambda: committed(lambda: import_cases(
+        world.qa_lead, io.BytesIO(csv), "cases.csv")))
 
 
 def _all_rationales() -> dict[str, str]:
