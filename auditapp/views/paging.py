@@ -67,17 +67,20 @@ def paginate(query: Select, size: int, number: int | None = None, total: int | N
         total = db.session.scalar(_count(query))
     if not total:  # an empty list needs no second statement (on PostgreSQL, planning a join costs ms)
         return Page([], 1, size, 0)
-    number = min(number or requested_page(), page_count(total, size))
-    return Page(_rows(query, size, (number - 1) * size), number, size, total)
+    asked = number or requested_page()
+    number = min(asked, page_count(total, size))
+    # Whether the ids come first follows from the page asked for, never from how many rows there
+    # are: a page's statements are the same whatever the size of the data.
+    return Page(_rows(query, size, (number - 1) * size, ids_first=asked > 1), number, size, total)
 
 
-def _rows(query: Select, size: int, offset: int) -> list[Any]:
+def _rows(query: Select, size: int, offset: int, ids_first: bool) -> list[Any]:
     """One page of the query's objects. Past the first page, the ids first: OFFSET still walks the
     rows before the page, but only the list's own table and what its filters and order need, not
     the joins that load each row (nine tables for All actions); then those joins for one page's
     ids. The last page of a long list then costs about what the first does."""
     entity = query.column_descriptions[0].get("entity") if len(query.column_descriptions) == 1 else None
-    if offset == 0 or entity is None:
+    if not ids_first or entity is None:
         return list(db.session.scalars(query.limit(size).offset(offset)))
     mapper = inspect(entity)
     key = mapper.primary_key[0]
