@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: lint lock wheel run test test-pythons test-sqlite test-postgres test-dates security-lint bench loadtest setup browser office redis pango clean
+.PHONY: lint lock wheel run test test-pythons test-sqlite test-postgres test-dates security-lint bench bench-quick loadtest setup browser office redis pango clean
 
 setup: $(VENV)/.installed node_modules/.installed auditapp/static/build/app.css auditapp/static/build/govuk/.copied
 
@@ -127,6 +127,10 @@ test-pythons: setup
 
 bench: setup pango
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks
+
+# The same bench, short: SQLite, the small demo, a second a page (about 90 s); BENCHMARKS.md untouched.
+bench-quick: setup
+	BENCH_QUICK=1 $(BIN)/python -m benchmarks
 
 loadtest: setup
 	scripts/with-postgres.sh $(BIN)/python -m benchmarks.loadtest

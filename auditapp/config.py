@@ -119,6 +119,11 @@ def load_config(instance_path: Path) -> dict:
         "REAUDIT_AFTER_MONTHS": int(os.environ.get("REAUDIT_AFTER_MONTHS", 3)),
         # An import with no progress for this long lost its worker, and is started again.
         "IMPORT_STALLED_MINUTES": float(os.environ.get("IMPORT_STALLED_MINUTES", 10)),
+        # Remembered figures (remembered.py): shared through Redis when a URL is set (the queue's by
+        # default), else through the database; and how much each process keeps in its own memory.
+        "REMEMBERED_REDIS_URL": os.environ.get("REMEMBERED_REDIS_URL", os.environ.get("HUEY_REDIS_URL", "")),
+        "REMEMBERED_SHARED_MB": int(os.environ.get("REMEMBERED_SHARED_MB", 256)),
+        "REMEMBERED_LOCAL_MB": int(os.environ.get("REMEMBERED_LOCAL_MB", 64)),
     }
 
 

@@ -7,14 +7,14 @@ from typing import Protocol
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from auditapp import clock
+from auditapp import clock, figure_version
 from auditapp.extensions import db
 from auditapp.history_chain import REMOVED
 from auditapp.models import Action, Audit, Event
 from auditapp.models.loading import EVENT_ROW
 
 # The field of every sign-in, sign-out and refused sign-in entry: the activity log shows them, and
-# the version of the data (remembered.py) passes over them, since they change no figure.
+# neither they nor the history's version (remembered.py) moves the figures' version.
 SIGN_IN = "sign-in"
 
 # History entry names. Entries are stored with these words and shown as they are; the activity
@@ -144,7 +144,7 @@ def cases_added(title: str) -> str:
 
 
 def themes_tagged(kind_words: str) -> str:
-    return f"Themes tagged as {kind_words}"
+    return f"{THEMES_TAGGED} {kind_words}"
 
 
 def password_set(email: str) -> str:
@@ -172,6 +172,28 @@ class Doer(Protocol):
     def id(self) -> int | None: ...
 
 
+# Drafts: an auditor's or a moderator's saved values before the audit is submitted or signed off.
+# No figure reads them (reports/facts.py counts an auditor's grades once both have submitted, the
+# moderated grades, key issues and theme tags once signed off), so they leave the figures'
+# version alone. An auditor's first draft does start the audit ("In progress"), and the save that
+# creates the review says so itself (audits/reviewing.py). Whatever is not listed here moves the
+# version: a new kind of entry is never left out of the figures by mistake, at worst it makes them
+# recomputed once.
+DRAFT_ENTRIES = frozenset({
+    VALUE_SAVED, auditor_saved_draft("A"), auditor_saved_draft("B"),
+    MODERATED_GRADE_SAVED, RATIONALE_SAVED, MODERATION_SAVED,
+})
+THEMES_TAGGED = "Themes tagged as"  # the start of every tagging entry's words (findings/themes.py)
+
+
+def can_move_figures(action: str, field: str | None, audit: Audit | None) -> bool:
+    """Whether an entry of this kind can alter a report figure (and so a new figures' version)."""
+    if field == SIGN_IN:
+        return False
+    still_draft = audit is not None and audit.signed_off_at is None
+    return not (still_draft and (action in DRAFT_ENTRIES or action.startswith(THEMES_TAGGED)))
+
+
 def record(
     user: Doer | None,
     action: str,
@@ -193,6 +215,8 @@ def record(
         after=None if after in (None, "") else str(after),
     )
     db.session.add(entry)
+    if can_move_figures(action, field, audit):
+        figure_version.moved()
     return entry
 
 

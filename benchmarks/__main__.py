@@ -1,9 +1,15 @@
 """`make bench`: auditapp at county scale, on SQLite and (when TEST_DATABASE_URL is set, as
 `scripts/with-postgres.sh` does) on PostgreSQL. Prints a table and rewrites BENCHMARKS.md.
+BENCH_QUICK=1 runs a short version on SQLite and the small demo (a second a page) to check the bench
+itself; it prints its figures and leaves BENCHMARKS.md alone.
 
 For each database: builds `seed-demo --scale large`, then measures
-- pages under gunicorn with 20 concurrent users for a bounded time each (127.0.0.1 only), beside
-  the trivial /health route of the same server;
+- pages under gunicorn with 20 concurrent users for a bounded time each (127.0.0.1 only), the users
+  in a load generator of their own processes (benchmarks/generator.py), whose ceiling (/health)
+  is reported beside every figure; each page's req/s divided by the signed-in floor page's;
+- deep pages: the first and the last page of each long list;
+- a mixed run: readers of the report pages, a start page and lists while 3 auditors save drafts
+  (1 and then 5 a second each) and moderators sign audits off, against the same with no writer;
 - statements per page on the small demo and on the large dataset;
 - one month's workbook and the full-history export, beside openpyxl writing the same cells;
 - importing a 60,000-row case list, beside openpyxl only reading it;
@@ -12,7 +18,6 @@ For each database: builds `seed-demo --scale large`, then measures
   dashboard feed's monthly figures (issue 27).
 """
 
-import gc
 import os
 import platform
 import resource
@@ -41,12 +46,19 @@ from auditapp.permissions import SYSTEM
 from auditapp.reports.summary import summarise
 from auditapp.views.reports import pack_bytes
 
+from .generator import Generator, Signers, Writers
 from .imports import past_audits_and_feed
-from .load import Target, measure_pages, sign_in_cookie
-from .pages import page_urls, statement_counts
+from .load import Target, sign_in_cookie
+from .pages import deep_pages, draft_writers, page_urls, ready_to_sign_off, statement_counts
 
 ROOT = Path(__file__).resolve().parent.parent
-USERS, SECONDS, WORKERS = 20, 4.0, 4
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+USERS, SECONDS, WORKERS = (6, 1.0, 2) if QUICK else (20, 4.0, 4)
+RATES = (1, 5)  # drafts a second per writer in the mixed run
+SIGN_OFF_EVERY = 3.0  # seconds between sign-offs in the mixed run
+# The pages read during the mixed run: the report pages, a start page and the lists people scan.
+MIXED = ["Dashboard, one month", "Dashboard, 12 months", "Agreement page", "QA lead's start page",
+         "Leadership reader's start page", "Case register", "Cycle overview"]
 TODAY = clock.today()  # the demo is built relative to today, and measured on it
 
 
@@ -164,55 +176,102 @@ def run_database(name: str, url: str, folder: Path) -> dict:
         upgrade()
         seed_demo()
         small = statement_counts(app)
-        if name == "PostgreSQL":  # one PostgreSQL database: empty it (tables, triggers' function) for the large one
+        if QUICK:  # the small demo is measured as it is: the bench's own check, not figures
+            plan = _plan()
+            seconds, large, others = 0.0, small, {}
+            url = small_url
+        elif name == "PostgreSQL":  # one PostgreSQL database: empty it (tables, triggers' function) for the large one
             db.session.remove()
             db.session.execute(db.text("DROP SCHEMA public CASCADE"))
             db.session.execute(db.text("CREATE SCHEMA public"))
             db.session.commit()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
-    with app.app_context():
-        upgrade()
-        seconds, _, message = timed(lambda: seed_large(lambda m: None))
-        print(f"seed-demo --scale large: {seconds:.0f} s ({message.split('.')[0]})", flush=True)
-        large = statement_counts(app)
-        urls = page_urls()
-        others = files_and_sampling(folder)
-        others.update(past_audits_and_feed(app, folder))
-        if name == "PostgreSQL":
-            # Measuring the import rolls back 60,000 updated cases, twice: without this, autovacuum
-            # would clear those dead rows in the middle of the page measurements.
-            db.session.remove()
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.execute(db.text("VACUUM ANALYZE"))
-    # The load generator runs in this process, which has just built a county: its objects are left
-    # out of garbage collection, so collecting them cannot pause the generator and count as latency.
-    gc.collect()
-    gc.freeze()
-    pages = serve_and_measure(url, urls)
-    gc.unfreeze()
-    return {"seed": seconds, "small": small, "large": large, "pages": pages, "others": others}
+    if not QUICK:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+        with app.app_context():
+            upgrade()
+            seconds, _, message = timed(lambda: seed_large(lambda m: None))
+            print(f"seed-demo --scale large: {seconds:.0f} s ({message.split('.')[0]})", flush=True)
+            large = statement_counts(app)
+            plan = _plan()
+            others = files_and_sampling(folder)
+            others.update(past_audits_and_feed(app, folder))
+            if name == "PostgreSQL":
+                # Measuring the import rolls back 60,000 updated cases, twice: without this, autovacuum
+                # would clear those dead rows in the middle of the page measurements.
+                db.session.remove()
+                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                    connection.execute(db.text("VACUUM ANALYZE"))
+    measured = serve_and_measure(url, plan)
+    return {"seed": seconds, "small": small, "large": large, "others": others, **measured}
 
 
-def serve_and_measure(url: str, urls: dict) -> dict:
+def _plan() -> dict:
+    """What to request, read from the loaded data before the server starts."""
+    return {"pages": page_urls(), "deep": deep_pages(), "writers": draft_writers(3), "sign_offs": ready_to_sign_off()}
+
+
+def serve_and_measure(url: str, plan: dict) -> dict:
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "benchmark", "SESSION_COOKIE_SECURE": "0"}
     port = 18000 + os.getpid() % 1000
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+    generator = None
     try:
         target = Target("127.0.0.1", port)
         target.wait_until_up()
-        cookies = {email: sign_in_cookie(target, email) for email in {email for email, _ in urls.values()}}
-        return measure_pages(target, {name: (cookies[email], path) for name, (email, path) in urls.items()},
-                             USERS, SECONDS)
+        emails = {email for email, _ in [*plan["pages"].values(), *plan["deep"].values(), *plan["writers"],
+                                         *plan["sign_offs"]]}
+        cookies = {email: sign_in_cookie(target, email) for email in emails}
+        generator = Generator(target)
+        ceiling = generator.ceiling(USERS, SECONDS)
+        print(f"  load generator's ceiling (/health): {ceiling:.0f} req/s", flush=True)
+
+        def read(pages: dict[str, tuple[str, str]], seconds: float = SECONDS) -> dict:
+            results = {}
+            for name, (email, path) in pages.items():
+                generator.read(cookies[email], path, USERS, min(0.5, seconds))  # warm the workers first
+                results[name] = generator.read(cookies[email], path, USERS, seconds)
+                print(f"  {name}: p95 {results[name]['p95']:.0f} ms, {results[name]['rps']:.0f} req/s", flush=True)
+            return results
+
+        pages = read(plan["pages"])
+        deep = read(plan["deep"])
+        mixed = mixed_run(target, generator, plan, cookies, read)
+        return {"ceiling": ceiling, "pages": pages, "deep": deep, "mixed": mixed}
     finally:
+        if generator:
+            generator.close()
         server.terminate()
         server.wait(timeout=30)
 
 
+def mixed_run(target: Target, generator: Generator, plan: dict, cookies: dict, read) -> dict:
+    """The report pages, a start page and lists, read while 3 auditors save drafts (at each rate)
+    and moderators sign audits off; beside the saves alone, with no reader."""
+    from auditapp.grading import DOMAINS, JUDGEMENTS
+    readers = {name: plan["pages"][name] for name in MIXED if name in plan["pages"]}
+    forms = [(cookies[email], path) for email, path in plan["writers"]]
+    signing = [(cookies[email], path) for email, path in plan["sign_offs"]]
+    print("  mixed run: saves alone", flush=True)
+    with Writers(target, forms, list(DOMAINS), RATES[0]) as writers:
+        time.sleep(max(2.0, SECONDS))
+        alone = writers.finish()
+    runs = {}
+    for n, rate in enumerate(RATES):
+        to_sign = signing[n::len(RATES)]  # a signed-off audit stays signed off: each run its own
+        print(f"  mixed run: 3 writers at {rate} a second, sign-offs every {SIGN_OFF_EVERY:.0f} s", flush=True)
+        with Writers(target, forms, list(DOMAINS), rate) as writers, \
+                Signers(target, to_sign, list(JUDGEMENTS), SIGN_OFF_EVERY) as signers:
+            pages = read(readers)
+            saves, sign_offs = writers.finish(), signers.finish()
+        runs[rate] = {"pages": pages, "saves": saves, "sign_offs": sign_offs}
+    return {"alone": alone, "runs": runs}
+
+
 def main() -> None:
     machine = f"{os.cpu_count()}-core {platform.processor() or platform.machine()}, Python {platform.python_version()}"
-    databases = {"SQLite": None, "PostgreSQL": os.environ.get("TEST_DATABASE_URL")}
+    databases = {"SQLite": None, "PostgreSQL": None if QUICK else os.environ.get("TEST_DATABASE_URL")}
     results = {}
     with tempfile.TemporaryDirectory() as folder:
         for name, url in databases.items():
@@ -225,7 +284,10 @@ def main() -> None:
     from .report import replace_section, write_report
     text = write_report(results, machine, USERS, SECONDS, WORKERS)
     print(text)
-    replace_section("bench", text)
+    if QUICK:
+        print("BENCH_QUICK=1: the small demo, a second a page; BENCHMARKS.md left as it was.")
+    else:
+        replace_section("bench", text)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,8 @@
-"""A small, bounded load generator: N users, each requesting one page in a loop for a fixed time,
-against a server on 127.0.0.1 only. Stops by itself."""
+"""Talking to the server under test on 127.0.0.1: one request, waiting for it to start, signing in.
+The load generator itself is benchmarks/generator.py, in processes of its own."""
 
 import http.client
 import re
-import statistics
-import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -51,46 +49,3 @@ def sign_in_cookie(target: Target, email: str, password: str = "demo-password-20
     response, _ = target.request("POST", "/sign-in", cookie, body)
     assert response.status in (302, 303), f"sign-in for {email} answered {response.status}"
     return _cookie(response) or cookie
-
-
-def measure(target: Target, cookie: str, path: str, users: int, seconds: float) -> dict:
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    stop = time.monotonic() + seconds
-
-    def user():
-        mine, failed = [], 0
-        while time.monotonic() < stop:
-            start = time.perf_counter()
-            try:
-                response, _ = target.request("GET", path, cookie)
-                ok = response.status == 200
-            except OSError:
-                ok = False
-            mine.append(time.perf_counter() - start)
-            failed += not ok
-        with lock:
-            latencies.extend(mine)
-            errors[0] += failed
-
-    started = time.monotonic()
-    threads = [threading.Thread(target=user) for _ in range(users)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
-    latencies.sort()
-    return {"requests": len(latencies), "errors": errors[0], "rps": len(latencies) / elapsed,
-            "p50": statistics.median(latencies) * 1000,
-            "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000}
-
-
-def measure_pages(target: Target, pages: dict[str, tuple[str, str]], users: int, seconds: float) -> dict:
-    results = {}
-    for name, (cookie, path) in pages.items():
-        measure(target, cookie, path, users, 0.5)  # warm the workers' caches first
-        results[name] = measure(target, cookie, path, users, seconds)
-        print(f"  {name}: p95 {results[name]['p95']:.0f} ms, {results[name]['rps']:.0f} req/s", flush=True)
-    return results

@@ -69,3 +69,60 @@ def statement_counts(app) -> dict[str, int]:
         assert response.status_code == 200, (path, response.status_code)
         counts[name] = len(statements)
     return counts
+
+
+def _live_this_month():
+    current = select(Cycle.id).where(Cycle.month == month_of(clock.today()), Cycle.kind == "random").scalar_subquery()
+    return and_(Audit.cycle_id == current, Audit.signed_off_at.is_(None), Audit.withdrawal_requested_at.is_(None))
+
+
+def deep_pages() -> dict[str, tuple[str, str]]:
+    """The first and the last page of each long list (issue 22). A page number past the end shows
+    the last page; the logs page by the id a page starts from, so their last page is found by id."""
+    from auditapp.history import recent_activity
+    from auditapp.models import Event, ReadRecord
+    from auditapp.views.admin import ACTIVITY_PAGE
+
+    oldest_event = db.session.scalar(recent_activity().order_by(None).order_by(Event.id)
+                                     .with_only_columns(Event.id).offset(ACTIVITY_PAGE).limit(1))
+    oldest_read = db.session.scalar(select(ReadRecord.id).order_by(ReadRecord.id).offset(ACTIVITY_PAGE).limit(1))
+    pages = {
+        # A log of one page only: its last page is its first.
+        "Activity log": ("/people/activity", f"/people/activity?before={oldest_event}" if oldest_event
+                         else "/people/activity"),
+        "Record of reads": ("/people/reads", f"/people/reads?before={oldest_read}" if oldest_read else "/people/reads"),
+        "All actions": ("/actions", "/actions?page=999999"),
+        "All actions, sorted by owner": ("/actions?sort=owner&order=descending",
+                                         "/actions?sort=owner&order=descending&page=999999"),
+        "Case register": ("/cases", "/cases?page=999999"),
+        "Case register, sorted by manager": ("/cases?sort=manager", "/cases?sort=manager&page=999999"),
+        "People": ("/people/", "/people/?page=999999"),
+    }
+    return {f"{name}, {which}": (QA_LEAD, path) for name, (first, last) in pages.items()
+            for which, path in (("first page", first), ("last page", last))}
+
+
+def draft_writers(count: int = 3) -> list[tuple[str, str]]:
+    """(auditor A's email, their audit form) for `count` live audits of this month, each a different
+    auditor's, whose part A is not submitted: the writers of the mixed run."""
+    rows = db.session.execute(select(Audit.id, User.email).join(User, User.id == Audit.auditor_a_id)
+                              .where(_live_this_month(), _submitted("A", False)).order_by(Audit.id)).all()
+    chosen: dict[str, int] = {}
+    for audit_id, email in rows:
+        chosen.setdefault(email, audit_id)
+        if len(chosen) == count:
+            break
+    return [(email, f"/audits/{audit_id}/review/A") for email, audit_id in chosen.items()]
+
+
+def ready_to_sign_off(limit: int = 50) -> list[tuple[str, str]]:
+    """(moderator's email, moderation page) of audits with both parts submitted that nothing blocks
+    from sign-off (no open safeguarding concern, no proposed action to decide): to sign off."""
+    from auditapp.models import Action, Concern
+    concern = exists().where(Concern.audit_id == Audit.id, Concern.acknowledged_at.is_(None))
+    proposal = exists().where(Action.audit_id == Audit.id, Action.status == "proposed")
+    rows = db.session.execute(select(Audit.id, User.email).join(User, User.id == Audit.moderator_id)
+                              .where(_live_this_month(), _submitted("A", True), _submitted("B", True),
+                                     ~concern, ~proposal)
+                              .order_by(Audit.id).limit(limit)).all()
+    return [(email, f"/audits/{audit_id}/moderate") for audit_id, email in rows]

@@ -138,13 +138,16 @@ class RequestClient(FlaskClient):
     for database access) would otherwise lend every request the same `g` and session."""
 
     def open(self, *args, **kwargs):
+        # Buffered, as a server sends it: the response is closed once read, so what runs after a
+        # response is sent (remembered figures shared with other workers) runs here too.
+        kwargs.setdefault("buffered", True)
         with self.application.app_context():
             return super().open(*args, **kwargs)
 
 
 def empty_database():
+    db.session.remove()  # first: the test's own uncommitted writes would hold SQLite's lock
     forget_remembered_figures()
-    db.session.remove()
     with db.engine.begin() as connection, history_opened(connection):
         connection.execute(Team.__table__.update().values(senior_manager_id=None))  # user <-> team
         for table in reversed(db.metadata.sorted_tables):

@@ -79,6 +79,7 @@ def test_a_backup_taken_while_drafts_are_saved_restores_with_nothing_missing(app
     assert runner.invoke(args=["restore", str(tmp_path / "quiet.backup")], input="y\n").exit_code == 0
     after = table_checksums()
     after.pop("event"), before.pop("event")  # the restore records itself in the history
+    after.pop("figure_version"), before.pop("figure_version")  # and so moves the figures' version
     assert after == before
 
 

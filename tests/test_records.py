@@ -202,11 +202,11 @@ def test_purge_removes_a_targeted_audit_with_its_answers_and_every_kind_of_old_r
 
 def test_remembered_pages_move_on_after_a_purge_or_restore_even_if_an_id_comes_round_again(app, world):
     from auditapp.history import record
-    from auditapp.remembered import data_version, remembered
+    from auditapp.remembered import history_version, remembered
     record(SYSTEM, "Something")
     db.session.commit()
-    version = data_version()
-    assert remembered("x", 1, lambda: "first") == "first"
+    version = history_version()
+    assert remembered("x", 1, lambda: "first", version=history_version) == "first"
     # A restore of an older backup: the newest entry now has the same id, written at another time.
     from auditapp.security.retention import history_opened
     newest = db.session.scalar(select(Event).order_by(Event.id.desc()).limit(1))
@@ -214,8 +214,9 @@ def test_remembered_pages_move_on_after_a_purge_or_restore_even_if_an_id_comes_r
         db.session.execute(text("UPDATE event SET at = :at WHERE id = :id"),
                            {"at": datetime(2030, 1, 1), "id": newest.id})
     db.session.commit()
-    assert data_version() != version and data_version()[0] == version[0]
-    assert remembered("x", 1, lambda: "second") == "second"
+    now = history_version()
+    assert now != version and now.split()[1] == version.split()[1]  # the same id, another moment
+    assert remembered("x", 1, lambda: "second", version=history_version) == "second"
 
 
 ATTACK = ["INSERT INTO history_purge (started_at) VALUES (CURRENT_TIMESTAMP)",

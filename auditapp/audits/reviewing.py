@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
 
-from auditapp import clock, history
+from auditapp import clock, figure_version, history
 from auditapp.audits.concerns import raise_concern
 from auditapp.conflicts import Conflict, check_version
 from auditapp.errors import Invalid, NotAllowed
@@ -109,6 +109,7 @@ def save_review(actor: User, audit: Audit, role: str, entry: ReviewEntry, submit
     if review is None:
         review = Review(audit=audit, role=role, updated_at=clock.now())
         db.session.add(review)
+        figure_version.moved()  # the first draft starts the audit: "In progress" in the month's counts
     raise_new_concern = (
         entry.safeguarding_concern == "yes"
         and (review.safeguarding_concern != "yes"

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import func, insert, select, text, update
 
-from auditapp import clock, history
+from auditapp import clock, figure_version, history
 from auditapp.audits.moderation import needs_rationale
 from auditapp.demo import HERE, LEADERSHIP_READER, PASSWORD, Timeline, wording
 from auditapp.extensions import db
@@ -141,6 +141,7 @@ def seed_large(progress: Callable[[str], None] = lambda message: None) -> str:
             progress(f"{month}: {(index + 1) * PER_MONTH:,} audits")
     batch.flush()
     _reset_sequences()
+    figure_version.moved()  # written in batches, not through record(): a new version of every figure
     db.session.commit()
     # A bulk load leaves the query planner without statistics until autovacuum comes round;
     # gather them now, as a database administrator would after loading.

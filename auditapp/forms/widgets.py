@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from auditapp.grading import GRADES_BEST_FIRST
+from auditapp.grading import GRADES_BEST_FIRST, Descriptor
 from auditapp.models import sets
 
 GRADE_CHOICES = [(str(int(g)), g.label) for g in GRADES_BEST_FIRST]
@@ -20,6 +20,35 @@ GRADE_CHOICES = [(str(int(g)), g.label) for g in GRADES_BEST_FIRST]
 
 
 YES_NO = list(sets.YES_NO.items())
+
+# Each domain's descriptors as HTML, by their text: the same for every audit form and moderation
+# page until a new version of the descriptors is published, so rendered once, not on every page.
+_DESCRIBED: dict[tuple, tuple[list[dict], Markup]] = {}
+
+
+def _described(descriptor: Descriptor) -> tuple[list[dict], Markup]:
+    text = (descriptor.key, descriptor.version, tuple((g, tuple(lines)) for g, lines in descriptor.indicators.items()))
+    found = _DESCRIBED.get(text)
+    if found is None:
+        lists = {grade: Markup('<ul class="govuk-list govuk-list--bullet app-descriptors">{0}</ul>').format(
+            Markup("").join(Markup("<li>{0}</li>").format(line) for line in lines))
+            for grade, lines in descriptor.indicators.items()}
+        # Best first, as the grade choices are (the files list them so).
+        hints = [{"hint": {"html": html}} for html in lists.values()]
+        headed = Markup("").join(Markup('<h3 class="govuk-heading-s">{0}</h3>\n{1}\n').format(grade.label, html)
+                                 for grade, html in lists.items())
+        found = _DESCRIBED.setdefault(text, (hints, headed))
+    return found
+
+
+def descriptor_hints(descriptor: Descriptor) -> list[dict]:
+    """The grade radios' items: each grade's descriptor lines as its hint."""
+    return _described(descriptor)[0]
+
+
+def descriptor_lists(descriptor: Descriptor) -> Markup:
+    """Each grade's name and descriptor lines, for the moderation page's details."""
+    return _described(descriptor)[1]
 
 
 

@@ -357,6 +357,7 @@ from auditapp.models.framework import DescriptorSet  # noqa: E402
 from auditapp.models.history import Event  # noqa: E402
 from auditapp.models.learning import LearningActivity, Priority, PriorityLink, Response  # noqa: E402
 from auditapp.models.messages import Absence, ClosureDay, SentMessage  # noqa: E402
+from auditapp.models.remembering import FigureVersion, RememberedFigure  # noqa: E402
 from auditapp.models.security import FeedToken, HistoryPurge, ReadRecord, SignInAttempt, UserSession  # noqa: E402
 from auditapp.models.work import FormStash, ImportJob, ImportWord  # noqa: E402
 
@@ -405,4 +406,6 @@ __all__ = [
     "Response",
     "Target",
     "Commentary",
+    "FigureVersion",
+    "RememberedFigure",
 ]

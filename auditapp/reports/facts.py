@@ -1,6 +1,6 @@
 """The monthly figures' raw material, read as columns (never as object graphs).
 
-`load_facts` gives one plain row per sampled case in five statements, whatever the number of audits.
+`load_facts` gives one plain row per sampled case in four statements, whatever the number of audits.
 `trend_counts` gives the 12-month trend from grouped counts: grades per month and judgement, and
 A-against-B pairs per month and judgement, so no month's audits are loaded one by one.
 """
@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from auditapp import clock
@@ -101,7 +101,7 @@ class Scope:
 
 @dataclass
 class Judgements:
-    """The two auditors' and the moderator's grades for a set of audits, read in three statements,
+    """The two auditors' and the moderator's grades for a set of audits, read in two statements,
     and the blind-review rule applied once for every report and export that shows them."""
 
     reviews: dict[int, dict[str, tuple]]  # audit -> role -> (submitted at, overall grade)
@@ -110,20 +110,22 @@ class Judgements:
 
     @classmethod
     def of(cls, ids) -> "Judgements":
-        """`ids`: audit ids, as a list or a select of them."""
+        """`ids`: audit ids, as a list or a select of them. Two statements: each review with its
+        domains' grades as columns (one row a review, not one a grade: a sixth of the rows to turn
+        into Python), and each audit's moderated grades the same way."""
         judged = cls(defaultdict(dict), defaultdict(dict), defaultdict(dict))
-        for audit_id, role, submitted_at, overall in db.session.execute(
-                select(Review.audit_id, Review.role, Review.submitted_at, Review.overall_grade)
-                .where(Review.audit_id.in_(ids))):
+        domain_grades = [func.max(case((ReviewGrade.domain == key, ReviewGrade.grade))) for key in DOMAINS]
+        for audit_id, role, submitted_at, overall, *grades in db.session.execute(
+                select(Review.audit_id, Review.role, Review.submitted_at, Review.overall_grade, *domain_grades)
+                .outerjoin(ReviewGrade, ReviewGrade.review_id == Review.id).where(Review.audit_id.in_(ids))
+                .group_by(Review.id, Review.audit_id, Review.role, Review.submitted_at, Review.overall_grade)):
             judged.reviews[audit_id][role] = (submitted_at, overall)
-        for audit_id, role, domain, grade in db.session.execute(
-                select(Review.audit_id, Review.role, ReviewGrade.domain, ReviewGrade.grade)
-                .join(ReviewGrade, ReviewGrade.review_id == Review.id).where(Review.audit_id.in_(ids))):
-            judged.grades[audit_id, role][domain] = grade
-        for audit_id, domain, grade in db.session.execute(
-                select(ModeratedGrade.audit_id, ModeratedGrade.domain, ModeratedGrade.grade)
-                .where(ModeratedGrade.audit_id.in_(ids))):
-            judged.moderated[audit_id][domain] = grade
+            judged.grades[audit_id, role] = dict(zip(DOMAINS, grades))
+        moderated = [func.max(case((ModeratedGrade.domain == key, ModeratedGrade.grade))) for key in JUDGEMENTS]
+        for audit_id, *grades in db.session.execute(
+                select(ModeratedGrade.audit_id, *moderated).where(ModeratedGrade.audit_id.in_(ids))
+                .group_by(ModeratedGrade.audit_id)):
+            judged.moderated[audit_id] = dict(zip(JUDGEMENTS, grades))
         return judged
 
     def submitted(self, audit_id: int) -> set[str]:
@@ -253,3 +255,27 @@ def imported_months(months: list[str] | tuple[str, ...]) -> list[str]:
         select(Cycle.month).join(Audit, Audit.cycle_id == Cycle.id)
         .where(Cycle.month.in_(list(months)), Cycle.kind == "random", Cycle.cancelled_at.is_(None),
                Audit.imported_at.is_not(None)).group_by(Cycle.month)))
+
+
+def counts_from_facts(facts: list[AuditFacts], months: tuple[str, ...]) -> dict[str, MonthCounts]:
+    """What trend_counts() reads from the database, from the facts already loaded for the same months
+    and filters (the 12-month view loads them anyway): the same counts without four more statements.
+    The facts hold an auditor's grades only once both have submitted, and the moderated grades only
+    once signed off, as trend_counts() counts them."""
+    counts = {month: MonthCounts({k: defaultdict(int) for k in JUDGEMENTS}, {k: defaultdict(int) for k in JUDGEMENTS})
+              for month in months}
+    for f in facts:
+        month = counts.get(f.month)
+        if month is None:
+            continue
+        for key in JUDGEMENTS:
+            grade = f.moderated[key]
+            if grade is not None:
+                month.grades[key][grade] += 1
+            a, b = f.a[key], f.b[key]
+            if a is not None and b is not None:
+                month.pairs[key][a, b] += 1
+        if not f.withdrawn:
+            month.sampled += 1
+            month.unfinished += f.signed_off is None
+    return counts

@@ -5,7 +5,7 @@ disputed findings. Plain values only, so a summary holding them can be remembere
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select, union
 from sqlalchemy.orm import aliased
 
 from auditapp import clock
@@ -93,7 +93,7 @@ def follow_up(month: str, today: date, team: str | None = None, case_type: str |
         .join(Case, Case.id == Audit.case_id).join(Team, Team.id == Case.team_id)
         .join(owner, owner.id == Action.owner_id).outerjoin(theme, theme.id == Action.theme_id)
         .where(Action.status.in_(("open", "done", "closed")), in_live_cycle(),
-               or_(and_(Cycle.month == month, Cycle.kind == "random"), Action.is_overdue(today)))
+               Action.id.in_(_month_or_overdue(month, today)))
         .order_by(Cycle.month, Case.reference, Action.id))).all()
     result = FollowUp()
     for audit_id, m, reference, team_name, owner_name, priority, domain, theme_name, due, status, verified, late, \
@@ -124,6 +124,14 @@ def reaudits_due(months: list[str]) -> dict[str, list[ReauditChange]]:
     """The re-audits due in each of the months with their change in grade, as the dashboard counts
     them, in one statement whatever the number of months."""
     return _reaudits_in(months, lambda query: query)
+
+
+def _month_or_overdue(month: str, today: date):
+    """The ids of the month's actions and of every overdue one, as two look-ups each along an index
+    (the month's audits; status and due date), not one OR that reads every action with its joins."""
+    of_month = (select(Action.id).join(Audit, Audit.id == Action.audit_id).join(Cycle, Cycle.id == Audit.cycle_id)
+                .where(Cycle.month == month, Cycle.kind == "random"))
+    return union(of_month, select(Action.id).where(Action.is_overdue(today)))
 
 
 def _reaudits(month: str, scoped) -> list[ReauditChange]:

@@ -17,6 +17,7 @@ from auditapp.reports.facts import (
     AuditFacts,
     MonthCounts,
     Scope,
+    counts_from_facts,
     imported_months,
     load_facts,
     trend_counts,
@@ -372,15 +373,19 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
     summary.period_words, summary.before_words = span.words, span.before.words
     summary.follow_up = follow_up(month, today, team, case_type)
     summary.family = family_figures(month, team, case_type)
-    if with_trend and period <= 12:
-        # The trend's grouped counts say which months hold imported audits: no statement of its own.
-        by_month = trend_counts(Scope(tuple(trend_months(month)), team, case_type))
+    if with_trend:
+        months = tuple(trend_months(month))
+        if period == len(months):
+            # The 12 months to the month: the trend's months, already loaded as facts (which do not
+            # say which audits were imported, so that is one small statement of its own).
+            by_month = counts_from_facts(facts, months)
+            summary.imported_months = imported_months(months)
+        else:
+            by_month = trend_counts(Scope(months, team, case_type))
+            summary.imported_months = sorted(m for m, counts in by_month.items() if counts.imported)
         summary.trend = trend(by_month)
-        summary.imported_months = sorted(m for m, counts in by_month.items() if counts.imported)
     else:
-        if with_trend:
-            summary.trend = trend(trend_counts(Scope(tuple(trend_months(month)), team, case_type)))
-        summary.imported_months = imported_months(trend_months(month, max(period, 12 if with_trend else 1)))
+        summary.imported_months = imported_months(trend_months(month, period))
     if with_board:
         summary.before = span.before.end
         before = summarise(summary.before, today, team, case_type, with_trend=False, period=period,

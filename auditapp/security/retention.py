@@ -146,5 +146,5 @@ def purge_older_than(actor: Actor, years: int) -> Purged:
     result = Purged(before_month, audits, cycles, history)
     # cast: record reads only the actor's id (SYSTEM's is None), but is still annotated User.
     record(cast(User, actor), RECORDS_PURGED, field=f"{years} years", after=str(result))
-    remembered.forget_all()
+    remembered.forget_here()
     return result

@@ -11,11 +11,11 @@ from auditapp.forms.reports import ActivityFilterForm
 from auditapp.history import kinds_of_entry, recent_activity, subjects
 from auditapp.imports.table import ImportFailed
 from auditapp.imports.users import read_people
-from auditapp.models import ROLE_LABELS, Absence, ClosureDay, Team, User
+from auditapp.models import ROLE_LABELS, Absence, ClosureDay, Event, ReadRecord, Team, User
 from auditapp.models.loading import PERSON_ROW
 from auditapp.month.closures import add_closure_day, days_off_ahead, remove_closure_day
 from auditapp.reads import recent_reads
-from auditapp.remembered import remembered
+from auditapp.remembered import history_version, remembered
 from auditapp.security.access import allow, allow_blueprint
 from auditapp.security.people import (
     absences_of,
@@ -29,7 +29,7 @@ from auditapp.security.people import (
     set_workload,
 )
 from auditapp.views import form_posted, saving
-from auditapp.views.paging import paginate, requested_page
+from auditapp.views.paging import LogPage, newest_first, paginate
 from auditapp.views.sorting import SortableTable
 from auditapp.workdays import REGIONS, region
 
@@ -231,17 +231,19 @@ def activity():
     form.person.choices = [("", "Anyone")] + [
         (str(i), name) for i, name in db.session.execute(select(User.id, User.name).order_by(User.name, User.id))]
     # Remembered until the data changes: finding the kinds reads the whole log.
-    form.kind.choices = [("", "Any kind")] + [(k, k) for k in remembered("kinds of entry", None, kinds_of_entry)]
+    kinds = remembered("kinds of entry", None, kinds_of_entry, version=history_version)
+    form.kind.choices = [("", "Any kind")] + [(k, k) for k in kinds]
     since, until = _filter_day(form.since), _filter_day(form.until)
     if since and until and until < since:
         form.until.errors = ["The last day to show must be the same as or after the first day"]
         since = until = None
     person = int(form.person.data) if (form.person.data or "").isdigit() else None
     kind = form.kind.data if form.kind.data in dict(form.kind.choices) else None
-    page, rows, older = _newest_first(recent_activity(person, kind or None, since, until))
-    args = {name: value for name, value in request.args.items() if name not in ("page", "submit") and value}
-    return render_template("admin/activity.html", events=rows, page=page, older=older, form=form, args=args,
-                           subjects=subjects(rows),
+    page = _newest_first(recent_activity(person, kind or None, since, until), Event.id)
+    args = {name: value for name, value in request.args.items()
+            if name not in ("page", "submit", "before", "after") and value}
+    return render_template("admin/activity.html", events=page.items, page=page, form=form, args=args,
+                           subjects=subjects(page.items),
                            filtered=bool(args))
 
 
@@ -262,15 +264,11 @@ def _filter_day(field):
 @allow(permissions.can_read_activity)
 def reads():
     search = request.args.get("q", "")[:100]
-    page, rows, older = _newest_first(recent_reads(search))
-    return render_template("admin/reads.html", reads=rows, page=page, older=older, search=search)
+    page = _newest_first(recent_reads(search), ReadRecord.id)
+    return render_template("admin/reads.html", reads=page.items, page=page, search=search)
 
 
-def _newest_first(query) -> tuple[int, list, bool]:
-    """(page number, its rows, whether an older page exists). No total: counting the whole log on
-    every view would cost more than the page; one row past the page says whether there is more."""
-    page = requested_page()
-    rows = list(db.session.scalars(query.limit(ACTIVITY_PAGE + 1).offset((page - 1) * ACTIVITY_PAGE)))
-    if not rows and page > 1:
-        abort(404)
-    return page, rows[:ACTIVITY_PAGE], len(rows) > ACTIVITY_PAGE
+def _newest_first(query, key) -> LogPage:
+    """No total: counting the whole log on every view would cost more than the page; one row past
+    the page says whether there is more. Keyset paging, so the oldest page is as quick as the newest."""
+    return newest_first(query, key, ACTIVITY_PAGE)

@@ -9,7 +9,7 @@ from auditapp.conflicts import history_mark
 from auditapp.exports.pack_pdf import pack_pdf
 from auditapp.findings import actions, replies, themes
 from auditapp.forms.audits import AcknowledgeForm, ConcernForm, ReviewForm
-from auditapp.forms.widgets import long_text
+from auditapp.forms.widgets import descriptor_hints, long_text
 from auditapp.framework import descriptors as descriptor_versions
 from auditapp.grading import DOMAINS, domains_judged, judgements_made
 from auditapp.history import audit_history, compact
@@ -112,7 +112,7 @@ def review(audit_id: int, role: str):
     return render_template("audits/review.html", audit=audit, role=role, form=form,
                            domains=domains_judged(audit.cycle.domain_keys),
                            descriptors=descriptor_versions.graded_against(saved.descriptor_version if saved else None)
-                           .descriptors, changes=changes,
+                           .descriptors, descriptor_hints=descriptor_hints, changes=changes,
                            family_task=families.contact_role() == role)
 
 

@@ -17,6 +17,7 @@ from auditapp.audits.moderation import (
 from auditapp.conflicts import history_mark
 from auditapp.findings import actions
 from auditapp.forms.audits import ModerationForm, ReopenForm
+from auditapp.forms.widgets import descriptor_lists
 from auditapp.framework import descriptors as descriptor_versions
 from auditapp.grading import JUDGEMENTS
 from auditapp.security.access import allow
@@ -78,7 +79,8 @@ def moderate(audit_id: int):
                            comparisons=compare(audit), a=audit.review("A"), b=audit.review("B"),
                            to_decide=actions.proposals_on(audit),
                            family=families.shown_to(current_user, audit),
-                           descriptors=descriptor_versions.graded_against(moderated_against(audit)).descriptors)
+                           descriptors=descriptor_versions.graded_against(moderated_against(audit)).descriptors,
+                           descriptor_lists=descriptor_lists)
 
 
 def _fill_form(form: ModerationForm, entry: ModerationEntry) -> None:

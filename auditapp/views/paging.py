@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import request
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, inspect, select
 
 from auditapp.extensions import db
 
@@ -67,6 +67,66 @@ def paginate(query: Select, size: int, number: int | None = None, total: int | N
         total = db.session.scalar(_count(query))
     if not total:  # an empty list needs no second statement (on PostgreSQL, planning a join costs ms)
         return Page([], 1, size, 0)
-    number = min(number or requested_page(), page_count(total, size))
-    items = list(db.session.scalars(query.limit(size).offset((number - 1) * size)))
-    return Page(items, number, size, total)
+    asked = number or requested_page()
+    number = min(asked, page_count(total, size))
+    # Whether the ids come first follows from the page asked for, never from how many rows there
+    # are: a page's statements are the same whatever the size of the data.
+    return Page(_rows(query, size, (number - 1) * size, ids_first=asked > 1), number, size, total)
+
+
+def _rows(query: Select, size: int, offset: int, ids_first: bool) -> list[Any]:
+    """One page of the query's objects. Past the first page, the ids first: OFFSET still walks the
+    rows before the page, but only the list's own table and what its filters and order need, not
+    the joins that load each row (nine tables for All actions); then those joins for one page's
+    ids. The last page of a long list then costs about what the first does."""
+    entity = query.column_descriptions[0].get("entity") if len(query.column_descriptions) == 1 else None
+    if not ids_first or entity is None:
+        return list(db.session.scalars(query.limit(size).offset(offset)))
+    mapper = inspect(entity)
+    key = mapper.primary_key[0]
+    name = mapper.get_property_by_column(key).key
+    ids = list(db.session.scalars(query.with_only_columns(key, maintain_column_froms=True).limit(size).offset(offset)))
+    if not ids:
+        return []
+    found = {getattr(row, name): row for row in db.session.scalars(query.order_by(None).where(key.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+@dataclass
+class LogPage:
+    """A page of a log read newest first, found by where it starts rather than by its number, so
+    the thousandth page costs what the first does (no OFFSET counting past every row before it)."""
+    items: list[Any]
+    newer: int | None  # ?after= for the page of newer entries, if any
+    older: int | None  # ?before= for the page of older entries, if any
+
+
+def _id_arg(name: str) -> int | None:
+    text = request.args.get(name, "")
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def newest_first(query: Select, key: Any, size: int) -> LogPage:
+    """A page of `query` (ordered by `key`, a unique id, newest first) before ?before= or after
+    ?after= the ids of the page it was reached from: a look-up along the key, then `size` rows."""
+    before, after = _id_arg("before"), _id_arg("after")
+    if after is not None and before is None:
+        rows = list(db.session.scalars(query.where(key > after).order_by(None).order_by(key).limit(size + 1)))
+        more_newer, rows = len(rows) > size, rows[:size][::-1]
+        if not rows:  # nothing newer any more: the newest page
+            return newest_first_page(query, key, size)
+        return LogPage(rows, _key_of(rows[0], key) if more_newer else None, _key_of(rows[-1], key))
+    if before is not None:
+        query = query.where(key < before)
+    rows = list(db.session.scalars(query.limit(size + 1)))
+    newer = _key_of(rows[0], key) if before is not None and rows else None
+    return LogPage(rows[:size], newer, _key_of(rows[size - 1], key) if len(rows) > size else None)
+
+
+def newest_first_page(query: Select, key: Any, size: int) -> LogPage:
+    rows = list(db.session.scalars(query.limit(size + 1)))
+    return LogPage(rows[:size], None, _key_of(rows[size - 1], key) if len(rows) > size else None)
+
+
+def _key_of(row: Any, key: Any) -> int:
+    return int(getattr(row, key.key))

@@ -1,7 +1,7 @@
 """more closed sets checked: import statuses, how sessions begin and end, the history's review role
 
 Revision ID: 0026
-Revises: 0020
+Revises: 0019
 Create Date: 2026-12-01 16:00:00
 
 0018 left three kinds of closed set unchecked. An import job's status (with 0023's two states of
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0026"
-down_revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

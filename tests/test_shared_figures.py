@@ -1,0 +1,122 @@
+"""Issue 22: a figure computed by one worker is read by every other worker and machine; the
+remembered set is bounded by bytes, not by a count, so many filter sets do not push each other out."""
+
+import re
+
+import pytest
+from builders import fresh, month_sampled_by, signed_off_audit
+from sqlalchemy import select, update
+
+from auditapp import clock, remembered
+from auditapp.extensions import db
+from auditapp.models import CASE_TYPES, RememberedFigure, Team
+from auditapp.reports import summary as summary_module
+
+
+@pytest.fixture
+def computed(monkeypatch) -> list[tuple]:
+    """Every time the month's figures are computed, rather than recalled."""
+    calls: list[tuple] = []
+    real = summary_module.summarise
+    monkeypatch.setattr(summary_module, "summarise", lambda *a, **k: calls.append(a) or real(*a, **k))
+    return calls
+
+
+@pytest.fixture
+def month(world):
+    audits = month_sampled_by(world.qa_lead, per_team=2)
+    signed_off_audit(audits[0])
+    db.session.commit()
+    return clock.today().strftime("%Y-%m")
+
+
+def without_token(page: str) -> str:
+    """The page but its sign-out form's token, which is signed with the time."""
+    return re.sub(r'name="csrf_token"[^>]*>', "", page)
+
+
+def another_worker() -> None:
+    """What a second worker process (or machine) starts with: nothing in its own memory."""
+    remembered.forget_here()
+    fresh()
+
+
+def test_a_second_worker_reads_what_the_first_computed(month, world, as_user, computed):
+    qa = as_user(world.qa_lead)
+    first = qa.get("/reports/")
+    assert first.status_code == 200 and computed
+    computed.clear()
+    another_worker()
+    second = qa.get("/reports/")
+    assert computed == []  # recalled from the shared store, not computed again
+    assert without_token(second.text) == without_token(first.text)
+    assert db.session.scalar(select(db.func.count()).select_from(RememberedFigure)) > 0
+
+
+def test_a_tampered_figure_is_computed_afresh_never_loaded(month, world, as_user, computed):
+    qa = as_user(world.qa_lead)
+    assert qa.get("/reports/").status_code == 200
+    with db.engine.begin() as connection:
+        for key, value in connection.execute(select(RememberedFigure.key, RememberedFigure.value)).all():
+            connection.execute(update(RememberedFigure).where(RememberedFigure.key == key)
+                               .values(value=value[:32] + b"\x80\x05N."))  # a pickle of None, unsigned
+    computed.clear()
+    another_worker()
+    page = qa.get("/reports/")
+    assert page.status_code == 200 and computed  # the signature failed: computed, not unpickled
+
+
+def test_many_filter_sets_all_stay_remembered(month, world, as_user, computed):
+    """Many readers' filter sets (the old limit was 32 entries, two per filter set) are all recalled."""
+    qa = as_user(world.qa_lead)
+    teams = list(db.session.scalars(select(Team.name)))
+    kinds = ["", *CASE_TYPES.values()]
+    urls = [f"/reports/?month={month}&period={period}&case_type={kind}" for kind in kinds for period in (1, 12)]
+    urls += [f"/reports/?month={month}&period={period}&team={team}" for team in teams for period in (1, 12)]
+    urls += [f"/reports/?month={month}&period=12&case_type=Child+in+need&team={team}" for team in teams]
+    assert len(urls) > 16  # more than the 32 entries (two per filter set) once remembered
+    for url in urls:
+        assert qa.get(url).status_code == 200
+    computed.clear()
+    for url in urls:
+        assert qa.get(url).status_code == 200
+    assert computed == []
+
+
+def test_memory_is_bounded_by_bytes(app):
+    memory = remembered.Memory(limit=1000)
+    for number in range(50):
+        memory.put(("key", str(number)), number, 100)
+    assert memory.used <= 1000
+    assert memory.get(("key", "49")) == (True, 49)
+    assert memory.get(("key", "0")) == (False, None)
+
+
+def test_the_shared_table_keeps_only_the_newest_version_and_fits_its_limit(app):
+    store = remembered.DatabaseStore(limit=10_000, check_after=1)
+    store.put([("a", "v1", b"x" * 100)])
+    store.put([("a", "v2", b"y" * 100)])
+    assert store.get("a", "v1") is None and store.get("a", "v2") == b"y" * 100
+    for number in range(30):
+        store.put([(f"k{number}", "v", b"z" * 1000)])
+    fresh()
+    total = db.session.scalar(select(db.func.sum(RememberedFigure.size)))
+    assert total <= 10_000
+    assert store.get("k29", "v") == b"z" * 1000  # the newest stay
+
+
+def test_redis_shares_figures_between_machines(month, world, as_user, computed, app, redis_url):
+    app.config["REMEMBERED_REDIS_URL"] = redis_url
+    app.extensions.pop("remembered store", None)
+    try:
+        qa = as_user(world.qa_lead)
+        assert qa.get("/reports/").status_code == 200 and computed
+        assert db.session.scalar(select(db.func.count()).select_from(RememberedFigure)) == 0
+        computed.clear()
+        another_worker()
+        assert qa.get("/reports/").status_code == 200
+        assert computed == []
+    finally:
+        remembered.forget_all()
+        app.config["REMEMBERED_REDIS_URL"] = ""
+        app.extensions.pop("remembered store", None)
