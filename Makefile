@@ -87,10 +87,11 @@ test: setup browser office redis pango
 	$(MAKE) test-postgres
 	$(MAKE) test-dates
 
-# The house's checks: imports only point down (the layers in pyproject.toml), and ruff's lint.
+# The house's checks: imports only point down (the layers in pyproject.toml), ruff's lint, mypy's types.
 lint:
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # Bandit's medium and high findings fail the build (low ones are reviewed, not enforced).
 # Migrations are left out: their SQL is DDL built from their own constants, reviewed by hand

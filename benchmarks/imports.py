@@ -90,10 +90,10 @@ def past_audits_and_feed(app: Flask, folder: Path) -> dict[str, str]:
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     for table in ("domains", "teams"):
-        cold, first = _timed(lambda: client.get(f"/feed/{table}.json?months=12", headers=headers))
+        cold, first = _timed(lambda table=table: client.get(f"/feed/{table}.json?months=12", headers=headers))
         times = []
         for _ in range(20):
-            took, answer = _timed(lambda: client.get(f"/feed/{table}.json?months=12", headers=headers))
+            took, answer = _timed(lambda table=table: client.get(f"/feed/{table}.json?months=12", headers=headers))
             times.append(took)
         times.sort()
         assert first.status_code == answer.status_code == 200, first.status_code

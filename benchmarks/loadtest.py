@@ -143,7 +143,7 @@ def plan(target: Target) -> list[tuple[Person, str, object]]:
     jobs = []
     for audit_id, email in db.session.execute(select(Audit.id, User.email).join(User, User.id == Audit.auditor_a_id)
                                                .where(live, ~submitted)):
-        for tab in (1, 2):
+        for _tab in (1, 2):
             jobs.append((Person(target, email), f"/audits/{audit_id}/review/A", review_form))
     for audit_id, email in db.session.execute(select(Audit.id, User.email).join(User, User.id == Audit.moderator_id)
                                                .where(live, *both)):

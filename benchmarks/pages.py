@@ -57,8 +57,8 @@ def statement_counts(app) -> dict[str, int]:
                 clients[email].post("/sign-in", data={"email": email, "password": PASSWORD})
         statements = []
 
-        def listen(conn, cursor, statement, *args):
-            statements.append(statement)
+        def listen(conn, cursor, statement, *args, into=statements):
+            into.append(statement)
 
         event.listen(db.engine, "before_cursor_execute", listen)
         try:

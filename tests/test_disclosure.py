@@ -12,7 +12,8 @@ from sqlalchemy import select
 from auditapp import clock
 from auditapp.extensions import db
 from auditapp.models import Team
-from auditapp.reports.summary import EQUALITY, summarise
+from auditapp.reports.facts import EQUALITY
+from auditapp.reports.summary import summarise
 from auditapp.rounding import whole_percent
 
 pytestmark = pytest.mark.slow  # builds the demo

@@ -117,7 +117,7 @@ def test_imported_grades_count_exactly_as_the_same_grades_entered_live(app, worl
     for audit in db.session.scalars(select(Audit).where(Audit.id.in_([a.id for a in live]))):
         grades = {}
         for judgement in JUDGEMENTS:
-            def grade(role: str) -> str:
+            def grade(role: str, audit=audit, judgement=judgement) -> str:
                 review = db.session.scalar(select(Review).where(Review.audit_id == audit.id, Review.role == role))
                 if judgement == "overall":
                     return GRADE_LABELS[Grade(review.overall_grade)]

@@ -153,7 +153,7 @@ def test_equality_groups_under_five_are_suppressed_and_never_named(month, as_use
 
 
 def test_complementary_suppression_leaves_nothing_to_subtract():
-    from auditapp.reports.summary import EqualityRow, suppress
+    from auditapp.reports.equality import EqualityRow, suppress
     rows = [EqualityRow("White British", 12, 9), EqualityRow("Mixed", 6, 3), EqualityRow("Asian", 2, 0)]
     suppress(rows)
     assert [r.suppressed for r in rows] == [False, True, True]  # the next smallest hides with the small one

@@ -306,7 +306,7 @@ def test_every_stale_save_is_refused_with_the_typed_text_and_nothing_overwritten
         first_form = form_on(first, page, edit.url, edit.version_field)
         second_form = form_on(second, page, edit.url, edit.version_field)
         theirs = filled(second_form, "other")[0]
-        if not (edit.other or (lambda client, data: post_ok(client, edit.url, data)))(second, theirs):
+        if not (edit.other or (lambda client, data, url=edit.url: post_ok(client, url, data)))(second, theirs):
             wrong.append(f"{rule}: the other tab could not save")
             continue
         before = database()

@@ -9,8 +9,8 @@ from auditapp.clock import uk_day
 from auditapp.grading import GRADES_BEST_FIRST, grade_label
 from auditapp.rounding import MIN_N
 
-if TYPE_CHECKING:  # the sheet writer is the workbook's; imported for its type only, so no import circle
-    from auditapp.exports.workbook import Sheet
+if TYPE_CHECKING:
+    from auditapp.exports.sheet import Sheet
 
 TOO_FEW = "Too few to show (fewer than 5 submitted)"
 

@@ -13,7 +13,9 @@ from typing import Any
 from auditapp.exports.cells import csv_safe
 from auditapp.grading import GRADES_BEST_FIRST, JUDGEMENTS
 from auditapp.months import month_label
-from auditapp.reports.summary import EQUALITY, SMALL_GROUP, GradeCounts, MonthSummary
+from auditapp.reports.equality import SMALL_GROUP
+from auditapp.reports.facts import EQUALITY
+from auditapp.reports.summary import GradeCounts, MonthSummary
 
 Row = dict[str, Any]
 GRADE_COLUMNS = [grade.label.lower().replace(" ", "_") for grade in GRADES_BEST_FIRST]

@@ -1,110 +1,40 @@
 """The monthly summary as an Excel workbook for leadership, scrutiny and inspectors (openpyxl)."""
 
-from collections.abc import Iterable
-from datetime import date, datetime
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableStyleInfo
-from openpyxl.worksheet.worksheet import Worksheet
 
 from auditapp import clock
 from auditapp.audits.family_words import ASKED, TOPICS
 from auditapp.calibration.results import Results
 from auditapp.clock import uk_day
 from auditapp.exports import calibration_sheet
-from auditapp.exports.cells import mark_as_text, printable
 from auditapp.exports.printing import set_up_printing
+from auditapp.exports.sheet import DECIMAL, Sheet, write_value
 from auditapp.exports.workbook_charts import add_charts
-from auditapp.grading import DOMAINS, GRADE_PALETTE, GRADES_BEST_FIRST, JUDGEMENTS, grade_words
+from auditapp.findings.themes import ThemeCounts
+from auditapp.grading import DOMAINS, GRADES_BEST_FIRST, JUDGEMENTS, grade_words
 from auditapp.models.families import QUESTIONS, RESPONDENTS
 from auditapp.models.sets import KEY_ISSUES
 from auditapp.months import month_label
 from auditapp.reports.commentary import DOING, TOLD
+from auditapp.reports.facts import EQUALITY
+from auditapp.reports.family_figures import FamilyFigures
+from auditapp.reports.follow_up import FollowUp
 from auditapp.reports.measures import Value
-from auditapp.reports.summary import EQUALITY, GradeCounts, MonthSummary
+from auditapp.reports.summary import GradeCounts, MonthSummary
 from auditapp.rounding import percent_text
 
 SHEETS = ["Summary", "Charts", "Auditors", "Audits", "Domains", "Teams", "Agreement", "Trend", "Equality", "Actions",
           "Themes", "Family feedback", "Calibration"]
 TARGETED_SHEETS = ["Summary", "Charts", "Auditors", "Audits", "Domains", "Teams", "Agreement", "Equality"]
 PERCENT = "0%"
-DECIMAL = "0.00"
-DATE = "dd/mm/yyyy"
-# One colour per grade, the same on every sheet (and as the dashboard's tags).
-GRADE_FILLS = {grade.label: PatternFill("solid", fgColor=colours["tint"]) for grade, colours in GRADE_PALETTE.items()}
 KAPPA_UNDEFINED = "Kappa undefined: both auditors gave every case the same grade, or no pairs"
 GRADE_NAMES = [g.label for g in GRADES_BEST_FIRST]
 TARGET_HEADER = "Target: % Good or better overall"
 WRAPPED = Alignment(wrap_text=True, vertical="top")
-
-
-def _value(cell, value) -> None:
-    value = printable(value)
-    cell.value = value
-    # Free text is never a formula, whatever it starts with.
-    if isinstance(value, str):
-        mark_as_text(cell)
-    elif isinstance(value, datetime | date):
-        cell.number_format = DATE
-    elif isinstance(value, float):
-        cell.number_format = DECIMAL
-
-
-class Sheet:
-    """Writes blocks of rows, each as an Excel table with filters, remembering widths."""
-
-    def __init__(self, ws: Worksheet):
-        self.ws = ws
-        self.row = 1
-        self.widths: dict[int, int] = {}
-
-    def title(self, text: str) -> None:
-        self.ws.cell(self.row, 1, printable(text)).font = Font(bold=True, size=12)
-        self.row += 1
-
-    def table(self, name: str, header: list[str], rows: Iterable[list], formats: dict[int, str] | None = None,
-              freeze: bool = False) -> tuple[int, int]:
-        """Returns (first data row, last data row)."""
-        top = self.row
-        for col, text in enumerate(header, 1):
-            _value(self.ws.cell(top, col), text)
-            self._fit(col, text)
-        last = top
-        for last, values in enumerate(rows, top + 1):
-            for col, value in enumerate(values, 1):
-                cell = self.ws.cell(last, col)
-                _value(cell, value)
-                if formats and col in formats and value is not None:
-                    cell.number_format = formats[col]
-                if value in GRADE_FILLS:
-                    cell.fill = GRADE_FILLS[value]
-                self._fit(col, value)
-        if last == top:  # a table needs a data row
-            last += 1
-        ref = f"A{top}:{get_column_letter(len(header))}{last}"
-        table = Table(displayName=name, ref=ref)
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-        self.ws.add_table(table)
-        if freeze:
-            self.ws.freeze_panes = self.ws.cell(top + 1, 1)
-        self.row = last + 2
-        return top + 1, last
-
-    def _fit(self, col: int, value) -> None:
-        if isinstance(value, datetime | date):
-            length = 10
-        elif isinstance(value, float):
-            length = 6
-        else:
-            length = len(str(value)) if value is not None else 0
-        self.widths[col] = min(max(self.widths.get(col, 8), length + 2), 60)
-
-    def finish(self) -> None:
-        for col, width in self.widths.items():
-            self.ws.column_dimensions[get_column_letter(col)].width = width
 
 
 def _counts_row(counts: GradeCounts) -> list:
@@ -116,7 +46,7 @@ def build_workbook(summary: MonthSummary, names: list[str] = SHEETS, calibration
     """The workbook with the sheets `names` (a targeted audit's has no month-by-month sheets);
     `calibration`: the month's closed exercises, with participants' names only when `named`."""
     book = Workbook()
-    sheets = {name: Sheet(book.active if i == 0 else book.create_sheet()) for i, name in enumerate(names)}
+    sheets = {name: Sheet(book.worksheets[0] if i == 0 else book.create_sheet()) for i, name in enumerate(names)}
     for name, sheet in sheets.items():
         sheet.ws.title = name
     writers = {"Domains": _domains, "Summary": _summary, "Audits": _audits, "Teams": _teams,
@@ -144,7 +74,7 @@ def workbook_bytes(summary: MonthSummary, names: list[str] = SHEETS, calibration
 
 def _summary(sheet: Sheet, summary: MonthSummary) -> None:
     h = summary.headline
-    rows = [
+    rows: list[list] = [
         ["Month" if summary.period == 1 else "Period", summary.period_words or summary.month_words, None],
         ["Audits sampled", h.sampled, None],
         ["Audits submitted by auditor A", h.submitted_a, None],
@@ -213,7 +143,7 @@ def _first_page(sheet: Sheet, summary: MonthSummary) -> None:
 def _paragraph(sheet: Sheet, text: str) -> None:
     """Words across the page's width, wrapped, in a merged row tall enough for them."""
     cell = sheet.ws.cell(sheet.row, 1)
-    _value(cell, text)
+    write_value(cell, text)
     cell.alignment = WRAPPED
     sheet.ws.merge_cells(start_row=sheet.row, start_column=1, end_row=sheet.row, end_column=8)
     sheet.ws.row_dimensions[sheet.row].height = 15 * max(1, len(text) // 110 + text.count("\n") + 1)
@@ -227,9 +157,17 @@ def _auditors(sheet: Sheet, summary: MonthSummary) -> None:
                 [[a.name, a.allocated, a.submitted, a.overdue] for a in summary.auditors], freeze=True)
 
 
+def _month_only(summary: MonthSummary) -> tuple[FollowUp, FamilyFigures, ThemeCounts]:
+    """A month's follow-up, families and themes: only a month's summary has them, and a targeted
+    audit's workbook has none of the sheets that read them."""
+    f, family = summary.follow_up, summary.family
+    if f is None or family is None or f.themes is None:
+        raise ValueError("Only a month's summary has follow-up, family and theme figures")
+    return f, family, f.themes
+
+
 def _follow_up_rows(summary: MonthSummary) -> list[list]:
-    f = summary.follow_up
-    themes = f.themes
+    f, family, themes = _month_only(summary)
     return [
         ["Actions raised", f.raised, None],
         ["Actions closed on time", f.closed_on_time, None],
@@ -238,10 +176,10 @@ def _follow_up_rows(summary: MonthSummary) -> list[list]:
         ["Re-audits due", f.reaudits_due, None],
         ["Re-audits moderated better overall", f.reaudits_improved, None],
         ["Findings disputed by the practitioner", f.disputes, None],
-        ["% Families contacted", summary.family.contact_rate, summary.family.counted],
-        ["% Families who gave feedback", summary.family.feedback_rate, summary.family.counted],
+        ["% Families contacted", family.contact_rate, family.counted],
+        ["% Families who gave feedback", family.feedback_rate, family.counted],
         *[[f"Average rating, {RESPONDENTS[who].lower()}: {TOPICS[q].lower()}", average, n]
-          for who, by_q in summary.family.averages.items() for q, (average, n) in by_q.items()],
+          for who, by_q in family.averages.items() for q, (average, n) in by_q.items()],
         *[[f"Theme as a strength: {name}", themes.count(i, "strength", summary.month), None]
           for i, name in themes.themes if themes.count(i, "strength", summary.month)],
         *[[f"Theme as a worry: {name}", themes.count(i, "worry", summary.month), None]
@@ -251,10 +189,11 @@ def _follow_up_rows(summary: MonthSummary) -> list[list]:
 
 def _actions(sheet: Sheet, summary: MonthSummary) -> None:
     sheet.title(f"Actions raised from the {summary.month_words} audits, and every action overdue on the export date")
+    follow_up = _month_only(summary)[0]
     header = ["Month", "Case reference", "Team", "What must happen", "Owner", "Priority", "Domain or theme", "Due",
               "Status", "Overdue", "Closed (verified)"]
     rows = [[month_label(a.month), a.reference, a.team, a.description, a.owner, a.priority, a.source or None,
-             a.due, a.status, "Yes" if a.overdue else "No", a.closed] for a in summary.follow_up.actions]
+             a.due, a.status, "Yes" if a.overdue else "No", a.closed] for a in follow_up.actions]
     first, last = sheet.table("Actions", header, rows, freeze=True)
     # What must happen is read, not filtered: wrapped in a column of its own width rather than one line.
     for row in range(first, last + 1):
@@ -263,11 +202,11 @@ def _actions(sheet: Sheet, summary: MonthSummary) -> None:
     sheet.title("Re-audits due this month")
     sheet.table("Reaudits", ["Case reference", "First audit", "Re-audit", "Overall before", "Overall after"],
                 [[r.reference, r.first_month, r.month, r.before or None, r.after or None]
-                 for r in summary.follow_up.reaudits])
+                 for r in follow_up.reaudits])
 
 
 def _themes(sheet: Sheet, summary: MonthSummary) -> None:
-    counts = summary.follow_up.themes
+    counts = _month_only(summary)[2]
     # From the first month with audits: months before the service began would read as nine months of zeros.
     months = [m for m in counts.months if m >= summary.first_month]
     for kind, label in (("strength", "strengths"), ("worry", "worries")):
@@ -282,11 +221,11 @@ def _family(sheet: Sheet, summary: MonthSummary) -> None:
     sheet.title("Family feedback, for audits both auditors have submitted (ratings: 4 yes, completely to 1 not at all)")
     header = ["Case reference", "Team", "Contact attempts", "Outcome"]
     for who, label in RESPONDENTS.items():
-        for q, question in ASKED[who].items():
+        for question in ASKED[who].values():
             header += [f"{label}: {question}", f"{label}: {question} (their words)"]
         header.append(f"{label}: what they would change")
     rows = []
-    for row in summary.family.rows:
+    for row in _month_only(summary)[1].rows:
         values = [row.reference, row.team, row.attempts, row.outcome]
         for who in RESPONDENTS:
             said = row.answers.get(who, {})
@@ -312,7 +251,7 @@ def _audits(sheet: Sheet, summary: MonthSummary) -> None:
     for f in summary.facts:
         words = grade_words(f.a, f.b, f.moderated)  # A, B, moderated per judgement, overall last
         a, b, moderated = words[0::3], words[1::3], words[2::3]
-        row = [f.reference, f.team, f.case_type, a[-1], b[-1], moderated[-1], *moderated[:-1],
+        row: list[object] = [f.reference, f.team, f.case_type, a[-1], b[-1], moderated[-1], *moderated[:-1],
                f.auditor_a, f.auditor_b, f.moderator, f.status]
         for i in range(len(names)):
             row += [a[i], b[i]]

@@ -92,7 +92,8 @@ def trend_line(trend: Worksheet, summary: MonthSummary, target_column: int | Non
     line.y_axis.scaling.min, line.y_axis.scaling.max = 0, 1
     line.y_axis.majorUnit = 0.25
     _axes_shown(line.x_axis, line.y_axis)
-    line.legend.position = "b"
+    if line.legend is not None:  # a new chart has one; the type allows for a chart without
+        line.legend.position = "b"
     line.width, line.height = 26, 12
     measured = line.series[0]
     measured.smooth = False  # openpyxl smooths by default: a curve through values that never existed
@@ -114,7 +115,15 @@ def trend_line(trend: Worksheet, summary: MonthSummary, target_column: int | Non
 
 def add_charts(book: Workbook, summary: MonthSummary, target_column: int | None = None) -> None:
     """On a sheet of their own, so each prints whole."""
-    target = book["Charts"]
-    target.add_chart(grade_bars(book["Domains"], summary), "A3")
+    target = _worksheet(book, "Charts")
+    target.add_chart(grade_bars(_worksheet(book, "Domains"), summary), "A3")
     if "Trend" in book.sheetnames:
-        target.add_chart(trend_line(book["Trend"], summary, target_column), "A28")
+        target.add_chart(trend_line(_worksheet(book, "Trend"), summary, target_column), "A28")
+
+
+def _worksheet(book: Workbook, name: str) -> Worksheet:
+    # The workbook's sheets are all worksheets (no chart sheets): book[name] may be either to its type.
+    sheet = book[name]
+    if not isinstance(sheet, Worksheet):
+        raise TypeError(f"{name} is not a worksheet")
+    return sheet

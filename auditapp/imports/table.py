@@ -69,7 +69,7 @@ def read_table(stream: IO[bytes], filename: str, required: list[str],
     """The rows under the header, one at a time: a 60,000-row file is never held whole."""
     total, numbered = _open(stream, filename)
     top = _top(numbered)
-    for index, (_, cells) in enumerate(top):
+    for index, (_, cells) in enumerate(top):  # noqa: B007 (index is the header row, read after the loop)
         headers = [normalise_header(c) for c in cells]
         if all(name in headers for name in required):
             break
@@ -150,8 +150,9 @@ def _check_expanded_size(stream: IO[bytes]) -> None:
     try:
         with zipfile.ZipFile(stream) as archive:
             expanded = sum(entry.file_size for entry in archive.infolist())
-    except (zipfile.BadZipFile, OSError):
-        raise ImportFailed(["The file could not be read as an Excel workbook (it is not a valid .xlsx file)"])
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ImportFailed(
+            ["The file could not be read as an Excel workbook (it is not a valid .xlsx file)"]) from error
     finally:
         stream.seek(0)
     if expanded > MAX_UNCOMPRESSED:
@@ -169,7 +170,7 @@ def _xlsx_rows(stream: IO[bytes]):
     try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a damaged file
-        raise ImportFailed([f"The file could not be read as an Excel workbook ({error.__class__.__name__})"])
+        raise ImportFailed([f"The file could not be read as an Excel workbook ({error.__class__.__name__})"]) from error
     sheet = workbook.worksheets[0]
     if (sheet.max_row or 0) > MAX_ROWS:
         raise _too_many_rows(sheet.max_row)

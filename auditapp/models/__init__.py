@@ -9,21 +9,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from auditapp.extensions import Model
 from auditapp.grading import DOMAINS
 from auditapp.models.base import NO_SQL
-from auditapp.models.sets import CYCLE_KINDS, KEY_ISSUES, REVIEW_ROLES, WITHDRAWAL_REASONS, YES_NO, one_of
+from auditapp.models.sets import (
+    CASE_TYPES,
+    CYCLE_KINDS,
+    KEY_ISSUES,
+    REVIEW_ROLES,
+    WITHDRAWAL_REASONS,
+    YES_NO,
+    one_of,
+)
 from auditapp.models.states import is_late, is_overdue, status_of
-
-CASE_TYPES = {
-    "early_help": "Early help",
-    "child_in_need": "Child in need",
-    "child_protection": "Child protection",
-    "child_in_care": "Child in care",
-    "care_leaver": "Care leaver",
-}
-
-def case_type_key(label: str | None) -> str | None:
-    """The key of a case type's label, as the report filters give it (None if there is none)."""
-    return next((key for key, name in CASE_TYPES.items() if name == label), None)
-
 
 ROLE_LABELS = {
     "is_auditor": "Auditor",
@@ -320,25 +315,6 @@ class ModeratedGrade(Model):
     rationale: Mapped[str | None] = mapped_column(Text)
 
 
-class Concern(Model):
-    """An immediate safeguarding concern: open until someone records the response."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    audit_id: Mapped[int] = mapped_column(ForeignKey("audit.id"), index=True)
-    raised_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    raised_at: Mapped[datetime]
-    details: Mapped[str] = mapped_column(Text)
-    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    acknowledged_at: Mapped[datetime | None]
-    response: Mapped[str | None] = mapped_column(Text)
-
-    audit: Mapped[Audit] = relationship(back_populates="concerns", lazy=NO_SQL)
-    raised_by: Mapped[User] = relationship(foreign_keys=[raised_by_id], lazy=NO_SQL)
-    acknowledged_by: Mapped[User | None] = relationship(
-        foreign_keys=[acknowledged_by_id], lazy=NO_SQL
-    )
-
-
 # The other records, by what they hold. Imported here at the bottom on purpose, not at the top:
 # those modules' records refer to the records defined above, so these must exist first; and the
 # package re-exports every model, so callers import them all from auditapp.models (see __all__).
@@ -351,6 +327,7 @@ from auditapp.models.calibration import (  # noqa: E402
     CalibrationRule,
     CalibrationSubmission,
 )
+from auditapp.models.concerns import Concern  # noqa: E402
 from auditapp.models.families import FamilyAnswer, FamilyContact, FamilyFeedback  # noqa: E402
 from auditapp.models.findings import Action, PractitionerReply, Reaudit, ReviewAnswer, Theme, ThemeTag  # noqa: E402
 from auditapp.models.framework import DescriptorSet  # noqa: E402

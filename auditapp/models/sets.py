@@ -36,3 +36,17 @@ def one_of(column: str, values: Iterable[str]) -> CheckConstraint:
 def in_list(column: str, values: Iterable[str]) -> str:
     listed = ", ".join("'" + value.replace("'", "''") + "'" for value in values)
     return f"{column} IN ({listed})"
+
+
+CASE_TYPES = {
+    "early_help": "Early help",
+    "child_in_need": "Child in need",
+    "child_protection": "Child protection",
+    "child_in_care": "Child in care",
+    "care_leaver": "Care leaver",
+}
+
+
+def case_type_key(label: str | None) -> str | None:
+    """The key of a case type's label, as the report filters give it (None if there is none)."""
+    return next((key for key, name in CASE_TYPES.items() if name == label), None)

@@ -139,7 +139,7 @@ def save_answers(actor: User, audit: Audit, role: str, review, answers: dict[int
     require(audit.role_of(actor) == role and audit.is_live, "This audit is not yours to change")
     questions = audit.cycle.extra_questions
     saved = {a.number: a for a in db.session.scalars(select(ReviewAnswer).where(ReviewAnswer.review_id == review.id))}
-    for number, question in enumerate(questions, 1):
+    for number in range(1, len(questions) + 1):
         text = (answers.get(number) or "").strip()
         row = saved.get(number) or ReviewAnswer(review_id=review.id, number=number)
         if (row.answer or "") != text:

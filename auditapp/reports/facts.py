@@ -26,12 +26,11 @@ from auditapp.models import (
     ReviewGrade,
     Team,
     User,
-    case_type_key,
     is_late,
     is_overdue,
     status_of,
 )
-from auditapp.models.sets import WITHDRAWAL_REASONS
+from auditapp.models.sets import WITHDRAWAL_REASONS, case_type_key
 
 EQUALITY = {"age_band": "Age band", "gender": "Gender", "ethnicity": "Ethnicity", "disability": "Disability"}
 

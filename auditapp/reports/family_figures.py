@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from auditapp.extensions import db
-from auditapp.models import Audit, Case, Cycle, FamilyAnswer, FamilyContact, FamilyFeedback, Review, Team, case_type_key
+from auditapp.models import Audit, Case, Cycle, FamilyAnswer, FamilyContact, FamilyFeedback, Review, Team
 from auditapp.models.families import OUTCOMES, QUESTIONS, RATINGS, RESPONDENTS
+from auditapp.models.sets import case_type_key
 from auditapp.months import in_live_cycle
 
 

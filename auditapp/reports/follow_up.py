@@ -23,9 +23,9 @@ from auditapp.models import (
     Team,
     Theme,
     User,
-    case_type_key,
 )
 from auditapp.models.findings import ACTION_STATES, PRIORITIES
+from auditapp.models.sets import case_type_key
 from auditapp.months import in_live_cycle
 
 

@@ -12,8 +12,8 @@ from auditapp.months import month_label, months_before
 from auditapp.remembered import remembered
 from auditapp.reports import stats
 from auditapp.reports.commentary import Words, words_for
+from auditapp.reports.equality import EqualityRow, equality
 from auditapp.reports.facts import (
-    EQUALITY,
     AuditFacts,
     MonthCounts,
     Scope,
@@ -29,7 +29,6 @@ from auditapp.reports.periods import Period
 from auditapp.reports.targets import targets_in
 
 _IS_MONTH = re.compile(r"^\d{4}-\d{2}$")
-SMALL_GROUP = 5  # equality groups smaller than this are suppressed, so no child can be identified
 
 
 @dataclass
@@ -227,49 +226,6 @@ def self_assessment_gap(facts: list[AuditFacts]) -> dict[str, Gap]:
         pairs = [p for key in DOMAINS for p in _pairs(team_facts, key, "a", "moderated")]
         gaps[team] = Gap(len(pairs), stats.mean_gap(pairs))
     return gaps
-
-
-@dataclass
-class EqualityRow:
-    group: str
-    n: int
-    good: int
-    suppressed: bool = False  # set by equality(): too small, or hidden so a small one cannot be worked out
-
-    @property
-    def pct_good(self) -> float | None:
-        return None if self.suppressed else stats.share(self.good, self.n)
-
-
-def equality(facts: list[AuditFacts]) -> dict[str, list[EqualityRow]]:
-    """% Good or better overall per group of each equality characteristic."""
-    overall = [(f, grade) for f in facts if (grade := f.moderated["overall"]) is not None]
-    result = {}
-    for attr in EQUALITY:
-        groups = Counter(f.equality[attr] for f, _ in overall)
-        good = Counter(f.equality[attr] for f, grade in overall if grade >= Grade.GOOD)
-        rows = [EqualityRow(group, groups[group], good[group]) for group in sorted(groups, key=_natural)]
-        suppress(rows)
-        result[attr] = rows
-    return result
-
-
-def suppress(rows: list[EqualityRow]) -> None:
-    """Primary suppression of groups under SMALL_GROUP, then complementary: if only one group is
-    hidden, the next smallest is hidden too, so the hidden one cannot be worked out by subtracting
-    the others from the total. Hidden groups are never named (see the page and the workbook)."""
-    for row in rows:
-        row.suppressed = row.n < SMALL_GROUP
-    hidden = [r for r in rows if r.suppressed]
-    shown = sorted((r for r in rows if not r.suppressed), key=lambda r: (r.n, r.group))
-    if len(hidden) == 1 and shown:
-        shown[0].suppressed = True
-
-
-def _natural(group: str):
-    """Age bands in numeric order (1-4, 5-9, 10-15), other groups alphabetically."""
-    digits = "".join(c if c.isdigit() else " " for c in group).split()
-    return (int(digits[0]) if digits else float("inf"), group)
 
 
 @dataclass

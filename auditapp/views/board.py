@@ -80,7 +80,8 @@ def commentary(month: str):
         doing = form.doing.data if posted(form.doing) else (saved.doing if saved else "")
         allow_seniors = form.seniors_may_write.data == "yes" if qa_lead and posted(form.seniors_may_write) else None
         with saving(form, reload=lambda: _words_again(month)) as save:
-            board_words.save_commentary(current_user, month, told, doing, allow_seniors, form.opened_at()[0])
+            board_words.save_commentary(current_user, month, told or "", doing or "", allow_seniors,
+                                        form.opened_at()[0])
         saved = save.reloaded or saved
         if save.saved:
             flash(f"The commentary for {month_label(month)} is saved", "success")

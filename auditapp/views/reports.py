@@ -20,8 +20,9 @@ from auditapp.months import month_label
 from auditapp.remembered import remembered
 from auditapp.reports import charts
 from auditapp.reports import commentary as board_words
+from auditapp.reports.facts import EQUALITY
 from auditapp.reports.periods import Period, period_code, period_of
-from auditapp.reports.summary import EQUALITY, PERIODS, MonthSummary, behind, cached_summary, summarise
+from auditapp.reports.summary import PERIODS, MonthSummary, behind, cached_summary, summarise
 from auditapp.security.access import allow, allow_blueprint
 from auditapp.views.paging import page_of
 

@@ -5,8 +5,6 @@ before changing anything, and templates ask these functions rather than reading 
 the web, the command line and the pages cannot disagree.
 """
 
-from datetime import date
-
 from flask import abort
 from sqlalchemy import ColumnElement, and_, false, select, true
 
@@ -17,15 +15,12 @@ from auditapp.history import FEEDBACK_TO, KEY_ISSUES_OF
 from auditapp.models import (
     Action,
     Audit,
-    CalibrationExercise,
-    CalibrationSubmission,
     Case,
     Concern,
     Cycle,
-    Priority,
     User,
 )
-from auditapp.models.loading import ACTION_ROW, AUDIT_IN_FULL, EXERCISE_IN_FULL, PRIORITY_ROW
+from auditapp.models.loading import ACTION_ROW, AUDIT_IN_FULL
 
 
 class SystemActor:
@@ -290,98 +285,6 @@ def can_see_family(user: User, audit: Audit, contact_role: str) -> bool:
     return can_see_review(user, audit, contact_role)
 
 
-# Calibration exercises (issue 25): blind like audits, and 404 to whoever may not know one exists.
-
-def uses_calibration(user: User) -> bool:
-    """Auditors take part; senior managers sit on panels and read results; the QA lead runs it."""
-    return user.is_auditor or user.is_senior_manager or user.is_qa_lead
-
-
-def can_set_up_calibration(user: Actor) -> bool:
-    return user is SYSTEM or user.is_qa_lead
-
-
-def on_panel(user: User, exercise: CalibrationExercise) -> bool:
-    """The QA lead and the senior managers the QA lead named agree the reference grades."""
-    return user.is_qa_lead or (user.id is not None and user.id in exercise.member_ids("panel"))
-
-
-def takes_part(user: User, exercise: CalibrationExercise) -> bool:
-    return user.id is not None and user.id in exercise.member_ids("participant")
-
-
-def can_see_exercise(user: User, exercise: CalibrationExercise) -> bool:
-    return reads_every_audit(user) or on_panel(user, exercise) or takes_part(user, exercise)
-
-
-def can_agree_grades(user: User, exercise: CalibrationExercise) -> bool:
-    """Only before it opens: afterwards a correction starts a new exercise."""
-    return on_panel(user, exercise) and exercise.opened_at is None
-
-
-def can_open_exercise(user: Actor, exercise: CalibrationExercise) -> bool:
-    return can_set_up_calibration(user) and exercise.opened_at is None
-
-
-def can_grade_exercise(user: User, exercise: CalibrationExercise, submission: CalibrationSubmission | None,
-                       today: date) -> bool:
-    """A participant, while it is open, until they submit: a submission is final."""
-    return (takes_part(user, exercise) and exercise.opened_at is not None and not exercise.closed_on(today)
-            and not (submission and submission.submitted_at))
-
-
-def can_see_agreed(user: User, exercise: CalibrationExercise, submission: CalibrationSubmission | None,
-                   today: date) -> bool:
-    """The panel always; a participant once they have submitted and it has closed; the QA lead and
-    senior managers (who read every result) once it has closed."""
-    if on_panel(user, exercise):
-        return True
-    if not exercise.closed_on(today):
-        return False
-    if takes_part(user, exercise):
-        return bool(submission and submission.submitted_at)
-    return reads_every_audit(user)
-
-
-def can_see_everyones_results(user: User, exercise: CalibrationExercise, today: date) -> bool:
-    return exercise.closed_on(today) and (user.is_qa_lead or user.is_senior_manager)
-
-
-def can_see_calibration_record(user: User, person: User) -> bool:
-    """An auditor's results over time beside their live-audit figures: theirs and the QA lead's only."""
-    return user.is_qa_lead or user.id == person.id
-
-
-def get_exercise(exercise_id: int, user: User, reload: bool = False) -> CalibrationExercise:
-    """The exercise, or 404 to anyone who may not see it (an id reveals nothing, as for audits)."""
-    exercise = db.session.get(CalibrationExercise, exercise_id, options=EXERCISE_IN_FULL, populate_existing=reload)
-    if exercise is None or not can_see_exercise(user, exercise):
-        abort(404)
-    return exercise
-
-
-# Learning (issue 26): practice priorities and "you said, we did".
-
-def can_read_priorities(user: User) -> bool:
-    """The priorities and their evidence read like the reports: the QA lead, senior managers, leadership."""
-    return can_read_reports(user)
-
-
-def can_raise_priority(user: Actor) -> bool:
-    """The QA lead and senior managers set practice priorities and keep them up to date."""
-    return user is SYSTEM or user.is_qa_lead or user.is_senior_manager
-
-
-def can_record_response(user: Actor) -> bool:
-    """"You said, we did": the QA lead records what changed in response to feedback and disputes."""
-    return user is SYSTEM or user.is_qa_lead
-
-
-def can_test_priority(user: Actor) -> bool:
-    """Start a targeted audit from a priority: targeted audits are the QA lead's (can_manage)."""
-    return can_manage(user)
-
-
 def get_audit(audit_id: int, user: User, reload: bool = False) -> Audit:
     """The audit, or 404 if it does not exist or this person may not see it. `reload` after a
     rollback, which leaves the session's objects expired."""
@@ -423,14 +326,6 @@ def get_cycle(cycle_id: int, user: User, reload: bool = False) -> Cycle:
     return cycle
 
 
-def get_priority(priority_id: int, user: User, reload: bool = False) -> Priority:
-    """A practice priority, or 404 if there is none or this person may not read priorities."""
-    priority = db.session.get(Priority, priority_id, options=PRIORITY_ROW, populate_existing=reload)
-    if priority is None or not can_read_priorities(user):
-        abort(404)
-    return priority
-
-
 def get_own_review(audit_id: int, user: User, role: str) -> Audit:
     """The audit whose review `role` this person writes, or 404: the other auditor may not learn
     that the review exists, and nobody else writes it."""
@@ -461,3 +356,29 @@ def refusal_for_part(user: User, audit: Audit, role: str) -> int:
 def require(allowed: bool, message: str = "You do not have permission to do this.") -> None:
     if not allowed:
         raise NotAllowed(message)
+
+
+# The rules of two parts kept in modules of their own (for length), imported here at the bottom on
+# purpose: they use the rules above, and every caller asks `permissions` for every rule (so these
+# imports are re-exports: pyproject.toml lets this file import at its end, and import unused names).
+from auditapp.permissions.calibration import (
+    can_agree_grades,
+    can_grade_exercise,
+    can_open_exercise,
+    can_see_agreed,
+    can_see_calibration_record,
+    can_see_everyones_results,
+    can_see_exercise,
+    can_set_up_calibration,
+    get_exercise,
+    on_panel,
+    takes_part,
+    uses_calibration,
+)
+from auditapp.permissions.learning import (
+    can_raise_priority,
+    can_read_priorities,
+    can_record_response,
+    can_test_priority,
+    get_priority,
+)
