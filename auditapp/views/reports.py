@@ -182,13 +182,9 @@ def pack_html(summary: MonthSummary, scope: str = "") -> str:
         as_at=clock.uk_format(clock.now(), "%-d %B %Y %H:%M"))
 
 
-def pack_bytes(summary: MonthSummary, scope: str = "") -> bytes:
-    return pack_pdf(pack_html(summary, scope))
-
-
-@bp.route("/<month>.pdf")
-def pack(month: str):
-    """The board's pack as a PDF, for the same month, period and filters as the workbook."""
+def _download_of(month: str) -> tuple[str | None, str | None, str]:
+    """A download's team, case type and period from its link, or 404 for a month never opened or a
+    filter the page never offers (as the page itself refuses them)."""
     if open_cycle_for(month) is None:
         abort(404)
     team, case_type = request.args.get("team") or None, request.args.get("case_type") or None
@@ -196,6 +192,17 @@ def pack(month: str):
     if team and not db.session.scalar(select(Team.id).where(Team.name == team)) or \
             case_type and case_type not in CASE_TYPES.values() or kind not in PERIODS:
         abort(404)
+    return team, case_type, kind
+
+
+def pack_bytes(summary: MonthSummary, scope: str = "") -> bytes:
+    return pack_pdf(pack_html(summary, scope))
+
+
+@bp.route("/<month>.pdf")
+def pack(month: str):
+    """The board's pack as a PDF, for the same month, period and filters as the workbook."""
+    team, case_type, kind = _download_of(month)
     span = period_of(kind, month)
     scope = ", ".join(filter(None, [team, case_type]))
     content = pack_bytes(summarise(month, clock.today(), team, case_type, period=span.count, kind=span.kind), scope)
@@ -220,13 +227,7 @@ def all_audits():
 def workbook(month: str):
     """The month's workbook (or the quarter's or year's to the month, `period`), with the page's team
     and case-type filters when it carries them."""
-    if open_cycle_for(month) is None:
-        abort(404)
-    team, case_type = request.args.get("team") or None, request.args.get("case_type") or None
-    kind = request.args.get("period") or "1"
-    if team and not db.session.scalar(select(Team.id).where(Team.name == team)) or \
-            case_type and case_type not in CASE_TYPES.values() or kind not in PERIODS:
-        abort(404)
+    team, case_type, kind = _download_of(month)
     # Calibration's sheet: the group's spread, with names only in the QA lead's full (unfiltered) export.
     span = period_of(kind, month)
     content = workbook_bytes(summarise(month, clock.today(), team, case_type, period=span.count, kind=span.kind),
