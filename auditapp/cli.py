@@ -14,7 +14,10 @@ from auditapp.errors import RuleError
 from auditapp.exports.allocation import allocation_csv
 from auditapp.exports.cells import excel_csv
 from auditapp.exports.descriptors import write_descriptors
+from auditapp.exports.documents import docx_bytes, pdf_bytes
 from auditapp.exports.history import write_history
+from auditapp.exports.quarterly import quarterly_document
+from auditapp.exports.self_evaluation import self_evaluation_document
 from auditapp.exports.workbook import workbook_bytes
 from auditapp.extensions import db
 from auditapp.framework import descriptors as descriptor_versions
@@ -25,6 +28,7 @@ from auditapp.imports.cases import NeedsCaseTypes
 from auditapp.imports.columns import CASE_FIELDS, CASE_REQUIRED
 from auditapp.imports.table import ImportFailed, NeedsColumns
 from auditapp.imports.users import read_people
+from auditapp.learning.review import reviewed
 from auditapp.models import Cycle, User
 from auditapp.month.past_audits import import_past_audits
 from auditapp.month.register import import_cases
@@ -246,6 +250,41 @@ def register(app) -> None:
         summary = summarise(span.end, clock.today(), period=span.count, kind=span.kind)
         output.write_bytes(pack_bytes(summary))
         click.echo(f"Pack for {span.words} written to {output}")
+
+    @app.cli.command("export-quarterly")
+    @click.argument("quarter")
+    @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                  help="Where to write the report (.docx, or .pdf with --pdf).")
+    @click.option("--pdf", "as_pdf", is_flag=True, help="Write a tagged PDF instead of a Word document.")
+    def export_quarterly_command(quarter: str, output: Path, as_pdf: bool):
+        """Write the quarterly QA report for a quarter of the financial year (2026-27-Q3), the same
+        file the QA lead and senior managers download: a Word document, or with --pdf a tagged PDF."""
+        span = _period(quarter, None)
+        if span.kind != "quarter":
+            _fail(["Give a quarter of the financial year, for example 2026-27-Q3"])
+        document = quarterly_document(span, clock.today(), app.config["PROTECTIVE_MARKING"])
+        output.write_bytes(pdf_bytes(document) if as_pdf else docx_bytes(document))
+        click.echo(f"Quarterly report for {span.words} written to {output}")
+
+    @app.cli.command("export-self-evaluation")
+    @click.argument("year")
+    @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                  help="Where to write the self-evaluation (.docx, or .pdf with --pdf).")
+    @click.option("--pdf", "as_pdf", is_flag=True, help="Write a tagged PDF instead of a Word document.")
+    @click.option("--draft", is_flag=True, help="Before the QA lead's review: every page is marked DRAFT.")
+    def export_self_evaluation_command(year: str, output: Path, as_pdf: bool, draft: bool):
+        """Write the year's self-evaluation evidence (2026-27), arranged by Ofsted's three questions.
+        It needs the QA lead's review first (on the Documents page), or --draft."""
+        span = _period(year, None)
+        if span.kind != "year":
+            _fail(["Give a financial year, for example 2026-27"])
+        code = year.strip()
+        if not draft and reviewed(code) is None:
+            _fail([f"The self-evaluation for {code} has not been reviewed by the QA lead yet: they review it "
+                   "on the Documents page. Give --draft to write it marked DRAFT on every page."])
+        document = self_evaluation_document(span, clock.today(), app.config["PROTECTIVE_MARKING"], draft=draft)
+        output.write_bytes(pdf_bytes(document) if as_pdf else docx_bytes(document))
+        click.echo(f"Self-evaluation for {span.words}{' (DRAFT)' if draft else ''} written to {output}")
 
     @app.cli.command("import-descriptors")
     @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
