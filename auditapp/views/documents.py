@@ -5,7 +5,6 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 
 from auditapp import clock, permissions, reads
-from auditapp.errors import RuleError
 from auditapp.exports.documents import docx_bytes, pdf_bytes
 from auditapp.exports.quarterly import quarterly_document
 from auditapp.exports.self_evaluation import self_evaluation_document
@@ -21,22 +20,21 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 allow_blueprint(bp, permissions.can_download_learning_documents)
 
 
-def _latest() -> str | None:
-    months = months_to_report()
-    return months[0][0] if months else None
+def _periods(kind: str) -> dict[str, Period]:
+    """Each quarter (or financial year) with a month opened in it, newest first, by its code: the
+    only ones offered, so a code in a URL is looked up here and never parsed from what was typed."""
+    months = [month for month, _ in months_to_report()]
+    found: dict[str, Period] = {}
+    for month in months:
+        code = period_code(period_of(kind, month))
+        if code not in found:
+            found[code] = parse_period(code, months[0])  # to date: it ends with the newest month opened
+    return found
 
 
 def _span(code: str, kind: str) -> Period:
-    """The quarter or year in the URL, if some month of it has been opened; otherwise 404."""
-    latest = _latest()
-    if latest is None:
-        abort(404)
-    try:
-        span = parse_period(code, latest)
-    except RuleError:
-        abort(404)
-    opened = {month for month, _ in months_to_report()}
-    if span.kind != kind or period_code(span) != code or not opened.intersection(span.months):
+    span = _periods(kind).get(code)
+    if span is None:
         abort(404)
     return span
 
@@ -47,16 +45,8 @@ def _download(content: bytes, mimetype: str, name: str) -> Response:
 
 @bp.route("/")
 def index():
-    months = [month for month, _ in months_to_report()]
-    latest = months[0] if months else None
-    quarters: dict[str, Period] = {}
-    years: dict[str, Period] = {}
-    for month in months:  # newest first, so each quarter and year is listed once, newest first
-        for kind, found in (("quarter", quarters), ("year", years)):
-            code = period_code(period_of(kind, month))
-            if code not in found and latest is not None:
-                found[code] = parse_period(code, latest)
-    return render_template("documents/index.html", quarters=quarters, years=years,
+    years = _periods("year")
+    return render_template("documents/index.html", quarters=_periods("quarter"), years=years,
                            reviews={code: reviewed(code) for code in years},
                            may_review=permissions.can_review_self_evaluation(current_user))
 
