@@ -26,9 +26,9 @@ def quarterly_document(span: Period, today: date, marking: str) -> Document:
     answered = you_said_we_did(span.start, span.end)
 
     doc.heading("1. Purpose of the report")
-    doc.para(f"To tell the committee what the monthly case audits found in {summary.period_words}: the quality "
-             "of practice, how consistently it was judged, what families told us, and what is being done in "
-             "response. Figures count signed-off audits only; any group of fewer than 5 is shown as "
+    doc.para(f"To tell the committee what the monthly case audits found in {sections.within(summary.period_words)}: "
+             "the quality of practice, how consistently it was judged, what families told us, and what is being "
+             "done in response. Figures count signed-off audits only; any group of fewer than 5 is shown as "
              "\"Too few to judge\" so no child or worker can be identified.")
 
     doc.heading("2. Headline figures against targets")
@@ -41,7 +41,7 @@ def quarterly_document(span: Period, today: date, marking: str) -> Document:
 
     doc.heading("3. What the audits show")
     sections.domain_table(doc, summary, before)
-    doc.para(f"The period before is {summary.before_words}.")
+    doc.para(f"The period before is {sections.within(summary.before_words)}.")
     sections.team_table(doc, summary)
 
     doc.heading("4. Consistency of auditing")

@@ -15,13 +15,18 @@ from auditapp.reports.summary import GradeCounts, MonthSummary
 from auditapp.rounding import MIN_N, kappa_text, percent_text
 
 
+def within(words: str) -> str:
+    """A period's words inside a sentence: "the financial year 2026-27 (…)", not "The financial year"."""
+    return words[0].lower() + words[1:] if words.startswith("The ") else words
+
+
 def pct(counts: GradeCounts) -> str:
     return percent_text(counts.pct_good, counts.n)
 
 
 def board_table(doc: Document, summary: MonthSummary) -> None:
     """The pack's first page: each measure this period and the one before, against its target."""
-    doc.table(f"Headline figures: {summary.period_words} against {summary.before_words}",
+    doc.table(f"Headline figures: {summary.period_words} against {within(summary.before_words)}",
               ["Measure", "This period", "The period before", "Change", "Target", "Against the target"],
               [[row.name, percent_text(row.this.share, row.this.n),
                 percent_text(row.last.share, row.last.n) if row.last else "–", row.change,

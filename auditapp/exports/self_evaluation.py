@@ -106,7 +106,7 @@ def self_evaluation_document(span: Period, today: date, marking: str, draft: boo
     doc.heading(QUESTIONS[0])
     sections.board_table(doc, summary)
     sections.domain_table(doc, summary, before)
-    doc.para(f"The period before is {summary.before_words}.")
+    doc.para(f"The period before is {sections.within(summary.before_words)}.")
     sections.team_table(doc, summary)
     doc.table("The trend: Good or better overall, month by month", ["Month", "Good or better overall"],
               [[month_label(p.month) + (" (in progress)" if p.in_progress else ""),
@@ -115,8 +115,9 @@ def self_evaluation_document(span: Period, today: date, marking: str, draft: boo
     doc.heading(QUESTIONS[1])
     h = summary.headline
     doc.para(f"Each month a random sample of cases is audited by the case-responsible manager and an independent "
-             f"manager, blind to each other, then moderated by a senior manager. In {summary.period_words}: "
-             f"{h.sampled} audits sampled, {h.moderated} moderated and signed off.")
+             "manager, blind to each other, then moderated by a senior manager. "
+             f"In {sections.within(summary.period_words)}: {h.sampled} audits sampled, {h.moderated} moderated "
+             "and signed off.")
     lines = [line for line in calibration_results.trend(span.end, today)
              if span.start <= f"{line.closes_on:%Y-%m}" <= span.end]
     sections.consistency(doc, summary, lines)
