@@ -36,7 +36,8 @@ def _examples(months: tuple[str, ...]) -> list[tuple[int, str, int]]:
     base = (select(Audit.id, Case.reference, ModeratedGrade.grade)
             .join(Case, Case.id == Audit.case_id).join(Cycle, Cycle.id == Audit.cycle_id)
             .join(ModeratedGrade, (ModeratedGrade.audit_id == Audit.id) & (ModeratedGrade.domain == "overall"))
-            .where(Cycle.month.in_(months), Audit.signed_off_at.is_not(None), Audit.withdrawn_at.is_(None),
+            .where(Cycle.month.in_(months), Cycle.cancelled_at.is_(None), Audit.signed_off_at.is_not(None),
+                   Audit.withdrawn_at.is_(None),
                    ModeratedGrade.grade.is_not(None)))
     best = db.session.execute(base.order_by(ModeratedGrade.grade.desc(), Audit.id).limit(EXAMPLES_EACH_WAY)).all()
     worst = db.session.execute(base.order_by(ModeratedGrade.grade, Audit.id).limit(EXAMPLES_EACH_WAY)).all()
