@@ -105,6 +105,8 @@ PRIORITY_CLOSED = "Practice priority closed"
 ACTIVITY_ADDED = "Learning activity recorded"
 PRIORITY_TESTED = "Targeted audit started to test a practice priority"
 RESPONSE_RECORDED = "You said, we did: recorded"
+# The year's self-evaluation read through by the QA lead (its field is the year, "2026-27").
+SELF_EVALUATION_REVIEWED = "Self-evaluation reviewed for download"
 
 # People and security
 TEAM_CREATED = "Team created"

@@ -12,6 +12,7 @@ For each database: builds `seed-demo --scale large`, then measures
   (1 and then 5 a second each) and moderators sign audits off, against the same with no writer;
 - statements per page on the small demo and on the large dataset;
 - one month's workbook and the full-history export, beside openpyxl writing the same cells;
+- the year's self-evaluation as a Word document for the large county (issue 26);
 - importing a 60,000-row case list, beside openpyxl only reading it;
 - drawing a month's sample over 60,000 cases;
 - importing 5 years of past audits (6,000 rows) beside openpyxl only reading them, and the
@@ -29,6 +30,7 @@ import tracemalloc
 from datetime import datetime
 from pathlib import Path
 
+from flask import current_app
 from flask_migrate import upgrade
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
@@ -36,13 +38,16 @@ from sqlalchemy import select
 from auditapp import clock, create_app
 from auditapp.demo import seed_demo
 from auditapp.demo.large import seed_large
+from auditapp.exports.documents import docx_bytes
 from auditapp.exports.history import Cells, audit_rows, write_history
+from auditapp.exports.self_evaluation import self_evaluation_document
 from auditapp.exports.workbook import workbook_bytes
 from auditapp.extensions import db
 from auditapp.month.register import import_cases
 from auditapp.month.sampling import draw_sample, open_cycle
 from auditapp.months import month_of, month_start, months_before
 from auditapp.permissions import SYSTEM
+from auditapp.reports.periods import period_code, period_of
 from auditapp.reports.summary import summarise
 from auditapp.views.reports import pack_bytes
 
@@ -125,6 +130,15 @@ def files_and_sampling(folder: Path) -> dict[str, str]:
     resident = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     results["Export: one month's PDF pack (last month)"] = (
         f"{seconds * 1000:.0f} ms; the process's peak resident memory so far {resident:.0f} MiB")
+    # The year's self-evaluation as Word for the large county (issue 26: under 10 s and 300 MB),
+    # memory as for the pack: the process's peak resident size (lxml allocates outside Python).
+    year = period_of("year", months_before(month_of(TODAY), 1))
+    marking = current_app.config["PROTECTIVE_MARKING"]
+    seconds, _, sef = timed(lambda: docx_bytes(self_evaluation_document(year, TODAY, marking)))
+    resident = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results[f"Export: the self-evaluation for {period_code(year)} (Word)"] = (
+        f"{seconds * 1000:.0f} ms, {len(sef) / 1024:.0f} KiB; the process's peak resident memory so far "
+        f"{resident:.0f} MiB (target: under 10 s and 300 MB)")
     history = folder / "all.xlsx"
     seconds, peak, count = timed(lambda: write_history(str(history), TODAY), memory=True)
     rows = list(audit_rows(TODAY))

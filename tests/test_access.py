@@ -290,6 +290,17 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", f"/priorities/{p}/close", d, RAISERS), ("POST", f"/priorities/{p}/close", d, RAISERS),
         ("GET", "/you-said-we-did", d, REPORT_READERS),
         ("GET", "/you-said-we-did/new", d, QA_LEAD), ("POST", "/you-said-we-did/new", d, QA_LEAD),
+        # The quarterly report and the self-evaluation: the QA lead and senior managers; the
+        # self-evaluation refuses (back to the page) until the QA lead has reviewed it, so the
+        # review comes last here, after every download was refused.
+        ("GET", "/documents/", d, RAISERS),
+        ("GET", "/documents/quarterly/2026-27-Q3.docx", d, RAISERS),
+        ("GET", "/documents/quarterly/2026-27-Q3.pdf", d, RAISERS),
+        ("GET", "/documents/quarterly/2030-31-Q1.docx", d, only(404, {"qa_lead", "moderator", "other_senior"})),
+        ("GET", "/documents/self-evaluation/2026-27.docx", d, only(302, {"qa_lead", "moderator", "other_senior"})),
+        ("GET", "/documents/self-evaluation/2026-27.pdf", d, only(302, {"qa_lead", "moderator", "other_senior"})),
+        ("GET", "/documents/self-evaluation/2026-27/draft.docx", d, QA_LEAD),
+        ("POST", "/documents/self-evaluation/2026-27/review", d, only(302, {"qa_lead"})),
     ]
 
 

@@ -129,6 +129,8 @@ def build_history(scale: int) -> History:
                                     closes_on=datetime(2026, 12, 31).date())
     db.session.commit()
     priorities = _priorities(world, theme.id)
+    from auditapp.learning.review import mark_reviewed
+    mark_reviewed(SYSTEM, "2026-27")  # the self-evaluation downloads once reviewed (issue 26)
     db.session.commit()
     return History(world, current, job.id, theme.id, theme_audit.id, columns.id, types.id, exercise.id, not_open.id,
                    closed[0].id, priorities)
@@ -271,6 +273,12 @@ def pages(h: History) -> dict[str, tuple]:
         "learning.new_activity": [(w.qa_lead, f"/priorities/{p}/activities/new") for p in h.priorities[:1]],
         "learning.you_said": [(w.seniors[1], "/you-said-we-did")],
         "learning.new_response": [(w.qa_lead, "/you-said-we-did/new")],
+        "documents.index": [(w.qa_lead, "/documents/")],
+        "documents.quarterly_docx": [(w.seniors[1], "/documents/quarterly/2026-27-Q3.docx")],
+        "documents.quarterly_pdf": [(w.qa_lead, "/documents/quarterly/2026-27-Q3.pdf")],
+        "documents.self_evaluation_docx": [(w.seniors[1], "/documents/self-evaluation/2026-27.docx")],
+        "documents.self_evaluation_pdf": [(w.qa_lead, "/documents/self-evaluation/2026-27.pdf")],
+        "documents.self_evaluation_draft": [(w.qa_lead, "/documents/self-evaluation/2026-27/draft.docx")],
     }
 
 
@@ -300,8 +308,14 @@ def test_no_page_issues_more_statements_as_the_data_grows(app):
     # also read the period before for the first page's comparison (its facts, follow-up and families),
     # the targets and the commentary: 17 more, whatever the data, and the shared store's 3.
     board = {"reports.dashboard", "reports.workbook", "reports.pack"}
+    # The quarterly report and the self-evaluation (issue 26) read the period and the one before, each
+    # priority's evidence, each month's commentary and the examples: 75 and 90 today, whatever the data.
+    documents = {"documents.quarterly_docx", "documents.quarterly_pdf", "documents.self_evaluation_docx",
+                 "documents.self_evaluation_pdf", "documents.self_evaluation_draft"}
+    assert max(n for page, n in small.items() if page.split(" ")[0] in documents) <= 95, small
+    board |= documents
     assert max(n for page, n in small.items() if page.split(" ")[0] not in board) <= 29, small
-    assert max(n for page, n in small.items() if page.split(" ")[0] in board) <= 48, small
+    assert max(n for page, n in small.items() if page.split(" ")[0] in board - documents) <= 48, small
 
 
 def test_every_page_is_in_the_statement_count_test(app, world):

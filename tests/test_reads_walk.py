@@ -25,6 +25,7 @@ SHOWS_NO_AUDIT = {
     "calibration.rule",
     "learning.index", "learning.new", "learning.edit", "learning.close", "learning.new_activity",
     "learning.new_response",
+    "documents.index",  # the list of downloads: each download notes its own read
 }
 
 

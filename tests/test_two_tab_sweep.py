@@ -72,6 +72,8 @@ NOT_EDITING = {
     "/priorities/<int:priority_id>/activities/new": "records a learning activity",
     "/priorities/<int:priority_id>/targeted": "starts a targeted audit from a priority",
     "/you-said-we-did/new": "records what was changed in response",
+    "/documents/self-evaluation/<code>/review": "records the QA lead's review of a year (a history entry: "
+        "reviewing again adds one more, never overwrites)",
 }
 
 

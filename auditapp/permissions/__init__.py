@@ -376,9 +376,11 @@ from auditapp.permissions.calibration import (
     uses_calibration,
 )
 from auditapp.permissions.learning import (
+    can_download_learning_documents,
     can_raise_priority,
     can_read_priorities,
     can_record_response,
+    can_review_self_evaluation,
     can_test_priority,
     get_priority,
 )

@@ -24,6 +24,17 @@ def can_record_response(user: Actor) -> bool:
     return user is SYSTEM or user.is_qa_lead
 
 
+def can_download_learning_documents(user: User) -> bool:
+    """The quarterly QA report and the annual self-evaluation: the QA lead and senior managers
+    (leadership readers have the pack; these two are the service's own papers before publication)."""
+    return user.is_qa_lead or user.is_senior_manager
+
+
+def can_review_self_evaluation(user: Actor) -> bool:
+    """The QA lead reviews the self-evaluation's anonymised examples before anyone may download it."""
+    return user is SYSTEM or user.is_qa_lead
+
+
 def can_test_priority(user: Actor) -> bool:
     """Start a targeted audit from a priority: targeted audits are the QA lead's (can_manage)."""
     return can_manage(user)

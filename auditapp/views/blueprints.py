@@ -12,6 +12,7 @@ from auditapp.views import (
     checks,
     cycles,
     descriptors,
+    documents,
     families,
     feed,
     findings,
@@ -27,4 +28,4 @@ from auditapp.views import (
 
 BLUEPRINTS = [module.bp for module in (assets, health, auth, home, admin, cases, cycles, audits, checks, moderation,
                                        reports, board, findings, themes, replies, families, targeted, feed,
-                                       descriptors, calibration, learning)]
+                                       descriptors, calibration, learning, documents)]

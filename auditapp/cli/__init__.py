@@ -1,45 +1,35 @@
 """Console commands: what the QA lead and the server's administrator run with `flask --app wsgi`."""
 
 import sys
-import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy import func, select
 
 from auditapp import clock, history
-from auditapp.calibration import results as calibration_results
+from auditapp.cli import papers
+from auditapp.cli.common import _fail, _person
 from auditapp.errors import RuleError
 from auditapp.exports.allocation import allocation_csv
 from auditapp.exports.cells import excel_csv
-from auditapp.exports.descriptors import write_descriptors
-from auditapp.exports.history import write_history
-from auditapp.exports.workbook import workbook_bytes
 from auditapp.extensions import db
-from auditapp.framework import descriptors as descriptor_versions
-from auditapp.grading import load_descriptors
 from auditapp.history import record
 from auditapp.history_chain import verify_history
 from auditapp.imports.cases import NeedsCaseTypes
 from auditapp.imports.columns import CASE_FIELDS, CASE_REQUIRED
 from auditapp.imports.table import ImportFailed, NeedsColumns
 from auditapp.imports.users import read_people
-from auditapp.models import Cycle, User
 from auditapp.month.past_audits import import_past_audits
 from auditapp.month.register import import_cases
 from auditapp.month.sampling import draw_sample, open_cycle, open_cycle_for
 from auditapp.outbox import notices
 from auditapp.outbox.mail import deliver
 from auditapp.permissions import SYSTEM
-from auditapp.reports.periods import Period, parse_period, period_of
-from auditapp.reports.summary import summarise
 from auditapp.security.backup import BackupFailed, backup, restore
-from auditapp.security.people import apply_people, set_password, user_by_email
+from auditapp.security.people import apply_people, set_password
 from auditapp.security.retention import purge_older_than
 from auditapp.security.single_sign_on import unbind
 from auditapp.security.stash import forget_expired
-from auditapp.views.reports import pack_bytes
 from auditapp.workdays import is_working_day
 
 if TYPE_CHECKING:
@@ -54,41 +44,6 @@ def main() -> None:
     from auditapp import create_app
     FlaskGroup(name="auditapp", create_app=create_app,
                help="The case audit service's commands (those of `flask --app wsgi`).")(prog_name="auditapp")
-
-
-PERIOD_KINDS = {"month": "1", "12-months": "12", "quarter": "quarter", "year": "year"}
-
-
-def _period(text: str, kind: str | None) -> Period:
-    """A period from the command line: a code (2026-10, 2026-27-Q3, 2026-27), or a month with --period.
-    Some month in it must have been opened (a quarter or year not over ends with the newest one)."""
-    latest = db.session.scalar(select(func.max(Cycle.month)).where(Cycle.kind == "random",
-                                                                   Cycle.cancelled_at.is_(None)))
-    try:
-        span = parse_period(text, latest or text)
-        if kind:
-            if span.kind != "1":
-                raise RuleError("Give --period with a month (2026-10), not with a quarter or year")
-            span = period_of(PERIOD_KINDS[kind], span.end)
-    except RuleError as error:
-        _fail([error.message])
-    if not any(open_cycle_for(month) for month in span.months):
-        _fail([f"No month was opened in {span.words}"])
-    return span
-
-
-def _fail(messages: list[str]) -> NoReturn:
-    db.session.rollback()
-    for message in messages:
-        click.echo(message, err=True)
-    sys.exit(1)
-
-
-def _person(email: str) -> User:
-    user = user_by_email(email)
-    if user is None:
-        _fail([f"No one has the email address {email}"])
-    return user
 
 
 class ProgressBar:
@@ -217,72 +172,7 @@ def register(app) -> None:
         else:  # a terminal or a pipe: plain UTF-8, no byte-order mark before the first column's name
             click.echo(allocation, nl=False)
 
-    @app.cli.command("export-month")
-    @click.argument("period")
-    @click.option("--period", "kind", type=click.Choice(["month", "12-months", "quarter", "year"]), default=None,
-                  help="With a month: the month, the 12 months to it, its quarter or financial year to it.")
-    @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-                  help="Where to write the .xlsx workbook.")
-    def export_month_command(period: str, kind: str | None, output: Path):
-        """Write the summary workbook, the same file the QA lead downloads, for a month (2026-10), a
-        quarter of the financial year (2026-27-Q3) or a financial year to date (2026-27)."""
-        span = _period(period, kind)
-        # The same file as the QA lead's full download, so its Calibration sheet names the participants.
-        output.write_bytes(workbook_bytes(summarise(span.end, clock.today(), period=span.count, kind=span.kind),
-                                          calibration=calibration_results.closed_in_month(span.end, clock.today()),
-                                          named=True))
-        click.echo(f"Summary for {span.words} written to {output}")
-
-    @app.cli.command("export-pack")
-    @click.argument("period")
-    @click.option("--period", "kind", type=click.Choice(["month", "12-months", "quarter", "year"]), default=None,
-                  help="With a month: the month, the 12 months to it, its quarter or financial year to it.")
-    @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-                  help="Where to write the .pdf.")
-    def export_pack_command(period: str, kind: str | None, output: Path):
-        """Write the board's pack as a PDF (A4, tagged), the same file the dashboard offers, for a
-        month (2026-10), a quarter of the financial year (2026-27-Q3) or a financial year to date (2026-27)."""
-        span = _period(period, kind)
-        summary = summarise(span.end, clock.today(), period=span.count, kind=span.kind)
-        output.write_bytes(pack_bytes(summary))
-        click.echo(f"Pack for {span.words} written to {output}")
-
-    @app.cli.command("import-descriptors")
-    @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-    @click.option("--note", default="", help="What changed in this version (default: imported from files).")
-    def import_descriptors_command(folder: Path, note: str):
-        """Publish the descriptor files in FOLDER (one .toml per domain) as the next version."""
-        try:
-            found = load_descriptors(folder)
-            version = descriptor_versions.import_descriptors(SYSTEM, found, note)
-        except (OSError, ValueError, tomllib.TOMLDecodeError) as error:
-            _fail([f"Nothing was imported: {error}"])
-        except RuleError as error:
-            _fail([f"Nothing was imported: {error.message}"])
-        db.session.commit()
-        if version is None:
-            click.echo("These descriptors are already the current version: nothing was imported")
-        else:
-            click.echo(f"Version {version.number} of the grade descriptors imported, {version.published_words}")
-
-    @app.cli.command("export-descriptors")
-    @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-    @click.option("--version", "number", type=click.IntRange(min=1), help="A version's number (default: current).")
-    def export_descriptors_command(folder: Path, number: int | None):
-        """Write a version of the grade descriptors to FOLDER as one .toml file per domain."""
-        version = descriptor_versions.numbered(number) if number else descriptor_versions.current()
-        if version is None:
-            _fail([f"There is no version {number} of the grade descriptors"])
-        written = write_descriptors(folder, version.descriptors, version.published_on, version.note)
-        click.echo(f"Version {version.number} written to {folder} ({len(written)} files)")
-
-    @app.cli.command("export-audits")
-    @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-                  help="Where to write the .xlsx workbook.")
-    def export_audits_command(output: Path):
-        """Write every audit ever sampled, one row each (the full-history export)."""
-        count = write_history(str(output), clock.today())
-        click.echo(f"{count:,} audits written to {output}")
+    papers.register(app)
 
     @app.cli.command("backup")
     @click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
