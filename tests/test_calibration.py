@@ -428,3 +428,36 @@ def test_purge_removes_calibration_exercises_past_retention_with_every_grade(app
     assert db.session.scalar(select(func.count(CalibrationSubmission.id))) == 3
     assert db.session.scalar(select(func.count(AgreedGrade.id))) == 7
     assert db.session.scalar(select(func.count(CalibrationGrade.id))) == 18
+
+
+def test_an_exercise_grades_against_the_version_the_qa_lead_chooses_today_by_default(world, as_user):
+    from auditapp.framework import descriptors
+    from auditapp.grading import GRADE_KEYS
+    from auditapp.permissions import SYSTEM
+    descriptors.ensure_first(SYSTEM)
+    draft = descriptors.start_draft(world.qa_lead)
+    revised = {key: f"Revised: {grade.label}" for key, grade in GRADE_KEYS.items()}
+    descriptors.save_domain(world.qa_lead, draft, "voice", revised)
+    descriptors.publish(world.qa_lead, draft, "The voice domain revised")
+    db.session.commit()
+    first, second = descriptors.numbered(1), descriptors.numbered(2)
+    qa = as_user(world.qa_lead)
+    page = qa.get("/calibration/new").get_data(as_text=True)
+    assert "Version 2" in page and "(in use today)" in page and "Version 1" in page
+    assert qa.post("/calibration/new", data=setup_form(world)).status_code == 302
+    assert qa.post("/calibration/new", data=setup_form(world, title="Re-grading as in 2025",
+                                                       descriptor_version=first.recorded)).status_code == 302
+    chosen = dict(db.session.execute(select(CalibrationExercise.title, CalibrationExercise.descriptor_version)).all())
+    assert chosen == {"Calibration: a child protection plan": second.recorded, "Re-grading as in 2025": first.recorded}
+    # A version the page never offered is a crafted request (400); the rule refuses one it does not know.
+    assert qa.post("/calibration/new", data=setup_form(world, descriptor_version="voice 1999.9")).status_code == 400
+    from auditapp.calibration import exercises
+    from auditapp.errors import Invalid
+    with pytest.raises(Invalid) as refused:
+        exercises.set_up(world.qa_lead, exercises.Setup(
+            title="Unknown version", case_reference=world.cases[0].reference, domains=["plan"], takes_part="named",
+            named_emails=[u.email for u in auditors(world, 2)], closes_on=clock.today(),
+            descriptor_version="voice 1999.9"))
+    assert refused.value.problems["descriptor_version"] == "Choose a published version of the grade descriptors"
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(CalibrationExercise.id))) == 2

@@ -46,6 +46,7 @@ class Setup:
     named_emails: list[str] = field(default_factory=list)
     panel_ids: list[int] = field(default_factory=list)
     closes_on: date | None = None
+    descriptor_version: str = ""  # a published version's record; "" for the one in use today
 
 
 def history_field(exercise: CalibrationExercise) -> str:
@@ -126,6 +127,11 @@ def set_up(actor: Actor, setup: Setup) -> CalibrationExercise:
     if setup.takes_part in TAKES_PART and not participants and not any(
             k in problems for k in ("team", "named")):
         problems["takes_part"] = "Nobody would take part: the panel cannot grade its own exercise"
+    # Graded against a published version: today's unless the QA lead chose an earlier one (an
+    # exercise that re-grades a case as it was graded then).
+    version = descriptors.for_recorded(setup.descriptor_version) if setup.descriptor_version else descriptors.current()
+    if version is None:
+        problems["descriptor_version"] = "Choose a published version of the grade descriptors"
     today = clock.today()
     if setup.closes_on is None:
         problems["closes_on"] = "Enter the closing date"
@@ -133,12 +139,12 @@ def set_up(actor: Actor, setup: Setup) -> CalibrationExercise:
         problems["closes_on"] = "The closing date must be today or later"
     if problems:
         order = ["title", "case_reference", "summary_text", "summary_file", "domains", "takes_part", "team", "named",
-                 "panel", "closes_on"]
+                 "panel", "descriptor_version", "closes_on"]
         raise Invalid({k: problems[k] for k in order if k in problems})
     exercise = CalibrationExercise(
         title=title, case_id=case.id if case else None, summary_text=setup.summary_text.strip() or None,
         summary_name=name, summary_kind=kind, summary_file=setup.summary_content if kind else None,
-        domains=",".join(domains), descriptor_version=descriptors.current().recorded,
+        domains=",".join(domains), descriptor_version=version.recorded if version else "",
         takes_part=setup.takes_part, team_id=setup.team_id if setup.takes_part == "team" else None,
         closes_on=setup.closes_on, created_by_id=actor.id, created_at=clock.now())
     db.session.add(exercise)

@@ -45,6 +45,9 @@ class ExerciseForm(FlaskForm):
     panel = SelectMultipleField("Senior managers on the panel with you", widget=GovCheckboxesInput(),
                                 validate_choice=False,
                                 description="The panel agrees the grades participants are compared with.")
+    descriptor_version = SelectField("Grade descriptors to grade against", widget=GovSelect(), validate_choice=False,
+                                     description="The version in use today, unless the exercise grades a case "
+                                                 "as it was graded against an earlier version.")
     closes_on = StringField("Closing date", widget=GovTextInput(), validators=[Optional(), _a_date],
                             description="The last day participants can submit. For example, 27/3/2027")
     submit = SubmitField("Set up the exercise", widget=GovSubmitInput())

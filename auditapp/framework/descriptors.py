@@ -128,6 +128,12 @@ def published_text(recorded: str | None) -> str:
     return found.published_words if found else published_by_domain(recorded, current_app.config["DESCRIPTORS"])
 
 
+def published_versions() -> list[Version]:
+    """Every published version, newest first (the files as version 1 until anything is stored)."""
+    stored = [_version(row) for row in db.session.scalars(versions_newest_first())]
+    return stored or [files_version()]
+
+
 def versions_newest_first() -> Select:
     return _published().order_by(DescriptorSet.number.desc())
 

@@ -4,7 +4,7 @@
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, event
+from sqlalchemy import ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from auditapp.extensions import Model
@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 class Event(Model):
     """Append-only history: who did what, when, with the value before and after."""
+
+    # The newest entry of a kind (when the case list was last imported) is found, not searched for.
+    __table_args__ = (Index("ix_event_action_at", "action", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime]

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import and_, func, select
 
-from auditapp import clock
+from auditapp import clock, history
 from auditapp.extensions import db
 from auditapp.models import Action, Audit, Event, FamilyFeedback, ReadRecord, User
 from auditapp.month.sampling import open_cycle_for
@@ -95,7 +95,7 @@ def next_task(tasks: list[Task]) -> Task | None:
 
 
 def _register(month: str) -> Task:
-    imported = db.session.scalar(select(func.max(Event.at)).where(Event.action == "Case list imported"))
+    imported = db.session.scalar(select(func.max(Event.at)).where(Event.action == history.CASE_LIST_IMPORTED))
     if imported is None:
         return Task("Import the case register", TO_DO, "Upload this month's case-list export", "cases.index")
     fresh = clock.uk_date(imported) >= month_start(month)

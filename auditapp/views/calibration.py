@@ -52,6 +52,12 @@ def new() -> ResponseReturnValue:
     form.panel.choices = [(str(i), n) for i, n in db.session.execute(
         select(User.id, User.name).where(User.active.is_(True), User.is_senior_manager.is_(True),
                                          User.id != current_user.id).order_by(User.name))]
+    current = descriptor_versions.current()
+    form.descriptor_version.choices = [
+        (v.recorded, f"Version {v.number}, {v.published_words}" + (" (in use today)" * (v.number == current.number)))
+        for v in descriptor_versions.published_versions()]
+    if not form.is_submitted():
+        form.descriptor_version.data = current.recorded
     if form_posted(form):
         upload = form.summary_file.data
         setup = exercises.Setup(
@@ -63,7 +69,8 @@ def new() -> ResponseReturnValue:
             domains=form.domains.data or [], takes_part=form.takes_part.data or "",
             team_id=int(form.team.data) if (form.team.data or "").isdigit() else None,
             named_emails=(form.named.data or "").splitlines(),
-            panel_ids=[int(v) for v in form.panel.data or [] if v.isdigit()], closes_on=parse_day(form.closes_on.data))
+            panel_ids=[int(v) for v in form.panel.data or [] if v.isdigit()], closes_on=parse_day(form.closes_on.data),
+            descriptor_version=form.descriptor_version.data or "")
         with saving(form) as save:
             exercise = exercises.set_up(current_user, setup)
         if save.saved:
