@@ -17,6 +17,15 @@ from auditapp.security.people import user_by_email
 PERIOD_KINDS = {"month": "1", "12-months": "12", "quarter": "quarter", "year": "year"}
 
 
+def period_arguments(command):
+    """A command's PERIOD (a code: 2026-10, 2026-27-Q3, 2026-27) and, with a month, --period for
+    the kind of period to it: the workbook's and the pack's commands read periods alike."""
+    command = click.option("--period", "kind", type=click.Choice(list(PERIOD_KINDS)), default=None,
+                           help="With a month: the month, the 12 months to it, its quarter or financial year to it.")(
+        command)
+    return click.argument("period")(command)
+
+
 def _period(text: str, kind: str | None) -> Period:
     """A period from the command line: a code (2026-10, 2026-27-Q3, 2026-27), or a month with --period.
     Some month in it must have been opened (a quarter or year not over ends with the newest one)."""

@@ -8,7 +8,7 @@ import click
 
 from auditapp import clock
 from auditapp.calibration import results as calibration_results
-from auditapp.cli.common import _fail, _period
+from auditapp.cli.common import _fail, _period, period_arguments
 from auditapp.errors import RuleError
 from auditapp.exports.descriptors import write_descriptors
 from auditapp.exports.documents import docx_bytes, pdf_bytes
@@ -27,9 +27,7 @@ from auditapp.views.reports import pack_bytes
 
 def register(app) -> None:
     @app.cli.command("export-month")
-    @click.argument("period")
-    @click.option("--period", "kind", type=click.Choice(["month", "12-months", "quarter", "year"]), default=None,
-                  help="With a month: the month, the 12 months to it, its quarter or financial year to it.")
+    @period_arguments
     @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
                   help="Where to write the .xlsx workbook.")
     def export_month_command(period: str, kind: str | None, output: Path):
@@ -43,9 +41,7 @@ def register(app) -> None:
         click.echo(f"Summary for {span.words} written to {output}")
 
     @app.cli.command("export-pack")
-    @click.argument("period")
-    @click.option("--period", "kind", type=click.Choice(["month", "12-months", "quarter", "year"]), default=None,
-                  help="With a month: the month, the 12 months to it, its quarter or financial year to it.")
+    @period_arguments
     @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
                   help="Where to write the .pdf.")
     def export_pack_command(period: str, kind: str | None, output: Path):
