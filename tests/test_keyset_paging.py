@@ -120,7 +120,8 @@ def test_a_deep_page_of_a_sorted_list_pages_the_ids_not_the_joined_rows(as_user)
     # Only the ids, and no join but the one the order walks (the manager, by the people's name
     # index): none of the joins that load a row (its team, its manager's details).
     assert skipping and all(s.split("FROM")[0].split() == ["SELECT", '"case".id'] and "team" not in s
-                            and s.count(" JOIN ") == 1 and "JOIN user AS manager" in s for s in skipping), skipping
+                            and s.count(" JOIN ") == 1 and re.search(r'JOIN "?user"? AS manager', s)
+                            for s in skipping), skipping
     # The same order throughout: every case once, the pages in the sorted order.
     middle = qa.get(f"{by_manager}&page=2").text
     references = [list(dict.fromkeys(re.findall(r">(C\d{4})<", page))) for page in (first, middle, last)]
