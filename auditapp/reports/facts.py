@@ -130,9 +130,10 @@ class Judgements:
     def submitted(self, audit_id: int) -> set[str]:
         return {role for role, (at, _) in self.reviews.get(audit_id, {}).items() if at}
 
-    def given(self, audit_id: int, role: str) -> dict[str, int | None]:
-        """One auditor's grades by judgement: none at all until both auditors have submitted."""
-        if len(self.submitted(audit_id)) < 2:
+    def given(self, audit_id: int, role: str, submitted: set[str] | None = None) -> dict[str, int | None]:
+        """One auditor's grades by judgement: none at all until both auditors have submitted.
+        `submitted`: the audit's submitted roles, when the caller has them already."""
+        if len(self.submitted(audit_id) if submitted is None else submitted) < 2:
             return dict.fromkeys(JUDGEMENTS)
         values = self.grades.get((audit_id, role), {})
         return {**{key: values.get(key) for key in DOMAINS}, "overall": self.reviews[audit_id][role][1]}
@@ -175,7 +176,7 @@ def load_facts(scope: Scope, today: date) -> list[AuditFacts]:
             reference=reference, month=month, team=team, case_type=CASE_TYPES[case_type],
             auditor_a=name_a, auditor_b=name_b, moderator=name_m,
             status=status_of(withdrawn_at, requested_at, signed_off, len(own), len(submitted)),
-            a=judged.given(audit_id, "A"), b=judged.given(audit_id, "B"),
+            a=judged.given(audit_id, "A", submitted), b=judged.given(audit_id, "B", submitted),
             moderated=judged.final(audit_id, signed_off is not None),
             allocated=allocated, submitted_a=own.get("A", (None,))[0], submitted_b=own.get("B", (None,))[0],
             signed_off=signed_off,
