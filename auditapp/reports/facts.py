@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from auditapp import clock
@@ -97,6 +97,22 @@ class Scope:
     def audit_ids(self) -> Select:
         return self.where(select(Audit.id))
 
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """`where`'s conditions, for a query that already joins Audit's cycle, case and team: put on
+        the query's own joins, PostgreSQL starts from the month's cycles and their audits by index,
+        where `Audit.id IN (the scope's ids)` had it join every audit to every case first (60 ms
+        for a month of 100 audits on the large county)."""
+        found: list[ColumnElement[bool]] = [Cycle.cancelled_at.is_(None)]
+        if self.cycle_id:
+            found.append(Cycle.id == self.cycle_id)
+        else:
+            found += [Cycle.month.in_(self.months), Cycle.kind == "random"]
+        if self.team:
+            found.append(Team.name == self.team)
+        if self.case_type:
+            found.append(Case.case_type == case_type_key(self.case_type))
+        return found
+
 
 @dataclass
 class Judgements:
@@ -157,7 +173,7 @@ def load_facts(scope: Scope, today: date) -> list[AuditFacts]:
         .join(Team, Team.id == Case.team_id)
         .join(auditor_a, auditor_a.id == Audit.auditor_a_id).join(auditor_b, auditor_b.id == Audit.auditor_b_id)
         .join(moderator, moderator.id == Audit.moderator_id)
-        .where(Audit.id.in_(scope.audit_ids()))
+        .where(*scope.conditions())
         .order_by(Cycle.month, Audit.id)
     ).all()
     ids = scope.audit_ids()
