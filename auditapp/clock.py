@@ -25,6 +25,11 @@ def in_uk(moment: datetime) -> datetime:
 
 def uk_date(moment: datetime) -> date:
     """The UK date a stored moment fell on: what "submitted on" or "done on" means to people."""
+    # Since 1972 UK time is UTC or an hour ahead, so only a moment in UTC's last hour of a day can
+    # fall on the next UK day: the others need no time-zone look-up (the monthly figures ask this
+    # about 7,000 times when computed afresh).
+    if moment.hour < 23 and moment.year >= 1972:
+        return moment.date()
     return in_uk(moment).date()
 
 

@@ -67,6 +67,22 @@ def _seal_new_entries(session: Session, flush_context, instances) -> None:
         entry.hash = previous = hash_of(previous, entry)
 
 
+def seal_rows(session: Session, rows: list[dict]) -> list[dict]:
+    """Seal history rows that are about to be inserted in bulk (one statement, in this order), as
+    `_seal_new_entries` seals entries flushed one by one: the session's pending entries are flushed
+    first, the writers' turn is taken (held to the end of the transaction), and each row is chained
+    to the one before it from the newest entry. Insert them in this order in this transaction, so
+    their ids follow the chain; an import of 6,000 past audits then writes its entries in one
+    statement instead of flushing 6,000 objects."""
+    session.flush()
+    previous = _newest_hash(session.connection())
+    for row in rows:
+        row["hash"] = previous = entry_hash(previous, row["at"], row.get("user_id"), row.get("audit_id"),
+                                            row.get("review_role"), row["action"], row.get("field"),
+                                            row.get("before"), row.get("after"))
+    return rows
+
+
 @dataclass
 class Verified:
     entries: int = 0

@@ -107,6 +107,38 @@ def test_a_two_year_workbook_imports_once_and_a_second_import_changes_nothing(ap
     assert state() == counts
 
 
+def test_an_import_written_in_bulk_keeps_the_history_chain_and_each_audit_its_own_grades(app, world, tmp_path):
+    """The import writes its audits, reviews and history entries in bulk statements and reads the
+    new ids back: every entry still follows from the one before it (the chain verifies), and each
+    audit's reviews, grades and history entry are that row's, not a neighbour's."""
+    from auditapp.history_chain import verify_history
+    signed_off_audit(sampled_month("2026-09", per_team=1)[0])  # live history first: the chain runs through both
+    db.session.commit()
+    rows = two_years(world)
+    rows[0][COLUMNS_INDEX["M overall"]] = "Inadequate"  # a re-audit, with its own entry
+    assert cli_import(app, tmp_path, workbook(rows)).exit_code == 0
+    fresh()
+    checked = verify_history(db.session)
+    assert checked.intact, checked.broken
+    by_case = {c.id: c.reference for c in world.cases}
+    for audit in db.session.scalars(select(Audit).where(Audit.imported_at.is_not(None))):
+        month = db.session.scalar(select(Cycle.month).where(Cycle.id == audit.cycle_id))
+        written = next(r for r in rows if r[COLUMNS_INDEX["case reference"]] == by_case[audit.case_id]
+                       and r[COLUMNS_INDEX["month"]] in (month, month_label(month)))
+        overall = {review.role: review.overall_grade for review in db.session.scalars(
+            select(Review).where(Review.audit_id == audit.id))}
+        assert overall == {"A": int(parse_grade(written[COLUMNS_INDEX["A overall"]])),
+                           "B": int(parse_grade(written[COLUMNS_INDEX["B overall"]]))}
+        entry = db.session.scalar(select(Event.after).where(
+            Event.audit_id == audit.id, Event.action == "Imported from the council's records"))
+        moderated = Grade(int(parse_grade(written[COLUMNS_INDEX["M overall"]]))).label
+        assert entry is not None and entry.endswith(f"moderated overall {moderated}")
+    assert db.session.scalar(select(func.count(Event.id)).where(Event.action == "Re-audit scheduled")) == 1
+
+
+COLUMNS_INDEX = {name: n for n, name in enumerate(COLUMNS)}
+
+
 def test_imported_grades_count_exactly_as_the_same_grades_entered_live(app, world, tmp_path):
     live = sampled_month("2026-09", per_team=2)
     for n, audit in enumerate(live):

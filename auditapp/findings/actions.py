@@ -15,7 +15,7 @@ from auditapp.errors import Invalid, RuleError
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS
 from auditapp.history import action_field, record
-from auditapp.models import Action, Audit, Case, Cycle, Theme, User
+from auditapp.models import Action, Audit, Cycle, Theme, User
 from auditapp.models.findings import PRIORITIES
 from auditapp.outbox import notices
 from auditapp.permissions import (
@@ -28,6 +28,7 @@ from auditapp.permissions import (
     require,
     verifiable_by,
 )
+from auditapp.remembered import remembered
 from auditapp.workdays import add_working_days
 
 
@@ -222,10 +223,13 @@ class ActionFilters:
 
 
 def action_list(filters: ActionFilters, today: date) -> Select:
-    query = (select(Action).join(Audit, Audit.id == Action.audit_id).join(Case, Case.id == Audit.case_id)
-             .join(Cycle, Cycle.id == Audit.cycle_id).where(Action.status.in_(LISTED)))
+    """The actions on the list, filtered, in the list's own order. Only the action table: the team and
+    the month are conditions on the audit (every action has one, with a case and a month), not joins,
+    so the list's ids and its count are read from the action table and its indexes alone, and only
+    one page's rows are then loaded with what they show (`paging.paginate`, ids first)."""
+    query = select(Action).where(Action.status.in_(LISTED))
     if filters.team:
-        query = query.where(Case.team_id == filters.team)
+        query = query.where(action_from_team(filters.team))
     if filters.owner:
         query = query.where(Action.owner_id == filters.owner)
     if filters.status in LISTED:
@@ -233,17 +237,20 @@ def action_list(filters: ActionFilters, today: date) -> Select:
     if filters.overdue:
         query = query.where(Action.is_overdue(today))
     if filters.month:
-        query = query.where(Cycle.month == filters.month)
+        query = query.where(Action.audit_id.in_(
+            select(Audit.id).join(Cycle, Cycle.id == Audit.cycle_id).where(Cycle.month == filters.month)))
     if filters.priority in PRIORITIES:
         query = query.where(Action.priority == filters.priority)
     return query.order_by(Action.status != "open", Action.due, Action.id)
 
 
 def months_with_actions() -> list[str]:
-    """The months whose audits have actions on the list, newest first: what the month filter offers."""
-    return list(db.session.scalars(
+    """The months whose audits have actions on the list, newest first: what the month filter offers.
+    Remembered under the figures' version, which every action's change of state moves: walking
+    every listed action's audit and month cost 13 ms a request on the large county."""
+    return remembered("months with actions", None, lambda: list(db.session.scalars(
         select(Cycle.month).join(Audit, Audit.cycle_id == Cycle.id).join(Action, Action.audit_id == Audit.id)
-        .where(Action.status.in_(LISTED)).group_by(Cycle.month).order_by(Cycle.month.desc())))
+        .where(Action.status.in_(LISTED)).group_by(Cycle.month).order_by(Cycle.month.desc()))))
 
 
 def owned_by(user: User) -> Select:

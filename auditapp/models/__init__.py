@@ -39,6 +39,9 @@ class Team(Model):
 
 
 class User(UserMixin, Model):
+    # Lists sorted by a person's name walk this in order (the case register by manager).
+    __table_args__ = (Index("ix_user_name_id", "name", "id"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(254), unique=True)

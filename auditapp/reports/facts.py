@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from auditapp import clock
@@ -97,6 +97,22 @@ class Scope:
     def audit_ids(self) -> Select:
         return self.where(select(Audit.id))
 
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """`where`'s conditions, for a query that already joins Audit's cycle, case and team: put on
+        the query's own joins, PostgreSQL starts from the month's cycles and their audits by index,
+        where `Audit.id IN (the scope's ids)` had it join every audit to every case first (60 ms
+        for a month of 100 audits on the large county)."""
+        found: list[ColumnElement[bool]] = [Cycle.cancelled_at.is_(None)]
+        if self.cycle_id:
+            found.append(Cycle.id == self.cycle_id)
+        else:
+            found += [Cycle.month.in_(self.months), Cycle.kind == "random"]
+        if self.team:
+            found.append(Team.name == self.team)
+        if self.case_type:
+            found.append(Case.case_type == case_type_key(self.case_type))
+        return found
+
 
 @dataclass
 class Judgements:
@@ -130,9 +146,10 @@ class Judgements:
     def submitted(self, audit_id: int) -> set[str]:
         return {role for role, (at, _) in self.reviews.get(audit_id, {}).items() if at}
 
-    def given(self, audit_id: int, role: str) -> dict[str, int | None]:
-        """One auditor's grades by judgement: none at all until both auditors have submitted."""
-        if len(self.submitted(audit_id)) < 2:
+    def given(self, audit_id: int, role: str, submitted: set[str] | None = None) -> dict[str, int | None]:
+        """One auditor's grades by judgement: none at all until both auditors have submitted.
+        `submitted`: the audit's submitted roles, when the caller has them already."""
+        if len(self.submitted(audit_id) if submitted is None else submitted) < 2:
             return dict.fromkeys(JUDGEMENTS)
         values = self.grades.get((audit_id, role), {})
         return {**{key: values.get(key) for key in DOMAINS}, "overall": self.reviews[audit_id][role][1]}
@@ -156,7 +173,7 @@ def load_facts(scope: Scope, today: date) -> list[AuditFacts]:
         .join(Team, Team.id == Case.team_id)
         .join(auditor_a, auditor_a.id == Audit.auditor_a_id).join(auditor_b, auditor_b.id == Audit.auditor_b_id)
         .join(moderator, moderator.id == Audit.moderator_id)
-        .where(Audit.id.in_(scope.audit_ids()))
+        .where(*scope.conditions())
         .order_by(Cycle.month, Audit.id)
     ).all()
     ids = scope.audit_ids()
@@ -175,7 +192,7 @@ def load_facts(scope: Scope, today: date) -> list[AuditFacts]:
             reference=reference, month=month, team=team, case_type=CASE_TYPES[case_type],
             auditor_a=name_a, auditor_b=name_b, moderator=name_m,
             status=status_of(withdrawn_at, requested_at, signed_off, len(own), len(submitted)),
-            a=judged.given(audit_id, "A"), b=judged.given(audit_id, "B"),
+            a=judged.given(audit_id, "A", submitted), b=judged.given(audit_id, "B", submitted),
             moderated=judged.final(audit_id, signed_off is not None),
             allocated=allocated, submitted_a=own.get("A", (None,))[0], submitted_b=own.get("B", (None,))[0],
             signed_off=signed_off,

@@ -75,13 +75,23 @@ class FollowUp:
         return sum(r.improved for r in self.reaudits)
 
 
-def follow_up(month: str, today: date, team: str | None = None, case_type: str | None = None) -> FollowUp:
+def _scoped_by(team: str | None, case_type: str | None):
     def scoped(query):
         if team:
             query = query.where(Team.name == team)
         if case_type:  # the label, as the report filters give it
             query = query.where(Case.case_type == case_type_key(case_type))
         return query
+    return scoped
+
+
+def reaudits_only(month: str, team: str | None = None, case_type: str | None = None) -> FollowUp:
+    """The follow-up of the period the board compares with: its re-audits are all the board reads."""
+    return FollowUp(reaudits=_reaudits(month, _scoped_by(team, case_type)))
+
+
+def follow_up(month: str, today: date, team: str | None = None, case_type: str | None = None) -> FollowUp:
+    scoped = _scoped_by(team, case_type)
 
     owner = aliased(User)
     theme = aliased(Theme)

@@ -23,7 +23,7 @@ from auditapp.reports.facts import (
     trend_counts,
 )
 from auditapp.reports.family_figures import FamilyFigures, family_figures
-from auditapp.reports.follow_up import FollowUp, follow_up
+from auditapp.reports.follow_up import FollowUp, follow_up, reaudits_only
 from auditapp.reports.measures import BoardRow, board_rows
 from auditapp.reports.periods import Period
 from auditapp.reports.targets import targets_in
@@ -282,6 +282,9 @@ class MonthSummary:
     commentary: Words | None = None  # the month's words for the board (commentary.py)
     # month -> the % Good or better overall target in force: the trend chart's target line
     trend_targets: dict[str, int | None] = field(default_factory=dict)
+    # The period before, for the board's comparisons only (measures.values): its headline, and none
+    # of the tables no page shows for it (half of the 12-month dashboard's recomputing time).
+    board_only: bool = False
 
     @property
     def month_words(self) -> str:
@@ -300,6 +303,8 @@ class MonthSummary:
 
     def __post_init__(self):
         self.headline = headline(self.facts)
+        if self.board_only:
+            return
         self.auditors = auditor_progress(self.facts)
         self.domains = by_judgement(self.facts)
         self.teams = by_group(self.facts, "team")
@@ -344,8 +349,7 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
         summary.imported_months = imported_months(trend_months(month, period))
     if with_board:
         summary.before = span.before.end
-        before = summarise(summary.before, today, team, case_type, with_trend=False, period=period,
-                           with_board=False, kind=span.kind)
+        before = _board_basis(summary.before, today, team, case_type, period)
         in_force = targets_in(sorted({month, *(p.month for p in summary.trend)}))
         summary.board = board_rows(summary, before, in_force[month])
         summary.trend_targets = {m: t["good_overall"].percent if "good_overall" in t else None
@@ -353,6 +357,16 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
         summary.commentary = words_for(month)
     return summary
 
+
+
+def _board_basis(month: str, today: date, team: str | None, case_type: str | None, period: int) -> MonthSummary:
+    """The period before, as far as the board's measures read it (measures.values): the facts and
+    their headline, the re-audits and the family figures; not the tables, follow-up or trend."""
+    summary = MonthSummary(month, load_facts(Scope(tuple(trend_months(month, period)), team, case_type), today),
+                           period, board_only=True)
+    summary.follow_up = reaudits_only(month, team, case_type)
+    summary.family = family_figures(month, team, case_type)
+    return summary
 
 
 def summarise_targeted(cycle, today: date) -> MonthSummary:

@@ -1,6 +1,7 @@
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased
 
 from auditapp import clock, jobs, permissions
 from auditapp.exports.past_audits import template_workbook
@@ -22,14 +23,19 @@ from auditapp.views.sorting import SortableTable
 bp = Blueprint("cases", __name__)
 
 PAGE_SIZE = 50
-# Names by correlated look-up, not joins: the register's statement keeps one shape whatever the order.
+# Team names by correlated look-up (40 teams). The manager's name by a join, with the person's id
+# after it, so that both databases walk the (name, id) index of people (migration 0028s) and each
+# manager's cases by their index, stopping at the page: a look-up per case meant computing and
+# sorting 60,000 names for each page (816 ms a request on SQLite under load, 2.8 s on PostgreSQL).
+MANAGER = aliased(User, name="manager")
 REGISTER_TABLE = SortableTable({
     "reference": (Case.reference,),
     "team": (select(Team.name).where(Team.id == Case.team_id).scalar_subquery(),),
     "type": (case(CASE_TYPES, value=Case.case_type),),  # by the name shown, not the stored key
-    "manager": (select(User.name).where(User.id == Case.manager_id).scalar_subquery(),),
+    "manager": (MANAGER.name, MANAGER.id),
     "opened": (Case.open_date,), "closed": (Case.closed_date,),
-}, tiebreak=(Case.id,), default="reference")
+}, tiebreak=(Case.id,), default="reference",
+    joins={"manager": lambda query: query.join(MANAGER, MANAGER.id == Case.manager_id)})
 
 
 allow_blueprint(bp, permissions.can_manage)
@@ -55,7 +61,7 @@ def index():
     # counting 60,000 rows costs PostgreSQL milliseconds on every page of the register.
     registered = remembered("register size", None, lambda: db.session.scalar(select(func.count(Case.id))))
     sort = REGISTER_TABLE.requested()
-    page = paginate(REGISTER_TABLE.apply(query, sort), PAGE_SIZE, total=None if search else registered)
+    page = paginate(REGISTER_TABLE.apply(query, sort), PAGE_SIZE, total=None if search else registered, ids_first=True)
     return render_template("cases/index.html", form=form, search=search, page=page, registered=registered, sort=sort,
                            audits=audits_of_cases([case.id for case in page.items]))
 
