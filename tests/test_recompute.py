@@ -22,6 +22,7 @@ def test_the_12_month_trend_from_the_facts_is_the_trend_from_grouped_counts(hist
     from_facts = counts_from_facts(load_facts(scope, clock.today()), months)
     counted = trend_counts(scope)
     assert any(c.sampled for c in counted.values()) and any(c.grades["overall"] for c in counted.values())
+    assert any(c.pairs["overall"] for c in counted.values()) and any(c.pairs["voice"] for c in counted.values())
     assert {m: (dict(c.grades), dict(c.pairs), c.sampled, c.unfinished) for m, c in from_facts.items()} == \
         {m: (dict(c.grades), dict(c.pairs), c.sampled, c.unfinished) for m, c in counted.items()}
     twelve = summarise("2026-11", clock.today(), team, case_type, with_trend=True, period=12)

