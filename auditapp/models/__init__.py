@@ -11,6 +11,7 @@ from auditapp.grading import DOMAINS
 from auditapp.models.base import NO_SQL
 from auditapp.models.sets import (
     CASE_TYPES,
+    CONSENT,
     CYCLE_KINDS,
     KEY_ISSUES,
     REVIEW_ROLES,
@@ -123,6 +124,11 @@ class Cycle(Model):
     version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic locking of its design
     # Set for a month made by importing the council's past audits (it holds no live work).
     imported_at: Mapped[datetime | None]
+    # The audit type version an audit of a type was started with (pinned: a newer version never
+    # changes an open audit). None: the monthly random sample, the built-in type.
+    type_version_id: Mapped[int | None] = mapped_column(ForeignKey("audit_type_version.id"), index=True)
+
+    type_version: Mapped["AuditTypeVersion | None"] = relationship(lazy=NO_SQL)
 
     @property
     def domain_keys(self) -> list[str]:
@@ -152,6 +158,7 @@ class Audit(Model):
         one_of("withdrawal_reason", WITHDRAWAL_REASONS),
         one_of("key_issues_a", KEY_ISSUES),
         one_of("key_issues_b", KEY_ISSUES),
+        one_of("consent", CONSENT),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -188,6 +195,15 @@ class Audit(Model):
     tags_version_m: Mapped[int] = mapped_column(default=0, server_default="0")
     # Graded before auditapp and imported from the council's records: no evidence, no descriptor version.
     imported_at: Mapped[datetime | None]
+    # An audit of a type that asks the family's consent first: "given" or "refused", when, by whom.
+    # Refused ends the audit at once (signed_off_at set at the same moment, nothing else recorded).
+    consent: Mapped[str | None] = mapped_column(String(10))
+    consent_at: Mapped[datetime | None]
+    consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # A single audit with review: the senior manager (moderator_id) returned it to the auditor with
+    # a note, shown to the auditor until they submit again. Agreeing is the sign-off (signed_off_*).
+    returned_at: Mapped[datetime | None]
+    return_note: Mapped[str | None] = mapped_column(Text)
 
     cycle: Mapped[Cycle] = relationship(lazy=NO_SQL)
     case: Mapped[Case] = relationship(lazy=NO_SQL)
@@ -231,6 +247,10 @@ class Audit(Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def consent_refused(self) -> bool:
+        return self.consent == "refused"
 
     @property
     def is_live(self) -> bool:
@@ -318,6 +338,7 @@ class ModeratedGrade(Model):
 # The other records, by what they hold. Imported here at the bottom on purpose, not at the top:
 # those modules' records refer to the records defined above, so these must exist first; and the
 # package re-exports every model, so callers import them all from auditapp.models (see __all__).
+from auditapp.models.audit_types import AuditType, AuditTypeVersion  # noqa: E402
 from auditapp.models.board import Commentary, Target  # noqa: E402
 from auditapp.models.calibration import (  # noqa: E402
     AgreedGrade,
@@ -369,6 +390,8 @@ __all__ = [
     "UserSession",
     "FormStash",
     "DescriptorSet",
+    "AuditType",
+    "AuditTypeVersion",
     "ImportJob",
     "ImportWord",
     "AgreedGrade",
