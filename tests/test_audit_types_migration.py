@@ -35,11 +35,12 @@ def test_targeted_audits_become_types_with_their_questions_and_answers_unchanged
     with db.engine.begin() as connection:
         for statement in ROWS_AT_0027:
             connection.execute(text(statement))
-    upgrade(revision="0028")
+    upgrade()  # 0028, then 0028b: the three ready types
     db.session.expire_all()
 
     types = {t.name: t for t in db.session.scalars(select(AuditType))}
-    assert set(types) == {"Monthly random audit", "Neglect", "Neglect (2)"}
+    assert set(types) == {"Monthly random audit", "Neglect", "Neglect (2)", "Supervision-record audit",
+                          "Practice observation", "Case-file compliance check"}
     assert types["Monthly random audit"].built_in and not types["Neglect"].built_in
     cycles = {c.id: c for c in db.session.scalars(select(Cycle))}
     assert cycles[1].type_version_id is None  # the random sample is the built-in type: no version
@@ -59,3 +60,20 @@ def test_targeted_audits_become_types_with_their_questions_and_answers_unchanged
     answers = {a.number: a.answer for a in db.session.scalars(select(ReviewAnswer).order_by(ReviewAnswer.number))}
     assert answers == {1: "Yes, at the strategy stage", 2: "The social worker, twice"}
     assert {q.number: q.text for q in design.questions}[2] == "Who saw the child alone?"
+
+
+def test_the_three_ready_types_are_version_1_of_theirs_in_a_new_database(app):
+    downgrade(revision="0028")
+    upgrade()
+    db.session.expire_all()
+    rows = {row.content["name"]: row for row in db.session.scalars(select(AuditTypeVersion))}
+    assert {name: (row.state, row.number, row.course) for name, row in rows.items()} == {
+        "Supervision-record audit": ("published", 1, "single with review"),
+        "Practice observation": ("published", 1, "single with review"),
+        "Case-file compliance check": ("published", 1, "single")}
+    observation = design_of("single with review", rows["Practice observation"].content)
+    assert observation.consent_first and [q.kind for q in observation.questions][:2] == ["date", "text"]
+    compliance = design_of("single", rows["Case-file compliance check"].content)
+    assert [q.kind for q in compliance.questions].count("yes no") == 6
+    supervision = design_of("single with review", rows["Supervision-record audit"].content)
+    assert all(len(q.descriptors) == 4 for q in supervision.questions if q.kind == "grade")

@@ -39,6 +39,7 @@ class Design:
     """A version's content with its course: what an audit of it asks and how it runs."""
 
     course: str
+    name: str = ""  # the type's name as this version has it (the type takes it when it is published)
     purpose: str = ""
     family_contact: bool = False
     consent_first: bool = False
@@ -46,8 +47,8 @@ class Design:
     questions: tuple[Question, ...] = ()
 
     def to_content(self) -> dict[str, Any]:
-        return {"purpose": self.purpose, "family_contact": self.family_contact, "consent_first": self.consent_first,
-                "domains": list(self.domains),
+        return {"name": self.name, "purpose": self.purpose, "family_contact": self.family_contact,
+                "consent_first": self.consent_first, "domains": list(self.domains),
                 "questions": [{"kind": q.kind, "text": q.text, "hint": q.hint, "required": q.required,
                                **({"descriptors": dict(q.descriptors)} if q.kind == "grade" else {})}
                               for q in self.questions]}
@@ -58,7 +59,8 @@ def design_of(course: str, content: dict[str, Any]) -> Design:
         Question(n, str(q.get("kind", "text")), str(q.get("text", "")), str(q.get("hint") or ""),
                  bool(q.get("required", True)), {k: str(v) for k, v in (q.get("descriptors") or {}).items()})
         for n, q in enumerate(content.get("questions") or [], 1))
-    return Design(course, str(content.get("purpose") or ""), bool(content.get("family_contact")),
+    return Design(course, str(content.get("name") or ""), str(content.get("purpose") or ""),
+                  bool(content.get("family_contact")),
                   bool(content.get("consent_first")),
                   tuple(k for k in DOMAINS if k in (content.get("domains") or [])), questions)
 
@@ -78,7 +80,7 @@ def questions_of(cycle: Cycle) -> tuple[Question, ...]:
     return design.questions if design else ()
 
 
-def problems(name: str, design: Design) -> dict[str, str]:
+def problems(design: Design) -> dict[str, str]:
     """What stops a design being saved (drafts) or published, by field; empty when it may be."""
     found: dict[str, str] = {}
 
@@ -88,9 +90,9 @@ def problems(name: str, design: Design) -> dict[str, str]:
         elif len(value) > limit:
             found[key] = f"{called} must be {limit} characters or fewer"
 
-    if not name.strip():
+    if not design.name.strip():
         found["name"] = "Enter the name of the audit type"
-    plain("name", name, "The name", MAX_NAME)
+    plain("name", design.name, "The name", MAX_NAME)
     plain("purpose", design.purpose, "The purpose", MAX_PURPOSE)
     if design.course not in COURSES:
         found["course"] = "Choose how an audit of this type runs"

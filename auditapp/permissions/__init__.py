@@ -262,6 +262,12 @@ def can_edit_descriptors(user: "Actor") -> bool:
     return user is SYSTEM or user.is_qa_lead or user.is_practice_lead
 
 
+def can_edit_audit_types(user: "Actor") -> bool:
+    """The same people as the descriptors: the QA lead and practice leads define, draft, publish and
+    retire audit types (the command line imports them). Nobody else sees a draft."""
+    return can_edit_descriptors(user)
+
+
 def can_record_reply(user: User, audit: Audit) -> bool:
     """Auditor A, the case-responsible manager, once the audit is signed off."""
     return user.id == audit.auditor_a_id and audit.signed_off_at is not None

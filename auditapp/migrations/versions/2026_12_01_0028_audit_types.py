@@ -127,7 +127,7 @@ def _targeted_audits_become_types():
             name = f"{base} ({n})"
         taken.add(name)
         chosen = [key for key in DOMAINS if key in (domains or "").split(",")] if domains else list(DOMAINS)
-        content = {"purpose": "", "family_contact": True, "consent_first": False, "domains": chosen,
+        content = {"name": name, "purpose": "", "family_contact": True, "consent_first": False, "domains": chosen,
                    "questions": [{"kind": "text", "text": line.strip(), "hint": "", "required": True}
                                  for line in (questions or "").splitlines() if line.strip()]}
         type_id = bind.execute(audit_type.insert().values(
