@@ -4,6 +4,7 @@
 from auditapp.views import (
     admin,
     assets,
+    audit_types,
     audits,
     auth,
     board,
@@ -28,4 +29,4 @@ from auditapp.views import (
 
 BLUEPRINTS = [module.bp for module in (assets, health, auth, home, admin, cases, cycles, audits, checks, moderation,
                                        reports, board, findings, themes, replies, families, targeted, feed,
-                                       descriptors, calibration, learning, documents)]
+                                       descriptors, audit_types, calibration, learning, documents)]
