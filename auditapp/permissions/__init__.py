@@ -151,6 +151,18 @@ def can_read_reports(user: User) -> bool:
     return user.is_qa_lead or user.is_senior_manager or user.is_leadership
 
 
+def can_read_type_summaries(user: User) -> bool:
+    """A type's summary and workbook (issue 24) read like the monthly summary: the QA lead, senior
+    managers and leadership readers."""
+    return can_read_reports(user)
+
+
+def can_read_typed_text(user: User) -> bool:
+    """The words typed in answer to a type's free-text questions, in its workbook: those who may open
+    every audit (leadership readers have the figures and case references, as in the monthly workbook)."""
+    return reads_every_audit(user)
+
+
 def reads_reports_only(user: User) -> bool:
     """Leadership, scrutiny: no audit work, only the summaries."""
     return user.is_leadership and not (user.is_auditor or user.is_senior_manager or user.is_qa_lead)

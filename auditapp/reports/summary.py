@@ -27,6 +27,7 @@ from auditapp.reports.follow_up import FollowUp, follow_up
 from auditapp.reports.measures import BoardRow, board_rows
 from auditapp.reports.periods import Period
 from auditapp.reports.targets import targets_in
+from auditapp.reports.type_listing import TypeInMonth, types_started
 
 _IS_MONTH = re.compile(r"^\d{4}-\d{2}$")
 
@@ -282,6 +283,8 @@ class MonthSummary:
     commentary: Words | None = None  # the month's words for the board (commentary.py)
     # month -> the % Good or better overall target in force: the trend chart's target line
     trend_targets: dict[str, int | None] = field(default_factory=dict)
+    # Audits of the council's other types started in the period: listed apart, never in these figures.
+    other_types: list[TypeInMonth] = field(default_factory=list)
 
     @property
     def month_words(self) -> str:
@@ -351,6 +354,7 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
         summary.trend_targets = {m: t["good_overall"].percent if "good_overall" in t else None
                                  for m, t in in_force.items()}
         summary.commentary = words_for(month)
+        summary.other_types = types_started(span.months, team, case_type)
     return summary
 
 

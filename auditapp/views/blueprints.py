@@ -25,8 +25,9 @@ from auditapp.views import (
     reports,
     targeted,
     themes,
+    type_reports,
 )
 
 BLUEPRINTS = [module.bp for module in (assets, health, auth, home, admin, cases, cycles, audits, checks, moderation,
-                                       reports, board, findings, themes, replies, families, targeted, feed,
-                                       descriptors, audit_types, calibration, learning, documents)]
+                                       reports, type_reports, board, findings, themes, replies, families, targeted,
+                                       feed, descriptors, audit_types, calibration, learning, documents)]
