@@ -278,6 +278,11 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", f"/targeted/{s.targeted.id}", d, QA_LEAD), ("POST", f"/targeted/{s.targeted.id}", d, QA_LEAD),
         ("GET", f"/targeted/{s.targeted.id}/change", d, QA_LEAD),
         ("POST", f"/targeted/{s.targeted.id}/change", d, QA_LEAD),
+        # Reports per audit type (issue 24): read like the monthly summary; a type never published has none.
+        ("GET", "/reports/types/", d, REPORT_READERS),
+        ("GET", f"/reports/types/{t}", d, REPORT_READERS),
+        ("GET", f"/reports/types/{t}.xlsx", d, REPORT_READERS),
+        ("GET", f"/reports/types/{s.new_type.id}", d, only(404, {"qa_lead", "moderator", "other_senior", "leader"})),
         ("GET", f"/targeted/{s.targeted.id}/summary", d, REPORT_READERS),
         ("GET", f"/targeted/{s.targeted.id}.xlsx", d, REPORT_READERS),
         # Calibration: 404 to whoever is neither on it nor reads every audit; the panel's work is the

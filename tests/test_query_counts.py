@@ -48,6 +48,7 @@ class History:
     draft_exercise: int = 0   # not yet open
     closed_exercise: int = 0  # closed, every auditor submitted
     priorities: tuple[int, ...] = ()  # % Good or better, a worry theme, re-audits improve
+    audit_type: int = 0  # the supervision-record audit: a third of the cases audited, most finished
 
     @property
     def moderated(self):
@@ -129,11 +130,19 @@ def build_history(scale: int) -> History:
                                     closes_on=datetime(2026, 12, 31).date())
     db.session.commit()
     priorities = _priorities(world, theme.id)
+    # Audits of a type (issue 24), after the priorities (which link each signed-off audit's dispute): a
+    # third of the cases, all finished but one in progress and one ended by refused consent.
+    from type_builders import SUPERVISION, consent_refused, finished_single, shipped_type, typed_audits
+    supervision, version = shipped_type(SUPERVISION)
+    typed = typed_audits(version, [c.reference for c in world.cases[::3]])
+    for n, audit in enumerate(typed[:-2]):
+        finished_single(audit, {**{q: ("good", "requires_improvement")[n % 2] for q in range(1, 6)}, 6: "Notes"})
+    consent_refused(typed[-2])
     from auditapp.learning.review import mark_reviewed
     mark_reviewed(SYSTEM, "2026-27")  # the self-evaluation downloads once reviewed (issue 26)
     db.session.commit()
     return History(world, current, job.id, theme.id, theme_audit.id, columns.id, types.id, exercise.id, not_open.id,
-                   closed[0].id, priorities)
+                   closed[0].id, priorities, supervision.id)
 
 
 def _priorities(world, theme_id: int) -> tuple[int, ...]:
@@ -250,6 +259,12 @@ def pages(h: History) -> dict[str, tuple]:
         "targeted.change": [(w.qa_lead, f"/targeted/{h.targeted}/change")],
         "targeted.summary": [(w.leader, f"/targeted/{h.targeted}/summary")],
         "targeted.workbook": [(w.leader, f"/targeted/{h.targeted}.xlsx")],
+        "type_reports.index": [(w.leader, "/reports/types/")],
+        "type_reports.summary": [(w.qa_lead, f"/reports/types/{h.audit_type}"),
+                                 (w.qa_lead, f"/reports/types/{h.audit_type}?page=2&period=1&version=1"),
+                                 (w.leader, f"/reports/types/{h.audit_type}?team=Early+Help&case_type=Child+in+need")],
+        "type_reports.workbook": [(w.qa_lead, f"/reports/types/{h.audit_type}.xlsx"),
+                                  (w.leader, f"/reports/types/{h.audit_type}.xlsx?period=quarter")],
         "calibration.index": [(w.qa_lead, "/calibration/"), (h.draft.auditor_a, "/calibration/")],
         "calibration.new": [(w.qa_lead, "/calibration/new")],
         "calibration.show": [(w.qa_lead, f"/calibration/{h.exercise}"),
