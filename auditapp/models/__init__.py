@@ -136,7 +136,10 @@ class Cycle(Model):
 
     @property
     def domain_keys(self) -> list[str]:
-        return self.domains.split(",") if self.domains else list(DOMAINS)
+        # None: all six (the monthly sample); "": none (an audit type that grades no domain).
+        if self.domains is None:
+            return list(DOMAINS)
+        return [key for key in self.domains.split(",") if key]
 
     @property
     def extra_questions(self) -> list[str]:
