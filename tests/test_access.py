@@ -370,7 +370,8 @@ def build_scene(world) -> Scene:
         title="Plans with dates", why="Plans are weakest", owner_id=world.seniors[0].id, measure="good",
         judgement="plan", target=75, target_by=date(2027, 3, 31), review_on=date(2027, 1, 31)))
     db.session.commit()
-    return Scene(audit_type=audit_type, new_type=new_type, priority=priority, exercise=exercise, draft_exercise=not_open, closed_exercise=closed,
+    return Scene(audit_type=audit_type, new_type=new_type,
+                 priority=priority, exercise=exercise, draft_exercise=not_open, closed_exercise=closed,
                  targeted=theme_audit, absence=absence, draft=draft, ready=ready, signed_off=signed_off,
                  withdrawing=withdrawing, concern=concern, concerning=concerning, job=job, waiting=waiting,
                  proposal=proposal,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from auditapp import history
 from auditapp.extensions import db
-from auditapp.framework import audit_types
+from auditapp.framework import audit_types, type_files
 from auditapp.models import AuditType, AuditTypeVersion, Event
 from auditapp.permissions import SYSTEM
 
@@ -195,10 +195,10 @@ def test_a_type_file_reads_back_as_the_version_it_was_written_from(world):
     audit_types.ensure_shipped(SYSTEM)
     for row in db.session.scalars(select(AuditTypeVersion)):
         design = audit_types.design(row)
-        assert audit_types.read_type_file(audit_types.type_file(design), "exported.toml") == design
+        assert type_files.read_type_file(type_files.type_file(design), "exported.toml") == design
     broken = 'name = "x"\ncourse = "single"\n[[questions]]\nkind = "grade"\ntext = "Drift"\n'
     try:
-        audit_types.read_type_file(broken, "broken.toml")
+        type_files.read_type_file(broken, "broken.toml")
     except ValueError as error:
         assert "broken.toml" in str(error) and "short descriptor" in str(error)
     else:

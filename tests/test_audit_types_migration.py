@@ -45,6 +45,7 @@ def test_targeted_audits_become_types_with_their_questions_and_answers_unchanged
     cycles = {c.id: c for c in db.session.scalars(select(Cycle))}
     assert cycles[1].type_version_id is None  # the random sample is the built-in type: no version
 
+    assert (cycles[1].course, cycles[2].course) == (None, "blind dual")
     first = db.session.get(AuditTypeVersion, cycles[2].type_version_id)
     assert first is not None and first.audit_type_id == types["Neglect"].id
     assert (first.state, first.number, first.course) == ("published", 1, "blind dual")

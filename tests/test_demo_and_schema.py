@@ -50,7 +50,7 @@ def test_the_migrations_check_every_closed_set_the_models_define():
     inspector = inspect(db.engine)
     in_database = {(table, check["name"]): check["sqltext"] for table in {t for t, _ in _checks_in_models()}
                    for check in inspector.get_check_constraints(table)}
-    assert len(_checks_in_models()) == 35 and set(in_database) == set(_checks_in_models())
+    assert len(_checks_in_models()) == 36 and set(in_database) == set(_checks_in_models())
     for key, condition in _checks_in_models().items():
         values = sorted(re.findall(r"'([^']*)'", condition))
         assert sorted(re.findall(r"'([^']*)'", in_database[key])) == values, key

@@ -10,13 +10,14 @@ as the rules do, so the figures' version moves."""
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from auditapp import clock, history
 from auditapp.extensions import db
 from auditapp.framework import audit_types
 from auditapp.framework.type_content import Design
 from auditapp.history import record
-from auditapp.models import Audit, AuditType, AuditTypeVersion, Cycle, Review, ReviewAnswer
+from auditapp.models import Audit, AuditType, AuditTypeVersion, Review, ReviewAnswer
 from auditapp.models.sets import BLIND_DUAL
 from auditapp.month import targeted
 from auditapp.months import month_of
@@ -62,15 +63,11 @@ def next_version(kind: AuditType, design: Design) -> AuditTypeVersion:
 
 
 def typed_audits(version: AuditTypeVersion, references: list[str], month: str | None = None) -> list[Audit]:
-    """A cycle of the type's version (started in `month`, this month by default) with these cases
-    allocated as a targeted audit's are."""
-    content = version.content
-    domains = [key for key in content.get("domains") or []]
-    cycle = Cycle(kind="targeted", month=month or month_of(clock.today()), title=content.get("name"),
-                  opened_at=clock.now(), per_team=0, lookback_months=0, type_version_id=version.id,
-                  domains=",".join(domains) if domains else None)
-    db.session.add(cycle)
-    db.session.flush()
+    """A targeted audit of the type's version (month/targeted.start_of_type pins it), with these cases
+    allocated; started in `month` when given (this month by default), as if started then."""
+    version = db.session.get(AuditTypeVersion, version.id, options=[joinedload(AuditTypeVersion.audit_type)])
+    cycle = targeted.start_of_type(SYSTEM, f"{version.audit_type.name} audit", version)
+    cycle.month = month or month_of(clock.today())
     return targeted.add_cases(SYSTEM, cycle, references, confirmed=True)
 
 

@@ -73,7 +73,7 @@ def problems(entry: ReviewEntry, submitting: bool, domains=tuple(DOMAINS)) -> di
             found[f"{key}_evidence"] = f"Enter the evidence for the {name.lower()} grade"
         if not domain.impact.strip():
             found[f"{key}_impact"] = f"Enter the impact on the child for {name.lower()}"
-    if entry.overall_grade is None:
+    if entry.overall_grade is None and domains:  # an audit type grading no domain has no overall grade
         found["overall_grade"] = "Select an overall grade"
     if not entry.working_well.strip():
         found["working_well"] = "Enter what is working well"

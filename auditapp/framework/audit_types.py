@@ -5,9 +5,7 @@ monthly random audit is the built-in type: listed, never edited. The three ready
 auditapp/audit_types/ are version 1 of theirs (migration 0028b stores them; `ensure_shipped` does
 the same for a database emptied since, as the tests' and the demo's are)."""
 
-import tomllib
 from dataclasses import replace
-from pathlib import Path
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
@@ -16,15 +14,15 @@ from auditapp import clock, history
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import Invalid, RuleError
 from auditapp.extensions import db
+from auditapp.framework import type_files
 from auditapp.framework.type_changes import TypeChanges, differences
-from auditapp.framework.type_content import HTML, MAX_NAME, Design, Question, design_of, problems
+from auditapp.framework.type_content import HTML, MAX_NAME, Design, design_of, problems
 from auditapp.history import record, type_field
-from auditapp.models import AuditType, AuditTypeVersion, Event, User
+from auditapp.models import AuditType, AuditTypeVersion, Cycle, Event, User
 from auditapp.models.loading import EVENT_ROW
-from auditapp.models.sets import BLIND_DUAL, COURSES, QUESTION_KINDS
+from auditapp.models.sets import BLIND_DUAL, COURSES
 from auditapp.permissions import Actor, can_edit_audit_types, require
 
-SHIPPED = Path(__file__).resolve().parent.parent / "audit_types"
 MONTHLY = "Monthly random audit"
 MONTHLY_PURPOSE = ("The month's random sample of cases: every domain graded by two auditors blind, "
                    "then moderated by a senior manager.")
@@ -126,43 +124,6 @@ def startable() -> list[tuple[AuditType, AuditTypeVersion]]:
 # The files: the three ready types
 
 
-def read_type_file(text: str, where: str) -> Design:
-    """A type's file (TOML: name, purpose, course, family_contact, consent_first, domains, and
-    [[questions]] with kind, text, hint, required and, for a grade, [questions.descriptors]),
-    checked as a draft is. ValueError names the file and the problem."""
-    try:
-        data = tomllib.loads(text)
-        found = design_of(str(data.get("course", "")), data)
-    except (tomllib.TOMLDecodeError, AttributeError, TypeError) as error:
-        raise ValueError(f"{where}: not an audit type file ({error})") from error
-    wrong = problems(found) or {f"question_{q.number}_kind": f"question {q.number} has an unknown kind"
-                                for q in found.questions if q.kind not in QUESTION_KINDS}
-    if wrong:
-        raise ValueError(f"{where}: " + "; ".join(wrong.values()))
-    return found
-
-
-def type_file(found: Design) -> str:
-    """The file a version exports as: read back by read_type_file to the same design."""
-    def quoted(value: str) -> str:
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "") + '"'
-
-    lines = [f"name = {quoted(found.name)}", f"purpose = {quoted(found.purpose)}", f"course = {quoted(found.course)}",
-             f"family_contact = {str(found.family_contact).lower()}",
-             f"consent_first = {str(found.consent_first).lower()}",
-             "domains = [" + ", ".join(quoted(d) for d in found.domains) + "]"]
-    for q in found.questions:
-        lines += ["", "[[questions]]", f"kind = {quoted(q.kind)}", f"text = {quoted(q.text)}",
-                  f"hint = {quoted(q.hint)}", f"required = {str(q.required).lower()}"]
-        if q.kind == "grade":
-            lines += ["[questions.descriptors]"] + [f"{key} = {quoted(value)}" for key, value in q.descriptors.items()]
-    return "\n".join(lines) + "\n"
-
-
-def shipped() -> list[Design]:
-    return [read_type_file(path.read_text(encoding="utf-8"), path.name) for path in sorted(SHIPPED.glob("*.toml"))]
-
-
 def ensure_shipped(actor: Actor) -> None:
     """The built-in type and the three ready types, stored if missing (as migrations 0028 and 0028b
     store them in a new database): for a database emptied since, as the tests' and the demo's are."""
@@ -170,7 +131,7 @@ def ensure_shipped(actor: Actor) -> None:
     now = clock.now()
     if MONTHLY not in names:
         db.session.add(AuditType(name=MONTHLY, purpose=MONTHLY_PURPOSE, built_in=True, created_at=now))
-    for found in shipped():
+    for found in type_files.shipped():
         if found.name in names:
             continue
         kind = AuditType(name=found.name, purpose=found.purpose, created_at=now, created_by_id=actor.id)
@@ -365,5 +326,53 @@ def import_type(actor: Actor, found: Design, note: str) -> AuditTypeVersion | No
     return row
 
 
-def blank_question(number: int) -> Question:
-    return Question(number, "text", "", "", True, {})
+OWN_NOTE = "Made for the targeted audit of the same name"
+
+
+def own_type(actor: Actor, found: Design) -> AuditTypeVersion:
+    """A type made for one targeted audit from its own domains and questions, published as its
+    version 1 (named by the audit's theme; "(2)" and on when that name is taken)."""
+    base, n = found.name[:100], 1
+    name = base
+    while _name_taken(name, None):
+        n += 1
+        name = f"{base} ({n})"
+    now = clock.now()
+    kind = AuditType(name=name, purpose=found.purpose, created_at=now, created_by_id=actor.id)
+    db.session.add(kind)
+    db.session.flush()
+    record(_who(actor), history.AUDIT_TYPE_CREATED, field=type_field(kind.id), after=f"{name}: {OWN_NOTE.lower()}")
+    return _published_now(actor, kind, replace(found, name=name), 1, OWN_NOTE)
+
+
+def _published_now(actor: Actor, kind: AuditType, found: Design, number: int, note: str) -> AuditTypeVersion:
+    now = clock.now()
+    row = AuditTypeVersion(audit_type=kind, audit_type_id=kind.id, state="published", number=number,
+                           course=found.course, content=numbered_again(found).to_content(), note=note,
+                           published_on=clock.today(), published_at=now, published_by_id=actor.id, created_at=now,
+                           created_by_id=actor.id, updated_at=now, updated_by_id=actor.id)
+    db.session.add(row)
+    db.session.flush()
+    record(_who(actor), history.AUDIT_TYPE_PUBLISHED, field=type_field(kind.id), after=f"Version {number}: {note}")
+    return row
+
+
+def made_for(cycle: Cycle) -> bool:
+    """Whether the cycle's type was made for it alone (start's own domains and questions), so
+    changing them, before any audit is saved, may publish the type's next version."""
+    version = cycle.type_version
+    if version is None:
+        return False
+    first = numbered(version.audit_type_id, 1)
+    others = db.session.scalar(
+        select(func.count(Cycle.id)).join(AuditTypeVersion, AuditTypeVersion.id == Cycle.type_version_id)
+        .where(AuditTypeVersion.audit_type_id == version.audit_type_id, Cycle.id != cycle.id))
+    return first is not None and first.note == OWN_NOTE and not others
+
+
+def next_own_version(actor: Actor, version: AuditTypeVersion, found: Design) -> AuditTypeVersion:
+    kind = db.session.get(AuditType, version.audit_type_id)
+    assert kind is not None
+    newest = latest(kind.id)
+    return _published_now(actor, kind, replace(found, name=kind.name), (newest.number or 0) + 1 if newest else 1,
+                          "Changed before any audit of it was saved")

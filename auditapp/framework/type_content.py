@@ -12,7 +12,7 @@ from typing import Any
 
 from auditapp.grading import DOMAINS, GRADE_KEYS
 from auditapp.models import Cycle
-from auditapp.models.sets import COURSES, QUESTION_KINDS, YES_NO_NA
+from auditapp.models.sets import BLIND_DUAL, COURSES, QUESTION_KINDS, YES_NO_NA
 
 MAX_NAME = 120
 MAX_PURPOSE = 2000
@@ -98,6 +98,9 @@ def problems(design: Design) -> dict[str, str]:
         found["course"] = "Choose how an audit of this type runs"
     if not design.domains and not design.questions:
         found["questions"] = "Choose at least one domain or add at least one question: there is nothing to answer"
+    elif design.course == BLIND_DUAL and not design.domains:
+        # Moderation settles the two auditors' domain grades: with none, there is nothing to moderate.
+        found["domains"] = "A blind dual audit grades at least one domain: choose one, or a single audit"
     if len(design.questions) > MAX_QUESTIONS:
         found["questions"] = f"An audit type can have up to {MAX_QUESTIONS} questions"
     for q in design.questions:

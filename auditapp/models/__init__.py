@@ -12,6 +12,7 @@ from auditapp.models.base import NO_SQL
 from auditapp.models.sets import (
     CASE_TYPES,
     CONSENT,
+    COURSES,
     CYCLE_KINDS,
     KEY_ISSUES,
     REVIEW_ROLES,
@@ -104,7 +105,7 @@ class Cycle(Model):
     __table_args__ = (Index("uq_cycle_month_open", "month", unique=True,
                             sqlite_where=text("cancelled_at IS NULL AND kind = 'random'"),
                             postgresql_where=text("cancelled_at IS NULL AND kind = 'random'")),
-                      one_of("kind", CYCLE_KINDS))
+                      one_of("kind", CYCLE_KINDS), one_of("course", COURSES))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
@@ -127,12 +128,18 @@ class Cycle(Model):
     # The audit type version an audit of a type was started with (pinned: a newer version never
     # changes an open audit). None: the monthly random sample, the built-in type.
     type_version_id: Mapped[int | None] = mapped_column(ForeignKey("audit_type_version.id"), index=True)
+    # How its audits run, copied from that version at the start (the rules read it without loading the
+    # version): "blind dual", "single with review" or "single". None: the monthly sample (blind dual).
+    course: Mapped[str | None] = mapped_column(String(20))
 
     type_version: Mapped["AuditTypeVersion | None"] = relationship(lazy=NO_SQL)
 
     @property
     def domain_keys(self) -> list[str]:
-        return self.domains.split(",") if self.domains else list(DOMAINS)
+        # None: all six (the monthly sample); "": none (an audit type that grades no domain).
+        if self.domains is None:
+            return list(DOMAINS)
+        return [key for key in self.domains.split(",") if key]
 
     @property
     def extra_questions(self) -> list[str]:
@@ -141,6 +148,11 @@ class Cycle(Model):
     @property
     def is_targeted(self) -> bool:
         return self.kind == "targeted"
+
+    @property
+    def is_single(self) -> bool:
+        """One auditor (auditor B, the independent one), not two: "single" or "single with review"."""
+        return self.course in ("single", "single with review")
 
 
 class Audit(Model):

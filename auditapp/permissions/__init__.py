@@ -20,7 +20,7 @@ from auditapp.models import (
     Cycle,
     User,
 )
-from auditapp.models.loading import ACTION_ROW, AUDIT_IN_FULL
+from auditapp.models.loading import ACTION_ROW, AUDIT_IN_FULL, CYCLE_WITH_TYPE
 
 
 class SystemActor:
@@ -338,7 +338,7 @@ def get_concern(concern_id: int, user: User) -> tuple[Concern, Audit]:
 def get_cycle(cycle_id: int, user: User, reload: bool = False) -> Cycle:
     """A targeted audit's cycle, or 404 (a month's random cycle is found by its month, in views.cycles).
     Those who neither run the programme nor read its reports may not learn which exist."""
-    cycle = db.session.get(Cycle, cycle_id, populate_existing=reload)
+    cycle = db.session.get(Cycle, cycle_id, options=CYCLE_WITH_TYPE, populate_existing=reload)
     if cycle is None or not cycle.is_targeted or not (can_manage(user) or can_read_reports(user)):
         abort(404)
     return cycle

@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -8,13 +10,14 @@ from auditapp.audits.reviewing import DomainEntry, ReviewEntry, check_ready, ent
 from auditapp.conflicts import history_mark
 from auditapp.exports.pack_pdf import pack_pdf
 from auditapp.findings import actions, replies, themes
-from auditapp.forms.audits import AcknowledgeForm, ConcernForm, ReviewForm
-from auditapp.forms.widgets import descriptor_hints, long_text
+from auditapp.forms.audits import AcknowledgeForm, ConcernForm, ReviewForm, answer_fields
+from auditapp.forms.widgets import descriptor_hints
 from auditapp.framework import descriptors as descriptor_versions
-from auditapp.grading import DOMAINS, domains_judged, judgements_made
+from auditapp.framework.type_content import Question
+from auditapp.grading import DOMAINS, GRADE_KEYS, domains_judged, judgements_made
 from auditapp.history import audit_history, compact
 from auditapp.history import subjects as history_subjects
-from auditapp.models.sets import WITHDRAWAL_REASONS
+from auditapp.models.sets import WITHDRAWAL_REASONS, YES_NO_NA
 from auditapp.month import reaudits, targeted
 from auditapp.outbox import notices
 from auditapp.security.access import allow
@@ -64,7 +67,8 @@ def _record(audit_id: int) -> dict:
                 reply=replies.reply_for(audit), undecided=actions.undecided(audit), family=family,
                 family_role=families.contact_role(), today=clock.today(), permissions=permissions,
                 domains=domains_judged(audit.cycle.domain_keys),
-                answers=({r.role: targeted.answers_of(r) for r in visible} if audit.cycle.extra_questions else {}),
+                questions=(questions := targeted.questions(audit.cycle)), answer_words=answer_words,
+                answers=({r.role: targeted.answers_of(r) for r in visible} if questions else {}),
                 judgements=judgements_made(audit.cycle.domain_keys), reasons=WITHDRAWAL_REASONS)
 
 
@@ -82,8 +86,7 @@ def review(audit_id: int, role: str):
     saved = audit.review(role)
     if not form.is_submitted():
         _fill_form(form, entry_from_review(saved))
-        for number, answer in targeted.answers_of(saved).items():
-            form[f"extra_{number}"].data = answer
+        _fill_answers(form, targeted.questions(audit.cycle), targeted.answers_of(saved))
         form.open_at(_version(audit, role), history_mark(audit))
     changes = None
     if form_posted(form):
@@ -93,13 +96,13 @@ def review(audit_id: int, role: str):
             return redirect(url_for("audits.review", audit_id=audit.id, role=role))
         entry = _entry_from_form(form, entry_from_review(saved))
         submitting, checking = bool(form.submit.data), bool(form.check.data)
-        answers = {n: form[f"extra_{n}"].data or "" for n in range(1, len(audit.cycle.extra_questions) + 1)}
+        answers = answers_from(form, targeted.questions(audit.cycle))
         with saving(form, reload=audit_reload(form, audit_id, lambda a: _version(a, role), role)) as save:
             if submitting or checking:  # checking saves a draft, but only one ready to submit
                 check_ready(audit, entry, answers)
             saved = save_review(current_user, audit, role, entry, submit=submitting,
                                 expected_version=form.opened_at()[0])
-            if audit.cycle.extra_questions:
+            if targeted.questions(audit.cycle):
                 targeted.save_answers(current_user, audit, role, saved, answers)
         audit, changes = save.reloaded or (audit, changes)
         if save.saved:
@@ -113,17 +116,63 @@ def review(audit_id: int, role: str):
                            domains=domains_judged(audit.cycle.domain_keys),
                            descriptors=descriptor_versions.graded_against(saved.descriptor_version if saved else None)
                            .descriptors, descriptor_hints=descriptor_hints, changes=changes,
+                           questions=targeted.questions(audit.cycle),
                            family_task=families.contact_role() == role)
 
 
 def _review_form(audit) -> ReviewForm:
-    """The audit form, with a targeted audit's own questions after the domains."""
-    questions = audit.cycle.extra_questions
+    """The audit form, with the audit type's own questions after the domains, each by its kind."""
+    questions = targeted.questions(audit.cycle)
     if not questions:
         return ReviewForm(obj=None)
-    extra = {f"extra_{n}": long_text(question, limit=3000, called=f"The answer to question {n}")
-             for n, question in enumerate(questions, 1)}
-    return type("TargetedReviewForm", (ReviewForm,), extra)(obj=None)
+    return type("TargetedReviewForm", (ReviewForm,), answer_fields(questions))(obj=None)
+
+
+def _fill_answers(form: ReviewForm, questions: tuple[Question, ...], answers: dict[int, str]) -> None:
+    for q in questions:
+        answer = answers.get(q.number, "")
+        if q.kind == "date":
+            year, _, rest = answer.partition("-")
+            month, _, day = rest.partition("-")
+            for part, value in (("day", day), ("month", month), ("year", year)):
+                form[f"extra_{q.number}_{part}"].data = value.lstrip("0") if part != "year" else value
+        else:
+            form[f"extra_{q.number}"].data = answer
+
+
+def answers_from(form: ReviewForm, questions: tuple[Question, ...]) -> dict[int, str]:
+    """The typed answers by question number; a date's three boxes as an ISO date ("not a date" when
+    they make none, so the rule names the question)."""
+    found = {}
+    for q in questions:
+        if q.kind != "date":
+            found[q.number] = form[f"extra_{q.number}"].data or ""
+            continue
+        parts = [(form[f"extra_{q.number}_{part}"].data or "").strip() for part in ("day", "month", "year")]
+        if not any(parts):
+            found[q.number] = ""
+            continue
+        try:
+            found[q.number] = date(int(parts[2]), int(parts[1]), int(parts[0])).isoformat()
+        except ValueError:
+            found[q.number] = "not a date"
+    return found
+
+
+def answer_words(question: Question, answer: str | None) -> str:
+    """An answer as people read it: a grade's or a choice's label, a date in words."""
+    if not answer:
+        return ""
+    if question.kind == "grade":
+        return GRADE_KEYS[answer].label if answer in GRADE_KEYS else answer
+    if question.kind == "yes no":
+        return YES_NO_NA.get(answer, answer)
+    if question.kind == "date":
+        try:
+            return date.fromisoformat(answer).strftime("%-d %B %Y")
+        except ValueError:
+            return answer
+    return answer
 
 
 def _version(audit, role: str) -> int:

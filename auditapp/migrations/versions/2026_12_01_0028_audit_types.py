@@ -7,8 +7,9 @@ Create Date: 2026-12-01 19:00:00
 `audit_type` names a kind of audit (the monthly random audit is the built-in one); each row of
 `audit_type_version` is a draft (one per type at a time, by a partial unique index) or a published
 version, which never changes. `cycle.type_version_id` pins a targeted audit to the version it was
-started with. On `audit`: the family's consent (an audit of a type that asks it first), and a
-senior manager's return of a single audit with review, with its note.
+started with, and `cycle.course` says how its audits run (copied from that version). On `audit`:
+the family's consent (an audit of a type that asks it first), and a senior manager's return of a
+single audit with review, with its note.
 
 The data step: every existing targeted audit becomes a type of its own, named by its title, with a
 published version 1 holding its domains and its own questions (free text, required) in the same
@@ -83,6 +84,9 @@ def upgrade():
                     sqlite_where=draft, postgresql_where=draft)
     with op.batch_alter_table("cycle") as batch:
         batch.add_column(sa.Column("type_version_id", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("course", sa.String(length=20), nullable=True))
+        batch.create_check_constraint(op.f("ck_cycle_course"),
+                                      "course IN ('blind dual', 'single with review', 'single')")
         batch.create_foreign_key(op.f("fk_cycle_type_version_id_audit_type_version"), "audit_type_version",
                                  ["type_version_id"], ["id"])
         batch.create_index(op.f("ix_cycle_type_version_id"), ["type_version_id"])
@@ -115,7 +119,8 @@ def _targeted_audits_become_types():
     cycle = sa.table("cycle", sa.column("id", sa.Integer), sa.column("title", sa.String),
                      sa.column("domains", sa.String), sa.column("questions", sa.Text),
                      sa.column("opened_at", sa.DateTime), sa.column("opened_by_id", sa.Integer),
-                     sa.column("kind", sa.String), sa.column("type_version_id", sa.Integer))
+                     sa.column("kind", sa.String), sa.column("type_version_id", sa.Integer),
+                     sa.column("course", sa.String))
     cycles = bind.execute(sa.select(cycle.c.id, cycle.c.title, cycle.c.domains, cycle.c.questions,
                                     cycle.c.opened_at, cycle.c.opened_by_id)
                           .where(cycle.c.kind == "targeted").order_by(cycle.c.id)).all()
@@ -139,7 +144,8 @@ def _targeted_audits_become_types():
             published_on=opened_at.date(), published_at=opened_at,
             published_by_id=opened_by_id, created_at=opened_at, created_by_id=opened_by_id, updated_at=now,
             updated_by_id=None, version=1).returning(type_version.c.id)).scalar_one()
-        bind.execute(cycle.update().where(cycle.c.id == cycle_id).values(type_version_id=version_id))
+        bind.execute(cycle.update().where(cycle.c.id == cycle_id).values(type_version_id=version_id,
+                                                                         course="blind dual"))
 
 
 def downgrade():
@@ -149,6 +155,8 @@ def downgrade():
         for column in ("return_note", "returned_at", "consent_by_id", "consent_at", "consent"):
             batch.drop_column(column)
     with op.batch_alter_table("cycle") as batch:
+        batch.drop_constraint(op.f("ck_cycle_course"), type_="check")
+        batch.drop_column("course")
         batch.drop_index(op.f("ix_cycle_type_version_id"))
         batch.drop_constraint(op.f("fk_cycle_type_version_id_audit_type_version"), type_="foreignkey")
         batch.drop_column("type_version_id")
