@@ -23,10 +23,11 @@ from auditapp.views import (
     moderation,
     replies,
     reports,
+    single,
     targeted,
     themes,
 )
 
 BLUEPRINTS = [module.bp for module in (assets, health, auth, home, admin, cases, cycles, audits, checks, moderation,
-                                       reports, board, findings, themes, replies, families, targeted, feed,
+                                       reports, single, board, findings, themes, replies, families, targeted, feed,
                                        descriptors, audit_types, calibration, learning, documents)]
