@@ -150,6 +150,9 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         # Audit types: published versions for everyone; drafts, new types and retiring for editors
         # (the QA lead and practice leads: tests/test_audit_types.py). A type never published is
         # known only to them; the built-in monthly audit has no draft.
+        # A single audit's review by its senior manager: the draft is a monthly audit, so there is none.
+        ("GET", f"/audits/{d.id}/single-review", d, audit_page({"moderator"}, status=302)),
+        ("POST", f"/audits/{d.id}/single-review", d, audit_page(set())),
         ("GET", "/audit-types", d, ANYONE),
         ("GET", "/audit-types/new", d, QA_LEAD), ("POST", "/audit-types/new", d, QA_LEAD),
         ("GET", f"/audit-types/{t}", d, ANYONE),

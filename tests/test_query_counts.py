@@ -16,15 +16,17 @@ from builders import (
     months_of_work,
     proposed_action,
     sign_in,
+    typed_audit,
 )
 from sqlalchemy import select
 
+from auditapp.audits.reviewing import ReviewEntry, save_review
 from auditapp.extensions import db
 from auditapp.findings.themes import add_theme
 from auditapp.framework import audit_types, descriptors
 from auditapp.framework.type_content import Design, Question
 from auditapp.grading import GRADE_KEYS
-from auditapp.models import Action, Audit, Concern, ImportJob, PractitionerReply, ThemeTag
+from auditapp.models import Action, Audit, Concern, ImportJob, PractitionerReply, ThemeTag, User
 from auditapp.month import targeted
 from auditapp.permissions import SYSTEM
 from auditapp.remembered import forget_all as forget_remembered_figures
@@ -50,6 +52,7 @@ class History:
     closed_exercise: int = 0  # closed, every auditor submitted
     priorities: tuple[int, ...] = ()  # % Good or better, a worry theme, re-audits improve
     audit_type: int = 0       # published as many times as the scale, with a draft open
+    single: int = 0           # a single audit with review, waiting for its senior manager
     supervision: int = 0  # the supervision-record audit: a third of the cases audited, most finished
 
     @property
@@ -133,6 +136,14 @@ def build_history(scale: int) -> History:
         audit_types.create(world.qa_lead, f"Never published {n}", "", "single")
     audit_types.start_draft(world.qa_lead, kind)
     db.session.commit()
+    # A single audit with review, submitted and waiting for its senior manager.
+    waiting = typed_audit(world, "Supervision-record audit", case_index=1)
+    typed_answers = {n: "good" for n in range(1, 6)}
+    entry = ReviewEntry(working_well="Well kept", needs_to_change="Dates", safeguarding_concern="no")
+    saved = save_review(waiting.auditor_b, waiting, "B", entry, submit=False)
+    targeted.save_answers(waiting.auditor_b, waiting, "B", saved, typed_answers)
+    save_review(waiting.auditor_b, waiting, "B", entry, submit=True)
+    db.session.commit()
     # Calibration: as many closed exercises as the scale, every auditor in each, and one open and one not.
     auditors = [u for team in world.auditors.values() for u in team]
     closed = [closed_calibration(world, {u: (3, 1 + n % 3) for n, u in enumerate(auditors)}, panel=[world.seniors[0]],
@@ -156,7 +167,7 @@ def build_history(scale: int) -> History:
     mark_reviewed(SYSTEM, "2026-27")  # the self-evaluation downloads once reviewed (issue 26)
     db.session.commit()
     return History(world, current, job.id, theme.id, theme_audit.id, columns.id, types.id, exercise.id, not_open.id,
-                   closed[0].id, priorities, kind.id, supervision.id)
+                   closed[0].id, priorities, kind.id, waiting.id, supervision.id)
 
 
 def _priorities(world, theme_id: int) -> tuple[int, ...]:
@@ -208,6 +219,9 @@ def pages(h: History) -> dict[str, tuple]:
         "descriptors.draft": [(w.qa_lead, "/grade-descriptors/draft")],
         "descriptors.domain": [(w.qa_lead, "/grade-descriptors/draft/voice")],
         "descriptors.publish": [(w.qa_lead, "/grade-descriptors/draft/publish")],
+        "single.review": [(db.session.get(User, db.session.get(Audit, h.single).moderator_id) if h.single
+                           else w.qa_lead,
+                           f"/audits/{h.single}/single-review")],
         "audit_types.index": [(w.leader, "/audit-types"), (w.qa_lead, "/audit-types")],
         "audit_types.new": [(w.qa_lead, "/audit-types/new")],
         "audit_types.show": [(w.leader, f"/audit-types/{h.audit_type}"), (w.qa_lead, f"/audit-types/{h.audit_type}")],

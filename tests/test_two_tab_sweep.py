@@ -61,6 +61,8 @@ NOT_EDITING = {
     "/audits/<int:audit_id>/family": "records an attempt to reach the family: each attempt is its own record",
     "/targeted/new": "starts a targeted audit",
     "/grade-descriptors/draft": "starts the one draft of the descriptors (a second start finds the first)",
+    "/audits/<int:audit_id>/single-review": "agrees or returns a single audit once (its version is checked: "
+                                            "test_typed_audits)",
     "/audit-types/new": "creates an audit type (a second of the same name is refused)",
     "/audit-types/<int:type_id>/draft/start": "starts a type's one draft (a second start finds the first)",
     "/audit-types/<int:type_id>/retire": "retires a type once (refused once retired; its version is checked: "

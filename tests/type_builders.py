@@ -1,24 +1,21 @@
-"""Builders for audits of a type (issue 24), for the reports' tests: a type's cycle with its cases
-allocated as today, and each audit finished, left in progress or ended by refused consent.
+"""Builders for audits of a type (issue 24), for the reports' tests: a targeted audit of a type with
+its cases allocated, and each audit finished, left in progress or ended by refused consent, all
+through the rule functions (reviewing, targeted.save_answers, audits/single.py, moderation)."""
 
-They write what the contract (/work/briefs/types-contract.md) says the rules write: the final
-answers are auditor B's, submitted, as ReviewAnswer rows numbered by position; a single audit is
-signed off by its submission; a blind dual one goes through today's moderation; a refused consent
-signs the audit off at that moment with nothing else stored. Each finish records a history entry,
-as the rules do, so the figures' version moves."""
 
-from datetime import datetime, timedelta
-
+from builders import in_full, signed_off_audit
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from auditapp import clock, history
+from auditapp import clock
+from auditapp.audits import single
+from auditapp.audits.reviewing import DomainEntry, ReviewEntry, save_review
 from auditapp.extensions import db
 from auditapp.framework import audit_types
 from auditapp.framework.type_content import Design
-from auditapp.history import record
-from auditapp.models import Audit, AuditType, AuditTypeVersion, Review, ReviewAnswer
-from auditapp.models.sets import BLIND_DUAL
+from auditapp.grading import DOMAINS
+from auditapp.models import Audit, AuditType, AuditTypeVersion, Review
+from auditapp.models.sets import BLIND_DUAL, SINGLE_WITH_REVIEW
 from auditapp.month import targeted
 from auditapp.months import month_of
 from auditapp.permissions import SYSTEM
@@ -71,37 +68,37 @@ def typed_audits(version: AuditTypeVersion, references: list[str], month: str | 
     return targeted.add_cases(SYSTEM, cycle, references, confirmed=True)
 
 
-def _review(audit: Audit, role: str, at: datetime) -> Review:
-    found = db.session.scalars(select(Review).where(Review.audit_id == audit.id, Review.role == role)).first()
-    if found is None:
-        found = Review(audit_id=audit.id, role=role, updated_at=at)
-        db.session.add(found)
-        db.session.flush()
-    return found
+def _entry(grades: dict[str, int] | None, overall: int | None) -> ReviewEntry:
+    entry = ReviewEntry(overall_grade=overall, working_well="Records kept well", needs_to_change="Dates late",
+                        safeguarding_concern="no")
+    graded = grades or {}
+    entry.domains = {key: DomainEntry(graded[key], f"Evidence for {key}", f"Impact of {key}") if key in graded
+                     else DomainEntry(None, "", "") for key in DOMAINS}
+    return entry
 
 
-def answered(audit: Audit, answers: dict[int, str], role: str = "B", submit: bool = True) -> Review:
-    """The auditor's answers by question number; submitted when `submit`."""
-    at = clock.now()
-    review = _review(audit, role, at)
-    for number, answer in answers.items():
-        db.session.add(ReviewAnswer(review_id=review.id, number=number, answer=answer))
-    review.submitted_at = at if submit else None
-    db.session.flush()
+def answered(audit: Audit, answers: dict[int, str], role: str = "B", submit: bool = True,
+             grades: dict[str, int] | None = None, overall: int | None = None) -> Review:
+    """The auditor's review and answers by question number, saved through the rules (submitted when
+    `submit`: a single audit is then signed off, one with review waits for its senior manager)."""
+    audit = in_full(audit)
+    actor = audit.auditor(role)
+    entry = _entry(grades, overall)
+    review = save_review(actor, audit, role, entry, submit=False)
+    targeted.save_answers(actor, audit, role, review, answers)
+    if submit:
+        review = save_review(actor, in_full(audit), role, entry, submit=True)
     return review
 
 
 def finished_single(audit: Audit, answers: dict[int, str], grades: dict[str, int] | None = None,
                     overall: int | None = None) -> Audit:
-    """A single audit (with or without review) signed off: auditor B's submitted answers and grades."""
-    from auditapp.models import ReviewGrade
-    review = answered(audit, answers)
-    for key, grade in (grades or {}).items():
-        db.session.add(ReviewGrade(review_id=review.id, domain=key, grade=grade))
-    review.overall_grade = overall
-    audit.signed_off_at = clock.now()
-    audit.signed_off_by_id = audit.auditor_b_id
-    record(audit.auditor_b, history.SIGNED_OFF, audit)
+    """A single audit submitted by auditor B and signed off: on submission ("single"), or by the
+    senior manager's agreeing ("single with review")."""
+    answered(audit, answers, grades=grades, overall=overall)
+    audit = in_full(audit)
+    if audit.signed_off_at is None:
+        single.agree(audit.moderator, audit, "")
     db.session.flush()
     return audit
 
@@ -109,26 +106,25 @@ def finished_single(audit: Audit, answers: dict[int, str], grades: dict[str, int
 def finished_blind_dual(audit: Audit, answers_b: dict[int, str], answers_a: dict[int, str],
                         grade_a: int = 3, grade_b: int = 2, final: int | None = None) -> Audit:
     """Both auditors' reviews and answers, then today's moderation and sign-off."""
-    from builders import in_full, signed_off_audit
-    answered(audit, answers_a, role="A", submit=False)
-    answered(audit, answers_b, role="B", submit=False)
+    domains = in_full(audit).cycle.domain_keys
+    answered(audit, answers_a, role="A", grades=dict.fromkeys(domains, grade_a), overall=grade_a)
+    answered(audit, answers_b, role="B", grades=dict.fromkeys(domains, grade_b), overall=grade_b)
     return signed_off_audit(in_full(audit), grade_a, grade_b, final)
 
 
 def consent_refused(audit: Audit) -> Audit:
-    at = clock.now() - timedelta(minutes=1)
-    audit.consent, audit.consent_at, audit.consent_by_id = "refused", at, audit.auditor_b_id
-    audit.signed_off_at, audit.signed_off_by_id = at, audit.auditor_b_id
-    record(audit.auditor_b, history.SIGNED_OFF, audit, after="Consent refused")
-    db.session.flush()
+    """The family refused consent (a type that asks it first): the audit ends, nothing else recorded."""
+    audit = in_full(audit)
+    single.record_consent(audit.auditor_b, audit, "B", "refused")
     return audit
 
 
 def in_progress(audit: Audit, answers: dict[int, str]) -> Audit:
-    """Auditor B has answered and submitted, but nobody has signed it off: nothing of it may show."""
-    answered(audit, answers)
-    db.session.flush()
-    return audit
+    """Auditor B's answers saved (and submitted, when the type has a review to wait for), not signed off:
+    nothing of it may show."""
+    waits = in_full(audit).cycle.course == SINGLE_WITH_REVIEW
+    answered(audit, answers, submit=waits)
+    return in_full(audit)
 
 
 __all__ = ["BLIND_DUAL", "COMPLIANCE", "OBSERVATION", "SUPERVISION", "answered", "consent_refused",

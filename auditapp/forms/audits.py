@@ -48,8 +48,8 @@ class ReviewForm(LockedForm):
         parts = {"day": 1, "month": 2, "year": 3}
         extra = sorted((name for name in self._fields if name.startswith("extra_")),
                        key=lambda n: (int(n.split("_")[1]), parts.get(n.split("_")[-1], 0)))
-        return domains + extra + ["overall_grade", "working_well", "needs_to_change", "safeguarding_concern",
-                                  "safeguarding_details"]
+        return ["consent", *domains, *extra, "overall_grade", "working_well", "needs_to_change",
+                "safeguarding_concern", "safeguarding_details"]
 
 
 for _key, _name in DOMAINS.items():
@@ -152,3 +152,11 @@ def answer_fields(questions: tuple[Question, ...]) -> dict:
         else:
             fields[name] = long_text(label, q.hint, limit=MAX_ANSWER, called=f"The answer to question {q.number}")
     return fields
+
+
+def consent_field() -> RadioField:
+    return RadioField("Has the family given their consent to the observation?", choices=[
+        ("given", "Yes, the family consented"), ("refused", "No, the family refused: end the audit now")],
+        widget=Radios(), validate_choice=False, validators=[Optional()],
+        description="Recorded before anything else. If the family refuses, the audit ends and nothing else "
+                    "is recorded.")

@@ -271,6 +271,16 @@ class Audit(Model):
 
     @property
     def status(self) -> str:
+        if self.consent == "refused":
+            return "Ended: consent refused"
+        if self.cycle.is_single and not self.withdrawn_at and not self.withdrawal_requested_at:
+            submitted = any(r.submitted_at for r in self.reviews if r.role == "B")
+            if self.signed_off_at:
+                return "Signed off"
+            if submitted and self.cycle.course == "single with review":
+                return "Waiting for the senior manager's review"
+            if self.returned_at:
+                return "Returned to the auditor"
         return status_of(self.withdrawn_at, self.withdrawal_requested_at, self.signed_off_at,
                          started=len(self.reviews), submitted=sum(1 for r in self.reviews if r.submitted_at))
 

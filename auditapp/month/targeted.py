@@ -13,7 +13,7 @@ from auditapp.framework import audit_types
 from auditapp.framework.type_content import Design, Question, canonical, questions_of
 from auditapp.grading import DOMAINS
 from auditapp.history import record
-from auditapp.models import Audit, AuditTypeVersion, Case, Cycle, Review, ReviewAnswer, User
+from auditapp.models import Audit, AuditType, AuditTypeVersion, Case, Cycle, Review, ReviewAnswer, User
 from auditapp.models.loading import CASE_ROW
 from auditapp.models.sets import BLIND_DUAL
 from auditapp.month.allocation import Pool, allocate
@@ -44,9 +44,9 @@ def start_of_type(actor: Actor, title: str, version: AuditTypeVersion | None) ->
         raise RuleError("Enter the theme of the targeted audit", "title")
     if version is None or version.state != "published":
         raise RuleError("Choose the type of audit", "audit_type")
-    kind = version.audit_type
-    if kind.built_in or kind.retired_at:
-        raise RuleError(f"{kind.name} is retired: no new audit of it can start", "audit_type")
+    kind = db.session.get(AuditType, version.audit_type_id)
+    if kind is None or kind.built_in or kind.retired_at:
+        raise RuleError("That audit type is retired: no new audit of it can start", "audit_type")
     cycle = Cycle(kind="targeted", month=month_of(clock.today()), opened_by_id=actor.id,
                   opened_at=clock.now(), per_team=0, lookback_months=0, title=title[:120])
     _pin(cycle, version)

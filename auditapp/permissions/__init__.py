@@ -58,11 +58,15 @@ def can_view_audit(user: User, audit: Audit) -> bool:
 
 
 def can_see_review(user: User, audit: Audit, role: str) -> bool:
-    """Blind review: an auditor's grades and words are theirs alone until both are submitted."""
+    """Blind review: an auditor's grades and words are theirs alone until both are submitted (an
+    audit of one auditor, until they submit it)."""
     if not can_view_audit(user, audit):
         return False
     if audit.role_of(user) == role:
         return True
+    if audit.cycle.is_single:
+        review = audit.review(role)
+        return role == "B" and bool(review and review.submitted_at)
     return audit.both_submitted
 
 
@@ -84,6 +88,7 @@ def can_edit_review(user: User, audit: Audit, role: str) -> bool:
     review = audit.review(role)
     return (
         audit.role_of(user) == role
+        and not (audit.cycle.is_single and role != "B")  # one auditor: the independent one, B
         and audit.is_live
         and not audit.withdrawal_requested_at
         and not (review and review.submitted_at)
@@ -91,7 +96,15 @@ def can_edit_review(user: User, audit: Audit, role: str) -> bool:
 
 
 def can_moderate(user: User, audit: Audit) -> bool:
-    return user.id == audit.moderator_id and audit.is_live and audit.both_submitted
+    return (user.id == audit.moderator_id and audit.is_live and audit.both_submitted
+            and not audit.cycle.is_single)
+
+
+def can_review_single(user: User, audit: Audit) -> bool:
+    """A single audit with review: its senior manager agrees or returns it once it is submitted."""
+    review = audit.review("B")
+    return (user.id == audit.moderator_id and audit.is_live and audit.cycle.course == "single with review"
+            and bool(review and review.submitted_at))
 
 
 def can_raise_concern(user: User, audit: Audit) -> bool:
@@ -348,7 +361,7 @@ def get_own_review(audit_id: int, user: User, role: str) -> Audit:
     """The audit whose review `role` this person writes, or 404: the other auditor may not learn
     that the review exists, and nobody else writes it."""
     audit = get_audit(audit_id, user)
-    if role not in ("A", "B") or audit.role_of(user) != role:
+    if role not in ("A", "B") or audit.role_of(user) != role or (audit.cycle.is_single and role != "B"):
         abort(404)
     return audit
 

@@ -19,6 +19,11 @@ def _submitted_by(role: str):
     return exists().where(Review.audit_id == Audit.id, Review.role == role, Review.submitted_at.is_not(None))
 
 
+def _single():
+    """The audit is of a type with one auditor (B): the case-responsible manager has nothing to write."""
+    return Audit.cycle_id.in_(select(Cycle.id).where(Cycle.course.in_(("single", "single with review"))))
+
+
 def _live():
     return and_(Audit.withdrawn_at.is_(None), Audit.signed_off_at.is_(None), in_live_cycle())
 
@@ -27,7 +32,7 @@ def audits_to_do(user: User) -> Select:
     """Live audits where this person's own review is not yet submitted, soonest due first."""
     return (
         select(Audit).options(*AUDIT_ROW, *AUDIT_PROGRESS)
-        .where(_live(), or_(and_(Audit.auditor_a_id == user.id, ~_submitted_by("A")),
+        .where(_live(), or_(and_(Audit.auditor_a_id == user.id, ~_submitted_by("A"), ~_single()),
                             and_(Audit.auditor_b_id == user.id, ~_submitted_by("B"))))
         .order_by(Audit.auditor_due, Audit.id)
     )
@@ -44,7 +49,10 @@ def finished_audits(user: User) -> Select:
 def moderation_queue(user: User) -> Select:
     return (
         select(Audit).options(*AUDIT_ROW, *AUDIT_PROGRESS)
-        .where(Audit.moderator_id == user.id, _live(), _submitted_by("A"), _submitted_by("B"))
+        .where(Audit.moderator_id == user.id, _live(),
+               or_(and_(_submitted_by("A"), _submitted_by("B")),
+                   and_(_submitted_by("B"), Audit.cycle_id.in_(select(Cycle.id).where(
+                       Cycle.course == "single with review")))))
         .order_by(Audit.moderation_due, Audit.id)
     )
 

@@ -4,16 +4,16 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 
 from auditapp import clock, permissions
-from auditapp.audits import families
+from auditapp.audits import families, single
 from auditapp.audits.concerns import acknowledge_concern, raise_concern
 from auditapp.audits.reviewing import DomainEntry, ReviewEntry, check_ready, entry_from_review, save_review
 from auditapp.conflicts import history_mark
 from auditapp.exports.pack_pdf import pack_pdf
 from auditapp.findings import actions, replies, themes
-from auditapp.forms.audits import AcknowledgeForm, ConcernForm, ReviewForm, answer_fields
+from auditapp.forms.audits import AcknowledgeForm, ConcernForm, ReviewForm, answer_fields, consent_field
 from auditapp.forms.widgets import descriptor_hints
 from auditapp.framework import descriptors as descriptor_versions
-from auditapp.framework.type_content import Question
+from auditapp.framework.type_content import Question, cycle_design, percent_met
 from auditapp.grading import DOMAINS, GRADE_KEYS, domains_judged, judgements_made
 from auditapp.history import audit_history, compact
 from auditapp.history import subjects as history_subjects
@@ -68,6 +68,7 @@ def _record(audit_id: int) -> dict:
                 family_role=families.contact_role(), today=clock.today(), permissions=permissions,
                 domains=domains_judged(audit.cycle.domain_keys),
                 questions=(questions := targeted.questions(audit.cycle)), answer_words=answer_words,
+                percent_met=percent_met,
                 answers=({r.role: targeted.answers_of(r) for r in visible} if questions else {}),
                 judgements=judgements_made(audit.cycle.domain_keys), reasons=WITHDRAWAL_REASONS)
 
@@ -97,13 +98,29 @@ def review(audit_id: int, role: str):
         entry = _entry_from_form(form, entry_from_review(saved))
         submitting, checking = bool(form.submit.data), bool(form.check.data)
         answers = answers_from(form, targeted.questions(audit.cycle))
+        consent = form["consent"].data if "consent" in form else None
+        if consent == "refused":
+            # Ends the audit at once: nothing typed beside the refusal is stored.
+            with saving(form) as refusal:
+                single.record_consent(current_user, audit, role, "refused")
+            if refusal.saved:
+                flash("The family refused consent: the audit has ended, and nothing else was recorded", "success")
+                return redirect(url_for("audits.show", audit_id=audit.id))
+            return _review_page(audit, role, form, saved, None)
         with saving(form, reload=audit_reload(form, audit_id, lambda a: _version(a, role), role)) as save:
+            if "consent" in form:
+                single.record_consent(current_user, audit, role, consent)
             if submitting or checking:  # checking saves a draft, but only one ready to submit
                 check_ready(audit, entry, answers)
-            saved = save_review(current_user, audit, role, entry, submit=submitting,
+            asked = targeted.questions(audit.cycle)
+            # With questions of its own, the answers are saved before the submission, which may end
+            # the audit (a single audit is signed off as it is submitted).
+            saved = save_review(current_user, audit, role, entry, submit=submitting and not asked,
                                 expected_version=form.opened_at()[0])
-            if targeted.questions(audit.cycle):
+            if asked:
                 targeted.save_answers(current_user, audit, role, saved, answers)
+                if submitting:
+                    saved = save_review(current_user, audit, role, entry, submit=True, expected_version=saved.version)
         audit, changes = save.reloaded or (audit, changes)
         if save.saved:
             if checking:  # saved as a draft; submitting is the check page's one step
@@ -112,20 +129,29 @@ def review(audit_id: int, role: str):
             if submitting:
                 return redirect(url_for("audits.show", audit_id=audit.id))
             return redirect(url_for("audits.review", audit_id=audit.id, role=role))
+    return _review_page(audit, role, form, saved, changes)
+
+
+def _review_page(audit, role: str, form: ReviewForm, saved, changes):
     return render_template("audits/review.html", audit=audit, role=role, form=form,
                            domains=domains_judged(audit.cycle.domain_keys),
                            descriptors=descriptor_versions.graded_against(saved.descriptor_version if saved else None)
                            .descriptors, descriptor_hints=descriptor_hints, changes=changes,
                            questions=targeted.questions(audit.cycle),
-                           family_task=families.contact_role() == role)
+                           family_task=families.contact_role() == role and not audit.cycle.is_single)
 
 
 def _review_form(audit) -> ReviewForm:
-    """The audit form, with the audit type's own questions after the domains, each by its kind."""
+    """The audit form, with the audit type's own questions after the domains, each by its kind, and
+    first the family's consent where the type asks it before anything else."""
     questions = targeted.questions(audit.cycle)
-    if not questions:
+    design = cycle_design(audit.cycle)
+    fields = answer_fields(questions)
+    if design and single.asks_consent(audit, design.consent_first):
+        fields["consent"] = consent_field()
+    if not fields:
         return ReviewForm(obj=None)
-    return type("TargetedReviewForm", (ReviewForm,), answer_fields(questions))(obj=None)
+    return type("TargetedReviewForm", (ReviewForm,), fields)(obj=None)
 
 
 def _fill_answers(form: ReviewForm, questions: tuple[Question, ...], answers: dict[int, str]) -> None:

@@ -23,11 +23,12 @@ from auditapp.views import (
     moderation,
     replies,
     reports,
+    single,
     targeted,
     themes,
     type_reports,
 )
 
 BLUEPRINTS = [module.bp for module in (assets, health, auth, home, admin, cases, cycles, audits, checks, moderation,
-                                       reports, type_reports, board, findings, themes, replies, families, targeted,
-                                       feed, descriptors, audit_types, calibration, learning, documents)]
+                                       reports, type_reports, single, board, findings, themes, replies, families,
+                                       targeted, feed, descriptors, audit_types, calibration, learning, documents)]
