@@ -214,3 +214,29 @@ def test_a_decision_from_a_stale_tab_changes_nothing(world, as_user):
     # Returned in the other tab, the audit is back with its auditor: agreeing from the first is refused.
     assert first.post(url, data={"decision": "agree", "note": "Typed in the first tab"} | first_tab).status_code == 403
     assert in_full(audit).signed_off_at is None and in_full(audit).return_note == "Look at drift"
+
+
+def test_a_blind_dual_type_keeps_each_auditors_answers_blind_until_both_submit(world, as_user):
+    from builders import review_data
+    kind = audit_types.create(SYSTEM, "Neglect thematic", "", "blind dual")
+    row = audit_types.start_draft(SYSTEM, kind)
+    audit_types.save_draft(SYSTEM, row, Design("blind dual", "Neglect thematic", domains=("plan",), questions=(
+        Question(1, "grade", "Use of the neglect toolkit", descriptors={
+            "outstanding": "Shapes the plan", "good": "Used", "requires_improvement": "Partly", "inadequate": "No"}),
+        Question(2, "text", "What did the toolkit show?"))))
+    audit_types.publish(SYSTEM, kind, row, "First")
+    db.session.commit()
+    audit = typed_audit(world, "Neglect thematic")
+    a, b = as_user(audit.auditor_a), as_user(audit.auditor_b)
+    data = review_data({"plan": 3}, submit=True) | {"extra_1": "requires_improvement", "extra_2": "A's own reading"}
+    url_a = f"/audits/{audit.id}/review/A"
+    assert a.post(url_a, data=data | opened(a, url_a)).status_code == 302
+    for reader in (b, as_user(audit.moderator)):
+        page = reader.get(f"/audits/{audit.id}").get_data(as_text=True)
+        assert "A&#39;s own reading" not in page and "A's own reading" not in page
+    url_b = f"/audits/{audit.id}/review/B"
+    assert b.post(url_b, data=review_data({"plan": 2}, submit=True) | {"extra_1": "good", "extra_2": "B's view"}
+                  | opened(b, url_b)).status_code == 302
+    page = b.get(f"/audits/{audit.id}").get_data(as_text=True)
+    assert "A&#39;s own reading" in page and "Requires improvement" in page
+    assert in_full(audit).both_submitted and in_full(audit).signed_off_at is None  # moderation next, as ever
