@@ -384,3 +384,15 @@ def typed_review_data(answers: dict[str, str], submit: bool = False) -> dict:
             "safeguarding_concern": "no", "safeguarding_details": "", **answers}
     data["submit" if submit else "save"] = "x"
     return data
+
+
+def waiting_for_review(world: "World", case_index: int = 0) -> Audit:
+    """A supervision-record audit (single with review) submitted by auditor B: waiting for its senior manager."""
+    from auditapp.month import targeted
+    audit = typed_audit(world, "Supervision-record audit", case_index)
+    entry = ReviewEntry(working_well="Well kept", needs_to_change="Dates", safeguarding_concern="no")
+    saved = save_review(audit.auditor_b, audit, "B", entry, submit=False)
+    targeted.save_answers(audit.auditor_b, audit, "B", saved, dict.fromkeys(range(1, 6), "good"))
+    save_review(audit.auditor_b, audit, "B", entry, submit=True)
+    db.session.commit()
+    return in_full(audit)

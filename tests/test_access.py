@@ -26,6 +26,7 @@ from builders import (
     sampled_month,
     sign_in,
     signed_off_audit,
+    waiting_for_review,
 )
 from flask import Flask
 from sqlalchemy import select
@@ -111,6 +112,7 @@ class Scene:
     priority: Priority
     audit_type: AuditType  # published (a ready type), with a draft of its next version
     new_type: AuditType    # created, never published: known only to its editors
+    single: Audit          # a supervision-record audit submitted by auditor B, waiting for its senior manager
     month: str = "2026-11"
 
 
@@ -150,9 +152,11 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         # Audit types: published versions for everyone; drafts, new types and retiring for editors
         # (the QA lead and practice leads: tests/test_audit_types.py). A type never published is
         # known only to them; the built-in monthly audit has no draft.
-        # A single audit's review by its senior manager: the draft is a monthly audit, so there is none.
+        # A single audit's review by its senior manager: the draft is a monthly audit, so there is none;
+        # the supervision-record audit waits for its senior manager (personas: its own people).
         ("GET", f"/audits/{d.id}/single-review", d, audit_page({"moderator"}, status=302)),
-        ("POST", f"/audits/{d.id}/single-review", d, audit_page(set())),
+        ("GET", f"/audits/{s.single.id}/single-review", s.single, audit_page({"moderator"})),
+        ("POST", f"/audits/{s.single.id}/single-review", s.single, audit_page({"moderator"})),  # no decision
         ("GET", "/audit-types", d, ANYONE),
         ("GET", "/audit-types/new", d, QA_LEAD), ("POST", "/audit-types/new", d, QA_LEAD),
         ("GET", f"/audit-types/{t}", d, ANYONE),
@@ -362,6 +366,7 @@ def build_scene(world) -> Scene:
     audit_types.start_draft(SYSTEM, audit_type)
     new_type = audit_types.create(SYSTEM, "Partner agency audit", "", "blind dual")
     db.session.commit()
+    single = waiting_for_review(world, case_index=3)
     taking_part, panel = [draft.auditor_a, draft.auditor_b], [draft.moderator]
     exercise = calibration_exercise(world, taking_part, panel=panel, closes_on=date(2026, 12, 31))
     exercise.summary_kind, exercise.summary_name, exercise.summary_file = "pdf", "summary.pdf", b"%PDF-1.7\n%%EOF"
@@ -373,7 +378,7 @@ def build_scene(world) -> Scene:
         title="Plans with dates", why="Plans are weakest", owner_id=world.seniors[0].id, measure="good",
         judgement="plan", target=75, target_by=date(2027, 3, 31), review_on=date(2027, 1, 31)))
     db.session.commit()
-    return Scene(audit_type=audit_type, new_type=new_type,
+    return Scene(audit_type=audit_type, new_type=new_type, single=single,
                  priority=priority, exercise=exercise, draft_exercise=not_open, closed_exercise=closed,
                  targeted=theme_audit, absence=absence, draft=draft, ready=ready, signed_off=signed_off,
                  withdrawing=withdrawing, concern=concern, concerning=concerning, job=job, waiting=waiting,

@@ -203,3 +203,27 @@ def test_a_type_file_reads_back_as_the_version_it_was_written_from(world):
         assert "broken.toml" in str(error) and "short descriptor" in str(error)
     else:
         raise AssertionError("a grade question without descriptors was read")
+
+
+def test_types_go_out_to_files_and_edited_files_come_back_as_the_next_version(app, world, tmp_path):
+    audit_types.ensure_shipped(SYSTEM)
+    db.session.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["export-audit-types", str(tmp_path)])
+    assert result.exit_code == 0 and "3 audit types written" in result.output
+    result = runner.invoke(args=["import-audit-types", str(tmp_path)])
+    assert result.exit_code == 0 and result.output.count("already the newest version") == 3
+    path = tmp_path / "case-file-compliance-check.toml"
+    path.write_text(path.read_text().replace("A genogram", "A genogram, up to date"))
+    result = runner.invoke(args=["import-audit-types", str(tmp_path), "--note", "From document control"])
+    assert result.exit_code == 0 and "Case-file compliance check: version 2 imported" in result.output
+    db.session.expire_all()
+    kind = db.session.scalars(select(AuditType).where(AuditType.name == "Case-file compliance check")).one()
+    newest = audit_types.latest(kind.id)
+    assert newest.number == 2 and newest.note == "From document control"
+    assert "A genogram, up to date" in [q["text"] for q in newest.content["questions"]]
+    path.write_text(path.read_text().replace('kind = "yes no"', 'kind = "grade"', 1))
+    result = runner.invoke(args=["import-audit-types", str(tmp_path)])
+    assert result.exit_code == 1 and "Nothing was imported" in result.output and "short descriptor" in result.output
+    db.session.expire_all()
+    assert audit_types.latest(kind.id).number == 2

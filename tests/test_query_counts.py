@@ -16,11 +16,10 @@ from builders import (
     months_of_work,
     proposed_action,
     sign_in,
-    typed_audit,
+    waiting_for_review,
 )
 from sqlalchemy import select
 
-from auditapp.audits.reviewing import ReviewEntry, save_review
 from auditapp.extensions import db
 from auditapp.findings.themes import add_theme
 from auditapp.framework import audit_types, descriptors
@@ -137,13 +136,7 @@ def build_history(scale: int) -> History:
     audit_types.start_draft(world.qa_lead, kind)
     db.session.commit()
     # A single audit with review, submitted and waiting for its senior manager.
-    waiting = typed_audit(world, "Supervision-record audit", case_index=1)
-    typed_answers = {n: "good" for n in range(1, 6)}
-    entry = ReviewEntry(working_well="Well kept", needs_to_change="Dates", safeguarding_concern="no")
-    saved = save_review(waiting.auditor_b, waiting, "B", entry, submit=False)
-    targeted.save_answers(waiting.auditor_b, waiting, "B", saved, typed_answers)
-    save_review(waiting.auditor_b, waiting, "B", entry, submit=True)
-    db.session.commit()
+    waiting = waiting_for_review(world, case_index=1)
     # Calibration: as many closed exercises as the scale, every auditor in each, and one open and one not.
     auditors = [u for team in world.auditors.values() for u in team]
     closed = [closed_calibration(world, {u: (3, 1 + n % 3) for n, u in enumerate(auditors)}, panel=[world.seniors[0]],

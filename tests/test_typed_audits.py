@@ -4,15 +4,17 @@ signed off on submission; a single audit with review is agreed or returned by it
 blind review holds for each), and the family's refused consent ending an audit with nothing stored."""
 
 import re
+from datetime import timedelta
 
-from builders import in_full, typed_audit, typed_review_data
+from builders import in_full, typed_audit, typed_review_data, waiting_for_review
 from sqlalchemy import func, select
 
 from auditapp import history
 from auditapp.extensions import db
 from auditapp.framework import audit_types
 from auditapp.framework.type_content import Design, Question
-from auditapp.models import Audit, AuditType, Cycle, Event, Review, ReviewAnswer
+from auditapp.models import Audit, AuditType, Cycle, Event, Review, ReviewAnswer, SentMessage
+from auditapp.outbox import notices
 from auditapp.permissions import SYSTEM
 
 ALL_MET = {f"extra_{n}": "yes" for n in range(1, 7)}
@@ -189,3 +191,52 @@ def test_refused_consent_ends_the_audit_with_nothing_else_stored(world, as_user)
     url = f"/audits/{other.id}/review/B"
     page = c.post(url, data=typed_review_data({"extra_2": "Typed first"}) | opened(c, url)).get_data(as_text=True)
     assert "Say whether the family gave their consent" in page and "Typed first" in page
+
+
+def test_the_case_responsible_manager_is_neither_told_nor_chased_for_a_single_audit(world):
+    audit = typed_audit(world, "Case-file compliance check")
+    told = set(db.session.scalars(select(SentMessage.user_id).where(SentMessage.audit_id == audit.id)))
+    assert audit.auditor_b_id in told and audit.auditor_a_id not in told
+    late = audit.auditor_due + timedelta(days=7)
+    notices.daily(late if late.weekday() < 5 else late + timedelta(days=7 - late.weekday()))
+    chased = set(db.session.scalars(select(SentMessage.user_id).where(SentMessage.audit_id == audit.id,
+                                                                      SentMessage.key.like("overdue:%"))))
+    assert chased == {audit.auditor_b_id}
+    assert not in_full(audit).is_late("A", late) and in_full(audit).is_late("B", late)
+
+
+def test_a_decision_from_a_stale_tab_changes_nothing(world, as_user):
+    audit = waiting_for_review(world)
+    url = f"/audits/{audit.id}/single-review"
+    first, second = as_user(audit.moderator), as_user(audit.moderator)
+    first_tab, second_tab = opened(first, url), opened(second, url)
+    assert second.post(url, data={"decision": "return", "note": "Look at drift"} | second_tab).status_code == 302
+    # Returned in the other tab, the audit is back with its auditor: agreeing from the first is refused.
+    assert first.post(url, data={"decision": "agree", "note": "Typed in the first tab"} | first_tab).status_code == 403
+    assert in_full(audit).signed_off_at is None and in_full(audit).return_note == "Look at drift"
+
+
+def test_a_blind_dual_type_keeps_each_auditors_answers_blind_until_both_submit(world, as_user):
+    from builders import review_data
+    kind = audit_types.create(SYSTEM, "Neglect thematic", "", "blind dual")
+    row = audit_types.start_draft(SYSTEM, kind)
+    audit_types.save_draft(SYSTEM, row, Design("blind dual", "Neglect thematic", domains=("plan",), questions=(
+        Question(1, "grade", "Use of the neglect toolkit", descriptors={
+            "outstanding": "Shapes the plan", "good": "Used", "requires_improvement": "Partly", "inadequate": "No"}),
+        Question(2, "text", "What did the toolkit show?"))))
+    audit_types.publish(SYSTEM, kind, row, "First")
+    db.session.commit()
+    audit = typed_audit(world, "Neglect thematic")
+    a, b = as_user(audit.auditor_a), as_user(audit.auditor_b)
+    data = review_data({"plan": 3}, submit=True) | {"extra_1": "requires_improvement", "extra_2": "A's own reading"}
+    url_a = f"/audits/{audit.id}/review/A"
+    assert a.post(url_a, data=data | opened(a, url_a)).status_code == 302
+    for reader in (b, as_user(audit.moderator)):
+        page = reader.get(f"/audits/{audit.id}").get_data(as_text=True)
+        assert "A&#39;s own reading" not in page and "A's own reading" not in page
+    url_b = f"/audits/{audit.id}/review/B"
+    assert b.post(url_b, data=review_data({"plan": 2}, submit=True) | {"extra_1": "good", "extra_2": "B's view"}
+                  | opened(b, url_b)).status_code == 302
+    page = b.get(f"/audits/{audit.id}").get_data(as_text=True)
+    assert "A&#39;s own reading" in page and "Requires improvement" in page
+    assert in_full(audit).both_submitted and in_full(audit).signed_off_at is None  # moderation next, as ever

@@ -288,12 +288,16 @@ class Audit(Model):
         return next((g for g in self.moderated_grades if g.domain == domain), None)
 
     def is_late(self, role: str, today: date) -> bool:
-        """This auditor is past the due date without submitting."""
+        """This auditor is past the due date without submitting (a single audit has auditor B only)."""
+        if self.cycle.is_single and role != "B":
+            return False
         review = self.review(role)
         return is_late(self.is_live, self.auditor_due, bool(review and review.submitted_at), today)
 
     def is_overdue(self, today: date) -> bool:
         submitted = {r.role for r in self.reviews if r.submitted_at}
+        if self.cycle.is_single:  # one auditor: overdue only while auditor B's audit is late
+            return self.is_late("B", today)
         return is_overdue(self.is_live, self.auditor_due, self.moderation_due, submitted, today)
 
 
