@@ -103,7 +103,7 @@ def test_a_types_summary_counts_its_finished_audits_only(world, as_user):
     # The QA lead sees the finished audits listed (six), and that reading is recorded.
     assert page.count("/audits/") == 6
     assert db.session.scalar(select(func.count(ReadRecord.id)).where(
-        ReadRecord.what.like("Audits of the type Supervision-record audit%"))) == 1
+        ReadRecord.what.like("Summary of the type Supervision-record audit: %, audits 1 to 6"))) == 1
 
 
 def test_yes_no_items_give_percent_met_leaving_out_not_applicable(world, as_user):

@@ -94,8 +94,10 @@ def summary(type_id: int):
     figures = cached_type_summary(scope, clock.today())
     readable = permissions.reads_every_audit(current_user)
     page = page_of(figures.audits if readable else [], AUDITS_PAGE)
-    if page.items:
-        reads.note(f"Audits of the type {kind.name}: {_scope_words(scope, figures)}")
+    # Noted for every reader, as its download is: the figures of a few audits under a team's filter
+    # are close to the audits themselves, and the QA lead's and senior managers' page lists them.
+    listed = f", audits {page.first} to {page.last}" if page.items else ""
+    reads.note(f"Summary of the type {kind.name}: {_scope_words(scope, figures)}{listed}")
     args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template("type_reports/summary.html", kind=kind, filters=form, summary=figures, scope=scope,
                            scope_words=_scope_words(scope, figures), page=page, args=args, readable=readable,
