@@ -240,3 +240,17 @@ def test_a_blind_dual_type_keeps_each_auditors_answers_blind_until_both_submit(w
     page = b.get(f"/audits/{audit.id}").get_data(as_text=True)
     assert "A&#39;s own reading" in page and "Requires improvement" in page
     assert in_full(audit).both_submitted and in_full(audit).signed_off_at is None  # moderation next, as ever
+
+
+def test_the_qa_leads_lists_count_single_audits_by_their_own_states(world, as_user):
+    waiting = waiting_for_review(world)
+    refused = typed_audit(world, "Practice observation", case_index=1)
+    from auditapp.audits import single
+    single.record_consent(in_full(refused).auditor_b, in_full(refused), "B", "refused")
+    db.session.commit()
+    qa = as_user(world.qa_lead)
+    page = qa.get(f"/targeted/{waiting.cycle_id}").get_data(as_text=True)
+    assert re.search(r"Waiting for the senior manager&#39;s review</dt>\s*<dd[^>]*>1<", page)
+    page = qa.get(f"/targeted/{refused.cycle_id}").get_data(as_text=True)
+    assert re.search(r"Ended: consent refused</dt>\s*<dd[^>]*>1<", page)
+    assert re.search(r"Moderated</dt>\s*<dd[^>]*>0<", page)  # ended, never counted as moderated
