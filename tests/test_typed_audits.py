@@ -59,6 +59,9 @@ def test_the_qa_lead_starts_an_audit_by_choosing_a_published_type(world, as_user
 def test_a_single_audit_asks_each_item_by_kind_and_is_signed_off_on_submission(world, as_user):
     audit = typed_audit(world, "Case-file compliance check")
     a, b = as_user(audit.auditor_a), as_user(audit.auditor_b)
+    # No actions are proposed on it: no moderation follows to confirm them.
+    assert "Propose actions" not in b.get(f"/audits/{audit.id}/review/B").get_data(as_text=True)
+    assert b.post(f"/audits/{audit.id}/actions/new", data={"description": "x"}).status_code in (403, 404)
     # The case-responsible manager does not audit it, and has nothing to do.
     assert a.get(f"/audits/{audit.id}/review/A").status_code == 404
     assert audit.case.reference not in a.get("/my/to-do").get_data(as_text=True)
