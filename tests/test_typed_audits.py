@@ -13,7 +13,7 @@ from auditapp import history
 from auditapp.extensions import db
 from auditapp.framework import audit_types
 from auditapp.framework.type_content import Design, Question
-from auditapp.models import Audit, AuditType, Cycle, Event, Review, ReviewAnswer, SentMessage
+from auditapp.models import Audit, AuditType, AuditTypeVersion, Cycle, Event, Review, ReviewAnswer, SentMessage
 from auditapp.outbox import notices
 from auditapp.permissions import SYSTEM
 
@@ -59,6 +59,9 @@ def test_the_qa_lead_starts_an_audit_by_choosing_a_published_type(world, as_user
 def test_a_single_audit_asks_each_item_by_kind_and_is_signed_off_on_submission(world, as_user):
     audit = typed_audit(world, "Case-file compliance check")
     a, b = as_user(audit.auditor_a), as_user(audit.auditor_b)
+    # No actions are proposed on it: no moderation follows to confirm them.
+    assert "Propose actions" not in b.get(f"/audits/{audit.id}/review/B").get_data(as_text=True)
+    assert b.post(f"/audits/{audit.id}/actions/new", data={"description": "x"}).status_code in (403, 404)
     # The case-responsible manager does not audit it, and has nothing to do.
     assert a.get(f"/audits/{audit.id}/review/A").status_code == 404
     assert audit.case.reference not in a.get("/my/to-do").get_data(as_text=True)
@@ -240,3 +243,40 @@ def test_a_blind_dual_type_keeps_each_auditors_answers_blind_until_both_submit(w
     page = b.get(f"/audits/{audit.id}").get_data(as_text=True)
     assert "A&#39;s own reading" in page and "Requires improvement" in page
     assert in_full(audit).both_submitted and in_full(audit).signed_off_at is None  # moderation next, as ever
+
+
+def test_the_qa_leads_lists_count_single_audits_by_their_own_states(world, as_user):
+    waiting = waiting_for_review(world)
+    refused = typed_audit(world, "Practice observation", case_index=1)
+    from auditapp.audits import single
+    single.record_consent(in_full(refused).auditor_b, in_full(refused), "B", "refused")
+    db.session.commit()
+    qa = as_user(world.qa_lead)
+    page = qa.get(f"/targeted/{waiting.cycle_id}").get_data(as_text=True)
+    assert re.search(r"Waiting for the senior manager&#39;s review</dt>\s*<dd[^>]*>1<", page)
+    page = qa.get(f"/targeted/{refused.cycle_id}").get_data(as_text=True)
+    assert re.search(r"Ended: consent refused</dt>\s*<dd[^>]*>1<", page)
+    assert re.search(r"Moderated</dt>\s*<dd[^>]*>0<", page)  # ended, never counted as moderated
+
+
+def test_changing_a_targeted_audits_own_questions_publishes_its_types_next_version(world, as_user):
+    qa = as_user(world.qa_lead)
+    qa.post("/targeted/new", data={"title": "Neglect", "domains": ["plan"], "questions": "Toolkit used?"})
+    cycle = db.session.scalars(select(Cycle).where(Cycle.title == "Neglect")).one()
+    first = cycle.type_version_id
+    url = f"/targeted/{cycle.id}/change"
+    page = qa.get(url).get_data(as_text=True)
+    assert qa.post(url, data={"title": "Neglect", "domains": ["plan", "voice"], "questions": "Toolkit scored?",
+                              "version": hidden(page, "version")}).status_code == 302
+    db.session.expire_all()
+    cycle = db.session.get(Cycle, cycle.id)
+    type_id = db.session.get(AuditTypeVersion, first).audit_type_id
+    newest = audit_types.latest(type_id)
+    assert cycle.type_version_id == newest.id and newest.number == 2
+    assert [q.text for q in audit_types.design(newest).questions] == ["Toolkit scored?"]
+    assert cycle.domain_keys == ["voice", "plan"]
+    assert audit_types.numbered(type_id, 1).content["questions"][0]["text"] == "Toolkit used?"  # never changes
+    # A targeted audit of a shared type changes only with the type.
+    shared = typed_audit(world, "Case-file compliance check")
+    page = qa.get(f"/targeted/{shared.cycle_id}/change").get_data(as_text=True)
+    assert "It follows the audit type Case-file compliance check" in page

@@ -184,7 +184,10 @@ def reads_reports_only(user: User) -> bool:
 # Findings: actions, themes and the practitioner's reply (issue 11).
 
 def can_propose_action(user: User, audit: Audit) -> bool:
-    """An auditor while their audit is open to them, or the moderator while moderating."""
+    """An auditor while their audit is open to them, or the moderator while moderating. Not on a single
+    audit of a type: no moderation follows to confirm the proposals."""
+    if audit.cycle.is_single:
+        return False
     role = audit.role_of(user)
     return bool(role and can_edit_review(user, audit, role)) or can_moderate(user, audit)
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, false, func, or_, select
+from sqlalchemy import Select, and_, case, exists, false, func, or_, select, true
 
 from auditapp import permissions
 from auditapp.extensions import db
@@ -119,19 +119,25 @@ def status_columns(today: date, cycle_ids: list[int] | None = None) -> StatusCol
                .join(Audit, Audit.id == Review.audit_id).where(which)
                .group_by(Review.audit_id).subquery())
     started, submitted = func.coalesce(reviews.c.started, 0), func.coalesce(reviews.c.submitted, 0)
+    single = _single()  # one auditor (B): its states are its own, as Audit.status says
     status = case(
+        (Audit.consent == "refused", "Ended: consent refused"),
         (Audit.withdrawn_at.is_not(None), "Withdrawn"),
         (Audit.withdrawal_requested_at.is_not(None), "Withdrawal requested"),
+        (and_(single, Audit.signed_off_at.is_not(None)), "Signed off"),
         (Audit.signed_off_at.is_not(None), "Moderated"),
+        (and_(single, submitted > 0), "Waiting for the senior manager's review"),
+        (and_(single, Audit.returned_at.is_not(None)), "Returned to the auditor"),
         (submitted == 2, "Ready for moderation"),
         (started > 0, "In progress"),
         else_="Allocated",
     )
-    auditors_late = and_(_live(), submitted < 2, Audit.auditor_due < today)
+    auditors_late = and_(_live(), submitted < case((single, 1), else_=2), Audit.auditor_due < today)
     moderation_late = and_(_live(), submitted == 2, Audit.moderation_due < today)
     overdue = case((or_(auditors_late, moderation_late), 1), else_=0)
     live_submitted = case((Audit.withdrawn_at.is_(None), submitted), else_=0)
-    role_late = {role: and_(auditors_late, func.coalesce(reviews.c[f"submitted_{role}"], 0) == 0)
+    role_late = {role: and_(auditors_late, func.coalesce(reviews.c[f"submitted_{role}"], 0) == 0,
+                            ~single if role == "A" else true())
                  for role in ("A", "B")}
     return StatusColumns(reviews, status, overdue, live_submitted, auditors_late, moderation_late, role_late)
 

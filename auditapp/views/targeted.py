@@ -119,7 +119,9 @@ def change(cycle_id: int):
         if save.saved:
             flash("Its domains and questions are changed", "success")
             return redirect(url_for("targeted.show", cycle_id=cycle.id))
-    return render_template("targeted/change.html", form=form, cycle=cycle, can_change=_can_change(cycle))
+    shared = cycle.type_version is not None and not audit_types.made_for(cycle)
+    return render_template("targeted/change.html", form=form, cycle=cycle, can_change=_can_change(cycle),
+                           shared_type=_type_name(cycle) if shared else "")
 
 
 def _can_change(cycle: Cycle) -> bool:

@@ -182,5 +182,5 @@ def test_a_practice_observation_ends_when_the_family_refuses_consent(visit):
     b.check("Practice observation, ended by refused consent")
     qa = visit(world.qa_lead)
     qa.page.goto(f"/targeted/{audit.cycle_id}")
-    expect(qa.page.get_by_text("Ended: consent refused")).to_be_visible()
+    expect(qa.page.locator("strong.govuk-tag", has_text="Ended: consent refused")).to_be_visible()
     qa.check("Targeted audit with an observation ended by refused consent")
