@@ -53,6 +53,11 @@ MODERATED_GRADE_SAVED = "Moderated grade saved"
 RATIONALE_SAVED = "Rationale saved"
 MODERATION_SAVED = "Moderation saved"
 SIGNED_OFF = "Signed off"
+# Audits of a type run by one auditor (issue 24)
+READY_FOR_REVIEW = "Ready for the senior manager's review"
+RETURNED_TO_AUDITOR = "Returned to the auditor by the senior manager"
+CONSENT_RECORDED = "The family's consent recorded"
+ENDED_CONSENT_REFUSED = "Ended: the family refused consent"
 REOPENED = "Reopened"
 CONCERN_RAISED = "Immediate safeguarding concern raised"
 CONCERN_ACKNOWLEDGED = "Safeguarding concern acknowledged"
@@ -86,6 +91,16 @@ DESCRIPTORS_DRAFT_CHANGED = "Grade descriptors draft changed"
 DESCRIPTORS_DRAFT_DISCARDED = "Grade descriptors draft discarded"
 DESCRIPTORS_PUBLISHED = "Grade descriptors published"
 DESCRIPTORS_IMPORTED = "Grade descriptors imported"
+
+# The framework: audit types (each entry's field is the type's, type_field(); no audit)
+AUDIT_TYPE_CREATED = "Audit type created"
+AUDIT_TYPE_LOADED = "Audit type loaded from the service's files as version 1"
+AUDIT_TYPE_DRAFT_STARTED = "Audit type draft started"
+AUDIT_TYPE_DRAFT_CHANGED = "Audit type draft changed"
+AUDIT_TYPE_DRAFT_DISCARDED = "Audit type draft discarded"
+AUDIT_TYPE_PUBLISHED = "Audit type published"
+AUDIT_TYPE_RETIRED = "Audit type retired"
+AUDIT_TYPE_IMPORTED = "Audit type imported"
 
 # Calibration exercises: recorded with no audit (they are no audit of a case) and without the
 # grades themselves, which stay blind in their own tables until the exercise closes.
@@ -220,6 +235,11 @@ def record(
     if can_move_figures(action, field, audit):
         figure_version.moved()
     return entry
+
+
+def type_field(type_id: int) -> str:
+    """The field of an audit type's entries: its id, so its history holds together when it is renamed."""
+    return f"audit type {type_id}"
 
 
 def action_field(action: Action) -> str:

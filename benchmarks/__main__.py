@@ -57,6 +57,7 @@ from .imports import past_audits_and_feed
 from .load import Target, sign_in_cookie
 from .pages import deep_pages, draft_writers, page_urls, ready_to_sign_off, statement_counts
 from .recompute import recomputed
+from .typed import seed_typed
 
 ROOT = Path(__file__).resolve().parent.parent
 QUICK = os.environ.get("BENCH_QUICK") == "1"
@@ -207,6 +208,7 @@ def run_database(name: str, url: str, folder: Path) -> dict:
             upgrade()
             seconds, _, message = timed(lambda: seed_large(lambda m: None))
             print(f"seed-demo --scale large: {seconds:.0f} s ({message.split('.')[0]})", flush=True)
+            seed_typed()  # 2,000 finished audits of one type, for its summary page (issue 24)
             large = statement_counts(app)
             plan = _plan()
             others = recomputed(app)  # before anything else is remembered or measured

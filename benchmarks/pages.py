@@ -4,7 +4,7 @@ from sqlalchemy import and_, event, exists, select
 
 from auditapp import clock
 from auditapp.extensions import db
-from auditapp.models import Audit, Cycle, Review, User
+from auditapp.models import Audit, AuditType, Cycle, Review, User
 from auditapp.months import month_of, months_before
 
 QA_LEAD, LEADER = "quinn.ashby@council.example.org", "lena.ford@council.example.org"
@@ -27,6 +27,7 @@ def page_urls() -> dict[str, tuple[str, str]]:
     ready = db.session.execute(select(Audit.id, User.email).join(User, User.id == Audit.moderator_id)
                                .where(live, _submitted("A", True), _submitted("B", True))
                                .order_by(Audit.id).limit(1)).one()
+    supervision = db.session.scalar(select(AuditType.id).where(AuditType.name == "Supervision-record audit"))
     return {
         "Trivial route (/health)": (LEADER, "/health"),
         # The floor for any signed-in page: session, header and footer, and no data of its own.
@@ -44,6 +45,10 @@ def page_urls() -> dict[str, tuple[str, str]]:
         "Dashboard, one month": (LEADER, f"/reports/?month={last_month}"),
         "Dashboard, 12 months": (LEADER, f"/reports/?month={last_month}&period=12"),
         "Agreement page": (LEADER, f"/reports/agreement?month={last_month}"),
+        # Issue 24: 2,000 finished supervision-record audits over the 12 months on the large county
+        # (benchmarks/typed.py), the demo's few on the small one; the QA lead's page lists them too.
+        "Audit type summary, 12 months": (LEADER, f"/reports/types/{supervision}?period=12"),
+        "Audit type summary, 12 months, with its list": (QA_LEAD, f"/reports/types/{supervision}?period=12"),
     }
 
 

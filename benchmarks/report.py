@@ -52,7 +52,9 @@ def write_report(results: dict, machine: str, users: int, seconds: float, worker
         "## Pages, files and sampling at county scale (`make bench`)", "",
         f"Written by `make bench` on {date.today():%d %B %Y}, {machine}. The large dataset is "
         "`flask --app wsgi seed-demo --scale large`: 40 teams, 408 managers, 20 senior managers, 60,000 cases, "
-        "120 moderated months of 100 audits (12,000 audits with history) and this month part-way.", "",
+        "120 moderated months of 100 audits (12,000 audits with history) and this month part-way; "
+        "`benchmarks/typed.py` adds 2,000 finished supervision-record audits over the 12 months to this one "
+        "for the audit type summary's two rows (issue 24).", "",
         f"Pages: gunicorn with {workers} sync workers on 127.0.0.1, {users} concurrent users requesting one "
         f"page for {seconds:.0f} s each (after a short warm-up). The users run in a load generator of its own "
         "processes (`benchmarks/generator.py`, started fresh, not in the process that built the county); its "

@@ -362,3 +362,37 @@ def closed_calibration(world: "World", grades: dict, panel: list[User] | None = 
         for user, (grade, plan) in grades.items():
             calibration_grades(exercise, user, grade, plan)
     return fresh_exercise(exercise.id)
+
+
+def typed_audit(world: "World", type_name: str, case_index: int = 0) -> Audit:
+    """A targeted audit of one of the ready audit types over one case, allocated (issue 24)."""
+    from auditapp.framework import audit_types
+    from auditapp.models import AuditType
+    from auditapp.month import targeted
+    audit_types.ensure_shipped(SYSTEM)
+    kind = db.session.scalars(select(AuditType).where(AuditType.name == type_name)).one()
+    cycle = targeted.start_of_type(SYSTEM, f"{type_name}s this month", audit_types.latest(kind.id))
+    audit = targeted.add_cases(SYSTEM, cycle, [world.cases[case_index].reference], confirmed=True)[0]
+    db.session.commit()
+    return in_full(audit)
+
+
+def typed_review_data(answers: dict[str, str], submit: bool = False) -> dict:
+    """What the audit form of a type grading no domain posts: its answers (extra_<n>, or a date's
+    extra_<n>_day, _month and _year) and the closing questions."""
+    data = {"working_well": "Records are kept well", "needs_to_change": "Chronology is late",
+            "safeguarding_concern": "no", "safeguarding_details": "", **answers}
+    data["submit" if submit else "save"] = "x"
+    return data
+
+
+def waiting_for_review(world: "World", case_index: int = 0) -> Audit:
+    """A supervision-record audit (single with review) submitted by auditor B: waiting for its senior manager."""
+    from auditapp.month import targeted
+    audit = typed_audit(world, "Supervision-record audit", case_index)
+    entry = ReviewEntry(working_well="Well kept", needs_to_change="Dates", safeguarding_concern="no")
+    saved = save_review(audit.auditor_b, audit, "B", entry, submit=False)
+    targeted.save_answers(audit.auditor_b, audit, "B", saved, dict.fromkeys(range(1, 6), "good"))
+    save_review(audit.auditor_b, audit, "B", entry, submit=True)
+    db.session.commit()
+    return in_full(audit)

@@ -26,6 +26,7 @@ from builders import (
     sampled_month,
     sign_in,
     signed_off_audit,
+    waiting_for_review,
 )
 from flask import Flask
 from sqlalchemy import select
@@ -34,12 +35,13 @@ from auditapp import create_app
 from auditapp.extensions import db
 from auditapp.findings import replies
 from auditapp.findings.themes import add_theme
-from auditapp.framework import descriptors
+from auditapp.framework import audit_types, descriptors
 from auditapp.learning.priorities import PriorityEntry, raise_priority
 from auditapp.models import (
     Absence,
     Action,
     Audit,
+    AuditType,
     CalibrationExercise,
     Concern,
     Cycle,
@@ -108,12 +110,15 @@ class Scene:
     draft_exercise: CalibrationExercise    # not yet open, nothing agreed
     closed_exercise: CalibrationExercise   # closed: auditor A submitted, auditor B did not
     priority: Priority
+    audit_type: AuditType  # published (a ready type), with a draft of its next version
+    new_type: AuditType    # created, never published: known only to its editors
+    single: Audit          # a supervision-record audit submitted by auditor B, waiting for its senior manager
     month: str = "2026-11"
 
 
 # (method, URL, the audit whose people the personas are, expected statuses)
 def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
-    d, m, p = s.draft, s.month, s.priority.id
+    d, m, p, t = s.draft, s.month, s.priority.id, s.audit_type.id
     return [
         ("GET", "/sign-in", d, {p: 200 if p in SIGNED_OUT else 302 for p in PERSONAS}),
         ("POST", "/sign-in", d, {p: 200 if p in SIGNED_OUT else 302 for p in PERSONAS}),
@@ -144,6 +149,28 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", "/grade-descriptors/draft/publish", d, QA_LEAD),
         ("POST", "/grade-descriptors/draft/publish", d, QA_LEAD),
         ("POST", "/grade-descriptors/draft/discard", d, only(302, {"qa_lead"})),  # without its version: kept
+        # Audit types: published versions for everyone; drafts, new types and retiring for editors
+        # (the QA lead and practice leads: tests/test_audit_types.py). A type never published is
+        # known only to them; the built-in monthly audit has no draft.
+        # A single audit's review by its senior manager: the draft is a monthly audit, so there is none;
+        # the supervision-record audit waits for its senior manager (personas: its own people).
+        ("GET", f"/audits/{d.id}/single-review", d, audit_page({"moderator"}, status=302)),
+        ("GET", f"/audits/{s.single.id}/single-review", s.single, audit_page({"moderator"})),
+        ("POST", f"/audits/{s.single.id}/single-review", s.single, audit_page({"moderator"})),  # no decision
+        ("GET", "/audit-types", d, ANYONE),
+        ("GET", "/audit-types/new", d, QA_LEAD), ("POST", "/audit-types/new", d, QA_LEAD),
+        ("GET", f"/audit-types/{t}", d, ANYONE),
+        ("GET", f"/audit-types/{s.new_type.id}", d, expect(404, qa_lead=200)),
+        ("GET", f"/audit-types/{t}/versions", d, ANYONE),
+        ("GET", f"/audit-types/{t}/versions/1", d, ANYONE),
+        ("POST", f"/audit-types/{t}/draft/start", d, only(302, {"qa_lead"})),  # the draft started already
+        ("GET", f"/audit-types/{t}/draft", d, QA_LEAD),
+        ("POST", f"/audit-types/{t}/draft", d, only(302, {"qa_lead"})),  # an empty post saves nothing
+        ("GET", f"/audit-types/{t}/draft/publish", d, QA_LEAD),
+        ("POST", f"/audit-types/{t}/draft/publish", d, QA_LEAD),
+        ("POST", f"/audit-types/{t}/draft/discard", d, only(302, {"qa_lead"})),  # without its version: kept
+        ("GET", f"/audit-types/{t}/retire", d, QA_LEAD),
+        ("POST", f"/audit-types/{t}/retire", d, QA_LEAD),  # without its version: nothing retired
         # People, teams and the logs: the QA lead's alone.
         ("GET", "/people/", d, QA_LEAD), ("POST", "/people/", d, QA_LEAD),
         ("GET", "/people/new", d, QA_LEAD), ("POST", "/people/new", d, QA_LEAD),
@@ -258,6 +285,11 @@ def matrix(s: Scene) -> list[tuple[str, str, Audit, dict]]:
         ("GET", f"/targeted/{s.targeted.id}", d, QA_LEAD), ("POST", f"/targeted/{s.targeted.id}", d, QA_LEAD),
         ("GET", f"/targeted/{s.targeted.id}/change", d, QA_LEAD),
         ("POST", f"/targeted/{s.targeted.id}/change", d, QA_LEAD),
+        # Reports per audit type (issue 24): read like the monthly summary; a type never published has none.
+        ("GET", "/reports/types/", d, REPORT_READERS),
+        ("GET", f"/reports/types/{t}", d, REPORT_READERS),
+        ("GET", f"/reports/types/{t}.xlsx", d, REPORT_READERS),
+        ("GET", f"/reports/types/{s.new_type.id}", d, only(404, {"qa_lead", "moderator", "other_senior", "leader"})),
         ("GET", f"/targeted/{s.targeted.id}/summary", d, REPORT_READERS),
         ("GET", f"/targeted/{s.targeted.id}.xlsx", d, REPORT_READERS),
         # Calibration: 404 to whoever is neither on it nor reads every audit; the panel's work is the
@@ -329,7 +361,12 @@ def build_scene(world) -> Scene:
     absence = add_absence(SYSTEM, draft.auditor_b, date(2026, 12, 1), date(2026, 12, 5), "Leave")
     theme_audit = targeted.start(SYSTEM, "Private fostering", ["plan"], "")
     descriptors.start_draft(SYSTEM)
+    audit_types.ensure_shipped(SYSTEM)
+    audit_type = db.session.scalars(select(AuditType).where(AuditType.name == "Supervision-record audit")).one()
+    audit_types.start_draft(SYSTEM, audit_type)
+    new_type = audit_types.create(SYSTEM, "Partner agency audit", "", "blind dual")
     db.session.commit()
+    single = waiting_for_review(world, case_index=3)
     taking_part, panel = [draft.auditor_a, draft.auditor_b], [draft.moderator]
     exercise = calibration_exercise(world, taking_part, panel=panel, closes_on=date(2026, 12, 31))
     exercise.summary_kind, exercise.summary_name, exercise.summary_file = "pdf", "summary.pdf", b"%PDF-1.7\n%%EOF"
@@ -341,7 +378,8 @@ def build_scene(world) -> Scene:
         title="Plans with dates", why="Plans are weakest", owner_id=world.seniors[0].id, measure="good",
         judgement="plan", target=75, target_by=date(2027, 3, 31), review_on=date(2027, 1, 31)))
     db.session.commit()
-    return Scene(priority=priority, exercise=exercise, draft_exercise=not_open, closed_exercise=closed,
+    return Scene(audit_type=audit_type, new_type=new_type, single=single,
+                 priority=priority, exercise=exercise, draft_exercise=not_open, closed_exercise=closed,
                  targeted=theme_audit, absence=absence, draft=draft, ready=ready, signed_off=signed_off,
                  withdrawing=withdrawing, concern=concern, concerning=concerning, job=job, waiting=waiting,
                  proposal=proposal,

@@ -50,7 +50,7 @@ def test_the_migrations_check_every_closed_set_the_models_define():
     inspector = inspect(db.engine)
     in_database = {(table, check["name"]): check["sqltext"] for table in {t for t, _ in _checks_in_models()}
                    for check in inspector.get_check_constraints(table)}
-    assert len(_checks_in_models()) == 32 and set(in_database) == set(_checks_in_models())
+    assert len(_checks_in_models()) == 36 and set(in_database) == set(_checks_in_models())
     for key, condition in _checks_in_models().items():
         values = sorted(re.findall(r"'([^']*)'", condition))
         assert sorted(re.findall(r"'([^']*)'", in_database[key])) == values, key
@@ -136,7 +136,7 @@ def test_seed_demo_builds_three_moderated_months_and_one_in_progress(app, client
     assert db.session.scalar(select(func.count(FamilyAnswer.id)).where(FamilyAnswer.respondent == "child"))
     assert db.session.scalar(select(func.count(SentMessage.id)).where(SentMessage.sent_at.is_not(None)))
     assert db.session.scalar(select(func.count(Absence.id)))
-    theme_audit = db.session.scalar(select(Cycle).where(Cycle.kind == "targeted"))
+    theme_audit = db.session.scalar(select(Cycle).where(Cycle.kind == "targeted").order_by(Cycle.id))
     statuses = {a.status for a in audits if a.cycle_id == theme_audit.id}
     assert {"Ready for moderation", "In progress", "Allocated"} <= statuses
 
@@ -155,6 +155,17 @@ def test_seed_demo_builds_three_moderated_months_and_one_in_progress(app, client
         assert 0 < summary.headline.overall.pct_good < 1
         assert any(a.kappa is not None and a.kappa < 1 for a in summary.agreement.values())
         assert any(s["A"].lowered for s in summary.shift.values())
+
+    # This month's audits of the three ready types (issue 24), finished and in progress, one
+    # observation ended by refused consent; the monthly summary lists them apart.
+    from auditapp.reports.periods import period_of
+    from auditapp.reports.type_summary import TypeScope, summarise_type
+    listed = {t.name: t for t in summarise(this_month, clock.today()).other_types}
+    for name in ("Supervision-record audit", "Practice observation", "Case-file compliance check"):
+        figures = summarise_type(TypeScope(listed[name].type_id, period_of("1", this_month)))
+        assert figures.finished >= 4 and figures.in_progress >= 1, name
+    observations = summarise_type(TypeScope(listed["Practice observation"].type_id, period_of("1", this_month)))
+    assert observations.consent_refused == 1
 
 
 def test_upgrading_a_database_with_data_in_it_keeps_every_row(app):

@@ -148,3 +148,35 @@ def test_a_transaction_never_remembers_its_own_uncommitted_figures(month, world)
     db.session.rollback()
     assert cached_summary(month_name, clock.today()) == summarise(month_name, clock.today())
     assert db.session.get(Audit, audit.id).withdrawal_requested_at is None
+
+
+def test_finishing_an_audit_of_a_type_moves_the_figures_so_its_summary_is_never_stale(world, as_user):
+    """Issue 24: a type's summary is remembered under the figures' version like the monthly one."""
+    from type_builders import OBSERVATION, consent_refused, finished_single, shipped_type, typed_audits
+
+    from auditapp.reports import type_summary
+    from auditapp.reports.periods import period_of
+
+    kind, version = shipped_type(OBSERVATION)
+    audits = typed_audits(version, [c.reference for c in world.cases[:4]])
+    db.session.commit()
+    scope = type_summary.TypeScope(kind.id, period_of("12", clock.today().strftime("%Y-%m")))
+    qa = as_user(world.qa_lead)
+    answers = {1: clock.today().isoformat(), 2: "A home visit", 3: "good", 4: "Listened to"}
+
+    def step(what: str, moves: bool, change: Callable[[], object]) -> None:
+        fresh()
+        assert qa.get(f"/reports/types/{kind.id}").status_code == 200  # remembered for the version now
+        before = figure_version.current()
+        committed(change)
+        fresh()
+        assert (figure_version.current() != before) is moves, what
+        assert type_summary.cached_type_summary(scope, clock.today()) == type_summary.summarise_type(scope), what
+
+    step("an audit finished", True, lambda: finished_single(audits[0], answers))
+    step("an audit ended by refused consent", True, lambda: consent_refused(audits[1]))
+    step("a finished audit's figures read", False, lambda: qa.get(f"/reports/types/{kind.id}.xlsx"))
+    step("another finished", True, lambda: finished_single(audits[2], answers))
+    fresh()
+    remembered = type_summary.cached_type_summary(scope, clock.today())
+    assert (remembered.finished, remembered.consent_refused) == (2, 1)

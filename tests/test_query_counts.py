@@ -16,14 +16,16 @@ from builders import (
     months_of_work,
     proposed_action,
     sign_in,
+    waiting_for_review,
 )
 from sqlalchemy import select
 
 from auditapp.extensions import db
 from auditapp.findings.themes import add_theme
-from auditapp.framework import descriptors
+from auditapp.framework import audit_types, descriptors
+from auditapp.framework.type_content import Design, Question
 from auditapp.grading import GRADE_KEYS
-from auditapp.models import Action, Audit, Concern, ImportJob, PractitionerReply, ThemeTag
+from auditapp.models import Action, Audit, Concern, ImportJob, PractitionerReply, ThemeTag, User
 from auditapp.month import targeted
 from auditapp.permissions import SYSTEM
 from auditapp.remembered import forget_all as forget_remembered_figures
@@ -48,6 +50,9 @@ class History:
     draft_exercise: int = 0   # not yet open
     closed_exercise: int = 0  # closed, every auditor submitted
     priorities: tuple[int, ...] = ()  # % Good or better, a worry theme, re-audits improve
+    audit_type: int = 0       # published as many times as the scale, with a draft open
+    single: int = 0           # a single audit with review, waiting for its senior manager
+    supervision: int = 0  # the supervision-record audit: a third of the cases audited, most finished
 
     @property
     def moderated(self):
@@ -117,7 +122,21 @@ def build_history(scale: int) -> History:
         descriptors.publish(world.qa_lead, draft, f"Version {n + 2}")
     descriptors.save_domain(world.qa_lead, descriptors.start_draft(world.qa_lead), "plan",
                             dict.fromkeys(GRADE_KEYS, "A drafted indicator"))
+    # Audit types: more types and more versions of one in the larger history, and its draft open.
+    audit_types.ensure_shipped(SYSTEM)
+    kind = audit_types.create(world.qa_lead, "Partner agency audit", "", "single")
+    for n in range(scale + 1):
+        row = audit_types.start_draft(world.qa_lead, kind)
+        questions = tuple(Question(q, "yes no", f"Item {q} of version {n + 1}") for q in range(1, 3 + n * 3))
+        audit_types.save_draft(world.qa_lead, row, Design("single", kind.name, domains=("plan",),
+                                                          questions=questions))
+        audit_types.publish(world.qa_lead, kind, row, f"Version {n + 1}")
+    for n in range(scale * 5):
+        audit_types.create(world.qa_lead, f"Never published {n}", "", "single")
+    audit_types.start_draft(world.qa_lead, kind)
     db.session.commit()
+    # A single audit with review, submitted and waiting for its senior manager.
+    waiting = waiting_for_review(world, case_index=1)
     # Calibration: as many closed exercises as the scale, every auditor in each, and one open and one not.
     auditors = [u for team in world.auditors.values() for u in team]
     closed = [closed_calibration(world, {u: (3, 1 + n % 3) for n, u in enumerate(auditors)}, panel=[world.seniors[0]],
@@ -129,11 +148,19 @@ def build_history(scale: int) -> History:
                                     closes_on=datetime(2026, 12, 31).date())
     db.session.commit()
     priorities = _priorities(world, theme.id)
+    # Audits of a type (issue 24), after the priorities (which link each signed-off audit's dispute): a
+    # third of the cases, all finished but one in progress and one ended by refused consent.
+    from type_builders import SUPERVISION, consent_refused, finished_single, shipped_type, typed_audits
+    supervision, version = shipped_type(SUPERVISION)
+    typed = typed_audits(version, [c.reference for c in world.cases[::3]])
+    for n, audit in enumerate(typed[:-2]):
+        finished_single(audit, {**{q: ("good", "requires_improvement")[n % 2] for q in range(1, 6)}, 6: "Notes"})
+    consent_refused(typed[-2])
     from auditapp.learning.review import mark_reviewed
     mark_reviewed(SYSTEM, "2026-27")  # the self-evaluation downloads once reviewed (issue 26)
     db.session.commit()
     return History(world, current, job.id, theme.id, theme_audit.id, columns.id, types.id, exercise.id, not_open.id,
-                   closed[0].id, priorities)
+                   closed[0].id, priorities, kind.id, waiting.id, supervision.id)
 
 
 def _priorities(world, theme_id: int) -> tuple[int, ...]:
@@ -185,6 +212,17 @@ def pages(h: History) -> dict[str, tuple]:
         "descriptors.draft": [(w.qa_lead, "/grade-descriptors/draft")],
         "descriptors.domain": [(w.qa_lead, "/grade-descriptors/draft/voice")],
         "descriptors.publish": [(w.qa_lead, "/grade-descriptors/draft/publish")],
+        "single.review": [(db.session.get(User, db.session.get(Audit, h.single).moderator_id) if h.single
+                           else w.qa_lead,
+                           f"/audits/{h.single}/single-review")],
+        "audit_types.index": [(w.leader, "/audit-types"), (w.qa_lead, "/audit-types")],
+        "audit_types.new": [(w.qa_lead, "/audit-types/new")],
+        "audit_types.show": [(w.leader, f"/audit-types/{h.audit_type}"), (w.qa_lead, f"/audit-types/{h.audit_type}")],
+        "audit_types.versions": [(w.leader, f"/audit-types/{h.audit_type}/versions")],
+        "audit_types.version": [(w.leader, f"/audit-types/{h.audit_type}/versions/2")],
+        "audit_types.draft": [(w.qa_lead, f"/audit-types/{h.audit_type}/draft")],
+        "audit_types.publish": [(w.qa_lead, f"/audit-types/{h.audit_type}/draft/publish")],
+        "audit_types.retire": [(w.qa_lead, f"/audit-types/{h.audit_type}/retire")],
         "admin.people": [(w.qa_lead, "/people/"), (w.qa_lead, "/people/?q=manager"),
                          (w.qa_lead, "/people/?sort=team&order=descending")],
         "admin.person": [(w.qa_lead, f"/people/{h.draft.auditor_b_id}"), (w.qa_lead, "/people/new")],
@@ -250,6 +288,12 @@ def pages(h: History) -> dict[str, tuple]:
         "targeted.change": [(w.qa_lead, f"/targeted/{h.targeted}/change")],
         "targeted.summary": [(w.leader, f"/targeted/{h.targeted}/summary")],
         "targeted.workbook": [(w.leader, f"/targeted/{h.targeted}.xlsx")],
+        "type_reports.index": [(w.leader, "/reports/types/")],
+        "type_reports.summary": [(w.qa_lead, f"/reports/types/{h.supervision}"),
+                                 (w.qa_lead, f"/reports/types/{h.supervision}?page=2&period=1&version=1"),
+                                 (w.leader, f"/reports/types/{h.supervision}?team=Early+Help&case_type=Child+in+need")],
+        "type_reports.workbook": [(w.qa_lead, f"/reports/types/{h.supervision}.xlsx"),
+                                  (w.leader, f"/reports/types/{h.supervision}.xlsx?period=quarter")],
         "calibration.index": [(w.qa_lead, "/calibration/"), (h.draft.auditor_a, "/calibration/")],
         "calibration.new": [(w.qa_lead, "/calibration/new")],
         "calibration.show": [(w.qa_lead, f"/calibration/{h.exercise}"),

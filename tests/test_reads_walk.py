@@ -26,6 +26,11 @@ SHOWS_NO_AUDIT = {
     "learning.index", "learning.new", "learning.edit", "learning.close", "learning.new_activity",
     "learning.new_response",
     "documents.index",  # the list of downloads: each download notes its own read
+    # Audit types: forms and questions, about no case.
+    "audit_types.index", "audit_types.new", "audit_types.show", "audit_types.versions", "audit_types.version",
+    "audit_types.draft", "audit_types.publish", "audit_types.retire",
+    "type_reports.index",  # the list of audit types (each summary notes its own read)
+
 }
 
 

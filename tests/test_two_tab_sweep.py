@@ -61,6 +61,12 @@ NOT_EDITING = {
     "/audits/<int:audit_id>/family": "records an attempt to reach the family: each attempt is its own record",
     "/targeted/new": "starts a targeted audit",
     "/grade-descriptors/draft": "starts the one draft of the descriptors (a second start finds the first)",
+    "/audits/<int:audit_id>/single-review": "agrees or returns a single audit once (its version is checked: "
+                                            "test_typed_audits)",
+    "/audit-types/new": "creates an audit type (a second of the same name is refused)",
+    "/audit-types/<int:type_id>/draft/start": "starts a type's one draft (a second start finds the first)",
+    "/audit-types/<int:type_id>/retire": "retires a type once (refused once retired; its version is checked: "
+                                         "test_audit_types)",
     "/reports/targets": "sets a target from a month: each is a record of its own, never edited",
     "/targeted/<int:cycle_id>": "adds cases to a targeted audit (a case already in it is refused)",
     "/calibration/new": "sets up a calibration exercise",
@@ -216,6 +222,10 @@ def edits(scene) -> dict[str, Edit]:
         url = "/grade-descriptors/draft/plan"
         return post_ok(client, url, filled(form_on(client, url, url, "version"), f"other{next(_saves)}")[0])
 
+    def other_type_draft_save(client, _):
+        url = f"/audit-types/{scene.audit_type.id}/draft"
+        return post_ok(client, url, filled(form_on(client, url, url, "version"), f"other{next(_saves)}")[0])
+
     def retire_and_offer_again(client, data):
         url = f"/themes/{theme}/retire"
         saved = post_ok(client, url, data | {"retired": ["1"]})
@@ -258,6 +268,12 @@ def edits(scene) -> dict[str, Edit]:
         "/grade-descriptors/draft/discard": Edit("/grade-descriptors/draft/discard", "qa_lead",
                                                  page="/grade-descriptors/draft", other=other_draft_save,
                                                  answered_on_the_page=False),
+        "/audit-types/<int:type_id>/draft": Edit(f"/audit-types/{scene.audit_type.id}/draft", "qa_lead"),
+        "/audit-types/<int:type_id>/draft/publish": Edit(f"/audit-types/{scene.audit_type.id}/draft/publish",
+                                                         "qa_lead", other=other_type_draft_save),
+        "/audit-types/<int:type_id>/draft/discard": Edit(f"/audit-types/{scene.audit_type.id}/draft/discard",
+                                                         "qa_lead", page=f"/audit-types/{scene.audit_type.id}/draft",
+                                                         other=other_type_draft_save, answered_on_the_page=False),
         "/calibration/<int:exercise_id>/agreed": Edit(f"/calibration/{scene.draft_exercise.id}/agreed", "moderator"),
         "/calibration/<int:exercise_id>/grade": Edit(f"/calibration/{scene.exercise.id}/grade", "auditor_a"),
         "/calibration/rule": Edit("/calibration/rule", "qa_lead"),

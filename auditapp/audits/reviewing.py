@@ -6,6 +6,7 @@ from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
 
 from auditapp import clock, figure_version, history
+from auditapp.audits import single
 from auditapp.audits.concerns import raise_concern
 from auditapp.conflicts import Conflict, check_version
 from auditapp.errors import Invalid, NotAllowed
@@ -73,7 +74,7 @@ def problems(entry: ReviewEntry, submitting: bool, domains=tuple(DOMAINS)) -> di
             found[f"{key}_evidence"] = f"Enter the evidence for the {name.lower()} grade"
         if not domain.impact.strip():
             found[f"{key}_impact"] = f"Enter the impact on the child for {name.lower()}"
-    if entry.overall_grade is None:
+    if entry.overall_grade is None and domains:  # an audit type grading no domain has no overall grade
         found["overall_grade"] = "Select an overall grade"
     if not entry.working_well.strip():
         found["working_well"] = "Enter what is working well"
@@ -132,7 +133,9 @@ def save_review(actor: User, audit: Audit, role: str, entry: ReviewEntry, submit
         review.submitted_at = clock.now()
         record(actor, history.auditor_submitted(role), audit)
         db.session.flush()
-        if audit.both_submitted:
+        if audit.cycle.is_single:
+            single.after_submission(actor, audit, review)
+        elif audit.both_submitted:
             audit.moderation_due = add_working_days(
                 clock.today(), current_app.config["MODERATION_DUE_WORKING_DAYS"])
             record(None, history.READY_FOR_MODERATION, audit, after=f"due {audit.moderation_due:%d %B %Y}")

@@ -1,5 +1,6 @@
 """The console commands that write the service's papers: the summary workbook, the board's pack,
-the quarterly report, the self-evaluation, every audit, and the grade descriptors in and out."""
+the quarterly report, the self-evaluation, every audit, and the grade descriptors and audit types
+in and out."""
 
 import tomllib
 from pathlib import Path
@@ -17,6 +18,7 @@ from auditapp.exports.quarterly import quarterly_document
 from auditapp.exports.self_evaluation import self_evaluation_document
 from auditapp.exports.workbook import workbook_bytes
 from auditapp.extensions import db
+from auditapp.framework import audit_types, type_files
 from auditapp.framework import descriptors as descriptor_versions
 from auditapp.grading import load_descriptors
 from auditapp.learning.review import reviewed
@@ -115,6 +117,35 @@ def register(app) -> None:
             _fail([f"There is no version {number} of the grade descriptors"])
         written = write_descriptors(folder, version.descriptors, version.published_on, version.note)
         click.echo(f"Version {version.number} written to {folder} ({len(written)} files)")
+
+    @app.cli.command("import-audit-types")
+    @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @click.option("--note", default="", help="What changed (default: imported from an audit type file).")
+    def import_audit_types_command(folder: Path, note: str):
+        """Publish each audit type file in FOLDER (.toml) as the next version of the type of its name."""
+        paths = sorted(folder.glob("*.toml"))
+        try:
+            found = [type_files.read_type_file(path.read_text(encoding="utf-8"), path.name) for path in paths]
+            published = [audit_types.import_type(SYSTEM, design, note) for design in found]
+        except (OSError, ValueError) as error:
+            _fail([f"Nothing was imported: {error}"])
+        except RuleError as error:
+            _fail([f"Nothing was imported: {error.message}"])
+        db.session.commit()
+        for design, row in zip(found, published):
+            click.echo(f"{design.name}: " + (f"version {row.number} imported" if row else "already the newest version"))
+
+    @app.cli.command("export-audit-types")
+    @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+    def export_audit_types_command(folder: Path):
+        """Write the newest version of each audit type in use (not retired) to FOLDER, one .toml file a type."""
+        folder.mkdir(parents=True, exist_ok=True)
+        written = 0
+        for kind, row in audit_types.startable():
+            name = "".join(c if c.isalnum() else "-" for c in kind.name.lower()).strip("-")
+            (folder / f"{name}.toml").write_text(type_files.type_file(audit_types.design(row)), encoding="utf-8")
+            written += 1
+        click.echo(f"{written} audit types written to {folder}")
 
     @app.cli.command("export-audits")
     @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),

@@ -17,7 +17,7 @@ from auditapp.audits import families
 from auditapp.audits.concerns import acknowledge_concern
 from auditapp.audits.moderation import ModerationEntry, needs_rationale, sign_off
 from auditapp.audits.reviewing import DomainEntry, ReviewEntry, save_review
-from auditapp.demo import board, calibration, extras, findings, framework, learning, wording
+from auditapp.demo import board, calibration, extras, findings, framework, learning, types, wording
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS
 from auditapp.imports.users import read_people
@@ -88,6 +88,7 @@ def seed_demo() -> str:
     _month(rng, current_month, Timeline.of(current_month, now), complete=False)
     today = clock.today()
     extras.targeted_audit(rng, lambda r: _entry(r, {k: r.choice([2, 3, 3, 4]) for k in DOMAINS}))
+    types.load_typed_audits(Timeline.of(current_month, now).at)
     extras.manager_away(today)
     board.board_pack(past_months)
     calibration.load(rng, month_start(past_months[0]), month_start(past_months[-1]), today)

@@ -94,6 +94,10 @@ def _summary(sheet: Sheet, summary: MonthSummary) -> None:
         # Said beside the figures: past audits imported from the council's records count in them.
         ["Months including imported past audits",
          ", ".join(month_label(m) for m in summary.imported_months) or "None", None],
+        # Audits of the council's other types: counted here, their figures on each type's own summary.
+        *[row for t in summary.other_types for row in (
+            [f"Audits of the type {t.name} started (reported apart, on its own summary)", t.started, None],
+            [f"Audits of the type {t.name} finished", t.finished, None])],
     ]
     sheet.title(f"Case audit monthly summary: {summary.month_words}" if summary.period == 1
                 else f"Case audit summary: {summary.period_words}")

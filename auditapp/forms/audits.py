@@ -6,16 +6,19 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSubmitInput,
+    GovTextInput,
 )
 from wtforms import (
     RadioField,
+    StringField,
     SubmitField,
 )
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from auditapp.forms.widgets import YES_NO, LockedForm, Radios, grade_field, long_text
-from auditapp.grading import DOMAINS, JUDGEMENTS
-from auditapp.models.sets import KEY_ISSUES, WITHDRAWAL_REASONS
+from auditapp.framework.type_content import MAX_ANSWER, Question
+from auditapp.grading import DOMAINS, GRADE_KEYS, JUDGEMENTS
+from auditapp.models.sets import KEY_ISSUES, WITHDRAWAL_REASONS, YES_NO_NA
 
 
 class ReviewForm(LockedForm):
@@ -42,9 +45,11 @@ class ReviewForm(LockedForm):
     def page_order(self) -> list[str]:
         """The six domains come first on the page (their fields are added below the class)."""
         domains = [f"{key}_{part}" for key in DOMAINS for part in ("grade", "evidence", "impact")]
-        extra = sorted((name for name in self._fields if name.startswith("extra_")), key=lambda n: int(n[6:]))
-        return domains + extra + ["overall_grade", "working_well", "needs_to_change", "safeguarding_concern",
-                                  "safeguarding_details"]
+        parts = {"day": 1, "month": 2, "year": 3}
+        extra = sorted((name for name in self._fields if name.startswith("extra_")),
+                       key=lambda n: (int(n.split("_")[1]), parts.get(n.split("_")[-1], 0)))
+        return ["consent", *domains, *extra, "overall_grade", "working_well", "needs_to_change",
+                "safeguarding_concern", "safeguarding_details"]
 
 
 for _key, _name in DOMAINS.items():
@@ -120,3 +125,38 @@ class WithdrawalDecisionForm(FlaskForm):
                           widget=GovRadioInput(), validate_choice=False,
                           validators=[InputRequired("Select whether you approve the withdrawal")])
     submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+
+def answer_fields(questions: tuple[Question, ...]) -> dict:
+    """The fields of an audit type's own questions, by kind: radios for a grade (its short
+    descriptors as hints) and for yes / no / not applicable, a text box for a number, the GOV.UK
+    date input's three boxes (extra_<n>_day, _month, _year), a text area for free text."""
+    fields: dict = {}
+    for q in questions:
+        label, name = f"{q.number}. {q.text}" + ("" if q.required else " (optional)"), f"extra_{q.number}"
+        if q.kind == "grade":
+            fields[name] = RadioField(label, choices=[(key, grade.label) for key, grade in GRADE_KEYS.items()],
+                                      widget=Radios(), validate_choice=False, validators=[Optional()],
+                                      description=q.hint)
+        elif q.kind == "yes no":
+            fields[name] = RadioField(label, choices=list(YES_NO_NA.items()), widget=Radios(), validate_choice=False,
+                                      validators=[Optional()], description=q.hint)
+        elif q.kind == "number":
+            fields[name] = StringField(label, widget=GovTextInput(), description=q.hint or "A number, like 3 or 2.5",
+                                       validators=[Length(max=40, message=f"The answer to question {q.number} must "
+                                                                          "be a number")])
+        elif q.kind == "date":
+            for part, size in (("day", 2), ("month", 2), ("year", 4)):
+                fields[f"{name}_{part}"] = StringField(part.capitalize(), validators=[Length(
+                    max=size, message=f"Question {q.number}'s {part} must be {size} digits or fewer")])
+        else:
+            fields[name] = long_text(label, q.hint, limit=MAX_ANSWER, called=f"The answer to question {q.number}")
+    return fields
+
+
+def consent_field() -> RadioField:
+    return RadioField("Has the family given their consent to the observation?", choices=[
+        ("given", "Yes, the family consented"), ("refused", "No, the family refused: end the audit now")],
+        widget=Radios(), validate_choice=False, validators=[Optional()],
+        description="Recorded before anything else. If the family refuses, the audit ends and nothing else "
+                    "is recorded.")

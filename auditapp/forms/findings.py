@@ -157,7 +157,10 @@ for _who, _label in RESPONDENTS.items():
         called="What they would change"))
 
 
-class TargetedAuditForm(FlaskForm):
+OWN = "own"  # a targeted audit of its own domains and questions: a type is made for it
+
+
+class TargetedDesignForm(FlaskForm):
     title = StringField("Theme of the targeted audit", widget=GovTextInput(),
                         description="For example, Private fostering arrangements",
                         validators=[InputRequired("Enter the theme of the targeted audit"),
@@ -170,7 +173,14 @@ class TargetedAuditForm(FlaskForm):
     submit = SubmitField("Start the targeted audit", widget=GovSubmitInput())
 
 
-class TargetedChangeForm(TargetedAuditForm, LockedForm):
+class TargetedAuditForm(TargetedDesignForm):
+    # Its choices are the published types, set by the view, then OWN.
+    audit_type = RadioField("Type of audit", widget=GovRadioInput(), validate_choice=False, choices=[(OWN, OWN)],
+                            description="Its questions and how it runs come from the type's newest version, "
+                                        "kept for this audit even if the type changes later")
+
+
+class TargetedChangeForm(TargetedDesignForm, LockedForm):
     submit = SubmitField("Save the changes", widget=GovSubmitInput())
 
 

@@ -11,6 +11,8 @@ from auditapp.grading import DOMAINS
 from auditapp.models.base import NO_SQL
 from auditapp.models.sets import (
     CASE_TYPES,
+    CONSENT,
+    COURSES,
     CYCLE_KINDS,
     KEY_ISSUES,
     REVIEW_ROLES,
@@ -106,7 +108,7 @@ class Cycle(Model):
     __table_args__ = (Index("uq_cycle_month_open", "month", unique=True,
                             sqlite_where=text("cancelled_at IS NULL AND kind = 'random'"),
                             postgresql_where=text("cancelled_at IS NULL AND kind = 'random'")),
-                      one_of("kind", CYCLE_KINDS))
+                      one_of("kind", CYCLE_KINDS), one_of("course", COURSES))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
@@ -126,10 +128,21 @@ class Cycle(Model):
     version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic locking of its design
     # Set for a month made by importing the council's past audits (it holds no live work).
     imported_at: Mapped[datetime | None]
+    # The audit type version an audit of a type was started with (pinned: a newer version never
+    # changes an open audit). None: the monthly random sample, the built-in type.
+    type_version_id: Mapped[int | None] = mapped_column(ForeignKey("audit_type_version.id"), index=True)
+    # How its audits run, copied from that version at the start (the rules read it without loading the
+    # version): "blind dual", "single with review" or "single". None: the monthly sample (blind dual).
+    course: Mapped[str | None] = mapped_column(String(20))
+
+    type_version: Mapped["AuditTypeVersion | None"] = relationship(lazy=NO_SQL)
 
     @property
     def domain_keys(self) -> list[str]:
-        return self.domains.split(",") if self.domains else list(DOMAINS)
+        # None: all six (the monthly sample); "": none (an audit type that grades no domain).
+        if self.domains is None:
+            return list(DOMAINS)
+        return [key for key in self.domains.split(",") if key]
 
     @property
     def extra_questions(self) -> list[str]:
@@ -138,6 +151,11 @@ class Cycle(Model):
     @property
     def is_targeted(self) -> bool:
         return self.kind == "targeted"
+
+    @property
+    def is_single(self) -> bool:
+        """One auditor (auditor B, the independent one), not two: "single" or "single with review"."""
+        return self.course in ("single", "single with review")
 
 
 class Audit(Model):
@@ -155,6 +173,7 @@ class Audit(Model):
         one_of("withdrawal_reason", WITHDRAWAL_REASONS),
         one_of("key_issues_a", KEY_ISSUES),
         one_of("key_issues_b", KEY_ISSUES),
+        one_of("consent", CONSENT),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -191,6 +210,15 @@ class Audit(Model):
     tags_version_m: Mapped[int] = mapped_column(default=0, server_default="0")
     # Graded before auditapp and imported from the council's records: no evidence, no descriptor version.
     imported_at: Mapped[datetime | None]
+    # An audit of a type that asks the family's consent first: "given" or "refused", when, by whom.
+    # Refused ends the audit at once (signed_off_at set at the same moment, nothing else recorded).
+    consent: Mapped[str | None] = mapped_column(String(10))
+    consent_at: Mapped[datetime | None]
+    consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # A single audit with review: the senior manager (moderator_id) returned it to the auditor with
+    # a note, shown to the auditor until they submit again. Agreeing is the sign-off (signed_off_*).
+    returned_at: Mapped[datetime | None]
+    return_note: Mapped[str | None] = mapped_column(Text)
 
     cycle: Mapped[Cycle] = relationship(lazy=NO_SQL)
     case: Mapped[Case] = relationship(lazy=NO_SQL)
@@ -236,12 +264,26 @@ class Audit(Model):
         return self.withdrawn_at is not None
 
     @property
+    def consent_refused(self) -> bool:
+        return self.consent == "refused"
+
+    @property
     def is_live(self) -> bool:
         """Still in the month's sample (of a month not cancelled) and not yet signed off."""
         return not self.is_withdrawn and self.signed_off_at is None and self.cycle.cancelled_at is None
 
     @property
     def status(self) -> str:
+        if self.consent == "refused":
+            return "Ended: consent refused"
+        if self.cycle.is_single and not self.withdrawn_at and not self.withdrawal_requested_at:
+            submitted = any(r.submitted_at for r in self.reviews if r.role == "B")
+            if self.signed_off_at:
+                return "Signed off"
+            if submitted and self.cycle.course == "single with review":
+                return "Waiting for the senior manager's review"
+            if self.returned_at:
+                return "Returned to the auditor"
         return status_of(self.withdrawn_at, self.withdrawal_requested_at, self.signed_off_at,
                          started=len(self.reviews), submitted=sum(1 for r in self.reviews if r.submitted_at))
 
@@ -249,12 +291,16 @@ class Audit(Model):
         return next((g for g in self.moderated_grades if g.domain == domain), None)
 
     def is_late(self, role: str, today: date) -> bool:
-        """This auditor is past the due date without submitting."""
+        """This auditor is past the due date without submitting (a single audit has auditor B only)."""
+        if self.cycle.is_single and role != "B":
+            return False
         review = self.review(role)
         return is_late(self.is_live, self.auditor_due, bool(review and review.submitted_at), today)
 
     def is_overdue(self, today: date) -> bool:
         submitted = {r.role for r in self.reviews if r.submitted_at}
+        if self.cycle.is_single:  # one auditor: overdue only while auditor B's audit is late
+            return self.is_late("B", today)
         return is_overdue(self.is_live, self.auditor_due, self.moderation_due, submitted, today)
 
 
@@ -321,6 +367,7 @@ class ModeratedGrade(Model):
 # The other records, by what they hold. Imported here at the bottom on purpose, not at the top:
 # those modules' records refer to the records defined above, so these must exist first; and the
 # package re-exports every model, so callers import them all from auditapp.models (see __all__).
+from auditapp.models.audit_types import AuditType, AuditTypeVersion  # noqa: E402
 from auditapp.models.board import Commentary, Target  # noqa: E402
 from auditapp.models.calibration import (  # noqa: E402
     AgreedGrade,
@@ -372,6 +419,8 @@ __all__ = [
     "UserSession",
     "FormStash",
     "DescriptorSet",
+    "AuditType",
+    "AuditTypeVersion",
     "ImportJob",
     "ImportWord",
     "AgreedGrade",

@@ -14,6 +14,7 @@ from auditapp.models import (
     CalibrationSubmission,
     Case,
     Concern,
+    Cycle,
     Event,
     Priority,
     ReadRecord,
@@ -42,10 +43,14 @@ AUDIT_ROW = (joinedload(Audit.case), joinedload(Audit.cycle))
 # The two reviews without their grades: enough for an audit's status and due date.
 AUDIT_PROGRESS = (selectinload(Audit.reviews),)
 
+# A cycle with the audit type version it was started with (None for the monthly random sample):
+# the questions its audits ask (framework/type_content.py reads them).
+CYCLE_WITH_TYPE = (joinedload(Cycle.type_version),)
+
 # Everything one audit's own pages show and its rules read.
 AUDIT_IN_FULL = (
     joinedload(Audit.case).joinedload(Case.team),
-    joinedload(Audit.cycle),
+    joinedload(Audit.cycle).joinedload(Cycle.type_version),
     joinedload(Audit.auditor_a).options(*_PERSON),
     joinedload(Audit.auditor_b).options(*_PERSON),
     joinedload(Audit.moderator).options(*_PERSON),

@@ -11,6 +11,17 @@ PROPOSER_ROLES = ("A", "B", "M")  # an auditor, or the moderator, as proposer of
 YES_NO = {"yes": "Yes", "no": "No"}
 KEY_ISSUES = {"yes": "Yes", "partly": "Partly", "no": "No"}
 CYCLE_KINDS = ("random", "targeted")
+# Audit types (issue 24): a version's state, how an audit of the type runs, its questions' kinds,
+# the canonical answers of a yes / no / not applicable question, and a family's consent.
+TYPE_STATES = {"draft": "Draft", "published": "Published"}
+BLIND_DUAL, SINGLE_WITH_REVIEW, SINGLE = "blind dual", "single with review", "single"
+COURSES = {BLIND_DUAL: "Blind dual audit, then moderation",
+           SINGLE_WITH_REVIEW: "Single audit with a senior manager's review",
+           SINGLE: "Single audit"}
+QUESTION_KINDS = {"grade": "A grade", "yes no": "Yes, no or not applicable", "number": "A number", "date": "A date",
+                  "text": "Free text"}
+YES_NO_NA = {"yes": "Yes", "no": "No", "not applicable": "Not applicable"}
+CONSENT = {"given": "Consent given", "refused": "Consent refused"}
 # A background case-list import; "columns" and "case types": waiting for the QA lead's answers.
 IMPORT_STATES = ("queued", "running", "done", "failed", "columns", "case types")
 # How a signed-in session began, and why it ended.

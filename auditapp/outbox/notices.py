@@ -50,7 +50,9 @@ def _deliver_to(user: User, day: _Day) -> tuple[User | None, str]:
 
 def allocated(audit: Audit) -> None:
     link, due = audit_link(audit), f"{audit.auditor_due:%-d %B %Y}"
-    for role, person in (("A", audit.auditor_a), ("B", audit.auditor_b)):
+    # A single audit of a type is auditor B's alone: the case-responsible manager has nothing to write.
+    auditors = (("B", audit.auditor_b),) if audit.cycle.is_single else (("A", audit.auditor_a), ("B", audit.auditor_b))
+    for role, person in auditors:
         queue(f"allocated:{audit.id}:{person.id}", person, f"Case audit: case {audit.case.reference} allocated to you",
               _body(f"You are {ROLE_NAMES[role]} for the audit of case {audit.case.reference} "
                     f"({month_label(audit.cycle.month)}). Please submit your audit by {due}.",
@@ -144,7 +146,7 @@ def daily(today: date) -> int:
             .where(Audit.signed_off_at.is_(None), Audit.withdrawn_at.is_(None)))
     from auditapp.months import in_live_cycle
     for audit in db.session.scalars(live.options(*AUDIT_PROGRESS).where(in_live_cycle())).unique():
-        for role in ("A", "B"):
+        for role in ("B",) if audit.cycle.is_single else ("A", "B"):
             review = audit.review(role)
             if not (review and review.submitted_at):
                 queued += _deadline(audit, audit.auditor(role), f"{role}", audit.auditor_due, day,

@@ -20,7 +20,7 @@ from auditapp.models import (
     Cycle,
     User,
 )
-from auditapp.models.loading import ACTION_ROW, AUDIT_IN_FULL
+from auditapp.models.loading import ACTION_ROW, AUDIT_IN_FULL, CYCLE_WITH_TYPE
 
 
 class SystemActor:
@@ -58,11 +58,15 @@ def can_view_audit(user: User, audit: Audit) -> bool:
 
 
 def can_see_review(user: User, audit: Audit, role: str) -> bool:
-    """Blind review: an auditor's grades and words are theirs alone until both are submitted."""
+    """Blind review: an auditor's grades and words are theirs alone until both are submitted (an
+    audit of one auditor, until they submit it)."""
     if not can_view_audit(user, audit):
         return False
     if audit.role_of(user) == role:
         return True
+    if audit.cycle.is_single:
+        review = audit.review(role)
+        return role == "B" and bool(review and review.submitted_at)
     return audit.both_submitted
 
 
@@ -84,6 +88,7 @@ def can_edit_review(user: User, audit: Audit, role: str) -> bool:
     review = audit.review(role)
     return (
         audit.role_of(user) == role
+        and not (audit.cycle.is_single and role != "B")  # one auditor: the independent one, B
         and audit.is_live
         and not audit.withdrawal_requested_at
         and not (review and review.submitted_at)
@@ -91,7 +96,15 @@ def can_edit_review(user: User, audit: Audit, role: str) -> bool:
 
 
 def can_moderate(user: User, audit: Audit) -> bool:
-    return user.id == audit.moderator_id and audit.is_live and audit.both_submitted
+    return (user.id == audit.moderator_id and audit.is_live and audit.both_submitted
+            and not audit.cycle.is_single)
+
+
+def can_review_single(user: User, audit: Audit) -> bool:
+    """A single audit with review: its senior manager agrees or returns it once it is submitted."""
+    review = audit.review("B")
+    return (user.id == audit.moderator_id and audit.is_live and audit.cycle.course == "single with review"
+            and bool(review and review.submitted_at))
 
 
 def can_raise_concern(user: User, audit: Audit) -> bool:
@@ -151,6 +164,18 @@ def can_read_reports(user: User) -> bool:
     return user.is_qa_lead or user.is_senior_manager or user.is_leadership
 
 
+def can_read_type_summaries(user: User) -> bool:
+    """A type's summary and workbook (issue 24) read like the monthly summary: the QA lead, senior
+    managers and leadership readers."""
+    return can_read_reports(user)
+
+
+def can_read_typed_text(user: User) -> bool:
+    """The words typed in answer to a type's free-text questions, in its workbook: those who may open
+    every audit (leadership readers have the figures and case references, as in the monthly workbook)."""
+    return reads_every_audit(user)
+
+
 def reads_reports_only(user: User) -> bool:
     """Leadership, scrutiny: no audit work, only the summaries."""
     return user.is_leadership and not (user.is_auditor or user.is_senior_manager or user.is_qa_lead)
@@ -159,7 +184,10 @@ def reads_reports_only(user: User) -> bool:
 # Findings: actions, themes and the practitioner's reply (issue 11).
 
 def can_propose_action(user: User, audit: Audit) -> bool:
-    """An auditor while their audit is open to them, or the moderator while moderating."""
+    """An auditor while their audit is open to them, or the moderator while moderating. Not on a single
+    audit of a type: no moderation follows to confirm the proposals."""
+    if audit.cycle.is_single:
+        return False
     role = audit.role_of(user)
     return bool(role and can_edit_review(user, audit, role)) or can_moderate(user, audit)
 
@@ -262,6 +290,12 @@ def can_edit_descriptors(user: "Actor") -> bool:
     return user is SYSTEM or user.is_qa_lead or user.is_practice_lead
 
 
+def can_edit_audit_types(user: "Actor") -> bool:
+    """The same people as the descriptors: the QA lead and practice leads define, draft, publish and
+    retire audit types (the command line imports them). Nobody else sees a draft."""
+    return can_edit_descriptors(user)
+
+
 def can_record_reply(user: User, audit: Audit) -> bool:
     """Auditor A, the case-responsible manager, once the audit is signed off."""
     return user.id == audit.auditor_a_id and audit.signed_off_at is not None
@@ -320,7 +354,7 @@ def get_concern(concern_id: int, user: User) -> tuple[Concern, Audit]:
 def get_cycle(cycle_id: int, user: User, reload: bool = False) -> Cycle:
     """A targeted audit's cycle, or 404 (a month's random cycle is found by its month, in views.cycles).
     Those who neither run the programme nor read its reports may not learn which exist."""
-    cycle = db.session.get(Cycle, cycle_id, populate_existing=reload)
+    cycle = db.session.get(Cycle, cycle_id, options=CYCLE_WITH_TYPE, populate_existing=reload)
     if cycle is None or not cycle.is_targeted or not (can_manage(user) or can_read_reports(user)):
         abort(404)
     return cycle
@@ -330,7 +364,7 @@ def get_own_review(audit_id: int, user: User, role: str) -> Audit:
     """The audit whose review `role` this person writes, or 404: the other auditor may not learn
     that the review exists, and nobody else writes it."""
     audit = get_audit(audit_id, user)
-    if role not in ("A", "B") or audit.role_of(user) != role:
+    if role not in ("A", "B") or audit.role_of(user) != role or (audit.cycle.is_single and role != "B"):
         abort(404)
     return audit
 

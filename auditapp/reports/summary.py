@@ -27,6 +27,7 @@ from auditapp.reports.follow_up import FollowUp, follow_up, reaudits_only
 from auditapp.reports.measures import BoardRow, board_rows
 from auditapp.reports.periods import Period
 from auditapp.reports.targets import targets_in
+from auditapp.reports.type_listing import TypeInMonth, types_started
 
 _IS_MONTH = re.compile(r"^\d{4}-\d{2}$")
 
@@ -285,6 +286,8 @@ class MonthSummary:
     # The period before, for the board's comparisons only (measures.values): its headline, and none
     # of the tables no page shows for it (half of the 12-month dashboard's recomputing time).
     board_only: bool = False
+    # Audits of the council's other types started in the period: listed apart, never in these figures.
+    other_types: list[TypeInMonth] = field(default_factory=list)
 
     @property
     def month_words(self) -> str:
@@ -355,6 +358,7 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
         summary.trend_targets = {m: t["good_overall"].percent if "good_overall" in t else None
                                  for m, t in in_force.items()}
         summary.commentary = words_for(month)
+        summary.other_types = types_started(span.months, team, case_type)
     return summary
 
 

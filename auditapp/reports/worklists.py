@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, false, func, or_, select
+from sqlalchemy import Select, and_, case, exists, false, func, or_, select, true
 
 from auditapp import permissions
 from auditapp.extensions import db
@@ -19,6 +19,11 @@ def _submitted_by(role: str):
     return exists().where(Review.audit_id == Audit.id, Review.role == role, Review.submitted_at.is_not(None))
 
 
+def _single():
+    """The audit is of a type with one auditor (B): the case-responsible manager has nothing to write."""
+    return Audit.cycle_id.in_(select(Cycle.id).where(Cycle.course.in_(("single", "single with review"))))
+
+
 def _live():
     return and_(Audit.withdrawn_at.is_(None), Audit.signed_off_at.is_(None), in_live_cycle())
 
@@ -27,7 +32,7 @@ def audits_to_do(user: User) -> Select:
     """Live audits where this person's own review is not yet submitted, soonest due first."""
     return (
         select(Audit).options(*AUDIT_ROW, *AUDIT_PROGRESS)
-        .where(_live(), or_(and_(Audit.auditor_a_id == user.id, ~_submitted_by("A")),
+        .where(_live(), or_(and_(Audit.auditor_a_id == user.id, ~_submitted_by("A"), ~_single()),
                             and_(Audit.auditor_b_id == user.id, ~_submitted_by("B"))))
         .order_by(Audit.auditor_due, Audit.id)
     )
@@ -44,7 +49,10 @@ def finished_audits(user: User) -> Select:
 def moderation_queue(user: User) -> Select:
     return (
         select(Audit).options(*AUDIT_ROW, *AUDIT_PROGRESS)
-        .where(Audit.moderator_id == user.id, _live(), _submitted_by("A"), _submitted_by("B"))
+        .where(Audit.moderator_id == user.id, _live(),
+               or_(and_(_submitted_by("A"), _submitted_by("B")),
+                   and_(_submitted_by("B"), Audit.cycle_id.in_(select(Cycle.id).where(
+                       Cycle.course == "single with review")))))
         .order_by(Audit.moderation_due, Audit.id)
     )
 
@@ -111,19 +119,25 @@ def status_columns(today: date, cycle_ids: list[int] | None = None) -> StatusCol
                .join(Audit, Audit.id == Review.audit_id).where(which)
                .group_by(Review.audit_id).subquery())
     started, submitted = func.coalesce(reviews.c.started, 0), func.coalesce(reviews.c.submitted, 0)
+    single = _single()  # one auditor (B): its states are its own, as Audit.status says
     status = case(
+        (Audit.consent == "refused", "Ended: consent refused"),
         (Audit.withdrawn_at.is_not(None), "Withdrawn"),
         (Audit.withdrawal_requested_at.is_not(None), "Withdrawal requested"),
+        (and_(single, Audit.signed_off_at.is_not(None)), "Signed off"),
         (Audit.signed_off_at.is_not(None), "Moderated"),
+        (and_(single, submitted > 0), "Waiting for the senior manager's review"),
+        (and_(single, Audit.returned_at.is_not(None)), "Returned to the auditor"),
         (submitted == 2, "Ready for moderation"),
         (started > 0, "In progress"),
         else_="Allocated",
     )
-    auditors_late = and_(_live(), submitted < 2, Audit.auditor_due < today)
+    auditors_late = and_(_live(), submitted < case((single, 1), else_=2), Audit.auditor_due < today)
     moderation_late = and_(_live(), submitted == 2, Audit.moderation_due < today)
     overdue = case((or_(auditors_late, moderation_late), 1), else_=0)
     live_submitted = case((Audit.withdrawn_at.is_(None), submitted), else_=0)
-    role_late = {role: and_(auditors_late, func.coalesce(reviews.c[f"submitted_{role}"], 0) == 0)
+    role_late = {role: and_(auditors_late, func.coalesce(reviews.c[f"submitted_{role}"], 0) == 0,
+                            ~single if role == "A" else true())
                  for role in ("A", "B")}
     return StatusColumns(reviews, status, overdue, live_submitted, auditors_late, moderation_late, role_late)
 

@@ -1,20 +1,23 @@
+from datetime import date
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from auditapp import clock, permissions
-from auditapp.audits import families
+from auditapp.audits import families, single
 from auditapp.audits.concerns import acknowledge_concern, raise_concern
 from auditapp.audits.reviewing import DomainEntry, ReviewEntry, check_ready, entry_from_review, save_review
 from auditapp.conflicts import history_mark
 from auditapp.exports.pack_pdf import pack_pdf
 from auditapp.findings import actions, replies, themes
-from auditapp.forms.audits import AcknowledgeForm, ConcernForm, ReviewForm
-from auditapp.forms.widgets import descriptor_hints, long_text
+from auditapp.forms.audits import AcknowledgeForm, ConcernForm, ReviewForm, answer_fields, consent_field
+from auditapp.forms.widgets import descriptor_hints
 from auditapp.framework import descriptors as descriptor_versions
-from auditapp.grading import DOMAINS, domains_judged, judgements_made
+from auditapp.framework.type_content import Question, cycle_design, percent_met
+from auditapp.grading import DOMAINS, GRADE_KEYS, domains_judged, judgements_made
 from auditapp.history import audit_history, compact
 from auditapp.history import subjects as history_subjects
-from auditapp.models.sets import WITHDRAWAL_REASONS
+from auditapp.models.sets import WITHDRAWAL_REASONS, YES_NO_NA
 from auditapp.month import reaudits, targeted
 from auditapp.outbox import notices
 from auditapp.security.access import allow
@@ -64,7 +67,9 @@ def _record(audit_id: int) -> dict:
                 reply=replies.reply_for(audit), undecided=actions.undecided(audit), family=family,
                 family_role=families.contact_role(), today=clock.today(), permissions=permissions,
                 domains=domains_judged(audit.cycle.domain_keys),
-                answers=({r.role: targeted.answers_of(r) for r in visible} if audit.cycle.extra_questions else {}),
+                questions=(questions := targeted.questions(audit.cycle)), answer_words=answer_words,
+                percent_met=percent_met,
+                answers=({r.role: targeted.answers_of(r) for r in visible} if questions else {}),
                 judgements=judgements_made(audit.cycle.domain_keys), reasons=WITHDRAWAL_REASONS)
 
 
@@ -82,8 +87,7 @@ def review(audit_id: int, role: str):
     saved = audit.review(role)
     if not form.is_submitted():
         _fill_form(form, entry_from_review(saved))
-        for number, answer in targeted.answers_of(saved).items():
-            form[f"extra_{number}"].data = answer
+        _fill_answers(form, targeted.questions(audit.cycle), targeted.answers_of(saved))
         form.open_at(_version(audit, role), history_mark(audit))
     changes = None
     if form_posted(form):
@@ -93,14 +97,30 @@ def review(audit_id: int, role: str):
             return redirect(url_for("audits.review", audit_id=audit.id, role=role))
         entry = _entry_from_form(form, entry_from_review(saved))
         submitting, checking = bool(form.submit.data), bool(form.check.data)
-        answers = {n: form[f"extra_{n}"].data or "" for n in range(1, len(audit.cycle.extra_questions) + 1)}
+        answers = answers_from(form, targeted.questions(audit.cycle))
+        consent = form["consent"].data if "consent" in form else None
+        if consent == "refused":
+            # Ends the audit at once: nothing typed beside the refusal is stored.
+            with saving(form) as refusal:
+                single.record_consent(current_user, audit, role, "refused")
+            if refusal.saved:
+                flash("The family refused consent: the audit has ended, and nothing else was recorded", "success")
+                return redirect(url_for("audits.show", audit_id=audit.id))
+            return _review_page(audit, role, form, saved, None)
         with saving(form, reload=audit_reload(form, audit_id, lambda a: _version(a, role), role)) as save:
+            if "consent" in form:
+                single.record_consent(current_user, audit, role, consent)
             if submitting or checking:  # checking saves a draft, but only one ready to submit
                 check_ready(audit, entry, answers)
-            saved = save_review(current_user, audit, role, entry, submit=submitting,
+            asked = targeted.questions(audit.cycle)
+            # With questions of its own, the answers are saved before the submission, which may end
+            # the audit (a single audit is signed off as it is submitted).
+            saved = save_review(current_user, audit, role, entry, submit=submitting and not asked,
                                 expected_version=form.opened_at()[0])
-            if audit.cycle.extra_questions:
+            if asked:
                 targeted.save_answers(current_user, audit, role, saved, answers)
+                if submitting:
+                    saved = save_review(current_user, audit, role, entry, submit=True, expected_version=saved.version)
         audit, changes = save.reloaded or (audit, changes)
         if save.saved:
             if checking:  # saved as a draft; submitting is the check page's one step
@@ -109,21 +129,76 @@ def review(audit_id: int, role: str):
             if submitting:
                 return redirect(url_for("audits.show", audit_id=audit.id))
             return redirect(url_for("audits.review", audit_id=audit.id, role=role))
+    return _review_page(audit, role, form, saved, changes)
+
+
+def _review_page(audit, role: str, form: ReviewForm, saved, changes):
     return render_template("audits/review.html", audit=audit, role=role, form=form,
                            domains=domains_judged(audit.cycle.domain_keys),
                            descriptors=descriptor_versions.graded_against(saved.descriptor_version if saved else None)
                            .descriptors, descriptor_hints=descriptor_hints, changes=changes,
-                           family_task=families.contact_role() == role)
+                           questions=targeted.questions(audit.cycle),
+                           family_task=families.contact_role() == role and not audit.cycle.is_single)
 
 
 def _review_form(audit) -> ReviewForm:
-    """The audit form, with a targeted audit's own questions after the domains."""
-    questions = audit.cycle.extra_questions
-    if not questions:
+    """The audit form, with the audit type's own questions after the domains, each by its kind, and
+    first the family's consent where the type asks it before anything else."""
+    questions = targeted.questions(audit.cycle)
+    design = cycle_design(audit.cycle)
+    fields = answer_fields(questions)
+    if design and single.asks_consent(audit, design.consent_first):
+        fields["consent"] = consent_field()
+    if not fields:
         return ReviewForm(obj=None)
-    extra = {f"extra_{n}": long_text(question, limit=3000, called=f"The answer to question {n}")
-             for n, question in enumerate(questions, 1)}
-    return type("TargetedReviewForm", (ReviewForm,), extra)(obj=None)
+    return type("TargetedReviewForm", (ReviewForm,), fields)(obj=None)
+
+
+def _fill_answers(form: ReviewForm, questions: tuple[Question, ...], answers: dict[int, str]) -> None:
+    for q in questions:
+        answer = answers.get(q.number, "")
+        if q.kind == "date":
+            year, _, rest = answer.partition("-")
+            month, _, day = rest.partition("-")
+            for part, value in (("day", day), ("month", month), ("year", year)):
+                form[f"extra_{q.number}_{part}"].data = value.lstrip("0") if part != "year" else value
+        else:
+            form[f"extra_{q.number}"].data = answer
+
+
+def answers_from(form: ReviewForm, questions: tuple[Question, ...]) -> dict[int, str]:
+    """The typed answers by question number; a date's three boxes as an ISO date ("not a date" when
+    they make none, so the rule names the question)."""
+    found = {}
+    for q in questions:
+        if q.kind != "date":
+            found[q.number] = form[f"extra_{q.number}"].data or ""
+            continue
+        parts = [(form[f"extra_{q.number}_{part}"].data or "").strip() for part in ("day", "month", "year")]
+        if not any(parts):
+            found[q.number] = ""
+            continue
+        try:
+            found[q.number] = date(int(parts[2]), int(parts[1]), int(parts[0])).isoformat()
+        except ValueError:
+            found[q.number] = "not a date"
+    return found
+
+
+def answer_words(question: Question, answer: str | None) -> str:
+    """An answer as people read it: a grade's or a choice's label, a date in words."""
+    if not answer:
+        return ""
+    if question.kind == "grade":
+        return GRADE_KEYS[answer].label if answer in GRADE_KEYS else answer
+    if question.kind == "yes no":
+        return YES_NO_NA.get(answer, answer)
+    if question.kind == "date":
+        try:
+            return date.fromisoformat(answer).strftime("%-d %B %Y")
+        except ValueError:
+            return answer
+    return answer
 
 
 def _version(audit, role: str) -> int:

@@ -4,6 +4,7 @@
 from auditapp.views import (
     admin,
     assets,
+    audit_types,
     audits,
     auth,
     board,
@@ -22,10 +23,12 @@ from auditapp.views import (
     moderation,
     replies,
     reports,
+    single,
     targeted,
     themes,
+    type_reports,
 )
 
 BLUEPRINTS = [module.bp for module in (assets, health, auth, home, admin, cases, cycles, audits, checks, moderation,
-                                       reports, board, findings, themes, replies, families, targeted, feed,
-                                       descriptors, calibration, learning, documents)]
+                                       reports, type_reports, single, board, findings, themes, replies, families,
+                                       targeted, feed, descriptors, audit_types, calibration, learning, documents)]

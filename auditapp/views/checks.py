@@ -17,6 +17,7 @@ from auditapp.models.sets import KEY_ISSUES
 from auditapp.month import targeted
 from auditapp.security.access import allow
 from auditapp.views import form_posted, saving
+from auditapp.views.audits import answer_words
 
 bp = Blueprint("checks", __name__)
 
@@ -46,6 +47,7 @@ def review(audit_id: int, role: str):
               "and you can see the other auditor's audit here once both are in.", "success")
         return redirect(url_for("audits.show", audit_id=audit.id))
     return render_template("checks/review.html", audit=audit, role=role, entry=entry, answers=answers,
+                           questions=targeted.questions(audit.cycle), answer_words=answer_words,
                            domains=domains_judged(audit.cycle.domain_keys), form=form,
                            grade_label=grade_label)
 

@@ -35,6 +35,8 @@ def moderate(audit_id: int):
             abort(403)
         flash("This audit is signed off. Only the QA lead can reopen it.", "info")
         return redirect(url_for("audits.show", audit_id=audit.id))
+    if audit.cycle.course == "single with review":  # one auditor: the senior manager reviews, not moderates
+        return redirect(url_for("single.review", audit_id=audit.id), 303 if request.method == "POST" else 302)
     permissions.require(permissions.can_moderate(current_user, audit),
                         "This audit cannot be moderated until both auditors have submitted.")
     form = ModerationForm()

@@ -105,7 +105,8 @@ def _dashboard_body(form: ReportFilterForm, summary: MonthSummary, may_comment: 
         drills=permissions.reads_every_audit(current_user), may_comment=may_comment,
         sets_targets=permissions.can_set_targets(current_user),
         targeted=list(db.session.scalars(select(Cycle).where(
-            Cycle.kind == "targeted", Cycle.cancelled_at.is_(None), Cycle.month == summary.month)
+            Cycle.kind == "targeted", Cycle.type_version_id.is_(None), Cycle.cancelled_at.is_(None),
+            Cycle.month == summary.month)
             .order_by(Cycle.opened_at))))
 
 

@@ -7,11 +7,13 @@ from sqlalchemy import func, select
 from auditapp import clock, permissions, reads
 from auditapp.exports.workbook import TARGETED_SHEETS, workbook_bytes
 from auditapp.extensions import db
-from auditapp.forms.findings import TargetedAuditForm, TargetedCasesForm, TargetedChangeForm
+from auditapp.forms.findings import OWN, TargetedAuditForm, TargetedCasesForm, TargetedChangeForm
+from auditapp.framework import audit_types
 from auditapp.grading import DOMAINS, judgements_made
 from auditapp.imports.table import ImportFailed, read_table
-from auditapp.models import CASE_TYPES, Case, Cycle, Team
+from auditapp.models import CASE_TYPES, AuditType, Case, Cycle, Team
 from auditapp.models.loading import CASE_ROW
+from auditapp.models.sets import COURSES
 from auditapp.month import targeted
 from auditapp.reports import worklists
 from auditapp.reports.summary import summarise_targeted
@@ -36,14 +38,21 @@ def index():
 @allow(permissions.can_manage)
 def new():
     form = TargetedAuditForm()  # no domain ticked: the QA lead chooses them, rather than keeping a default
+    startable = {str(version.id): (kind, version) for kind, version in audit_types.startable()}
+    form.audit_type.choices = [(key, kind.name) for key, (kind, _) in startable.items()] + [
+        (OWN, "Its own domains and questions")]
     if form_posted(form):
+        chosen = form.audit_type.data or OWN  # a post without the choice: its own (as before audit types)
         with saving(form) as save:
-            cycle = targeted.start(current_user, form.title.data or "", form.domains.data or [],
-                                   form.questions.data or "")
+            if chosen == OWN:
+                cycle = targeted.start(current_user, form.title.data or "", form.domains.data or [],
+                                       form.questions.data or "")
+            else:
+                cycle = targeted.start_of_type(current_user, form.title.data or "", startable[chosen][1])
         if save.saved:
             flash("Targeted audit started: now choose its cases", "success")
             return redirect(url_for("targeted.show", cycle_id=cycle.id))
-    return render_template("targeted/new.html", form=form)
+    return render_template("targeted/new.html", form=form, startable=startable, courses=COURSES, own=OWN)
 
 
 @bp.route("/<int:cycle_id>", methods=["GET", "POST"])
@@ -85,7 +94,8 @@ def show(cycle_id: int):
     teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all()
     reads.note(f"Targeted audit {cycle.title}: its cases")
     return render_template("targeted/show.html", cycle=cycle, form=form, page=page, picking=picking,
-                           asking_to_confirm=asking_to_confirm, can_change=not targeted.started(cycle),
+                           asking_to_confirm=asking_to_confirm, can_change=_can_change(cycle),
+                           questions=targeted.questions(cycle), courses=COURSES, type_name=_type_name(cycle),
                            search=search, team=team, case_type=case_type, teams=teams, case_types=CASE_TYPES,
                            overview=worklists.cycle_overviews([cycle], clock.today())[0],
                            audits=paginate(worklists.cycle_audits(cycle), PICK_PAGE),
@@ -99,7 +109,7 @@ def change(cycle_id: int):
     form = TargetedChangeForm()
     if request.method == "GET":
         form.title.data, form.domains.data = cycle.title, list(cycle.domain_keys)
-        form.questions.data = "\n".join(cycle.extra_questions)
+        form.questions.data = "\n".join(q.text for q in targeted.questions(cycle))
         form.open_at(cycle.version)
     if form_posted(form):
         with saving(form, reload=lambda: _cycle_again(cycle_id)) as save:
@@ -109,7 +119,19 @@ def change(cycle_id: int):
         if save.saved:
             flash("Its domains and questions are changed", "success")
             return redirect(url_for("targeted.show", cycle_id=cycle.id))
-    return render_template("targeted/change.html", form=form, cycle=cycle, can_change=not targeted.started(cycle))
+    shared = cycle.type_version is not None and not audit_types.made_for(cycle)
+    return render_template("targeted/change.html", form=form, cycle=cycle, can_change=_can_change(cycle),
+                           shared_type=_type_name(cycle) if shared else "")
+
+
+def _can_change(cycle: Cycle) -> bool:
+    """Its domains and questions change until an audit is saved, and only when its type is its own."""
+    return not targeted.started(cycle) and (cycle.type_version is None or audit_types.made_for(cycle))
+
+
+def _type_name(cycle: Cycle) -> str:
+    kind = db.session.get(AuditType, cycle.type_version.audit_type_id) if cycle.type_version else None
+    return kind.name if kind else ""
 
 
 def _cycle_again(cycle_id: int) -> tuple[Cycle, int]:

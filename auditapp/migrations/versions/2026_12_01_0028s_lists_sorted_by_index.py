@@ -1,7 +1,7 @@
 """lists sorted by an index: people by (name, id)
 
 Revision ID: 0028s
-Revises: 0027
+Revises: 0028b
 Create Date: 2026-12-01 18:50:00
 
 The case register sorted by manager looked each of its 60,000 cases' manager up and sorted them
@@ -12,7 +12,7 @@ this index and each one's cases through ix_case_manager_id, stopping at the page
 from alembic import op
 
 revision = "0028s"
-down_revision = "0027"
+down_revision = "0028b"
 branch_labels = None
 depends_on = None
 
