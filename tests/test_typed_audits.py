@@ -280,3 +280,20 @@ def test_changing_a_targeted_audits_own_questions_publishes_its_types_next_versi
     shared = typed_audit(world, "Case-file compliance check")
     page = qa.get(f"/targeted/{shared.cycle_id}/change").get_data(as_text=True)
     assert "It follows the audit type Case-file compliance check" in page
+
+
+def test_the_figures_chase_only_auditor_b_on_a_single_audit_and_name_its_state(world, as_user):
+    """The targeted summary's facts follow the audit's own rule: the case manager is never late on
+    a single audit, and a signed-off single audit is "Signed off", not "Moderated"."""
+    from auditapp.reports.facts import Scope, load_facts
+    audit = typed_audit(world, "Case-file compliance check")
+    late_day = audit.auditor_due + timedelta(days=1)
+    (facts,) = load_facts(Scope((), cycle_id=audit.cycle_id), late_day)
+    assert (facts.late_roles, facts.overdue, facts.status) == (frozenset("B"), True, "Allocated")
+    assert (audit.is_late("A", late_day), audit.is_late("B", late_day)) == (False, True)
+    b = as_user(audit.auditor_b)
+    url = f"/audits/{audit.id}/review/B"
+    assert b.post(url, data=typed_review_data(ALL_MET, submit=True) | opened(b, url)).status_code == 302
+    (facts,) = load_facts(Scope((), cycle_id=audit.cycle_id), late_day)
+    assert (facts.late_roles, facts.overdue, facts.status) == (frozenset(), False, "Signed off")
+    assert in_full(audit).status == "Signed off"

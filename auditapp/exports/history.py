@@ -32,7 +32,7 @@ def audit_rows(today: date) -> Iterator[list]:
     query = (
         select(Audit.id, Cycle.month, Case.reference, Team.name, Case.case_type, auditor_a.name, auditor_b.name,
                moderator.name, Audit.withdrawn_at, Audit.withdrawal_requested_at, Audit.signed_off_at,
-               Audit.allocated_at)
+               Audit.allocated_at, Cycle.course, Audit.consent, Audit.returned_at)
         .join(Cycle, Cycle.id == Audit.cycle_id).join(Case, Case.id == Audit.case_id)
         .join(Team, Team.id == Case.team_id).join(auditor_a, auditor_a.id == Audit.auditor_a_id)
         .join(auditor_b, auditor_b.id == Audit.auditor_b_id).join(moderator, moderator.id == Audit.moderator_id)
@@ -53,12 +53,13 @@ def _rows(chunk) -> Iterator[list]:
     # from the index at once, where a long IN list is parsed, planned and bound value by value.
     judged = Judgements.of(select(Audit.id).where(Audit.id.between(chunk[0][0], chunk[-1][0])))
     for (audit_id, month, reference, team, case_type, name_a, name_b, name_m, withdrawn, requested, signed_off,
-         allocated) in chunk:
+         allocated, course, consent, returned) in chunk:
         own = judged.reviews.get(audit_id, {})
         a, b = judged.given(audit_id, "A"), judged.given(audit_id, "B")
         final = judged.final(audit_id, signed_off is not None)
         row = [month, reference, team, CASE_TYPES[case_type], name_a, name_b, name_m,
-               status_of(withdrawn, requested, signed_off, len(own), len(judged.submitted(audit_id)))]
+               status_of(withdrawn, requested, signed_off, len(own), len(judged.submitted(audit_id)), course, consent,
+                         returned)]
         row += grade_words(a, b, final)
         row += [uk_day(m) for m in (allocated, own.get("A", (None,))[0], own.get("B", (None,))[0], signed_off)]
         yield row

@@ -20,7 +20,7 @@ from auditapp.models.sets import (
     YES_NO,
     one_of,
 )
-from auditapp.models.states import is_late, is_overdue, status_of
+from auditapp.models.states import auditors, is_late, is_overdue, is_single, status_of
 
 ROLE_LABELS = {
     "is_auditor": "Auditor",
@@ -155,7 +155,7 @@ class Cycle(Model):
     @property
     def is_single(self) -> bool:
         """One auditor (auditor B, the independent one), not two: "single" or "single with review"."""
-        return self.course in ("single", "single with review")
+        return is_single(self.course)
 
 
 class Audit(Model):
@@ -274,34 +274,23 @@ class Audit(Model):
 
     @property
     def status(self) -> str:
-        if self.consent == "refused":
-            return "Ended: consent refused"
-        if self.cycle.is_single and not self.withdrawn_at and not self.withdrawal_requested_at:
-            submitted = any(r.submitted_at for r in self.reviews if r.role == "B")
-            if self.signed_off_at:
-                return "Signed off"
-            if submitted and self.cycle.course == "single with review":
-                return "Waiting for the senior manager's review"
-            if self.returned_at:
-                return "Returned to the auditor"
         return status_of(self.withdrawn_at, self.withdrawal_requested_at, self.signed_off_at,
-                         started=len(self.reviews), submitted=sum(1 for r in self.reviews if r.submitted_at))
+                         started=len(self.reviews), submitted=sum(1 for r in self.reviews if r.submitted_at),
+                         course=self.cycle.course, consent=self.consent, returned_at=self.returned_at)
 
     def moderated_grade(self, domain: str) -> "ModeratedGrade | None":
         return next((g for g in self.moderated_grades if g.domain == domain), None)
 
     def is_late(self, role: str, today: date) -> bool:
         """This auditor is past the due date without submitting (a single audit has auditor B only)."""
-        if self.cycle.is_single and role != "B":
+        if role not in auditors(self.cycle.course):
             return False
         review = self.review(role)
         return is_late(self.is_live, self.auditor_due, bool(review and review.submitted_at), today)
 
     def is_overdue(self, today: date) -> bool:
         submitted = {r.role for r in self.reviews if r.submitted_at}
-        if self.cycle.is_single:  # one auditor: overdue only while auditor B's audit is late
-            return self.is_late("B", today)
-        return is_overdue(self.is_live, self.auditor_due, self.moderation_due, submitted, today)
+        return is_overdue(self.is_live, self.auditor_due, self.moderation_due, submitted, today, self.cycle.course)
 
 
 class Review(Model):

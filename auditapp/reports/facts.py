@@ -26,6 +26,7 @@ from auditapp.models import (
     ReviewGrade,
     Team,
     User,
+    auditors,
     is_late,
     is_overdue,
     status_of,
@@ -168,7 +169,8 @@ def load_facts(scope: Scope, today: date) -> list[AuditFacts]:
                auditor_a.name, auditor_b.name, moderator.name,
                Audit.allocated_at, Audit.auditor_due, Audit.moderation_due, Audit.withdrawn_at,
                Audit.withdrawal_requested_at, Audit.withdrawal_reason, Audit.signed_off_at,
-               Audit.key_issues_a, Audit.key_issues_b, *(getattr(Case, attr) for attr in EQUALITY))
+               Audit.key_issues_a, Audit.key_issues_b, Cycle.course, Audit.consent, Audit.returned_at,
+               *(getattr(Case, attr) for attr in EQUALITY))
         .join(Cycle, Cycle.id == Audit.cycle_id).join(Case, Case.id == Audit.case_id)
         .join(Team, Team.id == Case.team_id)
         .join(auditor_a, auditor_a.id == Audit.auditor_a_id).join(auditor_b, auditor_b.id == Audit.auditor_b_id)
@@ -184,21 +186,23 @@ def load_facts(scope: Scope, today: date) -> list[AuditFacts]:
 
     facts = []
     for (audit_id, month, reference, team, case_type, name_a, name_b, name_m, allocated, auditor_due,
-         moderation_due, withdrawn_at, requested_at, reason, signed_off, key_a, key_b, *equality) in rows:
+         moderation_due, withdrawn_at, requested_at, reason, signed_off, key_a, key_b, course, consent, returned,
+         *equality) in rows:
         own = judged.reviews.get(audit_id, {})
         submitted = judged.submitted(audit_id)
         live = withdrawn_at is None and signed_off is None
         facts.append(AuditFacts(
             reference=reference, month=month, team=team, case_type=CASE_TYPES[case_type],
             auditor_a=name_a, auditor_b=name_b, moderator=name_m,
-            status=status_of(withdrawn_at, requested_at, signed_off, len(own), len(submitted)),
+            status=status_of(withdrawn_at, requested_at, signed_off, len(own), len(submitted), course, consent,
+                             returned),
             a=judged.given(audit_id, "A", submitted), b=judged.given(audit_id, "B", submitted),
             moderated=judged.final(audit_id, signed_off is not None),
             allocated=allocated, submitted_a=own.get("A", (None,))[0], submitted_b=own.get("B", (None,))[0],
             signed_off=signed_off,
             withdrawal_reason=WITHDRAWAL_REASONS.get(reason) if withdrawn_at else None,
-            overdue=is_overdue(live, auditor_due, moderation_due, submitted, today),
-            late_roles=frozenset(r for r in "AB" if is_late(live, auditor_due, r in submitted, today)),
+            overdue=is_overdue(live, auditor_due, moderation_due, submitted, today, course),
+            late_roles=frozenset(r for r in auditors(course) if is_late(live, auditor_due, r in submitted, today)),
             open_concerns=concerns.get(audit_id, 0),
             equality={attr: value or "Not recorded" for attr, value in zip(EQUALITY, equality)},
             key_issues={"A": key_a if signed_off else None, "B": key_b if signed_off else None},
