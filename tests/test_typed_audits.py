@@ -297,3 +297,23 @@ def test_the_figures_chase_only_auditor_b_on_a_single_audit_and_name_its_state(w
     (facts,) = load_facts(Scope((), cycle_id=audit.cycle_id), late_day)
     assert (facts.late_roles, facts.overdue, facts.status) == (frozenset(), False, "Signed off")
     assert in_full(audit).status == "Signed off"
+
+
+def test_no_theme_is_tagged_on_an_observation_before_the_familys_consent(world, as_user):
+    from auditapp.findings import themes
+    from auditapp.models import ThemeTag
+    audit = typed_audit(world, "Practice observation")
+    theme = themes.add_theme(SYSTEM, "Drift and delay")
+    db.session.commit()
+    b = as_user(audit.auditor_b)
+    url = f"/audits/{audit.id}/themes/B"
+    response = b.get(url)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/audits/{audit.id}/review/B")
+    assert "Record the family&#39;s consent on the audit form first" in b.get(
+        response.headers["Location"]).get_data(as_text=True)
+    b.post(url, data={"worry": [str(theme.id)], "submit": "x", "version": "0"})
+    assert db.session.scalar(select(func.count(ThemeTag.id))) == 0
+    # Once consent is given, themes are tagged as on any audit.
+    form = f"/audits/{audit.id}/review/B"
+    assert b.post(form, data=typed_review_data({"consent": "given"}) | opened(b, form)).status_code == 302
+    assert b.get(url).status_code == 200

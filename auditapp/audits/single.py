@@ -19,11 +19,6 @@ MAX_NOTE = 5000
 SINGLE_ROLE = "B"
 
 
-def asks_consent(audit: Audit, design_consent_first: bool) -> bool:
-    """Whether the form must ask the family's consent before anything else is recorded."""
-    return design_consent_first and audit.consent is None
-
-
 def record_consent(actor: User, audit: Audit, role: str, consent: str | None) -> None:
     """The family's consent, recorded before the audit starts. Refused: the audit ends now, marked so,
     signed off at that moment with nothing else stored (any review begun is left unsaved)."""

@@ -9,6 +9,7 @@ from auditapp import clock, history
 from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import RuleError
 from auditapp.extensions import db
+from auditapp.framework.type_content import awaits_consent
 from auditapp.history import record
 from auditapp.models import Audit, Case, Cycle, Team, Theme, ThemeTag, User
 from auditapp.models.findings import THEME_KINDS
@@ -82,10 +83,16 @@ def tags_version(audit: Audit, role: str) -> int:
 TAG_VERSIONS = {"A": "tags_version_a", "B": "tags_version_b", "M": "tags_version_m"}
 
 
+CONSENT_FIRST = ("Record the family's consent on the audit form first: nothing else about this audit is "
+                 "recorded before it")
+
+
 def save_tags(actor: User, audit: Audit, role: str, chosen: dict[str, set[int]],
               expected_version: int | None = None) -> None:
     """Replace this role's tags with `chosen` (kind -> theme ids). Retired themes already tagged stay."""
     require(can_tag_themes(actor, audit, role), "You cannot tag themes on this audit now")
+    if awaits_consent(audit):
+        raise RuleError(CONSENT_FIRST)
     check_version(tags_version(audit, role), expected_version, "The themes of this audit")
     themes = all_themes()
     active = {t.id for t in themes if t.retired_at is None}

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from auditapp.grading import DOMAINS, GRADE_KEYS
-from auditapp.models import Cycle
+from auditapp.models import Audit, Cycle
 from auditapp.models.sets import BLIND_DUAL, COURSES, QUESTION_KINDS, YES_NO_NA
 
 MAX_NAME = 120
@@ -73,6 +73,13 @@ def cycle_design(cycle: Cycle) -> Design | None:
     version = cycle.type_version
     assert version is not None
     return design_of(version.course, version.content)
+
+
+def awaits_consent(audit: Audit) -> bool:
+    """The audit's type asks the family's consent before anything else is recorded, and none is
+    recorded yet: until it is, the audit form asks it and nothing else about the audit is saved."""
+    design = cycle_design(audit.cycle)
+    return bool(design and design.consent_first and audit.consent is None)
 
 
 def questions_of(cycle: Cycle) -> tuple[Question, ...]:

@@ -13,7 +13,7 @@ from auditapp.findings import actions, replies, themes
 from auditapp.forms.audits import AcknowledgeForm, ConcernForm, ReviewForm, answer_fields, consent_field
 from auditapp.forms.widgets import descriptor_hints
 from auditapp.framework import descriptors as descriptor_versions
-from auditapp.framework.type_content import Question, cycle_design, percent_met
+from auditapp.framework.type_content import Question, awaits_consent, percent_met
 from auditapp.grading import DOMAINS, GRADE_KEYS, domains_judged, judgements_made
 from auditapp.history import audit_history, compact
 from auditapp.history import subjects as history_subjects
@@ -145,9 +145,8 @@ def _review_form(audit) -> ReviewForm:
     """The audit form, with the audit type's own questions after the domains, each by its kind, and
     first the family's consent where the type asks it before anything else."""
     questions = targeted.questions(audit.cycle)
-    design = cycle_design(audit.cycle)
     fields = answer_fields(questions)
-    if design and single.asks_consent(audit, design.consent_first):
+    if awaits_consent(audit):
         fields["consent"] = consent_field()
     if not fields:
         return ReviewForm(obj=None)

@@ -8,6 +8,7 @@ from auditapp import permissions, reads
 from auditapp.extensions import db
 from auditapp.findings import themes
 from auditapp.forms.findings import ThemeForm, ThemeTagsForm
+from auditapp.framework.type_content import awaits_consent
 from auditapp.models import Audit, Theme
 from auditapp.models.findings import THEME_KINDS
 from auditapp.models.loading import AUDIT_ROW
@@ -54,6 +55,9 @@ def tag(audit_id: int, role: str):
     audit = permissions.get_audit(audit_id, current_user)
     if role not in ("A", "B", "M") or not permissions.can_tag_themes(current_user, audit, role):
         abort(permissions.refusal_for_part(current_user, audit, role))
+    if awaits_consent(audit):
+        flash(themes.CONSENT_FIRST, "info")
+        return redirect(url_for("audits.review", audit_id=audit.id, role=role))
     form = ThemeTagsForm()
     offered = [(str(t.id), t.name) for t in themes.active_themes()]
     form.strength.choices = form.worry.choices = offered
