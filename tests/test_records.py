@@ -41,6 +41,26 @@ def test_truncate_is_refused_too_on_postgresql(world):
     db.session.rollback()
 
 
+@pytest.mark.parametrize("statement", [
+    "UPDATE {table} SET content = '{{}}' WHERE state = 'published'",
+    "UPDATE {table} SET state = 'draft' WHERE state = 'published'",
+    "DELETE FROM {table} WHERE state = 'published'"])
+@pytest.mark.parametrize("table", ["descriptor_set", "audit_type_version"])
+def test_plain_sql_cannot_change_or_remove_a_published_version(world, table, statement):
+    """What audits were graded against stays as published, whatever SQL the application sends;
+    a draft is still edited and discarded (the rules publish it by its one change of state)."""
+    from auditapp.framework import audit_types, descriptors
+    descriptors.ensure_first(SYSTEM)  # the files stored as version 1 of the descriptors
+    audit_types.ensure_shipped(SYSTEM)
+    db.session.commit()
+    before = db.session.scalar(text(f"SELECT count(*) FROM {table} WHERE state = 'published'"))
+    assert before > 0
+    with pytest.raises(DBAPIError, match="published version never changes"):
+        db.session.execute(text(statement.format(table=table)))
+    db.session.rollback()
+    assert db.session.scalar(text(f"SELECT count(*) FROM {table} WHERE state = 'published'")) == before
+
+
 # The retention purge
 
 def cases_open_since(year: int) -> None:

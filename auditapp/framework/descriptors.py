@@ -307,7 +307,10 @@ def publish(actor: Actor, row: DescriptorSet, note: str, expected_version: int |
 
 def _store_published(actor: Actor, row: DescriptorSet, number: int, content: dict, note: str, on: date) -> None:
     recorded = descriptors_version(to_descriptors(content, on))
-    taken = db.session.scalar(select(DescriptorSet.number).where(DescriptorSet.recorded == recorded))
+    # Not flushed first: an imported row is new and already "published", and the database refuses
+    # any change to a published row (migration 0029), so it must be written once, whole.
+    with db.session.no_autoflush:
+        taken = db.session.scalar(select(DescriptorSet.number).where(DescriptorSet.recorded == recorded))
     if taken:
         raise RuleError(f"Version {taken} already records these domain versions ({recorded}): "
                         "raise the version of each changed domain")
