@@ -219,6 +219,7 @@ class ActionFilters:
     overdue: bool = False
     month: str | None = None
     priority: str | None = None
+    since: str | None = None  # with `month`: the audits of the months from this one to `month` (a period)
 
 
 def action_list(filters: ActionFilters, today: date) -> Select:
@@ -232,7 +233,9 @@ def action_list(filters: ActionFilters, today: date) -> Select:
         query = query.where(Action.status == filters.status)
     if filters.overdue:
         query = query.where(Action.is_overdue(today))
-    if filters.month:
+    if filters.since and filters.month and filters.since < filters.month:
+        query = query.where(Cycle.month.between(filters.since, filters.month))
+    elif filters.month:
         query = query.where(Cycle.month == filters.month)
     if filters.priority in PRIORITIES:
         query = query.where(Action.priority == filters.priority)
