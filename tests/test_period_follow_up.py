@@ -26,7 +26,7 @@ from auditapp import clock
 from auditapp.audits import families
 from auditapp.extensions import db
 from auditapp.findings import actions, themes
-from auditapp.models import Action, Audit, Case, User
+from auditapp.models import Action, Audit, Case, ReadRecord, User
 from auditapp.permissions import SYSTEM
 from auditapp.remembered import forget_all
 from auditapp.reports.summary import summarise
@@ -142,6 +142,8 @@ def test_a_quarters_actions_reaudits_themes_and_families_cover_its_months(world,
     # The theme's drill-down over the quarter lists the quarter's audits, and says which quarter.
     behind = leader.get(f"/reports/themes/{theme_id}/worry/2026-11?period=quarter").get_data(as_text=True)
     assert QUARTER in behind and f"{f.theme_count(theme_id, 'worry')} signed-off audits tagged" in behind
+    assert db.session.scalar(select(ReadRecord.what).order_by(ReadRecord.id.desc()).limit(1)) == \
+        f"Audits behind a theme count: Fathers and male carers (worry), {QUARTER}"
     # The board's "re-audited" measure reads the same re-audits: both due in the quarter, both done.
     reaudited = next(row for row in summary.board if row.measure == "reaudited")
     assert reaudited.this.n == 2 and reaudited.this.share == 1.0

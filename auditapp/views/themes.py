@@ -100,7 +100,9 @@ def audits_behind(theme_id: int, kind: str, month: str):
     # Listed for those who may open every audit (the QA lead, senior managers); others see the count.
     listed = permissions.reads_every_audit(current_user) and ids
     if listed:
-        reads.note(f"Audits behind a theme count: {theme.name} ({THEME_KINDS[kind].lower()}), {month}")
+        # A month as before ("2026-11"); a longer period in words, so the record says which months.
+        reads.note(f"Audits behind a theme count: {theme.name} ({THEME_KINDS[kind].lower()}), "
+                   f"{month if period == '1' else span.words}")
     page = paginate(select(Audit).options(*AUDIT_ROW).where(Audit.id.in_(ids)).order_by(Audit.id), PAGE_SIZE) \
         if listed else Page([], 1, PAGE_SIZE, 0)
     return render_template("themes/audits.html", theme=theme, kind=THEME_KINDS[kind], kind_key=kind, month=month,
