@@ -144,6 +144,11 @@ def test_a_quarters_actions_reaudits_themes_and_families_cover_its_months(world,
     assert QUARTER in behind and f"{f.theme_count(theme_id, 'worry')} signed-off audits tagged" in behind
     assert db.session.scalar(select(ReadRecord.what).order_by(ReadRecord.id.desc()).limit(1)) == \
         f"Audits behind a theme count: Fathers and male carers (worry), {QUARTER}"
+    # A family outcome's audits over the quarter say which quarter, and lead back to it.
+    gave = leader.get("/reports/audits?which=family:gave_feedback&month=2026-11&period=quarter").get_data(as_text=True)
+    assert f'<span class="govuk-caption-l">{QUARTER}</span>' in gave
+    assert f"Families: gave feedback: {family.gave_feedback}" in gave
+    assert "/reports/?month=2026-11&amp;period=quarter" in gave
     # The board's "re-audited" measure reads the same re-audits: both due in the quarter, both done.
     reaudited = next(row for row in summary.board if row.measure == "reaudited")
     assert reaudited.this.n == 2 and reaudited.this.share == 1.0
