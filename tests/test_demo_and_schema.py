@@ -187,8 +187,10 @@ def test_seed_demo_builds_a_year_of_moderated_months_and_one_in_progress(app, cl
     def mean(counts: list[int]) -> float:  # three months together: one month of 16 audits is noisy
         return sum(counts) / len(counts)
 
+    # About 10 a month around the training against about 3 at either end: 3 more is far outside the
+    # noise (the draw depends on the database's order of rows, so it is not the same on every run).
     around = mean(worries[at - 1:at + 2])
-    assert around > 1.4 * max(mean(worries[:3]), mean(worries[-3:])), worries
+    assert around > 3 + max(mean(worries[:3]), mean(worries[-3:])), worries
     # Three priorities, one of each outcome, and commentary for every month of the year.
     assert sorted(db.session.scalars(select(Priority.status))) == ["met", "not_met", "open"]
     assert {m for m in past_months if words_for(m)} == set(past_months)

@@ -18,7 +18,7 @@ INADEQUATE = {0, 2, 5, 8, 9, 10}
 # Better or worse than usual, month by month (the last is this month, part-way): up with a dip.
 BETTER = (-0.5, -0.4, -0.2, -0.35, 0.0, 0.1, -0.15, 0.2, 0.3, 0.1, 0.4, 0.5, 0.45)
 # The share of audits tagged with the fathers worry: rising to the training, then falling.
-FATHERS = (0.25, 0.3, 0.35, 0.45, 0.5, 0.6, 0.65, 0.5, 0.4, 0.3, 0.25, 0.2, 0.2)
+FATHERS = (0.15, 0.2, 0.3, 0.4, 0.5, 0.65, 0.75, 0.55, 0.4, 0.3, 0.2, 0.15, 0.15)
 GRADES = (4, 3, 2, 1)  # Outstanding first, as the weights below
 
 
