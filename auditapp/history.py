@@ -273,9 +273,19 @@ class Line:
     what: str
 
 
+# One moderation save writes a grade, a rationale and the rest for each judgement, interleaved: the
+# printed history counts them as one save rather than a line each.
+MODERATION_ENTRIES = frozenset({MODERATED_GRADE_SAVED, RATIONALE_SAVED, MODERATION_SAVED})
+
+
+def _save_kind(event: Event) -> str:
+    return MODERATION_SAVED if event.action in MODERATION_ENTRIES else event.action
+
+
 def compact(events: list[Event], named: dict[str, str]) -> list[Line]:
     """The printed record's history: consecutive entries of one save (the same person, minute, kind
-    and auditor) as one line, "Value saved (auditor A): 14 answers", the values left to the record."""
+    and auditor) as one line, "Value saved (auditor A): 14 answers", "Moderation saved: 13 answers",
+    the values left to the record."""
     lines: list[Line] = []
     group: list[Event] = []
 
@@ -284,17 +294,19 @@ def compact(events: list[Event], named: dict[str, str]) -> list[Line]:
             return
         first = group[0]
         who = first.user.name if first.user else "System or command line"
-        what = first.action + (f" (auditor {first.review_role})" if first.review_role else "")
+        role = f" (auditor {first.review_role})" if first.review_role else ""
         subject = named.get(first.field, first.field) if first.field else ""
         if len(group) > 1:
-            what += f": {len(group)} answers"
-        elif subject:
-            what += f": {subject}"
+            what = f"{_save_kind(first)}{role}: {len(group)} answers"
+        else:
+            what = first.action + role + (f": {subject}" if subject else "")
         lines.append(Line(first.at, who, what))
 
+    def key(event: Event) -> tuple:
+        return event.user_id, _save_kind(event), event.review_role, event.at.replace(second=0, microsecond=0)
+
     for event in events:
-        if group and (event.user_id, event.action, event.review_role, event.at.replace(second=0, microsecond=0)) != (
-                group[0].user_id, group[0].action, group[0].review_role, group[0].at.replace(second=0, microsecond=0)):
+        if group and key(event) != key(group[0]):
             close()
             group = []
         group.append(event)

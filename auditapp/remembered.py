@@ -38,6 +38,10 @@ MAC_SIZE = 32
 # A figure remembered is only saved time: a store that fails makes the page compute the figure.
 STORE_ERRORS = (SQLAlchemyError, RedisError, OSError)
 REDIS_PREFIX = "auditapp:remembered:"
+# What a remembered value holds, by release: moved whenever a figure's meaning or shape changes (the
+# follow-up and family figures over a whole period rather than its last month), so a value an older
+# release stored under the same data version is never read as this release's.
+SHAPE = 2
 
 
 def history_version() -> str | None:
@@ -224,7 +228,7 @@ def remembered(name: str, key: Hashable, compute: Callable[[], T],
         # This transaction's own changes are not committed: what it computes nobody else can see.
         return compute()
     seen = _version_now(version)
-    digest = hashlib.sha256(repr((str(db.engine.url), name, key)).encode()).hexdigest()
+    digest = hashlib.sha256(repr((str(db.engine.url), SHAPE, name, key)).encode()).hexdigest()
     found, value = _memory.get((digest, seen))
     if found:
         return cast(T, value)

@@ -22,15 +22,19 @@ from auditapp.models import (
     Event,
     FamilyAnswer,
     FamilyFeedback,
+    LearningActivity,
     PractitionerReply,
+    Priority,
     Reaudit,
     Review,
     SentMessage,
+    Theme,
     ThemeTag,
     User,
 )
 from auditapp.models.loading import AUDIT_IN_FULL
 from auditapp.months import month_of, months_before
+from auditapp.reports.commentary import words_for
 from auditapp.reports.summary import summarise
 
 
@@ -92,9 +96,9 @@ def test_the_database_refuses_an_unknown_status_session_or_reviewer(world, table
 
 
 @pytest.mark.dates
-def test_seed_demo_builds_three_moderated_months_and_one_in_progress(app, client):
+def test_seed_demo_builds_a_year_of_moderated_months_and_one_in_progress(app, client):
     this_month = month_of(clock.today())
-    past_months = [months_before(this_month, n) for n in (3, 2, 1)]
+    past_months = [months_before(this_month, n) for n in range(12, 0, -1)]
     runner = app.test_cli_runner()
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
@@ -123,8 +127,17 @@ def test_seed_demo_builds_three_moderated_months_and_one_in_progress(app, client
     assert {"open", "done", "closed", "removed"} <= states
     assert any(a.is_overdue(clock.today()) for a in db.session.scalars(select(Action)))
     assert db.session.scalar(select(func.count(Action.id)).where(Action.sent_back_reason.is_not(None)))
-    reaudit = db.session.scalar(select(Reaudit).where(Reaudit.audit_id.is_not(None)))
-    assert reaudit is not None and db.session.get(Audit, reaudit.audit_id).signed_off_at
+    # Re-audits of Inadequate audits: done in the months before, this month's still with its
+    # auditors, and one due next month.
+    reaudits = {r.due_month: r for r in db.session.scalars(select(Reaudit))}
+    done = [r for month, r in reaudits.items() if month in past_months]
+    assert len(done) >= 3 and all(r.audit_id and db.session.get(Audit, r.audit_id).signed_off_at for r in done)
+    assert reaudits[this_month].audit_id and not db.session.get(Audit, reaudits[this_month].audit_id).signed_off_at
+    assert reaudits[months_before(this_month, -1)].audit_id is None
+    # Older actions mostly verified; some still open and overdue.
+    closed = db.session.scalar(select(func.count(Action.id)).where(Action.status == "closed"))
+    still_open = db.session.scalar(select(func.count(Action.id)).where(Action.status == "open"))
+    assert closed > 2 * still_open > 0
     tagged_months = set(db.session.scalars(select(Cycle.month).join(Audit)
                                            .join(ThemeTag, ThemeTag.audit_id == Audit.id)))
     assert set(past_months) <= tagged_months
@@ -148,13 +161,39 @@ def test_seed_demo_builds_three_moderated_months_and_one_in_progress(app, client
     assert {recorded for month, recorded in graded if month in past_months[:-1]} == {app.config["DESCRIPTOR_VERSION"]}
     assert {recorded for month, recorded in graded if month in (past_months[-1], this_month)} == {version.recorded}
 
-    # Each past month's summary has realistic, non-trivial figures.
+    # Each past month's summary has realistic, non-trivial figures (16 sampled, and any re-audit).
+    good = {}
     for month in past_months:
-        summary = summarise(month, clock.today())
-        assert summary.headline.moderated == summary.headline.sampled == 16
+        summary = summarise(month, clock.today(), with_board=False)
+        assert summary.headline.moderated == summary.headline.sampled >= 16
         assert 0 < summary.headline.overall.pct_good < 1
         assert any(a.kappa is not None and a.kappa < 1 for a in summary.agreement.values())
         assert any(s["A"].lowered for s in summary.shift.values())
+        good[month] = summary.headline.overall.pct_good
+    # Some months better than others, and the year better at its end than at its start.
+    assert max(good.values()) - min(good.values()) > 0.25
+    assert sum(list(good.values())[-3:]) > sum(list(good.values())[:3])
+    # The year's 12-month trend has every month in it.
+    year = summarise(past_months[-1], clock.today(), period=12, with_board=False)
+    assert [p.month for p in year.trend] == past_months
+    # The worry "fathers and male carers" rises to the month of the training on it, then falls.
+    fathers = db.session.scalar(select(Theme.id).where(Theme.name == "Fathers and male carers"))
+    assert year.follow_up and year.follow_up.themes
+    worries = [year.follow_up.themes.count(fathers, "worry", m) for m in past_months]
+    training = db.session.scalar(select(LearningActivity.held_on).where(LearningActivity.kind == "training"))
+    at = past_months.index(month_of(training))
+    assert 3 <= at <= 8  # the middle of the year, so there are months before and after it
+
+    def mean(counts: list[int]) -> float:  # three months together: one month of 16 audits is noisy
+        return sum(counts) / len(counts)
+
+    # About 10 a month around the training against about 3 at either end: 3 more is far outside the
+    # noise (the draw depends on the database's order of rows, so it is not the same on every run).
+    around = mean(worries[at - 1:at + 2])
+    assert around > 3 + max(mean(worries[:3]), mean(worries[-3:])), worries
+    # Three priorities, one of each outcome, and commentary for every month of the year.
+    assert sorted(db.session.scalars(select(Priority.status))) == ["met", "not_met", "open"]
+    assert {m for m in past_months if words_for(m)} == set(past_months)
 
     # This month's audits of the three ready types (issue 24), finished and in progress, one
     # observation ended by refused consent; the monthly summary lists them apart.

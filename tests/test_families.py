@@ -94,7 +94,7 @@ def test_the_summary_counts_families_only_once_both_audits_are_in(world, as_user
     attempt(b, audit)
     b.post(f"/audits/{audit.id}/family/feedback", data=FEEDBACK)
     leader = as_user(world.leader)
-    assert ("No audit this month has both auditors' work in yet"
+    assert ("No audit of November 2026 has both auditors' work in yet"
             in leader.get("/reports/?month=2026-11").get_data(as_text=True))
     ready_for_moderation(audit)
     db.session.commit()

@@ -263,7 +263,7 @@ def test_an_inadequate_sign_off_schedules_a_reaudit_that_joins_that_months_sampl
     assert "Better by 1" in page
     dashboard = as_user(world.qa_lead).get("/reports/?month=2026-11").get_data(as_text=True)
     assert "Re-audits due: change in the moderated overall grade" in dashboard
-    figures = follow_up("2026-11", clock.today())  # what the workbook writes as "moderated better"
+    figures = follow_up(("2026-11",), clock.today())  # what the workbook writes as "moderated better"
     assert figures.reaudits_due == 1 and figures.reaudits_improved == 1
     assert [(r.before, r.after) for r in figures.reaudits] == [("Inadequate", "Requires improvement")]
 

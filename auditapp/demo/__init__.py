@@ -1,5 +1,9 @@
-"""The demonstration data: the sample export's people and cases, the three full months before
-this one moderated, and this month part-way, whatever today is.
+"""The demonstration data: the sample export's people and cases, a year of moderated months
+before this one (the twelve months to last month), and this month part-way, whatever today is.
+The year reads as a council's would: practice improving with a dip, the worry "fathers and male
+carers" rising until a practice priority's training and falling after it, an Inadequate audit
+re-audited three months later now and then, older actions mostly verified and the newest still
+open or overdue, and family feedback every month (year.py says how each month differs).
 
 Built only through the service's own rule functions, with the clock set back, so the demo obeys
 every rule the real service does (independence, blind review, rationale, locking).
@@ -17,7 +21,7 @@ from auditapp.audits import families
 from auditapp.audits.concerns import acknowledge_concern
 from auditapp.audits.moderation import ModerationEntry, needs_rationale, sign_off
 from auditapp.audits.reviewing import DomainEntry, ReviewEntry, save_review
-from auditapp.demo import board, calibration, extras, findings, framework, learning, types, wording
+from auditapp.demo import board, calibration, extras, findings, framework, learning, types, wording, year
 from auditapp.extensions import db
 from auditapp.grading import DOMAINS, JUDGEMENTS
 from auditapp.imports.users import read_people
@@ -32,7 +36,7 @@ from auditapp.workdays import add_working_days
 HERE = Path(__file__).parent
 PASSWORD = "demo-password-2026"
 LEADERSHIP_READER = ("Lena Ford", "lena.ford@council.example.org")
-PAST_MONTHS = 3
+PAST_MONTHS = year.MONTHS
 # A month's demo work runs over this many days from the month's opening: auditors in the first
 # fortnight, moderation and follow-up after.
 MONTH_SPAN = timedelta(days=18)
@@ -84,15 +88,15 @@ def seed_demo() -> str:
             # A revised version of the descriptors, published last month, an hour before it opened.
             with clock.frozen_at(Timeline.of(month).opened - timedelta(hours=1)):
                 framework.revised_descriptors()
-        _month(rng, month, Timeline.of(month), complete=True, inadequate_first=number == 0)
-    _month(rng, current_month, Timeline.of(current_month, now), complete=False)
+        _month(rng, month, Timeline.of(month), complete=True, shape=year.shape(number))
+    _month(rng, current_month, Timeline.of(current_month, now), complete=False, shape=year.shape(PAST_MONTHS))
     today = clock.today()
     extras.targeted_audit(rng, lambda r: _entry(r, {k: r.choice([2, 3, 3, 4]) for k in DOMAINS}))
     types.load_typed_audits(Timeline.of(current_month, now).at)
     extras.manager_away(today)
     board.board_pack(past_months)
     calibration.load(rng, month_start(past_months[0]), month_start(past_months[-1]), today)
-    learning.load_learning(past_months[0], past_months[1], today)
+    learning.load_learning(past_months[year.PRIORITIES_RAISED], past_months[year.TRAINING], today)
     db.session.commit()
     extras.reminders_sent(today)
     db.session.commit()
@@ -113,16 +117,20 @@ def _at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour))
 
 
-def _month(rng: random.Random, month: str, when: Timeline, complete: bool, inadequate_first: bool = False) -> None:
+def _month(rng: random.Random, month: str, when: Timeline, complete: bool, shape: year.MonthShape) -> None:
     with clock.frozen_at(when.opened):
         cycle = open_cycle(SYSTEM, month)
         audits = draw_sample(SYSTEM, cycle, seed=rng.randrange(10**6))
     reaudits = findings.reaudit_ids()
+    first_new = next((i for i, audit in enumerate(audits) if audit.id not in reaudits), None)
     for index, audit in enumerate(audits):
         stage = "moderated" if complete else ["moderated", "moderated", "ready", "one", "draft", "none"][index % 6]
-        # A re-audit (of an Inadequate audit three months ago) is done and moderated, to show its result.
-        _work_on(rng, audit, when, "moderated" if audit.id in reaudits else stage,
-                 inadequate=inadequate_first and index == 0)
+        # This month's re-audit (of an Inadequate audit three months ago) is still with its auditors,
+        # as one often is: the re-audits of the months before are done, each with its result.
+        if not complete and audit.id in reaudits:
+            stage = "one"
+        _work_on(rng, audit, when, stage, shape, inadequate=complete and shape.inadequate and index == first_new,
+                 reaudit=audit.id in reaudits)
     if not complete:
         live = [a for a in audits if not a.reviews]
         if live:
@@ -132,10 +140,14 @@ def _month(rng: random.Random, month: str, when: Timeline, complete: bool, inade
                 request_withdrawal(requester, live[-1], "court", "Final hearing listed this month.")
 
 
-def _work_on(rng: random.Random, audit: Audit, when: Timeline, stage: str, inadequate: bool = False) -> None:
+def _work_on(rng: random.Random, audit: Audit, when: Timeline, stage: str, shape: year.MonthShape,
+             inadequate: bool = False, reaudit: bool = False) -> None:
     if stage == "none":
         return
-    quality = {key: rng.choices([4, 3, 2, 1], weights=[12, 48, 30, 10])[0] for key in DOMAINS}
+    # A re-audited case has had three months' work on what the first audit found: usually better.
+    quality = {key: min(4, rng.choices([4, 3, 2, 1], weights=shape.weights(key))[0] + (reaudit and rng.random() < 0.6))
+               for key in DOMAINS}
+    fathers = rng.random() < shape.fathers  # the worry tagged on this audit by whoever saw it
     # Managers grading their own cases tend to be generous; the independent view is nearer the truth.
     entries = {
         "A": _entry(rng, {k: min(4, q + (rng.random() < 0.35)) for k, q in quality.items()}),
@@ -150,7 +162,7 @@ def _work_on(rng: random.Random, audit: Audit, when: Timeline, stage: str, inade
     for offset, role in enumerate(roles):
         auditor = audit.auditor(role)
         with clock.frozen_at(when.at(4 + offset * 3 + rng.randrange(3), 14)):
-            findings.propose(rng, audit, role)
+            findings.propose(rng, audit, role, fathers)
             if role == families.contact_role():
                 extras.family_contact(rng, audit, when.at(3, 11), audit.id)
             save_review(auditor, audit, role, entries[role], submit=stage != "draft")
@@ -160,12 +172,12 @@ def _work_on(rng: random.Random, audit: Audit, when: Timeline, stage: str, inade
     with clock.frozen_at(moment):
         for open_concern in audit.open_concerns:
             acknowledge_concern(audit.moderator, open_concern, wording.CONCERN_RESPONSE)
-        findings.moderate(rng, audit)
+        findings.moderate(rng, audit, fathers)
         entry = _moderation(rng, audit)
         if inadequate:
             entry.grades["overall"], entry.rationales["overall"] = 1, wording.RATIONALE[0]
         sign_off(audit.moderator, audit, entry)
-    findings.follow_through(rng, audit, moment, clock.now())
+    findings.follow_through(rng, audit, moment, clock.now(), shape.left_open)
 
 
 def _entry(rng: random.Random, grades: dict[str, int]) -> ReviewEntry:

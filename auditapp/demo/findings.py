@@ -26,7 +26,18 @@ def reaudit_ids() -> set[int]:
     return set(db.session.scalars(select(Reaudit.audit_id).where(Reaudit.audit_id.is_not(None))))
 
 
-def propose(rng: random.Random, audit: Audit, role: str) -> None:
+FATHERS = "Fathers and male carers"
+
+
+def _worries(rng: random.Random, fathers: bool, others: int) -> set[int]:
+    """`others` worries drawn at random, and the fathers worry when this audit has it (year.py
+    says how often, month by month), so its count rises and falls as the demo's story says."""
+    found = themes.active_themes()
+    chosen = set(rng.sample([t.id for t in found if t.name != FATHERS], others))
+    return chosen | ({t.id for t in found if t.name == FATHERS} if fathers else set())
+
+
+def propose(rng: random.Random, audit: Audit, role: str, fathers: bool = False) -> None:
     """An auditor, before submitting, proposes an action now and then."""
     if rng.random() < 0.6:
         owner = audit.auditor_a  # the case-responsible manager owns most actions
@@ -34,7 +45,7 @@ def propose(rng: random.Random, audit: Audit, role: str) -> None:
     if rng.random() < 0.5:
         theme_ids = [t.id for t in themes.active_themes()]
         themes.save_tags(audit.auditor(role), audit, role, {"strength": set(rng.sample(theme_ids, 1)),
-                                                            "worry": set(rng.sample(theme_ids, 2))})
+                                                            "worry": _worries(rng, fathers, 1 if fathers else 2)})
 
 
 def _entry(rng: random.Random, owner: User) -> ActionEntry:
@@ -43,7 +54,7 @@ def _entry(rng: random.Random, owner: User) -> ActionEntry:
                        domain=rng.choice(list(DOMAINS)))
 
 
-def moderate(rng: random.Random, audit: Audit) -> None:
+def moderate(rng: random.Random, audit: Audit, fathers: bool = False) -> None:
     """Before sign-off: confirm each proposal (removing the odd duplicate), tag themes, add one."""
     proposals = list(db.session.scalars(select(Action).where(Action.audit_id == audit.id,
                                                              Action.status == "proposed")))
@@ -57,11 +68,14 @@ def moderate(rng: random.Random, audit: Audit) -> None:
         actions.propose(audit.moderator, audit, _entry(rng, audit.auditor_a))
     theme_ids = [t.id for t in themes.active_themes()]
     themes.save_tags(audit.moderator, audit, "M", {"strength": set(rng.sample(theme_ids, 1)),
-                                                   "worry": set(rng.sample(theme_ids, rng.randint(1, 2)))})
+                                                   "worry": _worries(rng, fathers, rng.randint(1, 2))})
 
 
-def follow_through(rng: random.Random, audit: Audit, signed_off: datetime, today: datetime) -> None:
-    """After sign-off: owners work their actions, managers verify; auditor A records the reply."""
+def follow_through(rng: random.Random, audit: Audit, signed_off: datetime, today: datetime,
+                   left_open: float = 0.25) -> None:
+    """After sign-off: owners work their actions, managers verify; auditor A records the reply.
+    `left_open`: the chance an action is still open (overdue once its date passes); a share of the
+    rest done and waiting to be verified, and one in ten sent back."""
     colleague = db.session.scalar(select(User).where(User.team_id == audit.case.team_id, User.is_auditor,
                                                      User.id != audit.auditor_a_id, User.active))
     verifier = colleague or db.session.scalar(select(User).where(User.is_qa_lead))
@@ -69,16 +83,17 @@ def follow_through(rng: random.Random, audit: Audit, signed_off: datetime, today
     for action in db.session.scalars(select(Action).where(Action.audit_id == audit.id, Action.status == "open")):
         owner = db.session.get_one(User, action.owner_id)
         fate = rng.random()
-        if fate < 0.25:
+        waiting, sent_back = left_open + 0.4 * left_open, left_open + 0.4 * left_open + 0.1
+        if fate < left_open:
             continue  # still open: overdue once its date passes
         done_at = min(datetime.combine(action.due, datetime.min.time()) + timedelta(days=rng.choice([-2, -1, 3]),
                                                                                      hours=10), today)
         with clock.frozen_at(min(max(done_at, signed_off + timedelta(hours=1)), today)):
             actions.record_progress(owner, action, audit, wording.PROGRESS, action.version, done=True,
                                     evidence=wording.EVIDENCE_DONE, location=wording.EVIDENCE_WHERE)
-            if fate < 0.35:
+            if fate < waiting:
                 continue  # done, waiting to be verified
-            send_back = fate < 0.45
+            send_back = fate < sent_back
             actions.verify(verifier, action, audit, not send_back, wording.SENT_BACK if send_back else "",
                            action.version)
     if rng.random() < 0.8:

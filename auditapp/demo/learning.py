@@ -71,9 +71,10 @@ def load_learning(first_month: str, middle_month: str, today: date) -> None:
     with clock.frozen_at(min(close_at, clock.now())):
         priorities.close_priority(qa, oversight, "met", "Oversight reached its target in the latest month; the "
                                   "workshop is now part of every new manager's induction.", oversight.version)
-        priorities.close_priority(qa, dads, "not_met", "Fathers are still a worry in too many audits: the "
-                                  "training reached assessment teams only. A new priority will follow for "
-                                  "children in care.", dads.version)
+        priorities.close_priority(qa, dads, "not_met", "Fewer audits name fathers as a worry since the "
+                                  "training, but still too many to meet the target: the training reached "
+                                  "assessment teams only. A new priority will follow for children in care.",
+                                  dads.version)
     _responses(qa, plan, first_month, today)
     db.session.flush()
 

@@ -100,7 +100,7 @@ def themes(summary: MonthSummary) -> list[Row]:
     rows = []
     for theme_id, name in f.themes.themes:
         for kind in ("strength", "worry"):
-            n = f.themes.count(theme_id, kind, summary.month)
+            n = f.theme_count(theme_id, kind)
             rows.append({**_month(summary), "theme": name, "tagged_as": kind, "suppressed": 0 < n < SMALL_GROUP,
                          "audits": None if 0 < n < SMALL_GROUP else n})
     return rows

@@ -56,13 +56,7 @@ def quarterly_document(span: Period, today: date, marking: str) -> Document:
     sections.priorities(doc, priorities_in(span.start, span.end))
 
     doc.heading("7. Actions and re-audits")
-    f = summary.follow_up
-    if f is not None:
-        doc.table(f"Actions and re-audits, {month_label(span.end)}", ["Measure", "Number"],
-                  [["Actions raised", str(f.raised)], ["Closed on time", str(f.closed_on_time)],
-                   ["Closed late", str(f.closed_late)], ["Overdue today (any month)", str(f.overdue)],
-                   ["Re-audits due", str(f.reaudits_due)], ["Re-audits improved", str(f.reaudits_improved)],
-                   ["Practitioners' disputes", str(f.disputes)]])
+    sections.follow_up(doc, summary)
 
     doc.heading("8. You said, we did")
     doc.para(f"{len(answered)} {'change' if len(answered) == 1 else 'changes'} made in response to families and "

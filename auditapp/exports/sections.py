@@ -11,13 +11,11 @@ from auditapp.learning.evidence import PriorityInPeriod
 from auditapp.learning.responses import ResponseRow
 from auditapp.models.families import QUESTIONS, RESPONDENTS
 from auditapp.months import month_label
+from auditapp.reports.periods import in_sentence
 from auditapp.reports.summary import GradeCounts, MonthSummary
 from auditapp.rounding import MIN_N, kappa_text, percent_text
 
-
-def within(words: str) -> str:
-    """A period's words inside a sentence: "the financial year 2026-27 (…)", not "The financial year"."""
-    return words[0].lower() + words[1:] if words.startswith("The ") else words
+within = in_sentence  # the documents' sentences name periods as the dashboard's do
 
 
 def pct(counts: GradeCounts) -> str:
@@ -74,13 +72,25 @@ def consistency(doc: Document, summary: MonthSummary, calibration_lines: list) -
                for line in calibration_lines], empty="No calibration exercise has closed in this period yet.")
 
 
+def follow_up(doc: Document, summary: MonthSummary) -> None:
+    """Actions raised from the period's audits and their state today, and re-audits due in it."""
+    f = summary.follow_up
+    if f is None:
+        return
+    doc.table(f"Actions and re-audits: the audits of {summary.in_sentence}", ["Measure", "Number"],
+              [["Actions raised", str(f.raised)], ["Closed on time", str(f.closed_on_time)],
+               ["Closed late", str(f.closed_late)], ["Overdue today (any month)", str(f.overdue)],
+               ["Re-audits due", str(f.reaudits_due)], ["Re-audits done (moderated)", str(f.reaudits_done)],
+               ["Re-audits improved", str(f.reaudits_improved)], ["Practitioners' disputes", str(f.disputes)]])
+
+
 def families(doc: Document, summary: MonthSummary, responses: list[ResponseRow], quotes: bool = True) -> None:
     """`quotes`: families' own words where they consented (the quarterly report; never the self-evaluation)."""
     fam = summary.family
     if fam is None or not fam.counted:
         doc.para("No audit in this period has both auditors' work in yet, so no family feedback can be shown.")
         return
-    doc.table("Families' feedback", ["Measure", "Share"],
+    doc.table(f"Families' feedback: the audits of {summary.in_sentence}", ["Measure", "Share"],
               [["Families contacted", percent_text(fam.contact_rate, fam.counted)],
                ["Families who gave feedback", percent_text(fam.feedback_rate, fam.counted)]])
     rows = []

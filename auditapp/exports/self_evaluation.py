@@ -136,6 +136,7 @@ def self_evaluation_document(span: Period, today: date, marking: str, draft: boo
     def clean(text: str) -> str:
         return anonymise(text, {}, names, kept)
 
+    sections.follow_up(doc, summary)
     sections.priorities(doc, priorities_in(span.start, span.end), with_owner=False, clean=clean)
     doc.heading("What we are doing about it, month by month", 2)
     written = False

@@ -162,8 +162,8 @@ def _auditors(sheet: Sheet, summary: MonthSummary) -> None:
 
 
 def _month_only(summary: MonthSummary) -> tuple[FollowUp, FamilyFigures, ThemeCounts]:
-    """A month's follow-up, families and themes: only a month's summary has them, and a targeted
-    audit's workbook has none of the sheets that read them."""
+    """A period's follow-up, families and themes: only a month's or period's summary has them, and a
+    targeted audit's workbook has none of the sheets that read them."""
     f, family = summary.follow_up, summary.family
     if f is None or family is None or f.themes is None:
         raise ValueError("Only a month's summary has follow-up, family and theme figures")
@@ -178,21 +178,22 @@ def _follow_up_rows(summary: MonthSummary) -> list[list]:
         ["Actions closed late", f.closed_late, None],
         ["Actions overdue (any month)", f.overdue, None],
         ["Re-audits due", f.reaudits_due, None],
+        ["Re-audits done (moderated)", f.reaudits_done, None],
         ["Re-audits moderated better overall", f.reaudits_improved, None],
         ["Findings disputed by the practitioner", f.disputes, None],
         ["% Families contacted", family.contact_rate, family.counted],
         ["% Families who gave feedback", family.feedback_rate, family.counted],
         *[[f"Average rating, {RESPONDENTS[who].lower()}: {TOPICS[q].lower()}", average, n]
           for who, by_q in family.averages.items() for q, (average, n) in by_q.items()],
-        *[[f"Theme as a strength: {name}", themes.count(i, "strength", summary.month), None]
-          for i, name in themes.themes if themes.count(i, "strength", summary.month)],
-        *[[f"Theme as a worry: {name}", themes.count(i, "worry", summary.month), None]
-          for i, name in themes.themes if themes.count(i, "worry", summary.month)],
+        *[[f"Theme as a strength: {name}", f.theme_count(i, "strength"), None]
+          for i, name in themes.themes if f.theme_count(i, "strength")],
+        *[[f"Theme as a worry: {name}", f.theme_count(i, "worry"), None]
+          for i, name in themes.themes if f.theme_count(i, "worry")],
     ]
 
 
 def _actions(sheet: Sheet, summary: MonthSummary) -> None:
-    sheet.title(f"Actions raised from the {summary.month_words} audits, and every action overdue on the export date")
+    sheet.title(f"Actions raised from the audits of {summary.in_sentence}, and every action overdue on the export date")
     follow_up = _month_only(summary)[0]
     header = ["Month", "Case reference", "Team", "What must happen", "Owner", "Priority", "Domain or theme", "Due",
               "Status", "Overdue", "Closed (verified)"]
@@ -203,7 +204,7 @@ def _actions(sheet: Sheet, summary: MonthSummary) -> None:
     for row in range(first, last + 1):
         sheet.ws.cell(row, 4).alignment = WRAPPED
     sheet.widths[4] = 50
-    sheet.title("Re-audits due this month")
+    sheet.title(f"Re-audits due in {summary.in_sentence}")
     sheet.table("Reaudits", ["Case reference", "First audit", "Re-audit", "Overall before", "Overall after"],
                 [[r.reference, r.first_month, r.month, r.before or None, r.after or None]
                  for r in follow_up.reaudits])
@@ -222,7 +223,8 @@ def _themes(sheet: Sheet, summary: MonthSummary) -> None:
 
 
 def _family(sheet: Sheet, summary: MonthSummary) -> None:
-    sheet.title("Family feedback, for audits both auditors have submitted (ratings: 4 yes, completely to 1 not at all)")
+    sheet.title(f"Family feedback for the audits of {summary.in_sentence} both auditors have submitted "
+                "(ratings: 4 yes, completely to 1 not at all)")
     header = ["Case reference", "Team", "Contact attempts", "Outcome"]
     for who, label in RESPONDENTS.items():
         for question in ASKED[who].values():

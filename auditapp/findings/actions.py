@@ -220,6 +220,7 @@ class ActionFilters:
     overdue: bool = False
     month: str | None = None
     priority: str | None = None
+    since: str | None = None  # with `month`: the audits of the months from this one to `month` (a period)
 
 
 def action_list(filters: ActionFilters, today: date) -> Select:
@@ -237,8 +238,12 @@ def action_list(filters: ActionFilters, today: date) -> Select:
     if filters.overdue:
         query = query.where(Action.is_overdue(today))
     if filters.month:
+        # The months of the audits the actions came from: conditions on the audit ids, not a join
+        # (the list reads the action table alone, for its first page's sake).
+        months = (Cycle.month.between(filters.since, filters.month)
+                  if filters.since and filters.since < filters.month else Cycle.month == filters.month)
         query = query.where(Action.audit_id.in_(
-            select(Audit.id).join(Cycle, Cycle.id == Audit.cycle_id).where(Cycle.month == filters.month)))
+            select(Audit.id).join(Cycle, Cycle.id == Audit.cycle_id).where(months)))
     if filters.priority in PRIORITIES:
         query = query.where(Action.priority == filters.priority)
     return query.order_by(Action.status != "open", Action.due, Action.id)

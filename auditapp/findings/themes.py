@@ -13,6 +13,7 @@ from auditapp.framework.type_content import awaits_consent
 from auditapp.history import record
 from auditapp.models import Audit, Case, Cycle, Team, Theme, ThemeTag, User
 from auditapp.models.findings import THEME_KINDS
+from auditapp.models.sets import case_type_key
 from auditapp.months import in_live_cycle, months_before
 from auditapp.permissions import Actor, can_manage_themes, can_tag_themes, require
 
@@ -132,17 +133,22 @@ class ThemeCounts:
         return sum(self.count(theme_id, kind, month) for theme_id, _ in self.themes)
 
 
-def theme_counts(month: str, months: int = 12, team: str | None = None) -> ThemeCounts:
+def theme_counts(month: str, months: int = 12, team: str | None = None, case_type: str | None = None) -> ThemeCounts:
     """Counts for `month` and the months before it, from signed-off audits only, so no auditor's
-    tags are counted before both have submitted and the moderator has decided."""
+    tags are counted before both have submitted and the moderator has decided; for one team or
+    case type (its label, as the report filters give it) when asked."""
     first = months_before(month, months - 1)
     query = (select(ThemeTag.theme_id, ThemeTag.kind, Cycle.month, func.count(distinct(ThemeTag.audit_id)))
              .join(Audit, Audit.id == ThemeTag.audit_id).join(Cycle, Cycle.id == Audit.cycle_id)
              .where(Cycle.month.between(first, month), Cycle.kind == "random", Audit.signed_off_at.is_not(None),
                     Audit.withdrawn_at.is_(None), in_live_cycle())
              .group_by(ThemeTag.theme_id, ThemeTag.kind, Cycle.month))
+    if team or case_type:
+        query = query.join(Case, Case.id == Audit.case_id)
     if team:
-        query = query.join(Case, Case.id == Audit.case_id).join(Team, Team.id == Case.team_id).where(Team.name == team)
+        query = query.join(Team, Team.id == Case.team_id).where(Team.name == team)
+    if case_type:
+        query = query.where(Case.case_type == case_type_key(case_type))
     counts = {(theme_id, kind, m): n for theme_id, kind, m, n in db.session.execute(query)}
     used = {theme_id for theme_id, _, _ in counts}
     themes = [(t.id, t.name) for t in all_themes() if t.retired_at is None or t.id in used]

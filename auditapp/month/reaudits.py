@@ -14,7 +14,7 @@ from auditapp.grading import JUDGEMENTS, Grade
 from auditapp.history import record
 from auditapp.models import Audit, Case, Cycle, Reaudit, User
 from auditapp.month.allocation import Pool, allocate
-from auditapp.months import months_before
+from auditapp.months import month_label, months_before
 from auditapp.permissions import Actor
 
 
@@ -90,10 +90,10 @@ class ReauditRow:
         if self.reaudit.note:
             return self.reaudit.note
         if self.second is None:
-            return f"Due {self.reaudit.due_month}"
+            return f"Due {month_label(self.reaudit.due_month)}"
         if self.second.signed_off_at is None:
-            return f"In progress ({self.second.cycle.month})"
-        return f"Moderated ({self.second.cycle.month})"
+            return f"In progress ({month_label(self.second.cycle.month)})"
+        return f"Moderated ({month_label(self.second.cycle.month)})"
 
 
 def overview(month: str | None = None) -> list[ReauditRow]:

@@ -1,6 +1,8 @@
-"""The month's family feedback for the summary, the dashboard and the workbook: who was reached,
-what they said, and the rates, counted only for audits both auditors have submitted (so nothing
-of one auditor's work shows before the other's is in). Plain values, so they can be remembered."""
+"""The family feedback of a period's audits (one month, a quarter, the year to date or 12 months)
+for the summary, the dashboard, the workbook and the documents: who was reached, what they said,
+and the rates, counted only for audits both auditors have submitted (so nothing of one auditor's
+work shows before the other's is in). The same statements whatever the period's length (its months
+as an IN list). Plain values, so they can be remembered."""
 
 from dataclasses import dataclass, field
 
@@ -42,12 +44,13 @@ class FamilyFigures:
         return self.gave_feedback / self.counted if self.counted else None
 
 
-def family_figures(month: str, team: str | None = None, case_type: str | None = None) -> FamilyFigures:
+def family_figures(months: tuple[str, ...], team: str | None = None, case_type: str | None = None) -> FamilyFigures:
     submitted = (select(Review.audit_id).where(Review.submitted_at.is_not(None)).group_by(Review.audit_id)
                  .having(func.count() == 2))
     audits = (select(Audit.id, Case.reference, Team.name).join(Cycle, Cycle.id == Audit.cycle_id)
               .join(Case, Case.id == Audit.case_id).join(Team, Team.id == Case.team_id)
-              .where(Cycle.month == month, Cycle.kind == "random", Audit.withdrawn_at.is_(None), in_live_cycle()))
+              .where(Cycle.month.in_(months), Cycle.kind == "random", Audit.withdrawn_at.is_(None),
+                     in_live_cycle()))
     if team:
         audits = audits.where(Team.name == team)
     if case_type:

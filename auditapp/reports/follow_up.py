@@ -1,6 +1,8 @@
-"""What followed a month's audits, for the summary, the dashboard and the workbook: actions raised
-and how they closed, actions overdue, re-audits due and their change in grade, theme counts and
-disputed findings. Plain values only, so a summary holding them can be remembered."""
+"""What followed a period's audits (one month, a quarter, the financial year to date or 12 months),
+for the summary, the dashboard, the workbook and the documents: actions raised from the period's
+audits and their state today, actions overdue, re-audits due in the period and their change in
+grade, theme counts and disputed findings. Each is one statement over all the period's months (an
+IN list), never one a month. Plain values only, so a summary holding them can be remembered."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -57,18 +59,33 @@ class ReauditChange:
 
 @dataclass
 class FollowUp:
-    actions: list[ActionRow] = field(default_factory=list)  # raised this month, and overdue today
+    months: tuple[str, ...] = ()  # the period's months, oldest first
+    actions: list[ActionRow] = field(default_factory=list)  # raised from the period's audits, and overdue today
     raised: int = 0
     closed_on_time: int = 0
     closed_late: int = 0
     overdue: int = 0  # every action overdue today, from any month
-    reaudits: list[ReauditChange] = field(default_factory=list)  # due this month
-    themes: ThemeCounts | None = None
+    reaudits: list[ReauditChange] = field(default_factory=list)  # due in the period
+    themes: ThemeCounts | None = None  # the 12 months to the period's end, which hold the period's months
     disputes: int = 0
 
     @property
     def reaudits_due(self) -> int:
         return len(self.reaudits)
+
+    @property
+    def reaudits_done(self) -> int:
+        """Due in the period and moderated: what "every Inadequate re-audited" is measured by."""
+        return sum(1 for r in self.reaudits if r.after)
+
+    def in_period(self, action: ActionRow) -> bool:
+        return action.month in self.months
+
+    def theme_count(self, theme_id: int, kind: str) -> int:
+        """Audits signed off in the period with the theme tagged as this kind."""
+        if self.themes is None:
+            return 0
+        return sum(self.themes.count(theme_id, kind, m) for m in self.months)
 
     @property
     def reaudits_improved(self) -> int:
@@ -85,12 +102,19 @@ def _scoped_by(team: str | None, case_type: str | None):
     return scoped
 
 
-def reaudits_only(month: str, team: str | None = None, case_type: str | None = None) -> FollowUp:
+def _reaudits_of(months: tuple[str, ...], scoped) -> list[ReauditChange]:
+    due = _reaudits_in(list(months), scoped)
+    return [r for m in months for r in due[m]]  # by month due, then case reference
+
+
+def reaudits_only(months: tuple[str, ...], team: str | None = None, case_type: str | None = None) -> FollowUp:
     """The follow-up of the period the board compares with: its re-audits are all the board reads."""
-    return FollowUp(reaudits=_reaudits(month, _scoped_by(team, case_type)))
+    return FollowUp(months=tuple(months), reaudits=_reaudits_of(months, _scoped_by(team, case_type)))
 
 
-def follow_up(month: str, today: date, team: str | None = None, case_type: str | None = None) -> FollowUp:
+def follow_up(months: tuple[str, ...], today: date, team: str | None = None,
+              case_type: str | None = None) -> FollowUp:
+    """What followed the audits of `months` (a period, oldest first; one month as a 1-tuple)."""
     scoped = _scoped_by(team, case_type)
 
     owner = aliased(User)
@@ -103,29 +127,30 @@ def follow_up(month: str, today: date, team: str | None = None, case_type: str |
         .join(Case, Case.id == Audit.case_id).join(Team, Team.id == Case.team_id)
         .join(owner, owner.id == Action.owner_id).outerjoin(theme, theme.id == Action.theme_id)
         .where(Action.status.in_(("open", "done", "closed")), in_live_cycle(),
-               Action.id.in_(_month_or_overdue(month, today)))
+               Action.id.in_(_period_or_overdue(months, today)))
         .order_by(Cycle.month, Case.reference, Action.id))).all()
-    result = FollowUp()
+    result = FollowUp(months=tuple(months))
     for audit_id, m, reference, team_name, owner_name, priority, domain, theme_name, due, status, verified, late, \
             description in rows:
         overdue = bool(late)
         result.actions.append(ActionRow(audit_id, m, reference, team_name, owner_name, PRIORITIES[priority],
                                         DOMAINS.get(domain) or theme_name or "", due, ACTION_STATES[status],
                                         overdue, verified, description))
-        if m == month:
+        if m in result.months:
             result.raised += 1
             if status == "closed" and verified is not None:
                 on_time = clock.uk_date(verified) <= due
                 result.closed_on_time += on_time
                 result.closed_late += not on_time
         result.overdue += overdue
-    result.reaudits = _reaudits(month, scoped)
-    result.themes = theme_counts(month, 12, team)
+    result.reaudits = _reaudits_of(months, scoped)
+    # Twelve months to the period's end: the dashboard's "12 months" column, and every period's months.
+    result.themes = theme_counts(months[-1], 12, team, case_type)
     result.disputes = db.session.scalar(scoped(
         select(func.count(PractitionerReply.id)).join(Audit, Audit.id == PractitionerReply.audit_id)
         .join(Cycle, Cycle.id == Audit.cycle_id).join(Case, Case.id == Audit.case_id)
         .join(Team, Team.id == Case.team_id)
-        .where(PractitionerReply.disputes.is_(True), Cycle.month == month, Cycle.kind == "random",
+        .where(PractitionerReply.disputes.is_(True), Cycle.month.in_(months), Cycle.kind == "random",
                in_live_cycle())))
     return result
 
@@ -136,16 +161,12 @@ def reaudits_due(months: list[str]) -> dict[str, list[ReauditChange]]:
     return _reaudits_in(months, lambda query: query)
 
 
-def _month_or_overdue(month: str, today: date):
-    """The ids of the month's actions and of every overdue one, as two look-ups each along an index
-    (the month's audits; status and due date), not one OR that reads every action with its joins."""
-    of_month = (select(Action.id).join(Audit, Audit.id == Action.audit_id).join(Cycle, Cycle.id == Audit.cycle_id)
-                .where(Cycle.month == month, Cycle.kind == "random"))
-    return union(of_month, select(Action.id).where(Action.is_overdue(today)))
-
-
-def _reaudits(month: str, scoped) -> list[ReauditChange]:
-    return _reaudits_in([month], scoped)[month]
+def _period_or_overdue(months: tuple[str, ...], today: date):
+    """The ids of the period's actions and of every overdue one, as two look-ups each along an index
+    (the period's audits; status and due date), not one OR that reads every action with its joins."""
+    of_period = (select(Action.id).join(Audit, Audit.id == Action.audit_id).join(Cycle, Cycle.id == Audit.cycle_id)
+                 .where(Cycle.month.in_(months), Cycle.kind == "random"))
+    return union(of_period, select(Action.id).where(Action.is_overdue(today)))
 
 
 def _reaudits_in(months: list[str], scoped) -> dict[str, list[ReauditChange]]:

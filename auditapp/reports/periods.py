@@ -78,6 +78,11 @@ class Period:
         return Period(self.kind, months_before(self.end, 3 if self.kind == "quarter" else self.count), self.count)
 
 
+def in_sentence(words: str) -> str:
+    """A period's words inside a sentence: "the financial year 2026-27 (…)", not "The financial year"."""
+    return words[0].lower() + words[1:] if words.startswith("The ") else words
+
+
 def period_of(kind: str, month: str) -> Period:
     """The period of this kind that ends with the month (a quarter or year to date when not over)."""
     if kind == "1":

@@ -25,7 +25,7 @@ from auditapp.reports.facts import (
 from auditapp.reports.family_figures import FamilyFigures, family_figures
 from auditapp.reports.follow_up import FollowUp, follow_up, reaudits_only
 from auditapp.reports.measures import BoardRow, board_rows
-from auditapp.reports.periods import Period
+from auditapp.reports.periods import Period, in_sentence
 from auditapp.reports.targets import targets_in
 from auditapp.reports.type_listing import TypeInMonth, types_started
 
@@ -262,6 +262,7 @@ class MonthSummary:
     month: str
     facts: list[AuditFacts]
     period: int = 1  # months covered, ending with `month`
+    kind: str = "1"  # which kind of period (periods.KINDS): the drill-downs' links carry it
     headline: Headline = field(init=False)
     auditors: list[AuditorProgress] = field(init=False)
     domains: dict[str, GradeCounts] = field(init=False)
@@ -273,8 +274,10 @@ class MonthSummary:
     key_issues: dict[str, dict[str, int]] = field(init=False)
     equality: dict[str, list[EqualityRow]] = field(init=False)
     trend: list[TrendPoint] = field(default_factory=list)
-    follow_up: FollowUp | None = None  # actions, re-audits, themes and disputes (follow_up.py)
-    family: FamilyFigures | None = None  # contact and feedback (family_figures.py)
+    # Over the period's months, as every other figure here: actions, re-audits, themes and disputes
+    # (follow_up.py); family contact and feedback (family_figures.py)
+    follow_up: FollowUp | None = None
+    family: FamilyFigures | None = None
     imported_months: list[str] = field(default_factory=list)  # months here holding imported past audits
     period_words: str = ""  # "October 2026", "Quarter 3 of 2026-27 (October to November 2026)" (periods.py)
     before_words: str = ""  # the period the board rows compare with, in words
@@ -293,6 +296,11 @@ class MonthSummary:
     def month_words(self) -> str:
         """The month as people read it ("October 2026"); a targeted audit's title as it is."""
         return month_label(self.month) if _IS_MONTH.match(self.month) else self.month
+
+    @property
+    def in_sentence(self) -> str:
+        """The period's words inside a sentence: "the audits of quarter 3 …", "of October 2026"."""
+        return in_sentence(self.period_words or self.month_words)
 
     @property
     def first_month(self) -> str:
@@ -329,14 +337,15 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
     """The summary of the month (or the `period` months to it), optionally for one team or case type,
     with the 12-month trend and (`with_board`) the first page: each board measure against the period
     before and the targets in force, and the month's commentary."""
-    facts = load_facts(Scope(tuple(trend_months(month, period)), team, case_type), today)
+    span_months = tuple(trend_months(month, period))
+    facts = load_facts(Scope(span_months, team, case_type), today)
     summary = MonthSummary(month, facts, period)
     # Which kind of period these `period` months are (periods.py): a quarter or year to date, or else
     # one month or the 12 months to it.
     span = Period(kind or ("1" if period == 1 else "12"), month, period)
-    summary.period_words, summary.before_words = span.words, span.before.words
-    summary.follow_up = follow_up(month, today, team, case_type)
-    summary.family = family_figures(month, team, case_type)
+    summary.kind, summary.period_words, summary.before_words = span.kind, span.words, span.before.words
+    summary.follow_up = follow_up(span_months, today, team, case_type)
+    summary.family = family_figures(span_months, team, case_type)
     if with_trend:
         months = tuple(trend_months(month))
         if period == len(months):
@@ -366,10 +375,10 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
 def _board_basis(month: str, today: date, team: str | None, case_type: str | None, period: int) -> MonthSummary:
     """The period before, as far as the board's measures read it (measures.values): the facts and
     their headline, the re-audits and the family figures; not the tables, follow-up or trend."""
-    summary = MonthSummary(month, load_facts(Scope(tuple(trend_months(month, period)), team, case_type), today),
-                           period, board_only=True)
-    summary.follow_up = reaudits_only(month, team, case_type)
-    summary.family = family_figures(month, team, case_type)
+    months = tuple(trend_months(month, period))
+    summary = MonthSummary(month, load_facts(Scope(months, team, case_type), today), period, board_only=True)
+    summary.follow_up = reaudits_only(months, team, case_type)
+    summary.family = family_figures(months, team, case_type)
     return summary
 
 

@@ -162,7 +162,8 @@ def all_actions():
     filters = actions.ActionFilters(
         team=request.args.get("team", type=int), owner=request.args.get("owner", type=int),
         status=request.args.get("status") or None, overdue=request.args.get("overdue") == "1",
-        month=request.args.get("month") or None, priority=request.args.get("priority") or None)
+        month=request.args.get("month") or None, priority=request.args.get("priority") or None,
+        since=request.args.get("since") or None)
     today = clock.today()
     sort = ACTIONS_TABLE.requested()
     page = paginate(ACTIONS_TABLE.apply(actions.action_list(filters, today), sort).options(*ACTION_ROW), PAGE_SIZE,

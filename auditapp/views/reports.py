@@ -165,14 +165,15 @@ def _read_as(span: Period, month: str) -> str:
     return f"Monthly summary for {month}" if span.kind == "1" else f"Summary for {span.words}"
 
 
-PDF_ACTIONS = 50  # the pack lists this many actions (the month's first); the workbook has every one
+PDF_ACTIONS = 50  # the pack lists this many actions (the period's first); the workbook has every one
 
 
 def pack_html(summary: MonthSummary, scope: str = "") -> str:
     """The pack's HTML for the PDF: the dashboard's partials, with no links (nobody clicks paper)."""
     bars, bars_height = charts.stacked_bars(summary.domains)
-    # The month's own actions first, then those overdue from earlier months (a county has a thousand).
-    actions = sorted(summary.follow_up.actions if summary.follow_up else [], key=lambda a: a.month != summary.month)
+    # The period's own actions first, then those overdue from earlier months (a county has a thousand).
+    f = summary.follow_up
+    actions = sorted(f.actions, key=lambda a: not f.in_period(a)) if f else []
     return render_template(
         "reports/pack.html", summary=summary, scope=scope, bars=bars, bars_height=bars_height,
         line=charts.trend_line(summary.trend, targets=summary.trend_targets), judgements=JUDGEMENTS, domains=DOMAINS,

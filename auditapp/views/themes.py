@@ -12,6 +12,7 @@ from auditapp.framework.type_content import awaits_consent
 from auditapp.models import Audit, Theme
 from auditapp.models.findings import THEME_KINDS
 from auditapp.models.loading import AUDIT_ROW
+from auditapp.reports.periods import KINDS, period_of
 from auditapp.security.access import allow
 from auditapp.views import form_posted, month_or_404, saving
 from auditapp.views.paging import Page, paginate
@@ -93,15 +94,20 @@ def audits_behind(theme_id: int, kind: str, month: str):
     """The signed-off audits behind one theme count; links only for those who may open audits."""
     theme = db.session.get(Theme, theme_id)
     month = month_or_404(month)
-    months = 12 if request.args.get("period") == "12" else 1
-    if theme is None or kind not in THEME_KINDS:
+    # The dashboard's period (a quarter, the year to date, 12 months) ending with the month.
+    period = request.args.get("period") or "1"
+    if theme is None or kind not in THEME_KINDS or period not in KINDS:
         abort(404)
+    span = period_of(period, month)
+    months = span.count
     ids = themes.audits_tagged(theme_id, kind, month, months)
     # Listed for those who may open every audit (the QA lead, senior managers); others see the count.
     listed = permissions.reads_every_audit(current_user) and ids
     if listed:
-        reads.note(f"Audits behind a theme count: {theme.name} ({THEME_KINDS[kind].lower()}), {month}")
+        # A month as before ("2026-11"); a longer period in words, so the record says which months.
+        reads.note(f"Audits behind a theme count: {theme.name} ({THEME_KINDS[kind].lower()}), "
+                   f"{month if period == '1' else span.words}")
     page = paginate(select(Audit).options(*AUDIT_ROW).where(Audit.id.in_(ids)).order_by(Audit.id), PAGE_SIZE) \
         if listed else Page([], 1, PAGE_SIZE, 0)
     return render_template("themes/audits.html", theme=theme, kind=THEME_KINDS[kind], kind_key=kind, month=month,
-                           months=months, count=len(ids), page=page)
+                           period=None if period == "1" else period, words=span.words, count=len(ids), page=page)

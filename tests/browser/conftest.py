@@ -9,6 +9,7 @@ import oidc_provider_mock
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from builders import PASSWORD
+from flask import request
 from playwright.sync_api import Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
@@ -31,22 +32,37 @@ def provider():
         yield f"http://localhost:{server.server_port}"
 
 
+OPENED: set[str] = set()  # the endpoints the journeys requested, by any method
+
+
 @pytest.fixture(scope="session")
 def live_app(database_url, app, provider):
     """The app with CSRF on, as in production, on the test database, with single sign-on."""
-    return create_app({"SECRET_KEY": "browser-tests", "SQLALCHEMY_DATABASE_URI": database_url,
+    live = create_app({"SECRET_KEY": "browser-tests", "SQLALCHEMY_DATABASE_URI": database_url,
                        "SESSION_COOKIE_SECURE": False,  # served over plain http on 127.0.0.1
                        "OIDC_ISSUER": provider, "OIDC_CLIENT_ID": "case-audit", "OIDC_CLIENT_SECRET": "test"})
+
+    @live.before_request
+    def note_endpoint():
+        OPENED.add(request.endpoint or "")
+
+    return live
 
 
 @pytest.fixture(scope="session")
 def server(live_app):
-    """The live app served over HTTP on a free port."""
+    """The live app served over HTTP on a free port. At the end, the pages no journey opened are
+    written to test-output/browser-routes-not-opened.txt (after a whole run, every page should be
+    opened by some journey with axe, or be a download or a post the journeys reach another way)."""
     httpd = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
+    pages = sorted({rule.endpoint for rule in live_app.url_map.iter_rules() if "GET" in (rule.methods or ())})
+    SCREENSHOTS.parent.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS.parent / "browser-routes-not-opened.txt").write_text(
+        "".join(f"{endpoint}\n" for endpoint in pages if endpoint not in OPENED))
 
 
 @pytest.fixture(scope="session")

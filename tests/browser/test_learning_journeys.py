@@ -93,3 +93,22 @@ def test_raising_a_priority_adding_an_activity_and_reading_its_evidence(visit):
     page.get_by_role("link", name="Plans say who does what by when").click()
     expect(page.get_by_text(reference)).to_have_count(0)
     reader.check("A practice priority read by leadership")
+
+    # The QA lead changes the priority, then closes it as partly met with a note (each form's error
+    # state checked too).
+    page = qa.page
+    page.get_by_role("link", name="Practice priorities").first.click()
+    page.get_by_role("link", name="Plans say who does what by when").click()
+    page.get_by_role("link", name="Change").click()
+    qa.check("Change a practice priority")
+    page.get_by_role("button", name="Save priority").click()
+    expect(page.get_by_role("heading", name="Plans say who does what by when")).to_be_visible()
+    page.get_by_role("link", name="Close").click()
+    page.get_by_role("button", name="Close priority").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    qa.check("Close a practice priority (error)")
+    page.get_by_label("Partly met").check()
+    page.get_by_label("Closing note").fill("Plans are better in two teams of three; the briefing goes to the third.")
+    page.get_by_role("button", name="Close priority").click()
+    expect(page.get_by_text("Partly met", exact=False).first).to_be_visible()
+    qa.check("A closed practice priority")

@@ -107,3 +107,20 @@ def test_report_figures_are_links_only_for_readers_who_may_follow_them(visit):
             page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Grade descriptors").click()
             expect(page.get_by_text("Version 1, published 22 November 2026")).to_be_visible()
             session.check("Grade descriptors, known by the date published")
+
+
+def test_the_qa_lead_creates_a_token_for_the_dashboard_feed(visit):
+    world = build_world()
+    qa = visit(world.qa_lead)
+    page = qa.page
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="People and teams").click()
+    page.get_by_role("link", name="Dashboard feed").click()
+    expect(page.get_by_role("heading", name="Dashboard feed", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Create a token").click()  # no name: an error, checked too
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    qa.check("Dashboard feed (error)")
+    page.get_by_label("Name of the token").fill("Improvement board Power BI")
+    page.get_by_role("button", name="Create a token").click()
+    expect(page.get_by_role("heading", name="Token created")).to_be_visible()
+    expect(page.get_by_role("cell", name="Improvement board Power BI", exact=True)).to_be_visible()
+    qa.check("Dashboard feed with a token")
