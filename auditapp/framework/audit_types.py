@@ -15,8 +15,9 @@ from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import Invalid, RuleError
 from auditapp.extensions import db
 from auditapp.framework import type_files
+from auditapp.framework.notes import HTML, MAX_NOTE, version_note
 from auditapp.framework.type_changes import TypeChanges, differences
-from auditapp.framework.type_content import HTML, MAX_NAME, Design, design_of, problems
+from auditapp.framework.type_content import MAX_NAME, Design, design_of, problems
 from auditapp.history import record, type_field
 from auditapp.models import AuditType, AuditTypeVersion, Cycle, Event, User
 from auditapp.models.loading import EVENT_ROW
@@ -27,7 +28,6 @@ MONTHLY = "Monthly random audit"
 MONTHLY_PURPOSE = ("The month's random sample of cases: every domain graded by two auditors blind, "
                    "then moderated by a senior manager.")
 SHIPPED_NOTE = "Shipped with the service"
-MAX_NOTE = 2000
 EDITORS = "Only the QA lead and practice leads edit audit types"
 DRAFT_ENTRIES = (history.AUDIT_TYPE_DRAFT_STARTED, history.AUDIT_TYPE_DRAFT_CHANGED,
                  history.AUDIT_TYPE_DRAFT_DISCARDED, history.AUDIT_TYPE_PUBLISHED, history.AUDIT_TYPE_RETIRED)
@@ -247,13 +247,7 @@ def publish(actor: Actor, kind: AuditType, row: AuditTypeVersion, note: str,
     if row.state != "draft":
         raise RuleError("This version is already published: published versions never change")
     check_version(row.version, expected_version, "This draft")
-    note = (note or "").strip()
-    if not note:
-        raise RuleError("Enter a note of what changed in this version", "note")
-    if len(note) > MAX_NOTE:
-        raise RuleError(f"The note must be {MAX_NOTE} characters or fewer", "note")
-    if HTML.search(note):
-        raise RuleError("The note must be plain text: remove the HTML (the part starting with <)", "note")
+    note = version_note(note)
     wanted = design(row)
     found = problems(wanted) | _check_name(wanted.name, kind.id)
     if found:

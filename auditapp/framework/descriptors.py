@@ -21,6 +21,7 @@ from auditapp.conflicts import check_version, claim_version
 from auditapp.errors import Invalid, RuleError
 from auditapp.extensions import db
 from auditapp.framework.changes import DomainChanges, differences
+from auditapp.framework.notes import HTML, MAX_NOTE, version_note
 from auditapp.grading import DOMAINS, GRADE_KEYS, MAX_INDICATORS, Descriptor, descriptors_version
 from auditapp.grading import published_text as published_by_domain
 from auditapp.history import record
@@ -29,11 +30,9 @@ from auditapp.models.loading import EVENT_ROW
 from auditapp.permissions import Actor, can_edit_descriptors, require
 
 MAX_INDICATOR = 600
-MAX_NOTE = 2000
 FROM_FILES = "Loaded from the service's descriptor files"
-# Text is plain: a tag-like "<b" or "</" is refused rather than stored (pages escape it anyway, but
-# a council's document control would get markup back in its files).
-HTML = re.compile(r"<\s*[/!?a-zA-Z]")
+# Text is plain (notes.HTML): a tag-like "<b" or "</" is refused rather than stored (pages escape it
+# anyway, but a council's document control would get markup back in its files).
 BULLET = re.compile(r"^\s*(?:[-*\u2022]\s+)?")
 DRAFT_ENTRIES = (history.DESCRIPTORS_DRAFT_STARTED, history.DESCRIPTORS_DRAFT_CHANGED,
                  history.DESCRIPTORS_DRAFT_DISCARDED, history.DESCRIPTORS_PUBLISHED)
@@ -283,13 +282,7 @@ def publish(actor: Actor, row: DescriptorSet, note: str, expected_version: int |
     if row.state != "draft":
         raise RuleError("This version is already published: published versions never change")
     check_version(row.version, expected_version, "This draft")
-    note = (note or "").strip()
-    if not note:
-        raise RuleError("Enter a note of what changed in this version", "note")
-    if len(note) > MAX_NOTE:
-        raise RuleError(f"The note must be {MAX_NOTE} characters or fewer", "note")
-    if HTML.search(note):
-        raise RuleError("The note must be plain text: remove the HTML (the part starting with <)", "note")
+    note = version_note(note)
     _check_whole(row.content)
     ensure_first(actor)
     base = current()

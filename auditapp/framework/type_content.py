@@ -4,12 +4,12 @@ written, checked, and turned into the questions an audit asks.
 Answers are kept in ReviewAnswer(review_id, number, answer): `number` is the question's position
 from 1, and `answer` a canonical string by kind (see `canonical`)."""
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from auditapp.framework.notes import HTML
 from auditapp.grading import DOMAINS, GRADE_KEYS
 from auditapp.models import Audit, Cycle
 from auditapp.models.sets import BLIND_DUAL, COURSES, QUESTION_KINDS, YES_NO_NA
@@ -21,7 +21,6 @@ MAX_HINT = 1000
 MAX_DESCRIPTOR = 300
 MAX_QUESTIONS = 60
 MAX_ANSWER = 3000
-HTML = re.compile(r"<\s*[/!?a-zA-Z]")
 
 
 @dataclass(frozen=True)
