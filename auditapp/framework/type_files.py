@@ -45,4 +45,9 @@ def type_file(found: Design) -> str:
 
 
 def shipped() -> list[Design]:
-    return [read_type_file(path.read_text(encoding="utf-8"), path.name) for path in sorted(SHIPPED.glob("*.toml"))]
+    """The ready types. None found is a broken installation (the files left out of the package),
+    never "no ready types": said at once, not discovered as a missing type later."""
+    paths = sorted(SHIPPED.glob("*.toml"))
+    if not paths:
+        raise FileNotFoundError(f"The ready audit types are missing from {SHIPPED}: reinstall the package")
+    return [read_type_file(path.read_text(encoding="utf-8"), path.name) for path in paths]

@@ -52,7 +52,10 @@ def upgrade():
     bind = op.get_bind()
     audit_type, type_version = _tables()
     now = datetime.utcnow()
-    for path in sorted(FILES.glob("*.toml")):
+    paths = sorted(FILES.glob("*.toml"))
+    if not paths:  # the files left out of an installed package: stop, rather than store no types
+        raise FileNotFoundError(f"The ready audit types are missing from {FILES}: reinstall the package")
+    for path in paths:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         if bind.execute(sa.select(audit_type.c.id).where(audit_type.c.name == data["name"])).first():
             continue
