@@ -1,21 +1,13 @@
 """The filters of a type's summary (issue 24), read from the query string."""
 
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import SelectField, SubmitField
+from wtforms import SelectField
 
+from auditapp.forms.reports import ReportFilterForm
 from auditapp.forms.widgets import FilterSelect
 
 
-class TypeFilterForm(FlaskForm):
-    """Nothing changes, so no CSRF token: a filtered summary can be bookmarked and shared."""
+class TypeFilterForm(ReportFilterForm):
+    """The dashboard's filters (month, period, team, case type; no CSRF token, so a filtered summary
+    can be bookmarked and shared), and which of the type's versions."""
 
-    class Meta:
-        csrf = False
-
-    month = SelectField("Month", widget=FilterSelect(), validate_choice=False)
-    period = SelectField("Period", widget=FilterSelect(), validate_choice=False)
     version = SelectField("Version", widget=FilterSelect(), validate_choice=False)
-    team = SelectField("Team", widget=FilterSelect(), validate_choice=False)
-    case_type = SelectField("Case type", widget=FilterSelect(), validate_choice=False)
-    submit = SubmitField("Show figures", widget=GovSubmitInput())
