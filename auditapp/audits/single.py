@@ -51,10 +51,7 @@ def after_submission(actor: User, audit: Audit, review: Review) -> None:
 
 def agree(actor: User, audit: Audit, note: str, expected_version: int | None = None) -> None:
     """The senior manager agrees with the audit: it is signed off."""
-    require(can_review_single(actor, audit), "Only the allocated senior manager reviews this audit")
-    check_version(audit.moderation_version, expected_version, "This review")
-    note = _checked(note, required=False)
-    claim_version(audit, "moderation_version", "This review")
+    note = _opened(actor, audit, note, expected_version, note_required=False)
     audit.signed_off_at, audit.signed_off_by_id = clock.now(), actor.id
     record(actor, history.SIGNED_OFF, audit, after="Agreed by the senior manager" + (f": {note}" if note else ""))
     figure_version.moved()
@@ -63,10 +60,7 @@ def agree(actor: User, audit: Audit, note: str, expected_version: int | None = N
 
 def return_to_auditor(actor: User, audit: Audit, note: str, expected_version: int | None = None) -> None:
     """The senior manager returns the audit with a note: the auditor can change it and submit again."""
-    require(can_review_single(actor, audit), "Only the allocated senior manager reviews this audit")
-    check_version(audit.moderation_version, expected_version, "This review")
-    note = _checked(note, required=True)
-    claim_version(audit, "moderation_version", "This review")
+    note = _opened(actor, audit, note, expected_version, note_required=True)
     review = db.session.scalars(select(Review).where(Review.audit_id == audit.id, Review.role == SINGLE_ROLE)).one()
     review.submitted_at = None
     audit.returned_at, audit.return_note = clock.now(), note
@@ -74,10 +68,16 @@ def return_to_auditor(actor: User, audit: Audit, note: str, expected_version: in
     db.session.flush()
 
 
-def _checked(note: str, required: bool) -> str:
+def _opened(actor: User, audit: Audit, note: str, expected_version: int | None, note_required: bool) -> str:
+    """What agreeing and returning both check first, in this order: that the senior manager may review
+    it, that nobody has reviewed it since the page was shown, and the note; then the review's version
+    is claimed, so two senior managers' answers cannot both land. Returns the note, trimmed."""
+    require(can_review_single(actor, audit), "Only the allocated senior manager reviews this audit")
+    check_version(audit.moderation_version, expected_version, "This review")
     note = (note or "").strip()
-    if required and not note:
+    if note_required and not note:
         raise Invalid({"note": "Say what the auditor should look at again"})
     if len(note) > MAX_NOTE:
         raise Invalid({"note": f"The note must be {MAX_NOTE:,} characters or fewer"})
+    claim_version(audit, "moderation_version", "This review")
     return note

@@ -5,7 +5,7 @@ no type version). Every other type is drafted and published by the QA lead and p
 published version never changes, and an audit of a type keeps the version it was started with.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, text
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from auditapp.extensions import Model
 from auditapp.models.base import NO_SQL
+from auditapp.models.framework import PublishedVersion
 from auditapp.models.sets import COURSES, TYPE_STATES, one_of
 
 
@@ -42,7 +43,7 @@ class AuditType(Model):
         return self.retired_at is not None
 
 
-class AuditTypeVersion(Model):
+class AuditTypeVersion(PublishedVersion, Model):
     """One version of a type's design. A draft is seen and edited only by the QA lead and practice
     leads; published, it never changes again (editing starts a new draft)."""
 
@@ -58,7 +59,6 @@ class AuditTypeVersion(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     audit_type_id: Mapped[int] = mapped_column(ForeignKey("audit_type.id"), index=True)
-    state: Mapped[str] = mapped_column(String(10), default="draft")
     # 1, 2, 3 … in the order published within the type; None while a draft.
     number: Mapped[int | None]
     # How an audit of this version runs (a column, not only in the content, so reports can filter).
@@ -67,17 +67,5 @@ class AuditTypeVersion(Model):
     #  "questions": [{"kind", "text", "hint", "required", "descriptors": {grade key: text}}]}
     # (see auditapp/framework/type_content.py, which alone writes and reads it)
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
-    note: Mapped[str | None] = mapped_column(Text)
-    published_on: Mapped[date | None]
-    published_at: Mapped[datetime | None]
-    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime]
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    updated_at: Mapped[datetime]
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    # Optimistic locking of the draft: two editors' saves cannot overwrite each other.
-    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     audit_type: Mapped[AuditType] = relationship(back_populates="versions", lazy=NO_SQL)
-    published_by = relationship("User", foreign_keys=[published_by_id], lazy=NO_SQL)
-    updated_by = relationship("User", foreign_keys=[updated_by_id], lazy=NO_SQL)

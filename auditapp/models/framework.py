@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from auditapp.extensions import Model
 from auditapp.models.base import NO_SQL
@@ -14,7 +14,32 @@ from auditapp.models.sets import one_of
 DESCRIPTOR_STATES = {"draft": "Draft", "published": "Published"}
 
 
-class DescriptorSet(Model):
+class PublishedVersion:
+    """What a version of the grade descriptors and a version of an audit type both hold: a draft that
+    editors change (optimistic locking keeps two editors' saves apart), then a published version with
+    its note and date that never changes again (migration 0029's triggers hold that in the database)."""
+
+    state: Mapped[str] = mapped_column(String(10), default="draft")
+    note: Mapped[str | None] = mapped_column(Text)
+    published_on: Mapped[date | None]
+    published_at: Mapped[datetime | None]
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    @declared_attr
+    def published_by(cls: type) -> Mapped[Any]:
+        return relationship("User", foreign_keys=f"{cls.__name__}.published_by_id", lazy=NO_SQL)
+
+    @declared_attr
+    def updated_by(cls: type) -> Mapped[Any]:
+        return relationship("User", foreign_keys=f"{cls.__name__}.updated_by_id", lazy=NO_SQL)
+
+
+class DescriptorSet(PublishedVersion, Model):
     """One version of the whole set of grade descriptors (every domain's indicators for every grade).
     A published version is never changed: editing starts a new draft, and publishing it adds a version."""
 
@@ -22,7 +47,6 @@ class DescriptorSet(Model):
     __table_args__ = (one_of("state", DESCRIPTOR_STATES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    state: Mapped[str] = mapped_column(String(10), default="draft")
     # 1, 2, 3 … in the order published; None while a draft.
     number: Mapped[int | None] = mapped_column(unique=True)
     # 1 while a draft, None once published: the unique key lets only one draft exist at a time, even
@@ -32,16 +56,3 @@ class DescriptorSet(Model):
     recorded: Mapped[str | None] = mapped_column(String(200), unique=True)
     # domain key -> {"version": "2026.1", "grades": {"outstanding": [indicator, …], "good": …}}
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
-    note: Mapped[str | None] = mapped_column(Text)
-    published_on: Mapped[date | None]
-    published_at: Mapped[datetime | None]
-    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime]
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    updated_at: Mapped[datetime]
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    # Optimistic locking of the draft: two editors' saves cannot overwrite each other.
-    version: Mapped[int] = mapped_column(default=1, server_default="1")
-
-    published_by = relationship("User", foreign_keys=[published_by_id], lazy=NO_SQL)
-    updated_by = relationship("User", foreign_keys=[updated_by_id], lazy=NO_SQL)
