@@ -57,14 +57,19 @@ def import_past_audits(actor: Actor, stream: IO[bytes], filename: str) -> tuple[
     batches = checked_past_audits(stream, filename, cases, people, month_of(clock.today()), BATCH)
     live, cycles, done = _known()
     writer = _Writer(actor, db.session.connection(), cycles)
-    savepoint = db.session.begin_nested()
+    # PostgreSQL writes batches before the last row is checked: a savepoint undoes them on a refusal.
+    # SQLite writes only once every row is checked (pysqlite's savepoint outside a transaction it
+    # has begun would commit on release), so a refusal there has written nothing.
+    savepoint = db.session.begin_nested() if writer.threaded else None
     try:
         written, again = _write_as_read(writer, batches, live, done)
         _schedule_reaudits(actor, writer.imported)
     except BaseException:
-        savepoint.rollback()
+        if savepoint is not None:
+            savepoint.rollback()
         raise
-    savepoint.commit()
+    if savepoint is not None:
+        savepoint.commit()
     record(cast(User, actor), history.PAST_AUDITS_IMPORTED, field=filename,
            after=f"{written} imported, {again} already imported")
     db.session.flush()
@@ -94,11 +99,13 @@ def _known() -> tuple[set[str], dict[str, int | None], set[tuple[str, int]]]:
 def _write_as_read(writer: "_Writer", batches: Iterator[list[PastAuditRow]], live: set[str],
                    done: set[tuple[str, int]]) -> tuple[int, int]:
     """(written, already there). On PostgreSQL one batch is written in a thread while the next is
-    read; on SQLite (its connection is this thread's, and its writes take little time) in turn."""
+    read; on SQLite (its connection is this thread's, and its writes take little time) all of them
+    once the last row is checked."""
     problems: dict[str, list[int]] = {}
     written = seen = 0
     pending: Future[None] | None = None
-    pool = ThreadPoolExecutor(1) if writer.connection.dialect.name == "postgresql" else None
+    held: list[tuple[list[PastAuditRow], list[Dated]]] = []
+    pool = ThreadPoolExecutor(1) if writer.threaded else None
     try:
         for batch in batches:
             seen += len(batch)
@@ -115,9 +122,10 @@ def _write_as_read(writer: "_Writer", batches: Iterator[list[PastAuditRow]], liv
                 if pending is not None:
                     pending.result()  # one batch at a time: the connection is the writer's alone
                 dated = writer.dated(new)
-                pending = pool.submit(writer.write, new, dated) if pool else None
                 if pool is None:
-                    writer.write(new, dated)
+                    held.append((new, dated))
+                else:
+                    pending = pool.submit(writer.write, new, dated)
         if pending is not None:
             pending.result()
     finally:
@@ -127,6 +135,8 @@ def _write_as_read(writer: "_Writer", batches: Iterator[list[PastAuditRow]], liv
         lines = [f"Row {number}: {month_label(month)} was sampled in auditapp: past audits are imported only for "
                  "months it was not used" for month, numbers in problems.items() for number in numbers]
         raise ImportFailed(sorted(lines, key=lambda line: int(line.split(":")[0][4:])))
+    for rows, dated in held:
+        writer.write(rows, dated)
     return written, seen - written
 
 
@@ -144,6 +154,7 @@ class _Writer:
     def __init__(self, actor: Actor, connection: Connection, cycles: dict[str, int | None]):
         config = current_app.config
         self.actor_id, self.connection, self.cycles = actor.id, connection, cycles
+        self.threaded = connection.dialect.name == "postgresql"
         self.now = clock.now()
         self.lookback = config["SAMPLE_LOOKBACK_MONTHS"]
         self.auditor_days = config["AUDITOR_DUE_WORKING_DAYS"]
