@@ -336,3 +336,17 @@ def test_a_refusal_after_batches_were_written_leaves_nothing_of_them(app, world,
     assert _counts()[0] == before[0] + len(rows) - 1
     checked = verify_history(db.session)
     assert checked.intact, checked.broken
+
+
+def test_an_import_its_caller_rolls_back_leaves_nothing(app, world, monkeypatch):
+    """The import is part of its caller's transaction: a page that refuses the save afterwards (or
+    the bench, between runs) rolls it back whole. On SQLite a savepoint released outside a
+    transaction pysqlite had begun would have committed it."""
+    import auditapp.month.past_audits as importing
+    monkeypatch.setattr(importing, "BATCH", 5)
+    before = _counts()
+    content = workbook(two_years(world))
+    assert importing.import_past_audits(SYSTEM, io.BytesIO(content), "past.xlsx") == (2 * len(world.cases), 0)
+    db.session.rollback()
+    assert _counts() == before
+    assert importing.import_past_audits(SYSTEM, io.BytesIO(content), "past.xlsx") == (2 * len(world.cases), 0)
