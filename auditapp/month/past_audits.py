@@ -135,8 +135,8 @@ def _write_as_read(writer: "_Writer", batches: Iterator[list[PastAuditRow]], liv
         lines = [f"Row {number}: {month_label(month)} was sampled in auditapp: past audits are imported only for "
                  "months it was not used" for month, numbers in problems.items() for number in numbers]
         raise ImportFailed(sorted(lines, key=lambda line: int(line.split(":")[0][4:])))
-    for rows, dated in held:
-        writer.write(rows, dated)
+    if held:  # SQLite: one write of every batch, as few statements as the rows allow
+        writer.write([row for rows, _ in held for row in rows], [day for _, dated in held for day in dated])
     return written, seen - written
 
 
