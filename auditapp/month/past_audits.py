@@ -40,11 +40,13 @@ Dated = tuple[date, dict[str, date], date, date, date]
 def import_past_audits(actor: Actor, stream: IO[bytes], filename: str) -> tuple[int, int]:
     """Returns (imported, already there). ImportFailed leaves everything untouched.
 
-    Each batch of checked rows is written while the next is read: on PostgreSQL the server checks
+    On PostgreSQL each batch of checked rows is written while the next is read (on SQLite, all of
+    them once the last row is checked): the server checks
     the written rows' foreign keys and builds their indexes (about 1 s of its time for 6,000
     audits) on the other core, in a thread of this process that has the session's connection to
     itself until the reading ends. A row with a problem stops the writing, and everything written
-    is undone with the savepoint taken before it."""
+    is undone with the savepoint taken before it. Measured on the large county (loaded machine,
+    three runs each): wall 2.8-3.4x openpyxl's bare read before, 1.9-2.0x after."""
     require(can_manage(cast(User, actor)), "Only the QA lead can import past audits")  # cast: the command line may
     cases = {reference.upper(): case_id for reference, case_id in db.session.execute(select(Case.reference, Case.id))}
     people: dict[str, int] = {}
