@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import Connection, event, inspect, select, text
 from sqlalchemy.orm import Session
 
 from auditapp.models import Event
@@ -46,7 +46,7 @@ def hash_of(previous: str, entry: Event) -> str:
                       entry.field, entry.before, entry.after)
 
 
-def _newest_hash(connection) -> str:
+def _newest_hash(connection: Connection) -> str:
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
     else:
@@ -75,12 +75,24 @@ def seal_rows(session: Session, rows: list[dict]) -> list[dict]:
     their ids follow the chain; an import of 6,000 past audits then writes its entries in one
     statement instead of flushing 6,000 objects."""
     session.flush()
-    previous = _newest_hash(session.connection())
+    seal_after(chain_tip(session.connection()), rows)
+    return rows
+
+
+def chain_tip(connection: Connection) -> str:
+    """The newest entry's hash, with the writers' turn taken for the rest of the transaction: for a
+    writer that seals batches of rows itself (`seal_after`), with nothing pending in its session."""
+    return _newest_hash(connection)
+
+
+def seal_after(previous: str, rows: list[dict]) -> str:
+    """Chain `rows` (to be inserted in this order, next in this transaction) after the entry whose
+    hash is `previous`; returns the last one's hash, for the next batch."""
     for row in rows:
         row["hash"] = previous = entry_hash(previous, row["at"], row.get("user_id"), row.get("audit_id"),
                                             row.get("review_role"), row["action"], row.get("field"),
                                             row.get("before"), row.get("after"))
-    return rows
+    return previous
 
 
 @dataclass

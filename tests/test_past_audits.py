@@ -294,3 +294,59 @@ def test_the_dashboard_and_the_workbook_say_which_months_include_imported_audits
     column = trend[[i for i, r in enumerate(trend) if r and r[0] == "Month"][0]].index("Includes imported past audits")
     marked = {r[0]: r[column] for r in trend if r and isinstance(r[0], str) and r[0][-4:].isdigit()}
     assert marked["August 2026"] == "Yes" and marked["October 2026"] == "No"
+
+
+def _counts() -> tuple[int, ...]:
+    """What the import writes, counted in this transaction (not after a rollback)."""
+    return tuple(db.session.scalar(select(func.count()).select_from(model))
+                 for model in (Audit, Cycle, Review, ReviewGrade, ModeratedGrade, Reaudit, Event))
+
+
+@pytest.mark.parametrize("last", ["not in the register", "a month sampled in auditapp"])
+def test_a_refusal_after_batches_were_written_leaves_nothing_of_them(app, world, monkeypatch, last):
+    """Batches of checked rows are written while the next are read (in a thread, on PostgreSQL):
+    a problem on a later row must still leave nothing at all, in the importer's own transaction,
+    and the history chain must verify afterwards."""
+    import auditapp.month.past_audits as importing
+    from auditapp.history_chain import verify_history
+    from auditapp.imports.table import ImportFailed
+    signed_off_audit(sampled_month("2026-09", per_team=1)[0])
+    db.session.commit()
+    monkeypatch.setattr(importing, "BATCH", 3)  # 24 good rows: 8 batches written before the last row
+    rows = two_years(world)
+    case, a, b = world.cases[0], world.auditors["Early Help"][0], world.auditors["Children in Care"][0]
+    if last == "not in the register":
+        rows.append(row("2025-06", "NOT-IN-REGISTER", a.email, b.email, world.seniors[0].email, same("G", "G", "G")))
+        expected = f"Row {len(rows) + 1}: case NOT-IN-REGISTER is not in the case register"
+    else:
+        rows.append(row("September 2026", case.reference, a.email, b.email, world.seniors[0].email,
+                        same("G", "G", "G")))
+        expected = f"Row {len(rows) + 1}: September 2026 was sampled in auditapp"
+    before = _counts()
+    with pytest.raises(ImportFailed) as refused:
+        importing.import_past_audits(SYSTEM, io.BytesIO(workbook(rows)), "past.xlsx")
+    assert any(line.startswith(expected) for line in refused.value.lines()), refused.value.lines()
+    assert _counts() == before
+    db.session.rollback()
+    assert verify_history(db.session).intact
+    # And the same file without the last row imports whole, batch after batch, its chain intact.
+    imported, again = importing.import_past_audits(SYSTEM, io.BytesIO(workbook(rows[:-1])), "past.xlsx")
+    db.session.commit()
+    assert (imported, again) == (len(rows) - 1, 0)
+    assert _counts()[0] == before[0] + len(rows) - 1
+    checked = verify_history(db.session)
+    assert checked.intact, checked.broken
+
+
+def test_an_import_its_caller_rolls_back_leaves_nothing(app, world, monkeypatch):
+    """The import is part of its caller's transaction: a page that refuses the save afterwards (or
+    the bench, between runs) rolls it back whole. On SQLite a savepoint released outside a
+    transaction pysqlite had begun would have committed it."""
+    import auditapp.month.past_audits as importing
+    monkeypatch.setattr(importing, "BATCH", 5)
+    before = _counts()
+    content = workbook(two_years(world))
+    assert importing.import_past_audits(SYSTEM, io.BytesIO(content), "past.xlsx") == (2 * len(world.cases), 0)
+    db.session.rollback()
+    assert _counts() == before
+    assert importing.import_past_audits(SYSTEM, io.BytesIO(content), "past.xlsx") == (2 * len(world.cases), 0)

@@ -7,7 +7,7 @@ improvement"), initials ("RI", "O", "G", "I") or Ofsted's numbers (1 Outstanding
 All or nothing: ImportFailed lists the problems by row.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, TypeVar
@@ -118,6 +118,14 @@ def parse_month(value: object) -> str:
 def read_past_audits(stream: IO[bytes], filename: str, cases: Mapping[str, int], people: Mapping[str, int],
                      this_month: str) -> list[PastAuditRow]:
     """Every row checked. `cases`: upper-case reference -> id; `people`: lower-case email or name -> id."""
+    return [row for batch in checked_past_audits(stream, filename, cases, people, this_month) for row in batch]
+
+
+def checked_past_audits(stream: IO[bytes], filename: str, cases: Mapping[str, int], people: Mapping[str, int],
+                        this_month: str, batch: int = 1000) -> Iterator[list[PastAuditRow]]:
+    """The rows in batches as they are read and checked, so that writing one batch can go on while
+    the next is read; none once a row has a problem. ImportFailed at the end if any row had one:
+    a caller writing batches must then undo what it wrote (all or nothing)."""
     rows = read_mapped_table(stream, filename, REQUIRED, column_names())
     grade_of, month_of_cell = _remembering(parse_grade), _remembering(_month_or_problem)
     problems: list[str] = []
@@ -138,12 +146,16 @@ def read_past_audits(stream: IO[bytes], filename: str, cases: Mapping[str, int],
                 problems += [f"Row {row.number}: {p}" for p in row_problems]
         elif not count and isinstance(found, PastAuditRow):
             audits.append(found)
+            if len(audits) >= batch:
+                yield audits
+                audits = []
     if not seen and not count:
         problems.append("The file has a header row but no audits")
         count += 1
     if problems:
         raise ImportFailed(problems, count)
-    return audits
+    if audits:
+        yield audits
 
 
 def _month_or_problem(value: object) -> str | None:
