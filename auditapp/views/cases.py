@@ -61,7 +61,9 @@ def index():
     # counting 60,000 rows costs PostgreSQL milliseconds on every page of the register.
     registered = remembered("register size", None, lambda: db.session.scalar(select(func.count(Case.id))))
     sort = REGISTER_TABLE.requested()
-    page = paginate(REGISTER_TABLE.apply(query, sort), PAGE_SIZE, total=None if search else registered, ids_first=True)
+    # Every sort pages from the nearer end (`reverse`): the last page walks no more than the first.
+    page = paginate(REGISTER_TABLE.apply(query, sort), PAGE_SIZE, total=None if search else registered, ids_first=True,
+                    reverse=REGISTER_TABLE.reverse(query, sort), counted=query)
     return render_template("cases/index.html", form=form, search=search, page=page, registered=registered, sort=sort,
                            audits=audits_of_cases([case.id for case in page.items]))
 

@@ -69,3 +69,18 @@ class SortableTable:
         if sort.key in self.joins:
             query = self.joins[sort.key](query)
         return query.order_by(None).order_by(*terms, *self.tiebreak)
+
+    def reverse(self, query: Select, sort: Sort) -> Select | None:
+        """The query in exactly the opposite of the order `apply` gives it, so that a page near the end
+        is read from the end (`paging.paginate(reverse=...)`) instead of counting past every row before
+        it. The empty values come first here, as they come last there. None for the table's own order
+        when no key names it (`default` None): that order is the query's, unknown here."""
+        key = sort.key if sort.key is not None else self.default
+        if key is None:
+            return None
+        descending = sort.descending if sort.key is not None else False
+        # Ascending rows read backwards are descending, with the empty values (last) first; and so on.
+        terms = [(term.asc() if descending else term.desc()).nulls_first() for term in self.columns[key]]
+        if key in self.joins:
+            query = self.joins[key](query)
+        return query.order_by(None).order_by(*terms, *(term.desc() for term in self.tiebreak))
