@@ -34,8 +34,10 @@ def skips_no_rows(statement: str, parameters) -> bool:
     """No OFFSET, or (SQLite writes LIMIT ? OFFSET ? always) an offset of nought."""
     if "OFFSET" not in statement.upper():
         return True
-    values = list(parameters.values()) if isinstance(parameters, dict) else list(parameters)
-    return values[-1] in (0, None)
+    if isinstance(parameters, dict):  # PostgreSQL's named parameters: the one OFFSET names
+        named = re.search(r"OFFSET %\((\w+)\)s", statement)
+        return parameters[named[1]] in (0, None) if named else False
+    return list(parameters)[-1] in (0, None)
 
 
 def older_link(page: str) -> str | None:
