@@ -38,7 +38,8 @@ ACTIONS_TABLE = SortableTable({
     "priority": (case({key: rank for rank, key in enumerate(PRIORITIES)}, value=Action.priority),),  # most urgent first
     "due": (Action.due,),
     "state": (case({key: rank for rank, key in enumerate(ACTION_STATES)}, value=Action.status),),  # the order work goes
-}, tiebreak=(Action.id,), joins={"owner": lambda query: query.join(OWNER, OWNER.id == Action.owner_id)})
+}, tiebreak=(Action.id,), joins={"owner": lambda query: query.join(OWNER, OWNER.id == Action.owner_id)},
+    never_empty=frozenset({"action", "owner", "due"}))
 
 
 def _choices(form: ActionForm) -> None:

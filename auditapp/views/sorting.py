@@ -52,6 +52,9 @@ class SortableTable:
     # database compute and sort every row's value (the register by manager: 60,000 look-ups)
     # where a join lets it walk an index in order and stop at the page.
     joins: dict[str, Callable[[Select], Select]] = field(default_factory=dict)
+    # Sort keys whose values are never empty: ordered without a NULLS clause (the same rows in the
+    # same order), which PostgreSQL needs to walk an index backwards for the descending order.
+    never_empty: frozenset[str] = frozenset()
 
     def requested(self) -> Sort:
         kept = {name: value for name, value in request.args.items() if name not in _NOT_KEPT and value}
@@ -65,7 +68,8 @@ class SortableTable:
         if sort.key is None or (sort.key == self.default and not sort.descending):
             return query
         # Empty values (a case not closed) last either way, as on both databases alike.
-        terms = [(term.desc() if sort.descending else term.asc()).nulls_last() for term in self.columns[sort.key]]
+        terms = [self._nulls((term.desc() if sort.descending else term.asc()), sort.key, last=True)
+                 for term in self.columns[sort.key]]
         if sort.key in self.joins:
             query = self.joins[sort.key](query)
         return query.order_by(None).order_by(*terms, *self.tiebreak)
@@ -80,7 +84,13 @@ class SortableTable:
             return None
         descending = sort.descending if sort.key is not None else False
         # Ascending rows read backwards are descending, with the empty values (last) first; and so on.
-        terms = [(term.asc() if descending else term.desc()).nulls_first() for term in self.columns[key]]
+        terms = [self._nulls((term.asc() if descending else term.desc()), key, last=False)
+                 for term in self.columns[key]]
         if key in self.joins:
             query = self.joins[key](query)
         return query.order_by(None).order_by(*terms, *(term.desc() for term in self.tiebreak))
+
+    def _nulls(self, term: Any, key: str, last: bool) -> Any:
+        if key in self.never_empty:
+            return term
+        return term.nulls_last() if last else term.nulls_first()
