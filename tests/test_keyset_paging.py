@@ -162,10 +162,11 @@ def _in_order(rows: list, value, descending: bool) -> list:
 
 
 def test_every_sort_of_the_register_reads_its_last_page_from_the_end(as_user):
-    """Issue 22: every sort of the case register, both ways, pages from the nearer end. Its last
-    page skips no rows at all (the reverse order, from its start), and every page holds the rows it
-    held when the pages were all counted from the start: every case once, in the sorted order,
-    empty closing dates last either way, people of the same name apart by who they are."""
+    """Issue 22: every sort of the case register whose values are never empty, both ways, pages from
+    the nearer end: its last page skips no rows at all (the reverse order, from its start). Every
+    page of every sort holds the rows it held when the pages were all counted from the start: every
+    case once, in the sorted order, empty closing dates last either way, people of the same name
+    apart by who they are."""
     from datetime import date
 
     from builders import build_world
@@ -198,8 +199,12 @@ def test_every_sort_of_the_register_reads_its_last_page_from_the_end(as_user):
                     last_ids = _ids_statements(statements, '"case"')
             expected = [c.reference for c in _in_order(world.cases, value, order == "descending")]
             assert listed == expected, (key, order)
+            assert len(last_ids) == 1, (key, order, last_ids)
+            if key == "closed":  # may be empty (last either way): counted past, never read from the end
+                assert not skips_no_rows(*last_ids[0])
+                continue
             # The last page: one statement of ids, in the opposite order, skipping nothing.
-            assert len(last_ids) == 1 and skips_no_rows(*last_ids[0]), (key, order, last_ids)
+            assert skips_no_rows(*last_ids[0]), (key, order, last_ids)
             assert "DESC" in last_ids[0][0] if order == "ascending" else "ASC" in last_ids[0][0]
 
 

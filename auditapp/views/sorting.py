@@ -53,7 +53,8 @@ class SortableTable:
     # where a join lets it walk an index in order and stop at the page.
     joins: dict[str, Callable[[Select], Select]] = field(default_factory=dict)
     # Sort keys whose values are never empty: ordered without a NULLS clause (the same rows in the
-    # same order), which PostgreSQL needs to walk an index backwards for the descending order.
+    # same order), which PostgreSQL needs to walk an index backwards for the descending order; and
+    # only these are read from the end for a late page (`reverse`).
     never_empty: frozenset[str] = frozenset()
 
     def requested(self) -> Sort:
@@ -68,7 +69,7 @@ class SortableTable:
         if sort.key is None or (sort.key == self.default and not sort.descending):
             return query
         # Empty values (a case not closed) last either way, as on both databases alike.
-        terms = [self._nulls((term.desc() if sort.descending else term.asc()), sort.key, last=True)
+        terms = [self._nulls_last(term.desc() if sort.descending else term.asc(), sort.key)
                  for term in self.columns[sort.key]]
         if sort.key in self.joins:
             query = self.joins[sort.key](query)
@@ -77,20 +78,19 @@ class SortableTable:
     def reverse(self, query: Select, sort: Sort) -> Select | None:
         """The query in exactly the opposite of the order `apply` gives it, so that a page near the end
         is read from the end (`paging.paginate(reverse=...)`) instead of counting past every row before
-        it. The empty values come first here, as they come last there. None for the table's own order
-        when no key names it (`default` None): that order is the query's, unknown here."""
+        it. None for the table's own order when no key names it (`default` None): that order is the
+        query's, unknown here; and None for a key whose values may be empty: those come last either way,
+        so no index reads that order backwards, and sorting every row the other way round cost more than
+        counting past them (the register by closing date, all 60,000 empty: 50 against 18 ms on SQLite)."""
         key = sort.key if sort.key is not None else self.default
-        if key is None:
+        if key is None or key not in self.never_empty:
             return None
         descending = sort.descending if sort.key is not None else False
-        # Ascending rows read backwards are descending, with the empty values (last) first; and so on.
-        terms = [self._nulls((term.asc() if descending else term.desc()), key, last=False)
-                 for term in self.columns[key]]
+        # Ascending rows read backwards are descending, and the other way round (never empty: no NULLS).
+        terms = [term.asc() if descending else term.desc() for term in self.columns[key]]
         if key in self.joins:
             query = self.joins[key](query)
         return query.order_by(None).order_by(*terms, *(term.desc() for term in self.tiebreak))
 
-    def _nulls(self, term: Any, key: str, last: bool) -> Any:
-        if key in self.never_empty:
-            return term
-        return term.nulls_last() if last else term.nulls_first()
+    def _nulls_last(self, term: Any, key: str) -> Any:
+        return term if key in self.never_empty else term.nulls_last()
