@@ -11,7 +11,7 @@ from auditapp import clock, figure_version
 from auditapp.extensions import db
 from auditapp.history_chain import REMOVED
 from auditapp.models import Action, Audit, Event
-from auditapp.models.loading import EVENT_ROW
+from auditapp.models.loading import ACTIVITY_ROW
 
 # The field of every sign-in, sign-out and refused sign-in entry: the activity log shows them, and
 # neither they nor the history's version (remembered.py) moves the figures' version.
@@ -336,7 +336,7 @@ def recent_activity(person: int | None = None, kind: str | None = None, since: d
                     until: date | None = None) -> Select:
     """The service-wide log, newest first, without auditors' own entries: those stay blind on the audit.
     Filtered by who, what kind of entry, and from and to UK dates (both days included)."""
-    query = (select(Event).options(*EVENT_ROW).where(Event.review_role.is_(None), Event.action != REMOVED)
+    query = (select(Event).options(*ACTIVITY_ROW).where(Event.review_role.is_(None), Event.action != REMOVED)
              .order_by(Event.id.desc()))
     if person:
         query = query.where(Event.user_id == person)

@@ -7,7 +7,7 @@ import re
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from auditapp import clock
 from auditapp.extensions import db
@@ -34,8 +34,10 @@ def skips_no_rows(statement: str, parameters) -> bool:
     """No OFFSET, or (SQLite writes LIMIT ? OFFSET ? always) an offset of nought."""
     if "OFFSET" not in statement.upper():
         return True
-    values = list(parameters.values()) if isinstance(parameters, dict) else list(parameters)
-    return values[-1] in (0, None)
+    if isinstance(parameters, dict):  # PostgreSQL's named parameters: the one OFFSET names
+        named = re.search(r"OFFSET %\((\w+)\)s", statement)
+        return parameters[named[1]] in (0, None) if named else False
+    return list(parameters)[-1] in (0, None)
 
 
 def older_link(page: str) -> str | None:
@@ -130,3 +132,106 @@ def test_a_deep_page_of_a_sorted_list_pages_the_ids_not_the_joined_rows(as_user)
     assert sorted(listed) == sorted(c.reference for c in world.cases) and len(set(listed)) == len(listed)
     managers = {c.reference: c.manager.name for c in world.cases}
     assert [managers[r] for r in listed] == sorted((managers[r] for r in listed), reverse=True)
+
+
+def _ids_statements(statements: list[tuple[str, object]], table: str) -> list[tuple[str, object]]:
+    """The statements that choose a page's ids (only the ids, LIMIT): not those that load its rows."""
+    return [(s, p) for s, p in statements if s.split("FROM")[0].split() == ["SELECT", f"{table}.id"]
+            and "LIMIT" in s]
+
+
+@contextmanager
+def all_statements():
+    seen: list[tuple[str, object]] = []
+
+    def listen(conn, cursor, statement, parameters, *args):
+        seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+
+
+def _in_order(rows: list, value, descending: bool) -> list:
+    """`rows` as the list sorts them: by `value`, empty values last either way, then by id."""
+    rows = sorted(rows, key=lambda row: row.id)
+    filled = sorted((row for row in rows if value(row) is not None), key=value, reverse=descending)  # stable
+    return filled + [row for row in rows if value(row) is None]
+
+
+def test_every_sort_of_the_register_reads_its_last_page_from_the_end(as_user):
+    """Issue 22: every sort of the case register whose values are never empty, both ways, pages from
+    the nearer end: its last page skips no rows at all (the reverse order, from its start). Every
+    page of every sort holds the rows it held when the pages were all counted from the start: every
+    case once, in the sorted order, empty closing dates last either way, people of the same name
+    apart by who they are."""
+    from datetime import date
+
+    from builders import build_world
+
+    from auditapp.models import CASE_TYPES, Team, User
+    world = build_world(cases_per_team=40)
+    world.auditors["Early Help"][1].name = world.auditors["Assessment North"][0].name  # two of the same name
+    types = list(CASE_TYPES)
+    for n, case in enumerate(world.cases):
+        case.case_type = types[n % len(types)]
+        case.open_date = date(2024, 1 + n % 12, 1 + n % 7)
+        case.closed_date = date(2026, 1 + n % 5, 1) if n % 3 else None
+    db.session.commit()
+    teams = dict(db.session.execute(select(Team.id, Team.name)).all())
+    people = dict(db.session.execute(select(User.id, User.name)).all())
+    sorts = {
+        "reference": lambda c: c.reference, "team": lambda c: teams[c.team_id],
+        "type": lambda c: CASE_TYPES[c.case_type], "manager": lambda c: (people[c.manager_id], c.manager_id),
+        "opened": lambda c: c.open_date, "closed": lambda c: c.closed_date,
+    }
+    qa = as_user(world.qa_lead)
+    for key, value in sorts.items():
+        for order in ("ascending", "descending"):
+            listed, last_ids = [], []
+            for number in (1, 2, 3):
+                with all_statements() as statements:
+                    page = qa.get(f"/cases?sort={key}&order={order}&page={number}").text
+                listed += list(dict.fromkeys(re.findall(r">(C\d{4})<", page)))
+                if number == 3:
+                    last_ids = _ids_statements(statements, '"case"')
+            expected = [c.reference for c in _in_order(world.cases, value, order == "descending")]
+            assert listed == expected, (key, order)
+            assert len(last_ids) == 1, (key, order, last_ids)
+            if key == "closed":  # may be empty (last either way): counted past, never read from the end
+                assert not skips_no_rows(*last_ids[0])
+                continue
+            # The last page: one statement of ids, in the opposite order, skipping nothing.
+            assert skips_no_rows(*last_ids[0]), (key, order, last_ids)
+            assert "DESC" in last_ids[0][0] if order == "ascending" else "ASC" in last_ids[0][0]
+
+
+def test_all_actions_sorted_by_owner_read_their_last_page_from_the_end(world, as_user):
+    """All actions sorted by owner walk the people by name (a join) and keep the order they had:
+    by the owner's name, then the action's own order of creation, whoever of that name owns it;
+    the last page is read from the end and skips no rows; a filter keeps it all."""
+    from builders import confirmed_action, ready_for_moderation, sampled_month
+    audits = sampled_month("2026-11", per_team=1)
+    ready = ready_for_moderation(audits[0])
+    owners = [world.auditors[team][n] for team in world.auditors for n in (0, 1)]
+    owners[3].name = owners[0].name  # two owners of the same name: their actions interleave by id
+    db.session.commit()
+    made = [confirmed_action(ready, owners[n % len(owners)], f"Action {n:02d}") for n in range(60)]
+    db.session.commit()
+    names = {a.id: owners[n % len(owners)].name for n, a in enumerate(made)}
+    qa = as_user(world.qa_lead)
+    for order in ("ascending", "descending"):
+        for filters in ("", "&status=open"):
+            listed, last_ids = [], []
+            for number in (1, 2, 3):
+                with all_statements() as statements:
+                    page = qa.get(f"/actions?sort=owner&order={order}&page={number}{filters}").text
+                listed += list(dict.fromkeys(re.findall(r"Action \d\d", page)))
+                if number == 3:
+                    last_ids = _ids_statements(statements, "action")
+            expected = [a.description for a in _in_order(made, lambda a: names[a.id], order == "descending")]
+            assert listed == expected, (order, filters)
+            assert len(last_ids) == 1 and skips_no_rows(*last_ids[0]), last_ids
+            assert " JOIN " in last_ids[0][0] and "(SELECT" not in last_ids[0][0]  # a join, not a look-up per row

@@ -107,3 +107,29 @@ def test_an_audits_own_page_and_the_lists_agree_on_its_status_and_whether_it_is_
     assert {status for status, _ in seen} == {"Allocated", "In progress", "Ready for moderation", "Moderated",
                                               "Withdrawal requested"}
     assert {overdue for _, overdue in seen} == {True, False}
+
+
+def test_the_allocation_and_actions_tasks_count_what_the_records_say(world, as_user):
+    """Who is allocated and away today or no longer active, and the month's actions closed of those
+    raised (removed ones not raised at all), read in one statement each (issue 22)."""
+    from builders import confirmed_action
+
+    from auditapp.models import Absence, Action
+    audits = month_sampled_by(world.qa_lead, per_team=1)
+    ready = ready_for_moderation(audits[0])
+    made = [confirmed_action(ready, world.auditors["Early Help"][0], name) for name in ("One", "Two", "Three")]
+    db.session.commit()
+    db.session.get(Action, made[1].id).status = "closed"
+    db.session.get(Action, made[2].id).status = "removed"
+    db.session.commit()
+    page = re.sub(r"\s+", " ", as_user(world.qa_lead).get("/").get_data(as_text=True))
+    assert "1 of 2 actions closed" in page and "Nobody allocated is away or inactive" in page
+    away, gone = audits[1].auditor_a_id, audits[2].moderator_id
+    others = {a.auditor_a_id for a in audits} | {a.auditor_b_id for a in audits} | {a.moderator_id for a in audits}
+    assert away != gone and away in others and gone in others
+    today = clock.today()
+    db.session.add(Absence(user_id=away, starts_on=today, ends_on=today, reason="Annual leave"))
+    db.session.get(type(world.qa_lead), gone).active = False
+    db.session.commit()
+    page = re.sub(r"\s+", " ", as_user(world.qa_lead).get("/").get_data(as_text=True))
+    assert "2 people allocated this month are away or no longer active" in page

@@ -78,7 +78,11 @@ class User(UserMixin, Model):
 
 
 class Case(Model):
-    __table_args__ = (one_of("case_type", CASE_TYPES),)
+    # The register sorted by opening date walks this (migration 0030l) and stops at the page, read
+    # from either end, where sorting 60,000 dates for every page cost 25 ms on SQLite. Not the closing
+    # date: most cases have none, and with an index both databases walked every empty one in order
+    # to put them last, slower than sorting.
+    __table_args__ = (one_of("case_type", CASE_TYPES), Index("ix_case_open_date_id", "open_date", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)

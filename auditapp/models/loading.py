@@ -64,6 +64,10 @@ AUDIT_IN_FULL = (
 CASE_ROW = (joinedload(Case.team), joinedload(Case.manager))
 PERSON_ROW = (joinedload(User.team),)
 EVENT_ROW = (joinedload(Event.user), joinedload(Event.audit).joinedload(Audit.case))
+# The activity log's 100 entries a page: only what it shows of each (who, and the audit's case
+# reference), not every column of the person, the audit and the case (a fifth of the page's time).
+ACTIVITY_ROW = (joinedload(Event.user).load_only(User.name),
+                joinedload(Event.audit).load_only(Audit.case_id).joinedload(Audit.case).load_only(Case.reference))
 ACTION_ROW = (joinedload(Action.audit).joinedload(Audit.case).joinedload(Case.team),
               joinedload(Action.audit).joinedload(Audit.cycle), joinedload(Action.owner), joinedload(Action.theme))
 READ_ROW = (joinedload(ReadRecord.user), joinedload(ReadRecord.audit).joinedload(Audit.case),

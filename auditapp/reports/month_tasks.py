@@ -5,7 +5,7 @@ the month's audits, the record of reads), so it cannot disagree with them."""
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, union
 
 from auditapp import clock, history
 from auditapp.extensions import db
@@ -69,21 +69,21 @@ def month_tasks(today: date) -> tuple[str, list[Task]]:
     tasks.append(Task("Moderation", DONE if sampled and moderated >= sampled else IN_PROGRESS if moderated else TO_DO,
                       f"{moderated} of {sampled} signed off" + (f"; {moderation_late}" if moderation_late else ""),
                       "cycles.show", (("month", month),)))
-    families = db.session.execute(select(func.count(func.distinct(FamilyFeedback.audit_id)))
-                                  .join(Audit, Audit.id == FamilyFeedback.audit_id)
-                                  .where(Audit.cycle_id == cycle.id)).scalar_one()
+    # The families reached, the actions open and raised, and the pack's last download, in one
+    # statement: four had been a round trip to the database apiece on every start page, and the
+    # month's actions are counted both ways in one pass over them.
+    families, open_actions, raised, exported = db.session.execute(select(
+        select(func.count(func.distinct(FamilyFeedback.audit_id))).join(Audit, Audit.id == FamilyFeedback.audit_id)
+        .where(Audit.cycle_id == cycle.id).scalar_subquery(),
+        func.count(Action.id).filter(Action.status.in_(("proposed", "open", "done"))),
+        func.count(Action.id).filter(Action.status != "removed"),
+        select(func.max(ReadRecord.at)).where(ReadRecord.what.like(f"Monthly summary for {month}%")).scalar_subquery(),
+    ).select_from(Action).join(Audit, Audit.id == Action.audit_id).where(Audit.cycle_id == cycle.id)).one()
     tasks.append(Task("Family contact", DONE if sampled and families >= sampled else IN_PROGRESS if families else TO_DO,
                       f"An outcome recorded for {families} of {sampled} families"))
-    open_actions = db.session.execute(select(func.count(Action.id)).join(Audit, Audit.id == Action.audit_id)
-                                      .where(Audit.cycle_id == cycle.id,
-                                             Action.status.in_(("proposed", "open", "done")))).scalar_one()
-    raised = db.session.execute(select(func.count(Action.id)).join(Audit, Audit.id == Action.audit_id)
-                                .where(Audit.cycle_id == cycle.id, Action.status != "removed")).scalar_one()
     tasks.append(Task("Actions", DONE if raised and not open_actions else IN_PROGRESS if raised else TO_DO,
                       f"{raised - open_actions} of {raised} actions closed", "findings.all_actions",
                       (("month", month),)))
-    exported = db.session.scalar(select(func.max(ReadRecord.at)).where(
-        ReadRecord.what.like(f"Monthly summary for {month}%")))
     tasks.append(Task("Export the monthly pack", DONE if exported else TO_DO,
                       f"Downloaded {clock.day_text(exported)}" if exported else "When moderation is done",
                       "reports.dashboard", (("month", month),)))
@@ -108,9 +108,13 @@ def _allocation(cycle_id: int, today: date, month: str) -> Task:
     """Checked when no open audit is with someone away today or no longer active."""
     away = away_on(today)
     live = and_(Audit.cycle_id == cycle_id, Audit.signed_off_at.is_(None), Audit.withdrawn_at.is_(None))
-    people = db.session.execute(select(Audit.auditor_b_id, Audit.moderator_id, Audit.auditor_a_id).where(live)).all()
-    involved = {person for row in people for person in row}
-    inactive = set(db.session.scalars(select(User.id).where(User.id.in_(involved), User.active.is_(False))))
+    # Everyone allocated to an open audit, with whether they are active, in one statement: the ids
+    # read first and then looked up as a list of a few hundred parameters cost a fifth of the page.
+    allocated = union(*(select(column).where(live) for column in
+                        (Audit.auditor_a_id, Audit.auditor_b_id, Audit.moderator_id))).subquery()
+    people = db.session.execute(select(User.id, User.active).where(User.id.in_(select(allocated.c[0])))).all()
+    involved = {person for person, _ in people}
+    inactive = {person for person, active in people if not active}
     problems = (involved & away) | inactive
     if problems:
         return Task("Check the allocation", IN_PROGRESS,

@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import case, select
+from sqlalchemy.orm import aliased
 
 from auditapp import clock, permissions
 from auditapp.extensions import db
@@ -23,17 +24,22 @@ from auditapp.views.sorting import SortableTable
 bp = Blueprint("findings", __name__)
 PAGE_SIZE = 25
 # The list's own order (open ones first, soonest due) until a heading is chosen. The list reads the
-# action table alone (its filters are conditions, not joins): the case's reference and the owner's
-# name are correlated look-ups, so the list's ids are sorted without loading any row's joins.
+# action table alone (its filters are conditions, not joins): the case's reference is a correlated
+# look-up, so the list's ids are sorted without loading any row's joins. The owner's name is a join
+# instead: both databases then walk people by the (name, id) index (migration 0028s) and each one's
+# actions by theirs, sorting only each name's few actions by id and stopping at the page, where a
+# look-up per action meant computing and sorting 8,400 names for every page (17 ms on SQLite).
+OWNER = aliased(User, name="owner")
 ACTIONS_TABLE = SortableTable({
     "action": (Action.description,),
     "case": (select(Case.reference).join(Audit, Audit.case_id == Case.id).where(Audit.id == Action.audit_id)
              .scalar_subquery(),),
-    "owner": (select(User.name).where(User.id == Action.owner_id).scalar_subquery(),),
+    "owner": (OWNER.name,),
     "priority": (case({key: rank for rank, key in enumerate(PRIORITIES)}, value=Action.priority),),  # most urgent first
     "due": (Action.due,),
     "state": (case({key: rank for rank, key in enumerate(ACTION_STATES)}, value=Action.status),),  # the order work goes
-}, tiebreak=(Action.id,))
+}, tiebreak=(Action.id,), joins={"owner": lambda query: query.join(OWNER, OWNER.id == Action.owner_id)},
+    never_empty=frozenset({"action", "owner", "due"}))
 
 
 def _choices(form: ActionForm) -> None:
@@ -166,8 +172,10 @@ def all_actions():
         since=request.args.get("since") or None)
     today = clock.today()
     sort = ACTIONS_TABLE.requested()
-    page = paginate(ACTIONS_TABLE.apply(actions.action_list(filters, today), sort).options(*ACTION_ROW), PAGE_SIZE,
-                    ids_first=True)
+    listed = actions.action_list(filters, today).options(*ACTION_ROW)
+    # A sorted list pages from the nearer end (`reverse`): its last page walks no more than its first.
+    page = paginate(ACTIONS_TABLE.apply(listed, sort), PAGE_SIZE, ids_first=True,
+                    reverse=ACTIONS_TABLE.reverse(listed, sort), counted=listed)
     teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all()
     # Who owns an action on the list: remembered under the figures' version, which moves with every
     # action's change of state and every change to people (3 ms a request on the large county).

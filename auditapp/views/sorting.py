@@ -52,6 +52,10 @@ class SortableTable:
     # database compute and sort every row's value (the register by manager: 60,000 look-ups)
     # where a join lets it walk an index in order and stop at the page.
     joins: dict[str, Callable[[Select], Select]] = field(default_factory=dict)
+    # Sort keys whose values are never empty: ordered without a NULLS clause (the same rows in the
+    # same order), which PostgreSQL needs to walk an index backwards for the descending order; and
+    # only these are read from the end for a late page (`reverse`).
+    never_empty: frozenset[str] = frozenset()
 
     def requested(self) -> Sort:
         kept = {name: value for name, value in request.args.items() if name not in _NOT_KEPT and value}
@@ -65,7 +69,28 @@ class SortableTable:
         if sort.key is None or (sort.key == self.default and not sort.descending):
             return query
         # Empty values (a case not closed) last either way, as on both databases alike.
-        terms = [(term.desc() if sort.descending else term.asc()).nulls_last() for term in self.columns[sort.key]]
+        terms = [self._nulls_last(term.desc() if sort.descending else term.asc(), sort.key)
+                 for term in self.columns[sort.key]]
         if sort.key in self.joins:
             query = self.joins[sort.key](query)
         return query.order_by(None).order_by(*terms, *self.tiebreak)
+
+    def reverse(self, query: Select, sort: Sort) -> Select | None:
+        """The query in exactly the opposite of the order `apply` gives it, so that a page near the end
+        is read from the end (`paging.paginate(reverse=...)`) instead of counting past every row before
+        it. None for the table's own order when no key names it (`default` None): that order is the
+        query's, unknown here; and None for a key whose values may be empty: those come last either way,
+        so no index reads that order backwards, and sorting every row the other way round cost more than
+        counting past them (the register by closing date, all 60,000 empty: 50 against 18 ms on SQLite)."""
+        key = sort.key if sort.key is not None else self.default
+        if key is None or key not in self.never_empty:
+            return None
+        descending = sort.descending if sort.key is not None else False
+        # Ascending rows read backwards are descending, and the other way round (never empty: no NULLS).
+        terms = [term.asc() if descending else term.desc() for term in self.columns[key]]
+        if key in self.joins:
+            query = self.joins[key](query)
+        return query.order_by(None).order_by(*terms, *(term.desc() for term in self.tiebreak))
+
+    def _nulls_last(self, term: Any, key: str) -> Any:
+        return term if key in self.never_empty else term.nulls_last()
