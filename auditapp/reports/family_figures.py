@@ -57,18 +57,20 @@ def family_figures(months: tuple[str, ...], team: str | None = None, case_type: 
         audits = audits.where(Team.name == team)
     if case_type:
         audits = audits.where(Case.case_type == case_type_key(case_type))
-    # Whether both auditors have submitted is a column of the same statement, and the family records
-    # are read for the shown audits as a subquery: a list of the period's ids sent back as bound
-    # values cost SQLAlchemy and the database more than the records themselves (1,200 ids a
-    # statement for 12 months on the large county, three times over).
-    everyone = db.session.execute(audits.add_columns(submitted).order_by(Case.reference)).all()
+    # Whether both auditors have submitted, the contact attempts and the outcome (one an audit) are
+    # columns of the same statement, and the answers are read for the shown audits as a subquery: a
+    # list of the period's ids sent back as bound values cost SQLAlchemy and the database more than
+    # the records themselves (1,200 ids a statement for 12 months on the large county, three times).
+    attempts_of = (select(func.count()).where(FamilyContact.audit_id == Audit.id).correlate(Audit)
+                   .scalar_subquery())
+    outcome_of = select(FamilyFeedback.outcome).where(FamilyFeedback.audit_id == Audit.id).correlate(Audit)
+    everyone = db.session.execute(audits.add_columns(submitted, attempts_of, outcome_of.scalar_subquery())
+                                  .order_by(Case.reference)).all()
     shown = {row.id: row for row in everyone if row[3]}
     figures = FamilyFigures(sampled=len(everyone), counted=len(shown))
+    attempts = {row.id: row[4] for row in shown.values() if row[4]}
+    outcomes = {row.id: row[5] for row in shown.values() if row[5] is not None}
     ids = audits.with_only_columns(Audit.id).where(submitted)
-    attempts = dict(db.session.execute(select(FamilyContact.audit_id, func.count()).where(
-        FamilyContact.audit_id.in_(ids)).group_by(FamilyContact.audit_id)).all())
-    outcomes = dict(db.session.execute(select(FamilyFeedback.audit_id, FamilyFeedback.outcome)
-                                       .where(FamilyFeedback.audit_id.in_(ids))).all())
     answers: dict[int, dict[str, Row]] = {}
     for answer in db.session.execute(
             select(FamilyAnswer.audit_id, FamilyAnswer.respondent, FamilyAnswer.change_words,

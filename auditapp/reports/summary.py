@@ -329,10 +329,11 @@ PERIODS = {"1": "The month", "12": "The 12 months to the month", "quarter": "The
 
 def summarise(month: str, today: date, team: str | None = None, case_type: str | None = None,
               with_trend: bool = True, period: int = 1, with_board: bool = True,
-              kind: str | None = None) -> MonthSummary:
+              kind: str | None = None, listed: bool = True) -> MonthSummary:
     """The summary of the month (or the `period` months to it), optionally for one team or case type,
     with the 12-month trend and (`with_board`) the first page: each board measure against the period
-    before and the targets in force, and the month's commentary."""
+    before and the targets in force, and the month's commentary. `listed`: with the follow-up's
+    actions as rows (the workbook and the pack list them; the pages show their counts only)."""
     span_months = tuple(trend_months(month, period))
     facts = load_facts(Scope(span_months, team, case_type), today)
     summary = MonthSummary(month, facts, period)
@@ -340,7 +341,7 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
     # one month or the 12 months to it.
     span = Period(kind or ("1" if period == 1 else "12"), month, period)
     summary.kind, summary.period_words, summary.before_words = span.kind, span.words, span.before.words
-    summary.follow_up = follow_up(span_months, today, team, case_type)
+    summary.follow_up = follow_up(span_months, today, team, case_type, listed)
     summary.family = family_figures(span_months, team, case_type)
     if with_trend:
         months = tuple(trend_months(month))
@@ -376,6 +377,9 @@ def summarise_targeted(cycle, today: date) -> MonthSummary:
 def cached_summary(month: str, today: date, team: str | None = None, case_type: str | None = None,
                    with_trend: bool = True, period: int = 1, with_board: bool = True,
                    kind: str | None = None) -> MonthSummary:
-    """summarise(), remembered until the data changes: readers at month end share one computation."""
+    """summarise(), remembered until the data changes: readers at month end share one computation.
+    For the pages, which show the follow-up's counts, never its list of actions (the exports call
+    summarise() for theirs)."""
     return remembered("summary", (month, today, team, case_type, with_trend, period, with_board, kind),
-                      lambda: summarise(month, today, team, case_type, with_trend, period, with_board, kind))
+                      lambda: summarise(month, today, team, case_type, with_trend, period, with_board, kind,
+                                        listed=False))
