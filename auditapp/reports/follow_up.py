@@ -178,12 +178,14 @@ def _actions_in_scope(query, scoped):
 def _counted(months: tuple[str, ...], today: date, scoped) -> FollowUp:
     """_listed()'s counts without its rows, in two statements: the period's actions (those of its
     random samples, and of its other audits when overdue, as _listed() reads them) as three
-    columns each, and every overdue action counted by the database."""
+    columns each, and every overdue action counted by the database. The period's are found by
+    _listed()'s ids (along the indexes), not by an OR of their conditions, which SQLite answered
+    by reading every action (19 ms against 6 for the large county's 12 months)."""
     result = FollowUp(months=tuple(months))
     overdue = Action.is_overdue(today)
     for status, verified, due in db.session.execute(_actions_in_scope(
             select(Action.status, Action.verified_at, Action.due), scoped)
-            .where(Cycle.month.in_(months), (Cycle.kind == "random") | overdue)):
+            .where(Cycle.month.in_(months), Action.id.in_(_period_or_overdue(months, today)))):
         result.raised += 1
         if status == "closed" and verified is not None:
             on_time = clock.uk_date(verified) <= due
