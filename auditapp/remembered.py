@@ -41,7 +41,7 @@ REDIS_PREFIX = "auditapp:remembered:"
 # What a remembered value holds, by release: moved whenever a figure's meaning or shape changes (the
 # follow-up and family figures over a whole period rather than its last month), so a value an older
 # release stored under the same data version is never read as this release's.
-SHAPE = 2
+SHAPE = 3
 
 
 def history_version() -> str | None:

@@ -42,7 +42,8 @@ def figures_now(month: str) -> tuple:
     fresh()
     today = clock.today()
     remembered = cached_summary(month, today)
-    return remembered, summarise(month, today)
+    # The pages' summary counts the follow-up's actions without listing them (only exports list them).
+    return remembered, summarise(month, today, listed=False)
 
 
 def committed(change: Callable[[], object]) -> None:

@@ -30,6 +30,12 @@ from auditapp.models.findings import ACTION_STATES, PRIORITIES
 from auditapp.models.sets import case_type_key
 from auditapp.months import in_live_cycle
 
+# Aliases made once for every request, not per call: each new alias costs SQLAlchemy its column
+# proxies again (measured on the large county: a tenth of a month's recomputing).
+OWNER, THEME = aliased(User), aliased(Theme)
+_REAUDIT_ALIASES = (aliased(Audit), aliased(Audit), aliased(Cycle), aliased(Cycle),
+                    aliased(ModeratedGrade), aliased(ModeratedGrade))
+
 
 @dataclass
 class ActionRow:
@@ -113,12 +119,27 @@ def reaudits_only(months: tuple[str, ...], team: str | None = None, case_type: s
 
 
 def follow_up(months: tuple[str, ...], today: date, team: str | None = None,
-              case_type: str | None = None) -> FollowUp:
-    """What followed the audits of `months` (a period, oldest first; one month as a 1-tuple)."""
+              case_type: str | None = None, listed: bool = True) -> FollowUp:
+    """What followed the audits of `months` (a period, oldest first; one month as a 1-tuple).
+    `listed`: with every action as a row, for the exports that list them; the pages show only the
+    counts, which are then counted without listing the thousand actions overdue from any month."""
     scoped = _scoped_by(team, case_type)
+    result = _listed(months, today, scoped) if listed else _counted(months, today, scoped)
+    result.reaudits = _reaudits_of(months, scoped)
+    # Twelve months to the period's end: the dashboard's "12 months" column, and every period's months.
+    result.themes = theme_counts(months[-1], 12, team, case_type)
+    result.disputes = db.session.scalar(scoped(
+        select(func.count(PractitionerReply.id)).join(Audit, Audit.id == PractitionerReply.audit_id)
+        .join(Cycle, Cycle.id == Audit.cycle_id).join(Case, Case.id == Audit.case_id)
+        .join(Team, Team.id == Case.team_id)
+        .where(PractitionerReply.disputes.is_(True), Cycle.month.in_(months), Cycle.kind == "random",
+               in_live_cycle())))
+    return result
 
-    owner = aliased(User)
-    theme = aliased(Theme)
+
+def _listed(months: tuple[str, ...], today: date, scoped) -> FollowUp:
+    """The period's actions and every overdue one as rows, with the counts made from them."""
+    owner, theme = OWNER, THEME
     rows = db.session.execute(scoped(
         select(Action.audit_id, Cycle.month, Case.reference, Team.name, owner.name, Action.priority, Action.domain,
                theme.name, Action.due, Action.status, Action.verified_at, Action.is_overdue(today),
@@ -143,15 +164,34 @@ def follow_up(months: tuple[str, ...], today: date, team: str | None = None,
                 result.closed_on_time += on_time
                 result.closed_late += not on_time
         result.overdue += overdue
-    result.reaudits = _reaudits_of(months, scoped)
-    # Twelve months to the period's end: the dashboard's "12 months" column, and every period's months.
-    result.themes = theme_counts(months[-1], 12, team, case_type)
-    result.disputes = db.session.scalar(scoped(
-        select(func.count(PractitionerReply.id)).join(Audit, Audit.id == PractitionerReply.audit_id)
-        .join(Cycle, Cycle.id == Audit.cycle_id).join(Case, Case.id == Audit.case_id)
-        .join(Team, Team.id == Case.team_id)
-        .where(PractitionerReply.disputes.is_(True), Cycle.month.in_(months), Cycle.kind == "random",
-               in_live_cycle())))
+    return result
+
+
+def _actions_in_scope(query, scoped):
+    """An actions query with _listed()'s joins and conditions (so the same actions are counted)."""
+    return scoped(query.select_from(Action).join(Audit, Audit.id == Action.audit_id)
+                  .join(Cycle, Cycle.id == Audit.cycle_id).join(Case, Case.id == Audit.case_id)
+                  .join(Team, Team.id == Case.team_id).join(OWNER, OWNER.id == Action.owner_id)
+                  .where(Action.status.in_(("open", "done", "closed")), in_live_cycle()))
+
+
+def _counted(months: tuple[str, ...], today: date, scoped) -> FollowUp:
+    """_listed()'s counts without its rows, in two statements: the period's actions (those of its
+    random samples, and of its other audits when overdue, as _listed() reads them) as three
+    columns each, and every overdue action counted by the database. The period's are found by
+    _listed()'s ids (along the indexes), not by an OR of their conditions, which SQLite answered
+    by reading every action (19 ms against 6 for the large county's 12 months)."""
+    result = FollowUp(months=tuple(months))
+    overdue = Action.is_overdue(today)
+    for status, verified, due in db.session.execute(_actions_in_scope(
+            select(Action.status, Action.verified_at, Action.due), scoped)
+            .where(Cycle.month.in_(months), Action.id.in_(_period_or_overdue(months, today)))):
+        result.raised += 1
+        if status == "closed" and verified is not None:
+            on_time = clock.uk_date(verified) <= due
+            result.closed_on_time += on_time
+            result.closed_late += not on_time
+    result.overdue = db.session.scalar(_actions_in_scope(select(func.count()), scoped).where(overdue)) or 0
     return result
 
 
@@ -170,9 +210,7 @@ def _period_or_overdue(months: tuple[str, ...], today: date):
 
 
 def _reaudits_in(months: list[str], scoped) -> dict[str, list[ReauditChange]]:
-    first, second = aliased(Audit), aliased(Audit)
-    first_cycle, second_cycle = aliased(Cycle), aliased(Cycle)
-    before, after = aliased(ModeratedGrade), aliased(ModeratedGrade)
+    first, second, first_cycle, second_cycle, before, after = _REAUDIT_ALIASES
     query = (select(Reaudit.due_month, Case.reference, first_cycle.month, second_cycle.month, before.grade,
                     after.grade, second.signed_off_at)
              .select_from(Reaudit).join(first, first.id == Reaudit.first_audit_id)

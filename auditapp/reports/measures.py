@@ -67,8 +67,9 @@ def change_words(this: Value, last: Value | None) -> str:
     return f"{'Up' if points > 0 else 'Down'} {abs(points)} {'point' if abs(points) == 1 else 'points'}"
 
 
-def board_rows(summary: MonthSummary, before: MonthSummary | None, targets: dict[str, TargetSet]) -> list[BoardRow]:
-    now, then = values(summary), values(before) if before else {}
+def board_rows(summary: MonthSummary, then: dict[str, Value], targets: dict[str, TargetSet]) -> list[BoardRow]:
+    """`then`: the period before's values (board_basis.before_values), empty when there is none."""
+    now = values(summary)
     return [BoardRow(key, name, now[key], then.get(key), change_words(now[key], then.get(key)), targets.get(key),
                      status(key, now[key].share, now[key].n, targets.get(key)))
             for key, (name, _) in BOARD_MEASURES.items()]

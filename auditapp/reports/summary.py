@@ -11,6 +11,7 @@ from auditapp.models.sets import KEY_ISSUES
 from auditapp.months import month_label, months_before
 from auditapp.remembered import remembered
 from auditapp.reports import stats
+from auditapp.reports.board_basis import before_values
 from auditapp.reports.commentary import Words, words_for
 from auditapp.reports.equality import EqualityRow, equality
 from auditapp.reports.facts import (
@@ -23,7 +24,7 @@ from auditapp.reports.facts import (
     trend_counts,
 )
 from auditapp.reports.family_figures import FamilyFigures, family_figures
-from auditapp.reports.follow_up import FollowUp, follow_up, reaudits_only
+from auditapp.reports.follow_up import FollowUp, follow_up
 from auditapp.reports.measures import BoardRow, board_rows
 from auditapp.reports.periods import Period, in_sentence
 from auditapp.reports.targets import targets_in
@@ -286,9 +287,6 @@ class MonthSummary:
     commentary: Words | None = None  # the month's words for the board (commentary.py)
     # month -> the % Good or better overall target in force: the trend chart's target line
     trend_targets: dict[str, int | None] = field(default_factory=dict)
-    # The period before, for the board's comparisons only (measures.values): its headline, and none
-    # of the tables no page shows for it (half of the 12-month dashboard's recomputing time).
-    board_only: bool = False
     # Audits of the council's other types started in the period: listed apart, never in these figures.
     other_types: list[TypeInMonth] = field(default_factory=list)
 
@@ -314,8 +312,6 @@ class MonthSummary:
 
     def __post_init__(self):
         self.headline = headline(self.facts)
-        if self.board_only:
-            return
         self.auditors = auditor_progress(self.facts)
         self.domains = by_judgement(self.facts)
         self.teams = by_group(self.facts, "team")
@@ -333,10 +329,11 @@ PERIODS = {"1": "The month", "12": "The 12 months to the month", "quarter": "The
 
 def summarise(month: str, today: date, team: str | None = None, case_type: str | None = None,
               with_trend: bool = True, period: int = 1, with_board: bool = True,
-              kind: str | None = None) -> MonthSummary:
+              kind: str | None = None, listed: bool = True) -> MonthSummary:
     """The summary of the month (or the `period` months to it), optionally for one team or case type,
     with the 12-month trend and (`with_board`) the first page: each board measure against the period
-    before and the targets in force, and the month's commentary."""
+    before and the targets in force, and the month's commentary. `listed`: with the follow-up's
+    actions as rows (the workbook and the pack list them; the pages show their counts only)."""
     span_months = tuple(trend_months(month, period))
     facts = load_facts(Scope(span_months, team, case_type), today)
     summary = MonthSummary(month, facts, period)
@@ -344,7 +341,7 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
     # one month or the 12 months to it.
     span = Period(kind or ("1" if period == 1 else "12"), month, period)
     summary.kind, summary.period_words, summary.before_words = span.kind, span.words, span.before.words
-    summary.follow_up = follow_up(span_months, today, team, case_type)
+    summary.follow_up = follow_up(span_months, today, team, case_type, listed)
     summary.family = family_figures(span_months, team, case_type)
     if with_trend:
         months = tuple(trend_months(month))
@@ -361,24 +358,13 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
         summary.imported_months = imported_months(trend_months(month, period))
     if with_board:
         summary.before = span.before.end
-        before = _board_basis(summary.before, today, team, case_type, period)
+        before = before_values(tuple(trend_months(summary.before, period)), team, case_type)
         in_force = targets_in(sorted({month, *(p.month for p in summary.trend)}))
         summary.board = board_rows(summary, before, in_force[month])
         summary.trend_targets = {m: t["good_overall"].percent if "good_overall" in t else None
                                  for m, t in in_force.items()}
         summary.commentary = words_for(month)
         summary.other_types = types_started(span.months, team, case_type)
-    return summary
-
-
-
-def _board_basis(month: str, today: date, team: str | None, case_type: str | None, period: int) -> MonthSummary:
-    """The period before, as far as the board's measures read it (measures.values): the facts and
-    their headline, the re-audits and the family figures; not the tables, follow-up or trend."""
-    months = tuple(trend_months(month, period))
-    summary = MonthSummary(month, load_facts(Scope(months, team, case_type), today), period, board_only=True)
-    summary.follow_up = reaudits_only(months, team, case_type)
-    summary.family = family_figures(months, team, case_type)
     return summary
 
 
@@ -391,6 +377,9 @@ def summarise_targeted(cycle, today: date) -> MonthSummary:
 def cached_summary(month: str, today: date, team: str | None = None, case_type: str | None = None,
                    with_trend: bool = True, period: int = 1, with_board: bool = True,
                    kind: str | None = None) -> MonthSummary:
-    """summarise(), remembered until the data changes: readers at month end share one computation."""
+    """summarise(), remembered until the data changes: readers at month end share one computation.
+    For the pages, which show the follow-up's counts, never its list of actions (the exports call
+    summarise() for theirs)."""
     return remembered("summary", (month, today, team, case_type, with_trend, period, with_board, kind),
-                      lambda: summarise(month, today, team, case_type, with_trend, period, with_board, kind))
+                      lambda: summarise(month, today, team, case_type, with_trend, period, with_board, kind,
+                                        listed=False))
