@@ -154,6 +154,19 @@ def all_statements():
         event.remove(db.engine, "before_cursor_execute", listen)
 
 
+def _three_pages(client, url: str, listed_as: str, table: str) -> tuple[list[str], list[tuple[str, object]]]:
+    """What pages 1 to 3 of a sorted list show, in order (each row once, as `listed_as` finds it),
+    and the statements of ids the third (the last) page ran on `table`."""
+    listed, last_ids = [], []
+    for number in (1, 2, 3):
+        with all_statements() as statements:
+            page = client.get(f"{url}&page={number}").text
+        listed += list(dict.fromkeys(re.findall(listed_as, page)))
+        if number == 3:
+            last_ids = _ids_statements(statements, table)
+    return listed, last_ids
+
+
 def _in_order(rows: list, value, descending: bool) -> list:
     """`rows` as the list sorts them: by `value`, empty values last either way, then by id."""
     rows = sorted(rows, key=lambda row: row.id)
@@ -190,13 +203,7 @@ def test_every_sort_of_the_register_reads_its_last_page_from_the_end(as_user):
     qa = as_user(world.qa_lead)
     for key, value in sorts.items():
         for order in ("ascending", "descending"):
-            listed, last_ids = [], []
-            for number in (1, 2, 3):
-                with all_statements() as statements:
-                    page = qa.get(f"/cases?sort={key}&order={order}&page={number}").text
-                listed += list(dict.fromkeys(re.findall(r">(C\d{4})<", page)))
-                if number == 3:
-                    last_ids = _ids_statements(statements, '"case"')
+            listed, last_ids = _three_pages(qa, f"/cases?sort={key}&order={order}", r">(C\d{4})<", '"case"')
             expected = [c.reference for c in _in_order(world.cases, value, order == "descending")]
             assert listed == expected, (key, order)
             assert len(last_ids) == 1, (key, order, last_ids)
@@ -224,13 +231,8 @@ def test_all_actions_sorted_by_owner_read_their_last_page_from_the_end(world, as
     qa = as_user(world.qa_lead)
     for order in ("ascending", "descending"):
         for filters in ("", "&status=open"):
-            listed, last_ids = [], []
-            for number in (1, 2, 3):
-                with all_statements() as statements:
-                    page = qa.get(f"/actions?sort=owner&order={order}&page={number}{filters}").text
-                listed += list(dict.fromkeys(re.findall(r"Action \d\d", page)))
-                if number == 3:
-                    last_ids = _ids_statements(statements, "action")
+            listed, last_ids = _three_pages(qa, f"/actions?sort=owner&order={order}{filters}", r"Action \d\d",
+                                            "action")
             expected = [a.description for a in _in_order(made, lambda a: names[a.id], order == "descending")]
             assert listed == expected, (order, filters)
             assert len(last_ids) == 1 and skips_no_rows(*last_ids[0]), last_ids
