@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, text
+from sqlalchemy import Connection, Table, false, func, insert, select, text, update
 
 CHUNK = 2000  # rows per executemany on SQLite: the memory of one statement's parameters stays small
 
@@ -57,6 +57,6 @@ def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
             {"table": name, "count": count}))
     # SQLite: a write that changes nothing takes its one write lock for the rest of the transaction
     # first, so no other writer can insert between reading the highest id and using the ones above it.
-    connection.execute(text(f"UPDATE {name} SET id = id WHERE 0"))
-    highest = connection.scalar(text(f"SELECT coalesce(max(id), 0) FROM {name}"))
+    connection.execute(update(table).where(false()).values(id=table.c.id))
+    highest = int(connection.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0)
     return list(range(highest + 1, highest + 1 + count))
