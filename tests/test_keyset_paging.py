@@ -16,18 +16,13 @@ from auditapp.history import record
 
 @contextmanager
 def page_statements(table: str):
-    """The statements that read a page of `table`'s rows (LIMIT), with their parameters."""
+    """The statements that read a page of `table`'s rows (LIMIT), with their parameters: filled
+    when the block ends, from every statement it ran (all_statements)."""
     seen: list[tuple[str, object]] = []
-
-    def listen(conn, cursor, statement, parameters, *args):
-        if f"FROM {table}" in statement and "LIMIT" in statement:
-            seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", listen)
-    try:
+    with all_statements() as every:
         yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listen)
+    seen += [(statement, parameters) for statement, parameters in every
+             if f"FROM {table}" in statement and "LIMIT" in statement]
 
 
 def skips_no_rows(statement: str, parameters) -> bool:
