@@ -277,6 +277,30 @@ def test_mail_goes_to_a_server_whose_certificate_the_councils_own_authority_sign
     assert [m["Subject"] for m in inbox.to("qa@council.example.org")] == ["A test"]
 
 
+def test_a_renewed_authority_file_at_the_same_path_is_read_again(app, world, tls_server, tmp_path):
+    # The checked connection is set up once, not per message; a council replacing its bundle must
+    # not need a restart for mail to go again.
+    import os
+
+    from auditapp.outbox.mail import deliver
+    start, authority = tls_server
+    inbox = start("right")
+    bundle = tmp_path / "council-authority.pem"
+    other, _ = certificate(tmp_path, "someone-else.example")
+    bundle.write_bytes(other.read_bytes())
+    app.config.update(MAIL_CA_FILE=str(bundle))
+    for key in ("before-renewal", "after-renewal"):
+        db.session.add(SentMessage(address="qa@council.example.org", subject=key, body="Body", key=key,
+                                   created_at=clock.now(), attempts=0))
+    db.session.commit()
+    assert deliver() == (0, 2)
+    renewed = tmp_path / "renewed.pem"
+    renewed.write_bytes(authority.read_bytes())
+    os.replace(renewed, bundle)
+    assert deliver() == (2, 0)
+    assert sorted(m["Subject"] for m in inbox.to("qa@council.example.org")) == ["after-renewal", "before-renewal"]
+
+
 # GOV.UK Notify as the channel (issue 21), against a stand-in of its API on 127.0.0.1
 
 SERVICE_ID, SECRET = "26785a09-ab16-4eb0-8407-a37497a57506", "3d844edf-8d35-48ac-975b-e847b4f122b0"

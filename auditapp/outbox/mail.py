@@ -8,10 +8,12 @@ request has committed (urgent ones at once, in the request; others in the backgr
 audit; they never carry grades, evidence or a child's details.
 """
 
+import functools
 import logging
 import smtplib
 import ssl
 from email.message import EmailMessage
+from pathlib import Path
 
 from flask import current_app, g, has_request_context
 from markupsafe import escape
@@ -91,14 +93,25 @@ def _send(message: SentMessage) -> None:
     email.set_content(message.body)
     paragraphs = "".join(f"<p>{escape(p)}</p>" for p in message.body.split("\n\n"))
     email.add_alternative(f"<!doctype html><html lang=\"en-GB\"><body>{paragraphs}</body></html>", subtype="html")
-    # Checked, not just encrypted: an unchecked certificate hands the password and the mail to
-    # whoever answers on the way. A failed check is an OSError, so the message waits for a retry.
-    tls = ssl.create_default_context(cafile=config["MAIL_CA_FILE"] or None)
     server, port = config["MAIL_SERVER"], config["MAIL_PORT"]
-    with (smtplib.SMTP_SSL(server, port, timeout=10, context=tls) if config["MAIL_USE_SSL"]
+    with (smtplib.SMTP_SSL(server, port, timeout=10, context=_tls(config["MAIL_CA_FILE"])) if config["MAIL_USE_SSL"]
           else smtplib.SMTP(server, port, timeout=10)) as smtp:
         if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
-            smtp.starttls(context=tls)
+            smtp.starttls(context=_tls(config["MAIL_CA_FILE"]))
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(email)
+
+
+def _tls(authority: str) -> ssl.SSLContext:
+    """Checked, not just encrypted: an unchecked certificate hands the password and the mail to
+    whoever answers on the way. A failed check is an OSError, so the message waits for a retry.
+    Loading the certificate store costs milliseconds, so one context serves every message until the
+    council's own authority file changes (a renewed bundle at the same path is read again)."""
+    found = Path(authority).stat() if authority else None
+    return _context(authority, (found.st_ino, found.st_size, found.st_mtime_ns) if found else None)
+
+
+@functools.lru_cache(maxsize=4)
+def _context(authority: str, _version: tuple[int, int, int] | None) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=authority or None)
