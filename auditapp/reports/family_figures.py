@@ -70,7 +70,18 @@ def family_figures(months: tuple[str, ...], team: str | None = None, case_type: 
     figures = FamilyFigures(sampled=len(everyone), counted=len(shown))
     attempts = {row.id: row[4] for row in shown.values() if row[4]}
     outcomes = {row.id: row[5] for row in shown.values() if row[5] is not None}
-    ids = audits.with_only_columns(Audit.id).where(submitted)
+    # The same audits' ids, joining the case and team only for a filter (NOT NULL foreign keys: they
+    # drop no audit); with them, PostgreSQL joined every team to every audit (its estimate of the
+    # audits with both reviews in is a handful), 49,200 rows thrown away for 12 months.
+    ids = (select(Audit.id).join(Cycle, Cycle.id == Audit.cycle_id)
+           .where(Cycle.month.in_(months), Cycle.kind == "random", Audit.withdrawn_at.is_(None),
+                  in_live_cycle(), submitted))
+    if team or case_type:
+        ids = ids.join(Case, Case.id == Audit.case_id)
+    if team:
+        ids = ids.join(Team, Team.id == Case.team_id).where(Team.name == team)
+    if case_type:
+        ids = ids.where(Case.case_type == case_type_key(case_type))
     answers: dict[int, dict[str, Row]] = {}
     for answer in db.session.execute(
             select(FamilyAnswer.audit_id, FamilyAnswer.respondent, FamilyAnswer.change_words,
