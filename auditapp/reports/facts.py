@@ -156,13 +156,18 @@ class Judgements:
         `submitted`: the audit's submitted roles, when the caller has them already."""
         if len(self.submitted(audit_id) if submitted is None else submitted) < 2:
             return dict.fromkeys(JUDGEMENTS)
-        values = self.grades.get((audit_id, role), {})
-        return {**{key: values.get(key) for key in DOMAINS}, "overall": self.reviews[audit_id][role][1]}
+        # Merged onto every key set to None (in order), not a comprehension of look-ups: made for
+        # each of a 12-month summary's 2,400 reviews.
+        return {**_NO_DOMAIN_GRADES, **self.grades.get((audit_id, role), {}),
+                "overall": self.reviews[audit_id][role][1]}
 
     def final(self, audit_id: int, signed_off: bool) -> dict[str, int | None]:
         """The moderated grades by judgement, once signed off."""
-        values = self.moderated.get(audit_id, {}) if signed_off else {}
-        return {key: values.get(key) for key in JUDGEMENTS}
+        return {**_NO_GRADES, **self.moderated.get(audit_id, {})} if signed_off else dict(_NO_GRADES)
+
+
+_NO_DOMAIN_GRADES: dict[str, int | None] = dict.fromkeys(DOMAINS)
+_NO_GRADES: dict[str, int | None] = dict.fromkeys(JUDGEMENTS)
 
 
 def load_facts(scope: Scope, today: date) -> list[AuditFacts]:
@@ -243,13 +248,16 @@ def trend_counts(scope: Scope) -> dict[str, MonthCounts]:
     # Pairs only where both auditors have submitted (blind review), as in the month's own figures:
     # each submitted review with its grades as columns, paired here. Joining A's grades to B's by
     # domain in SQL took PostgreSQL 65 ms for the large county's 12 months; this is one pivot.
+    # Grouped by (audit, role), unique, in the order the indexes walk them (cycle, audit, role),
+    # not by the review's id: SQLite then read every review ever in id order (13.9 ms of CPU for
+    # the large county), and, grouped by audit and role, still sorted them again (12.7 ms): 9.6 ms.
     domain_grades = [func.max(case((ReviewGrade.domain == key, ReviewGrade.grade))) for key in DOMAINS]
     submitted = scope.where(
-        select(Cycle.month, Review.audit_id, Review.role, Review.overall_grade, *domain_grades)
+        select(Cycle.month, Audit.id, Review.role, Review.overall_grade, *domain_grades)
         .select_from(Audit).join(Review, Review.audit_id == Audit.id)
         .outerjoin(ReviewGrade, ReviewGrade.review_id == Review.id)
         .where(Review.submitted_at.is_not(None))
-    ).group_by(Cycle.month, Review.id, Review.audit_id, Review.role, Review.overall_grade)
+    ).group_by(Audit.id, Review.role, Cycle.month, Review.overall_grade)
     reviews: dict[int, dict[str, tuple]] = defaultdict(dict)
     for month, audit_id, role, overall, *grades in db.session.execute(submitted):
         reviews[audit_id][role] = (month, overall, grades)
