@@ -168,6 +168,7 @@ class Judgements:
 
 _NO_DOMAIN_GRADES: dict[str, int | None] = dict.fromkeys(DOMAINS)
 _NO_GRADES: dict[str, int | None] = dict.fromkeys(JUDGEMENTS)
+_NO_ROLES: frozenset[str] = frozenset()
 
 
 def load_facts(scope: Scope, today: date) -> list[AuditFacts]:
@@ -193,10 +194,21 @@ def load_facts(scope: Scope, today: date) -> list[AuditFacts]:
         select(Concern.audit_id, func.count()).where(Concern.audit_id.in_(ids), Concern.acknowledged_at.is_(None))
         .group_by(Concern.audit_id)).all())
 
+    # A case's equality answers and a moderation's key-issue answers repeat across hundreds of
+    # audits: one dict for each set of values, shared by the (frozen) facts, rather than a new dict
+    # for each of 1,200 audits (fewer objects made, and fewer for the garbage collector to walk).
+    equalities: dict[tuple, dict[str, str]] = {}
+    key_answers: dict[tuple, dict[str, str | None]] = {}
     facts = []
     for (audit_id, month, reference, team, case_type, name_a, name_b, name_m, allocated, auditor_due,
          moderation_due, withdrawn_at, requested_at, reason, signed_off, key_a, key_b, course, consent, returned,
          *equality) in rows:
+        values = tuple(equality)
+        if (shared := equalities.get(values)) is None:
+            shared = equalities[values] = {attr: value or "Not recorded" for attr, value in zip(EQUALITY, values)}
+        answers = (key_a, key_b) if signed_off else (None, None)
+        if (key_issues := key_answers.get(answers)) is None:
+            key_issues = key_answers[answers] = {"A": answers[0], "B": answers[1]}
         own = judged.reviews.get(audit_id, {})
         submitted = judged.submitted(audit_id)
         live = withdrawn_at is None and signed_off is None
@@ -211,10 +223,11 @@ def load_facts(scope: Scope, today: date) -> list[AuditFacts]:
             signed_off=signed_off,
             withdrawal_reason=WITHDRAWAL_REASONS.get(reason) if withdrawn_at else None,
             overdue=is_overdue(live, auditor_due, moderation_due, submitted, today, course),
-            late_roles=frozenset(r for r in auditors(course) if is_late(live, auditor_due, r in submitted, today)),
+            late_roles=(frozenset(r for r in auditors(course) if is_late(live, auditor_due, r in submitted, today))
+                        if live else _NO_ROLES),
             open_concerns=concerns.get(audit_id, 0),
-            equality={attr: value or "Not recorded" for attr, value in zip(EQUALITY, equality)},
-            key_issues={"A": key_a if signed_off else None, "B": key_b if signed_off else None},
+            equality=shared,
+            key_issues=key_issues,
             submitted_late=frozenset(r for r, (at, *_) in own.items() if at and clock.uk_date(at) > auditor_due),
             signed_off_late=bool(signed_off and moderation_due and clock.uk_date(signed_off) > moderation_due),
             audit_id=audit_id,
