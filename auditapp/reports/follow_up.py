@@ -7,7 +7,7 @@ IN list), never one a month. Plain values only, so a summary holding them can be
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, select, union
+from sqlalchemy import Select, and_, func, select, union
 from sqlalchemy.orm import aliased
 
 from auditapp import clock
@@ -98,14 +98,35 @@ class FollowUp:
         return sum(r.improved for r in self.reaudits)
 
 
-def _scoped_by(team: str | None, case_type: str | None):
-    def scoped(query):
-        if team:
-            query = query.where(Team.name == team)
-        if case_type:  # the label, as the report filters give it
-            query = query.where(Case.case_type == case_type_key(case_type))
+@dataclass(frozen=True)
+class _ScopedBy:
+    """The report filters, put on a query that already joins the audit's case and team."""
+
+    team: str | None
+    case_type: str | None  # the label, as the report filters give it
+
+    def __call__(self, query: Select) -> Select:
+        if self.team:
+            query = query.where(Team.name == self.team)
+        if self.case_type:
+            query = query.where(Case.case_type == case_type_key(self.case_type))
         return query
-    return scoped
+
+
+def _scoped_by(team: str | None, case_type: str | None) -> _ScopedBy:
+    return _ScopedBy(team, case_type)
+
+
+def _joined_if_filtered(query: Select, scoped: _ScopedBy) -> Select:
+    """A query joining Audit narrowed to the filters, joining the case and team only when a filter
+    asks: every audit has a case, every case a team and every action an owner (NOT NULL foreign
+    keys), so those inner joins drop no row, and unfiltered they only cost (on PostgreSQL the
+    12 months' actions and every overdue one read through the case, team and people)."""
+    if scoped.team or scoped.case_type:
+        query = query.join(Case, Case.id == Audit.case_id)
+    if scoped.team:
+        query = query.join(Team, Team.id == Case.team_id)
+    return scoped(query)
 
 
 def _reaudits_of(months: tuple[str, ...], scoped) -> list[ReauditChange]:
@@ -128,12 +149,11 @@ def follow_up(months: tuple[str, ...], today: date, team: str | None = None,
     result.reaudits = _reaudits_of(months, scoped)
     # Twelve months to the period's end: the dashboard's "12 months" column, and every period's months.
     result.themes = theme_counts(months[-1], 12, team, case_type)
-    result.disputes = db.session.scalar(scoped(
+    result.disputes = db.session.scalar(_joined_if_filtered(
         select(func.count(PractitionerReply.id)).join(Audit, Audit.id == PractitionerReply.audit_id)
-        .join(Cycle, Cycle.id == Audit.cycle_id).join(Case, Case.id == Audit.case_id)
-        .join(Team, Team.id == Case.team_id)
+        .join(Cycle, Cycle.id == Audit.cycle_id)
         .where(PractitionerReply.disputes.is_(True), Cycle.month.in_(months), Cycle.kind == "random",
-               in_live_cycle())))
+               in_live_cycle()), scoped))
     return result
 
 
@@ -168,11 +188,11 @@ def _listed(months: tuple[str, ...], today: date, scoped) -> FollowUp:
 
 
 def _actions_in_scope(query, scoped):
-    """An actions query with _listed()'s joins and conditions (so the same actions are counted)."""
-    return scoped(query.select_from(Action).join(Audit, Audit.id == Action.audit_id)
-                  .join(Cycle, Cycle.id == Audit.cycle_id).join(Case, Case.id == Audit.case_id)
-                  .join(Team, Team.id == Case.team_id).join(OWNER, OWNER.id == Action.owner_id)
-                  .where(Action.status.in_(("open", "done", "closed")), in_live_cycle()))
+    """An actions query with _listed()'s conditions, so the same actions are counted (its joins to
+    the case, team and owner drop no action: see _joined_if_filtered)."""
+    return _joined_if_filtered(query.select_from(Action).join(Audit, Audit.id == Action.audit_id)
+                               .join(Cycle, Cycle.id == Audit.cycle_id)
+                               .where(Action.status.in_(("open", "done", "closed")), in_live_cycle()), scoped)
 
 
 def _counted(months: tuple[str, ...], today: date, scoped) -> FollowUp:

@@ -51,14 +51,21 @@ class GradeCounts:
         return stats.share(self.counts[Grade.INADEQUATE], self.n)
 
 
-def grade_counts(facts: list[AuditFacts], key: str) -> GradeCounts:
-    grades = [f.moderated[key] for f in facts if f.moderated[key] is not None]
+def _counted(grades: list[int | None]) -> GradeCounts:
+    """The moderated grades given (None: not moderated), counted by grade."""
     found = Counter(grades)
-    return GradeCounts({int(g): found[int(g)] for g in GRADES_BEST_FIRST}, len(grades))
+    return GradeCounts({int(g): found[int(g)] for g in GRADES_BEST_FIRST}, len(grades) - found[None])
+
+
+def grade_counts(facts: list[AuditFacts], key: str) -> GradeCounts:
+    return _counted([f.moderated[key] for f in facts])
 
 
 def by_judgement(facts: list[AuditFacts]) -> dict[str, GradeCounts]:
-    return {key: grade_counts(facts, key) for key in JUDGEMENTS}
+    # Each fact's moderated grades looked up once for the seven judgements: made for every team and
+    # case type too, so a 12-month summary made about 300 passes of attribute look-ups here.
+    moderated = [f.moderated for f in facts]
+    return {key: _counted([grades[key] for grades in moderated]) for key in JUDGEMENTS}
 
 
 def split(facts: list[AuditFacts], attr: str) -> dict[str, list[AuditFacts]]:
@@ -342,7 +349,7 @@ def summarise(month: str, today: date, team: str | None = None, case_type: str |
     span = Period(kind or ("1" if period == 1 else "12"), month, period)
     summary.kind, summary.period_words, summary.before_words = span.kind, span.words, span.before.words
     summary.follow_up = follow_up(span_months, today, team, case_type, listed)
-    summary.family = family_figures(span_months, team, case_type)
+    summary.family = family_figures(span_months, team, case_type, listed)
     if with_trend:
         months = tuple(trend_months(month))
         if period == len(months):
