@@ -28,7 +28,7 @@ from auditapp.models import Audit, Case, Cycle, Event, ModeratedGrade, Reaudit, 
 from auditapp.models.bulk import Pipeline, insert_rows, reserve_ids
 from auditapp.months import month_label, month_of, month_start, months_before
 from auditapp.permissions import Actor, can_manage, require
-from auditapp.workdays import add_working_days
+from auditapp.workdays import add_working_days, is_working_day
 
 # Inserted through their tables (a pipelined INSERT of arrays or Core executemany, models/bulk.py), not the ORM's bulk
 # insert, which walks each of the 180,000 rows' dictionaries again: 0.3 s of the 6,000-audit import.
@@ -160,6 +160,7 @@ class _Writer:
         self.auditor_days = config["AUDITOR_DUE_WORKING_DAYS"]
         self.moderation_days = config["MODERATION_DUE_WORKING_DAYS"]
         self.due = _due_dates()
+        is_working_day(self.now.date())  # the council's closure days read now: not through the pipeline later
         self.tip: str | None = None  # the history chain's newest hash, once this import has its turn
         self.imported: list[tuple[int, PastAuditRow]] = []
         self.pipeline: Pipeline | None = None
@@ -174,7 +175,7 @@ class _Writer:
         self._stack.__exit__(kind, error, trace)
 
     def dated(self, rows: list[PastAuditRow]) -> list[Dated]:
-        """Each row's dates (the council's closure days read before the pipeline opens)."""
+        """Each row's dates, from the closure days read when this writer was made."""
         out: list[Dated] = []
         for row in rows:
             allocated = row.dates.get("allocated on") or month_start(row.month)
