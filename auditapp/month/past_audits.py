@@ -64,11 +64,13 @@ def import_past_audits(actor: Actor, stream: IO[bytes], filename: str) -> tuple[
     people.update({name: ids[0] for name, ids in names.items() if len(ids) == 1 and name not in people})
     batches = checked_past_audits(stream, filename, cases, people, month_of(clock.today()), BATCH)
     live, cycles, done = _known()
-    writer = _Writer(actor, db.session.connection(), cycles)
     # PostgreSQL writes batches before the last row is checked: a savepoint undoes them on a refusal.
     # SQLite writes only once every row is checked (pysqlite's savepoint outside a transaction it
     # has begun would commit on release), so a refusal there has written nothing.
-    savepoint = db.session.begin_nested() if writer.streaming else None
+    savepoint = db.session.begin_nested() if db.session.connection().dialect.name == "postgresql" else None
+    # The session's connection asked for again: that is what emits the SAVEPOINT (SQLAlchemy waits
+    # for the next use through the session, and the writing uses the connection directly).
+    writer = _Writer(actor, db.session.connection(), cycles)
     try:
         written, again = _write_as_read(writer, batches, live, done)
         _schedule_reaudits(actor, writer.imported)
