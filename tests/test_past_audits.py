@@ -304,7 +304,7 @@ def _counts() -> tuple[int, ...]:
 
 @pytest.mark.parametrize("last", ["not in the register", "a month sampled in auditapp"])
 def test_a_refusal_after_batches_were_written_leaves_nothing_of_them(app, world, monkeypatch, last):
-    """Batches of checked rows are written while the next are read (in a thread, on PostgreSQL):
+    """Batches of checked rows are written while the next are read (pipelined, on PostgreSQL):
     a problem on a later row must still leave nothing at all, in the importer's own transaction,
     and the history chain must verify afterwards."""
     import auditapp.month.past_audits as importing
@@ -336,6 +336,40 @@ def test_a_refusal_after_batches_were_written_leaves_nothing_of_them(app, world,
     assert _counts()[0] == before[0] + len(rows) - 1
     checked = verify_history(db.session)
     assert checked.intact, checked.broken
+
+
+def test_the_database_refusing_a_batch_already_sent_leaves_nothing(app, world, monkeypatch):
+    """On PostgreSQL a batch is sent without waiting for the server: if the server refuses it (here a
+    sample that does not exist, as a concurrent change could make happen), the error still reaches
+    the importer, nothing of any batch is left, and the session and the history chain are usable."""
+    from psycopg import Error as PostgresError
+    from sqlalchemy.exc import DBAPIError
+
+    import auditapp.month.past_audits as importing
+    from auditapp.history_chain import verify_history
+    monkeypatch.setattr(importing, "BATCH", 3)
+    made = importing._Writer._make_cycles
+    calls = []
+
+    def one_sample_missing(self, months):
+        made(self, months)
+        calls.append(months)
+        # The third batch's audits (SQLite: the one write's) refer to a sample that is not there.
+        if len(calls) == (3 if self.streaming else 1):
+            self.cycles[months[0]] = 10**9
+    monkeypatch.setattr(importing._Writer, "_make_cycles", one_sample_missing)
+    before = _counts()
+    with pytest.raises((DBAPIError, PostgresError)) as refused:
+        importing.import_past_audits(SYSTEM, io.BytesIO(workbook(two_years(world))), "past.xlsx")
+    assert "foreign key" in str(refused.value).lower() or "FOREIGN KEY" in str(refused.value)
+    if db.engine.dialect.name == "postgresql":  # undone at once, with the savepoint before the first batch
+        assert _counts() == before
+    db.session.rollback()  # as every caller does on an error (SQLite had written nothing before the one write)
+    assert _counts() == before
+    assert verify_history(db.session).intact
+    monkeypatch.setattr(importing._Writer, "_make_cycles", made)
+    assert importing.import_past_audits(SYSTEM, io.BytesIO(workbook(two_years(world))), "past.xlsx") == (
+        2 * len(world.cases), 0)
 
 
 def test_an_import_its_caller_rolls_back_leaves_nothing(app, world, monkeypatch):

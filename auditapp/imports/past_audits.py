@@ -165,6 +165,10 @@ def _month_or_problem(value: object) -> str | None:
         return None
 
 
+# (judgement, role, column) of each grade cell, in the order checked: 21 names a row, made once.
+_GRADE_CELLS = [(judgement, role, f"{role} {judgement}") for judgement in JUDGEMENTS for role in "ABM"]
+
+
 def _check(row: Row, cases: Mapping[str, int], people: Mapping[str, int], this_month: str,
            grade_of: Callable[[object], Grade | None] = parse_grade,
            month_of_cell: Callable[[object], str | None] = _month_or_problem) -> "list[str] | PastAuditRow":
@@ -196,17 +200,16 @@ def _check(row: Row, cases: Mapping[str, int], people: Mapping[str, int], this_m
     if who["auditor a"] is not None and who["auditor a"] == who["auditor b"]:
         problems.append("auditor A and auditor B are the same person")
     grades: dict[str, dict[str, int]] = {"A": {}, "B": {}, "M": {}}
-    for judgement in JUDGEMENTS:
-        for role in "ABM":
-            column = f"{role} {judgement}"
-            grade = grade_of(row.values.get(column))
-            if grade is None:
-                text = row.text(column)
-                problems.append(f"{grade_column(role, judgement)} is missing" if not text else
-                                f"{grade_column(role, judgement)} '{text}' is not a grade (Outstanding, Good, "
-                                "Requires improvement or Inadequate; O, G, RI or I; or 1 to 4)")
-            else:
-                grades[role][judgement] = int(grade)
+    values = row.values
+    for judgement, role, column in _GRADE_CELLS:
+        grade = grade_of(values.get(column))
+        if grade is None:
+            text = row.text(column)
+            problems.append(f"{grade_column(role, judgement)} is missing" if not text else
+                            f"{grade_column(role, judgement)} '{text}' is not a grade (Outstanding, Good, "
+                            "Requires improvement or Inadequate; O, G, RI or I; or 1 to 4)")
+        else:
+            grades[role][judgement] = int(grade)
     dates: dict[str, date | None] = {}
     for name, label in DATES.items():
         value = row.values.get(name)
