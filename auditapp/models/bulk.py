@@ -57,7 +57,9 @@ def _insert_executemany(connection: Connection, table: Table, rows: Sequence[dic
     dialect = connection.dialect
     quote = dialect.identifier_preparer.quote
     marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
-    statement = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) VALUES ({marks})"
+    # Names from the models' own tables, quoted by the dialect; every value goes as a parameter.
+    named = ", ".join(quote(c.name) for c in columns)
+    statement = f"INSERT INTO {quote(table.name)} ({named}) VALUES ({marks})"  # nosec B608
     values = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
     processors = [c.type.bind_processor(dialect) for c in columns]
     if any(processors):
@@ -157,9 +159,11 @@ class Pipeline:
         # Binary: nothing for the server to parse back from text (timestamps above all), and cheaper to make.
         arrays = ", ".join(f"%b::{c.type.compile(self.dialect).split('(')[0]}[]" for c in columns)
         # WITH ORDINALITY and ORDER BY: rows inserted in the order given, as insert_rows promises.
-        statement = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
-                     f"SELECT {', '.join(f'u.c{n}' for n in range(len(columns)))} FROM unnest({arrays}) "
-                     f"WITH ORDINALITY AS u({', '.join(f'c{n}' for n in range(len(columns)))}, n) ORDER BY u.n")
+        # Names and types from the models' own tables, quoted by the dialect; values go as parameters.
+        named, cells = ", ".join(quote(c.name) for c in columns), [f"c{n}" for n in range(len(columns))]
+        picked = ", ".join(f"u.{c}" for c in cells)
+        statement = (f"INSERT INTO {quote(table.name)} ({named}) SELECT {picked} "  # nosec B608
+                     f"FROM unnest({arrays}) WITH ORDINALITY AS u({', '.join(cells)}, n) ORDER BY u.n")
         if returning:
             statement += f" RETURNING {', '.join(quote(table.c[name].name) for name in returning)}"
         cursor = self.driver.cursor()  # one a statement: a cursor keeps only its last statement's result
