@@ -11,6 +11,7 @@ from auditapp.config import PACKAGE, instance_folder, load_config
 from auditapp.extensions import csrf, db, login_manager, migrate
 from auditapp.framework import descriptors as descriptor_versions
 from auditapp.grading import GRADE_PALETTE, descriptors_version, grade_label, load_descriptors
+from auditapp.models.states import STATUS_COLOURS
 from auditapp.months import month_label, month_start
 from auditapp.reports.worklists import overdue_text
 from auditapp.rounding import kappa_text, percent_text
@@ -56,6 +57,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     # Templates ask permissions, never role flags, so a page cannot offer what a rule refuses.
     app.jinja_env.globals["permissions"] = permissions
     app.jinja_env.globals["family_labels"] = families.LABELS
+    app.jinja_env.globals["status_colours"] = STATUS_COLOURS
     app.jinja_env.globals["grade_tags"] = {int(g): colours["tag"] for g, colours in GRADE_PALETTE.items()}
 
     db.init_app(app)

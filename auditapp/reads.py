@@ -60,7 +60,15 @@ def init_app(app: Flask) -> None:
         if reads and response.status_code < 400 and (current_user.is_authenticated or read_by):
             at, user_id = clock.now(), current_user.id if current_user.is_authenticated else read_by
             db.session.execute(insert(ReadRecord), [{"at": at, "user_id": user_id, **read} for read in reads])
-            db.session.commit()
+            # The page is produced and changed nothing, so the objects it loaded still hold what the
+            # database holds: expiring each of them on this commit (160 on a month's overview, and
+            # reloading the signed-in person after) was about 0.5 ms of CPU for nothing.
+            session = db.session()
+            expiring, session.expire_on_commit = session.expire_on_commit, False
+            try:
+                session.commit()
+            finally:
+                session.expire_on_commit = expiring
         return response
 
 

@@ -151,17 +151,18 @@ class CountedTextArea:
                            ).format(field.id, field.errors[0])
         state = " govuk-form-group--error" if field.errors else ""
         textarea_state = " govuk-textarea--error" if field.errors else ""
-        return Markup(
-            '<div class="govuk-form-group{state} govuk-character-count" data-module="govuk-character-count" '
-            'data-maxlength="{limit}">\n  <label class="govuk-label" for="{id}">\n'
-            '    {label}\n  </label>{hint}{error}\n'
-            '  <textarea class="govuk-textarea{textarea_state} govuk-js-character-count" id="{id}" name="{name}" '
-            'rows="{rows}" aria-describedby="{described}">{value}</textarea>\n'
-            '  <div id="{id}-info" class="govuk-hint govuk-character-count__message">\n'
-            '    You can enter up to {limit} characters\n  </div>\n</div>'
-        ).format(state=state, limit=self.limit, id=field.id, label=label, hint=hint, error=error,
-                 textarea_state=textarea_state, name=field.name, rows=int(params.get("rows", 5)),
-                 described=" ".join(described), value=field._value())
+        # f-strings over escaped values, as in Radios: the same HTML as Markup.format wrote, whose
+        # escaping formatter was a fifth of the audit form's CPU (fifteen of these a page).
+        limit, field_id = escape(self.limit), escape(field.id)
+        return Markup(  # nosec B704: every value in it is escape()d here, or is Markup built above
+            f'<div class="govuk-form-group{state} govuk-character-count" data-module="govuk-character-count" '
+            f'data-maxlength="{limit}">\n  <label class="govuk-label" for="{field_id}">\n'
+            f'    {escape(label)}\n  </label>{hint}{error}\n'
+            f'  <textarea class="govuk-textarea{textarea_state} govuk-js-character-count" id="{field_id}" '
+            f'name="{escape(field.name)}" rows="{int(params.get("rows", 5))}" '
+            f'aria-describedby="{escape(" ".join(described))}">{escape(field._value())}</textarea>\n'
+            f'  <div id="{field_id}-info" class="govuk-hint govuk-character-count__message">\n'
+            f'    You can enter up to {limit} characters\n  </div>\n</div>')
 
 
 

@@ -65,7 +65,8 @@ class ReadRecord(Model):
     """Who opened which audit or downloaded which export, and when. Kept apart from the history
     so that reading never changes the figures' cache key (the history's newest id)."""
 
-    __table_args__ = (Index("ix_read_record_at", "at"),)
+    # (what, at): the newest read of one kind of download, a range of the index (migration 0031p).
+    __table_args__ = (Index("ix_read_record_at", "at"), Index("ix_read_record_what_at", "what", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime]

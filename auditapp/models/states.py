@@ -13,6 +13,14 @@ def is_single(course: str | None) -> bool:
     return course in (SINGLE, SINGLE_WITH_REVIEW)
 
 
+# The GOV.UK tag colour each status is shown in (macros.html's status_tag, and the month's list of
+# audits, which writes the tag itself); any other status is grey.
+STATUS_COLOURS = {"Moderated": "green", "Ready for moderation": "blue", "In progress": "light-blue",
+                  "Withdrawn": "grey", "Withdrawal requested": "orange", "Signed off": "green",
+                  "Ended: consent refused": "red", "Waiting for the senior manager's review": "blue",
+                  "Returned to the auditor": "orange"}
+
+
 def auditors(course: str | None) -> str:
     """The roles that audit the case: auditor B alone in a single audit, A and B otherwise."""
     return "B" if is_single(course) else "AB"

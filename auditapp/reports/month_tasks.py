@@ -4,6 +4,7 @@ the month's audits, the record of reads), so it cannot disagree with them."""
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, func, select, union
 
@@ -77,7 +78,8 @@ def month_tasks(today: date) -> tuple[str, list[Task]]:
         .where(Audit.cycle_id == cycle.id).scalar_subquery(),
         func.count(Action.id).filter(Action.status.in_(("proposed", "open", "done"))),
         func.count(Action.id).filter(Action.status != "removed"),
-        select(func.max(ReadRecord.at)).where(ReadRecord.what.like(f"Monthly summary for {month}%")).scalar_subquery(),
+        select(func.max(ReadRecord.at)).where(*_starting(ReadRecord.what, f"Monthly summary for {month}"))
+        .scalar_subquery(),
     ).select_from(Action).join(Audit, Audit.id == Action.audit_id).where(Audit.cycle_id == cycle.id)).one()
     tasks.append(Task("Family contact", DONE if sampled and families >= sampled else IN_PROGRESS if families else TO_DO,
                       f"An outcome recorded for {families} of {sampled} families"))
@@ -88,6 +90,15 @@ def month_tasks(today: date) -> tuple[str, list[Task]]:
                       f"Downloaded {clock.day_text(exported)}" if exported else "When moderation is done",
                       "reports.dashboard", (("month", month),)))
     return month_label(month), tasks
+
+
+def _starting(column: Any, prefix: str) -> tuple[Any, ...]:
+    """`column` starts with `prefix` (which ends in a digit, as a month does), as a range of its index
+    as well as a LIKE: alone, the LIKE made both databases test every read ever recorded (migration
+    0031p). Every string starting with the prefix lies in the range in any collation, since the prefix
+    ends in a digit that no collation ignores; the LIKE keeps exactly those, as before."""
+    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return column >= prefix, column < after, column.like(f"{prefix}%")
 
 
 def next_task(tasks: list[Task]) -> Task | None:

@@ -80,6 +80,7 @@ def cycle_audits(cycle: Cycle) -> Select:
     return select(Audit).options(*AUDIT_HEADING, *AUDIT_PROGRESS).where(Audit.cycle_id == cycle.id).order_by(Audit.id)
 
 
+COUNTED_BESIDE_STATUS = ("Overdue", "Submitted")  # in CycleOverview.counts, but not statuses
 OVERVIEW_STATUSES = ["Allocated", "In progress", "Ready for moderation", "Moderated",
                      "Withdrawal requested", "Withdrawn"]
 
@@ -93,6 +94,11 @@ class CycleOverview:
     @property
     def sampled(self) -> int:
         return sum(self.counts.get(status, 0) for status in OVERVIEW_STATUSES)
+
+    @property
+    def audits(self) -> int:
+        """Every audit of the month, whatever its status (what `cycle_audits` lists)."""
+        return sum(count for key, count in self.counts.items() if key not in COUNTED_BESIDE_STATUS)
 
 
 @dataclass(frozen=True)

@@ -133,9 +133,11 @@ def show(month: str):
     today = clock.today()
     reads.note(f"Month {cycle.month}: its sampled cases")
     sort = MONTH_AUDITS_TABLE.requested()
-    page = paginate(MONTH_AUDITS_TABLE.apply(worklists.cycle_audits(cycle), sort), AUDITS_PER_PAGE)
-    return render_template("cycles/show.html", overview=worklists.cycle_overviews([cycle], today)[0], sort=sort,
-                           page=page, form=form, today=today)
+    overview = worklists.cycle_overviews([cycle], today)[0]
+    # The overview has counted the month's audits already (remembered): no second count for the pages.
+    page = paginate(MONTH_AUDITS_TABLE.apply(worklists.cycle_audits(cycle), sort), AUDITS_PER_PAGE,
+                    total=overview.audits)
+    return render_template("cycles/show.html", overview=overview, sort=sort, page=page, form=form, today=today)
 
 
 @bp.route("/cycles/<month>/allocation.csv")

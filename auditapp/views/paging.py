@@ -52,11 +52,16 @@ def _count(query: Select) -> Select:
     return select(func.count()).select_from(query.order_by(None).subquery())
 
 
-def first_pages(queries: dict[str, Select], size: int) -> dict[str, Page]:
+def counts_of(queries: dict[str, Select]) -> Select:
+    """Every list's count in one statement (`first_pages`'s)."""
+    return select(*(_count(query).scalar_subquery() for query in queries.values()))
+
+
+def first_pages(queries: dict[str, Select], size: int, counted: Select | None = None) -> dict[str, Page]:
     """The first page of each of several lists (a start page's): every count in one statement, then
-    the rows of the lists that have any. Most of a person's lists are empty on most days."""
-    counted = select(*(_count(query).scalar_subquery() for query in queries.values()))
-    totals = db.session.execute(counted).one()
+    the rows of the lists that have any. Most of a person's lists are empty on most days.
+    `counted`: `counts_of(queries)`, when the caller keeps it from an earlier request."""
+    totals = db.session.execute(counts_of(queries) if counted is None else counted).one()
     return {name: paginate(query, size, 1, total=total) for (name, query), total in zip(queries.items(), totals)}
 
 
