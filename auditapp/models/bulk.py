@@ -12,13 +12,13 @@ unless given one, so ids follow the order of the list (as the history chain's se
 Nothing is returned: give rows ids from `reserve_ids` when later rows refer to them.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from operator import itemgetter
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Column, Connection, Table, false, func, select, text, update
+from sqlalchemy import Column, Connection, Dialect, Table, false, func, select, update
 
 CHUNK = 2000  # rows per executemany on SQLite: the memory of one statement's parameters stays small
 
@@ -31,13 +31,11 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
     if connection.dialect.name != "postgresql":
         _insert_executemany(connection, table, rows)
         return
-    names = list(rows[0])
-    columns = [table.c[name] for name in names]  # KeyError for a column the table does not have, as insert() would
-    quote = connection.dialect.identifier_preparer.quote
-    statement = f"COPY {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) FROM STDIN (FORMAT BINARY)"
+    names, columns = _columns(table, rows)
+    statement = f"COPY {_into(connection.dialect, table, columns)} FROM STDIN (FORMAT BINARY)"
     # Binary: nothing for the server to parse back from text (timestamps above all).
-    types = [c.type.compile(connection.dialect).split("(")[0].lower() for c in columns]
-    values = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+    types = [_type_name(connection.dialect, c) for c in columns]
+    values = _cells(names)
     # The connection's own driver connection: the rows are part of its transaction, all or nothing with it.
     driver = connection.connection.driver_connection
     assert driver is not None
@@ -52,15 +50,11 @@ def _insert_executemany(connection: Connection, table: Table, rows: Sequence[dic
     dicts sends, without SQLAlchemy building each row's parameters again (0.4 s of CPU for the
     138,000 rows of 6,000 past audits on SQLite, about as much as SQLite's own writing). Values
     still pass through each column type's bind processor where it has one (dates and times)."""
-    names = list(rows[0])
-    columns = [table.c[name] for name in names]  # KeyError for a column the table does not have, as insert() would
+    names, columns = _columns(table, rows)
     dialect = connection.dialect
-    quote = dialect.identifier_preparer.quote
     marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
-    # Names from the models' own tables, quoted by the dialect; every value goes as a parameter.
-    named = ", ".join(quote(c.name) for c in columns)
-    statement = f"INSERT INTO {quote(table.name)} ({named}) VALUES ({marks})"  # nosec B608
-    values = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+    statement = f"INSERT INTO {_into(dialect, table, columns)} VALUES ({marks})"  # nosec B608: see _into
+    values = _cells(names)
     processors = [c.type.bind_processor(dialect) for c in columns]
     if any(processors):
         plain = values
@@ -76,15 +70,38 @@ def _insert_executemany(connection: Connection, table: Table, rows: Sequence[dic
         connection.exec_driver_sql(statement, [values(row) for row in rows[start:start + CHUNK]])
 
 
+def _columns(table: Table, rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[Column[Any]]]:
+    names = list(rows[0])
+    return names, [table.c[name] for name in names]  # KeyError for a column the table lacks, as insert() would
+
+
+def _into(dialect: Dialect, table: Table, columns: Sequence[Column[Any]]) -> str:
+    """`"table" ("column", ...)` for a statement's text. Only names from the models' own tables,
+    quoted by the dialect, are written into it; every value goes as a parameter."""
+    quote = dialect.identifier_preparer.quote
+    return f"{quote(table.name)} ({', '.join(quote(c.name) for c in columns)})"
+
+
+def _type_name(dialect: Dialect, column: Column[Any]) -> str:
+    """The column's type as PostgreSQL names it, without a length: what COPY and array casts take."""
+    return column.type.compile(dialect).split("(")[0].lower()
+
+
+def _cells(names: list[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """A row's values as a tuple, in `names` order."""
+    return itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+
+
+_NEXT_IDS = "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)"
+
+
 def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
     """`count` new ids for `table`'s rows, in increasing order, that no other transaction will use."""
     if count <= 0:
         return []
-    name = connection.dialect.identifier_preparer.quote(table.name)
     if connection.dialect.name == "postgresql":
-        return sorted(connection.scalars(
-            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
-            {"table": name, "count": count}))
+        return sorted(number for number, in connection.exec_driver_sql(
+            _NEXT_IDS, (connection.dialect.identifier_preparer.quote(table.name), count)))
     # SQLite: a write that changes nothing takes its one write lock for the rest of the transaction
     # first, so no other writer can insert between reading the highest id and using the ones above it.
     connection.execute(update(table).where(false()).values(id=table.c.id))
@@ -148,21 +165,18 @@ class Pipeline:
         if count <= 0:
             return []
         cursor = self.driver.cursor()
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                       (self.dialect.identifier_preparer.quote(table.name), count))
+        cursor.execute(_NEXT_IDS, (self.dialect.identifier_preparer.quote(table.name), count))
         return sorted(number for number, in cursor.fetchall())
 
     def _insert(self, table: Table, rows: Sequence[dict[str, Any]], returning: Sequence[str]) -> Any:
-        names = list(rows[0])
-        columns: list[Column[Any]] = [table.c[name] for name in names]  # KeyError for a column the table lacks
+        names, columns = _columns(table, rows)
         quote = self.dialect.identifier_preparer.quote
         # Binary: nothing for the server to parse back from text (timestamps above all), and cheaper to make.
-        arrays = ", ".join(f"%b::{c.type.compile(self.dialect).split('(')[0]}[]" for c in columns)
+        arrays = ", ".join(f"%b::{_type_name(self.dialect, c)}[]" for c in columns)
         # WITH ORDINALITY and ORDER BY: rows inserted in the order given, as insert_rows promises.
-        # Names and types from the models' own tables, quoted by the dialect; values go as parameters.
-        named, cells = ", ".join(quote(c.name) for c in columns), [f"c{n}" for n in range(len(columns))]
+        cells = [f"c{n}" for n in range(len(columns))]
         picked = ", ".join(f"u.{c}" for c in cells)
-        statement = (f"INSERT INTO {quote(table.name)} ({named}) SELECT {picked} "  # nosec B608
+        statement = (f"INSERT INTO {_into(self.dialect, table, columns)} SELECT {picked} "  # nosec B608: see _into
                      f"FROM unnest({arrays}) WITH ORDINALITY AS u({', '.join(cells)}, n) ORDER BY u.n")
         if returning:
             statement += f" RETURNING {', '.join(quote(table.c[name].name) for name in returning)}"
