@@ -9,11 +9,10 @@ from sqlalchemy import Select, case, exists, func, select
 from auditapp import clock
 from auditapp.extensions import db
 from auditapp.grading import Grade
-from auditapp.models import Audit, Case, Cycle, FamilyFeedback, ModeratedGrade, Review, Team
-from auditapp.models.sets import case_type_key
+from auditapp.models import Audit, Cycle, FamilyFeedback, ModeratedGrade, Review
 from auditapp.months import in_live_cycle
 from auditapp.reports import stats
-from auditapp.reports.facts import Scope
+from auditapp.reports.facts import Scope, narrowed_to
 from auditapp.reports.follow_up import reaudits_only
 from auditapp.reports.measures import Value
 
@@ -64,16 +63,10 @@ def _family_feedback(scope: Scope) -> Value:
     # The case and team joined only for a filter (NOT NULL foreign keys: they drop no audit). With
     # them, PostgreSQL, which cannot tell how many audits have both reviews in, joined every team
     # to every audit (49,200 rows thrown away for the large county's 12 months).
-    query = (select(func.count(), func.count(case((gave, 1)))).select_from(Audit)
-             .join(Cycle, Cycle.id == Audit.cycle_id)
-             .where(Cycle.month.in_(scope.months), Cycle.kind == "random", Audit.withdrawn_at.is_(None),
-                    in_live_cycle(), submitted))
-    if scope.team or scope.case_type:
-        query = query.join(Case, Case.id == Audit.case_id)
-    if scope.team:
-        query = query.join(Team, Team.id == Case.team_id).where(Team.name == scope.team)
-    if scope.case_type:
-        query = query.where(Case.case_type == case_type_key(scope.case_type))
+    query = narrowed_to(select(func.count(), func.count(case((gave, 1)))).select_from(Audit)
+                        .join(Cycle, Cycle.id == Audit.cycle_id)
+                        .where(Cycle.month.in_(scope.months), Cycle.kind == "random", Audit.withdrawn_at.is_(None),
+                               in_live_cycle(), submitted), scope.team, scope.case_type)
     counted, gave_feedback = db.session.execute(query).one()
     return Value(gave_feedback / counted if counted else None, counted)
 

@@ -75,6 +75,23 @@ class AuditFacts:
         return self.status == "Withdrawn"
 
 
+def narrowed_to(query: Select, team: str | None, case_type: str | None, joined: bool = False) -> Select:
+    """The query (which must already join Audit) narrowed to one team and one case type (its label),
+    joining the audit's case and team only when a filter needs them, or when `joined` (the caller
+    reads their columns). Every audit has a case and every case a team (NOT NULL foreign keys), so
+    the joins drop no audit; unfiltered they only cost (PostgreSQL joined every team to every
+    audit in the family figures, and read the 12 months' actions through the case and team)."""
+    if joined or team or case_type:
+        query = query.join(Case, Case.id == Audit.case_id)
+    if joined or team:
+        query = query.join(Team, Team.id == Case.team_id)
+    if team:
+        query = query.where(Team.name == team)
+    if case_type:
+        query = query.where(Case.case_type == case_type_key(case_type))
+    return query
+
+
 @dataclass(frozen=True)
 class Scope:
     """Which audits a summary covers: months, and optionally one team and one case type (its label)."""
@@ -91,13 +108,7 @@ class Scope:
             query = query.where(Cycle.id == self.cycle_id)
         else:
             query = query.where(Cycle.month.in_(self.months), Cycle.kind == "random")
-        if self.team or self.case_type:
-            query = query.join(Case, Case.id == Audit.case_id)
-        if self.team:
-            query = query.join(Team, Team.id == Case.team_id).where(Team.name == self.team)
-        if self.case_type:
-            query = query.where(Case.case_type == case_type_key(self.case_type))
-        return query
+        return narrowed_to(query, self.team, self.case_type)
 
     def audit_ids(self) -> Select:
         return self.where(select(Audit.id))

@@ -11,8 +11,8 @@ from sqlalchemy import Row, func, select
 from auditapp.extensions import db
 from auditapp.models import Audit, Case, Cycle, FamilyAnswer, FamilyContact, FamilyFeedback, Review, Team
 from auditapp.models.families import OUTCOMES, QUESTIONS, RATINGS, RESPONDENTS
-from auditapp.models.sets import case_type_key
 from auditapp.months import in_live_cycle
+from auditapp.reports.facts import narrowed_to
 
 
 @dataclass
@@ -56,17 +56,9 @@ def family_figures(months: tuple[str, ...], team: str | None = None, case_type: 
     # has a case and every case a team, NOT NULL foreign keys, so the joins drop no audit); with
     # them, PostgreSQL joined every team to every audit (its estimate of the audits with both
     # reviews in is a handful), 49,200 rows thrown away for the large county's 12 months.
-    ids = (select(Audit.id).join(Cycle, Cycle.id == Audit.cycle_id)
-           .where(Cycle.month.in_(months), Cycle.kind == "random", Audit.withdrawn_at.is_(None),
-                  in_live_cycle()))
-    if team or case_type or listed:
-        ids = ids.join(Case, Case.id == Audit.case_id)
-    if team or listed:
-        ids = ids.join(Team, Team.id == Case.team_id)
-    if team:
-        ids = ids.where(Team.name == team)
-    if case_type:
-        ids = ids.where(Case.case_type == case_type_key(case_type))
+    ids = narrowed_to(select(Audit.id).join(Cycle, Cycle.id == Audit.cycle_id)
+                      .where(Cycle.month.in_(months), Cycle.kind == "random", Audit.withdrawn_at.is_(None),
+                             in_live_cycle()), team, case_type, joined=listed)
     # Whether both auditors have submitted, the contact attempts and the outcome (one an audit) are
     # columns of the same statement, and the answers are read for the shown audits as a subquery: a
     # list of the period's ids sent back as bound values cost SQLAlchemy and the database more than
