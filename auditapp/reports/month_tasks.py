@@ -71,16 +71,17 @@ def month_tasks(today: date) -> tuple[str, list[Task]]:
                       f"{moderated} of {sampled} signed off" + (f"; {moderation_late}" if moderation_late else ""),
                       "cycles.show", (("month", month),)))
     # The families reached, the actions open and raised, and the pack's last download, in one
-    # statement: four had been a round trip to the database apiece on every start page, and the
-    # month's actions are counted both ways in one pass over them.
+    # statement: four had been a round trip to the database apiece on every start page. The
+    # actions are counted audit by audit through their index: joined to the month's audits,
+    # PostgreSQL read every action ever raised (8,434 on the large county, 3 ms, more each month).
     families, open_actions, raised, exported = db.session.execute(select(
         select(func.count(func.distinct(FamilyFeedback.audit_id))).join(Audit, Audit.id == FamilyFeedback.audit_id)
         .where(Audit.cycle_id == cycle.id).scalar_subquery(),
-        func.count(Action.id).filter(Action.status.in_(("proposed", "open", "done"))),
-        func.count(Action.id).filter(Action.status != "removed"),
+        func.coalesce(func.sum(_actions_of_each_audit(Action.status.in_(("proposed", "open", "done")))), 0),
+        func.coalesce(func.sum(_actions_of_each_audit(Action.status != "removed")), 0),
         select(func.max(ReadRecord.at)).where(*_starting(ReadRecord.what, f"Monthly summary for {month}"))
         .scalar_subquery(),
-    ).select_from(Action).join(Audit, Audit.id == Action.audit_id).where(Audit.cycle_id == cycle.id)).one()
+    ).select_from(Audit).where(Audit.cycle_id == cycle.id)).one()
     tasks.append(Task("Family contact", DONE if sampled and families >= sampled else IN_PROGRESS if families else TO_DO,
                       f"An outcome recorded for {families} of {sampled} families"))
     tasks.append(Task("Actions", DONE if raised and not open_actions else IN_PROGRESS if raised else TO_DO,
@@ -90,6 +91,10 @@ def month_tasks(today: date) -> tuple[str, list[Task]]:
                       f"Downloaded {clock.day_text(exported)}" if exported else "When moderation is done",
                       "reports.dashboard", (("month", month),)))
     return month_label(month), tasks
+
+
+def _actions_of_each_audit(*where: Any) -> Any:
+    return select(func.count()).where(Action.audit_id == Audit.id, *where).correlate(Audit).scalar_subquery()
 
 
 def _starting(column: Any, prefix: str) -> tuple[Any, ...]:
