@@ -22,15 +22,13 @@ from auditapp.models import (
     User,
 )
 
-# Who and what an audit is about: enough for a row in a list. The three people come by id in
-# statements of their own: one statement joining the user table three times more costs PostgreSQL
-# several milliseconds to plan, more than three simple look-ups cost to run.
+# What an audit is about: enough for a row in a month's list. Its three people come after, all
+# of a page's in one statement (`reports.worklists.with_people`): joining the user table three
+# times more cost PostgreSQL several milliseconds to plan, and loading each role by itself was
+# three statements and most of the ORM's work on the month's overview.
 AUDIT_HEADING = (
     joinedload(Audit.case).joinedload(Case.team),
     joinedload(Audit.cycle),
-    selectinload(Audit.auditor_a),
-    selectinload(Audit.auditor_b),
-    selectinload(Audit.moderator),
 )
 
 # The same people with their teams: every path to a User loads the team, so reloading an audit

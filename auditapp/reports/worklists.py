@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, false, func, or_, select, true
+from sqlalchemy.orm.attributes import set_committed_value
 
 from auditapp import permissions
 from auditapp.extensions import db
@@ -77,7 +78,24 @@ def withdrawals_awaiting(user: User) -> Select:
 
 
 def cycle_audits(cycle: Cycle) -> Select:
+    """A month's audits in order, for its overview and its allocation file: `with_people` then
+    gives them their auditors and moderator."""
     return select(Audit).options(*AUDIT_HEADING, *AUDIT_PROGRESS).where(Audit.cycle_id == cycle.id).order_by(Audit.id)
+
+
+PEOPLE_OF_AN_AUDIT = ("auditor_a", "auditor_b", "moderator")
+
+
+def with_people(audits: list[Audit]) -> list[Audit]:
+    """The audits with each one's auditors and moderator set as loaded: every person of every
+    audit in one statement."""
+    ids = {getattr(audit, f"{role}_id") for audit in audits for role in PEOPLE_OF_AN_AUDIT}
+    ids.discard(None)
+    people = {person.id: person for person in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    for audit in audits:
+        for role in PEOPLE_OF_AN_AUDIT:
+            set_committed_value(audit, role, people.get(getattr(audit, f"{role}_id")))
+    return audits
 
 
 COUNTED_BESIDE_STATUS = ("Overdue", "Submitted")  # in CycleOverview.counts, but not statuses

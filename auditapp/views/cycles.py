@@ -137,13 +137,15 @@ def show(month: str):
     # The overview has counted the month's audits already (remembered): no second count for the pages.
     page = paginate(MONTH_AUDITS_TABLE.apply(worklists.cycle_audits(cycle), sort), AUDITS_PER_PAGE,
                     total=overview.audits)
+    worklists.with_people(page.items)
     return render_template("cycles/show.html", overview=overview, sort=sort, page=page, form=form, today=today)
 
 
 @bp.route("/cycles/<month>/allocation.csv")
 @allow(permissions.can_manage)
 def allocation_download(month: str):
-    audits = db.session.scalars(worklists.cycle_audits(_cycle(month)).where(Audit.withdrawn_at.is_(None)))
+    audits = worklists.with_people(list(db.session.scalars(
+        worklists.cycle_audits(_cycle(month)).where(Audit.withdrawn_at.is_(None)))))
     reads.note(f"Allocation for {month} (CSV)")
     return Response(excel_csv(allocation_csv(audits)), content_type=CSV_MEDIA_TYPE, headers={
         "Content-Disposition": f'attachment; filename="allocation-{month}.csv"'})
