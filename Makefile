@@ -110,11 +110,14 @@ test-postgres:
 # reason about "today" run again at the moments (UTC) a calendar gets wrong: a January after the
 # year's turn, the days British Summer Time starts and ends, 29 February, Christmas week, a month's
 # first and last day, and 23:30 UTC on 30 June, which is already 1 July in the UK.
+# Two moments at a time, one per core: each is its own pytest with its own temporary databases,
+# and its output is shown whole when it ends (a failure stops the rest).
 DATES := 2027-01-04T09:00:00 2027-03-28T01:30:00 2027-10-31T00:30:00 2028-02-29T12:00:00 \
 	2026-12-24T15:00:00 2027-02-01T00:05:00 2027-04-30T22:30:00 2027-06-30T23:30:00
 test-dates:
-	@for moment in $(DATES); do echo "== frozen at $$moment UTC"; \
-	  AUDITAPP_TEST_NOW=$$moment $(BIN)/pytest -m dates || exit 1; done
+	@printf '%s\n' $(DATES) | xargs -P 2 -I MOMENT sh -c \
+	  'out=$$(AUDITAPP_TEST_NOW=MOMENT $(BIN)/pytest -m dates 2>&1); status=$$?; \
+	   printf "== frozen at %s UTC\n%s\n" MOMENT "$$out"; [ $$status = 0 ] || exit 255'
 
 # The suite (without the browser) on every other supported Python the machine has, each in a venv
 # of its own from the same hashed lock: python3.12 and python3.13 on PATH or under pyenv.
