@@ -52,7 +52,7 @@ from .generator import Generator, Signers, Writers
 from .imports import past_audits_and_feed
 from .load import Target, sign_in_cookie
 from .pages import deep_pages, draft_writers, page_urls, ready_to_sign_off, statement_counts
-from .recompute import recomputed
+from .recompute import recomputed_in_own_process
 from .typed import seed_typed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,7 +201,8 @@ def run_database(name: str, url: str, folder: Path) -> dict:
                 _vacuum_analyze()
             large = statement_counts(app)
             plan = _plan()
-            others = recomputed(app)  # before anything else is remembered or measured
+            db.session.remove()  # nothing held open on SQLite while the recomputing process reads it
+            others = recomputed_in_own_process(url)  # before anything else is remembered or measured
             others.update(files_and_sampling(folder, url))
             others.update(past_audits_and_feed(app, folder))
             if name == "PostgreSQL":

@@ -248,6 +248,11 @@ def cycles_newest_first() -> Select:
     return select(Cycle).where(Cycle.kind == "random").order_by(Cycle.month.desc())
 
 
+def newest_cycles(count: int) -> list[Cycle]:
+    """The newest months, for a start page's overviews: no count of every month (no pager there)."""
+    return list(db.session.scalars(cycles_newest_first().limit(count)))
+
+
 def actions_owned(user: User) -> Select:
     return actions.owned_by(user).options(*ACTION_ROW)
 

@@ -77,7 +77,7 @@ def index():
     if permissions.can_manage(current_user):
         month_name, task_list = month_tasks(today)
         tasks = {"month": month_name, "items": task_list, "next": next_task(task_list)}
-        recent = paginate(worklists.cycles_newest_first(), 3, 1).items
+        recent = worklists.newest_cycles(3)
         overviews = worklists.cycle_overviews(recent, today)
     headline, overdue = None, []
     if reader:
