@@ -11,6 +11,7 @@ import time
 
 from flask import Flask, current_app, g, request
 from pythonjsonlogger.json import JsonFormatter
+from sqlalchemy import inspect
 
 from auditapp import metrics
 
@@ -44,9 +45,17 @@ def init_app(app: Flask) -> None:
         if request.path.startswith(("/static/", "/assets/")):
             return response
         duration = round(seconds * 1000, 1)
-        user = g.get("_login_user")  # as loaded for the request: asking would cost a query
-        user_id = user.id if user is not None and getattr(user, "is_authenticated", False) else None
+        user_id = _id_of(g.get("_login_user"))  # as loaded for the request: asking would cost a query
         log.info("%s %s %s %.1f ms user %s", request.method, route, response.status_code, duration, user_id,
                  extra={"method": request.method, "route": route, "status": response.status_code,
                         "duration_ms": duration, "user_id": user_id})
         return response
+
+
+def _id_of(user: object) -> int | None:
+    """The signed-in person's id, from the session's identity map rather than the object: once a save
+    has committed, the person's row has expired, and reading any of its attributes (is_authenticated
+    reads `active`) read it back from the database, a statement on every save. None when nobody is
+    signed in (Flask-Login's anonymous user is not a row)."""
+    state = inspect(user, raiseerr=False) if user is not None else None
+    return state.identity[0] if state is not None and state.identity else None

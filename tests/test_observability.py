@@ -8,7 +8,9 @@ import zlib
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from builders import sampled_month
+from builders import review_data, sampled_month
+from sqlalchemy import event
+from test_no_lost_work import opened
 
 from auditapp import clock, create_app
 from auditapp.extensions import db
@@ -29,6 +31,37 @@ def test_each_request_is_one_log_line_with_its_route_status_time_and_user_but_no
                                                                   world.qa_lead.id)
     assert line.duration_ms > 0
     assert SECRET_WORDS not in line.getMessage()
+
+
+def test_a_saves_log_line_names_the_person_without_reading_them_again_after_its_commit(world, as_user, caplog):
+    audit = sampled_month("2026-11", per_team=1)[0]
+    db.session.commit()
+    url = f"/audits/{audit.id}/review/A"
+    auditor = as_user(audit.auditor_a)
+    form = review_data(3, submit=False) | opened(auditor, url)
+    after_commit: list[str] = []
+    committed = []
+
+    def on_commit(conn) -> None:
+        committed.append(True)
+
+    def on_statement(conn, cursor, statement, *args) -> None:
+        if committed:
+            after_commit.append(statement)
+
+    event.listen(db.engine, "commit", on_commit)
+    event.listen(db.engine, "before_cursor_execute", on_statement)
+    try:
+        with caplog.at_level(logging.INFO, logger="auditapp.requests"):
+            assert auditor.post(url, data=form).status_code == 302
+    finally:
+        event.remove(db.engine, "commit", on_commit)
+        event.remove(db.engine, "before_cursor_execute", on_statement)
+    line = [r for r in caplog.records if r.name == "auditapp.requests"][-1]
+    assert (line.method, line.status, line.user_id) == ("POST", 302, audit.auditor_a.id)
+    # The save's commit expired the person's row; the log line took their id from the session's
+    # identity map, so no statement read them back (one had, on every save).
+    assert not [s for s in after_commit if "FROM user" in s.replace('"', "")], after_commit
 
 
 def test_log_format_json_writes_one_json_object_a_line(monkeypatch, capsys):
