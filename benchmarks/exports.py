@@ -15,20 +15,26 @@ MB = 1_000_000  # the issues' targets are in MB
 TARGETS = {"pack": (3.0, 300), "self-evaluation": (10.0, 300)}
 
 
-def in_own_process(what: str, kind: str, month: str, url: str) -> dict:
-    """{"seconds", "bytes", "before", "peak", "words"}: one export run by a fresh interpreter."""
+def own_process(doing: str, module: str, *args: str) -> dict:
+    """`python -m module args...` run by a fresh interpreter against the bench's database: the JSON
+    object its last line prints. `doing` names it if it fails."""
     env = {**os.environ, "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark")}
     env.pop("DATABASE_URL", None)  # the URL is given on the command line, as the bench's own app has it
     # Through a shell that forks the interpreter rather than exec'ing it: Linux carries a process's
     # peak resident size across fork and exec, so a child forked straight from the bench (hundreds
     # of MB once it has built the county) would report the bench's peak as its own. The shell is
     # small, and the interpreter forked from it starts its count afresh.
-    command = [sys.executable, "-m", "benchmarks.child", what, kind, month, url]
+    command = [sys.executable, "-m", module, *args]
     done = subprocess.run(["/bin/sh", "-c", '"$@"; exit $?', "sh", *command], cwd=ROOT, env=env,
                           capture_output=True, check=False)
     if done.returncode != 0:
-        raise RuntimeError(f"{what} for {kind} {month} failed in its own process: {done.stderr.decode()[-2000:]}")
-    return json.loads(done.stdout.decode().strip().splitlines()[-1])
+        raise RuntimeError(f"{doing} failed in its own process: {done.stderr.decode()[-2000:]}")
+    return dict(json.loads(done.stdout.decode().strip().splitlines()[-1]))
+
+
+def in_own_process(what: str, kind: str, month: str, url: str) -> dict:
+    """{"seconds", "bytes", "before", "peak", "words"}: one export (benchmarks/child.py)."""
+    return own_process(f"{what} for {kind} {month}", "benchmarks.child", what, kind, month, url)
 
 
 def describe(what: str, found: dict) -> str:

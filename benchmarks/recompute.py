@@ -13,12 +13,9 @@ in a process of its own, on the same machine and database.
 
 import gc
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
@@ -26,9 +23,8 @@ from sqlalchemy import event
 from auditapp.extensions import db
 from auditapp.remembered import forget_all
 
+from .exports import own_process
 from .pages import PASSWORD, page_urls
-
-ROOT = Path(__file__).resolve().parent.parent
 
 REPEATS = 5
 TARGETS = {"Dashboard, one month": 100, "Dashboard, 12 months": 150}  # ms, issue 22
@@ -83,13 +79,7 @@ def recomputed(app: Flask) -> dict[str, str]:
 
 def recomputed_in_own_process(url: str) -> dict[str, str]:
     """recomputed() run by a fresh interpreter against the bench's database."""
-    env = {**os.environ, "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark")}
-    env.pop("DATABASE_URL", None)  # the URL is given on the command line
-    done = subprocess.run([sys.executable, "-m", "benchmarks.recompute", url], cwd=ROOT, env=env,
-                          capture_output=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"recomputing failed in its own process: {done.stderr.decode()[-2000:]}")
-    return dict(json.loads(done.stdout.decode().strip().splitlines()[-1]))
+    return own_process("recomputing", "benchmarks.recompute", url)
 
 
 def main(url: str) -> None:
