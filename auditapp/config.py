@@ -124,6 +124,7 @@ def load_config(instance_path: Path) -> dict:
         "REMEMBERED_REDIS_URL": os.environ.get("REMEMBERED_REDIS_URL", os.environ.get("HUEY_REDIS_URL", "")),
         "REMEMBERED_SHARED_MB": int(os.environ.get("REMEMBERED_SHARED_MB", 256)),
         "REMEMBERED_LOCAL_MB": int(os.environ.get("REMEMBERED_LOCAL_MB", 64)),
+        "REMEMBERED_LOCKS": os.environ.get("REMEMBERED_LOCKS", ""),
     }
 
 

@@ -27,7 +27,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
-from auditapp import clock, figure_version
+from auditapp import clock, figure_version, one_at_a_time
 from auditapp.extensions import db
 from auditapp.history import SIGN_IN
 from auditapp.models import Event, RememberedFigure
@@ -60,6 +60,7 @@ Computed = tuple[str, str, Any]  # (key, version, the value itself)
 
 class Store(Protocol):
     def get(self, key: str, version: str) -> bytes | None: ...
+    def get_committed(self, key: str, version: str) -> bytes | None: ...
     def put(self, entries: list[Entry]) -> None: ...
     def clear(self) -> None: ...
 
@@ -77,8 +78,15 @@ class DatabaseStore:
 
     def get(self, key: str, version: str) -> bytes | None:
         # Read in the request's own transaction: one primary-key look-up.
-        return db.session.scalar(select(RememberedFigure.value)
-                                 .where(RememberedFigure.key == key, RememberedFigure.version == version))
+        return db.session.scalar(self._value(key, version))
+
+    def get_committed(self, key: str, version: str) -> bytes | None:
+        with db.engine.connect() as connection:
+            return cast(bytes | None, connection.scalar(self._value(key, version)))
+
+    @staticmethod
+    def _value(key: str, version: str) -> Any:
+        return select(RememberedFigure.value).where(RememberedFigure.key == key, RememberedFigure.version == version)
 
     def put(self, entries: list[Entry]) -> None:
         if figure_version.wrote_in_this_transaction():
@@ -130,6 +138,8 @@ class RedisStore:
 
     def get(self, key: str, version: str) -> bytes | None:
         return cast(bytes | None, self.redis.get(self._name(key, version)))
+
+    get_committed = get  # Redis has no transaction of the request's to see past
 
     def put(self, entries: list[Entry]) -> None:
         with self.redis.pipeline(transaction=False) as pipe:
@@ -242,10 +252,48 @@ def remembered(name: str, key: Hashable, compute: Callable[[], T],
                 return cast(T, value)
     except (*STORE_ERRORS, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as error:
         log.warning("Could not read a remembered figure: %s", error)
-    value = compute()
-    _memory.put((digest, seen), value, 0)  # its size once pickled, below
-    _share(store, (digest, seen, value))
+    with one_at_a_time.turn(digest, _lock_folder()) as waited:
+        if waited:  # another worker had the turn: what it stored, if it could
+            found, value = _stored_since(store, digest, seen)
+            if found:
+                return cast(T, value)
+        value = compute()
+        _memory.put((digest, seen), value, 0)  # its size once pickled, below
+        if has_request_context() and _may_write_now():
+            _put(store, [(digest, seen, value)])  # stored before the turn ends, for those waiting for it
+        else:
+            _share(store, (digest, seen, value))
     return value
+
+
+def _may_write_now() -> bool:
+    """False while this request's own transaction holds SQLite's write lock (an ORM flush, or a
+    statement like a feed token's last use): a second connection would wait for it."""
+    if figure_version.wrote_in_this_transaction():
+        return False
+    if db.engine.dialect.name != "sqlite":
+        return True
+    return not getattr(db.session().connection().connection.dbapi_connection, "in_transaction", False)
+
+
+def _stored_since(store: Store, digest: str, seen: str) -> tuple[bool, Any]:
+    """The figure another worker stored while this one waited. Read on a connection of its own: on
+    SQLite the request's transaction still sees the database as it was before the wait."""
+    try:
+        stored = store.get_committed(digest, seen)
+        if stored is None:
+            return False, None
+        found, value = _load(digest, seen, stored)
+    except (*STORE_ERRORS, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as error:
+        log.warning("Could not read a remembered figure: %s", error)
+        return False, None
+    if found:
+        _memory.put((digest, seen), value, len(stored))
+    return found, value
+
+
+def _lock_folder() -> str:
+    return str(current_app.config.get("REMEMBERED_LOCKS") or one_at_a_time.default_folder())
 
 
 def _share(store: Store, entry: Computed) -> None:

@@ -156,3 +156,19 @@ def test_the_feeds_statements_do_not_grow_with_the_data(app):
     small = statements(1)
     empty_database()
     assert statements(3) == small
+
+
+def test_the_feeds_figures_are_shared_though_its_request_wrote_first(world, as_user, client, caplog):
+    """The feed notes its token's last use before it reads the figures: the figures are still shared
+    with every worker, and on SQLite never written while that request holds the write lock."""
+    from auditapp.models import RememberedFigure
+    from auditapp.remembered import forget_all
+    for audit in sampled_month("2026-10", per_team=1):
+        signed_off_audit(audit)
+    db.session.commit()
+    token = create(as_user(world.qa_lead))
+    forget_all()
+    with caplog.at_level("WARNING", logger="auditapp.remembered"):
+        assert read(client, token, months="3").status_code == 200
+    assert [r.message for r in caplog.records if r.name == "auditapp.remembered"] == []
+    assert db.session.scalar(select(func.count()).select_from(RememberedFigure)) > 0

@@ -2,6 +2,7 @@
 remembered set is bounded by bytes, not by a count, so many filter sets do not push each other out."""
 
 import re
+import threading
 
 import pytest
 from builders import fresh, month_sampled_by, signed_off_audit
@@ -121,3 +122,71 @@ def test_redis_shares_figures_between_machines(month, world, as_user, computed, 
         remembered.forget_all()
         app.config["REMEMBERED_REDIS_URL"] = ""
         app.extensions.pop("remembered store", None)
+
+
+def test_workers_missing_a_figure_at_once_compute_it_once(month, world, as_user, computed, monkeypatch, app):
+    """A sign-off moves the version, and every worker's next report page misses at the same moment:
+    one computes the figures while the others wait for it and read what it stored (issue 22)."""
+    from auditapp import one_at_a_time
+    first_computing, second_waiting, waited_for = threading.Event(), threading.Event(), []
+    real_summarise, real_try = summary_module.summarise, one_at_a_time._try  # the first counts (`computed`)
+
+    def slow_summarise(*args, **kwargs):
+        first_computing.set()
+        waited_for.append(second_waiting.wait(10))
+        return real_summarise(*args, **kwargs)
+
+    def tried(descriptor):
+        taken = real_try(descriptor)
+        if not taken:
+            second_waiting.set()
+        return taken
+
+    computed.clear()
+    monkeypatch.setattr(summary_module, "summarise", slow_summarise)
+    monkeypatch.setattr(one_at_a_time, "_try", tried)
+    pages, readers = {}, {name: as_user(world.qa_lead) for name in ("first", "second")}
+
+    def read(name):
+        pages[name] = readers[name].get("/reports/")
+
+    first = threading.Thread(target=read, args=("first",))
+    first.start()
+    assert first_computing.wait(10)
+    read("second")  # as another worker would, with the first still computing
+    first.join(10)
+    assert waited_for == [True], "the second reader did not wait for the first's turn"
+    assert pages["first"].status_code == pages["second"].status_code == 200
+    assert without_token(pages["second"].text) == without_token(pages["first"].text)
+    assert len(computed) == 1, "the second reader computed the figures again"
+
+
+def test_a_figure_is_still_computed_when_no_lock_can_be_had(month, world, as_user, computed, app, tmp_path):
+    """Only time is lost: with no folder for the locks, every worker computes for itself."""
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("")
+    app.config["REMEMBERED_LOCKS"] = str(blocked)
+    try:
+        page = as_user(world.qa_lead).get("/reports/")
+    finally:
+        del app.config["REMEMBERED_LOCKS"]
+    assert page.status_code == 200 and computed
+
+
+def test_a_worker_that_waits_too_long_computes_the_figure_itself(app, monkeypatch, tmp_path):
+    """A turn held by a worker that hangs keeps the others at most WAIT seconds."""
+    import fcntl
+    import os
+
+    from auditapp import one_at_a_time
+    monkeypatch.setattr(one_at_a_time, "WAIT", 0.01)
+    key = "ab" * 32
+    holder = os.open(tmp_path / f"{int(key[:8], 16) % one_at_a_time.SLOTS}.lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        with one_at_a_time.turn(key, str(tmp_path)) as waited:
+            assert waited  # so it looks in the store once more, then computes
+    finally:
+        os.close(holder)
+    with one_at_a_time.turn(key, str(tmp_path)) as waited:
+        assert not waited
