@@ -60,7 +60,6 @@ Computed = tuple[str, str, Any]  # (key, version, the value itself)
 
 class Store(Protocol):
     def get(self, key: str, version: str) -> bytes | None: ...
-    def get_committed(self, key: str, version: str) -> bytes | None: ...
     def put(self, entries: list[Entry]) -> None: ...
     def clear(self) -> None: ...
 
@@ -78,15 +77,8 @@ class DatabaseStore:
 
     def get(self, key: str, version: str) -> bytes | None:
         # Read in the request's own transaction: one primary-key look-up.
-        return db.session.scalar(self._value(key, version))
-
-    def get_committed(self, key: str, version: str) -> bytes | None:
-        with db.engine.connect() as connection:
-            return cast(bytes | None, connection.scalar(self._value(key, version)))
-
-    @staticmethod
-    def _value(key: str, version: str) -> Any:
-        return select(RememberedFigure.value).where(RememberedFigure.key == key, RememberedFigure.version == version)
+        return db.session.scalar(select(RememberedFigure.value)
+                                 .where(RememberedFigure.key == key, RememberedFigure.version == version))
 
     def put(self, entries: list[Entry]) -> None:
         if figure_version.wrote_in_this_transaction():
@@ -138,8 +130,6 @@ class RedisStore:
 
     def get(self, key: str, version: str) -> bytes | None:
         return cast(bytes | None, self.redis.get(self._name(key, version)))
-
-    get_committed = get  # Redis has no transaction of the request's to see past
 
     def put(self, entries: list[Entry]) -> None:
         with self.redis.pipeline(transaction=False) as pipe:
@@ -277,10 +267,10 @@ def _may_write_now() -> bool:
 
 
 def _stored_since(store: Store, digest: str, seen: str) -> tuple[bool, Any]:
-    """The figure another worker stored while this one waited. Read on a connection of its own: on
-    SQLite the request's transaction still sees the database as it was before the wait."""
+    """The figure another worker stored while this one waited: committed since this request's last
+    look, which it sees (both databases read committed rows, statement by statement, here)."""
     try:
-        stored = store.get_committed(digest, seen)
+        stored = store.get(digest, seen)
         if stored is None:
             return False, None
         found, value = _load(digest, seen, stored)
