@@ -81,9 +81,8 @@ class DatabaseStore:
                                  .where(RememberedFigure.key == key, RememberedFigure.version == version))
 
     def put(self, entries: list[Entry]) -> None:
-        if figure_version.wrote_in_this_transaction():
-            # On SQLite this transaction holds the write lock: a second connection would wait for it.
-            return
+        if _holds_write_lock():
+            return  # a second connection would wait for this transaction's lock
         upsert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
         # Its own short transaction, committed at once: the figures are for everyone, whatever the
         # request that computed them does next, and that request's own transaction stays a read.
@@ -233,42 +232,37 @@ def remembered(name: str, key: Hashable, compute: Callable[[], T],
     if found:
         return cast(T, value)
     store = _store()
-    try:
-        stored = store.get(digest, seen)
-        if stored is not None:
-            found, value = _load(digest, seen, stored)
-            if found:
-                _memory.put((digest, seen), value, len(stored))
-                return cast(T, value)
-    except (*STORE_ERRORS, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as error:
-        log.warning("Could not read a remembered figure: %s", error)
+    found, value = _stored(store, digest, seen)
+    if found:
+        return cast(T, value)
     with one_at_a_time.turn(digest, _lock_folder()) as waited:
         if waited:  # another worker had the turn: what it stored, if it could
-            found, value = _stored_since(store, digest, seen)
+            found, value = _stored(store, digest, seen)
             if found:
                 return cast(T, value)
         value = compute()
         _memory.put((digest, seen), value, 0)  # its size once pickled, below
-        if has_request_context() and _may_write_now():
+        if has_request_context() and not _holds_write_lock():
             _put(store, [(digest, seen, value)])  # stored before the turn ends, for those waiting for it
         else:
             _share(store, (digest, seen, value))
     return value
 
 
-def _may_write_now() -> bool:
-    """False while this request's own transaction holds SQLite's write lock (an ORM flush, or a
-    statement like a feed token's last use): a second connection would wait for it."""
+def _holds_write_lock() -> bool:
+    """True while this transaction holds SQLite's write lock (an ORM flush, or a statement like a
+    feed token's last use), so a second connection writing would wait for it; and after any flush
+    on either database, as the store has always taken it."""
     if figure_version.wrote_in_this_transaction():
-        return False
-    if db.engine.dialect.name != "sqlite":
         return True
-    return not getattr(db.session().connection().connection.dbapi_connection, "in_transaction", False)
+    if db.engine.dialect.name != "sqlite":
+        return False
+    return bool(getattr(db.session().connection().connection.dbapi_connection, "in_transaction", False))
 
 
-def _stored_since(store: Store, digest: str, seen: str) -> tuple[bool, Any]:
-    """The figure another worker stored while this one waited: committed since this request's last
-    look, which it sees (both databases read committed rows, statement by statement, here)."""
+def _stored(store: Store, digest: str, seen: str) -> tuple[bool, Any]:
+    """The figure from the shared store, kept in this process's memory too once found. After a wait,
+    what another worker stored meanwhile: both databases read committed rows statement by statement."""
     try:
         stored = store.get(digest, seen)
         if stored is None:
