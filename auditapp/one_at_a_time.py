@@ -33,11 +33,16 @@ def default_folder() -> str:
     return os.path.join(tempfile.gettempdir(), f"auditapp-figures-{os.getuid()}")
 
 
+def inside_a_turn() -> bool:
+    """True while this thread is computing a figure in its own turn: what it computes now is part of that."""
+    return bool(getattr(_held, "turn", False))
+
+
 @contextmanager
 def turn(key: str, folder: str) -> Iterator[bool]:
     """This thread's turn at computing the figure `key` (hexadecimal) on this machine; yields True
     when it had to wait for another's, which will have stored the figure by then, unless it failed."""
-    if getattr(_held, "turn", False):
+    if inside_a_turn():
         yield False  # inside this thread's own turn already
         return
     descriptor = _open(os.path.join(folder, f"{int(key[:8], 16) % SLOTS}.lock"), folder)
