@@ -46,18 +46,18 @@ def turn(key: str, folder: str) -> Iterator[bool]:
         yield False  # inside this thread's own turn already
         return
     descriptor = _open(os.path.join(folder, f"{int(key[:8], 16) % SLOTS}.lock"), folder)
-    if descriptor is None:
-        yield False
-        return
     try:
-        waited = not _lock(descriptor)
+        # With no lock to be had the turn is this thread's alone, but still a turn: what it computes
+        # inside is part of this figure (and stored after the response, remembered.py).
+        waited = descriptor is not None and not _lock(descriptor)
         _held.turn = True
         try:
             yield waited
         finally:
             _held.turn = False
     finally:
-        os.close(descriptor)  # lets the lock go
+        if descriptor is not None:
+            os.close(descriptor)  # lets the lock go
 
 
 def _open(path: str, folder: str) -> int | None:

@@ -55,23 +55,38 @@ def test_a_second_worker_reads_what_the_first_computed(month, world, as_user, co
     assert db.session.scalar(select(db.func.count()).select_from(RememberedFigure)) > 0
 
 
-def test_the_first_reader_waits_only_for_the_figure_others_wait_for(month, world, as_user, computed):
+@pytest.mark.parametrize("locks", ["a folder", "no folder for the locks"])
+def test_the_first_reader_waits_only_for_the_figure_others_wait_for(month, world, as_user, computed, app,
+                                                                     tmp_path, monkeypatch, locks):
     """A dashboard's summary is computed inside its page's figures: the page is stored before the
     response (another worker may be waiting for it), the summary once the response has gone."""
+    if locks != "a folder":
+        blocked = tmp_path / "a file, not a folder"
+        blocked.write_text("")
+        monkeypatch.setitem(app.config, "REMEMBERED_LOCKS", str(blocked))
+
+    def stored() -> int:
+        return db.session.scalar(select(db.func.count()).select_from(RememberedFigure))
+
     first = as_user(world.qa_lead).get("/reports/", buffered=False)  # not yet sent: closed below
-    assert first.status_code == 200 and len(computed) == 1
-    another_worker()
-    assert as_user(world.qa_lead).get("/reports/").status_code == 200
-    assert len(computed) == 1  # the page was there before the first reader's response had gone
-    another_worker()
-    assert as_user(world.leader).get("/reports/").status_code == 200  # other rights: another page
-    assert len(computed) == 2  # the summary was not stored yet
-    first.close()  # as the server does once the response has been sent
-    computed.clear()
-    another_worker()
-    remembered.forget_here()
-    assert as_user(world.leader).get("/reports/?month=" + month).status_code == 200
-    assert computed == []  # the summary, stored after the response, read by the leader's page
+    other = None
+    try:
+        assert first.status_code == 200 and len(computed) == 1
+        assert stored() == 1  # the page's figures only
+        another_worker()
+        assert as_user(world.qa_lead).get("/reports/").status_code == 200
+        assert len(computed) == 1  # the page was there before the first reader's response had gone
+        another_worker()
+        other = as_user(world.leader).get("/reports/", buffered=False)  # other rights: another page
+        assert other.status_code == 200
+        assert len(computed) == 2  # the summary was not stored yet
+        assert stored() == 2  # the two pages' figures
+        first.close()  # as the server does once the response has been sent
+        assert stored() == 3  # and now the first reader's summary, stored after its response
+    finally:
+        first.close()
+        if other is not None:
+            other.close()
 
 
 def test_a_tampered_figure_is_computed_afresh_never_loaded(month, world, as_user, computed):
