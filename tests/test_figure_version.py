@@ -7,11 +7,12 @@ draft save, a moderation draft, a sign-in, a read or auditors' tags on an open a
 so the dashboard's remembered figures survive them."""
 
 import io
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from builders import fresh, in_full, month_sampled_by, review_data, sign_in, tagged
+from builders import forget_remembered_figures, fresh, in_full, month_sampled_by, review_data, sign_in, tagged
 from sqlalchemy import select
 from test_moderation import moderation_data
 
@@ -26,10 +27,12 @@ from auditapp.models import Audit, Concern, Team
 from auditapp.month.closures import add_closure_day
 from auditapp.month.register import import_cases
 from auditapp.month.sampling import request_withdrawal
+from auditapp.months import month_of
 from auditapp.reports import summary as summary_module
+from auditapp.reports.month_tasks import _export, _from_history, month_tasks
 from auditapp.reports.summary import cached_summary, summarise
 from auditapp.reports.worklists import _cycle_counts
-from auditapp.security.people import rename_team
+from auditapp.security.people import add_absence, rename_team
 
 
 @pytest.fixture
@@ -77,6 +80,15 @@ def test_figures_move_exactly_when_a_change_can_alter_them(month, world, as_user
         counts = _cycle_counts([audit.cycle_id], clock.today())
         assert qa.get("/").status_code == 200
         assert counts == _cycle_counts([audit.cycle_id], clock.today())
+        fresh()  # the QA lead's task list, as the start page remembered it, against the same afresh
+        assert month_tasks(clock.today()) == tasks_afresh(), f"{what}: the month's task list is stale"
+        # The month's sampled cases and the case register, as remembered since the last step, against
+        # the same afresh; then every page remembered again for the next step's version.
+        tables = {path: rows_of(qa, path) for path in (f"/cycles/{month_name}", "/cases", "/cases?sort=manager")}
+        forget_remembered_figures()
+        for path, rows in tables.items():
+            assert rows_of(qa, path) == rows, f"{what}: the rows of {path} are stale"
+        assert qa.get("/").status_code == 200
 
     def post(client, url: str, data: dict) -> None:
         response = client.post(url, data=data)
@@ -125,12 +137,28 @@ def test_figures_move_exactly_when_a_change_can_alter_them(month, world, as_user
     step("a theme retired", True, lambda: committed(lambda: set_retired(world.qa_lead, theme, True)))
     step("a closure day added (working days move due dates)", True, lambda: committed(lambda: add_closure_day(
         world.qa_lead, clock.today() + timedelta(days=30), "Council closure")))
+    step("someone allocated recorded away (the allocation task counts them)", True, lambda: committed(
+        lambda: add_absence(world.qa_lead, in_full(third).auditor_b, clock.today(), clock.today(), "Leave")))
+    step("the month's pack downloaded (a read: its task is read on every page)", False,
+         lambda: qa.get(f"/reports/{month_name}.xlsx"))
     manager = in_full(third).case.manager
     team_name = db.session.get(Team, manager.team_id).name
     csv = (f"Case reference,Team,Case type,Responsible manager email,Open date\n"
            f"NEW-0001,{team_name},Child in need,{manager.email},01/02/2026\n").encode()
     step("a case list imported", True, lambda: committed(lambda: import_cases(
         world.qa_lead, io.BytesIO(csv), "cases.csv")))
+
+
+def rows_of(client, path: str) -> list[str]:
+    response = client.get(path)
+    assert response.status_code == 200
+    return re.findall(r'<tbody class="govuk-table__body">(.*?)</tbody>', response.get_data(as_text=True), re.S)
+
+
+def tasks_afresh() -> tuple:
+    today = clock.today()
+    label, tasks, sampled = _from_history(today)
+    return label, [*tasks, _export(month_of(today))] if sampled else tasks
 
 
 def _all_rationales() -> dict[str, str]:

@@ -46,6 +46,27 @@ def test_the_task_list_follows_the_month_and_names_who_is_overdue(world, as_user
     assert "Export the monthly pack" in page and "Downloaded " in page
 
 
+def test_the_remembered_task_list_follows_a_submission_at_once_and_not_a_draft(world, as_user):
+    """The tasks are remembered under the history's version (issue 22): the very next start page
+    shows a submission, and a draft (which moves the history too) shows nothing new."""
+    from builders import review_data
+    from sqlalchemy import func
+
+    from auditapp.models import RememberedFigure
+    audits = month_sampled_by(world.qa_lead, per_team=1)
+    db.session.commit()
+    qa, sampled = as_user(world.qa_lead), len(audits)
+    assert f"0 of {2 * sampled} audits submitted" in qa.get("/").get_data(as_text=True)
+    stored = db.session.scalar(select(func.count()).select_from(RememberedFigure))
+    assert stored  # remembered for every worker, not only this one
+    first = audits[0]
+    as_user(first.auditor_a).post(f"/audits/{first.id}/review/A", data=review_data(3, submit=False))
+    assert f"0 of {2 * sampled} audits submitted" in qa.get("/").get_data(as_text=True)
+    as_user(first.auditor_a).post(f"/audits/{first.id}/review/A", data=review_data(3))
+    page = qa.get("/").get_data(as_text=True)
+    assert f"1 of {2 * sampled} audits submitted" in page and "Auditors submit" in page
+
+
 def test_overdue_counts_every_month_still_open_and_says_which(world, as_user):
     from datetime import timedelta
 
@@ -114,7 +135,8 @@ def test_the_allocation_and_actions_tasks_count_what_the_records_say(world, as_u
     raised (removed ones not raised at all), read in one statement each (issue 22)."""
     from builders import confirmed_action
 
-    from auditapp.models import Absence, Action
+    from auditapp.models import ROLE_LABELS, Action, User
+    from auditapp.security.people import add_absence, save_user
     audits = month_sampled_by(world.qa_lead, per_team=1)
     ready = ready_for_moderation(audits[0])
     made = [confirmed_action(ready, world.auditors["Early Help"][0], name) for name in ("One", "Two", "Three")]
@@ -128,8 +150,13 @@ def test_the_allocation_and_actions_tasks_count_what_the_records_say(world, as_u
     others = {a.auditor_a_id for a in audits} | {a.auditor_b_id for a in audits} | {a.moderator_id for a in audits}
     assert away != gone and away in others and gone in others
     today = clock.today()
-    db.session.add(Absence(user_id=away, starts_on=today, ends_on=today, reason="Annual leave"))
-    db.session.get(type(world.qa_lead), gone).active = False
+    # Through the service, which records each change in the history: the task list is remembered
+    # under the history's version, so it must follow the very next page (issue 22).
+    add_absence(world.qa_lead, db.session.get(User, away), today, today, "Annual leave")
+    leaving = db.session.get(User, gone)
+    save_user(world.qa_lead, leaving, name=leaving.name, email=leaving.email, team=leaving.team,
+              roles={role for role in ROLE_LABELS if getattr(leaving, role)}, active=False,
+              expected_version=leaving.version)
     db.session.commit()
     page = re.sub(r"\s+", " ", as_user(world.qa_lead).get("/").get_data(as_text=True))
     assert "2 people allocated this month are away or no longer active" in page

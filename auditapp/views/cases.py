@@ -1,6 +1,9 @@
+from dataclasses import dataclass
+from datetime import date
+
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import aliased
 
 from auditapp import clock, jobs, permissions
@@ -17,8 +20,8 @@ from auditapp.month.past_audits import import_past_audits
 from auditapp.remembered import remembered
 from auditapp.security.access import allow_blueprint
 from auditapp.views import form_posted, saving
-from auditapp.views.paging import paginate
-from auditapp.views.sorting import SortableTable
+from auditapp.views.paging import Page, paginate, requested_page
+from auditapp.views.sorting import Sort, SortableTable
 
 bp = Blueprint("cases", __name__)
 
@@ -67,11 +70,35 @@ def index():
     # counting 60,000 rows costs PostgreSQL milliseconds on every page of the register.
     registered = remembered("register size", None, lambda: db.session.scalar(select(func.count(Case.id))))
     sort = REGISTER_TABLE.requested()
+    number = requested_page()
+    # A page's rows are remembered under the figures' version, shared by every worker: the register
+    # changes only with an import, a person's or a team's change or a new sample, which all move it;
+    # loading 50 cases with their teams, managers and audits was over a third of the page.
+    page = remembered("register page", (search, sort.key, sort.descending, number), lambda: _register_rows(
+        query, sort, number, None if search else registered))
+    return render_template("cases/index.html", form=form, search=search, page=page, registered=registered, sort=sort)
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One case as the register lists it: plain values, so it can be remembered."""
+    reference: str
+    team: str
+    case_type: str
+    manager: str
+    opened: date | None
+    closed: date | None
+    audits: list[tuple[int, str, str | None]]  # (audit id, month, title), newest month first
+
+
+def _register_rows(query: Select, sort: Sort, number: int, total: int | None) -> Page:
     # Every sort pages from the nearer end (`reverse`): the last page walks no more than the first.
-    page = paginate(REGISTER_TABLE.apply(query, sort), PAGE_SIZE, total=None if search else registered, ids_first=True,
+    page = paginate(REGISTER_TABLE.apply(query, sort), PAGE_SIZE, number, total=total, ids_first=True,
                     reverse=REGISTER_TABLE.reverse(query, sort), counted=query)
-    return render_template("cases/index.html", form=form, search=search, page=page, registered=registered, sort=sort,
-                           audits=audits_of_cases([case.id for case in page.items]))
+    audits = audits_of_cases([case.id for case in page.items])
+    rows = [RegisterRow(case.reference, case.team.name, case.case_type_label, case.manager.name,
+                        case.open_date, case.closed_date, audits.get(case.id, [])) for case in page.items]
+    return Page(rows, page.number, page.size, page.total)
 
 
 def audits_of_cases(case_ids: list[int]) -> dict[int, list]:
