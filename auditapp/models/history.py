@@ -17,13 +17,14 @@ if TYPE_CHECKING:
 class Event(Model):
     """Append-only history: who did what, when, with the value before and after."""
 
-    # The newest entry of a kind (when the case list was last imported) is found, not searched for.
-    __table_args__ = (Index("ix_event_action_at", "action", "at"),)
+    # The newest entry of a kind (when the case list was last imported) is found, not searched for;
+    # so is the newest entry on an audit (what a form has seen), however many drafts it has had.
+    __table_args__ = (Index("ix_event_action_at", "action", "at"), Index("ix_event_audit_id_id", "audit_id", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime]
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # None: command line
-    audit_id: Mapped[int | None] = mapped_column(ForeignKey("audit.id"), index=True)
+    audit_id: Mapped[int | None] = mapped_column(ForeignKey("audit.id"))
     # Set for entries about one auditor's review, so blind review covers the history too.
     review_role: Mapped[str | None] = mapped_column(String(1))
     action: Mapped[str] = mapped_column(String(120))
