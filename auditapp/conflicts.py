@@ -4,7 +4,7 @@ silent overwrite), and the conflict lists what changed since, and who changed it
 
 from typing import cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, Select, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from auditapp.errors import RuleError
@@ -20,8 +20,12 @@ class Conflict(RuleError):
 
 def history_mark(audit: Audit) -> int:
     """The newest history entry on the audit: what a form opened now has seen."""
-    return db.session.execute(
-        select(func.coalesce(func.max(Event.id), 0)).where(Event.audit_id == audit.id)).scalar_one()
+    return db.session.execute(newest_entry_on(audit.id)).scalar_one()
+
+
+def newest_entry_on(audit_id: int) -> Select:
+    """The id of the audit's newest entry (0 if none): the end of its range of the (audit, id) index."""
+    return select(func.coalesce(func.max(Event.id), 0)).where(Event.audit_id == audit_id)
 
 
 def changes_since(audit: Audit, seen: int | None, review_role: str | None,

@@ -27,9 +27,8 @@ from auditapp.models import Audit, Concern, Team
 from auditapp.month.closures import add_closure_day
 from auditapp.month.register import import_cases
 from auditapp.month.sampling import request_withdrawal
-from auditapp.months import month_of
 from auditapp.reports import summary as summary_module
-from auditapp.reports.month_tasks import _export, _from_history, month_tasks
+from auditapp.reports.month_tasks import _from_history, month_tasks, with_export
 from auditapp.reports.summary import cached_summary, summarise
 from auditapp.reports.worklists import _cycle_counts
 from auditapp.security.people import add_absence, rename_team
@@ -172,9 +171,7 @@ def rows_of(client, path: str) -> list[str]:
 
 
 def tasks_afresh() -> tuple:
-    today = clock.today()
-    label, tasks, sampled = _from_history(today)
-    return label, [*tasks, _export(month_of(today))] if sampled else tasks
+    return with_export(clock.today(), _from_history(clock.today()))
 
 
 def _all_rationales() -> dict[str, str]:

@@ -47,8 +47,8 @@ def test_the_task_list_follows_the_month_and_names_who_is_overdue(world, as_user
 
 
 def test_the_remembered_task_list_follows_a_submission_at_once_and_not_a_draft(world, as_user):
-    """The tasks are remembered under the history's version (issue 22): the very next start page
-    shows a submission, and a draft (which moves the history too) shows nothing new."""
+    """The tasks are remembered under the figures' version (issue 22): the very next start page
+    shows a submission (which moves it), and a later draft (which does not) shows nothing new."""
     from builders import review_data
     from sqlalchemy import func
 
@@ -150,8 +150,8 @@ def test_the_allocation_and_actions_tasks_count_what_the_records_say(world, as_u
     others = {a.auditor_a_id for a in audits} | {a.auditor_b_id for a in audits} | {a.moderator_id for a in audits}
     assert away != gone and away in others and gone in others
     today = clock.today()
-    # Through the service, which records each change in the history: the task list is remembered
-    # under the history's version, so it must follow the very next page (issue 22).
+    # Through the service, which records each change in the history and so moves the figures'
+    # version the task list is remembered under: it must follow on the very next page (issue 22).
     add_absence(world.qa_lead, db.session.get(User, away), today, today, "Annual leave")
     leaving = db.session.get(User, gone)
     save_user(world.qa_lead, leaving, name=leaving.name, email=leaving.email, team=leaving.team,

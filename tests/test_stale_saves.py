@@ -254,7 +254,7 @@ def test_a_form_sees_its_audits_newest_entry_along_one_index_however_many_drafts
     entry the audit has had, which grows with every draft saved (migration 0032e)."""
     from sqlalchemy import func, text
 
-    from auditapp.conflicts import history_mark
+    from auditapp.conflicts import history_mark, newest_entry_on
     from auditapp.models import Audit, Event
 
     audit = month_sampled_by(world.qa_lead, per_team=1)[0]
@@ -266,8 +266,7 @@ def test_a_form_sees_its_audits_newest_entry_along_one_index_however_many_drafts
     newest = db.session.scalar(select(func.max(Event.id)).where(Event.audit_id == audit.id))
     assert history_mark(db.session.get(Audit, audit.id)) == newest
     assert hidden(a, form, "seen") == str(newest)  # the form opened now has seen every draft
-    mark = select(func.coalesce(func.max(Event.id), 0)).where(Event.audit_id == audit.id)
-    compiled = mark.compile(db.engine, compile_kwargs={"literal_binds": True})
+    compiled = newest_entry_on(audit.id).compile(db.engine, compile_kwargs={"literal_binds": True})
     if db.engine.dialect.name == "sqlite":
         plan = " ".join(row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
         assert "COVERING INDEX ix_event_audit_id_id (audit_id=?)" in plan, plan

@@ -44,7 +44,12 @@ def month_tasks(today: date) -> tuple[str, list[Task]]:
     (it was 40% of the QA lead's start page): each counts what only a change that moves the figures
     can alter (submissions, sign-offs, allocation, absences, families, actions, imports), never a
     draft. The pack's download is a read, which moves nothing: that task is read on every page."""
-    label, tasks, sampled = remembered("month tasks", today, lambda: _from_history(today))
+    return with_export(today, remembered("month tasks", today, lambda: _from_history(today)))
+
+
+def with_export(today: date, remembered_part: tuple[str, list[Task], bool]) -> tuple[str, list[Task]]:
+    """The remembered part of the task list, with the pack's task read now when the sample is drawn."""
+    label, tasks, sampled = remembered_part
     return label, [*tasks, _export(month_of(today))] if sampled else tasks
 
 
