@@ -40,8 +40,9 @@ STORE_ERRORS = (SQLAlchemyError, RedisError, OSError)
 REDIS_PREFIX = "auditapp:remembered:"
 # What a remembered value holds, by release: moved whenever a figure's meaning or shape changes (the
 # follow-up and family figures over a whole period rather than its last month), so a value an older
-# release stored under the same data version is never read as this release's.
-SHAPE = 3
+# release stored under the same data version is never read as this release's (4: a summary's facts
+# are named tuples, and its grade counts and pairs Counters).
+SHAPE = 4
 
 
 def history_version() -> str | None:

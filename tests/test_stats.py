@@ -49,3 +49,15 @@ def test_shift_and_gap():
 
 def test_share_of_nothing_is_none():
     assert share(0, 0) is None and share(1, 4) == 0.25
+
+
+def test_a_tally_of_pairs_gives_what_the_pairs_themselves_give():
+    # The summaries count pairs ((A, B) -> audits) rather than listing one pair an audit: every
+    # statistic must read the tally as it reads the list it stands for.
+    from collections import Counter
+    pairs = [(4, 4), (3, 3), (3, 2), (2, 2), (1, 2), (3, 2), (4, 1)]
+    tally = Counter(pairs)
+    for statistic in (exact_agreement, within_one, quadratic_weighted_kappa, shift, mean_gap):
+        assert statistic(tally) == pytest.approx(statistic(pairs))
+    assert quadratic_weighted_kappa(Counter()) is None and mean_gap(Counter()) is None
+    assert shift(Counter({(2, 3): 2, (3, 3): 1})) == (2, 1, 0)

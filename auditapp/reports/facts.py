@@ -5,9 +5,12 @@
 A-against-B pairs per month and judgement, so no month's audits are loaded one by one.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain
+from operator import itemgetter
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import aliased
@@ -32,6 +35,7 @@ from auditapp.models import (
     status_of,
 )
 from auditapp.models.sets import WITHDRAWAL_REASONS, case_type_key
+from auditapp.reports.stats import Pair
 
 # The three people of an audit, aliased once for every request: an alias made per call costs
 # SQLAlchemy its column proxies again each time (a tenth of a month's recomputing, measured).
@@ -40,9 +44,11 @@ AUDITOR_A, AUDITOR_B, MODERATOR = aliased(User), aliased(User), aliased(User)
 EQUALITY = {"age_band": "Age band", "gender": "Gender", "ethnicity": "Ethnicity", "disability": "Disability"}
 
 
-@dataclass(frozen=True)
-class AuditFacts:
-    """One sampled case's figures as plain values: grades keyed by judgement (domains and "overall")."""
+class AuditFacts(NamedTuple):
+    """One sampled case's figures as plain values: grades keyed by judgement (domains and "overall").
+    A named tuple, not a frozen dataclass: as unchangeable, and made in a quarter of the time (a
+    frozen dataclass sets each of its 24 fields through object.__setattr__; 3.5 ms of a 12-month
+    summary's 1,200 facts, measured), and read back from the shared store faster."""
 
     reference: str
     month: str
@@ -250,8 +256,8 @@ def load_facts(scope: Scope, today: date) -> list[AuditFacts]:
 class MonthCounts:
     """A month's moderated grades and A-against-B pairs per judgement, as counts."""
 
-    grades: dict[str, dict[int, int]]  # judgement -> grade -> audits
-    pairs: dict[str, dict[tuple[int, int], int]]  # judgement -> (A, B) -> audits
+    grades: dict[str, Counter[int]]  # judgement -> grade -> audits
+    pairs: dict[str, Counter[Pair]]  # judgement -> (A, B) -> audits
     sampled: int = 0  # audits in the sample, not withdrawn
     unfinished: int = 0  # of those, not yet signed off: the month is still in progress
     imported: int = 0  # of those, imported from the council's records of past audits
@@ -259,7 +265,7 @@ class MonthCounts:
 
 def trend_counts(scope: Scope) -> dict[str, MonthCounts]:
     """Per month in scope: grouped counts, in three statements whatever the number of audits."""
-    counts = {month: MonthCounts({k: defaultdict(int) for k in JUDGEMENTS}, {k: defaultdict(int) for k in JUDGEMENTS})
+    counts = {month: MonthCounts({k: Counter() for k in JUDGEMENTS}, {k: Counter() for k in JUDGEMENTS})
               for month in scope.months}
     graded = scope.where(
         select(Cycle.month, ModeratedGrade.domain, ModeratedGrade.grade, func.count())
@@ -317,20 +323,31 @@ def counts_from_facts(facts: list[AuditFacts], months: tuple[str, ...]) -> dict[
     and filters (the 12-month view loads them anyway): the same counts without four more statements.
     The facts hold an auditor's grades only once both have submitted, and the moderated grades only
     once signed off, as trend_counts() counts them."""
-    counts = {month: MonthCounts({k: defaultdict(int) for k in JUDGEMENTS}, {k: defaultdict(int) for k in JUDGEMENTS})
+    counts = {month: MonthCounts({k: Counter() for k in JUDGEMENTS}, {k: Counter() for k in JUDGEMENTS})
               for month in months}
+    by_month: dict[str, list[AuditFacts]] = {}
     for f in facts:
-        month = counts.get(f.month)
-        if month is None:
+        by_month.setdefault(f.month, []).append(f)
+    for month, of_month in by_month.items():
+        if (counted := counts.get(month)) is None:
             continue
+        moderated, a, b = [f.moderated for f in of_month], [f.a for f in of_month], [f.b for f in of_month]
         for key in JUDGEMENTS:
-            grade = f.moderated[key]
-            if grade is not None:
-                month.grades[key][grade] += 1
-            a, b = f.a[key], f.b[key]
-            if a is not None and b is not None:
-                month.pairs[key][a, b] += 1
-        if not f.withdrawn:
-            month.sampled += 1
-            month.unfinished += f.signed_off is None
+            grades = Counter(map(itemgetter(key), moderated))
+            grades.pop(None, None)
+            counted.grades[key] = grades
+            counted.pairs[key] = grade_pairs(a, b, key)
+        live = [f for f in of_month if not f.withdrawn]
+        counted.sampled, counted.unfinished = len(live), sum(1 for f in live if f.signed_off is None)
     return counts
+
+
+def grade_pairs(firsts: list[dict[str, int | None]], seconds: list[dict[str, int | None]],
+                *keys: str) -> Counter[Pair]:
+    """How many audits have each (first, second) pair of grades, both given, for these judgements
+    together: a tally of at most 16 pairs from two lists of grades by judgement (audits' `a`, `b`
+    or `moderated`, in the same order), counted in C (zip, itemgetter, Counter) rather than by a
+    Python loop over every audit; made for each judgement, role and team of a summary."""
+    counted = Counter(chain.from_iterable(zip(map(itemgetter(key), firsts), map(itemgetter(key), seconds))
+                                          for key in keys))
+    return Counter({pair: n for pair, n in counted.items() if None not in pair})

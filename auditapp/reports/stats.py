@@ -1,8 +1,16 @@
 """Agreement and proportion statistics: plain functions of plain numbers, checked against worked examples."""
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 
 Pair = tuple[int, int]
+# Pairs as a tally, (first, second) -> how many: what a summary counts (16 kinds of pair on the
+# four grades, however many audits), so each statistic reads 16 entries, not one pair per audit.
+Pairs = Sequence[Pair] | Mapping[Pair, int]
+
+
+def tally(pairs: Pairs) -> Mapping[Pair, int]:
+    return pairs if isinstance(pairs, Mapping) else Counter(pairs)
 
 
 def share(count: int, n: int) -> float | None:
@@ -10,28 +18,32 @@ def share(count: int, n: int) -> float | None:
     return count / n if n else None
 
 
-def exact_agreement(pairs: Sequence[Pair]) -> float | None:
-    return share(sum(1 for a, b in pairs if a == b), len(pairs))
+def exact_agreement(pairs: Pairs) -> float | None:
+    counted = tally(pairs)
+    return share(sum(n for (a, b), n in counted.items() if a == b), sum(counted.values()))
 
 
-def within_one(pairs: Sequence[Pair]) -> float | None:
-    return share(sum(1 for a, b in pairs if abs(a - b) <= 1), len(pairs))
+def within_one(pairs: Pairs) -> float | None:
+    counted = tally(pairs)
+    return share(sum(n for (a, b), n in counted.items() if abs(a - b) <= 1), sum(counted.values()))
 
 
-def quadratic_weighted_kappa(pairs: Sequence[Pair], categories: Sequence[int] = (1, 2, 3, 4)) -> float | None:
+def quadratic_weighted_kappa(pairs: Pairs, categories: Sequence[int] = (1, 2, 3, 4)) -> float | None:
     """Cohen's kappa with quadratic weights for ordered categories.
 
     kappa = 1 - sum(w * observed) / sum(w * expected), with w_ij = (i - j)^2 / (k - 1)^2 and
     expected from the product of the two raters' marginal counts. None where it is undefined:
     no pairs, or both raters using one and the same category (no disagreement is possible by chance).
     """
-    if not pairs:
+    counted = tally(pairs)
+    n = sum(counted.values())
+    if not n:
         return None
     index = {category: i for i, category in enumerate(categories)}
-    k, n = len(categories), len(pairs)
+    k = len(categories)
     observed = [[0] * k for _ in range(k)]
-    for a, b in pairs:
-        observed[index[a]][index[b]] += 1
+    for (a, b), count in counted.items():
+        observed[index[a]][index[b]] += count
     rows = [sum(row) for row in observed]
     cols = [sum(observed[i][j] for i in range(k)) for j in range(k)]
     weighted_observed = weighted_expected = 0.0
@@ -45,13 +57,16 @@ def quadratic_weighted_kappa(pairs: Sequence[Pair], categories: Sequence[int] = 
     return 1 - weighted_observed / weighted_expected
 
 
-def shift(pairs: Sequence[Pair]) -> tuple[int, int, int]:
+def shift(pairs: Pairs) -> tuple[int, int, int]:
     """(raised, kept, lowered): how often the second grade (moderated) is above, equal to, below the first."""
-    raised = sum(1 for first, final in pairs if final > first)
-    lowered = sum(1 for first, final in pairs if final < first)
-    return raised, len(pairs) - raised - lowered, lowered
+    counted = tally(pairs)
+    raised = sum(n for (first, final), n in counted.items() if final > first)
+    lowered = sum(n for (first, final), n in counted.items() if final < first)
+    return raised, sum(counted.values()) - raised - lowered, lowered
 
 
-def mean_gap(pairs: Sequence[Pair]) -> float | None:
+def mean_gap(pairs: Pairs) -> float | None:
     """Mean of (first - second) in grade steps: positive when the first grader was more generous."""
-    return sum(a - b for a, b in pairs) / len(pairs) if pairs else None
+    counted = tally(pairs)
+    n = sum(counted.values())
+    return sum((a - b) * count for (a, b), count in counted.items()) / n if n else None

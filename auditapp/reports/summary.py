@@ -19,6 +19,7 @@ from auditapp.reports.facts import (
     MonthCounts,
     Scope,
     counts_from_facts,
+    grade_pairs,
     imported_months,
     load_facts,
     trend_counts,
@@ -176,21 +177,13 @@ class Agreement:
     kappa: float | None
 
 
-def _pairs(facts: list[AuditFacts], key: str, first: str, second: str) -> list[tuple[int, int]]:
-    pairs = []
-    for f in facts:
-        x, y = getattr(f, first)[key], getattr(f, second)[key]
-        if x is not None and y is not None:
-            pairs.append((x, y))
-    return pairs
-
-
 def agreement(facts: list[AuditFacts]) -> dict[str, Agreement]:
     """A against B, over the audits where both auditors submitted."""
     result = {}
+    a, b = [f.a for f in facts], [f.b for f in facts]
     for key in JUDGEMENTS:
-        pairs = _pairs(facts, key, "a", "b")
-        result[key] = Agreement(len(pairs), stats.exact_agreement(pairs), stats.within_one(pairs),
+        pairs = grade_pairs(a, b, key)
+        result[key] = Agreement(pairs.total(), stats.exact_agreement(pairs), stats.within_one(pairs),
                                 stats.quadratic_weighted_kappa(pairs))
     return result
 
@@ -212,7 +205,9 @@ class Shift:
 
 def moderation_shift(facts: list[AuditFacts]) -> dict[str, dict[str, Shift]]:
     """Per judgement, for auditor "A" and "B": how often moderation raised, kept or lowered their grade."""
-    return {key: {role: Shift(*stats.shift(_pairs(facts, key, role.lower(), "moderated"))) for role in "AB"}
+    graded = {"A": [f.a for f in facts], "B": [f.b for f in facts]}
+    moderated = [f.moderated for f in facts]
+    return {key: {role: Shift(*stats.shift(grade_pairs(graded[role], moderated, key))) for role in "AB"}
             for key in JUDGEMENTS}
 
 
@@ -232,8 +227,9 @@ def self_assessment_gap(facts: list[AuditFacts]) -> dict[str, Gap]:
     """Per team: the case-responsible manager's domain grades against the moderated grades."""
     gaps = {}
     for team, team_facts in by_team(facts).items():
-        pairs = [p for key in DOMAINS for p in _pairs(team_facts, key, "a", "moderated")]
-        gaps[team] = Gap(len(pairs), stats.mean_gap(pairs))
+        a, moderated = [f.a for f in team_facts], [f.moderated for f in team_facts]
+        pairs = grade_pairs(a, moderated, *DOMAINS)
+        gaps[team] = Gap(pairs.total(), stats.mean_gap(pairs))
     return gaps
 
 
@@ -256,8 +252,7 @@ def trend(by_month: dict[str, MonthCounts]) -> list[TrendPoint]:
     for month, counts in by_month.items():
         graded = {key: GradeCounts({int(g): counts.grades[key].get(int(g), 0) for g in GRADES_BEST_FIRST},
                                    sum(counts.grades[key].values())) for key in JUDGEMENTS}
-        kappas = {key: stats.quadratic_weighted_kappa(
-            [pair for pair, n in counts.pairs[key].items() for _ in range(n)]) for key in JUDGEMENTS}
+        kappas = {key: stats.quadratic_weighted_kappa(counts.pairs[key]) for key in JUDGEMENTS}
         points.append(TrendPoint(month, graded["overall"].n, {k: c.pct_good for k, c in graded.items()},
                                  {k: c.n for k, c in graded.items()}, kappas, counts.unfinished > 0))
     # The trend starts at the first month with audits in it, not twelve months back regardless.
