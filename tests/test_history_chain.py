@@ -9,11 +9,13 @@ from builders import sampled_month, signed_off_audit
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
+from auditapp import clock
 from auditapp.config import ROOT
 from auditapp.extensions import db
 from auditapp.history import record
-from auditapp.history_chain import REMOVED, verify_history
+from auditapp.history_chain import REMOVED, seal_rows, verify_history
 from auditapp.models import Action, Audit, Case, Event
+from auditapp.models.bulk import insert_rows
 from auditapp.permissions import SYSTEM
 from auditapp.security.retention import history_opened
 
@@ -80,19 +82,64 @@ def test_an_entry_slipped_in_without_a_seal_or_with_a_wrong_one_is_named(app, wo
     assert "'Forged with a seal') does not follow" in result.output
 
 
-def test_entries_written_at_the_same_moment_by_many_people_chain_in_the_order_of_their_ids(app, world):
-    def save_many(worker: int) -> None:
+def eight_people_at_once(app, save) -> None:
+    """save(person) run by eight people at the same moment, each in an app context of their own."""
+    def person(n: int) -> None:
         with app.app_context():
-            for n in range(5):
-                record(SYSTEM, f"Saved by worker {worker}, time {n}")
-                db.session.commit()
+            save(n)
 
-    threads = [threading.Thread(target=save_many, args=(w,)) for w in range(8)]
+    threads = [threading.Thread(target=person, args=(n,)) for n in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+
+
+def test_entries_written_at_the_same_moment_by_many_people_chain_in_the_order_of_their_ids(app, world):
+    def save_many(worker: int) -> None:
+        for n in range(5):
+            record(SYSTEM, f"Saved by worker {worker}, time {n}")
+            db.session.commit()
+
+    eight_people_at_once(app, save_many)
     assert db.session.scalar(select(func.count(Event.id)).where(Event.action.like("Saved by worker%"))) == 40
+    result = verify_history(db.session)
+    assert result.intact, result.broken
+
+
+def test_saves_that_flush_entries_more_than_once_chain_on_from_their_own_newest_entry(app, world):
+    # A draft save flushes twice: the second flush chains on from the first's newest hash without
+    # asking the database again. Eight people at once, each save in three flushes.
+    def save_many(worker: int) -> None:
+        for n in range(4):
+            for part in range(3):
+                record(SYSTEM, f"Worker {worker}, save {n}, part {part}")
+                db.session.flush()
+            db.session.commit()
+
+    eight_people_at_once(app, save_many)
+    assert db.session.scalar(select(func.count(Event.id)).where(Event.action.like("Worker %"))) == 96
+    result = verify_history(db.session)
+    assert result.intact, result.broken
+
+
+def test_entries_undone_by_a_savepoint_or_written_in_bulk_leave_the_chain_intact(app, world):
+    record(SYSTEM, "Before the savepoint")
+    db.session.flush()
+    savepoint = db.session.begin_nested()
+    record(SYSTEM, "Undone with its savepoint")
+    db.session.flush()
+    savepoint.rollback()
+    record(SYSTEM, "After the savepoint")  # chained to "Before the savepoint", not to the undone one
+    db.session.flush()
+    rows = seal_rows(db.session(), [{"at": clock.now(), "action": f"Written in bulk {n}"} for n in range(3)])
+    insert_rows(db.session.connection(), Event.__table__, rows)
+    record(SYSTEM, "After the bulk rows")  # chained to the last bulk row, which the session never saw
+    db.session.commit()
+    written = db.session.scalars(select(Event.action).order_by(Event.id)).all()
+    assert "Undone with its savepoint" not in written
+    assert written[-5:] == ["After the savepoint", "Written in bulk 0", "Written in bulk 1", "Written in bulk 2",
+                            "After the bulk rows"]
     result = verify_history(db.session)
     assert result.intact, result.broken
 

@@ -212,7 +212,7 @@ class _Writer:
     def write(self, rows: list[PastAuditRow], dated: list[Dated]) -> None:
         if self.tip is None:
             # The writers' turn first (held to the end of the transaction), then the pipeline.
-            self.tip = chain_tip(self.connection)
+            self.tip = chain_tip(db.session())
             if self.streaming:
                 self.pipeline = self._stack.enter_context(Pipeline(self.connection))
         now = self.now
