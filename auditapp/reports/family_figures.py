@@ -78,36 +78,31 @@ def family_figures(months: tuple[str, ...], team: str | None = None, case_type: 
         if outcome:
             figures.outcomes[OUTCOMES[outcome]] = figures.outcomes.get(OUTCOMES[outcome], 0) + 1
     of_shown = FamilyAnswer.audit_id.in_(ids.where(submitted))
+    # The average ratings, each respondent's sum and count of ratings given, counted by the database
+    # for the pages and the workbook alike: one row a respondent, not one an answer.
+    figures.averages = {who: {q: (None, 0) for q in QUESTIONS} for who in RESPONDENTS}
+    columns = [getattr(FamilyAnswer, q) for q in QUESTIONS]
+    totals = [part for column in columns
+              for part in (func.sum(column).filter(column > 0), func.count().filter(column > 0))]
+    for who, *summed in db.session.execute(select(FamilyAnswer.respondent, *totals).where(of_shown)
+                                           .group_by(FamilyAnswer.respondent)):
+        figures.averages[who] = {q: (total / n if n else None, n)
+                                 for q, total, n in zip(QUESTIONS, summed[::2], summed[1::2])}
     if not listed:
-        # The pages' average ratings, each respondent's sum and count of ratings given, counted by
-        # the database: one row a respondent, not one an answer (1,800 for the large county's 12 months).
-        figures.averages = {who: {q: (None, 0) for q in QUESTIONS} for who in RESPONDENTS}
-        columns = [getattr(FamilyAnswer, q) for q in QUESTIONS]
-        totals = [part for column in columns
-                  for part in (func.sum(column).filter(column > 0), func.count().filter(column > 0))]
-        for who, *summed in db.session.execute(select(FamilyAnswer.respondent, *totals).where(of_shown)
-                                               .group_by(FamilyAnswer.respondent)):
-            figures.averages[who] = {q: (total / n if n else None, n)
-                                     for q, total, n in zip(QUESTIONS, summed[::2], summed[1::2])}
         return figures
-    answered = [FamilyAnswer.audit_id, FamilyAnswer.respondent, *(getattr(FamilyAnswer, q) for q in QUESTIONS),
-                FamilyAnswer.change_words, *(getattr(FamilyAnswer, f"{q}_words") for q in QUESTIONS)]
+    # The workbook's rows: each audit's case, team and what its family said, in words.
+    answered = [FamilyAnswer.audit_id, FamilyAnswer.respondent, FamilyAnswer.change_words, *columns,
+                *(getattr(FamilyAnswer, f"{q}_words") for q in QUESTIONS)]
     answers: dict[int, dict[str, Row]] = {}
     for answer in db.session.execute(select(*answered).where(of_shown).order_by(FamilyAnswer.id)):
         answers.setdefault(answer[0], {})[answer[1]] = answer
-    ratings: dict[str, dict[str, list[int]]] = {r: {q: [] for q in QUESTIONS} for r in RESPONDENTS}
     for audit_id, (_, _, attempts, outcome, reference, team_name) in shown.items():
         said: dict[str, dict[str, str | None]] = {}
         for who, answer in answers.get(audit_id, {}).items():
-            for q, rating in zip(QUESTIONS, answer[2:2 + len(QUESTIONS)]):
-                if rating:
-                    ratings[who][q].append(rating)
             said[who] = {"change": answer.change_words}
             for q in QUESTIONS:
                 said[who][q] = RATINGS.get(getattr(answer, q))
                 said[who][f"{q}_words"] = getattr(answer, f"{q}_words")
         figures.rows.append(FamilyRow(reference, team_name, attempts, OUTCOMES.get(outcome or "", "Not recorded"),
                                       said))
-    figures.averages = {who: {q: (sum(v) / len(v) if v else None, len(v)) for q, v in by_q.items()}
-                        for who, by_q in ratings.items()}
     return figures
