@@ -114,9 +114,10 @@ def _draft(page: str, domains: list[str], rng: random.Random, n: int) -> dict[st
 
 
 def _writer(host: str, port: int, cookie: str, path: str, domains: list[str], rate: float,
-            stop: Any, results: Any) -> None:
+            stop: Any, ready: Any, results: Any) -> None:
     """In a process of its own: one auditor saving a draft of their audit `rate` times a second
-    (reading the form between saves, as a browser does), until told to stop. Only the saves are timed."""
+    (reading the form between saves, as a browser does), until told to stop. Only the saves are
+    timed; says it is ready once its first save has been answered."""
     target, rng = Target(host, port), random.Random(port)
     latencies: list[float] = []
     errors = n = 0
@@ -135,24 +136,36 @@ def _writer(host: str, port: int, cookie: str, path: str, domains: list[str], ra
             errors += response.status not in (302, 303)
         except OSError:
             errors += 1
+        if n == 1:
+            ready.put(True)
         next_at += 1 / rate
         time.sleep(max(0.0, next_at - time.monotonic()))
     results.put((latencies, errors, time.monotonic() - started))
 
 
 class Writers:
-    """Auditors saving drafts in processes of their own while the readers are measured."""
+    """Auditors saving drafts in processes of their own while the readers are measured.
+
+    Entering waits until every writer is at work: a spawned process first imports the bench's main
+    module (about 3.5 s of CPU each on a 2-core machine), and readers measured meanwhile would be
+    measuring those imports, not the writers (the run at 34943e7 did: PostgreSQL's pages at ÷ 0.41)."""
 
     def __init__(self, target: Target, forms: list[tuple[str, str]], domains: list[str], rate: float) -> None:
         context = multiprocessing.get_context("spawn")
-        self.stop, self.results = context.Event(), context.Queue()
+        self.stop, self.ready, self.results = context.Event(), context.Queue(), context.Queue()
         self.processes = [context.Process(target=_writer, args=(target.host, target.port, cookie, path, domains,
-                                                                rate, self.stop, self.results))
+                                                                rate, self.stop, self.ready, self.results))
                           for cookie, path in forms]
 
     def __enter__(self) -> "Writers":
         for process in self.processes:
             process.start()
+        try:
+            for _ in self.processes:
+                self.ready.get(timeout=120)
+        except BaseException:
+            self.stop.set()  # none is left writing behind a failed run
+            raise
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -181,13 +194,14 @@ def _sign_off_form(page: str, judgements: list[str]) -> dict[str, str]:
 
 
 def _signer(host: str, port: int, audits: list[tuple[str, str]], judgements: list[str], every: float,
-            stop: Any, results: Any) -> None:
+            stop: Any, ready: Any, results: Any) -> None:
     """In a process of its own: moderators signing audits off, one every `every` seconds: each
     sign-off moves the figures' version, so the readers' figures are computed again."""
     target = Target(host, port)
     latencies: list[float] = []
     errors = 0
     started = time.monotonic()
+    ready.put(True)
     for cookie, path in audits:
         if stop.wait(every):
             break
@@ -210,6 +224,6 @@ class Signers(Writers):
 
     def __init__(self, target: Target, audits: list[tuple[str, str]], judgements: list[str], every: float) -> None:
         context = multiprocessing.get_context("spawn")
-        self.stop, self.results = context.Event(), context.Queue()
+        self.stop, self.ready, self.results = context.Event(), context.Queue(), context.Queue()
         self.processes = [context.Process(target=_signer, args=(target.host, target.port, audits, judgements, every,
-                                                                self.stop, self.results))]
+                                                                self.stop, self.ready, self.results))]

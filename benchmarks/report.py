@@ -191,6 +191,22 @@ EIGHTH_ROUND = (
 )
 
 
+# Issue 22's ninth round (3 December 2026, the machine of the run at 34943e7): the mixed run alone,
+# against gunicorn on a copy of the large PostgreSQL county, 20 readers on two pages for 4 s each.
+NINTH_ROUND = (
+    "The ninth round, after the run at 34943e7 (PostgreSQL's pages at ÷ 0.41–0.70 under writers): the "
+    "mixed run measured its readers while the writers were still starting. Each writer and the signer is "
+    "a spawned process that first imports the bench's main module (3.5 s of CPU each on this machine), "
+    "five of them on the server's two cores: with the readers measured at once, the 12-month dashboard "
+    "and the case register fell from 114 and 112 to 53 and 55 req/s in a run where not one draft was "
+    "saved. The writers now say when their first save has been answered, the signer when it has started, "
+    "and readers are measured from then on: the same two pages at ÷ 0.73–0.78 in three runs (12-month "
+    "dashboard 117–123 → 139–170 ms p50), the saves' p95 228–316 ms, about 20 ÷ the readers' req/s behind "
+    "them as before. The average family ratings are one grouped statement for the pages and the workbook "
+    "alike (the workbook had averaged every answer in Python: two computations of one figure)."
+)
+
+
 def write_report(results: dict, machine: str, users: int, seconds: float, workers: int) -> str:
     lines = [
         "## Pages, files and sampling at county scale (`make bench`)", "",
@@ -213,7 +229,7 @@ def write_report(results: dict, machine: str, users: int, seconds: float, worker
         "changes none), shared by every worker; sign-offs move that version, so the mixed run includes "
         "recomputation.", "",
         BEFORE, "", AFTER_FIRST_RUN, "", SECOND_ROUND, "", THIRD_ROUND, "", THIRD_ROUND_IMPORT, "", FOURTH_ROUND, "",
-        FIFTH_ROUND, "", SIXTH_ROUND, "", SEVENTH_ROUND, "", EIGHTH_ROUND, "",
+        FIFTH_ROUND, "", SIXTH_ROUND, "", SEVENTH_ROUND, "", EIGHTH_ROUND, "", NINTH_ROUND, "",
     ]
     for name, result in results.items():
         pages = result["pages"]
