@@ -200,7 +200,7 @@ NINTH_ROUND = (
     "five of them on the server's two cores: with the readers measured at once, the 12-month dashboard "
     "and the case register fell from 114 and 112 to 53 and 55 req/s in a run where not one draft was "
     "saved. The writers now say when their first save has been answered, the signer when it has started, "
-    "and readers are measured from then on: the same two pages at ÷ 0.73–0.78 in three runs (12-month "
+    "and readers are measured from then on: the same two pages at ÷ 0.66–0.78 in three runs (12-month "
     "dashboard 117–123 → 139–170 ms p50), the saves' p95 228–316 ms, about 20 ÷ the readers' req/s behind "
     "them as before. The average family ratings are one grouped statement for the pages and the workbook "
     "alike (the workbook had averaged every answer in Python: two computations of one figure)."
